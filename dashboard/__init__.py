@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: pages that call planner and foods and draw. Nobody imports it."""

@@ -1,0 +1,32 @@
+"""Plain-dict views of foods for JSON: field names carry their units (`calcium_mg`, `grams`)."""
+
+from __future__ import annotations
+
+import math
+
+from foods.table import Food
+
+
+def nutrient_value(value: float) -> float | None:
+    """A nutrient as JSON: None where SR28 has no value (missing, never zero)."""
+    return None if value is None or math.isnan(value) else round(float(value), 3)
+
+
+def food_to_dict(food: Food, detail: bool = False) -> dict:
+    out = {
+        "food_id": food.id, "name": food.name, "ndb": food.ndb, "group": food.group,
+        "portion": food.portion_text(food.portion_grams), "portion_grams": round(food.portion_grams, 2),
+        "per_100g": {k: nutrient_value(v) for k, v in food.nutrients.items()},
+        "missing": food.missing(), "tags": sorted(food.tags), "limit": food.limit,
+    }
+    if detail:
+        out.update({
+            "sr28_name": food.sr28_name, "meals": sorted(food.meals), "articles": list(food.articles),
+            "tags_guessed": food.tags_guessed,
+            "portions": [{"measure": f"{p.amount:g} {p.measure}", "grams": p.grams, "source": p.source}
+                         for p in food.portions],
+            "step_grams": round(food.step_grams, 2), "min_steps": food.min_steps, "max_steps": food.max_steps,
+            "bought": {"ndb": food.bought_ndb, "name": food.bought_name, "yield_factor": food.yield_factor,
+                       "refuse_pct": food.refuse_pct, "unit": food.buy_unit, "aisle": food.aisle},
+        })
+    return out

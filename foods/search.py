@@ -1,0 +1,107 @@
+"""Fuzzy food search: ids, names and aliases; plurals and typos forgiven; the eaten form first."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from foods.errors import UnknownFood
+from foods.table import DATA_DIR, Food, FoodTable
+
+MATCH_THRESHOLD = 72.0
+_WORD = re.compile(r"[a-z0-9]+")
+_KEEP_S = {"hummus", "couscous", "asparagus", "molasses", "swiss", "brussels", "oats", "peas", "lentils",
+           "greens", "chickpeas", "grits", "cress", "citrus", "bass", "glass", "grass"}
+
+
+def singular(word: str) -> str:
+    """A crude English singular: 'bananas' -> 'banana', 'berries' -> 'berry', 'potatoes' -> 'potato'."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("oes", "ches", "shes", "xes")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def normalize(text: str) -> str:
+    """Lower case, words only, each word singular: the form every name and query is compared in."""
+    return " ".join(singular(w) for w in _WORD.findall(text.lower().replace("_", " ")))
+
+
+@dataclass(frozen=True)
+class _Index:
+    keys: list[str]          # normalized searchable strings
+    owners: list[str]        # food id of each key
+    exact: dict[str, str]    # normalized id / alias / name -> food id
+
+
+@lru_cache(maxsize=1)
+def aliases() -> pd.DataFrame:
+    """Other names people use for a food (`data/aliases.csv`: food_id, alias)."""
+    path = DATA_DIR / "aliases.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=["food_id", "alias"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _index(table: FoodTable) -> _Index:
+    if table._search_index is None:
+        keys, owners, exact = [], [], {}
+        extra = aliases()
+        extra = extra[extra["food_id"].isin(table.foods.keys())]
+        pairs = [(f.id, f.id) for f in table] + [(f.id, f.name) for f in table]
+        pairs += list(zip(extra["food_id"], extra["alias"], strict=True))
+        for fid, text in pairs:
+            key = normalize(text)
+            if key:
+                keys.append(key)
+                owners.append(fid)
+                exact.setdefault(key, fid)
+        table._search_index = _Index(keys, owners, exact)
+    return table._search_index
+
+
+def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, float]]:
+    """(food, score 0-100+) best first; an exact id, name or alias scores above any fuzzy hit."""
+    query = normalize(text)
+    if not query:
+        return []
+    index = _index(table)
+    best: dict[str, float] = {}
+    if query in index.exact:
+        best[index.exact[query]] = 200.0
+    qwords = set(query.split())
+    hits = process.extract(query, index.keys, scorer=fuzz.WRatio, limit=max(limit * 6, 30))
+    for key, score, i in hits:
+        fid = index.owners[i]
+        kwords = key.split()
+        if qwords <= set(kwords):
+            # every word typed is in the name: prefer names that add the fewest other words,
+            # and the name whose first word is the query ("buckwheat" -> "Buckwheat groats, cooked").
+            score = 100.0 + 20.0 / (1 + len(kwords) - len(qwords)) + (5.0 if kwords[0] in qwords else 0.0)
+        food = table.foods[fid]
+        if food.limit:
+            score -= 3.0
+        best[fid] = max(best.get(fid, 0.0), score)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(table.foods[kv[0]].name)))
+    return [(table.foods[fid], score) for fid, score in ranked[:limit]]
+
+
+def search(table: FoodTable, text: str, limit: int = 10) -> list[Food]:
+    return [food for food, score in scored(table, text, limit) if score >= MATCH_THRESHOLD * 0.8]
+
+
+def best_match(table: FoodTable, text: str) -> Food:
+    """The food meant by `text`, or UnknownFood naming the three closest."""
+    ranked = scored(table, text, limit=5)
+    if ranked and ranked[0][1] >= MATCH_THRESHOLD:
+        return ranked[0][0]
+    raise UnknownFood(text.strip(), [f.id for f, _ in ranked[:3]])

@@ -1,0 +1,313 @@
+"""Load and validate the food table once; look foods up by id, search, rank and filter them."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from foods.errors import TableError, UnknownFood
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+NUTRIENTS = pd.read_csv(DATA_DIR / "nutrients.csv", dtype=str)
+NUTRIENT_FIELDS: list[str] = list(NUTRIENTS["field"])
+NUTRIENT_UNITS: dict[str, str] = dict(zip(NUTRIENTS["field"], NUTRIENTS["unit"], strict=True))
+NUTRIENT_LABELS: dict[str, str] = dict(zip(NUTRIENTS["field"], NUTRIENTS["label"], strict=True))
+
+VALID_MEALS = frozenset({"breakfast", "snack", "lunch", "dinner"})
+DIET_TAGS = frozenset({"vegan", "vegetarian", "pescatarian"})
+CONTENT_TAGS = frozenset({
+    "dairy", "lactose", "gluten", "tree_nuts", "peanuts", "fish", "shellfish", "egg", "liver",
+    "fish_liver_oil", "caffeine", "alcohol", "added_sugar", "salty",
+})
+VALID_TAGS = DIET_TAGS | CONTENT_TAGS
+VALID_AISLES = ("produce", "dairy_eggs", "grains_legumes", "nuts_seeds", "meat_fish", "other")
+VALID_BUY_UNITS = ("piece", "g", "pack")
+PER_CHOICES = ("100g", "portion", "100kcal")
+
+FOOD_COLUMNS = [
+    "id", "name", "ndb", "sr28_name", "group", "portion_seq", "portion_label", "portion_grams", "step",
+    "min_steps", "max_steps", "meals", "tags", "tags_guessed", "articles", "limit", "bought_ndb",
+    "bought_name", "yield_factor", "refuse_pct", "buy_unit", "buy_piece_grams", "pack_grams", "pack_label",
+    "aisle", *NUTRIENT_FIELDS,
+]
+PORTION_COLUMNS = ["food_id", "ndb", "seq", "amount", "measure", "grams", "source"]
+_NON_NEGATIVE = ["portion_grams", "step", "min_steps", "max_steps", "yield_factor", "refuse_pct",
+                 "buy_piece_grams", "pack_grams", *NUTRIENT_FIELDS]
+
+
+@dataclass(frozen=True)
+class Portion:
+    """One SR28 household measure: `amount` `measure` weighs `grams` (e.g. 1 medium = 118 g)."""
+
+    seq: int
+    amount: float
+    measure: str
+    grams: float
+    source: str = "sr28"
+
+    @property
+    def grams_per_unit(self) -> float:
+        return self.grams / self.amount
+
+    @property
+    def unit_word(self) -> str:
+        """The measure's first word, as people type it: 'medium (7\" long)' -> 'medium', 'cup, sliced' -> 'cup'."""
+        return self.measure.split(",")[0].split("(")[0].strip().split(" ")[0].lower()
+
+
+@dataclass(frozen=True)
+class Food:
+    """A food as eaten, per 100 g, with how it is portioned, tagged and bought."""
+
+    id: str
+    name: str
+    ndb: str
+    group: str
+    nutrients: dict[str, float]
+    portions: tuple[Portion, ...]
+    portion_label: str
+    portion_grams: float
+    step: float
+    min_steps: int
+    max_steps: int
+    meals: frozenset[str]
+    tags: frozenset[str]
+    articles: tuple[str, ...]
+    limit: bool
+    bought_ndb: str
+    bought_name: str
+    yield_factor: float
+    refuse_pct: float
+    buy_unit: str
+    buy_piece_grams: float | None
+    pack_grams: float | None
+    pack_label: str
+    aisle: str
+    sr28_name: str = ""
+    tags_guessed: bool = False
+    extra: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def step_grams(self) -> float:
+        """Grams in one planning step (a whole or a fraction of the household portion)."""
+        return self.portion_grams * self.step
+
+    def missing(self) -> list[str]:
+        """Nutrients SR28 has no value for: totals that include this food are lower bounds."""
+        return [k for k, v in self.nutrients.items() if v is None or (isinstance(v, float) and np.isnan(v))]
+
+    def portion_text(self, grams: float) -> str:
+        """'1 medium banana (118 g)', '1.5 cup cooked lentils (297 g)'."""
+        count = grams / self.portion_grams
+        count_text = f"{count:.2f}".rstrip("0").rstrip(".")
+        return f"{count_text} {self.portion_label} ({grams:.0f} g)"
+
+
+def _fail_if_missing(frame: pd.DataFrame, columns: list[str], name: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise TableError(name, f"missing column(s): {', '.join(missing)}")
+
+
+def _check_numbers(frame: pd.DataFrame, columns: list[str], name: str) -> pd.DataFrame:
+    """Convert to numbers; a non-numeric or negative value names its row (file line) and column."""
+    out = frame.copy()
+    for col in columns:
+        raw = out[col]
+        converted = pd.to_numeric(raw, errors="coerce")
+        bad = converted.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise TableError(name, f"'{raw.iloc[i]}' is not a number", row=i + 2, column=col)
+        neg = converted < 0
+        if neg.any():
+            i = int(np.flatnonzero(neg.to_numpy())[0])
+            raise TableError(name, f"{converted.iloc[i]} is negative", row=i + 2, column=col)
+        out[col] = converted.astype("float64")
+    return out
+
+
+def _split(value) -> list[str]:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [v.strip() for v in str(value).split(";") if v.strip()]
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+class FoodTable:
+    """The food table: `frame` (one row per food, nutrients per 100 g) and `Food` objects by id."""
+
+    def __init__(self, foods: pd.DataFrame, portions: pd.DataFrame, source: str = "foods.csv"):
+        _fail_if_missing(foods, FOOD_COLUMNS, source)
+        _fail_if_missing(portions, PORTION_COLUMNS, "portions.csv")
+        foods = _check_numbers(foods, _NON_NEGATIVE, source)
+        portions = _check_numbers(portions, ["seq", "amount", "grams"], "portions.csv")
+        ids = foods["id"].astype(str)
+        if ids.duplicated().any():
+            i = int(np.flatnonzero(ids.duplicated().to_numpy())[0])
+            raise TableError(source, f"duplicate id '{ids.iloc[i]}'", row=i + 2, column="id")
+        empty = ids.str.strip() == ""
+        if empty.any():
+            raise TableError(source, "empty id", row=int(np.flatnonzero(empty.to_numpy())[0]) + 2, column="id")
+        for col, allowed in (("meals", VALID_MEALS), ("tags", VALID_TAGS)):
+            for i, value in enumerate(foods[col]):
+                bad = [v for v in _split(value) if v not in allowed]
+                if bad:
+                    raise TableError(source, f"unknown value(s) {', '.join(bad)}", row=i + 2, column=col)
+        if (foods["portion_grams"] <= 0).any():
+            i = int(np.flatnonzero((foods["portion_grams"] <= 0).to_numpy())[0])
+            raise TableError(source, "portion weight must be positive", row=i + 2, column="portion_grams")
+        foods = foods.assign(id=ids, ndb=foods["ndb"].astype(str).str.zfill(5),
+                             bought_ndb=foods["bought_ndb"].astype(str).str.zfill(5))
+        self.frame = foods.set_index("id", drop=False)
+        self.frame.index.name = None
+        self.source = source
+        by_food: dict[str, list[Portion]] = {}
+        for fid, seq, amount, measure, grams, src in zip(
+            portions["food_id"].astype(str), portions["seq"], portions["amount"], portions["measure"],
+            portions["grams"], portions["source"], strict=True,
+        ):
+            if amount > 0 and grams > 0:
+                by_food.setdefault(fid, []).append(Portion(int(seq), float(amount), str(measure), float(grams), str(src)))
+        self.foods: dict[str, Food] = {}
+        for rec in self.frame.to_dict("records"):
+            fid = rec["id"]
+            self.foods[fid] = Food(
+                id=fid, name=str(rec["name"]), ndb=rec["ndb"], group=_text(rec["group"]),
+                nutrients={f: float(rec[f]) for f in NUTRIENT_FIELDS},
+                portions=tuple(by_food.get(fid, ())), portion_label=_text(rec["portion_label"]),
+                portion_grams=float(rec["portion_grams"]), step=float(rec["step"]),
+                min_steps=int(rec["min_steps"]), max_steps=int(rec["max_steps"]),
+                meals=frozenset(_split(rec["meals"])), tags=frozenset(_split(rec["tags"])),
+                articles=tuple(_split(rec["articles"])), limit=bool(int(rec["limit"] or 0)),
+                bought_ndb=rec["bought_ndb"], bought_name=_text(rec["bought_name"]),
+                yield_factor=float(rec["yield_factor"]), refuse_pct=float(rec["refuse_pct"] or 0),
+                buy_unit=str(rec["buy_unit"]),
+                buy_piece_grams=None if pd.isna(rec["buy_piece_grams"]) else float(rec["buy_piece_grams"]),
+                pack_grams=None if pd.isna(rec["pack_grams"]) else float(rec["pack_grams"]),
+                pack_label=_text(rec["pack_label"]), aisle=str(rec["aisle"]),
+                sr28_name=_text(rec["sr28_name"]), tags_guessed=bool(int(rec["tags_guessed"] or 0)),
+            )
+        self._search_index = None
+
+    def __len__(self) -> int:
+        return len(self.foods)
+
+    def __contains__(self, food_id: str) -> bool:
+        return food_id in self.foods
+
+    def __iter__(self):
+        return iter(self.foods.values())
+
+    @property
+    def nutrients(self) -> pd.DataFrame:
+        """Nutrients per 100 g, one row per food id; NaN where SR28 has no value."""
+        return self.frame[NUTRIENT_FIELDS]
+
+    def get(self, food_id: str) -> Food:
+        """The food with this id, or an error naming the closest matches."""
+        try:
+            return self.foods[food_id]
+        except KeyError:
+            raise UnknownFood(food_id, [f.id for f in self.search(food_id, limit=3)]) from None
+
+    def find(self, text: str) -> Food:
+        """The one food a person most likely means by `text` (an id, a name, a plural, a typo)."""
+        from foods.search import best_match
+
+        return best_match(self, text)
+
+    def search(self, text: str, limit: int = 10) -> list[Food]:
+        """Foods whose names best match `text`, best first; typos and plurals forgiven."""
+        from foods.search import search
+
+        return search(self, text, limit)
+
+    def top(self, nutrient: str, per: str = "100g", n: int = 10, include_limit: bool = False,
+            foods: list[str] | None = None) -> pd.DataFrame:
+        """The n richest foods in `nutrient` per 100 g, per household portion or per 100 kcal."""
+        if nutrient not in NUTRIENT_FIELDS:
+            nutrient = resolve_nutrient(nutrient)
+        if per not in PER_CHOICES:
+            raise ValueError(f"per must be one of {', '.join(PER_CHOICES)}, not '{per}'")
+        frame = self.frame if foods is None else self.frame.loc[foods]
+        if not include_limit:
+            frame = frame[frame["limit"] == 0]
+        per_100g = frame[nutrient]
+        if per == "100g":
+            value = per_100g
+        elif per == "portion":
+            value = per_100g * frame["portion_grams"] / 100.0
+        else:
+            kcal = frame["energy_kcal"].where(frame["energy_kcal"] > 0)
+            value = per_100g / kcal * 100.0
+        out = pd.DataFrame({
+            "food_id": frame["id"], "name": frame["name"], "ndb": frame["ndb"],
+            "portion": frame["portion_label"], "portion_grams": frame["portion_grams"],
+            nutrient: value, "per": per,
+        }).dropna(subset=[nutrient])
+        return out.sort_values(nutrient, ascending=False, kind="stable").head(n).reset_index(drop=True)
+
+    def filter(self, tags: list[str] | None = None, exclude_tags: list[str] | None = None,
+               group: str | None = None, include_limit: bool = True) -> list[Food]:
+        """Foods carrying every tag in `tags`, none in `exclude_tags`, in `group` (substring)."""
+        want, avoid = set(tags or []), set(exclude_tags or [])
+        out = []
+        for food in self.foods.values():
+            if not want <= food.tags or avoid & food.tags:
+                continue
+            if group and group.lower() not in food.group.lower():
+                continue
+            if not include_limit and food.limit:
+                continue
+            out.append(food)
+        return out
+
+
+_NUTRIENT_ALIASES = {
+    "calcium": "calcium_mg", "ca": "calcium_mg", "magnesium": "magnesium_mg", "mg": "magnesium_mg",
+    "potassium": "potassium_mg", "k": "potassium_mg", "sodium": "sodium_mg", "na": "sodium_mg",
+    "energy": "energy_kcal", "kcal": "energy_kcal", "calories": "energy_kcal", "protein": "protein_g",
+    "fat": "fat_g", "carbohydrate": "carbohydrate_g", "carbs": "carbohydrate_g", "fiber": "fiber_g",
+    "fibre": "fiber_g", "vitamin_d": "vitamin_d_ug", "vitamin d": "vitamin_d_ug", "vitamin_b6": "vitamin_b6_mg",
+    "b6": "vitamin_b6_mg", "retinol": "retinol_ug",
+}
+
+
+def resolve_nutrient(name: str) -> str:
+    """'magnesium', 'Mg' or 'magnesium_mg' -> 'magnesium_mg'; anything else is a clear error."""
+    key = name.strip().lower()
+    if key in NUTRIENT_FIELDS:
+        return key
+    if key in _NUTRIENT_ALIASES:
+        return _NUTRIENT_ALIASES[key]
+    names = sorted({k for k in _NUTRIENT_ALIASES if len(k) > 2})
+    raise ValueError(f"unknown nutrient '{name}'; use one of: {', '.join(names)}")
+
+
+def read_table(directory: Path) -> FoodTable:
+    """Read foods.csv and portions.csv from a folder (the shipped data, or an imported catalogue)."""
+    foods_path, portions_path = directory / "foods.csv", directory / "portions.csv"
+    for p in (foods_path, portions_path):
+        if not p.is_file():
+            raise TableError(str(p), "file not found (run `python -m foods.build` to make it)")
+    try:
+        foods = pd.read_csv(foods_path, dtype={"ndb": str, "bought_ndb": str, "id": str}, keep_default_na=True,
+                            na_values=[""])
+        portions = pd.read_csv(portions_path, dtype={"food_id": str, "ndb": str})
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise TableError(foods_path.name, f"cannot be read as CSV ({exc})") from None
+    return FoodTable(foods, portions, source=foods_path.name)
+
+
+@functools.lru_cache(maxsize=4)
+def load_table(directory: str | Path | None = None) -> FoodTable:
+    """The food table, loaded once per folder and cached (default: the table shipped in the package)."""
+    return read_table(Path(directory) if directory else DATA_DIR)

@@ -1,0 +1,61 @@
+"""`mineral-planner`: a thin shell over the same functions the dashboard calls.
+
+Each subcommand lives in its own module with `register(subparsers)`; errors a person can fix print
+one line on stderr and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from foods.errors import FoodError
+from planner.errors import PlannerError
+
+COMMAND_MODULES = ("foods_cmd", "plan_cmd", "check_cmd", "shopping_cmd", "diary_cmd", "dashboard_cmd")
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, non-zero, no usage dump
+        self.exit(EXIT_USAGE, f"error: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mineral-planner", description="Meal plans and day checks for magnesium, "
+                     "potassium and calcium. It informs; it does not prescribe.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"planner.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"planner.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "dashboard":  # everything after `dashboard` belongs to Streamlit
+        from planner.cli.dashboard_cmd import run_dashboard
+
+        return run_dashboard(argv[1:])
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except (FoodError, PlannerError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,117 @@
+"""`mineral-planner foods list | search | top | show | import-sr28`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from foods.export import food_to_dict, nutrient_value
+from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS, PER_CHOICES, resolve_nutrient
+from planner.cli.output import add_format, emit, table
+from planner.errors import PlannerError
+from planner.paths import catalog_dir, food_table
+
+SHOWN = ["calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    foods = sub.add_parser("foods", help="the food table: list, search, top foods, details, SR28 import")
+    cmds = foods.add_subparsers(dest="foods_command", metavar="ACTION", required=True)
+
+    def add(name: str, help_: str, handler) -> argparse.ArgumentParser:
+        p = cmds.add_parser(name, help=help_)
+        p.add_argument("--catalog", default=None, help="'curated' (default), 'full' (imported SR28) or a folder")
+        add_format(p)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("list", "every food in the table", _list)
+    p.add_argument("--tag", action="append", default=[], help="only foods with this tag (repeatable)")
+    p.add_argument("--group", default=None, help="only foods whose SR28 group contains this text")
+    p = add("search", "find foods by name (typos and plurals forgiven)", _search)
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=10)
+    p = add("top", "the richest foods in a nutrient", _top)
+    p.add_argument("nutrient", help="calcium, magnesium, potassium, ... or calcium_mg")
+    p.add_argument("--per", choices=PER_CHOICES, default="100g")
+    p.add_argument("-n", "--limit", type=int, default=15)
+    p.add_argument("--include-limited", action="store_true", help="include foods the articles say to limit")
+    p = add("show", "one food in full", _show)
+    p.add_argument("food_id")
+    imp = cmds.add_parser("import-sr28", help="load all SR28 foods from your own download as the 'full' catalogue")
+    imp.add_argument("directory", type=Path)
+    imp.add_argument("--to", type=Path, default=None, help=f"where to write it (default {catalog_dir()})")
+    imp.set_defaults(handler=_import)
+
+
+def _rows(foods_):
+    return [[f.id, f.name, *[f.nutrients[k] for k in SHOWN]] for f in foods_]
+
+
+def _headers():
+    return ["id", "name", *[f"{NUTRIENT_LABELS[k]} {NUTRIENT_UNITS[k]}" for k in SHOWN]]
+
+
+def _list(args) -> int:
+    t = food_table(args.catalog)
+    foods_ = t.filter(tags=args.tag, group=args.group)
+    emit(args.format, [food_to_dict(f) for f in foods_],
+         table(_rows(foods_), _headers()) + f"\n{len(foods_)} foods; values per 100 g")
+    return 0
+
+
+def _search(args) -> int:
+    hits = food_table(args.catalog).search(args.text, limit=args.limit)
+    if not hits:
+        raise PlannerError(f"no food matches '{args.text}'")
+    emit(args.format, [food_to_dict(f) for f in hits], table(_rows(hits), _headers()))
+    return 0
+
+
+def _top(args) -> int:
+    try:
+        nutrient = resolve_nutrient(args.nutrient)
+    except ValueError as exc:
+        raise PlannerError(str(exc)) from None
+    t = food_table(args.catalog)
+    top = t.top(nutrient, per=args.per, n=args.limit, include_limit=args.include_limited)
+    per_label = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100 kcal"}[args.per]
+    data = [{"rank": i + 1, "food_id": r.food_id, "name": r.name, "ndb": r.ndb,
+             "portion": t.foods[r.food_id].portion_text(r.portion_grams), "grams": round(r.portion_grams, 1)
+             if args.per == "portion" else (100.0 if args.per == "100g" else None),
+             nutrient: nutrient_value(getattr(r, nutrient)), "per": args.per}
+            for i, r in enumerate(top.itertuples())]
+    rows = [[d["rank"], d["food_id"], d["name"], d["portion"] if args.per == "portion" else "", d[nutrient]]
+            for d in data]
+    text = table(rows, ["#", "id", "name", "portion", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} "
+                        f"{per_label}"])
+    emit(args.format, data, text)
+    return 0
+
+
+def _show(args) -> int:
+    food = food_table(args.catalog).get(args.food_id)
+    d = food_to_dict(food, detail=True)
+    lines = [f"{food.name}  [{food.id}]  SR28 NDB {food.ndb}: {food.sr28_name}", f"group: {food.group}",
+             f"portion: {d['portion']}; meals: {', '.join(d['meals'])}", f"tags: {', '.join(d['tags']) or '-'}",
+             f"articles: {', '.join(d['articles']) or '-'}{'  (LIMIT: the articles say to cut down)' if food.limit else ''}",
+             "per 100 g:"]
+    for k, v in food.nutrients.items():
+        lines.append(f"  {NUTRIENT_LABELS[k]:<32} {'missing' if v != v else f'{v:g} {NUTRIENT_UNITS[k]}'}")
+    lines.append("household measures: " + "; ".join(p["measure"] + f" = {p['grams']:g} g" for p in d["portions"]))
+    emit(args.format, d, "\n".join(lines))
+    return 0
+
+
+def _import(args) -> int:
+    from foods.catalog import import_sr28
+
+    dest = args.to or catalog_dir()
+    if not args.directory.is_dir():
+        raise PlannerError(f"{args.directory} is not a folder; give the folder that holds ABBREV.txt")
+    try:
+        n = import_sr28(args.directory, dest)
+    except (FileNotFoundError, ValueError) as exc:
+        raise PlannerError(str(exc)) from None
+    print(f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags are guessed from food groups)")
+    return 0

@@ -1,0 +1,231 @@
+"""A plan: days -> meals -> items, with totals recomputed from the food table, JSON in and out, text.
+
+Totals are never stored as truth: they are always recomputed from the table for the grams planned,
+so a plan's totals equal the sum of its items by construction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from foods import FoodTable
+from foods.errors import FoodError
+from foods.nutrition import Totals, totals
+from planner.errors import PlannerError
+from planner.rules import meal_slots, rules
+
+PLAN_VERSION = 1
+REPORTED = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "protein_g", "fat_g",
+            "carbohydrate_g", "fiber_g", "vitamin_d_ug", "vitamin_b6_mg", "retinol_ug")
+SLOT_LABELS = {"breakfast": "Breakfast", "morning_snack": "Morning snack", "lunch": "Lunch",
+               "afternoon_snack": "Afternoon snack", "dinner": "Dinner"}
+
+
+@dataclass
+class PlanItem:
+    """One food in one meal: `grams` as eaten and `portion` as a person reads it."""
+
+    food_id: str
+    name: str
+    ndb: str
+    grams: float
+    portion: str
+    locked: bool = False
+
+    def to_dict(self) -> dict:
+        return {"food_id": self.food_id, "name": self.name, "ndb": self.ndb, "grams": round(self.grams, 1),
+                "portion": self.portion, "locked": self.locked}
+
+
+@dataclass
+class Meal:
+    slot: str                      # breakfast, morning_snack, lunch, afternoon_snack, dinner
+    items: list[PlanItem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return SLOT_LABELS.get(self.slot, self.slot)
+
+    @property
+    def kind(self) -> str:
+        """The food-table meal kind this slot draws from (breakfast, snack, lunch, dinner)."""
+        return rules()["meals"]["kind"][self.slot]
+
+
+@dataclass
+class Day:
+    index: int                     # 0-based
+    meals: list[Meal]
+
+    @property
+    def label(self) -> str:
+        return f"Day {self.index + 1}"
+
+    def items(self) -> list[PlanItem]:
+        return [it for m in self.meals for it in m.items]
+
+    def meal(self, slot: str) -> Meal:
+        for m in self.meals:
+            if m.slot == slot:
+                return m
+        raise PlannerError(f"no meal '{slot}'; meals are {', '.join(meal_slots())}")
+
+
+@dataclass
+class Shortfall:
+    """A goal the plan could not reach: how much is missing, which rules bind, what would help."""
+
+    nutrient: str
+    target: float
+    achieved: float
+    day: int | None = None         # 0-based day, or None for every day
+    binding: list[str] = field(default_factory=list)
+    help: str = ""
+
+    @property
+    def missing(self) -> float:
+        return max(0.0, self.target - self.achieved)
+
+    def to_dict(self) -> dict:
+        return {"nutrient": self.nutrient, "day": None if self.day is None else self.day + 1,
+                "target": round(self.target, 1), "achieved": round(self.achieved, 1),
+                "missing": round(self.missing, 1), "binding": list(self.binding), "help": self.help}
+
+    def message(self) -> str:
+        name = self.nutrient.split("_")[0]
+        unit = self.nutrient.split("_")[-1]
+        where = f"Day {self.day + 1}: " if self.day is not None else ""
+        text = f"{where}{name} {self.achieved:,.0f} of {self.target:,.0f} {unit}"
+        if self.binding:
+            text += f" (limited by {', '.join(self.binding)})"
+        return text + (f": {self.help}" if self.help else "")
+
+
+@dataclass
+class SolveStatus:
+    """What the solver said, read from the solver itself (not PuLP's label)."""
+
+    status: str                    # optimal | feasible | time_limit | failed
+    solver: str = ""
+    seconds: float = 0.0
+    gap: float | None = None
+    message: str = ""
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, "solver": self.solver, "seconds": round(self.seconds, 3),
+                "gap": None if self.gap is None else round(self.gap, 5), "message": self.message}
+
+
+@dataclass
+class Plan:
+    days: list[Day]
+    profile: dict = field(default_factory=dict)
+    targets: dict = field(default_factory=dict)     # Targets.to_dict()
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    status: SolveStatus = field(default_factory=lambda: SolveStatus("optimal"))
+    notes: list[str] = field(default_factory=list)
+
+    def items(self) -> list[PlanItem]:
+        return [it for d in self.days for it in d.items()]
+
+
+def items_totals(table: FoodTable, items: list[PlanItem]) -> Totals:
+    return totals(table, [i.food_id for i in items], [i.grams for i in items])
+
+
+def day_totals(table: FoodTable, day: Day) -> Totals:
+    return items_totals(table, day.items())
+
+
+def _rounded(t: Totals) -> dict:
+    return {k: round(v, 2) for k, v in t.values.items() if k in REPORTED}
+
+
+def plan_to_dict(plan: Plan, table: FoodTable) -> dict:
+    """The JSON contract: every item with food_id, ndb, grams, portion; per-day and per-meal totals."""
+    days = []
+    for d in plan.days:
+        t = day_totals(table, d)
+        meals = []
+        for m in d.meals:
+            mt = items_totals(table, m.items)
+            meals.append({"meal": m.slot, "label": m.label, "items": [i.to_dict() for i in m.items],
+                          "totals": _rounded(mt)})
+        days.append({"day": d.index + 1, "label": d.label, "meals": meals, "totals": _rounded(t),
+                     "incomplete": [k for k in t.incomplete if k in REPORTED],
+                     "shortfalls": [s.to_dict() for s in plan.shortfalls if s.day == d.index]})
+    return {"version": PLAN_VERSION, "profile": plan.profile, "targets": plan.targets,
+            "status": plan.status.to_dict(), "days": days,
+            "shortfalls": [s.to_dict() for s in plan.shortfalls], "notes": list(plan.notes)}
+
+
+def plan_from_dict(data: dict, table: FoodTable) -> Plan:
+    """Read a plan back (JSON file, store); food ids are checked against the table, totals recomputed."""
+    if not isinstance(data, dict) or not isinstance(data.get("days"), list):
+        raise PlannerError("not a plan: expected a JSON object with a 'days' list (from `mineral-planner plan`)")
+    days = []
+    try:
+        for di, d in enumerate(data["days"]):
+            meals = []
+            for m in d["meals"]:
+                items = []
+                for it in m["items"]:
+                    food = table.get(str(it["food_id"]))
+                    grams = float(it["grams"])
+                    if not grams > 0:
+                        raise PlannerError(f"day {di + 1}, {m['meal']}: {food.id} has {grams} g")
+                    items.append(PlanItem(food.id, food.name, food.ndb, grams,
+                                          it.get("portion") or food.portion_text(grams), bool(it.get("locked", False))))
+                meals.append(Meal(str(m["meal"]), items))
+            days.append(Day(int(d.get("day", di + 1)) - 1, meals))
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, PlannerError | FoodError):
+            raise
+        raise PlannerError(f"plan file is malformed near day {len(days) + 1}: {exc!r}") from None
+    shortfalls = [Shortfall(s["nutrient"], float(s["target"]), float(s["achieved"]),
+                            None if s.get("day") is None else int(s["day"]) - 1, list(s.get("binding", [])),
+                            s.get("help", "")) for s in data.get("shortfalls", [])]
+    st = data.get("status") or {}
+    status = SolveStatus(st.get("status", "optimal"), st.get("solver", ""), float(st.get("seconds", 0) or 0),
+                         st.get("gap"), st.get("message", ""))
+    return Plan(days, data.get("profile", {}), data.get("targets", {}), shortfalls, status, data.get("notes", []))
+
+
+def load_plan(path: str | Path, table: FoodTable) -> Plan:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PlannerError(f"plan file {path} not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PlannerError(f"plan file {path} is not valid JSON ({exc})") from None
+    return plan_from_dict(data, table)
+
+
+def plan_text(plan: Plan, table: FoodTable) -> str:
+    """A readable week: each day's meals with portions, then the day's minerals against targets."""
+    nutrients = plan.targets.get("nutrients", {}) if plan.targets else {}
+    lines = []
+    for d in plan.days:
+        lines.append(f"== {d.label} ==")
+        for m in d.meals:
+            lines.append(f"  {m.label}:")
+            for it in m.items:
+                lines.append(f"    - {it.name}: {it.portion}{'  [locked]' if it.locked else ''}")
+        t = day_totals(table, d)
+        parts = []
+        for key in ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal"):
+            tgt = nutrients.get(key, {})
+            bound = tgt.get("min") or tgt.get("max")
+            mark = "*" if key in t.incomplete else ""
+            parts.append(f"{key.split('_')[0]} {t[key]:,.0f}{mark}" + (f"/{bound:,.0f}" if bound else ""))
+        lines.append("  totals: " + ", ".join(parts))
+    if plan.shortfalls:
+        lines.append("Shortfalls:")
+        lines += [f"  - {s.message()}" for s in plan.shortfalls]
+    lines.append(f"Solver: {plan.status.status} ({plan.status.solver}, {plan.status.seconds:.1f} s)")
+    lines += [f"Note: {n}" for n in plan.notes]
+    lines.append("* a value SR28 lacks for some food: the total is a lower bound.")
+    return "\n".join(lines)

@@ -1,0 +1,151 @@
+"""A person's profile: who they are, what they eat, what changes the rules. Read from TOML or flags."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from planner.errors import PlannerError
+from planner.rules import rules
+
+SEXES = ("female", "male")
+PREGNANCY = ("trimester1", "trimester2", "trimester3")
+ACTIVITIES = ("sedentary", "light", "moderate", "active", "very_active")
+DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
+ALLERGENS = ("lactose", "dairy", "gluten", "tree_nuts", "nuts", "peanuts", "fish", "shellfish", "egg", "eggs")
+CONDITIONS = ("kidney_disease", "heart_failure", "ace_inhibitor", "arb", "potassium_sparing_diuretic", "nsaid",
+              "thiazide_diuretic", "loop_diuretic")
+TARGET_SETS = ("us", "efsa")
+OVERRIDABLE = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
+               "vitamin_b6_mg", "retinol_ug")
+
+
+@dataclass
+class Profile:
+    """Everything the targets and the planner need to know about one person."""
+
+    sex: str = "female"
+    age: int = 40
+    pregnancy: str | None = None
+    lactation: bool = False
+    weight_kg: float | None = None
+    height_cm: float | None = None
+    activity: str = "light"
+    energy_kcal: float | None = None
+    diet: str = "omnivore"
+    exclude: list[str] = field(default_factory=list)
+    dislike: list[str] = field(default_factory=list)
+    like: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    targets: dict[str, dict[str, float]] = field(default_factory=dict)
+    target_set: str = "us"
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    @property
+    def pregnant(self) -> bool:
+        return self.pregnancy is not None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _choice(name: str, value, allowed) -> None:
+    if value not in allowed:
+        raise PlannerError(f"profile field '{name}' is '{value}'; allowed: {', '.join(map(str, allowed))}")
+
+
+def _number(name: str, value, lo: float, hi: float, optional: bool = True) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PlannerError(f"profile field '{name}' must be a number, not '{value}'")
+    if not lo <= value <= hi:
+        raise PlannerError(f"profile field '{name}' is {value}; it must be between {lo:g} and {hi:g}")
+
+
+def _string_list(name: str, value) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PlannerError(f"profile field '{name}' must be a list of words, e.g. {name} = [\"walnuts\"]")
+
+
+def validate(p: Profile) -> None:
+    """Raise PlannerError naming the field and the allowed values for anything out of place."""
+    _choice("sex", p.sex, SEXES)
+    _number("age", p.age, 1, 120, optional=False)
+    if p.pregnancy is not None:
+        _choice("pregnancy", p.pregnancy, PREGNANCY)
+    if not isinstance(p.lactation, bool):
+        raise PlannerError(f"profile field 'lactation' must be true or false, not '{p.lactation}'")
+    if (p.pregnancy or p.lactation) and p.sex != "female":
+        raise PlannerError("pregnancy and lactation need sex = \"female\"")
+    if p.pregnancy and p.lactation:
+        raise PlannerError("set either pregnancy or lactation, not both")
+    if (p.pregnancy or p.lactation) and not 14 <= p.age <= 50:
+        raise PlannerError(f"pregnancy and lactation targets exist for ages 14 to 50, not {p.age}")
+    _number("weight_kg", p.weight_kg, 20, 300)
+    _number("height_cm", p.height_cm, 100, 250)
+    _number("energy_kcal", p.energy_kcal, 1000, 5000)
+    _choice("activity", p.activity, ACTIVITIES)
+    _choice("diet", p.diet, DIETS)
+    _choice("target_set", p.target_set, TARGET_SETS)
+    for name in ("exclude", "dislike", "like", "conditions"):
+        _string_list(name, getattr(p, name))
+    for c in p.conditions:
+        _choice("conditions", c, CONDITIONS)
+    if not isinstance(p.targets, dict):
+        raise PlannerError("profile field 'targets' must be a table such as [targets.potassium_mg]")
+    for nutrient, bounds in p.targets.items():
+        _choice("targets", nutrient, OVERRIDABLE)
+        if not isinstance(bounds, dict) or not set(bounds) <= {"min", "max"} or not bounds:
+            raise PlannerError(f"targets.{nutrient} takes min and/or max, e.g. [targets.{nutrient}] max = 2000")
+        for k, v in bounds.items():
+            _number(f"targets.{nutrient}.{k}", v, 0, 100000, optional=False)
+        if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
+            raise PlannerError(f"targets.{nutrient}: min {bounds['min']} is above max {bounds['max']}")
+
+
+def profile_from_dict(data: dict) -> Profile:
+    """A Profile from a plain dict (TOML, JSON, the dashboard form); unknown fields are errors."""
+    known = {f.name for f in fields(Profile)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise PlannerError(f"unknown profile field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    data = dict(data)
+    if data.get("pregnancy") in (False, "", "none"):
+        data["pregnancy"] = None
+    for k in ("exclude", "dislike", "like", "conditions"):
+        if isinstance(data.get(k), str):
+            data[k] = [data[k]]
+    return Profile(**data)
+
+
+def load_profile(path: str | Path) -> Profile:
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise PlannerError(f"profile file {path} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PlannerError(f"profile file {path} is not valid TOML: {exc}") from None
+    try:
+        return profile_from_dict(data)
+    except PlannerError as exc:
+        raise PlannerError(f"{path}: {exc}") from None
+
+
+def excluded_tags(p: Profile) -> set[str]:
+    """Food tags this profile never eats: exclusions that name allergens, and pregnancy's liver rule."""
+    table = rules()["exclusions"]
+    tags = {t for word in p.exclude if word in table for t in table[word]}
+    if p.pregnant:
+        tags |= set(rules()["pregnancy"]["excluded_tags"])
+    return tags
+
+
+def required_diet_tag(p: Profile) -> str | None:
+    return rules()["diets"][p.diet] or None

@@ -1,0 +1,36 @@
+"""The planner's rule and reference tables, read once from `planner/data`."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@functools.cache
+def rules() -> dict:
+    with open(DATA_DIR / "rules.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.cache
+def dri_table() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "dri_us.csv", dtype={"target": float, "ul": float})
+
+
+@functools.cache
+def efsa_table() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "efsa_adults.csv", dtype={"target": float, "ul": float})
+
+
+@functools.cache
+def amdr_table() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "amdr.csv")
+
+
+def meal_slots() -> list[str]:
+    return list(rules()["meals"]["order"])

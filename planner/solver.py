@@ -1,0 +1,63 @@
+"""Solve a PuLP model with HiGHS (CBC as the fallback) under a hard time limit, and say honestly how it went.
+
+PuLP's HiGHS wrapper labels a solve cut off by its time limit "Optimal"; the status here is read from
+HiGHS itself (model status and MIP gap), so a plan is only called optimal when it is.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pulp
+
+from planner.plan import SolveStatus
+
+
+def _highs_status(problem: pulp.LpProblem, seconds: float) -> SolveStatus:
+    import highspy
+
+    model = problem.solverModel
+    status = model.getModelStatus()
+    info = model.getInfo()
+    gap = getattr(info, "mip_gap", None)
+    gap = None if gap is None or gap != gap or gap > 1e9 else float(gap)
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    kinds = highspy.HighsModelStatus
+    if status == kinds.kOptimal:
+        return SolveStatus("optimal", "HiGHS", seconds, gap or 0.0)
+    if status in (kinds.kTimeLimit, kinds.kIterationLimit, kinds.kInterrupt):
+        if has_solution:
+            return SolveStatus("time_limit", "HiGHS", seconds, gap,
+                               "stopped at its time limit with a good plan (not proven best)")
+        return SolveStatus("failed", "HiGHS", seconds, None, "time limit reached before any plan was found")
+    if status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible):
+        return SolveStatus("infeasible", "HiGHS", seconds, None, "the hard rules contradict each other")
+    return SolveStatus("failed", "HiGHS", seconds, None, f"HiGHS stopped: {model.modelStatusToString(status)}")
+
+
+def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) -> SolveStatus:
+    """Solve in place; returns what the solver really reported. Never raises for solver trouble."""
+    start = time.perf_counter()
+    highs = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1)
+    if highs.available():
+        try:
+            problem.solve(highs)
+            return _highs_status(problem, time.perf_counter() - start)
+        except Exception as exc:  # noqa: BLE001 - a solver crash is reported, then CBC tries
+            first_error = f"HiGHS failed ({exc}); "
+    else:
+        first_error = "HiGHS is not installed; "
+    try:
+        cbc = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(time_limit)), gapRel=gap)
+        code = problem.solve(cbc)
+    except Exception as exc:  # noqa: BLE001
+        return SolveStatus("failed", "CBC", time.perf_counter() - start, None, first_error + f"CBC failed ({exc})")
+    seconds = time.perf_counter() - start
+    label = pulp.LpStatus.get(code, "Undefined")
+    if label == "Optimal" and problem.sol_status == pulp.LpSolutionOptimal:
+        return SolveStatus("optimal", "CBC", seconds, None, first_error.rstrip("; "))
+    if problem.sol_status == pulp.LpSolutionIntegerFeasible:
+        return SolveStatus("time_limit", "CBC", seconds, None, first_error + "stopped at its time limit")
+    if label == "Infeasible":
+        return SolveStatus("infeasible", "CBC", seconds, None, "the hard rules contradict each other")
+    return SolveStatus("failed", "CBC", seconds, None, first_error + f"CBC: {label}")
