@@ -20,7 +20,8 @@ from foods.table import DATA_DIR, NUTRIENTS, VALID_AISLES, VALID_BUY_UNITS, VALI
 
 SELECTION_COLUMNS = [
     "id", "name", "ndb", "portion_seq", "portion_label", "step", "min_steps", "max_steps", "meals", "tags",
-    "articles", "limit", "bought_ndb", "buy_unit", "buy_seq", "pack_grams", "pack_label", "aisle", "note",
+    "articles", "limit", "bought_ndb", "buy_unit", "buy_seq", "pack_grams", "pack_label", "sold_trimmed", "aisle",
+    "note",
 ]
 
 
@@ -99,6 +100,12 @@ def _measure_grams(weight: pd.DataFrame, ndb: str, seq: str, name: str, line: in
     return hit.iloc[0]
 
 
+def _refuse(data: Sr28, bought_ndb: str, sold_trimmed: bool) -> float:
+    """SR28's refuse (peel, shell, bone) of the bought form; none when it is sold trimmed (shelled nuts)."""
+    refuse = data.food_des.loc[bought_ndb, "Refuse"]
+    return 0.0 if sold_trimmed or pd.isna(refuse) else float(refuse)
+
+
 def yield_factor(water_eaten: float, water_bought: float) -> float:
     """Grams of the bought form per gram eaten, from dry matter: cooking adds or removes water only."""
     if pd.isna(water_eaten) or pd.isna(water_bought) or water_bought >= 100:
@@ -134,8 +141,7 @@ def build_tables(selection: pd.DataFrame, data: Sr28, name: str = "selection.csv
             "bought_ndb": bought, "bought_name": data.food_des.loc[bought, "Long_Desc"],
             "yield_factor": 1.0 if bought == ndb else yield_factor(
                 data.abbrev.loc[ndb, "Water_(g)"], data.abbrev.loc[bought, "Water_(g)"]),
-            "refuse_pct": float(data.food_des.loc[bought, "Refuse"]) if not pd.isna(
-                data.food_des.loc[bought, "Refuse"]) else 0.0,
+            "refuse_pct": _refuse(data, bought, row["sold_trimmed"] == "1"),
             "buy_unit": row["buy_unit"], "buy_piece_grams": piece_grams,
             "pack_grams": float(row["pack_grams"]) if row["pack_grams"] else None,
             "pack_label": row["pack_label"], "aisle": row["aisle"],

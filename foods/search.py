@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from foods.errors import UnknownFood
 from foods.table import DATA_DIR, Food, FoodTable
@@ -69,6 +69,20 @@ def _index(table: FoodTable) -> _Index:
     return table._search_index
 
 
+_STOPWORDS = {"of", "a", "an", "the", "with", "and", "raw", "fresh"}
+
+
+def _word_score(word: str, key_words: list[str]) -> float:
+    """How well one typed word matches a name: a typo scores high, a prefix ('oat' -> 'oatmeal') well."""
+    best = 0.0
+    for kw in key_words:
+        score = fuzz.ratio(word, kw)
+        if len(word) >= 3 and kw.startswith(word):
+            score = max(score, 85.0)
+        best = max(best, score)
+    return best
+
+
 def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, float]]:
     """(food, score 0-100+) best first; an exact id, name or alias scores above any fuzzy hit."""
     query = normalize(text)
@@ -78,19 +92,24 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
     best: dict[str, float] = {}
     if query in index.exact:
         best[index.exact[query]] = 200.0
-    qwords = set(query.split())
-    hits = process.extract(query, index.keys, scorer=fuzz.WRatio, limit=max(limit * 6, 30))
-    for key, score, i in hits:
-        fid = index.owners[i]
+    qwords = [w for w in query.split() if w not in _STOPWORDS] or query.split()
+    qset = set(qwords)
+    for key, fid in zip(index.keys, index.owners, strict=True):
         kwords = key.split()
-        if qwords <= set(kwords):
+        if qset <= set(kwords):
             # every word typed is in the name: prefer names that add the fewest other words,
             # and the name whose first word is the query ("buckwheat" -> "Buckwheat groats, cooked").
-            score = 100.0 + 20.0 / (1 + len(kwords) - len(qwords)) + (5.0 if kwords[0] in qwords else 0.0)
-        food = table.foods[fid]
-        if food.limit:
+            score = 100.0 + 20.0 / (1 + len(kwords) - len(qset)) + (5.0 if kwords[0] in qset else 0.0)
+        else:
+            words = [_word_score(w, kwords) for w in qwords]
+            # a name that matches one typed word well ("salmon fillet") beats the mean of all words
+            unmatched = sum(1 for x in words if x < 80)
+            score = max(sum(words) / len(words), max(words) - 15.0 * unmatched)
+            score -= 2.0 * max(0, len(kwords) - len(qwords)) / len(kwords)
+        if table.foods[fid].limit:
             score -= 3.0
-        best[fid] = max(best.get(fid, 0.0), score)
+        if score > best.get(fid, 0.0):
+            best[fid] = score
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(table.foods[kv[0]].name)))
     return [(table.foods[fid], score) for fid, score in ranked[:limit]]
 

@@ -1,0 +1,64 @@
+"""Amounts and units: SR28 household weights, mass, volume through density, clear errors."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from foods import BadAmount, UnknownUnit
+from foods.units import GRAMS_PER, resolve_amount
+
+
+def test_household_measure_uses_sr28_weight(table):
+    banana = table.find("banana")
+    medium = next(p for p in banana.portions if p.unit_word == "medium")
+    assert resolve_amount(banana, 1, "medium").grams == pytest.approx(medium.grams)
+    assert resolve_amount(banana, 2, None).grams == pytest.approx(2 * medium.grams)
+
+
+def test_cup_of_milk_reads_as_sr28_says(table):
+    milk = table.find("milk")
+    cup = next(p for p in milk.portions if p.measure.startswith("cup"))
+    r = resolve_amount(milk, 1, "cup")
+    assert r.grams == pytest.approx(cup.grams_per_unit)
+    assert "= " in r.reading and "g" in r.reading
+
+
+def test_volume_through_density(table):
+    milk = table.find("milk")
+    assert resolve_amount(milk, 250, "ml").grams == pytest.approx(resolve_amount(milk, 1, "cup").grams * 250 / 236.588,
+                                                                 rel=1e-3)
+    assert resolve_amount(milk, 1, "glass").grams == pytest.approx(resolve_amount(milk, 1, "cup").grams)
+
+
+def test_unit_synonyms(table):
+    almonds = table.find("almonds")
+    assert resolve_amount(almonds, 30, "grams").grams == 30
+    assert resolve_amount(almonds, 1, "ounce").grams == pytest.approx(28.3495, rel=1e-4)
+    assert resolve_amount(almonds, 0.1, "kg").grams == pytest.approx(100)
+
+
+def test_unknown_unit_lists_the_units_the_food_has(table):
+    banana = table.find("banana")
+    with pytest.raises(UnknownUnit) as err:
+        resolve_amount(banana, 1, "bucket")
+    assert "medium" in str(err.value) and "g" in err.value.units
+
+
+@pytest.mark.parametrize("amount", [0, -1, float("nan"), "abc"])
+def test_zero_negative_and_non_numbers_are_refused(table, amount):
+    with pytest.raises(BadAmount):
+        resolve_amount(table.find("banana"), amount, "g")
+
+
+def test_absurd_amounts_are_refused(table):
+    with pytest.raises(BadAmount, match="more than 5,000 g"):
+        resolve_amount(table.find("rice"), 6, "kg")
+
+
+@settings(max_examples=60, deadline=None)
+@given(grams=st.floats(min_value=0.5, max_value=4000), unit=st.sampled_from(sorted(GRAMS_PER)))
+def test_mass_round_trips(table, grams, unit):
+    amount = grams / GRAMS_PER[unit]
+    assert resolve_amount(table.find("lentils"), amount, unit).grams == pytest.approx(grams)
