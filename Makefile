@@ -27,11 +27,11 @@ run: $(STAMP)
 
 test: $(DEV_STAMP)
 	bash scripts/test-deps.sh
-	$(BIN)/ruff check foods planner dashboard tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check foods planner dashboard tests benchmarks
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan_speed.py
