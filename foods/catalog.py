@@ -46,7 +46,7 @@ def _slug(text: str) -> str:
 
 def catalog_tables(data: Sr28) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every SR28 food as a table row, vectorised (no per-food loops over WEIGHT)."""
-    des = data.food_des.join(data.abbrev, how="inner", rsuffix="_abbrev")
+    des = data.food_des.merge(data.abbrev, left_index=True, right_index=True, how="inner", suffixes=("", "_abbrev"))
     ndb = des.index.to_series()
     guesses = des["FdGrp_Cd"].map(lambda g: GROUP_GUESSES.get(g, _DEFAULT_GUESS))
     ids = des["Long_Desc"].map(_slug) + "_" + ndb
