@@ -20,7 +20,8 @@ from foods.table import DATA_DIR, NUTRIENTS, VALID_AISLES, VALID_BUY_UNITS, VALI
 
 SELECTION_COLUMNS = [
     "id", "name", "ndb", "portion_seq", "portion_label", "step", "min_steps", "max_steps", "meals", "tags",
-    "articles", "limit", "bought_ndb", "buy_unit", "buy_seq", "pack_grams", "pack_label", "sold_trimmed", "aisle",
+    "articles", "limit", "bought_ndb", "buy_unit", "buy_seq", "pack_grams", "pack_label", "yield_method", "sold_trimmed",
+    "aisle",
     "note",
 ]
 
@@ -85,6 +86,10 @@ def _check_selection_row(name: str, line: int, row: pd.Series, data: Sr28) -> No
             fail(col, f"{value} must be positive")
     if float(row["min_steps"]) > float(row["max_steps"]):
         fail("min_steps", "min_steps is larger than max_steps")
+    if row["yield_method"] not in YIELD_METHODS:
+        fail("yield_method", f"'{row['yield_method']}' is not one of {', '.join(YIELD_METHODS)}")
+    if row["yield_method"] == "piece" and row["buy_unit"] != "piece":
+        fail("yield_method", "yield by piece needs buy_unit piece")
     if row["buy_unit"] == "pack" and not row["pack_grams"]:
         fail("pack_grams", "a food bought in packs needs pack_grams")
 
@@ -106,11 +111,32 @@ def _refuse(data: Sr28, bought_ndb: str, sold_trimmed: bool) -> float:
     return 0.0 if sold_trimmed or pd.isna(refuse) else float(refuse)
 
 
+YIELD_METHODS = ("water", "protein", "piece")
+
+
 def yield_factor(water_eaten: float, water_bought: float) -> float:
     """Grams of the bought form per gram eaten, from dry matter: cooking adds or removes water only."""
     if pd.isna(water_eaten) or pd.isna(water_bought) or water_bought >= 100:
         return 1.0
     return round((100.0 - water_eaten) / (100.0 - water_bought), 4)
+
+
+def protein_yield(protein_eaten: float, protein_bought: float) -> float:
+    """Grams bought per gram eaten when frying adds fat or batter: protein is what cooking keeps."""
+    if pd.isna(protein_eaten) or pd.isna(protein_bought) or protein_bought <= 0:
+        return 1.0
+    return round(protein_eaten / protein_bought, 4)
+
+
+def food_yield(method: str, data: Sr28, ndb: str, bought: str, eaten_piece: float, bought_piece: float | None) -> float:
+    """The bought form's grams per gram eaten, by the row's method; always from SR28 numbers."""
+    if bought == ndb:
+        return 1.0
+    if method == "piece":  # a part of the bought piece (a yolk of an egg) or a piece cooked whole
+        return round(bought_piece / eaten_piece, 4)
+    column = "Protein_(g)" if method == "protein" else "Water_(g)"
+    eaten, source = data.abbrev.loc[ndb, column], data.abbrev.loc[bought, column]
+    return protein_yield(eaten, source) if method == "protein" else yield_factor(eaten, source)
 
 
 def build_tables(selection: pd.DataFrame, data: Sr28, name: str = "selection.csv") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -139,8 +165,8 @@ def build_tables(selection: pd.DataFrame, data: Sr28, name: str = "selection.csv
             "meals": row["meals"], "tags": row["tags"], "tags_guessed": 0, "articles": row["articles"],
             "limit": int(row["limit"] or 0),
             "bought_ndb": bought, "bought_name": data.food_des.loc[bought, "Long_Desc"],
-            "yield_factor": 1.0 if bought == ndb else yield_factor(
-                data.abbrev.loc[ndb, "Water_(g)"], data.abbrev.loc[bought, "Water_(g)"]),
+            "yield_factor": food_yield(row["yield_method"], data, ndb, bought,
+                                       plan_measure["Gm_Wgt"] / plan_measure["Amount"], piece_grams),
             "refuse_pct": _refuse(data, bought, row["sold_trimmed"] == "1"),
             "buy_unit": row["buy_unit"], "buy_piece_grams": piece_grams,
             "pack_grams": float(row["pack_grams"]) if row["pack_grams"] else None,

@@ -56,9 +56,16 @@ def test_names_groups_yield_and_refuse_follow_sr28(sr28, shipped):
     groups = sr28.food_des.loc[foods["ndb"], "FdGrp_Cd"].map(sr28.groups)
     assert list(foods["group"]) == list(groups)
     for row in foods.itertuples():
-        expected = 1.0 if row.bought_ndb == row.ndb else yield_factor(
-            sr28.abbrev.loc[row.ndb, "Water_(g)"], sr28.abbrev.loc[row.bought_ndb, "Water_(g)"])
-        assert row.yield_factor == pytest.approx(expected), row.id
+        method = selection.loc[row.id, "yield_method"]
+        column = {"water": "Water_(g)", "protein": "Protein_(g)"}.get(method)
+        if row.bought_ndb == row.ndb:
+            expected = 1.0
+        elif method == "piece":
+            expected = row.buy_piece_grams / row.portion_grams
+        else:
+            eaten, bought = sr28.abbrev.loc[row.ndb, column], sr28.abbrev.loc[row.bought_ndb, column]
+            expected = yield_factor(eaten, bought) if method == "water" else eaten / bought
+        assert row.yield_factor == pytest.approx(expected, abs=1e-4), row.id
         refuse = sr28.food_des.loc[row.bought_ndb, "Refuse"]
         trimmed = selection.loc[row.id, "sold_trimmed"] == "1"
         assert row.refuse_pct == pytest.approx(0.0 if pd.isna(refuse) or trimmed else refuse), row.id
@@ -71,6 +78,12 @@ def test_shipped_table_is_exactly_what_the_build_makes(sr28, shipped):
     for col in ("ndb", "bought_ndb", "portion_seq", "meals", "tags", "aisle", "buy_unit"):
         assert list(built_foods[col].astype(str)) == list(foods[col].fillna("").astype(str)), col
     assert len(built_portions) == len(portions)
+
+
+def test_egg_parts_and_fried_foods_have_sensible_yields(table):
+    assert table.get("egg_yolk").yield_factor == pytest.approx(50 / 17, rel=1e-3)  # one large egg per yolk
+    assert table.get("fried_egg").yield_factor == pytest.approx(50 / 46, rel=1e-3)
+    assert 1.0 < table.get("squid").yield_factor < 1.3  # batter must not inflate the raw squid to buy
 
 
 def test_yield_factor_comes_from_dry_matter():
