@@ -1,0 +1,422 @@
+"""A plan's shopping list in the form people buy: bought forms, buyable amounts, grouped by aisle.
+
+Each food's eaten grams are summed over the chosen days and converted to the form it is bought
+(dry lentils for cooked, raw potatoes for baked, whole bananas with their peel) with the food table's
+yield factor and SR28 refuse; foods bought in the same form (baked and boiled potatoes) share one line.
+Amounts are rounded up to what a shop sells: whole pieces, whole packs, round weights for loose goods.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import math
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from foods import Food, FoodTable
+from foods.errors import FoodError
+from planner.errors import PlannerError
+from planner.plan import Plan
+from planner.rules import DATA_DIR
+
+_EPS = 1e-9  # amounts within this of a whole piece or pack are that piece or pack (float noise)
+
+
+@dataclass(frozen=True)
+class BuyRules:
+    """Shop conventions from planner/data/aisles.toml: aisle order, loose-goods steps, bought-form names."""
+
+    aisles: tuple[tuple[str, str], ...]             # (key, label) in list order
+    loose_steps: tuple[tuple[float, float], ...]    # (up_to grams, step grams), ascending
+    not_bought: frozenset[str]
+    not_bought_reason: str
+    bought: dict[str, dict]                         # bought_ndb -> {label, one, many, weight}
+
+    def aisle_label(self, key: str) -> str:
+        return dict(self.aisles).get(key, key.replace("_", " ").capitalize())
+
+    def aisle_rank(self, key: str) -> int:
+        keys = [k for k, _ in self.aisles]
+        return keys.index(key) if key in keys else len(keys)
+
+
+@functools.cache
+def buy_rules() -> BuyRules:
+    """The shipped shop conventions, read once."""
+    with open(DATA_DIR / "aisles.toml", "rb") as fh:
+        data = tomllib.load(fh)
+    steps = sorted((float(s["up_to"]), float(s["step"])) for s in data["loose_step"])
+    return BuyRules(
+        aisles=tuple((a["key"], a["label"]) for a in data["aisle"]),
+        loose_steps=tuple(steps),
+        not_bought=frozenset(data["not_bought"]["foods"]),
+        not_bought_reason=data["not_bought"]["reason"],
+        bought={str(k): dict(v) for k, v in data.get("bought", {}).items()},
+    )
+
+
+@dataclass
+class ShoppingItem:
+    """One line of the list: what to buy, how much is needed and how much to buy, and its price."""
+
+    food_id: str                 # the main food this line buys (several foods may share a bought form)
+    name: str                    # that food's name, as eaten
+    ndb: str
+    bought_ndb: str
+    bought_name: str             # SR28's name of the bought form
+    aisle: str
+    eaten_grams: float           # summed over the foods and days, as eaten
+    needed_grams: float          # in the bought form, with refuse (peel, bone, shell)
+    buy_amount: float            # pieces, packs or grams to buy (rounded up)
+    buy_unit: str                # piece | g | pack
+    buy_text: str                # "3 bananas (~550 g whole)", "250 g", "1 × 1 l carton"
+    price: float | None = None   # estimated, from price per kg of the bought form
+    label: str = ""              # how the line reads: "Lentils, dry", "Bananas"
+    food_ids: tuple[str, ...] = ()
+    eaten_by_food: dict[str, float] = field(default_factory=dict)
+    buy_grams: float = 0.0       # weight of what is bought, as bought (pieces and packs included)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["food_ids"] = list(self.food_ids)
+        for key in ("eaten_grams", "needed_grams", "buy_grams"):
+            d[key] = round(d[key], 1)
+        d["eaten_by_food"] = {k: round(v, 1) for k, v in self.eaten_by_food.items()}
+        d["price"] = None if self.price is None else round(self.price, 2)
+        d["aisle_label"] = buy_rules().aisle_label(self.aisle)
+        return d
+
+
+@dataclass
+class ShoppingList:
+    """The list for some days of a plan: items to buy by aisle, and what is left out and why."""
+
+    items: list[ShoppingItem]
+    days: list[int]                                   # 0-based day indices covered
+    pantry: list[ShoppingItem] = field(default_factory=list)   # needed but already at home: not on the list
+    not_bought: list[str] = field(default_factory=list)       # food ids never bought (tap water)
+    total_price: float | None = None                 # sum of the known prices; None when no price is known
+
+    @property
+    def pantry_ids(self) -> list[str]:
+        """Food ids of the plan left off the list because they are at home."""
+        return sorted(fid for i in self.pantry for fid in i.food_ids)
+
+    @property
+    def unpriced(self) -> list[ShoppingItem]:
+        return [i for i in self.items if i.price is None]
+
+    def days_text(self) -> str:
+        return days_text(self.days)
+
+    def by_aisle(self) -> list[tuple[str, str, list[ShoppingItem]]]:
+        """(aisle key, label, items) in list order, only aisles that have items."""
+        rules = buy_rules()
+        keys = sorted({i.aisle for i in self.items}, key=lambda k: (rules.aisle_rank(k), k))
+        return [(k, rules.aisle_label(k), [i for i in self.items if i.aisle == k]) for k in keys]
+
+    def to_dict(self) -> dict:
+        return {"days": [d + 1 for d in self.days], "items": [i.to_dict() for i in self.items],
+                "pantry": [i.to_dict() for i in self.pantry], "not_bought": list(self.not_bought),
+                "total_price": None if self.total_price is None else round(self.total_price, 2),
+                "unpriced": [i.food_id for i in self.unpriced] if self.total_price is not None else []}
+
+    def to_csv(self) -> str:
+        """One row per item to buy (pantry items follow, marked), for a spreadsheet or another app."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["status", "aisle", "item", "to_buy", "unit", "as_bought", "needed_g", "eaten_g",
+                         "food_ids", "bought_ndb", "price"])
+        for status, items in (("buy", self.items), ("pantry", self.pantry)):
+            for i in items:
+                writer.writerow([status, i.aisle, _csv_safe(i.label), _number(i.buy_amount), i.buy_unit,
+                                 _csv_safe(i.buy_text), round(i.needed_grams, 1), round(i.eaten_grams, 1),
+                                 ";".join(i.food_ids), i.bought_ndb, "" if i.price is None else round(i.price, 2)])
+        return out.getvalue()
+
+    def to_text(self) -> str:
+        """Markdown for a phone: a checkbox per item, grouped by aisle; pantry and cost at the end."""
+        lines = [f"# Shopping list: {self.days_text()}"]
+        if not self.items:
+            lines.append("\nNothing to buy.")
+        for _, label, items in self.by_aisle():
+            lines.append(f"\n## {label}")
+            for i in items:
+                price = "" if i.price is None else f"; about {i.price:.2f}"
+                lines.append(f"- [ ] {i.label}: {i.buy_text}; need {_grams_text(i.needed_grams)}{price}")
+        if self.pantry:
+            lines.append("\n## Already at home (left off the list)")
+            lines += [f"- {i.label}: {_grams_text(i.needed_grams)} needed" for i in self.pantry]
+        if self.not_bought:
+            lines.append(f"\nNot on the list ({buy_rules().not_bought_reason}): {', '.join(self.not_bought)}")
+        if self.total_price is not None:
+            missing = len(self.unpriced)
+            note = f" ({missing} item{'s' if missing != 1 else ''} without a price)" if missing else ""
+            lines.append(f"\nEstimated cost: {self.total_price:.2f}{note}")
+        return "\n".join(lines) + "\n"
+
+
+def days_text(days: list[int]) -> str:
+    """0-based [0, 1, 2, 4] -> 'days 1-3, 5'."""
+    if not days:
+        return "no days"
+    runs: list[list[int]] = []
+    for d in sorted(days):
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    parts = [f"{r[0] + 1}" if len(r) == 1 else f"{r[0] + 1}-{r[-1] + 1}" for r in runs]
+    return ("day " if len(days) == 1 else "days ") + ", ".join(parts)
+
+
+def _number(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(x, 1)
+
+
+def _grams_text(grams: float) -> str:
+    return f"{grams / 1000:.2f} kg" if grams >= 1000 else f"{grams:.0f} g"
+
+
+def _csv_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula when the CSV is opened."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# --- conversion (pure) ---------------------------------------------------------------------------------
+
+def bought_grams(food: Food, eaten_grams: float) -> float:
+    """Grams to buy, as bought, for grams eaten: eaten × yield factor ÷ (1 − refuse)."""
+    if food.refuse_pct >= 100:
+        raise PlannerError(f"{food.id}: refuse of {food.refuse_pct:g} % leaves nothing to eat; fix the food table")
+    return eaten_grams * food.yield_factor / (1.0 - food.refuse_pct / 100.0)
+
+
+def round_loose(grams: float, steps: Iterable[tuple[float, float]] | None = None) -> float:
+    """Round grams UP to the loose-goods step of their band (50 g steps up to 500 g, then 100 g)."""
+    if grams <= 0:
+        return 0.0
+    steps = tuple(steps) if steps is not None else buy_rules().loose_steps
+    step = next((s for up_to, s in steps if grams <= up_to), steps[-1][1])
+    return math.ceil(grams / step - _EPS) * step
+
+
+def _ceil(x: float) -> int:
+    return max(1, math.ceil(x - _EPS)) if x > 0 else 0
+
+
+def _buy_mode(food: Food) -> str:
+    """The unit it is bought in; a piece or pack food without a usable weight is bought loose."""
+    if food.buy_unit == "piece" and food.buy_piece_grams and food.buy_piece_grams > 0:
+        return "piece"
+    if food.buy_unit == "pack" and food.pack_grams and food.pack_grams > 0:
+        return "pack"
+    return "g"
+
+
+def _group_key(food: Food) -> tuple:
+    """Foods bought in the same form, unit and size share one line (baked and boiled potatoes)."""
+    return (food.bought_ndb, _buy_mode(food), food.buy_piece_grams, food.pack_grams, food.pack_label,
+            food.refuse_pct, food.aisle)
+
+
+def _label(main: Food, info: dict) -> str:
+    if info.get("label"):
+        return str(info["label"])
+    return main.name if main.ndb == main.bought_ndb else (main.bought_name or main.name)
+
+
+def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None = None) -> ShoppingItem:
+    """One line for foods sharing a bought form: needed grams, the buyable amount and its wording."""
+    rules = rules or buy_rules()
+    main = next((f for f in foods if f.ndb == f.bought_ndb), foods[0])
+    info = rules.bought.get(main.bought_ndb, {})
+    needed = sum(bought_grams(f, eaten[f.id]) for f in foods)
+    edible_bought = sum(eaten[f.id] * f.yield_factor for f in foods)   # bought form, edible part
+    mode = _buy_mode(main)
+    keep = 1.0 - main.refuse_pct / 100.0
+    if mode == "piece":
+        amount = _ceil(edible_bought / main.buy_piece_grams)
+        buy_grams = amount * main.buy_piece_grams / keep
+        noun = info.get("one", "piece") if amount == 1 else info.get("many", "pieces")
+        text = f"{amount} {noun}"
+        if info.get("weight", True):
+            text += f" (~{_grams_text(buy_grams)}{' whole' if main.refuse_pct > 0 else ''})"
+    elif mode == "pack":
+        amount = _ceil(needed / main.pack_grams)
+        buy_grams = amount * main.pack_grams
+        text = f"{amount} × {main.pack_label or f'{main.pack_grams:g} g pack'}"
+    else:
+        amount = round_loose(needed, rules.loose_steps)
+        buy_grams = amount
+        text = f"{_number(amount)} g" if amount < 1000 else f"{amount / 1000:g} kg"
+    ids = tuple(f.id for f in [main, *[f for f in foods if f is not main]])
+    return ShoppingItem(
+        food_id=main.id, name=main.name, ndb=main.ndb, bought_ndb=main.bought_ndb,
+        bought_name=main.bought_name or main.name, aisle=main.aisle, eaten_grams=sum(eaten[i] for i in ids),
+        needed_grams=needed, buy_amount=amount, buy_unit=mode, buy_text=text, label=_label(main, info),
+        food_ids=ids, eaten_by_food={i: eaten[i] for i in ids}, buy_grams=buy_grams)
+
+
+def eaten_by_food(plan: Plan, days: Iterable[int] | None = None) -> dict[str, float]:
+    """Grams eaten per food id over the chosen days (0-based), in order of first appearance."""
+    wanted = None if days is None else set(days)
+    out: dict[str, float] = {}
+    for d in plan.days:
+        if wanted is not None and d.index not in wanted:
+            continue
+        for it in d.items():
+            out[it.food_id] = out.get(it.food_id, 0.0) + float(it.grams)
+    return out
+
+
+def check_days(plan: Plan, days: Iterable[int] | None) -> list[int]:
+    """The chosen 0-based days, sorted and checked against the plan; None means every day."""
+    present = [d.index for d in plan.days]
+    if days is None:
+        return sorted(present)
+    chosen = sorted({int(d) for d in days})
+    missing = [d for d in chosen if d not in present]
+    if missing:
+        have = days_text(present) if present else "no days"
+        verb = "is" if len(missing) == 1 else "are"
+        raise PlannerError(f"{days_text(missing)} {verb} not in the plan, which has {have}")
+    return chosen
+
+
+def shopping_list(plan: Plan, table: FoodTable, days: list[int] | None = None,
+                  pantry: Iterable[str] = frozenset(), prices: dict[str, float] | None = None) -> ShoppingList:
+    """The list for `days` (0-based; None = all) of a plan, less pantry food ids, priced where prices are known.
+
+    `prices` maps food id -> price per kg of the bought form (as bought, with peel or bone).
+    A pantry id leaves out the whole line it belongs to (having potatoes covers baked and boiled ones).
+    """
+    rules = buy_rules()
+    chosen = check_days(plan, days)
+    eaten = eaten_by_food(plan, chosen)
+    pantry_ids = set(pantry)
+    groups: dict[tuple, list[Food]] = {}
+    skipped: list[str] = []
+    for fid in eaten:
+        food = table.get(fid)
+        if fid in rules.not_bought:
+            skipped.append(fid)
+            continue
+        groups.setdefault(_group_key(food), []).append(food)
+    items, at_home = [], []
+    for foods in groups.values():
+        item = buy_item(foods, eaten, rules)
+        if prices:
+            per_kg = next((prices[i] for i in item.food_ids if i in prices), None)
+            item.price = None if per_kg is None else item.buy_grams / 1000.0 * float(per_kg)
+        (at_home if pantry_ids & set(item.food_ids) else items).append(item)
+
+    def order(i: ShoppingItem):
+        return rules.aisle_rank(i.aisle), i.aisle, i.label.casefold(), i.food_id
+
+    items.sort(key=order)
+    at_home.sort(key=order)
+    priced = [i.price for i in items if i.price is not None]
+    total = sum(priced) if priced else None
+    return ShoppingList(items, chosen, at_home, skipped, total)
+
+
+# --- input parsing ---------------------------------------------------------------------------------------
+
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+
+
+def parse_days(text: str, n_days: int | None = None) -> list[int]:
+    """'1-3,5' -> 0-based [0, 1, 2, 4]; 'all' -> every day (needs n_days). Errors say what is wrong."""
+    raw = (text or "").strip().replace("–", "-").replace("—", "-")
+    if raw.lower() == "all":
+        if n_days is None:
+            raise PlannerError("'all' days needs the number of days in the plan")
+        return list(range(n_days))
+    if not raw:
+        raise PlannerError("no days given: use day numbers and ranges such as 1-3,5")
+    out: set[int] = set()
+    for part in raw.split(","):
+        m = _RANGE.match(part)
+        if not m:
+            raise PlannerError(f"'{part.strip()}' in days '{raw}' is not a day or a range: use e.g. 1-3,5")
+        lo = int(m.group(1))
+        hi = int(m.group(2)) if m.group(2) else lo
+        if lo < 1:
+            raise PlannerError(f"days count from 1, not {lo} (in '{raw}')")
+        if hi < lo:
+            raise PlannerError(f"range {lo}-{hi} runs backwards: write {hi}-{lo}")
+        if n_days is not None and hi > n_days:
+            raise PlannerError(f"day {hi} is past the plan's end: it has days 1-{n_days}")
+        out.update(range(lo - 1, hi))
+    return sorted(out)
+
+
+def _resolve_food(table: FoodTable, text: str) -> Food:
+    return table.foods[text] if text in table.foods else table.find(text)
+
+
+def parse_pantry(text: str, table: FoodTable, source: str = "pantry") -> set[str]:
+    """Food ids from one food id or name per line; blank lines and '#' comments are skipped."""
+    ids: set[str] = set()
+    for n, line in enumerate(text.splitlines(), start=1):
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        try:
+            ids.add(_resolve_food(table, entry).id)
+        except FoodError as exc:
+            raise PlannerError(f"{source}, line {n}: {exc}") from None
+    return ids
+
+
+def load_pantry(path: str | Path, table: FoodTable) -> set[str]:
+    return parse_pantry(_read_text(path, "pantry file"), table, source=f"pantry file {path}")
+
+
+def parse_prices(text: str, table: FoodTable, source: str = "prices") -> dict[str, float]:
+    """A CSV `food_id,price_per_kg` (price per kg as bought) -> {food id: price}; ids or names."""
+    rows = list(csv.reader(io.StringIO(text)))
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise PlannerError(f"{source} is empty: expected a header 'food_id,price_per_kg' and one row per food")
+    header = [c.strip().lower() for c in rows[0]]
+    if header[:2] != ["food_id", "price_per_kg"]:
+        raise PlannerError(f"{source}: the first line must be 'food_id,price_per_kg', not '{','.join(rows[0])}'")
+    prices: dict[str, float] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) < 2:
+            raise PlannerError(f"{source}, line {n}: expected food_id,price_per_kg")
+        try:
+            food = _resolve_food(table, row[0].strip())
+        except FoodError as exc:
+            raise PlannerError(f"{source}, line {n}: {exc}") from None
+        try:
+            price = float(row[1])
+        except ValueError:
+            raise PlannerError(f"{source}, line {n}: price '{row[1].strip()}' is not a number") from None
+        if not math.isfinite(price) or price < 0:
+            raise PlannerError(f"{source}, line {n}: price {row[1].strip()} must be zero or more")
+        prices[food.id] = price
+    return prices
+
+
+def load_prices(path: str | Path, table: FoodTable) -> dict[str, float]:
+    return parse_prices(_read_text(path, "prices file"), table, source=f"prices file {path}")
+
+
+def _read_text(path: str | Path, what: str) -> str:
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PlannerError(f"{what} {path} not found") from None
+    except IsADirectoryError:
+        raise PlannerError(f"{what} {path} is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise PlannerError(f"{what} {path} is not UTF-8 text") from None

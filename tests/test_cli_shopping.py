@@ -1,0 +1,117 @@
+"""`mineral-planner shopping plan.json ...`: outputs, files written, and one-line errors with exit 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+
+from planner.cli import main
+from planner.plan import Day, Meal, Plan, PlanItem, plan_to_dict
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def item(table, food_id: str, steps: float = 1) -> PlanItem:
+    food = table.get(food_id)
+    grams = steps * food.step_grams
+    return PlanItem(food.id, food.name, food.ndb, grams, food.portion_text(grams))
+
+
+@pytest.fixture
+def plan_file(table, tmp_path):
+    plan = Plan([
+        Day(0, [Meal("breakfast", [item(table, "banana", 2), item(table, "milk", 2)]),
+                Meal("lunch", [item(table, "lentils", 2), item(table, "water")])]),
+        Day(1, [Meal("breakfast", [item(table, "banana"), item(table, "almonds")]),
+                Meal("dinner", [item(table, "potato_baked"), item(table, "salmon", 4)])]),
+        Day(2, [Meal("dinner", [item(table, "potato_boiled"), item(table, "buckwheat", 2)])]),
+    ])
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan_to_dict(plan, table)), encoding="utf-8")
+    return path
+
+
+def test_text_list_for_a_phone(capsys, plan_file):
+    code, out, err = run(capsys, "shopping", plan_file)
+    assert code == 0 and err == ""
+    assert out.startswith("# Shopping list: days 1-3")
+    assert "- [ ] Bananas: 3 bananas" in out and "- [ ] Lentils, dry: 100 g" in out
+    assert "- [ ] Potatoes: 2 potatoes" in out and "water" in out.split("Not on the list")[1]
+
+
+def test_json_days_pantry_prices(capsys, plan_file, tmp_path):
+    pantry = tmp_path / "pantry.txt"
+    pantry.write_text("almonds\nMilk\n", encoding="utf-8")
+    prices = tmp_path / "prices.csv"
+    prices.write_text("food_id,price_per_kg\nbanana,2\nsalmon,20\n", encoding="utf-8")
+    code, out, _ = run(capsys, "shopping", plan_file, "--days", "1-2", "--pantry", pantry, "--prices", prices,
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["days"] == [1, 2]
+    ids = {i["food_id"] for i in data["items"]}
+    assert {"banana", "lentils", "salmon", "potato_baked"} == ids
+    assert {i["food_id"] for i in data["pantry"]} == {"almonds", "milk"}
+    assert data["total_price"] == pytest.approx(sum(i["price"] for i in data["items"] if i["price"]), abs=0.02)
+    assert data["unpriced"] == ["potato_baked", "lentils"]
+
+
+def test_writes_xlsx_and_csv(capsys, plan_file, tmp_path):
+    code, out, _ = run(capsys, "shopping", plan_file, "--days", "2", "--xlsx", tmp_path / "list.xlsx")
+    assert code == 0 and out.startswith(f"wrote {tmp_path / 'list.xlsx'}")
+    wb = openpyxl.load_workbook(tmp_path / "list.xlsx")
+    assert wb.sheetnames == ["Shopping list", "Meal plan", "Nutrients", "About"]
+    assert {r[0] for r in wb["Meal plan"].iter_rows(min_row=2, values_only=True)} == {"Day 2"}
+    code, out, _ = run(capsys, "shopping", plan_file, "--csv", tmp_path / "list.csv", "--format", "json")
+    assert code == 0 and json.loads(out)["items"] == 7
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 7 and rows[0]["item"] == "Bananas" and rows[0]["to_buy"] == "3"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["missing.json"], "not found"),
+    (["--days", "0"], "count from 1"),
+    (["--days", "2-5"], "days 4-5 are not in the plan, which has days 1-3"),
+    (["--xlsx", "nowhere/list.xlsx"], "does not exist"),
+    (["--xlsx", "list.ods"], "ends in .xlsx"),
+])
+def test_errors_are_one_line_exit_2(capsys, plan_file, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    argv = args if args[0] == "missing.json" else [plan_file, *args]
+    code, out, err = run(capsys, "shopping", *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("content", "message"), [("{not json", "not valid JSON"), ("[1, 2]", "not a plan"),
+                                                  ('{"days": [{"meals": [{"meal": "lunch"}]}]}', "malformed"),
+                                                  ('{"days": [{"meals": [{"meal": "lunch", "items": [{"food_id": '
+                                                   '"bananna", "grams": 100}]}]}]}', "Did you mean")])
+def test_bad_plan_files(capsys, tmp_path, content, message):
+    path = tmp_path / "plan.json"
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run(capsys, "shopping", path)
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_plan_folder_and_bad_pantry(capsys, plan_file, tmp_path):
+    code, _, err = run(capsys, "shopping", tmp_path)
+    assert code == 2 and "is a folder" in err
+    pantry = tmp_path / "pantry.txt"
+    pantry.write_text("milk\nqqzzv\n", encoding="utf-8")
+    code, _, err = run(capsys, "shopping", plan_file, "--pantry", pantry)
+    assert code == 2 and "line 2" in err and "unknown food 'qqzzv'" in err
+    code, _, err = run(capsys, "shopping", plan_file, "--prices", tmp_path / "none.csv")
+    assert code == 2 and "prices file" in err and "not found" in err
+
+
+def test_xlsx_and_csv_together_is_a_usage_error(capsys, plan_file, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["shopping", str(plan_file), "--xlsx", str(tmp_path / "a.xlsx"), "--csv", str(tmp_path / "a.csv")])
+    assert exc.value.code == 2 and "not allowed with" in capsys.readouterr().err

@@ -1,0 +1,329 @@
+"""The workbook, opened again with openpyxl, agrees with the plan; it is written atomically and opens in LibreOffice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from foods import load_table
+from foods.table import DATA_DIR, FoodTable
+from planner import excel
+from planner.errors import PlannerError
+from planner.excel import NUTRIENT_COLUMNS, workbook_bytes, write_workbook
+from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, day_totals
+from planner.profile import profile_from_dict
+from planner.rules import meal_slots
+from planner.shopping import shopping_list
+from planner.targets import targets_for
+
+FOOD_IDS = sorted(load_table().foods)
+SHEETS = ["Shopping list", "Meal plan", "Nutrients", "About"]
+
+
+def item(table, food_id: str, steps: float = 1, name: str | None = None) -> PlanItem:
+    food = table.get(food_id)
+    grams = steps * food.step_grams
+    return PlanItem(food.id, name or food.name, food.ndb, grams, food.portion_text(grams))
+
+
+def week(table) -> Plan:
+    profile = profile_from_dict({"sex": "female", "age": 58})
+    days = [
+        Day(0, [Meal("breakfast", [item(table, "oatmeal", 2), item(table, "banana"), item(table, "milk", 2)]),
+                Meal("lunch", [item(table, "lentils", 2), item(table, "potato_baked"), item(table, "water")]),
+                Meal("dinner", [item(table, "salmon", 4), item(table, "spinach_cooked", 1)])]),
+        Day(1, [Meal("breakfast", [item(table, "kefir", 2), item(table, "almonds", 1)]),
+                Meal("afternoon_snack", [item(table, "dried_apricots", 3)]),
+                Meal("dinner", [item(table, "buckwheat", 2), item(table, "potato_boiled"), item(table, "egg", 2)])]),
+        Day(2, [Meal("lunch", [item(table, "chickpeas", 2), item(table, "banana", 2)])]),
+    ]
+    return Plan(days, profile.to_dict(), targets_for(profile).to_dict(),
+                [Shortfall("magnesium_mg", 320, 250, 1, ["energy"], "add pumpkin seeds"),
+                 Shortfall("potassium_mg", 2600, 2400, None, [], "")])
+
+
+def sheet_rows(ws, first: int = 2) -> list[tuple]:
+    return [r for r in ws.iter_rows(min_row=first, values_only=True)]
+
+
+def meal_rows(ws) -> list[tuple]:
+    return [r for r in sheet_rows(ws) if r[0] and str(r[0]).startswith("Day ")]
+
+
+def nutrient_columns(ws) -> dict[str, int]:
+    """Nutrient -> 1-based column of its amount, read from the header row."""
+    headers = [c.value for c in ws[1]]
+    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+    return {n: headers.index(f"{NUTRIENT_LABELS[n]} ({NUTRIENT_UNITS[n]})") + 1 for n in NUTRIENT_COLUMNS}
+
+
+def check_against_plan(wb, plan: Plan, table, shopping) -> None:
+    """Meal plan has every item, nutrient cells equal day_totals, shopping rows equal the list."""
+    assert wb.sheetnames == SHEETS
+    rows = meal_rows(wb["Meal plan"])
+    expected = [(d.label, m.label, it.name, it.portion, it.grams, it.ndb, it.food_id)
+                for d in plan.days for m in d.meals for it in m.items]
+    assert [(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows] == [
+        (a, b, c, d, pytest.approx(e), f, g) for a, b, c, d, e, f, g in expected]
+    ws = wb["Nutrients"]
+    cols = nutrient_columns(ws)
+    for r, day in enumerate(plan.days, start=2):
+        assert ws.cell(r, 1).value == day.label
+        totals = day_totals(table, day)
+        for n, col in cols.items():
+            value = ws.cell(r, col).value
+            assert isinstance(value, float | int) and not isinstance(value, bool)
+            assert value == pytest.approx(totals[n], rel=1e-12, abs=1e-9)
+    ws = wb["Shopping list"]
+    got = [(r[1], r[2], r[3]) for r in sheet_rows(ws)[:len(shopping.items)]]
+    assert got == [(i.label, i.buy_amount, i.buy_unit) for i in shopping.items]
+    for r in sheet_rows(ws)[:len(shopping.items)]:
+        assert r[0] == "☐" and isinstance(r[2], int | float) and isinstance(r[7], int | float)
+
+
+def test_workbook_agrees_with_the_plan(table, tmp_path):
+    plan = week(table)
+    path = write_workbook(plan, table, tmp_path / "week.xlsx", prices={"banana": 1.8, "milk": 1.1})
+    assert path == tmp_path / "week.xlsx"
+    wb = openpyxl.load_workbook(path)
+    check_against_plan(wb, plan, table, shopping_list(plan, table, prices={"banana": 1.8, "milk": 1.1}))
+
+
+def test_shopping_sheet_totals_pantry_and_formats(table, tmp_path):
+    plan = week(table)
+    sl = shopping_list(plan, table, pantry={"almonds"}, prices={"banana": 1.8, "milk": 1.1})
+    wb = openpyxl.load_workbook(write_workbook(plan, table, tmp_path / "w.xlsx", shopping=sl))
+    ws = wb["Shopping list"]
+    n = len(sl.items)
+    total_row = n + 3
+    assert ws.cell(total_row, 2).value == "Total (estimated)"
+    assert ws.cell(total_row, 6).value == f"=SUM(F2:F{n + 1})"
+    prices = [ws.cell(r, 6).value for r in range(2, n + 2)]
+    assert sum(p for p in prices if p is not None) == pytest.approx(sl.total_price)
+    texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Already at home (not to buy)" in texts and "Almonds" in texts
+    assert not any(i.label == "Almonds" for i in sl.items)
+    for col in (3, 6, 8, 9):                       # numbers have a format without long decimals
+        for r in range(2, n + 2):
+            cell = ws.cell(r, col)
+            if cell.value is not None:
+                assert cell.number_format in ("#,##0", "#,##0.00"), (col, cell.number_format)
+    assert ws["A1"].font.b and ws.freeze_panes == "C2"
+    assert ws.data_validations.dataValidation[0].formula1 == '"☐,☑"'
+
+
+def test_styles_and_print_setup(table, tmp_path):
+    wb = openpyxl.load_workbook(write_workbook(week(table), table, tmp_path / "w.xlsx"))
+    for name in SHEETS:
+        ws = wb[name]
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.orientation == "landscape"
+        assert all(d.width and d.width <= 60 for d in ws.column_dimensions.values() if d.width)
+    for name in ("Shopping list", "Meal plan", "Nutrients"):
+        ws = wb[name]
+        assert ws.freeze_panes and all(c.font.b for c in ws[1] if c.value)
+    ws = wb["Nutrients"]
+    assert len(ws.conditional_formatting) >= len(NUTRIENT_COLUMNS)
+    pct_col = nutrient_columns(ws)["calcium_mg"] + 2
+    assert ws.cell(2, pct_col).value.startswith("=IF(") and ws.cell(2, pct_col).number_format == "0%"
+    assert ws.cell(2, pct_col - 1).value == 1200          # the calcium RDA of a 58-year-old woman
+
+
+def test_nutrients_sheet_shortfalls_and_average(table, tmp_path):
+    plan = week(table)
+    wb = openpyxl.load_workbook(write_workbook(plan, table, tmp_path / "w.xlsx"))
+    ws = wb["Nutrients"]
+    last_col = ws.max_column
+    assert ws.cell(1, last_col).value == "Shortfalls"
+    assert "magnesium 250 of 320 mg" in ws.cell(3, last_col).value            # day 2's shortfall on day 2's row
+    assert ws.cell(5, 1).value == "Average" and ws.cell(5, 2).value.startswith("=IF(COUNT(B2:B4)")
+    texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(t.startswith("Whole week: potassium") for t in texts)
+
+
+def test_about_sheet_has_sources_ndb_articles_and_disclaimer(table, tmp_path):
+    plan = week(table)
+    wb = openpyxl.load_workbook(write_workbook(plan, table, tmp_path / "w.xlsx"))
+    texts = [str(c) for row in wb["About"].iter_rows(values_only=True) for c in row if c is not None]
+    joined = "\n".join(texts)
+    assert "informs; it does not prescribe" in joined and "kidney disease" in joined
+    assert "potassium" in joined and "pregnancy" in joined and "clinician" in joined
+    for fid in {it.food_id for it in plan.items()}:
+        food = table.get(fid)
+        assert food.ndb in texts and food.sr28_name in texts
+        assert all(a in texts for a in food.articles)
+    assert "NASEM 2011" in texts and "female" in texts
+
+
+def table_with(changes: dict[tuple[str, str], object]) -> FoodTable:
+    """The shipped table with some cells changed (a missing value, a Unicode name)."""
+    foods = pd.read_csv(DATA_DIR / "foods.csv", dtype={"ndb": str, "bought_ndb": str, "id": str}, na_values=[""])
+    portions = pd.read_csv(DATA_DIR / "portions.csv", dtype={"food_id": str, "ndb": str})
+    for (fid, column), value in changes.items():
+        foods.loc[foods["id"] == fid, column] = value
+    return FoodTable(foods, portions)
+
+
+def test_missing_sr28_value_is_an_empty_cell_or_a_lower_bound_never_zero(tmp_path):
+    t = table_with({("banana", "calcium_mg"): float("nan"), ("milk", "magnesium_mg"): float("nan")})
+    plan = Plan([Day(0, [Meal("breakfast", [item(t, "banana")])]),
+                 Day(1, [Meal("breakfast", [item(t, "banana"), item(t, "milk", 2)])])])
+    ws = openpyxl.load_workbook(write_workbook(plan, t, tmp_path / "m.xlsx"))["Nutrients"]
+    cols = nutrient_columns(ws)
+    ca, mg = cols["calcium_mg"], cols["magnesium_mg"]
+    assert ws.cell(2, ca).value is None and "no calcium value" in ws.cell(2, ca).comment.text
+    partial = ws.cell(3, ca)                        # milk's calcium is known, the banana's is not
+    assert partial.value == pytest.approx(day_totals(t, plan.days[1])["calcium_mg"]) and partial.value > 0
+    assert partial.number_format.startswith('"≥') and "Banana" in partial.comment.text
+    assert ws.cell(3, mg).comment is not None and ws.cell(2, mg).comment is None
+    assert ws.cell(2, mg).value == pytest.approx(day_totals(t, plan.days[0])["magnesium_mg"])
+
+
+def test_unicode_and_formula_like_names_are_plain_text(tmp_path):
+    odd = "Mandeln – ÄÖÜ ß 🌰 中文 עברית =HYPERLINK(\"http://x\")\x07"
+    t = table_with({("almonds", "name"): odd})
+    plan = Plan([Day(0, [Meal("breakfast", [item(t, "almonds", 2, name="=1+1 Crème brûlée ☕\x00")])])])
+    wb = openpyxl.load_workbook(write_workbook(plan, t, tmp_path / "ü ñ 😀.xlsx"))
+    meal = wb["Meal plan"].cell(2, 3)
+    assert meal.value == "=1+1 Crème brûlée ☕" and meal.data_type == "s"
+    shop = wb["Shopping list"].cell(2, 2)
+    assert shop.value == odd.replace("\x07", "") and shop.data_type == "s"
+
+
+def test_only_the_chosen_days(table, tmp_path):
+    plan = week(table)
+    wb = openpyxl.load_workbook(write_workbook(plan, table, tmp_path / "w.xlsx", days=[1]))
+    assert {r[0] for r in meal_rows(wb["Meal plan"])} == {"Day 2"}
+    assert wb["Nutrients"].cell(2, 1).value == "Day 2" and wb["Nutrients"].cell(3, 1).value == "Average"
+    labels = {r[1] for r in sheet_rows(wb["Shopping list"]) if r[0] == "☐"}
+    assert labels == {i.label for i in shopping_list(plan, table, days=[1]).items}
+
+
+def test_workbook_bytes_for_a_download(table):
+    data = workbook_bytes(week(table), table, pantry={"banana"})
+    assert data[:2] == b"PK"
+
+
+# --- writing safely --------------------------------------------------------------------------------------
+
+def test_failed_save_leaves_no_file_and_keeps_an_old_one(table, tmp_path, monkeypatch):
+    plan = week(table)
+    target = tmp_path / "week.xlsx"
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(excel.os, "replace", broken_replace)
+    with pytest.raises(PlannerError, match="cannot write .*No space left"):
+        write_workbook(plan, table, target)
+    assert list(tmp_path.iterdir()) == []
+    target.write_bytes(b"the old workbook")
+    with pytest.raises(PlannerError):
+        write_workbook(plan, table, target)
+    assert target.read_bytes() == b"the old workbook" and list(tmp_path.iterdir()) == [target]
+
+
+def test_failure_while_writing_bytes_cleans_up(table, tmp_path, monkeypatch):
+    def broken_fsync(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(excel.os, "fsync", broken_fsync)
+    with pytest.raises(PlannerError, match="Input/output error"):
+        write_workbook(week(table), table, tmp_path / "w.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_paths_are_clear_errors(table, tmp_path, monkeypatch):
+    plan = week(table)
+    with pytest.raises(PlannerError, match="folder .* does not exist"):
+        write_workbook(plan, table, tmp_path / "no" / "such" / "w.xlsx")
+    (tmp_path / "d.xlsx").mkdir()
+    with pytest.raises(PlannerError, match="is a folder"):
+        write_workbook(plan, table, tmp_path / "d.xlsx")
+    with pytest.raises(PlannerError, match=r"ends in \.xlsx"):
+        write_workbook(plan, table, tmp_path / "w.xls")
+
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(b"keep")
+    monkeypatch.setattr(excel.os, "access", lambda path, mode: False)     # as a locked file looks
+    with pytest.raises(PlannerError, match="read-only or locked"):
+        write_workbook(plan, table, old)
+    assert old.read_bytes() == b"keep"
+    monkeypatch.undo()
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(excel.tempfile, "mkstemp", denied)
+    with pytest.raises(PlannerError, match="permission denied"):
+        write_workbook(plan, table, tmp_path / "w.xlsx")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
+def test_read_only_folder_and_file(table, tmp_path):
+    plan = week(table)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(PlannerError, match="permission denied"):
+            write_workbook(plan, table, locked / "w.xlsx")
+    finally:
+        locked.chmod(0o700)
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(b"keep")
+    old.chmod(0o400)
+    with pytest.raises(PlannerError, match="read-only"):
+        write_workbook(plan, table, old)
+    assert old.read_bytes() == b"keep"
+
+
+# --- random plans ----------------------------------------------------------------------------------------
+
+@st.composite
+def random_plans(draw):
+    table = load_table()
+    days = []
+    for d in range(draw(st.integers(1, 7))):
+        meals = []
+        for slot in draw(st.lists(st.sampled_from(meal_slots()), min_size=1, max_size=5, unique=True)):
+            foods = draw(st.lists(st.sampled_from(FOOD_IDS), min_size=1, max_size=4, unique=True))
+            meals.append(Meal(slot, [item(table, f, draw(st.integers(1, 8))) for f in foods]))
+        days.append(Day(d, meals))
+    return Plan(days, {}, targets_for(profile_from_dict({"sex": "male", "age": 40})).to_dict())
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(random_plans())
+def test_random_plans_round_trip_through_the_workbook(tmp_path, plan):
+    table = load_table()
+    path = write_workbook(plan, table, tmp_path / "random.xlsx")
+    check_against_plan(openpyxl.load_workbook(path), plan, table, shopping_list(plan, table))
+
+
+# --- LibreOffice -----------------------------------------------------------------------------------------
+
+def test_opens_in_libreoffice(table, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice (soffice) is not installed; CI installs it")
+    t = table_with({("almonds", "name"): "Mandeln ÄÖÜ 🌰"})
+    path = write_workbook(week(t), t, tmp_path / "week.xlsx", prices={"banana": 1.8})
+    profile = tmp_path / "lo-profile"
+    out = tmp_path / "pdf"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(out), str(path)],
+        capture_output=True, text=True, timeout=180)
+    pdf = out / "week.pdf"
+    assert result.returncode == 0, result.stderr
+    assert pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 5000
+    assert Path(path).read_bytes()[:2] == b"PK"
