@@ -1,0 +1,153 @@
+"""`mineral-planner check FILE|- --profile FILE.toml [--save]`: a day's intake against the targets."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from foods.table import NUTRIENT_LABELS
+from planner.check import CheckReport, check_day
+from planner.cli.output import add_format, emit, table
+from planner.errors import PlannerError
+from planner.intake import parse_any, parse_json
+from planner.paths import food_table
+from planner.profile import Profile, load_profile, profile_from_dict
+from planner.store import Store, parse_date
+
+STATUS_WORDS = {"below": "below", "met": "met", "above_ul": "ABOVE the upper limit",
+                "above_cdrr": "above the ceiling (CDRR)", "above_limit": "above your limit",
+                "above": "above the budget", "not_pushed": "not pushed (ask your clinician)", "unknown": "unknown"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="check a day's intake against your targets and say what to add",
+                       description="Check what you ate against your magnesium, potassium and calcium targets. "
+                                   "The intake is free text (one food a line: '2 bananas', '30 g almonds'), "
+                                   "CSV with columns food,amount,unit, or JSON.")
+    p.add_argument("intake", help="the intake file; '-' reads standard input")
+    p.add_argument("--profile", default=None,
+                   help="profile TOML file, or the name of a saved profile (default: a default adult)")
+    p.add_argument("--save", action="store_true", help="store the day in the diary (replaces that date's entry)")
+    p.add_argument("--date", default=None, help="the day, YYYY-MM-DD (default: today)")
+    p.add_argument("--note", default="", help="a note saved with the day")
+    p.add_argument("--no-suggest", action="store_true", help="skip the suggestions that close the gaps")
+    p.add_argument("--catalog", default=None, help="'curated' (default), 'full' (imported SR28) or a folder")
+    add_format(p)
+    p.set_defaults(handler=run_check)
+
+
+def read_intake(source: str) -> tuple[str, str]:
+    """(text, kind): '-' is standard input; a .json file is JSON; anything else is detected from its text."""
+    if source == "-":
+        return sys.stdin.read(), "any"
+    path = Path(source)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PlannerError(f"intake file {path} not found") from None
+    except IsADirectoryError:
+        raise PlannerError(f"{path} is a folder; give the file with what you ate") from None
+    except UnicodeDecodeError:
+        raise PlannerError(f"intake file {path} is not UTF-8 text") from None
+    return text, "json" if path.suffix.lower() == ".json" else "any"
+
+
+def resolve_profile(value: str | None) -> tuple[Profile, list[str]]:
+    """A profile from a TOML file, else from a saved profile of that name, else the default adult."""
+    if value is None:
+        return Profile(), ["No --profile given: targets for a default adult (female, 40 years); "
+                           "give --profile FILE.toml for yours."]
+    path = Path(value)
+    if path.is_file():
+        return load_profile(path), []
+    store = Store()
+    if store.path.is_file() and value in store.list_profiles():
+        return profile_from_dict(store.load_profile(value)), []
+    raise PlannerError(f"profile file {value} not found (and no saved profile has that name)")
+
+
+def run_check(args) -> int:
+    date = parse_date(args.date) if args.date else dt.date.today()
+    text, kind = read_intake(args.intake)
+    foods = food_table(args.catalog)
+    profile, notes = resolve_profile(args.profile)
+    items = parse_json(text, foods) if kind == "json" else parse_any(text, foods)
+    report = check_day(items, profile, foods, suggest=not args.no_suggest)
+    report.notes[:0] = notes
+    saved = None
+    if args.save:  # everything above succeeded: the whole input is valid
+        replaced = Store().save_day(date, [i.to_dict() for i in items], report.totals, note=args.note)
+        saved = {"date": date.isoformat(), "replaced": replaced}
+    data = {"date": date.isoformat(), **report.to_dict(), "saved": saved}
+    emit(args.format, data, report_text(report, date, saved))
+    return 0
+
+
+def _amount(value: float | None, unit: str) -> str:
+    if value is None:
+        return "missing"
+    return f"{value:,.1f} {unit}" if abs(value) < 10 else f"{value:,.0f} {unit}"
+
+
+def _target_text(s) -> str:
+    if s.nutrient == "energy_kcal":
+        return f"{s.min:,.0f}-{s.max:,.0f} kcal"
+    if s.min is not None and s.max is not None:
+        return f"{_amount(s.min, s.unit)} (max {_amount(s.max, s.unit)})"
+    if s.min is not None:
+        return f"at least {_amount(s.min, s.unit)}"
+    if s.max is not None:
+        return f"at most {_amount(s.max, s.unit)}"
+    return "-"
+
+
+def report_text(report: CheckReport, date: dt.date, saved: dict | None = None) -> str:
+    """The report for people: items and readings, totals against targets, contributors, notes, suggestions."""
+    lines = [f"Day check for {date.isoformat()}", "", "What you ate:"]
+    for it in report.items:
+        mark = "  (closest match)" if it.guessed else ""
+        lines.append(f"  line {it.line}: {it.text} -> {it.food.name} [NDB {it.food.ndb}], {it.reading}{mark}")
+    rows = []
+    for s in report.status.values():
+        star = "*" if s.lower_bound else ""
+        status = STATUS_WORDS.get(s.status, s.status)
+        if s.nutrient == "energy_kcal":
+            status = {"below": f"under the budget ({report.energy['left_kcal']:,.0f} kcal left)",
+                      "met": "within the budget", "above": "above the budget"}[s.status]
+        elif s.status == "met" and s.min is None and s.max is not None:
+            status = "under the limit"
+        elif s.status == "below" and s.goal:
+            status += f" ({_amount(s.missing, s.unit)} short)"
+        elif s.status == "below":
+            status += " (reported, not planned for)"
+        pct = "" if s.pct is None else f"{s.pct:.0f} %"
+        rows.append([NUTRIENT_LABELS.get(s.nutrient, s.nutrient), _amount(s.total, s.unit) + star, _target_text(s),
+                     pct, status])
+    lines += ["", "Totals against your targets:", table(rows, ["nutrient", "total", "target", "%", "status"])]
+    if any(report.contributors.values()):
+        lines += ["", "Top contributors:"]
+        for nutrient, foods_ in report.contributors.items():
+            if foods_:
+                parts = ", ".join(f"{f['name']} {f['amount']:,.0f} mg"
+                                  + (f" ({f['share_pct']:.0f} %)" if f["share_pct"] is not None else "")
+                                  for f in foods_)
+                lines.append(f"  {NUTRIENT_LABELS.get(nutrient, nutrient).lower()}: {parts}")
+    if report.limit_notes:
+        lines += ["", "What the articles say to limit:"]
+        lines += [f"  - {n.text} [{n.source}]" for n in report.limit_notes]
+    if report.suggestions:
+        lines += ["", "To close the gap:"] + [f"  - {s.text}" for s in report.suggestions]
+    if report.gaps_unclosed:
+        lines += ["", "Not closed:"] + [f"  - {g.text}" for g in report.gaps_unclosed]
+    if not report.gaps:
+        lines += ["", "Every goal is met today."]
+    if report.notes:
+        lines += ["", "Notes:"] + [f"  - {n}" for n in report.notes]
+    if report.incomplete:
+        lines.append("* SR28 lacks a value for some food eaten: that total is a lower bound.")
+    if saved:
+        lines.append(f"Saved to the diary for {saved['date']}" + (" (replaced the earlier entry)."
+                                                                  if saved["replaced"] else "."))
+    return "\n".join(lines)

@@ -1,0 +1,360 @@
+"""One SQLite file for saved profiles, saved plans and the intake diary.
+
+Every write is one transaction (`with conn:`): it lands whole or not at all, so a failed write leaves
+the previous state intact. WAL mode and a busy timeout let two processes (the CLI and the dashboard)
+write at once. Input is validated before the transaction starts. The schema version lives in
+PRAGMA user_version. A connection is opened per call, so the store is safe from any thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.errors import PlannerError
+from planner.paths import data_dir
+
+SCHEMA_VERSION = 1
+DB_NAME = "mineral-planner.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+MAX_NAME_LENGTH = 100
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS profiles (
+    name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    saved_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plans (
+    name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    saved_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS diary_days (
+    date TEXT PRIMARY KEY CHECK (date(date) = date),
+    totals TEXT NOT NULL CHECK (json_valid(totals)),
+    note TEXT NOT NULL DEFAULT '',
+    saved_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS diary_items (
+    date TEXT NOT NULL REFERENCES diary_days(date) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    food_id TEXT NOT NULL CHECK (length(food_id) > 0),
+    grams REAL NOT NULL CHECK (grams > 0),
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    PRIMARY KEY (date, position)
+);
+"""
+
+
+@dataclass(frozen=True)
+class DiaryDay:
+    """One day of the diary: what was eaten (item dicts with food_id, grams, ...), its totals, a note."""
+
+    date: dt.date
+    items: list[dict]
+    totals: dict[str, float | None]
+    note: str = ""
+    saved_at: str = ""
+
+    def to_dict(self) -> dict:
+        return {"date": self.date.isoformat(), "items": self.items, "totals": self.totals, "note": self.note,
+                "saved_at": self.saved_at}
+
+
+@dataclass(frozen=True)
+class WeekAverage:
+    """Average daily totals over the diary days of one ISO week (Monday to Sunday)."""
+
+    week: str            # '2024-W05'
+    start: dt.date       # the Monday
+    end: dt.date         # the Sunday
+    days: int            # days with an entry
+    averages: dict[str, float | None]
+
+    def to_dict(self) -> dict:
+        return {"week": self.week, "start": self.start.isoformat(), "end": self.end.isoformat(), "days": self.days,
+                "averages": {k: None if v is None else round(v, 1) for k, v in self.averages.items()}}
+
+
+def default_path() -> Path:
+    return data_dir() / DB_NAME
+
+
+def parse_date(value: str | dt.date) -> dt.date:
+    """A date from 'YYYY-MM-DD' (or a date); anything else is a clear error."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PlannerError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2024-03-05") from None
+
+
+def _name(kind: str, name: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise PlannerError(f"a {kind} needs a name (any text up to {MAX_NAME_LENGTH} characters)")
+    name = name.strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise PlannerError(f"{kind} name is {len(name)} characters; keep it to {MAX_NAME_LENGTH}")
+    return name
+
+
+def _clean(value):
+    """JSON-safe copy: NaN becomes None (missing, never zero); numpy numbers become plain numbers."""
+    if isinstance(value, Mapping):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _encode(what: str, value) -> str:
+    try:
+        return json.dumps(_clean(value), ensure_ascii=False, allow_nan=False, sort_keys=True)
+    except (TypeError, ValueError) as exc:
+        raise PlannerError(f"{what} cannot be saved: {exc}") from None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _validate_items(items: Sequence[Mapping]) -> list[dict]:
+    if not isinstance(items, list | tuple) or not items:
+        raise PlannerError("a diary day needs at least one item")
+    out = []
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, Mapping):
+            raise PlannerError(f"diary item {i} is not a record with food_id and grams")
+        food_id = item.get("food_id")
+        if not isinstance(food_id, str) or not food_id.strip():
+            raise PlannerError(f"diary item {i} has no food_id")
+        try:
+            grams = float(item.get("grams"))
+        except (TypeError, ValueError):
+            raise PlannerError(f"diary item {i} ({food_id}): grams '{item.get('grams')}' is not a number") from None
+        if not math.isfinite(grams) or grams <= 0:
+            raise PlannerError(f"diary item {i} ({food_id}): grams must be more than zero, not {grams:g}")
+        out.append(_clean(dict(item)) | {"food_id": food_id, "grams": grams})
+    return out
+
+
+def _validate_totals(totals: Mapping) -> dict:
+    if not isinstance(totals, Mapping):
+        raise PlannerError("diary totals must be a record of nutrient -> amount")
+    out = {}
+    for key, value in _clean(dict(totals)).items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise PlannerError(f"diary total '{key}' is '{value}', not a number")
+        out[key] = value
+    return out
+
+
+class Store:
+    """Profiles, plans and the diary in one SQLite file (default: the user's data directory)."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path is not None else default_path()
+        self._ready = False
+
+    # ------------------------------------------------------------------ connection and schema
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PlannerError(f"cannot create the data folder {self.path.parent}: {exc.strerror or exc}") from None
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not self._ready:
+                self._prepare(conn)
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(exc) from None
+        return conn
+
+    def _corrupt(self, exc: Exception) -> PlannerError:
+        return PlannerError(f"the store {self.path} cannot be read as a mineral-planner database ({exc}); "
+                            "move the file away (it will be made anew) or restore a backup")
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise PlannerError(f"the store {self.path} was written by a newer mineral-planner (schema {version}; "
+                               f"this one reads {SCHEMA_VERSION}): update mineral-planner")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":  # e.g. a file system without shared memory: still transactional
+            conn.execute("PRAGMA journal_mode = DELETE")
+        if version < SCHEMA_VERSION:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                    for statement in _SCHEMA.strip().split(";\n"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._ready = True
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        conn = self._open()
+        try:
+            yield conn
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(exc) from None
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed whole when the block ends, rolled back whole on any error."""
+        conn = self._open()
+        try:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+        except sqlite3.IntegrityError as exc:
+            raise PlannerError(f"not saved: the data breaks a rule of the store ({exc})") from None
+        except sqlite3.OperationalError as exc:
+            raise PlannerError(f"not saved: the store {self.path} is busy or read-only ({exc})") from None
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(exc) from None
+        finally:
+            conn.close()
+
+    # ------------------------------------------------------------------ named documents
+
+    def _save_doc(self, table: str, kind: str, name: str, data: Mapping) -> None:
+        name = _name(kind, name)
+        if not isinstance(data, Mapping):
+            raise PlannerError(f"a {kind} to save must be a record (dict), not {type(data).__name__}")
+        text = _encode(f"{kind} '{name}'", data)
+        with self._write() as conn:
+            conn.execute(f"INSERT INTO {table} (name, data, saved_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT(name) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at",
+                         (name, text, _now()))
+
+    def _load_doc(self, table: str, kind: str, name: str) -> dict:
+        name = _name(kind, name)
+        with self._read() as conn:
+            row = conn.execute(f"SELECT data FROM {table} WHERE name = ?", (name,)).fetchone()
+            names = [r[0] for r in conn.execute(f"SELECT name FROM {table} ORDER BY name")] if row is None else []
+        if row is None:
+            known = f"; saved {kind}s: {', '.join(names)}" if names else f"; no {kind}s are saved yet"
+            raise PlannerError(f"no {kind} named '{name}'{known}")
+        return json.loads(row[0])
+
+    def _list_docs(self, table: str) -> list[str]:
+        with self._read() as conn:
+            return [r[0] for r in conn.execute(f"SELECT name FROM {table} ORDER BY name")]
+
+    def _delete_doc(self, table: str, kind: str, name: str) -> bool:
+        name = _name(kind, name)
+        with self._write() as conn:
+            return conn.execute(f"DELETE FROM {table} WHERE name = ?", (name,)).rowcount > 0
+
+    def save_profile(self, name: str, profile_dict: Mapping) -> None:
+        """Save (or replace) a profile under a name."""
+        self._save_doc("profiles", "profile", name, profile_dict)
+
+    def load_profile(self, name: str) -> dict:
+        return self._load_doc("profiles", "profile", name)
+
+    def list_profiles(self) -> list[str]:
+        return self._list_docs("profiles")
+
+    def delete_profile(self, name: str) -> bool:
+        """True when a profile was deleted, False when there was none of that name."""
+        return self._delete_doc("profiles", "profile", name)
+
+    def save_plan(self, name: str, plan_dict: Mapping) -> None:
+        """Save (or replace) a plan (planner.plan.plan_to_dict) under a name."""
+        self._save_doc("plans", "plan", name, plan_dict)
+
+    def load_plan(self, name: str) -> dict:
+        return self._load_doc("plans", "plan", name)
+
+    def list_plans(self) -> list[str]:
+        return self._list_docs("plans")
+
+    def delete_plan(self, name: str) -> bool:
+        return self._delete_doc("plans", "plan", name)
+
+    # ------------------------------------------------------------------ the diary
+
+    def save_day(self, date: dt.date | str, items: Sequence[Mapping], totals: Mapping, note: str = "") -> bool:
+        """Store one day's items and totals, replacing that date's entry; True when one was replaced."""
+        day = parse_date(date)
+        rows = _validate_items(items)
+        totals_text = _encode("the day's totals", _validate_totals(totals))
+        if not isinstance(note, str):
+            raise PlannerError("a diary note must be text")
+        encoded = [(r["food_id"], r["grams"], _encode(f"diary item {i}", r)) for i, r in enumerate(rows, start=1)]
+        with self._write() as conn:
+            key = day.isoformat()
+            replaced = conn.execute("DELETE FROM diary_days WHERE date = ?", (key,)).rowcount > 0
+            conn.execute("INSERT INTO diary_days (date, totals, note, saved_at) VALUES (?, ?, ?, ?)",
+                         (key, totals_text, note, _now()))
+            self._insert_items(conn, key, encoded)
+        return replaced
+
+    @staticmethod
+    def _insert_items(conn: sqlite3.Connection, key: str, encoded: list[tuple[str, float, str]]) -> None:
+        conn.executemany("INSERT INTO diary_items (date, position, food_id, grams, data) VALUES (?, ?, ?, ?, ?)",
+                         [(key, i, food_id, grams, data) for i, (food_id, grams, data) in enumerate(encoded)])
+
+    def diary(self, start: dt.date | str | None = None, end: dt.date | str | None = None) -> list[DiaryDay]:
+        """Diary days from `start` to `end` (inclusive, either open), oldest first."""
+        lo = parse_date(start).isoformat() if start is not None else "0000-01-01"
+        hi = parse_date(end).isoformat() if end is not None else "9999-12-31"
+        if lo > hi:
+            raise PlannerError(f"the range starts ({lo}) after it ends ({hi})")
+        with self._read() as conn:
+            days = conn.execute("SELECT date, totals, note, saved_at FROM diary_days WHERE date BETWEEN ? AND ? "
+                                "ORDER BY date", (lo, hi)).fetchall()
+            items: dict[str, list[dict]] = {}
+            for date, data in conn.execute("SELECT date, data FROM diary_items WHERE date BETWEEN ? AND ? "
+                                           "ORDER BY date, position", (lo, hi)):
+                items.setdefault(date, []).append(json.loads(data))
+        return [DiaryDay(dt.date.fromisoformat(d), items.get(d, []), json.loads(t), note, saved)
+                for d, t, note, saved in days]
+
+    def delete_day(self, date: dt.date | str) -> bool:
+        """Remove one day; True when there was an entry for it."""
+        key = parse_date(date).isoformat()
+        with self._write() as conn:
+            return conn.execute("DELETE FROM diary_days WHERE date = ?", (key,)).rowcount > 0
+
+    def weekly_averages(self, start: dt.date | str | None = None, end: dt.date | str | None = None,
+                        days: list[DiaryDay] | None = None) -> list[WeekAverage]:
+        """Average daily totals per ISO week over the days that have an entry (not over empty days)."""
+        days = self.diary(start, end) if days is None else days
+        weeks: dict[tuple[int, int], list[DiaryDay]] = {}
+        for day in days:
+            year, week, _ = day.date.isocalendar()
+            weeks.setdefault((year, week), []).append(day)
+        out = []
+        for (year, week), members in sorted(weeks.items()):
+            keys = sorted({k for d in members for k in d.totals})
+            averages = {}
+            for k in keys:
+                values = [d.totals[k] for d in members if d.totals.get(k) is not None]
+                averages[k] = sum(values) / len(values) if values else None
+            monday = dt.date.fromisocalendar(year, week, 1)
+            out.append(WeekAverage(f"{year}-W{week:02d}", monday, monday + dt.timedelta(days=6), len(members),
+                                   averages))
+        return out

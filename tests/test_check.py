@@ -1,0 +1,326 @@
+"""The day check: totals equal SR28 x grams / 100, status words, limit notes, and gap-closing suggestions."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from foods.table import DATA_DIR, NUTRIENT_FIELDS
+from planner.check import (
+    IntakeItem,
+    allowed_foods,
+    check_day,
+    close_gap,
+    energy_budget,
+    nutrient_status,
+)
+from planner.intake import parse_text
+from planner.profile import Profile
+from planner.targets import GOAL_NUTRIENTS, Target, targets_for
+
+DAY = "2 bananas\n30 g almonds\n1 cup milk\nhalf a cup of cooked buckwheat\n1 1/2 slices wholegrain bread\n" \
+      "a glass of kefir\ncoffee"
+OLDER_WOMAN = Profile(sex="female", age=58, weight_kg=70, height_cm=162)
+KIDNEY = Profile(sex="male", age=62, conditions=["kidney_disease"])
+
+
+@pytest.fixture(scope="module")
+def sr28_rows():
+    """foods.csv read directly: the SR28 values the totals must equal."""
+    return pd.read_csv(DATA_DIR / "foods.csv", dtype={"ndb": str}).set_index("id")
+
+
+def item(table, food_id: str, grams: float, line: int = 1) -> IntakeItem:
+    food = table.get(food_id)
+    return IntakeItem(line, food_id, food, grams, "g", grams, f"{grams:g} g")
+
+
+def with_suggestions(table, items, report):
+    return list(items) + [item(table, s.food_id, s.grams, 99) for s in report.suggestions]
+
+
+def test_totals_equal_sr28_values_times_grams(table, sr28_rows):
+    items = parse_text(DAY, table)
+    report = check_day(items, OLDER_WOMAN, table, suggest=False)
+    for nutrient in ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_b6_mg"):
+        expected = sum(sr28_rows.at[i.food.id, nutrient] * i.grams / 100 for i in items)
+        assert report.totals[nutrient] == pytest.approx(expected), nutrient
+    d = report.to_dict()
+    assert [(x["food_id"], x["ndb"]) for x in d["items"]] == [(i.food.id, sr28_rows.at[i.food.id, "ndb"]) for i in items]
+    assert d["items"][2]["portion"] == "1 cup = 244 g" and d["items"][2]["grams"] == 244
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.tuples(st.integers(0, 10_000), st.floats(min_value=0.5, max_value=800)), min_size=1,
+                      max_size=8))
+def test_property_totals_are_sr28_values_times_grams(table, sr28_rows, picks):
+    ids = sorted(table.foods)
+    items = [item(table, ids[i % len(ids)], grams, line) for line, (i, grams) in enumerate(picks, start=1)]
+    report = check_day(items, OLDER_WOMAN, table, suggest=False)
+    for nutrient in ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
+                     "retinol_ug"):
+        values = [(sr28_rows.at[it.food.id, nutrient], it.grams) for it in items]
+        known = [v * g / 100 for v, g in values if not pd.isna(v)]
+        if not known:
+            assert report.totals[nutrient] is None
+        else:
+            assert report.totals[nutrient] == pytest.approx(sum(known), rel=1e-9, abs=1e-9)
+        assert (nutrient in report.incomplete) == (len(known) < len(values))
+
+
+def test_a_missing_sr28_value_makes_the_total_a_lower_bound_never_zero(table):
+    missing = table.nutrients["vitamin_d_ug"].isna()
+    lacking = str(missing[missing].index[0])
+    having = "milk"
+    report = check_day([item(table, lacking, 100), item(table, having, 244)], OLDER_WOMAN, table, suggest=False)
+    milk_d = table.get(having).nutrients["vitamin_d_ug"] * 2.44
+    assert report.totals["vitamin_d_ug"] == pytest.approx(milk_d)
+    assert report.status["vitamin_d_ug"].lower_bound and "vitamin_d_ug" in report.to_dict()["incomplete"]
+    assert report.to_dict()["missing_values"]["vitamin_d_ug"] == [lacking]
+    only = check_day([item(table, lacking, 100)], OLDER_WOMAN, table, suggest=False)
+    assert only.totals["vitamin_d_ug"] is None and only.status["vitamin_d_ug"].status == "unknown"
+    assert only.to_dict()["totals"]["vitamin_d_ug"] is None
+
+
+def test_status_words():
+    ca = Target("calcium_mg", 1000, 2500, "mg", "IOM", "RDA")
+    assert nutrient_status("calcium_mg", 900, ca).status == "below"
+    assert nutrient_status("calcium_mg", 900, ca).missing == pytest.approx(100)
+    assert nutrient_status("calcium_mg", 1000, ca).status == "met"
+    assert nutrient_status("calcium_mg", 2600, ca).status == "above_ul"
+    assert nutrient_status("calcium_mg", 500, ca).pct == pytest.approx(50)
+    na = Target("sodium_mg", None, 2300, "mg", "NASEM", "CDRR", goal=False)
+    assert nutrient_status("sodium_mg", 2400, na).status == "above_cdrr"
+    assert nutrient_status("sodium_mg", 1500, na).status == "met"
+    assert not nutrient_status("sodium_mg", 100, na).goal  # a ceiling, never a target
+    k_off = Target("potassium_mg", None, None, "mg", "clinician", "clinician", goal=False)
+    assert nutrient_status("potassium_mg", 100, k_off, push_potassium=False).status == "not_pushed"
+    k_limit = Target("potassium_mg", None, 2000, "mg", "your setting", "your setting", goal=False)
+    assert nutrient_status("potassium_mg", 2500, k_limit, push_potassium=False).status == "above_limit"
+
+
+def test_energy_status_uses_the_band(table):
+    targets = targets_for(OLDER_WOMAN)
+    low, high = targets.energy_range
+    rice = table.get("rice")
+    for kcal, word in ((low * 0.9, "below"), (targets.energy_kcal, "met"), (high * 1.05, "above")):
+        grams = kcal / rice.nutrients["energy_kcal"] * 100
+        report = check_day([item(table, "rice", grams)], OLDER_WOMAN, table, suggest=False)
+        assert report.status["energy_kcal"].status == word
+
+
+def test_kidney_profile_is_never_below_on_potassium_and_gets_no_potassium_suggestion(table):
+    items = [item(table, "rice", 300), item(table, "chicken", 120)]  # very little potassium
+    report = check_day(items, KIDNEY, table)
+    assert report.status["potassium_mg"].status == "not_pushed"
+    assert "potassium_mg" not in report.gaps
+    assert report.suggestions, "calcium and magnesium are still closed"
+    for s in report.suggestions:
+        assert "potassium" not in s.text and "potassium_mg" not in s.for_nutrients
+        assert "potassium_mg" not in s.to_dict()["adds"]
+    assert all(g.nutrient != "potassium_mg" for g in report.gaps_unclosed)
+
+
+def test_a_clinicians_potassium_limit_holds_after_the_additions(table):
+    profile = Profile(sex="male", age=62, conditions=["kidney_disease"], targets={"potassium_mg": {"max": 2000}})
+    items = [item(table, "rice", 300), item(table, "chicken", 120), item(table, "banana", 236)]
+    report = check_day(items, profile, table)
+    after = check_day(with_suggestions(table, items, report), profile, table, suggest=False)
+    assert after.totals["potassium_mg"] <= 2000
+
+
+def test_suggestions_close_every_gap_when_re_checked(table):
+    items = parse_text(DAY, table)
+    report = check_day(items, OLDER_WOMAN, table)
+    assert report.gaps and report.suggestions and not report.gaps_unclosed
+    after = check_day(with_suggestions(table, items, report), OLDER_WOMAN, table, suggest=False)
+    for nutrient in GOAL_NUTRIENTS:
+        assert after.status[nutrient].status == "met", nutrient
+    assert after.status["sodium_mg"].status != "above_cdrr"
+    assert after.status["energy_kcal"].status != "above"
+    first = report.suggestions[0]
+    assert first.text.startswith(f"add {first.portion.split(' (')[0]}") and "mg" in first.text
+
+
+def _closes_with_one_food(table, items, profile):
+    """Brute force: can any single allowed food, in whole steps, close every gap within the budget and caps?"""
+    report = check_day(items, profile, table, suggest=False)
+    targets = report.targets
+    gaps = report.gaps
+    budget = energy_budget(report.energy["left_kcal"], targets)
+    frame = allowed_foods(profile, targets, table)
+    step_g = (frame["portion_grams"] * frame["step"]).to_numpy()
+    per_g = frame[NUTRIENT_FIELDS].fillna(0).to_numpy() / 100
+    col = {n: i for i, n in enumerate(NUTRIENT_FIELDS)}
+    for steps in range(1, int(frame["max_steps"].max()) + 1):
+        ok = (frame["min_steps"].to_numpy() <= steps) & (steps <= frame["max_steps"].to_numpy())
+        grams = step_g * steps
+        ok &= per_g[:, col["energy_kcal"]] * grams <= budget
+        for n, gap in gaps.items():
+            ok &= per_g[:, col[n]] * grams >= gap
+        for n, t in targets.items.items():
+            if t.max is not None and n in col:
+                ok &= (report.totals[n] or 0) + per_g[:, col[n]] * grams <= t.max
+        if ok.any():
+            return True
+    return False
+
+
+def test_fewest_foods_when_one_food_would_do(table):
+    items = parse_text(DAY, table)
+    report = check_day(items, OLDER_WOMAN, table)
+    assert len(report.suggestions) == 1 or not _closes_with_one_food(table, items, OLDER_WOMAN)
+
+
+def test_each_gap_left_open_says_by_how_much(table):
+    profile = Profile(sex="female", age=58, energy_kcal=1600)
+    items = [item(table, "rice", 800), item(table, "olive_oil", 27), item(table, "white_bread", 116)]
+    report = check_day(items, profile, table)
+    budget = report.energy["budget_kcal"]
+    assert 0 < budget < 200
+    assert sum(s.adds["energy_kcal"] for s in report.suggestions) <= budget + 1e-6
+    assert report.gaps_unclosed, "a few hundred kcal cannot close this much"
+    after = check_day(with_suggestions(table, items, report), profile, table, suggest=False)
+    for gap in report.gaps_unclosed:
+        assert gap.after == pytest.approx(after.totals[gap.nutrient])
+        assert gap.missing == pytest.approx(gap.target - after.totals[gap.nutrient])
+        assert f"{gap.missing:,.0f}" in gap.text and "short" in gap.text
+
+
+def test_no_energy_left_means_no_additions_and_says_so(table):
+    profile = Profile(sex="female", age=58, energy_kcal=1200)
+    report = check_day([item(table, "rice", 1200)], profile, table)
+    assert report.energy["budget_kcal"] == 0 and report.suggestions == []
+    assert {g.nutrient for g in report.gaps_unclosed} == set(report.gaps)
+    assert all("no energy is left" in g.reason for g in report.gaps_unclosed)
+
+
+@pytest.mark.parametrize("profile, forbidden_tags", [
+    (Profile(sex="female", age=30, pregnancy="trimester2"), {"liver", "fish_liver_oil"}),
+    (Profile(sex="female", age=30, diet="vegan"), {"dairy", "egg", "fish"}),
+    (Profile(sex="male", age=40, exclude=["lactose", "tree_nuts"]), {"lactose", "tree_nuts"}),
+])
+def test_suggestions_respect_the_profile(table, profile, forbidden_tags):
+    report = check_day([item(table, "rice", 150)], profile, table)
+    assert report.suggestions
+    for s in report.suggestions:
+        food = table.get(s.food_id)
+        assert not food.limit and not (food.tags & forbidden_tags), s.food_id
+
+
+def test_excluded_and_disliked_ids_are_never_suggested(table):
+    first = check_day([item(table, "rice", 150)], OLDER_WOMAN, table)
+    banned = [s.food_id for s in first.suggestions]
+    profile = Profile(sex="female", age=58, weight_kg=70, height_cm=162, exclude=banned[:1], dislike=banned[1:])
+    second = check_day([item(table, "rice", 150)], profile, table)
+    assert second.suggestions and not {s.food_id for s in second.suggestions} & set(banned)
+
+
+def test_close_gap_direct_call_returns_nothing_when_goals_are_met(table):
+    targets = targets_for(OLDER_WOMAN)
+    totals = {n: 10_000.0 for n in NUTRIENT_FIELDS} | {"calcium_mg": 1500.0, "sodium_mg": 500.0}
+    assert close_gap(totals, OLDER_WOMAN, targets, table, energy_left=500) == []
+
+
+@st.composite
+def days(draw, table_ids):
+    ids = draw(st.lists(st.sampled_from(table_ids), min_size=1, max_size=5, unique=True))
+    return [(fid, draw(st.integers(min_value=1, max_value=3))) for fid in ids]
+
+
+_PROFILES = [OLDER_WOMAN, KIDNEY, Profile(sex="male", age=25, diet="vegan", activity="active"),
+             Profile(sex="female", age=32, pregnancy="trimester3", exclude=["lactose"]),
+             Profile(sex="female", age=75, energy_kcal=1500, target_set="efsa")]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_property_suggestions_are_realistic_allowed_and_do_what_they_say(table, data):
+    profile = data.draw(st.sampled_from(_PROFILES))
+    day = data.draw(days(sorted(table.foods)))
+    items = [item(table, fid, table.get(fid).step_grams * table.get(fid).max_steps * k / 3) for fid, k in day]
+    report = check_day(items, profile, table)
+    allowed = set(allowed_foods(profile, report.targets, table).index)
+    for s in report.suggestions:
+        food = table.get(s.food_id)
+        steps = s.grams / food.step_grams
+        assert s.food_id in allowed and not food.limit
+        assert steps == pytest.approx(round(steps)) and food.min_steps <= round(steps) <= food.max_steps
+    assert sum(s.adds["energy_kcal"] or 0 for s in report.suggestions) <= report.energy["budget_kcal"] + 1e-6
+    after = check_day(with_suggestions(table, items, report), profile, table, suggest=False)
+    unclosed = {g.nutrient: g for g in report.gaps_unclosed}
+    for nutrient in report.gaps:
+        if nutrient in unclosed:
+            assert after.totals[nutrient] == pytest.approx(unclosed[nutrient].after)
+            assert after.status[nutrient].status == "below"
+        else:
+            assert after.status[nutrient].status in ("met", "above_ul"), nutrient
+            assert after.status[nutrient].status == "met", "additions never push calcium over its UL"
+    if not report.targets.push_potassium:
+        assert "potassium_mg" not in report.gaps and all("potassium" not in s.text for s in report.suggestions)
+    for nutrient, target in report.targets.items.items():  # ceilings not crossed by the additions
+        before = report.totals.get(nutrient)
+        if target.max is not None and before is not None and before <= target.max and nutrient in after.totals:
+            assert after.totals[nutrient] <= target.max + 1e-6, nutrient
+
+
+def test_limit_notes_carry_the_facts_and_their_sources(table):
+    coffee = table.get("coffee")
+    cup = next(p for p in coffee.portions if p.measure == "fl oz").grams_per_unit * 6
+    items = [item(table, "coffee", 2 * cup), item(table, "salami", 98), item(table, "wine", 147),
+             item(table, "white_bread", 58), item(table, "sugar", 8.4)]
+    report = check_day(items, OLDER_WOMAN, table, suggest=False)
+    notes = {n.key: n for n in report.limit_notes}
+    assert {"coffee", "salt", "alcohol", "white_flour", "sugar"} <= set(notes)
+    assert notes["coffee"].numbers["calcium_loss_mg"] == pytest.approx(2 * 4.6, rel=1e-3)
+    assert notes["coffee"].numbers["calcium_offset_mg"] == pytest.approx(2 * 40, rel=1e-3)
+    assert "Barger-Lux" in notes["coffee"].source
+    sodium = report.totals["sodium_mg"]
+    assert notes["salt"].numbers["calcium_loss_mg"] == pytest.approx(sodium / 2300 * 40)
+    assert "Nordin" in notes["salt"].source and "salami" in notes["salt"].foods
+    assert all(n.articles and n.text for n in report.limit_notes)
+    clean = check_day([item(table, "banana", 118), item(table, "milk", 244)], OLDER_WOMAN, table, suggest=False)
+    assert clean.limit_notes == []
+
+
+def test_contributors_are_the_top_foods_per_mineral(table):
+    items = parse_text(DAY, table)
+    report = check_day(items, OLDER_WOMAN, table, suggest=False)
+    calcium = report.contributors["calcium_mg"]
+    amounts = {i.food.id: i.food.nutrients["calcium_mg"] * i.grams / 100 for i in items}
+    best = sorted(amounts, key=amounts.get, reverse=True)[:3]
+    assert [c["food_id"] for c in calcium] == best
+    assert calcium[0]["share_pct"] == pytest.approx(amounts[best[0]] / report.totals["calcium_mg"] * 100, abs=0.1)
+
+
+def test_report_json_contract(table):
+    report = check_day(parse_text(DAY, table), OLDER_WOMAN, table)
+    d = json.loads(json.dumps(report.to_dict(), allow_nan=False))
+    assert {"items", "totals", "targets", "status", "contributors", "incomplete", "limit_notes", "suggestions",
+            "gaps_unclosed"} <= set(d)
+    assert {"calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
+            "vitamin_b6_mg"} <= set(d["totals"])
+    assert {"status", "pct", "min", "max", "total"} <= set(d["status"]["calcium_mg"])
+    assert {"food_id", "ndb", "grams", "portion", "text", "adds"} <= set(d["suggestions"][0])
+
+
+def test_check_with_suggestions_is_fast(table):
+    items = parse_text(DAY, table)
+    check_day(items, OLDER_WOMAN, table)
+    start = time.perf_counter()
+    for profile in (OLDER_WOMAN, KIDNEY):
+        check_day(items, profile, table)
+    assert (time.perf_counter() - start) / 2 < 1.0
+
+
+def test_more_than_one_food_only_when_no_single_food_closes_the_gaps(table):
+    for items in ([item(table, "rice", 200), item(table, "chicken", 100)], parse_text(DAY, table)):
+        report = check_day(items, OLDER_WOMAN, table)
+        assert report.suggestions and not report.gaps_unclosed
+        if len(report.suggestions) > 1:
+            assert not _closes_with_one_food(table, items, OLDER_WOMAN)

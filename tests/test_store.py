@@ -1,0 +1,207 @@
+"""The SQLite store: profiles, plans, the diary; whole transactions, concurrent writers, clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.errors import PlannerError
+from planner.store import SCHEMA_VERSION, Store, default_path
+
+D1, D2, D3 = dt.date(2024, 3, 4), dt.date(2024, 3, 5), dt.date(2024, 3, 12)
+BANANA = [{"food_id": "banana", "grams": 118.0, "portion": "1 medium banana (118 g)", "ndb": "09040"}]
+MILK = [{"food_id": "milk", "grams": 244.0}, {"food_id": "almonds", "grams": 30.0}]
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "store.sqlite3")
+
+
+def snapshot(store: Store):
+    return ([d.to_dict() | {"saved_at": ""} for d in store.diary()], store.list_profiles(), store.list_plans())
+
+
+def test_default_path_follows_the_environment(isolated_home):
+    assert default_path() == isolated_home / "mineral-planner.sqlite3"
+    Store().save_profile("me", {"sex": "female", "age": 58})
+    assert (isolated_home / "mineral-planner.sqlite3").is_file()
+
+
+def test_profiles_and_plans_round_trip_and_replace(store):
+    store.save_profile("me", {"sex": "female", "age": 58, "exclude": ["walnuts"], "weight_kg": None})
+    store.save_profile("me", {"sex": "female", "age": 59})
+    store.save_profile("dad", {"sex": "male", "age": 80})
+    assert store.list_profiles() == ["dad", "me"] and store.load_profile("me") == {"sex": "female", "age": 59}
+    plan = {"version": 1, "days": [{"day": 1, "meals": []}], "status": {"status": "optimal"}}
+    store.save_plan("week 1", plan)
+    assert store.load_plan("week 1") == plan and store.list_plans() == ["week 1"]
+    assert store.delete_plan("week 1") and not store.delete_plan("week 1")
+    assert store.delete_profile("dad") and store.list_profiles() == ["me"]
+    with pytest.raises(PlannerError, match="no profile named 'nobody'; saved profiles: me"):
+        store.load_profile("nobody")
+    with pytest.raises(PlannerError, match="no plans are saved yet"):
+        store.load_plan("x")
+
+
+def test_a_diary_day_is_replaced_not_duplicated(store):
+    assert store.save_day(D1, BANANA, {"calcium_mg": 5.9}) is False
+    assert store.save_day("2024-03-04", MILK, {"calcium_mg": 390.0}, note="second try") is True
+    (day,) = store.diary()
+    assert day.date == D1 and [i["food_id"] for i in day.items] == ["milk", "almonds"]
+    assert day.totals == {"calcium_mg": 390.0} and day.note == "second try"
+
+
+def test_missing_totals_stay_missing(store):
+    store.save_day(D1, BANANA, {"calcium_mg": 5.9, "vitamin_d_ug": float("nan"), "retinol_ug": None})
+    assert store.diary()[0].totals == {"calcium_mg": 5.9, "vitamin_d_ug": None, "retinol_ug": None}
+
+
+def test_diary_ranges_and_delete(store):
+    for d in (D3, D1, D2):
+        store.save_day(d, BANANA, {"calcium_mg": float(d.day)})
+    assert [d.date for d in store.diary()] == [D1, D2, D3]
+    assert [d.date for d in store.diary(start=D2)] == [D2, D3]
+    assert [d.date for d in store.diary(end="2024-03-05")] == [D1, D2]
+    assert [d.date for d in store.diary(D2, D2)] == [D2]
+    assert store.delete_day(D2) and not store.delete_day(D2)
+    assert [d.date for d in store.diary()] == [D1, D3]
+    with pytest.raises(PlannerError, match="starts .* after it ends"):
+        store.diary(D3, D1)
+
+
+def test_weekly_averages_count_only_days_with_an_entry(store):
+    store.save_day(D1, BANANA, {"calcium_mg": 100.0, "vitamin_d_ug": None})   # Monday, week 10
+    store.save_day(D2, BANANA, {"calcium_mg": 300.0, "vitamin_d_ug": 4.0})    # Tuesday, week 10
+    store.save_day(D3, BANANA, {"calcium_mg": 50.0})                          # Tuesday, week 11
+    weeks = store.weekly_averages()
+    assert [(w.week, w.days) for w in weeks] == [("2024-W10", 2), ("2024-W11", 1)]
+    assert weeks[0].averages == {"calcium_mg": 200.0, "vitamin_d_ug": 4.0}
+    assert weeks[0].start == D1 and weeks[0].end == dt.date(2024, 3, 10)
+    assert weeks[1].to_dict()["averages"]["calcium_mg"] == 50.0
+    assert [w.week for w in store.weekly_averages(start=D3)] == ["2024-W11"]
+
+
+@pytest.mark.parametrize("items, totals, date, words", [
+    ([], {"calcium_mg": 1.0}, D1, "at least one item"),
+    ([{"food_id": "banana", "grams": 0}], {}, D1, "more than zero"),
+    ([{"food_id": "banana", "grams": -5}], {}, D1, "more than zero"),
+    ([{"food_id": "banana", "grams": "lots"}], {}, D1, "not a number"),
+    ([{"grams": 10}], {}, D1, "no food_id"),
+    (BANANA, {"calcium_mg": "high"}, D1, "not a number"),
+    (BANANA, {}, "2024-02-30", "not a date"),
+    (BANANA, {}, "yesterday", "YYYY-MM-DD"),
+    ([{"food_id": "banana", "grams": 10, "extra": object()}], {}, D1, "cannot be saved"),
+])
+def test_invalid_input_is_refused_and_stores_nothing(store, items, totals, date, words):
+    store.save_day(D2, MILK, {"calcium_mg": 390.0})
+    before = snapshot(store)
+    with pytest.raises(PlannerError, match=words):
+        store.save_day(date, items, totals)
+    assert snapshot(store) == before
+
+
+def test_a_write_failing_half_way_leaves_the_previous_day_whole(store, monkeypatch):
+    store.save_day(D1, MILK, {"calcium_mg": 390.0}, note="original")
+    before = snapshot(store)
+
+    def insert_one_then_fail(conn, key, encoded):
+        conn.execute("INSERT INTO diary_items (date, position, food_id, grams, data) VALUES (?, 0, ?, ?, ?)",
+                     (key, encoded[0][0], encoded[0][1], encoded[0][2]))
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(Store, "_insert_items", staticmethod(insert_one_then_fail))
+    with pytest.raises(RuntimeError, match="power cut"):
+        store.save_day(D1, BANANA * 3, {"calcium_mg": 17.7}, note="replacement")
+    with pytest.raises(RuntimeError):
+        store.save_day(D2, BANANA, {"calcium_mg": 5.9})
+    monkeypatch.undo()
+    assert snapshot(store) == before
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("SELECT count(*) FROM diary_items").fetchone()[0] == len(MILK)
+    conn.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(st.tuples(st.sampled_from(["save", "bad", "delete"]), st.integers(0, 4),
+                              st.floats(min_value=1, max_value=500)), max_size=12))
+def test_property_the_store_matches_a_plain_model(tmp_path_factory, ops):
+    """Any sequence of good writes, refused writes and deletes leaves exactly what a dict would hold."""
+    store = Store(tmp_path_factory.mktemp("prop") / "s.sqlite3")
+    model: dict[dt.date, float] = {}
+    for op, day, grams in ops:
+        date = D1 + dt.timedelta(days=day)
+        if op == "save":
+            store.save_day(date, [{"food_id": "banana", "grams": grams}], {"calcium_mg": grams})
+            model[date] = grams
+        elif op == "bad":
+            with pytest.raises(PlannerError):
+                store.save_day(date, [{"food_id": "banana", "grams": -grams}], {"calcium_mg": grams})
+        else:
+            assert store.delete_day(date) == (date in model)
+            model.pop(date, None)
+    assert {d.date: d.totals["calcium_mg"] for d in store.diary()} == model
+    assert all(d.items[0]["grams"] == d.totals["calcium_mg"] for d in store.diary())
+
+
+def _writer(path: str, offset: int, count: int, start_together) -> None:
+    store = Store(path)
+    start_together.wait(timeout=30)
+    for i in range(count):
+        day = D1 + dt.timedelta(days=offset + i)
+        store.save_day(day, [{"food_id": "banana", "grams": 100.0 + i}] * 3, {"calcium_mg": float(i)})
+        store.save_profile("shared", {"writer": offset, "i": i})
+
+
+def test_two_processes_writing_at_once_both_land(tmp_path):
+    path = str(tmp_path / "shared.sqlite3")
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(2)
+    procs = [ctx.Process(target=_writer, args=(path, offset, 25, barrier)) for offset in (0, 100)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    store = Store(path)
+    days = store.diary()
+    assert len(days) == 50 and all(len(d.items) == 3 for d in days)
+    assert store.load_profile("shared")["i"] == 24
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+
+
+def test_a_corrupt_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "broken.sqlite3"
+    path.write_bytes(b"this is not a database, just some text " * 200)
+    with pytest.raises(PlannerError, match="cannot be read as a mineral-planner database"):
+        Store(path).diary()
+    with pytest.raises(PlannerError, match="broken.sqlite3"):
+        Store(path).save_day(D1, BANANA, {})
+    assert path.read_bytes().startswith(b"this is not a database")
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(PlannerError, match="newer mineral-planner"):
+        Store(path).list_profiles()
+
+
+def test_names_are_checked(store):
+    with pytest.raises(PlannerError, match="needs a name"):
+        store.save_profile("  ", {"age": 3})
+    with pytest.raises(PlannerError, match="keep it to 100"):
+        store.save_plan("x" * 101, {})
+    with pytest.raises(PlannerError, match="must be a record"):
+        store.save_plan("week", ["not", "a", "dict"])
