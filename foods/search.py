@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,31 +10,11 @@ from rapidfuzz import fuzz
 
 from foods.errors import UnknownFood
 from foods.table import DATA_DIR, Food, FoodTable
+from foods.text import normalize, singular
+
+__all__ = ["MATCH_THRESHOLD", "best_match", "normalize", "scored", "search", "singular"]
 
 MATCH_THRESHOLD = 72.0
-_WORD = re.compile(r"[a-z0-9]+")
-_KEEP_S = {"hummus", "couscous", "asparagus", "molasses", "swiss", "brussels", "oats", "peas", "lentils",
-           "greens", "chickpeas", "grits", "cress", "citrus", "bass", "glass", "grass"}
-
-
-def singular(word: str) -> str:
-    """A crude English singular: 'bananas' -> 'banana', 'berries' -> 'berry', 'potatoes' -> 'potato'."""
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("oes", "ches", "shes", "xes")):
-        return word[:-2]
-    if word.endswith("s"):
-        return word[:-1]
-    return word
-
-
-def normalize(text: str) -> str:
-    """Lower case, words only, each word singular: the form every name and query is compared in."""
-    return " ".join(singular(w) for w in _WORD.findall(text.lower().replace("_", " ")))
-
-
 @dataclass(frozen=True)
 class _Index:
     keys: list[str]          # normalized searchable strings

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from foods.errors import TableError, UnknownFood
+from foods.text import measure_unit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NUTRIENTS = pd.read_csv(DATA_DIR / "nutrients.csv", dtype=str)
@@ -55,8 +56,8 @@ class Portion:
 
     @property
     def unit_word(self) -> str:
-        """The measure's first word, as people type it: 'medium (7\" long)' -> 'medium', 'cup, sliced' -> 'cup'."""
-        return self.measure.split(",")[0].split("(")[0].strip().split(" ")[0].lower()
+        """The measure's unit as people type it: 'medium (7\" long)' -> 'medium', 'cup, sliced' -> 'cup'."""
+        return measure_unit(self.measure)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from foods.errors import BadAmount, UnknownUnit
 from foods.table import Food, Portion
+from foods.text import singular
 
 MAX_GRAMS = 5000.0  # more than 5 kg of one food in a day is a typo, not a meal
 
 GRAMS_PER = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "oz": 28.349523125, "lb": 453.59237}
 ML_PER = {"ml": 1.0, "l": 1000.0, "dl": 100.0, "cup": 236.5882365, "tbsp": 14.78676478, "tsp": 4.92892159,
-          "fl oz": 29.5735295625, "glass": 236.5882365}
+          "fl oz": 29.5735295625, "glass": 236.5882365, "pint": 473.176473, "quart": 946.352946}
+HIDDEN_UNITS = {"cubic", "italian", "baby", "serving"}  # SR28 measure words nobody types as a unit
 UNIT_SYNONYMS = {
     "gram": "g", "grams": "g", "gr": "g", "gm": "g", "kilogram": "kg", "kilo": "kg", "kilos": "kg",
     "ounce": "oz", "ounces": "oz", "pound": "lb", "pounds": "lb", "lbs": "lb", "milligram": "mg",
@@ -22,7 +24,8 @@ UNIT_SYNONYMS = {
     "tbsps": "tbsp", "teaspoon": "tsp", "teaspoons": "tsp", "tsps": "tsp", "fluid ounce": "fl oz",
     "fluid ounces": "fl oz", "floz": "fl oz", "glasses": "glass", "mug": "cup", "mugs": "cup",
     "slices": "slice", "pieces": "piece", "pc": "piece", "pcs": "piece", "serving": "portion",
-    "servings": "portion", "portions": "portion", "whole": "piece", "item": "piece", "items": "piece",
+    "servings": "portion", "portions": "portion", "pints": "pint", "quarts": "quart", "whole": "piece",
+    "item": "piece", "items": "piece",
 }
 PIECE_WORDS = ("medium", "piece", "fruit", "large", "small", "whole", "slice", "egg", "item")
 
@@ -51,8 +54,9 @@ def _volume_density(food: Food) -> float | None:
 
 
 def _household(food: Food, unit: str) -> Portion | None:
+    wanted = {unit, singular(unit)}
     for p in food.portions:
-        if p.unit_word == unit or p.measure.lower() == unit:
+        if p.unit_word in wanted or p.measure.lower() == unit:
             return p
     return None
 
@@ -70,7 +74,8 @@ def units_for(food: Food) -> list[str]:
     units = list(GRAMS_PER)
     if _volume_density(food) is not None:
         units += list(ML_PER)
-    units += sorted({p.unit_word for p in food.portions if p.unit_word and p.unit_word not in units})
+    units += sorted({p.unit_word for p in food.portions
+                     if p.unit_word and p.unit_word not in units and p.unit_word not in HIDDEN_UNITS})
     return units + ["piece", "portion"]
 
 
