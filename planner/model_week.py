@@ -1,0 +1,107 @@
+"""The whole-week reference model: every day in one MILP, solved with a long time limit.
+
+It exists to measure what the fast day-by-day method (planner.model) gives up. It minimises the same
+measure as `planner.model.week_objective` (goal shortfalls and preference-weighted energy) under the
+same daily rules and "each food on at most N days", but it leaves out "no two identical days" and "no
+meal repeated on consecutive days": it is a relaxation, so its best bound is a lower bound on any week
+the fast method could return, and comparing against it can only overstate the fast method's loss.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from foods import FoodTable
+from planner.model import (
+    DEFAULT_MAX_DAYS_PER_FOOD,
+    LIKE_BONUS,
+    PREFERENCE_WEIGHT,
+    RECOMMENDED_BONUS,
+    _build_week,
+    _to_day,
+)
+from planner.model_day import DayRequest, Rows, build_day, highs_status
+from planner.plan import Plan, SolveStatus
+from planner.profile import Profile
+
+
+@dataclass
+class WeekResult:
+    """The reference plan (None if none was found), its objective, the solver's bound and status."""
+
+    plan: Plan | None
+    objective: float | None
+    bound: float | None
+    status: SolveStatus
+
+
+def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
+                     max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, time_limit: float = 120.0,
+                     gap: float = 1e-4) -> WeekResult:
+    """All days in one MILP (block-diagonal days, plus one row per food for its days): slow, for reference."""
+    import highspy
+
+    began = time.perf_counter()
+    week = _build_week(profile, table, days, (), max_days_per_food, None, None, 0)
+    selection = week.selection
+    preference = (1.0 - LIKE_BONUS * selection.liked - RECOMMENDED_BONUS * selection.recommended)[week.food_idx]
+    request = DayRequest(PREFERENCE_WEIGHT * preference * week.kcal_share)
+    day = build_day(selection.foods, week.day_rules, request)
+    n = len(day.cost)
+    starts, index, value = day.rows.csr()
+    # stack the day `days` times: columns and rows shifted per day
+    cost = np.tile(day.cost, days)
+    lower = np.tile(day.lower, days)
+    upper = np.tile(day.upper, days)
+    integer = np.tile(day.integer, days)
+    counts = np.diff(starts)
+    rows = Rows()
+    rows.counts.append(np.tile(counts, days))
+    rows.index.append(np.concatenate([index + d * n for d in range(days)]))
+    rows.value.append(np.tile(value, days))
+    rows.lows.append(np.tile(day.rows.lower, days))
+    rows.highs.append(np.tile(day.rows.upper, days))
+    rows.names.extend(day.rows.names * days)
+    # each food on at most `max_days_per_food` days (a food is in one meal a day, so options count days)
+    opt_food = day.food_idx[day.opt_pair]
+    cols = np.concatenate([np.arange(day.n_options) + d * n for d in range(days)])
+    rows.add_groups("days_per_food", cols, np.tile(opt_food, days), float(max_days_per_food))
+    h = highspy.Highs()
+    h.silent()
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(gap))
+    h.setOptionValue("threads", 1)
+    lp = highspy.HighsLp()
+    s, i, v = rows.csr()
+    lp.num_col_ = len(cost)
+    lp.num_row_ = len(rows.names)
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = rows.lower
+    lp.row_upper_ = rows.upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = s
+    lp.a_matrix_.index_ = i
+    lp.a_matrix_.value_ = v
+    lp.integrality_ = list(np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous))
+    h.passModel(lp)
+    h.run()
+    status = highs_status(h, time.perf_counter() - began)
+    info = h.getInfo()
+    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
+    if status.status not in ("optimal", "time_limit"):
+        return WeekResult(None, None, bound, status)
+    x = np.asarray(h.getSolution().col_value)
+    plan_days = []
+    for d in range(days):
+        xd = x[d * n:d * n + day.n_options]
+        picked = np.flatnonzero(xd > 0.5)
+        pairs = {(int(day.food_idx[p]), int(day.slot_idx[p])): int(k)
+                 for p, k in zip(day.opt_pair[picked], day.opt_steps[picked], strict=True)}
+        plan_days.append(_to_day(week, d, pairs, set()))
+    plan = Plan(plan_days, profile.to_dict(), week.targets.to_dict(), [], status, [])
+    return WeekResult(plan, float(info.objective_function_value), bound, status)

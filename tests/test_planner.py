@@ -1,0 +1,430 @@
+"""The meal-plan optimiser: rules kept, variety, profiles' safety rules, locks, edits, shortfalls, solver
+trouble, prices, the CLI and the whole-week reference."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+
+import pytest
+
+from planner import model as M
+from planner import model_day
+from planner.cli import main
+from planner.errors import PlannerError
+from planner.model import Lock, day_violations, make_plan, regenerate, remove_item, set_portion
+from planner.plan import Day, Meal, SolveStatus, day_totals, plan_from_dict, plan_to_dict
+from planner.profile import Profile
+from planner.rules import meal_slots
+from planner.targets import targets_for
+
+FAST = 6.0   # seconds: every plan in these tests gets this limit
+
+
+@pytest.fixture(scope="module")
+def week(table):
+    profile = Profile()
+    return profile, make_plan(profile, table, 7, time_limit=FAST)
+
+
+def _ids(plan):
+    return [it.food_id for it in plan.items()]
+
+
+def _meal_sets(day):
+    return {m.slot: frozenset(it.food_id for it in m.items) for m in day.meals}
+
+
+# --- a default week ----------------------------------------------------------------------------------------
+
+def test_default_week_keeps_every_rule_and_meets_the_goals(table, week):
+    profile, plan = week
+    targets = targets_for(profile)
+    assert plan.status.status in ("optimal", "feasible")
+    assert len(plan.days) == 7 and [d.index for d in plan.days] == list(range(7))
+    for day in plan.days:
+        assert [m.slot for m in day.meals] == meal_slots()
+        assert day_violations(table, day, targets) == []
+        totals = day_totals(table, day).values
+        for name in ("calcium_mg", "magnesium_mg", "potassium_mg"):
+            assert totals[name] >= targets[name].min * (1 - M.SHORTFALL_TOLERANCE), (day.label, name)
+    assert plan.shortfalls == []
+
+
+def test_portions_are_whole_steps_of_household_measures_in_meals_they_fit(table, week):
+    _, plan = week
+    kinds = {"breakfast": "breakfast", "morning_snack": "snack", "lunch": "lunch", "afternoon_snack": "snack",
+             "dinner": "dinner"}
+    for day in plan.days:
+        for meal in day.meals:
+            for it in meal.items:
+                food = table.get(it.food_id)
+                steps = round(it.grams / food.step_grams)
+                assert it.grams == round(steps * food.step_grams, 1)   # whole steps, as JSON keeps grams
+                assert food.min_steps <= steps <= food.max_steps
+                assert kinds[meal.slot] in food.meals
+                assert it.portion == food.portion_text(it.grams) and food.portion_label in it.portion
+                assert not food.limit
+
+
+def test_variety_across_the_week(week):
+    _, plan = week
+    days_of = {}
+    for d in plan.days:
+        for fid in set(_ids(replace(plan, days=[d]))):
+            days_of[fid] = days_of.get(fid, 0) + 1
+    assert max(days_of.values()) <= M.DEFAULT_MAX_DAYS_PER_FOOD
+    day_sets = [frozenset((m.slot, it.food_id) for m in d.meals for it in m.items) for d in plan.days]
+    assert len(set(day_sets)) == len(day_sets)
+    for a, b in zip(plan.days, plan.days[1:], strict=False):
+        for slot in meal_slots():
+            assert _meal_sets(a)[slot] != _meal_sets(b)[slot], (a.label, slot)
+
+
+def test_days_per_food_is_configurable(table):
+    plan = make_plan(Profile(sex="male", age=35), table, 4, max_days_per_food=1, time_limit=FAST)
+    ids = _ids(plan)
+    assert len(ids) == len(set(ids))
+
+
+def test_json_contract(table, week):
+    profile, plan = week
+    data = json.loads(json.dumps(plan_to_dict(plan, table)))
+    assert data["targets"]["nutrients"]["calcium_mg"]["source"]
+    assert data["status"]["status"] in ("optimal", "feasible") and data["shortfalls"] == []
+    day = data["days"][0]
+    for key in ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal"):
+        assert key in day["totals"]
+    item = day["meals"][0]["items"][0]
+    assert {"food_id", "ndb", "grams", "portion"} <= set(item)
+    again = plan_from_dict(data, table)
+    assert _ids(again) == _ids(plan)
+
+
+def test_totals_equal_the_items_recomputed_from_the_table(table, week):
+    _, plan = week
+    for day in plan.days:
+        totals = day_totals(table, day).values
+        for name in ("calcium_mg", "magnesium_mg", "potassium_mg", "energy_kcal"):
+            by_hand = sum(table.get(it.food_id).nutrients[name] * it.grams / 100 for it in day.items())
+            assert math.isclose(totals[name], by_hand, rel_tol=1e-9)
+
+
+def test_same_seed_same_plan_and_another_seed_another(table):
+    p = Profile(sex="male", age=45)
+    a, b = (make_plan(p, table, 1, time_limit=FAST) for _ in range(2))
+    c = make_plan(p, table, 1, time_limit=FAST, seed=7)
+    assert _ids(a) == _ids(b)
+    assert _ids(a) != _ids(c)
+
+
+# --- profiles' rules -------------------------------------------------------------------------------------
+
+def test_pregnancy_never_gets_liver_or_fish_liver_oil_and_stays_under_the_retinol_limit(table):
+    profile = Profile(sex="female", age=30, pregnancy="trimester2")
+    plan = make_plan(profile, table, 3, time_limit=FAST)
+    targets = targets_for(profile)
+    for it in plan.items():
+        assert not {"liver", "fish_liver_oil"} & table.get(it.food_id).tags
+        assert it.food_id not in ("beef_liver", "chicken_liver", "cod_liver_oil")
+    for day in plan.days:
+        assert day_totals(table, day)["retinol_ug"] <= targets["retinol_ug"].max
+
+
+def test_a_pregnant_profile_cannot_lock_liver(table):
+    with pytest.raises(PlannerError, match="beef_liver"):
+        make_plan(Profile(pregnancy="trimester1", age=30), table, 1, locks=[Lock(0, "lunch", "beef_liver")])
+
+
+def test_kidney_disease_is_never_pushed_towards_potassium_and_keeps_the_clinicians_limit(table):
+    free = Profile(conditions=["kidney_disease"])
+    rules = M.day_rules_for(targets_for(free))
+    assert "potassium_mg" not in rules.goals and "potassium_mg" not in rules.caps
+    limited = Profile(conditions=["kidney_disease"], targets={"potassium_mg": {"max": 2000}})
+    plan = make_plan(limited, table, 3, time_limit=FAST)
+    assert plan.targets["push_potassium"] is False
+    assert not any(s.nutrient == "potassium_mg" for s in plan.shortfalls)
+    for day in plan.days:
+        assert day_totals(table, day)["potassium_mg"] <= 2000 + 1e-6
+
+
+def test_vegan_gets_no_animal_food(table):
+    plan = make_plan(Profile(diet="vegan"), table, 3, time_limit=FAST)
+    assert all("vegan" in table.get(fid).tags for fid in _ids(plan))
+
+
+def test_lactose_free_gets_no_milk_kefir_yogurt_or_fresh_cheese(table):
+    plan = make_plan(Profile(exclude=["lactose"]), table, 4, time_limit=FAST)
+    ids = set(_ids(plan))
+    assert not any("lactose" in table.get(fid).tags for fid in ids)
+    assert not ids & {"milk", "whole_milk", "kefir", "yogurt", "greek_yogurt", "cottage_cheese", "feta",
+                      "mozzarella", "sour_cream", "butter"}
+
+
+def test_excluded_and_disliked_foods_never_appear(table):
+    base = make_plan(Profile(), table, 2, time_limit=FAST)
+    first = _ids(base)[:3]
+    plan = make_plan(Profile(exclude=[first[0], "tree_nuts"], dislike=first[1:]), table, 2, time_limit=FAST)
+    ids = set(_ids(plan))
+    assert not ids & set(first)
+    assert not any("tree_nuts" in table.get(fid).tags for fid in ids)
+
+
+def test_an_unknown_exclusion_is_an_error_naming_close_foods(table):
+    with pytest.raises(PlannerError, match="walnutz.*walnuts"):
+        make_plan(Profile(exclude=["walnutz"]), table, 1)
+
+
+def test_liked_foods_come_first(table):
+    plain = make_plan(Profile(), table, 3, time_limit=FAST)
+    liked = ["lentils", "kiwi", "buckwheat"]
+    assert sum(fid in liked for fid in _ids(plain)) < sum(
+        fid in liked for fid in _ids(make_plan(Profile(like=liked), table, 3, time_limit=FAST)))
+
+
+# --- locks, regeneration, edits ------------------------------------------------------------------------
+
+def test_locks_are_kept_with_their_amount(table):
+    locks = [Lock(0, "breakfast", "oatmeal"), Lock(1, "dinner", "banana", 236)]
+    plan = make_plan(Profile(), table, 2, locks=locks, time_limit=FAST)
+    oat = [it for it in plan.days[0].meal("breakfast").items if it.food_id == "oatmeal"]
+    banana = [it for it in plan.days[1].meal("dinner").items if it.food_id == "banana"]
+    assert oat and oat[0].locked and banana and banana[0].locked and banana[0].grams == 236
+    assert "banana" not in {it.food_id for it in plan.days[0].meal("dinner").items}
+
+
+@pytest.mark.parametrize("lock, fragment", [
+    (Lock(9, "lunch", "lentils"), "days 1-2"),
+    (Lock(0, "brunch", "lentils"), "breakfast, morning_snack"),
+    (Lock(0, "lunch", "lentls"), "lentils"),
+    (Lock(0, "lunch", "lentils", -5), "grams"),
+])
+def test_bad_locks_are_clear_errors(table, lock, fragment):
+    with pytest.raises((PlannerError, ValueError), match=fragment):
+        make_plan(Profile(), table, 2, locks=[lock])
+
+
+def test_contradicting_locks_are_explained_not_called_a_solver_failure(table):
+    locks = [Lock(0, "morning_snack", f) for f in ("apricot", "plum", "kiwi")]   # 3 foods in a 1-2 food meal
+    plan = make_plan(Profile(), table, 1, locks=locks, time_limit=FAST)
+    assert plan.status.status == "infeasible"
+    assert any("your locks" in n and "number of foods per meal" in n for n in plan.notes)
+
+
+def test_regenerate_a_meal_keeps_everything_else(table, week):
+    profile, plan = week
+    locked = replace(plan, days=[Day(d.index, [Meal(m.slot, [replace(it, locked=True) if
+                                                                   (d.index, m.slot, i) == (2, "lunch", 0) else it
+                                                                   for i, it in enumerate(m.items)])
+                                                  for m in d.meals]) for d in plan.days])
+    new = regenerate(locked, profile, table, 2, "lunch", seed=3, time_limit=FAST)
+    assert new.status.status in ("optimal", "feasible")
+    for d_old, d_new in zip(locked.days, new.days, strict=True):
+        for slot in meal_slots():
+            if (d_old.index, slot) != (2, "lunch"):
+                assert d_old.meal(slot).items == d_new.meal(slot).items
+    old_lunch, new_lunch = _meal_sets(locked.days[2])["lunch"], _meal_sets(new.days[2])["lunch"]
+    assert old_lunch != new_lunch
+    kept = locked.days[2].meal("lunch").items[0]
+    assert any(it.food_id == kept.food_id and it.locked for it in new.days[2].meal("lunch").items)
+    assert day_violations(table, new.days[2], targets_for(profile)) == []
+
+
+def test_regenerate_a_day_changes_it_and_keeps_the_week_varied(table, week):
+    profile, plan = week
+    new = regenerate(plan, profile, table, 4, seed=11, time_limit=FAST)
+    assert [d.items() for i, d in enumerate(new.days) if i != 4] == [d.items() for i, d in enumerate(plan.days)
+                                                                      if i != 4]
+    assert set(_ids(replace(new, days=[new.days[4]]))) != set(_ids(replace(plan, days=[plan.days[4]])))
+    days_of = {}
+    for d in new.days:
+        for fid in {it.food_id for it in d.items()}:
+            days_of[fid] = days_of.get(fid, 0) + 1
+    assert max(days_of.values()) <= M.DEFAULT_MAX_DAYS_PER_FOOD
+    with pytest.raises(PlannerError, match="days 1-7"):
+        regenerate(plan, profile, table, 7)
+
+
+def test_set_portion_snaps_to_steps_and_reports_broken_rules(table, week):
+    _, plan = week
+    item = plan.days[0].meal("lunch").items[0]
+    food = table.get(item.food_id)
+    new = set_portion(plan, table, 0, "lunch", item.food_id, food.step_grams * 2.4)
+    changed = [it for it in new.days[0].meal("lunch").items if it.food_id == item.food_id][0]
+    assert math.isclose(changed.grams, food.step_grams * 2)
+    huge = set_portion(plan, table, 0, "lunch", item.food_id, 4000)
+    assert any(n.startswith("Day 1 after your edit:") for n in huge.notes)
+    assert plan.days[0].meal("lunch").items[0].grams == item.grams   # the old plan is untouched
+    added = set_portion(plan, table, 0, "dinner", "kiwi", 69)
+    assert any(it.food_id == "kiwi" for it in added.days[0].meal("dinner").items)
+    with pytest.raises(PlannerError):
+        set_portion(plan, table, 0, "lunch", item.food_id, 0)
+
+
+def test_remove_item_recomputes_the_days_shortfalls(table, week):
+    _, plan = week
+    day = plan.days[1]
+    richest = max(day.items(), key=lambda it: table.get(it.food_id).nutrients["calcium_mg"] * it.grams)
+    slot = next(m.slot for m in day.meals if richest in m.items)
+    new = remove_item(plan, 1, slot, richest.food_id, table=table)
+    assert richest.food_id not in {it.food_id for it in new.days[1].meal(slot).items}
+    values = day_totals(table, new.days[1]).values
+    for s in new.shortfalls:
+        assert s.day == 1 and math.isclose(s.achieved, values[s.nutrient])
+    with pytest.raises(PlannerError, match="not in Day 2"):
+        remove_item(new, 1, slot, richest.food_id)
+
+
+# --- shortfalls ------------------------------------------------------------------------------------------
+
+def test_an_unreachable_goal_comes_back_as_a_shortfall_with_what_binds_and_what_would_help(table):
+    profile = Profile(targets={"magnesium_mg": {"min": 3000}})
+    plan = make_plan(profile, table, 2, time_limit=FAST)
+    assert plan.status.status in ("optimal", "feasible", "time_limit")
+    mg = [s for s in plan.shortfalls if s.nutrient == "magnesium_mg"]
+    assert {s.day for s in mg} == {0, 1}
+    for s in mg:
+        assert s.target == 3000 and s.achieved < 3000
+        assert math.isclose(s.achieved, day_totals(table, plan.days[s.day])["magnesium_mg"])
+        assert s.binding and s.help
+        assert "magnesium" in s.message() and "of 3,000 mg" in s.message()
+
+
+def test_what_would_help_names_disliked_foods_that_close_the_gap(table):
+    disliked = list(table.top("magnesium_mg", per="100kcal", n=40)["food_id"])
+    plan = make_plan(Profile(dislike=disliked, targets={"magnesium_mg": {"min": 900}}), table, 1, time_limit=FAST)
+    mg = [s for s in plan.shortfalls if s.nutrient == "magnesium_mg"]
+    assert mg and any("dislikes" in b for b in mg[0].binding)
+    assert mg[0].help.startswith("allowing") and mg[0].help.endswith("closes it")
+    named = mg[0].help.removeprefix("allowing ").split(",")[0].split(" or ")
+    assert any(name in table.get(fid).name.lower() for name in named for fid in disliked)
+
+
+# --- solver trouble ------------------------------------------------------------------------------------
+
+def test_a_solver_failure_is_reported_as_such(table, monkeypatch, tmp_path, capsys):
+    failed = SolveStatus("failed", "HiGHS", 0.0, None, "time limit reached before any plan was found")
+    monkeypatch.setattr(model_day, "_solve_highs", lambda *a, **k: (None, failed, None))
+    plan = make_plan(Profile(), table, 1, time_limit=FAST)
+    assert plan.status.status == "failed"
+    assert any("solver failed" in n and "does not mean no plan exists" in n for n in plan.notes)
+    out = tmp_path / "plan.json"
+    assert main(["plan", "--days", "1", "--out", str(out)]) == 1
+    assert "solver failed" in capsys.readouterr().err and not out.exists()
+
+
+def test_cbc_takes_over_when_highs_breaks(table, monkeypatch):
+    import pulp
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated HiGHS crash")
+
+    monkeypatch.setattr(model_day, "_solve_highs", broken)
+    monkeypatch.setattr(pulp.HiGHS, "available", lambda self: False)
+    profile = Profile()
+    plan = make_plan(profile, table, 1, time_limit=20)
+    assert plan.status.solver == "CBC" and plan.status.status in ("optimal", "time_limit")
+    assert "simulated HiGHS crash" in plan.status.message
+    assert day_violations(table, plan.days[0], targets_for(profile)) == []
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"days": 0}, "1 to 14"), ({"days": 15}, "1 to 14"), ({"time_limit": 0}, "time limit"),
+    ({"max_days_per_food": 0}, "max_days_per_food"), ({"weekly_budget": 30}, "needs prices"),
+])
+def test_bad_arguments_are_clear_errors(table, kwargs, fragment):
+    args = {"days": 1, **kwargs}
+    days = args.pop("days")
+    with pytest.raises(PlannerError, match=fragment):
+        make_plan(Profile(), table, days, **args)
+
+
+# --- prices ----------------------------------------------------------------------------------------------
+
+def _money(plan, table, prices):
+    from planner.shopping import bought_grams
+
+    return sum(prices[it.food_id] / 1000 * bought_grams(table.get(it.food_id), it.grams) for it in plan.items())
+
+
+def test_prices_make_the_week_cheaper_and_a_budget_is_kept(table):
+    prices = {f.id: 4.0 + (sum(map(ord, f.id)) % 17) for f in table}
+    prices.update({"lentils": 1.0, "potato_baked": 0.8, "milk": 0.9, "oatmeal": 1.2})
+    profile = Profile()
+    plain = make_plan(profile, table, 3, time_limit=FAST)
+    cheap = make_plan(profile, table, 3, prices=prices, time_limit=FAST)
+    assert _money(cheap, table, prices) < _money(plain, table, prices)
+    assert cheap.shortfalls == []
+    budget = _money(cheap, table, prices) * 7 / 3 * 1.2
+    kept = make_plan(profile, table, 3, prices=prices, weekly_budget=budget, time_limit=FAST)
+    assert _money(kept, table, prices) <= budget * 3 / 7 + 1e-6
+    with pytest.raises(PlannerError, match="price of banana"):
+        make_plan(profile, table, 1, prices={"banana": -1})
+
+
+# --- the command line ----------------------------------------------------------------------------------
+
+def test_cli_plan_json_out_and_flags(table, tmp_path, capsys):
+    profile = tmp_path / "p.toml"
+    profile.write_text('sex = "female"\nage = 58\nweight_kg = 70\nheight_cm = 162\nexclude = ["lactose"]\n')
+    out = tmp_path / "plan.json"
+    code = main(["plan", "--profile", str(profile), "--days", "2", "--format", "json", "--out", str(out),
+                 "--exclude", "walnuts", "--age", "60", "--lock", "1:breakfast:oatmeal", "--time-limit", str(FAST)])
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert json.loads(out.read_text()) == printed
+    assert printed["profile"]["age"] == 60 and printed["profile"]["exclude"] == ["lactose", "walnuts"]
+    assert len(printed["days"]) == 2
+    breakfast = printed["days"][0]["meals"][0]
+    assert any(it["food_id"] == "oatmeal" and it["locked"] for it in breakfast["items"])
+    assert not list(tmp_path.glob(".plan.json.*"))
+
+
+def test_cli_plan_text_and_workbook(table, tmp_path, capsys):
+    book = tmp_path / "week.xlsx"
+    assert main(["plan", "--days", "1", "--xlsx", str(book), "--sex", "male", "--time-limit", str(FAST)]) == 0
+    text = capsys.readouterr().out
+    assert "== Day 1 ==" in text and "Breakfast:" in text and "Solver:" in text
+    assert book.is_file() and book.stat().st_size > 0
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["plan", "--days", "15"], "1 to 14"),
+    (["plan", "--diet", "keto"], "omnivore, pescatarian"),
+    (["plan", "--profile", "missing.toml"], "not found"),
+    (["plan", "--lock", "breakfast:oatmeal"], "DAY:MEAL:FOOD"),
+    (["plan", "--budget", "30"], "--prices"),
+    (["plan", "--xlsx", "week.csv"], ".xlsx"),
+])
+def test_cli_plan_errors_are_one_line(argv, fragment, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+# --- the whole-week reference ----------------------------------------------------------------------------
+
+def test_the_fast_week_is_no_better_than_the_whole_week_bound(table):
+    from planner.model_week import solve_whole_week
+
+    profile = Profile(sex="male", age=50)
+    fast = make_plan(profile, table, 2, time_limit=FAST)
+    ref = solve_whole_week(profile, table, 2, time_limit=3)
+    assert ref.plan is not None and ref.bound is not None
+    assert M.week_objective(fast, table) >= ref.bound - 1e-3
+    assert math.isclose(M.week_objective(ref.plan, table), ref.objective, rel_tol=1e-3)   # grams to 0.1 g
+    for day in ref.plan.days:
+        assert day_violations(table, day, targets_for(profile)) == []
+
+
+def test_regenerate_keeps_hand_added_items_even_in_meals_they_do_not_usually_fit(table, week):
+    profile, plan = week
+    edited = set_portion(plan, table, 3, "dinner", "kiwi", 69)     # kiwi is a breakfast and snack food
+    edited = set_portion(edited, table, 3, "breakfast", "coffee", 237)   # a food the articles say to limit
+    new = regenerate(edited, profile, table, 3, "lunch", seed=1, time_limit=FAST)
+    assert new.status.status in ("optimal", "feasible")
+    assert new.days[3].meal("dinner").items == edited.days[3].meal("dinner").items
+    assert new.days[3].meal("breakfast").items == edited.days[3].meal("breakfast").items
+    whole = regenerate(edited, profile, table, 3, seed=1, time_limit=FAST)   # nothing locked: all may go
+    assert "coffee" not in {it.food_id for it in whole.days[3].items()}
