@@ -1,6 +1,50 @@
-"""Streamlit entry point (placeholder until the dashboard issue lands)."""
+"""mineral-planner's dashboard: a profile, a week of meals, a day's check, the foods, the shopping list.
+
+`make run` (or `mineral-planner dashboard`) starts it. Pages live in dashboard/pages; they call planner
+and foods and draw. Errors a person can fix are shown as messages, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import logging
 
 import streamlit as st
 
-st.title("mineral-planner")
-st.write("The dashboard is being built. Use the command line: `mineral-planner --help`.")
+from dashboard import state
+from foods.errors import FoodError
+from planner.errors import PlannerError
+
+DISCLAIMER = (
+    "**This tool informs; it does not prescribe.** If you have kidney disease, take medicines that raise "
+    "potassium (ACE inhibitors, ARBs, potassium-sparing diuretics, NSAIDs), or take supplements in pregnancy, "
+    "ask your clinician before changing what you eat. Cramps that are frequent, severe or new deserve a visit "
+    "to a doctor."
+)
+
+st.set_page_config(page_title="mineral-planner", page_icon="🥬", layout="wide")
+state.init()
+
+pages = [
+    st.Page("views/profile.py", title="Profile and targets", icon=":material/person:", default=True),
+    st.Page("views/plan.py", title="Weekly plan", icon=":material/calendar_month:"),
+    st.Page("views/check.py", title="Check a day", icon=":material/fact_check:"),
+    st.Page("views/shopping.py", title="Shopping list", icon=":material/shopping_cart:"),
+    st.Page("views/foods.py", title="Foods", icon=":material/nutrition:"),
+]
+page = st.navigation(pages)
+
+with st.sidebar:
+    p = state.profile()
+    st.caption(f"Profile **{st.session_state.profile_name}**: {p.sex}, {p.age} years, "
+               f"eats {state.label('diet', p.diet).lower()}")
+    st.info(DISCLAIMER, icon=":material/medical_information:")
+
+state.show_flash()
+try:
+    page.run()
+except (FoodError, PlannerError) as exc:
+    st.error(str(exc))
+except Exception as exc:  # noqa: BLE001 - the page shows a message; the details go to the server log
+    logging.getLogger("mineral-planner").exception("dashboard page failed")
+    st.error(f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your plan and profile are "
+             "kept; try again, or reload the page.")

@@ -1,0 +1,200 @@
+"""Tables for display: plans, targets and reports reshaped into pandas frames the pages and charts draw.
+
+Only reshaping: every number comes from planner and foods functions (targets_for, contributions, the
+check report); nothing here plans or judges.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from foods import FoodTable
+from foods.nutrition import contributions
+from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+from planner.plan import SLOT_LABELS, Plan, Shortfall
+from planner.rules import meal_slots
+from planner.targets import Targets
+
+MINERALS = ("calcium_mg", "magnesium_mg", "potassium_mg")
+SHOWN = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
+
+
+def nutrient_name(key: str) -> str:
+    """'magnesium_mg' -> 'Magnesium'."""
+    return NUTRIENT_LABELS.get(key, key.split("_")[0].capitalize())
+
+
+def unit_of(key: str) -> str:
+    return NUTRIENT_UNITS.get(key, key.rsplit("_", 1)[-1])
+
+
+def _num(x) -> float | None:
+    if x is None:
+        return None
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x
+
+
+def range_text(lo: float | None, hi: float | None, unit: str) -> str:
+    """'1,000 to 2,500 mg', 'at least 320 mg', 'at most 2,300 mg', or '—' when there is no bound."""
+    lo, hi = _num(lo), _num(hi)
+    if lo is not None and hi is not None:
+        return f"{lo:,.0f} to {hi:,.0f} {unit}"
+    if lo is not None:
+        return f"at least {lo:,.{1 if lo < 10 else 0}f} {unit}"
+    if hi is not None:
+        return f"at most {hi:,.0f} {unit}"
+    return "—"
+
+
+def amount_text(value: float | None, unit: str, lower_bound: bool = False) -> str:
+    """'385 mg', '1.3 mg', 'at least 385 mg' (some food lacks a value), 'unknown' (SR28 has none)."""
+    value = _num(value)
+    if value is None:
+        return "unknown"
+    text = f"{value:,.{1 if abs(value) < 10 else 0}f} {unit}"
+    return f"at least {text}" if lower_bound else text
+
+
+# --- targets --------------------------------------------------------------------------------------------
+
+def targets_frame(targets: Targets) -> pd.DataFrame:
+    """One row per nutrient: minimum, maximum, unit, kind, whether the planner pursues it, source, note."""
+    rows = []
+    for key, t in targets.items.items():
+        rows.append({"Nutrient": nutrient_name(key), "Minimum": _num(t.min), "Maximum": _num(t.max),
+                     "Unit": t.unit, "Kind": t.kind, "Planned for": "yes" if t.goal and t.min else "no",
+                     "Source": t.source, "Note": t.note})
+    return pd.DataFrame(rows)
+
+
+def macros_frame(targets: Targets) -> pd.DataFrame:
+    return pd.DataFrame([{"Nutrient": nutrient_name(k), "Minimum (g)": round(lo), "Maximum (g)": round(hi)}
+                         for k, (lo, hi) in targets.macros.items()])
+
+
+def plan_target(plan: Plan, nutrient: str) -> tuple[float | None, float | None]:
+    """(minimum, maximum) a plan was made for, from the targets it carries."""
+    t = (plan.targets or {}).get("nutrients", {}).get(nutrient, {})
+    return _num(t.get("min")), _num(t.get("max"))
+
+
+# --- plans ----------------------------------------------------------------------------------------------
+
+def lock_keys(locks) -> set[tuple[int, str, str]]:
+    """(day, slot, food id) of each lock, to mark locked items."""
+    return {(lk.day, lk.slot, lk.food_id) for lk in locks}
+
+
+def plan_items_frame(plan: Plan, table: FoodTable, locked: set[tuple[int, str, str]] = frozenset()) -> pd.DataFrame:
+    """One row per planned item with its day, meal, portion and nutrient amounts (NaN where SR28 lacks one).
+
+    `locked` holds the (day, slot, food id) of locked items (dashboard.frames.lock_keys).
+    """
+    rows = [(d.index, m.slot, it) for d in plan.days for m in d.meals for it in m.items]
+    base = pd.DataFrame({
+        "day": [r[0] for r in rows], "day_label": [f"Day {r[0] + 1}" for r in rows],
+        "slot": [r[1] for r in rows], "meal": [SLOT_LABELS.get(r[1], r[1]) for r in rows],
+        "food_id": [r[2].food_id for r in rows], "food": [r[2].name for r in rows],
+        "portion": [r[2].portion for r in rows], "grams": [float(r[2].grams) for r in rows],
+        "locked": [(r[0], r[1], r[2].food_id) in locked for r in rows],
+    })
+    if not rows:
+        return base.assign(**{k: pd.Series(dtype=float) for k in SHOWN})
+    amounts = contributions(table, list(base["food_id"]), list(base["grams"]))
+    return pd.concat([base, amounts[list(SHOWN)]], axis=1)
+
+
+def week_grid(plan: Plan, locked: set[tuple[int, str, str]] = frozenset()) -> pd.DataFrame:
+    """Meals down, days across; each cell lists the meal's foods in household portions (🔒 when locked)."""
+    slots = meal_slots()
+    grid = {}
+    for d in plan.days:
+        cells = {}
+        for m in d.meals:
+            cells[SLOT_LABELS.get(m.slot, m.slot)] = "\n".join(
+                f"{'🔒 ' if (d.index, m.slot, it.food_id) in locked else ''}{it.name}: {it.portion}"
+                for it in m.items) or "—"
+        grid[d.label] = cells
+    order = [SLOT_LABELS.get(s, s) for s in slots]
+    return pd.DataFrame(grid).reindex(order).fillna("—")
+
+
+def meal_totals(items: pd.DataFrame, nutrients=MINERALS) -> pd.DataFrame:
+    """Long frame: day, meal, nutrient, amount (sum over the meal's foods; missing values count as unknown)."""
+    if items.empty:
+        return pd.DataFrame(columns=["day", "day_label", "slot", "meal", "meal_order", "nutrient", "amount"])
+    order = {s: i for i, s in enumerate(meal_slots())}
+    grouped = items.groupby(["day", "day_label", "slot", "meal"], as_index=False)[list(nutrients)].sum(min_count=1)
+    long = grouped.melt(id_vars=["day", "day_label", "slot", "meal"], var_name="nutrient", value_name="amount")
+    long["meal_order"] = long["slot"].map(order)
+    return long.sort_values(["day", "meal_order"]).reset_index(drop=True)
+
+
+def day_percent(plan: Plan, items: pd.DataFrame, nutrients=MINERALS) -> pd.DataFrame:
+    """Long frame: day, nutrient, amount, target minimum and the percentage of it reached."""
+    days = [(d.index, d.label) for d in plan.days]
+    sums = items.groupby("day")[list(nutrients)].sum(min_count=1) if not items.empty else pd.DataFrame()
+    rows = []
+    for index, label in days:
+        for n in nutrients:
+            amount = float(sums.at[index, n]) if index in sums.index and not pd.isna(sums.at[index, n]) else 0.0
+            lo, hi = plan_target(plan, n)
+            pct = round(100.0 * amount / lo) if lo else None
+            rows.append({"day": index, "day_label": label, "nutrient": nutrient_name(n), "key": n,
+                         "amount": round(amount), "target": lo, "maximum": hi, "percent": pct})
+    return pd.DataFrame(rows)
+
+
+def day_table(items: pd.DataFrame, day: int) -> pd.DataFrame:
+    """A day's items for display: meal, food, portion, calcium, magnesium, potassium."""
+    rows = items[items["day"] == day]
+    out = rows[["meal", "food", "portion", *MINERALS, "energy_kcal", "locked"]].copy()
+    out.columns = ["Meal", "Food", "Portion", "Calcium (mg)", "Magnesium (mg)", "Potassium (mg)", "kcal", "Locked"]
+    return out.reset_index(drop=True)
+
+
+def shortfall_sentence(s: Shortfall) -> str:
+    """A shortfall in plain words: which day, how far from the target, what stood in the way, what helps."""
+    name = nutrient_name(s.nutrient).lower()
+    unit = unit_of(s.nutrient)
+    where = f"Day {s.day + 1}" if s.day is not None else "Every day"
+    text = (f"{where}: {name} reaches {s.achieved:,.0f} {unit} of the {s.target:,.0f} {unit} target, "
+            f"{s.missing:,.0f} {unit} short.")
+    if s.binding:
+        text += f" What stood in the way: {', '.join(s.binding)}."
+    if s.help:
+        text += f" {s.help[0].upper()}{s.help[1:]}" + ("" if s.help.endswith(".") else ".")
+    return text
+
+
+# --- the food table -------------------------------------------------------------------------------------
+
+def foods_frame(table: FoodTable, ids: list[str]) -> pd.DataFrame:
+    """Foods for display: name, group, portion, and calcium, magnesium, potassium, energy per 100 g."""
+    frame = table.frame.loc[ids] if ids else table.frame.iloc[0:0]
+    return pd.DataFrame({
+        "Food": frame["name"].to_numpy(),
+        "Calcium (mg/100 g)": frame["calcium_mg"].to_numpy(),
+        "Magnesium (mg/100 g)": frame["magnesium_mg"].to_numpy(),
+        "Potassium (mg/100 g)": frame["potassium_mg"].to_numpy(),
+        "kcal/100 g": frame["energy_kcal"].to_numpy(),
+        "Portion": [f"1 {lbl} ({g:g} g)" for lbl, g in zip(frame["portion_label"], frame["portion_grams"], strict=True)],
+        "Group": frame["group"].to_numpy(),
+        "Limit": np.where(frame["limit"].to_numpy() == 1, "articles say limit", ""),
+        "id": frame["id"].to_numpy(),
+    })
+
+
+def with_lock_flags(plan: Plan, locked: set[tuple[int, str, str]]) -> Plan:
+    """A copy of the plan whose items say whether they are locked, so a saved plan keeps its locks."""
+    days = [replace(d, meals=[replace(m, items=[replace(it, locked=(d.index, m.slot, it.food_id) in locked)
+                                                 for it in m.items]) for m in d.meals]) for d in plan.days]
+    return replace(plan, days=days)

@@ -1,0 +1,139 @@
+"""What the dashboard keeps between reruns: the cached food table, the store, the session's profile and plan.
+
+Pages read and write the session through these helpers only, so every key has one name and one default.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+import streamlit as st
+
+from foods import FoodTable, load_table
+from foods.errors import FoodError
+from planner.errors import PlannerError
+from planner.profile import Profile, profile_from_dict
+from planner.store import Store, default_path
+from planner.targets import Targets, targets_for
+
+HERE = Path(__file__).resolve().parent
+PROFILE_NAME = "me"          # the name a profile is saved under when the person gives none
+
+
+@st.cache_resource(show_spinner="Loading the food table…")
+def food_table() -> FoodTable:
+    """The shipped food table, loaded once per server process and shared by every session."""
+    return load_table()
+
+
+@st.cache_resource(show_spinner=False)
+def _store_at(path: str) -> Store:
+    return Store(path)
+
+
+def store() -> Store:
+    """The SQLite store in the user's data directory ($MINERAL_PLANNER_HOME), one per file."""
+    return _store_at(str(default_path()))
+
+
+@functools.cache
+def articles() -> dict[str, dict]:
+    """Seed article number -> {file, title}, from dashboard/articles.toml."""
+    with open(HERE / "articles.toml", "rb") as fh:
+        return tomllib.load(fh)["articles"]
+
+
+@functools.cache
+def labels() -> dict[str, dict[str, str]]:
+    """Words for the profile's choices (activity, diet, conditions, ...), from dashboard/labels.toml."""
+    with open(HERE / "labels.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def label(group: str, key: str) -> str:
+    return labels().get(group, {}).get(key, key.replace("_", " ").capitalize())
+
+
+def article_name(number: str) -> str:
+    """'article 003: Leg cramps, ...' for an article number the food table cites."""
+    title = articles().get(number, {}).get("title")
+    return f"article {number}: {title}" if title else f"article {number}"
+
+
+# --- the session -------------------------------------------------------------------------------------------
+
+def init() -> None:
+    """Defaults for a new session: the saved profile (else a default adult), no plan, nothing at home."""
+    ss = st.session_state
+    ss.setdefault("flash", [])             # (kind, message) shown once at the top of the next run
+    if "profile" not in ss:
+        ss.profile, ss.profile_name = _saved_or_default_profile()
+    ss.setdefault("plan", None)            # planner.plan.Plan
+    ss.setdefault("plan_name", "")
+    ss.setdefault("plan_stale", False)     # the profile changed after the plan was made
+    ss.setdefault("pantry", set())         # food ids already at home
+
+
+def _saved_or_default_profile() -> tuple[Profile, str]:
+    """The profile saved as 'me' (else the first saved one), or a default adult when none is saved."""
+    try:
+        saved = store().list_profiles()
+        if saved:
+            name = PROFILE_NAME if PROFILE_NAME in saved else saved[0]
+            return load_profile(name), name
+    except (PlannerError, FoodError) as exc:  # an unreadable store or stale profile must not stop the app
+        flash("warning", f"The saved profile could not be loaded ({exc}); using a default profile.")
+    return Profile(), PROFILE_NAME
+
+
+def profile() -> Profile:
+    return st.session_state.profile
+
+
+def targets() -> Targets:
+    return targets_for(profile())
+
+
+def set_profile(p: Profile, name: str) -> None:
+    """A new current profile; a plan made for the old one is marked stale, not thrown away."""
+    ss = st.session_state
+    changed = ss.profile.to_dict() != p.to_dict()
+    ss.profile, ss.profile_name = p, name
+    if changed and ss.plan is not None:
+        ss.plan_stale = True
+
+
+def set_plan(plan, name: str = "") -> None:
+    ss = st.session_state
+    ss.plan, ss.plan_name, ss.plan_stale = plan, name, False
+
+
+def flash(kind: str, message: str) -> None:
+    """A message for the next run (after st.rerun): kind is success, info, warning or error."""
+    st.session_state.flash.append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.flash:
+        getattr(st, kind)(message)
+    st.session_state.flash = []
+
+
+# --- the store (profiles, plans, the diary) -----------------------------------------------------------------
+
+def saved_profiles() -> list[str]:
+    return store().list_profiles()
+
+
+def save_profile(name: str, p: Profile) -> None:
+    store().save_profile(name, p.to_dict())
+
+
+def load_profile(name: str) -> Profile:
+    return profile_from_dict(store().load_profile(name))
+
+
+def delete_profile(name: str) -> None:
+    store().delete_profile(name)

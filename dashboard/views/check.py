@@ -1,0 +1,186 @@
+"""Check a day: what was eaten (a table and free text) against the targets, the fixes, and the diary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, frames, state
+from planner.check import CheckReport, check_day
+from planner.intake import IntakeError, parse_rows, parse_text
+
+STATUS_WORDS = {"below": "below target", "met": "met", "above_ul": "above the upper limit",
+                "above_cdrr": "above the sodium ceiling", "above_limit": "above your limit",
+                "above": "above budget", "not_pushed": "not pushed (your clinician's call)", "unknown": "unknown"}
+SHOWN = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
+EMPTY_ROWS = pd.DataFrame({"food": pd.Series(dtype="str"), "amount": pd.Series(dtype="float"),
+                           "unit": pd.Series(dtype="str")})
+EXAMPLE = "2 bananas\n30 g almonds\n1 cup milk\nhalf a cup of cooked buckwheat"
+
+table = state.food_table()
+ss = st.session_state
+ss.setdefault("intake_rows", EMPTY_ROWS.copy())
+ss.setdefault("intake_version", 0)
+ss.setdefault("check_report", None)     # CheckReport of the last check
+ss.setdefault("check_errors", [])       # LineError / messages of the last check
+
+
+def editor_key() -> str:
+    return f"intake_editor_{ss.intake_version}"
+
+
+def current_rows() -> pd.DataFrame:
+    """The table as edited now (the editor's returned frame, or the base rows before the first run)."""
+    return ss.get("intake_edited", ss.intake_rows)
+
+
+def run_check(rows: pd.DataFrame, text: str) -> None:
+    """Read the table and the text, check them; line errors are kept for display next to the inputs."""
+    ss.check_errors, ss.check_report = [], None
+    items, errors = [], []
+    records = [r for r in rows.to_dict("records") if str(r.get("food") or "").strip()]
+    if records:
+        try:
+            items += parse_rows(records, table)
+        except IntakeError as exc:
+            errors += [f"Table row {e.line} '{e.text}': {e.message}" for e in exc.errors] or [str(exc)]
+    if text.strip():
+        try:
+            items += parse_text(text, table)
+        except IntakeError as exc:
+            errors += [f"Text line {e.line} '{e.text}': {e.message}" for e in exc.errors] or [str(exc)]
+    if errors:
+        ss.check_errors = errors
+        return
+    if not items:
+        ss.check_errors = ["Nothing to check yet: type what you ate, one food a line, or fill the table."]
+        return
+    ss.check_report = check_day(items, state.profile(), table)
+
+
+def add_suggestion(index: int) -> None:
+    """Put a suggested food into the table, then check again."""
+    report: CheckReport = ss.check_report
+    s = report.suggestions[index]
+    row = pd.DataFrame([{"food": table.get(s.food_id).name, "amount": round(s.grams, 1), "unit": "g"}])
+    ss.intake_rows = pd.concat([current_rows(), row], ignore_index=True)
+    ss.pop("intake_edited", None)
+    ss.intake_version += 1
+    run_check(ss.intake_rows, ss.get("intake_text", ""))
+
+
+st.title("Check a day")
+st.write("Write what you ate, in your own words or in the table, then press **Check this day**. "
+         "Amounts can be grams, cups, spoons, slices or sizes (small, medium, large).")
+
+day = st.date_input("Day", value=dt.date.today() - dt.timedelta(days=1), key="check_date",
+                    max_value=dt.date.today(), format="YYYY-MM-DD")
+left, right = st.columns(2)
+with left:
+    text = st.text_area("What you ate (one food a line)", key="intake_text", height=180, placeholder=EXAMPLE)
+with right:
+    ss.intake_edited = st.data_editor(
+        ss.intake_rows, key=editor_key(), num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "food": st.column_config.TextColumn("Food", help="A name such as banana, lentils or kefir"),
+            "amount": st.column_config.NumberColumn("Amount", min_value=0.0, help="A number; empty = one portion"),
+            "unit": st.column_config.TextColumn("Unit", help="g, cup, tbsp, slice, medium…; empty = portions"),
+        })
+if st.button("Check this day", type="primary", key="check_run"):
+    run_check(current_rows(), text)
+
+for message in ss.check_errors:
+    st.error(message)
+
+report: CheckReport | None = ss.check_report
+if report is not None:
+    st.header(f"Your day, {day:%A %d %B}")
+    status = report.status
+    cols = st.columns(3)
+    for col, key in zip(cols, frames.MINERALS, strict=True):
+        s = status[key]
+        shown = "unknown" if s.total is None else f"{s.total:,.0f}{'+' if s.lower_bound else ''} {s.unit}"
+        delta = None if s.pct is None or not s.goal else f"{s.pct:.0f} % of {s.min:,.0f}"
+        col.metric(frames.nutrient_name(key), shown, delta=delta, delta_color="off", delta_arrow="off",
+                   help=STATUS_WORDS.get(s.status, s.status))
+    bars = pd.DataFrame([{"nutrient": frames.nutrient_name(k), "percent": round(status[k].pct),
+                          "amount": status[k].total, "target": status[k].min or status[k].max}
+                         for k in SHOWN if k in status and status[k].pct is not None])
+    if not bars.empty:
+        st.altair_chart(charts.percent_bars(bars), width="stretch")
+        st.caption("Sodium is shown as % of its ceiling (not a target); energy as % of your daily budget.")
+    rows = [{"Nutrient": frames.nutrient_name(k), "Eaten": frames.amount_text(s.total, s.unit, s.lower_bound),
+             "Status": STATUS_WORDS.get(s.status, s.status), "Target": frames.range_text(s.min, s.max, s.unit)}
+            for k, s in status.items()]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+    st.subheader("How each line was read")
+    read = pd.DataFrame([{"You wrote": i.text, "Food": i.food.name, "Grams": round(i.grams), "Read as": i.reading}
+                         for i in report.items])
+    st.dataframe(read, hide_index=True, width="stretch")
+
+    st.subheader("Where it came from")
+    ccols = st.columns(3)
+    for col, key in zip(ccols, frames.MINERALS, strict=True):
+        top = report.contributors.get(key, [])
+        lines = [f"- {c['name']}: {c['amount']:,.0f} mg" + (f" ({c['share_pct']:.0f} %)" if c["share_pct"] else "")
+                 for c in top]
+        col.markdown(f"**{frames.nutrient_name(key)}**\n" + ("\n".join(lines) if lines else "\nnothing yet"))
+
+    if report.suggestions:
+        st.subheader("To close the gaps, add")
+        for i, s in enumerate(report.suggestions):
+            c1, c2 = st.columns([4, 1], vertical_alignment="center")
+            c1.write(f"**{s.name}**: {s.text}")
+            c2.button("Add", key=f"add_suggestion_{i}", on_click=add_suggestion, args=(i,))
+    elif report.gaps:
+        st.info("No addition within today's energy budget closes the gaps.")
+    else:
+        st.success("Every mineral target is met today.")
+    for gap in report.gaps_unclosed:
+        st.warning(gap.text[0].upper() + gap.text[1:])
+    for note in report.limit_notes:
+        st.warning(f"**{note.title}**: {note.text}  \n_({'; '.join(state.article_name(a) for a in note.articles)}; "
+                   f"{note.source})_")
+    for note in report.notes:
+        st.caption(note)
+
+    with st.container(border=True):
+        note = st.text_input("Note for the diary (optional)", key="diary_note", placeholder="e.g. cramp at night")
+        if st.button("Save to diary", key="diary_save"):
+            replaced = state.store().save_day(day, [i.to_dict() for i in report.items], report.totals, note)
+            st.success(f"{day:%A %d %B} saved to the diary" + (" (replacing the earlier entry)." if replaced else "."))
+
+st.header("Diary")
+start = st.date_input("Show from", value=dt.date.today() - dt.timedelta(days=30), key="diary_start",
+                      format="YYYY-MM-DD")
+days = state.store().diary(start, dt.date.today())
+if not days:
+    st.caption("No day saved yet: check a day and press **Save to diary**.")
+else:
+    t = state.targets()
+    history = []
+    for d in days:
+        for key in frames.MINERALS:
+            lo, value = t.minimum(key), d.totals.get(key)
+            if lo and value is not None:
+                history.append({"date": pd.Timestamp(d.date), "nutrient": frames.nutrient_name(key),
+                                "percent": round(100 * value / lo)})
+    if history:
+        st.altair_chart(charts.diary_history(pd.DataFrame(history)), width="stretch")
+        st.caption("% of today's targets for your current profile.")
+    listing = pd.DataFrame([{"Date": d.date, "Foods": len(d.items), "Calcium (mg)": d.totals.get("calcium_mg"),
+                             "Magnesium (mg)": d.totals.get("magnesium_mg"),
+                             "Potassium (mg)": d.totals.get("potassium_mg"), "Note": d.note} for d in days])
+    st.dataframe(listing, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.0f")
+                                for c in ("Calcium (mg)", "Magnesium (mg)", "Potassium (mg)")})
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    gone = c1.selectbox("Remove a day", [d.date for d in days], index=None, key="diary_remove_pick",
+                        placeholder="choose a date")
+    if c2.button("Remove", key="diary_remove", disabled=gone is None):
+        state.store().delete_day(gone)
+        state.flash("info", f"{gone:%d %B %Y} removed from the diary.")
+        st.rerun()

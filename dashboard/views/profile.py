@@ -1,0 +1,164 @@
+"""Profile and targets: who the plan is for, checked by planner.profile; the targets it gives, with sources."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import frames, state
+from planner.errors import PlannerError
+from planner.profile import ACTIVITIES, CONDITIONS, DIETS, SEXES, TARGET_SETS, Profile, profile_from_dict
+from planner.rules import rules
+
+LIFE_STAGES = ("none", "trimester1", "trimester2", "trimester3", "lactation")
+EXCLUDE_WORDS = tuple(state.labels()["exclude"])
+OVERRIDES = (("calcium_mg", "min"), ("magnesium_mg", "min"), ("potassium_mg", "min"), ("potassium_mg", "max"),
+             ("sodium_mg", "max"))
+FORM_KEYS = ("pf_name", "pf_sex", "pf_age", "pf_stage", "pf_weight", "pf_height", "pf_activity", "pf_energy",
+             "pf_diet", "pf_exclude", "pf_dislike", "pf_like", "pf_conditions", "pf_target_set",
+             *(f"pf_{n}_{b}" for n, b in OVERRIDES))
+
+table = state.food_table()
+p: Profile = state.profile()
+food_ids = sorted(table.foods, key=lambda i: table.foods[i].name.casefold())
+
+
+def food_label(fid: str) -> str:
+    return table.foods[fid].name if fid in table.foods else fid
+
+
+def exclude_label(word: str) -> str:
+    return state.label("exclude", word) if word in EXCLUDE_WORDS else food_label(word)
+
+
+def with_own_words(options: list[str], chosen: list[str]) -> list[str]:
+    """The options plus any word the saved profile uses that is not one of them ('nuts', 'bean'), so
+    saving the form never drops an exclusion silently."""
+    return [*options, *[w for w in chosen if w not in options]]
+
+
+def reset_form() -> None:
+    for key in FORM_KEYS:
+        st.session_state.pop(key, None)
+
+
+st.title("Profile and targets")
+st.write("Tell the planner who the meals are for. Your daily targets for calcium, magnesium and potassium "
+         "follow from this, with their sources below. Then go to **Weekly plan**.")
+
+with st.form("profile_form", border=True):
+    name = st.text_input("Name of this profile", value=st.session_state.profile_name, key="pf_name",
+                         help="Profiles are saved under this name, so a household can keep several.")
+    c1, c2 = st.columns(2)
+    sex = c1.selectbox("Sex", SEXES, index=SEXES.index(p.sex), key="pf_sex")
+    age = c2.number_input("Age (years)", min_value=1, max_value=120, value=int(p.age), step=1, key="pf_age")
+    stage_now = "lactation" if p.lactation else (p.pregnancy or "none")
+    stage = st.selectbox("Pregnant or breastfeeding?", LIFE_STAGES, index=LIFE_STAGES.index(stage_now),
+                         format_func=lambda s: state.label("life_stage", s), key="pf_stage")
+    c3, c4 = st.columns(2)
+    weight = c3.number_input("Weight (kg), optional", min_value=20.0, max_value=300.0, value=p.weight_kg,
+                             step=1.0, key="pf_weight", placeholder="not given")
+    height = c4.number_input("Height (cm), optional", min_value=100.0, max_value=250.0, value=p.height_cm,
+                             step=1.0, key="pf_height", placeholder="not given")
+    c5, c6 = st.columns(2)
+    activity = c5.selectbox("Activity", ACTIVITIES, index=ACTIVITIES.index(p.activity),
+                            format_func=lambda a: state.label("activity", a), key="pf_activity")
+    energy = c6.number_input("Energy per day (kcal), optional", min_value=1000.0, max_value=5000.0,
+                             value=p.energy_kcal, step=50.0, key="pf_energy", placeholder="estimated for you",
+                             help="Leave empty to estimate it from age, size and activity (Mifflin-St Jeor).")
+    diet = st.selectbox("What do you eat?", DIETS, index=DIETS.index(p.diet),
+                        format_func=lambda d: state.label("diet", d), key="pf_diet")
+    exclude = st.multiselect("Never include (allergies, intolerances, foods)",
+                             with_own_words([*EXCLUDE_WORDS, *food_ids], p.exclude), default=p.exclude,
+                             format_func=exclude_label, key="pf_exclude")
+    c7, c8 = st.columns(2)
+    like = c7.multiselect("Foods you like (used more often)", with_own_words(food_ids, p.like), default=p.like,
+                          format_func=food_label, key="pf_like")
+    dislike = c8.multiselect("Foods you dislike (never planned)", with_own_words(food_ids, p.dislike),
+                             default=p.dislike, format_func=food_label, key="pf_dislike")
+    conditions = st.multiselect("Conditions and medicines that change the rules", CONDITIONS,
+                                default=list(p.conditions), format_func=lambda c: state.label("conditions", c),
+                                key="pf_conditions")
+    target_set = st.radio("Reference values", TARGET_SETS, index=TARGET_SETS.index(p.target_set),
+                          format_func=lambda t: state.label("target_set", t), horizontal=True, key="pf_target_set")
+    with st.expander("Limits from your clinician (optional)"):
+        st.caption("A value here replaces the reference value. Leave empty to use the reference.")
+        oc = st.columns(2)
+        overrides = {}
+        for i, (nutrient, bound) in enumerate(OVERRIDES):
+            word = "minimum" if bound == "min" else "maximum"
+            overrides[(nutrient, bound)] = oc[i % 2].number_input(
+                f"{frames.nutrient_name(nutrient)} {word} (mg/day)", min_value=0.0, max_value=100000.0,
+                value=p.targets.get(nutrient, {}).get(bound), step=50.0, key=f"pf_{nutrient}_{bound}",
+                placeholder="reference value")
+    submitted = st.form_submit_button("Save profile", type="primary")
+
+if submitted:
+    custom: dict[str, dict[str, float]] = {}
+    for (nutrient, bound), value in overrides.items():
+        if value is not None:
+            custom.setdefault(nutrient, {})[bound] = float(value)
+    data = {
+        "name": name.strip(), "sex": sex, "age": int(age),
+        "pregnancy": stage if stage.startswith("trimester") else None, "lactation": stage == "lactation",
+        "weight_kg": weight, "height_cm": height, "activity": activity, "energy_kcal": energy, "diet": diet,
+        "exclude": list(exclude), "dislike": list(dislike), "like": list(like), "conditions": list(conditions),
+        "targets": custom, "target_set": target_set,
+    }
+    try:
+        new = profile_from_dict(data)
+    except PlannerError as exc:
+        st.error(f"The profile was not saved: {exc}", icon=":material/error:")
+    else:
+        saved_as = name.strip() or state.PROFILE_NAME
+        state.set_profile(new, saved_as)
+        try:
+            state.save_profile(saved_as, new)
+        except PlannerError as exc:
+            st.warning(f"Profile in use for this session, but not saved: {exc}")
+        else:
+            st.success(f"Profile '{saved_as}' saved.")
+            st.page_link("views/plan.py", label="Next: make your week", icon=":material/arrow_forward:")
+        p = new
+
+saved = state.saved_profiles()
+if saved:
+    with st.expander(f"Saved profiles ({len(saved)})"):
+        choice = st.selectbox("Profile", saved, key="pf_saved_choice")
+        b1, b2 = st.columns(2)
+        if b1.button("Load", key="pf_load"):
+            state.set_profile(state.load_profile(choice), choice)
+            reset_form()
+            state.flash("success", f"Profile '{choice}' loaded.")
+            st.rerun()
+        if b2.button("Delete", key="pf_delete"):
+            state.delete_profile(choice)
+            state.flash("info", f"Profile '{choice}' deleted.")
+            st.rerun()
+
+# --- the targets --------------------------------------------------------------------------------------------
+t = state.targets()
+st.header("Your daily targets")
+lo, hi = t.energy_range
+m1, m2, m3, m4 = st.columns(4)
+m4.metric("Energy", f"{t.energy_kcal:,.0f} kcal", help=f"Plans stay between {lo:,.0f} and {hi:,.0f} kcal a day.")
+for col, key in ((m1, "calcium_mg"), (m2, "magnesium_mg"), (m3, "potassium_mg")):
+    tg = t.items[key]
+    col.metric(frames.nutrient_name(key), f"{tg.min:,.0f} {tg.unit}" if tg.min else "not pushed",
+               help=tg.note or None)
+st.dataframe(frames.targets_frame(t), hide_index=True, width="stretch",
+             column_config={"Note": st.column_config.TextColumn(width="large")})
+with st.expander("Protein, fat and carbohydrate ranges"):
+    st.dataframe(frames.macros_frame(t), hide_index=True, width="stretch")
+    st.caption("Acceptable macronutrient distribution ranges (IOM), in grams for your energy budget.")
+
+st.subheader("What changes the rules for you")
+if t.notes:
+    for note in t.notes:
+        st.info(note)
+else:
+    st.write("Nothing: the reference values for your age and sex apply as they are.")
+with st.expander("How each condition changes the plan"):
+    cond_rules = rules()["conditions"]
+    for c in CONDITIONS:
+        st.markdown(f"- **{state.label('conditions', c)}**: {cond_rules[c]['note']}")
+    st.markdown(f"- **Pregnancy**: {rules()['pregnancy']['note']}")

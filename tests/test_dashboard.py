@@ -1,0 +1,377 @@
+"""The dashboard, page by page, through Streamlit's AppTest: the newcomer's path and its errors.
+
+Each test drives the real app (dashboard/app.py with st.navigation) against the shipped food table and a
+store in the test's own MINERAL_PLANNER_HOME (tests/conftest.py). No page may show a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from dashboard import charts, frames
+from planner.check import check_day
+from planner.excel import workbook_bytes
+from planner.intake import parse_text
+from planner.model import make_plan
+from planner.plan import Shortfall, day_totals
+from planner.profile import Profile
+from planner.shopping import shopping_list
+from planner.store import Store
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+TIMEOUT = 60
+
+
+def open_app(page: str | None = None) -> AppTest:
+    """The app after its first run, switched to `page` (e.g. 'views/plan.py') when given."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    """No traceback, and no 'something went wrong' message from the app's last-resort handler."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if "Something went wrong" in e.value]
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click()
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def generated(at: AppTest) -> AppTest:
+    at.switch_page("views/plan.py")
+    at.run()
+    return click(at, "plan_generate")
+
+
+# --- the frame -------------------------------------------------------------------------------------------
+
+def test_app_starts_on_the_profile_page_with_the_disclaimer_once():
+    at = open_app()
+    assert texts(at.title) == ["Profile and targets"]
+    sidebar_notes = [i.value for i in at.sidebar.info]
+    assert len([t for t in sidebar_notes if "does not prescribe" in t]) == 1
+    disclaimer = next(t for t in sidebar_notes if "does not prescribe" in t)
+    for words in ("kidney disease", "ACE inhibitors", "ARBs", "potassium-sparing diuretics", "NSAIDs", "pregnancy",
+                  "clinician"):
+        assert words in disclaimer
+    main_text = " ".join(texts(at.main.markdown) + texts(at.main.info) + texts(at.main.caption))
+    assert "does not prescribe" not in main_text
+
+
+# --- Profile and targets ---------------------------------------------------------------------------------
+
+def submit_profile(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label == "Save profile").click()
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def test_profile_form_saves_a_valid_profile_and_shows_its_targets_with_sources():
+    at = open_app()
+    at.text_input(key="pf_name").set_value("Anna")
+    at.number_input(key="pf_age").set_value(58)
+    at.number_input(key="pf_weight").set_value(70.0)
+    at.number_input(key="pf_height").set_value(162.0)
+    at.selectbox(key="pf_diet").set_value("vegetarian")
+    at.multiselect(key="pf_exclude").set_value(["lactose"])
+    at.multiselect(key="pf_conditions").set_value(["kidney_disease"])
+    submit_profile(at)
+    assert any("saved" in s for s in texts(at.success))
+    profile = at.session_state.profile
+    assert (profile.age, profile.diet, profile.exclude, profile.conditions) == (58, "vegetarian", ["lactose"],
+                                                                                 ["kidney_disease"])
+    assert Store().load_profile("Anna")["age"] == 58
+    targets = next(df.value for df in at.dataframe if "Source" in df.value.columns)
+    assert {"Calcium", "Magnesium", "Potassium", "Sodium"} <= set(targets["Nutrient"])
+    assert targets["Source"].str.len().gt(0).all()
+    # kidney disease: potassium not pushed, and the page says why in a sentence
+    potassium = targets[targets["Nutrient"] == "Potassium"].iloc[0]
+    assert potassium["Planned for"] == "no"
+    assert any("Kidney disease" in note and "not pushed" in note for note in texts(at.info))
+
+
+def test_profile_errors_are_messages_next_to_the_form_not_tracebacks():
+    at = open_app()
+    at.selectbox(key="pf_sex").set_value("male")
+    at.selectbox(key="pf_stage").set_value("trimester2")
+    submit_profile(at)
+    errors = texts(at.error)
+    assert len(errors) == 1 and "not saved" in errors[0] and "pregnancy" in errors[0]
+    assert at.session_state.profile.sex == "female"          # the old profile stays in use
+    assert Store().list_profiles() == []
+
+
+def test_saved_profiles_load_resave_and_delete():
+    Store().save_profile("dad", Profile(sex="male", age=72, exclude=["nuts", "walnuts"]).to_dict())
+    at = open_app()
+    at.selectbox(key="pf_saved_choice").set_value("dad")
+    click(at, "pf_load")
+    assert (at.session_state.profile.sex, at.session_state.profile.age) == ("male", 72)
+    assert at.number_input(key="pf_age").value == 72       # the form shows the loaded profile
+    at.number_input(key="pf_age").set_value(73)
+    submit_profile(at)
+    saved = Store().load_profile("dad")                     # words the form does not list are kept
+    assert (saved["age"], saved["exclude"]) == (73, ["nuts", "walnuts"])
+    click(at, "pf_delete")
+    assert "dad" not in Store().list_profiles()
+
+
+# --- Weekly plan -----------------------------------------------------------------------------------------
+
+def item_of(plan, day: int, slot: str, food_id: str):
+    return next(it for it in plan.days[day].meal(slot).items if it.food_id == food_id)
+
+
+def test_plan_generate_lock_change_portion_and_regenerate(table):
+    at = generated(open_app())
+    plan = at.session_state.plan
+    assert len(plan.days) == 7 and all(d.items() for d in plan.days)
+    assert plan.status.seconds < 3.0                          # the first plan appears within 3 s
+    # charts: the heatmap and one stacked-bar chart per mineral
+    assert len(at.get("vega_lite_chart")) >= 4
+    # the days-by-meals view names household portions
+    first = plan.days[0].items()[0]
+    assert any(first.portion in m for m in texts(at.markdown))
+
+    slot, food_id = at.selectbox(key="adj_slot").value, at.selectbox(key="adj_food").value
+    click(at, "adj_lock")
+    assert item_of(at.session_state.plan, 0, slot, food_id).locked
+
+    food = table.get(food_id)
+    counter = next(n for n in at.number_input if n.key and n.key.startswith("adj_count_"))
+    counter.set_value(counter.value + food.step)
+    click(at, "adj_set_portion")
+    changed = item_of(at.session_state.plan, 0, slot, food_id)
+    assert math.isclose(changed.grams, (counter.value) * food.portion_grams, abs_tol=0.1)
+    assert changed.locked
+    assert any("set to" in s for s in texts(at.success))
+
+    others = [d.items() for d in at.session_state.plan.days[1:]]
+    old_day = at.session_state.plan.days[0]
+    click(at, "adj_regen_day")
+    after = at.session_state.plan
+    # a new day, or (when the solver finds none in time) a plain message saying nothing changed
+    assert (after.days[0] != old_day and any("replanned" in m for m in texts(at.success))) or \
+        any("Nothing changed" in w for w in texts(at.warning))
+    kept = item_of(after, 0, slot, food_id)                  # the locked food stays, amount and all
+    assert kept.locked and math.isclose(kept.grams, changed.grams)
+    assert [d.items() for d in after.days[1:]] == others      # the rest of the week is untouched
+
+    before = at.session_state.plan
+    click(at, "adj_regen_meal")
+    assert [d.items() for d in at.session_state.plan.days[1:]] == [d.items() for d in before.days[1:]]
+
+    click(at, "adj_lock")                                     # unlock again
+    assert not item_of(at.session_state.plan, 0, slot, food_id).locked
+
+
+def test_plan_remove_exclude_and_saved_plans():
+    at = generated(open_app())
+    slot, food_id = at.selectbox(key="adj_slot").value, at.selectbox(key="adj_food").value
+    click(at, "adj_remove")
+    assert food_id not in [it.food_id for it in at.session_state.plan.days[0].meal(slot).items]
+
+    food_id = at.selectbox(key="adj_food").value
+    click(at, "adj_exclude")
+    assert food_id in at.session_state.profile.exclude
+    assert food_id not in {it.food_id for it in at.session_state.plan.items()}
+    assert any("will not be planned again" in m for m in texts(at.success) + texts(at.warning))
+    assert food_id in Store().load_profile(at.session_state.profile_name)["exclude"]
+
+    at.text_input(key="plan_save_name").set_value("week one")
+    click(at, "plan_save")
+    assert Store().list_plans() == ["week one"]
+    saved_items = at.session_state.plan.items()
+    at.session_state.plan = None
+    at.run()
+    at.selectbox(key="plan_saved_choice").set_value("week one")
+    click(at, "plan_load")
+    assert [(i.food_id, i.grams) for i in at.session_state.plan.items()] == [(i.food_id, i.grams) for i in saved_items]
+    click(at, "plan_delete")
+    assert Store().list_plans() == []
+
+
+def test_plan_page_without_a_plan_says_what_to_do():
+    at = open_app("views/plan.py")
+    assert any("Generate a week" in i for i in texts(at.info))
+
+
+# --- Check a day -----------------------------------------------------------------------------------------
+
+def test_check_a_typed_day_add_a_suggestion_and_save_it_to_the_diary(table):
+    at = open_app("views/check.py")
+    typed = "2 bananas\n30 g almonds\n1 cup milk"
+    at.text_area(key="intake_text").set_value(typed)
+    click(at, "check_run")
+    expected = check_day(parse_text(typed, table), Profile(), table)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Magnesium"] == f"{expected.totals['magnesium_mg']:,.0f} mg"
+    assert metrics["Calcium"] == f"{expected.totals['calcium_mg']:,.0f} mg"
+    read = next(df.value for df in at.dataframe if "Read as" in df.value.columns)
+    assert list(read["You wrote"]) == typed.splitlines()
+
+    suggestion = at.session_state.check_report.suggestions[0]
+    click(at, "add_suggestion_0")
+    rows = at.data_editor[0].value
+    assert table.get(suggestion.food_id).name in list(rows["food"])
+    report = at.session_state.check_report
+    assert report.totals["magnesium_mg"] > expected.totals["magnesium_mg"]   # checked again with the addition
+
+    at.text_input(key="diary_note").set_value("cramp at night")
+    click(at, "diary_save")
+    days = Store().diary()
+    assert len(days) == 1 and days[0].note == "cramp at night"
+    assert len(days[0].items) == len(report.items)
+    assert len(at.get("vega_lite_chart")) >= 2         # the day's bars and the diary's history
+    click(at, "check_run")                                    # a re-check keeps the page clean
+
+
+def test_check_reads_the_editable_table(table):
+    at = open_app("views/check.py")
+    at.session_state["intake_editor_0"] = {"edited_rows": {}, "deleted_rows": [],
+                                           "added_rows": [{"food": "kefir", "amount": 1, "unit": "cup"}]}
+    at.run()
+    click(at, "check_run")
+    report = at.session_state.check_report
+    assert [i.food.id for i in report.items] == [table.find("kefir").id]
+
+
+def test_check_names_each_bad_line_and_shows_no_report():
+    at = open_app("views/check.py")
+    at.text_area(key="intake_text").set_value("2 bananas\n3 flurbs\n-1 cup milk")
+    click(at, "check_run")
+    errors = texts(at.error)
+    assert any("line 2" in e and "flurbs" in e for e in errors)
+    assert any("line 3" in e for e in errors)
+    assert at.session_state.check_report is None
+    click(at, "check_run")
+    at.text_area(key="intake_text").set_value("")
+    click(at, "check_run")
+    assert any("Nothing to check" in e for e in texts(at.error))
+
+
+# --- Foods -----------------------------------------------------------------------------------------------
+
+def test_foods_search_top_filters_and_articles(table):
+    at = open_app("views/foods.py")
+    at.text_input(key="foods_query").set_value("bananas")
+    at.run()
+    assert_clean(at)
+    found = at.dataframe[0].value
+    assert "Banana, raw" in list(found["Food"])
+
+    at.selectbox(key="foods_diet").set_value("vegan")
+    at.selectbox(key="foods_nutrient").set_value("calcium_mg")
+    at.radio(key="foods_per").set_value("portion")
+    at.run()
+    assert_clean(at)
+    top = next(df.value for df in at.dataframe if any("per portion" in c for c in df.value.columns))
+    names = set(top["Food"])
+    by_name = {f.name: f for f in table}
+    assert names and all("vegan" in by_name[n].tags and not by_name[n].limit for n in names)
+    values = top[[c for c in top.columns if "per portion" in c][0]]
+    assert list(values) == sorted(values, reverse=True)
+
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("article 000: ") for label in labels)
+    limit_text = " ".join(texts(at.markdown))
+    assert "Coffee" in limit_text and "article 00" in " ".join(texts(at.caption))
+
+    at.selectbox(key="foods_pick").set_value("coffee")
+    at.run()
+    assert_clean(at)
+    assert any("limit" in w for w in texts(at.warning))
+
+
+# --- Shopping list ---------------------------------------------------------------------------------------
+
+def test_shopping_list_by_aisle_with_pantry_ticks_and_downloads(table):
+    at = generated(open_app())
+    at.switch_page("views/shopping.py")
+    at.run()
+    assert_clean(at)
+    plan = at.session_state.plan
+    full = shopping_list(plan, table)
+    assert len(at.checkbox) == len(full.items)
+    aisles = [label for _, label, _ in full.by_aisle()]
+    assert [s.value for s in at.subheader if s.value in aisles] == aisles
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert {"Excel workbook", "List as CSV"} <= set(buttons)
+
+    first = full.items[0]
+    at.checkbox(key=f"pantry_{first.food_id}").check()
+    at.run()
+    assert_clean(at)
+    assert at.session_state.pantry == {first.food_id}
+    listed = shopping_list(plan, table, pantry=at.session_state.pantry)
+    assert first.food_id not in {i.food_id for i in listed.items}
+    # the workbook the button serves: the same plan and pantry, four sheets
+    book = load_workbook(io.BytesIO(workbook_bytes(plan, table, shopping=listed)))
+    assert book.sheetnames == ["Shopping list", "Meal plan", "Nutrients", "About"]
+
+
+def test_shopping_list_without_a_plan_points_to_the_plan_page():
+    at = open_app("views/shopping.py")
+    assert any("Make a plan first" in i for i in texts(at.info))
+
+
+# --- frames and charts (pure) ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_plan(table):
+    return make_plan(Profile(), table, days=2, time_limit=3.0)
+
+
+def test_plan_frames_agree_with_the_plans_own_totals(table, small_plan):
+    items = frames.plan_items_frame(small_plan, table)
+    for d in small_plan.days:
+        totals = day_totals(table, d)
+        for n in frames.MINERALS:
+            assert math.isclose(items.loc[items["day"] == d.index, n].sum(), totals[n], rel_tol=1e-9)
+    pct = frames.day_percent(small_plan, items)
+    lo, _ = frames.plan_target(small_plan, "magnesium_mg")
+    row = pct[(pct["day"] == 0) & (pct["key"] == "magnesium_mg")].iloc[0]
+    assert row["percent"] == round(100 * day_totals(table, small_plan.days[0])["magnesium_mg"] / lo)
+    grid = frames.week_grid(small_plan)
+    assert list(grid.columns) == ["Day 1", "Day 2"] and len(grid) == 5
+
+
+def test_charts_draw_the_target_lines(table, small_plan):
+    items = frames.plan_items_frame(small_plan, table)
+    long = frames.meal_totals(items)
+    spec = charts.meals_against_target(long[long["nutrient"] == "calcium_mg"], "Calcium", "mg", 1000, 2500).to_dict()
+    lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
+    assert lines and {v["value"] for v in spec["datasets"][lines[0]["data"]["name"]]} == {1000, 2500}
+    heat = charts.week_heatmap(frames.day_percent(small_plan, items)).to_dict()
+    assert heat["layer"][0]["mark"]["type"] == "rect"
+    history = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-02"]), "nutrient": ["Calcium"] * 2,
+                            "percent": [80, 105]})
+    assert charts.diary_history(history).to_dict()["layer"][1]["mark"]["type"] == "rule"
+
+
+def test_shortfall_sentences_are_plain_words():
+    s = Shortfall("magnesium_mg", 320, 280.4, day=2, binding=["energy budget"], help="add a handful of almonds")
+    text = frames.shortfall_sentence(s)
+    assert text == ("Day 3: magnesium reaches 280 mg of the 320 mg target, 40 mg short. "
+                    "What stood in the way: energy budget. Add a handful of almonds.")
