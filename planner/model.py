@@ -28,6 +28,7 @@ from foods import FoodTable
 from planner.errors import PlannerError
 from planner.model_day import (
     GOAL_WEIGHT,
+    SOFT_CAP_WEIGHT,
     DayModel,
     DayRequest,
     DayRules,
@@ -120,9 +121,10 @@ def day_rules_for(targets: Targets) -> DayRules:
     slots = tuple(meal_slots())
     goals = {k: float(t.min) for k, t in targets.items.items() if t.goal and t.min}
     caps = {k: float(t.max) for k, t in targets.items.items() if t.max is not None}
+    soft = {k: float(t.soft_max) for k, t in targets.items.items() if t.soft_max}
     return DayRules(slots, tuple(tuple(meal_rules["foods"][s]) for s in slots),
                     tuple(tuple(meal_rules["share"][s]) for s in slots), targets.energy_range,
-                    dict(targets.macros), caps, goals)
+                    dict(targets.macros), caps, goals, soft)
 
 
 def _check_days(days) -> None:
@@ -761,11 +763,13 @@ def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: floa
 
 def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None = None) -> float:
     """The plan's objective without chance or the repeat costs that steer variety: goal shortfalls and
-    the preference-weighted energy (money first, with prices). The whole-week reference model in
+    the preference-weighted energy (money first, with prices), and what goes over a soft ceiling. The
+    whole-week reference model in
     planner/model_week.py minimises the same measure."""
     profile = profile_from_dict(plan.profile)
     targets = targets_for(profile)
-    goals = day_rules_for(targets).goals
+    day_rules = day_rules_for(targets)
+    goals = day_rules.goals
     liked, _ = _liked_and_recommended(profile, table, targets)
     total = 0.0
     money_unit = 1.0
@@ -776,6 +780,8 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     for d in plan.days:
         values = day_totals(table, d).values
         total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - values[n]) / t for n, t in goals.items())
+        total += sum(SOFT_CAP_WEIGHT * money_unit * max(0.0, values[n] - level) / level
+                     for n, level in day_rules.soft_caps.items())
         for it in d.items():
             food = table.foods[it.food_id]
             kcal_share = food.nutrients["energy_kcal"] * it.grams / 100 / targets.energy_kcal

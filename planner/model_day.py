@@ -5,7 +5,8 @@ one chosen). Hard rules: portions within the food's range, foods only in meals t
 each food in one meal a day, the daily energy band, each meal's share of the energy target, AMDR
 macronutrient grams, maximums (calcium UL, sodium CDRR, retinol UL, a clinician's potassium limit).
 Goals (Mg/K/Ca minimums) carry heavily penalised slack, so a day always comes back with how far short
-it is instead of a bare "infeasible".
+it is instead of a bare "infeasible". Soft ceilings (potassium where it is not pushed) charge a mild
+cost for every mg above their level: the plan stays near it without being driven to extremes.
 
 Solving: the LP relaxation first, then the MIP over a core of promising pairs (see `_solve_highs`).
 The model is pure data; highspy receives it in one call (PuLP builds row by row in Python, too slow for
@@ -22,6 +23,7 @@ import numpy as np
 from planner.plan import SolveStatus
 
 GOAL_WEIGHT = 1000.0        # objective units for missing 100 % of one goal (a day's food costs about 10)
+SOFT_CAP_WEIGHT = 5.0       # objective units for going 100 % over a soft ceiling (potassium not pushed)
 BUDGET_WEIGHT = 20000.0     # objective units for going 100 % over the day's budget: the budget comes first
 GRAMS_ROUNDING = 0.05       # grams in a plan are rounded to 0.1 g: each item may move by this much
 _INF = float("inf")
@@ -57,6 +59,7 @@ class DayRules:
     macros: dict[str, tuple[float, float]]   # grams per day
     caps: dict[str, float]                   # nutrient -> daily maximum
     goals: dict[str, float]                  # nutrient -> daily minimum (pursued with slack)
+    soft_caps: dict[str, float] = field(default_factory=dict)  # nutrient -> level above which it costs
 
 
 @dataclass
@@ -153,7 +156,8 @@ class Rows:
 
 @dataclass
 class DayModel:
-    """A built day. Columns: one binary per (pair, portion) option, one slack per goal, the budget slack.
+    """A built day. Columns: one binary per (pair, portion) option, one slack per goal, one excess per soft
+    ceiling, the budget slack.
 
     Each (food, meal) pair has one binary per whole number of steps it may take (min..max): at most one
     is chosen. This multiple-choice form has a much tighter LP relaxation than an integer count with a
@@ -191,6 +195,18 @@ def _value(foods: FoodArrays, nutrient: str) -> np.ndarray:
     return np.nan_to_num(foods.per_step[nutrient], nan=0.0)
 
 
+def _value_or_high(foods: FoodArrays, nutrient: str) -> np.ndarray:
+    """Per-step amounts for a soft ceiling: a value SR28 lacks counts as high (the 95th percentile per
+    gram), so that "unknown" is never preferred to a known amount."""
+    per_step = foods.per_step[nutrient]
+    missing = np.isnan(per_step)
+    if not missing.any():
+        return per_step
+    per_gram = per_step / foods.step_grams
+    high = float(np.nanpercentile(per_gram, 95)) if (~missing).any() else 0.0
+    return np.where(missing, high * foods.step_grams, per_step)
+
+
 def _options(foods: FoodArrays, fi: np.ndarray, request: DayRequest, pair_of: dict, relax: frozenset
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(pair, steps) of every option, and which options a forced item pins (lower bound 1 on the pair)."""
@@ -219,9 +235,11 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     opt_pair, opt_steps, counts = _options(foods, fi, request, pair_of, relax)
     n_opt = len(opt_pair)
     goals = tuple(rules.goals)
+    soft = tuple(rules.soft_caps)
     has_budget = request.budget is not None and request.step_price is not None
-    n_cols = n_opt + len(goals) + (1 if has_budget else 0)
+    n_cols = n_opt + len(goals) + len(soft) + (1 if has_budget else 0)
     slack0 = n_opt
+    excess0 = n_opt + len(goals)
     opts = np.arange(n_opt)
     steps = opt_steps.astype(float)
 
@@ -235,6 +253,8 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     for g, name in enumerate(goals):
         upper[slack0 + g] = rules.goals[name]
         cost[slack0 + g] = GOAL_WEIGHT * request.unit / rules.goals[name]
+    for c, name in enumerate(soft):
+        cost[excess0 + c] = SOFT_CAP_WEIGHT * request.unit / rules.soft_caps[name]
     if request.banned_foods is not None:
         upper[:n_opt][request.banned_foods[fi][opt_pair]] = 0
     if request.banned_pairs is not None:
@@ -310,6 +330,10 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     for g, name in enumerate(goals):
         values = _value(foods, name)[opt_food] * steps
         rows.add(f"goal:{name}", np.append(opts, slack0 + g), np.append(values, 1.0), lower=rules.goals[name])
+    for c, name in enumerate(soft):
+        values = _value_or_high(foods, name)[opt_food] * steps
+        rows.add(f"soft_cap:{name}", np.append(opts, excess0 + c), np.append(values, -1.0),
+                 upper=rules.soft_caps[name])
     # variety: never all of a set that was already eaten (a whole day, or a meal the day before)
     if "variety" not in relax:
         for combo in request.avoid:

@@ -30,6 +30,7 @@ class Target:
     kind: str          # RDA, AI, PRI, UL, CDRR, energy, AMDR, your setting, ...
     goal: bool = True  # the planner pursues the minimum (False: shown, not pursued)
     note: str = ""
+    soft_max: float | None = None  # above this the planner holds back, without a hard limit
 
 
 @dataclass
@@ -154,9 +155,11 @@ def targets_for(p: Profile) -> Targets:
                                        note="No upper limit for healthy people.")
     else:
         items["potassium_mg"] = Target(
-            "potassium_mg", None, None, "mg", "clinician", "clinician", goal=False,
-            note="Potassium is not pushed for this profile; set a clinician's limit (targets.potassium_mg.max). "
-                 "Never take potassium supplements or potassium-chloride salt substitutes without your clinician.")
+            "potassium_mg", None, None, "mg", k.source, "not pushed", goal=False, soft_max=_num(k.target),
+            note=f"Potassium is not pushed for this profile: plans hold it near or below the usual adequate intake "
+                 f"({k.target:,.0f} mg) while they meet the other goals. Your clinician's limit "
+                 "(targets.potassium_mg.max) replaces this. Never take potassium supplements or "
+                 "potassium-chloride salt substitutes without your clinician.")
     na = source_row("sodium")
     items["sodium_mg"] = Target("sodium_mg", None, _num(na.ul), "mg", na.source,
                                 "CDRR" if not use_efsa else "EFSA safe and adequate", goal=False,
@@ -185,7 +188,7 @@ def targets_for(p: Profile) -> Targets:
         new_max = bounds.get("max", old.max if old else None)
         items[nutrient] = Target(nutrient, _num(new_min), _num(new_max), old.unit if old else "mg", "your setting",
                                  "your setting", goal=(old.goal if old else True) or "min" in bounds,
-                                 note=old.note if old else "")
+                                 note=old.note if old else "")  # your limit replaces any soft ceiling
 
     macros = {}
     for row in amdr_table().itertuples():

@@ -149,6 +149,20 @@ def test_kidney_disease_is_never_pushed_towards_potassium_and_keeps_the_clinicia
         assert day_totals(table, day)["potassium_mg"] <= 2000 + 1e-6
 
 
+def test_where_potassium_is_not_pushed_plans_hold_it_near_the_adequate_intake_not_above(table):
+    default = make_plan(Profile(sex="female", age=58), table, 3, time_limit=FAST)
+    held = make_plan(Profile(sex="female", age=58, conditions=["ace_inhibitor"]), table, 3, time_limit=FAST)
+    ceiling = targets_for(Profile(sex="female", age=58, conditions=["ace_inhibitor"]))["potassium_mg"].soft_max
+    assert ceiling == targets_for(Profile(sex="female", age=58))["potassium_mg"].min   # the AI, from the DRI table
+    potassium = [day_totals(table, d)["potassium_mg"] for d in held.days]
+    assert sum(potassium) < sum(day_totals(table, d)["potassium_mg"] for d in default.days)
+    assert max(potassium) <= ceiling * 1.1
+    assert not held.shortfalls   # held back, while magnesium and calcium are still met
+    # the clinician's limit replaces the soft ceiling
+    limited = targets_for(Profile(conditions=["kidney_disease"], targets={"potassium_mg": {"max": 3000}}))
+    assert limited["potassium_mg"].soft_max is None and limited["potassium_mg"].max == 3000
+
+
 def test_vegan_gets_no_animal_food(table):
     plan = make_plan(Profile(diet="vegan"), table, 3, time_limit=FAST)
     assert all("vegan" in table.get(fid).tags for fid in _ids(plan))
