@@ -412,6 +412,9 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     for d in range(days):
         share = max(0.05, (deadline - reserve - time.perf_counter()) / (days - d))
         request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), share)
+        left = deadline - time.perf_counter() - 0.05
+        if solution.status.status == "failed" and left > 0.5:   # no plan in its share: use what is left
+            request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), left)
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
     plan_days = [_to_day(week, d, planned[d], set(week.locks.get(d, {}))) for d in range(days)]

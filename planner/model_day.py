@@ -23,7 +23,7 @@ import numpy as np
 from planner.plan import SolveStatus
 
 GOAL_WEIGHT = 1000.0        # objective units for missing 100 % of one goal (a day's food costs about 10)
-SOFT_CAP_WEIGHT = 5.0       # objective units for going 100 % over a soft ceiling (potassium not pushed)
+SOFT_CAP_WEIGHT = 15.0      # objective units for going 100 % over a soft ceiling (potassium not pushed)
 BUDGET_WEIGHT = 20000.0     # objective units for going 100 % over the day's budget: the budget comes first
 GRAMS_ROUNDING = 0.05       # grams in a plan are rounded to 0.1 g: each item may move by this much
 _INF = float("inf")
@@ -374,9 +374,28 @@ def highs_status(h, seconds: float) -> SolveStatus:
     return SolveStatus("failed", "HiGHS", seconds, None, f"HiGHS stopped: {h.modelStatusToString(status)}")
 
 
+def _columns(model: DayModel, cols: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The model restricted to `cols` (renumbered 0..len(cols)-1): the CSR rows and their bounds. It is
+    the model with the other columns at zero: a row left empty is dropped only when zero keeps it."""
+    starts, index, value = model.rows.csr()
+    pos = np.full(len(model.cost), -1)
+    pos[cols] = np.arange(len(cols))
+    keep = pos[index] >= 0
+    row_of = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    counts = np.bincount(row_of[keep], minlength=len(starts) - 1)
+    lows, highs = model.rows.lower, model.rows.upper
+    rows = (counts > 0) | (lows > 0) | (highs < 0)
+    index, value, row_of = pos[index[keep]], value[keep], row_of[keep]
+    on = rows[row_of]
+    return (np.concatenate([[0], np.cumsum(counts[rows])]), index[on], value[on], lows[rows], highs[rows])
+
+
 def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float, gap: float,
-               abs_gap: float = 0.0, start: np.ndarray | None = None):
-    """One HiGHS run on the model's arrays with these upper bounds, as a MIP or as its LP relaxation."""
+               abs_gap: float = 0.0, start: np.ndarray | None = None, cols: np.ndarray | None = None):
+    """One HiGHS run on the model's arrays with these upper bounds, as a MIP or as its LP relaxation;
+    with `cols`, on those columns only (HiGHS's presolve does not watch the time limit, and on the full
+    catalogue's whole model it alone takes minutes: a core is handed over as a small model)."""
     import highspy
 
     h = highspy.Highs()
@@ -385,21 +404,30 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("mip_abs_gap", float(abs_gap))
     h.setOptionValue("threads", 1)
+    if not mip:   # measured: presolve is most of an LP's time here, up to 20x on the full catalogue
+        h.setOptionValue("presolve", "off")
     lp = highspy.HighsLp()
-    starts, index, value = model.rows.csr()
-    lp.num_col_ = len(model.cost)
-    lp.num_row_ = len(model.rows.names)
-    lp.col_cost_ = model.cost
-    lp.col_lower_ = model.lower
+    cost, lower, integer = model.cost, model.lower, model.integer
+    if cols is None:
+        starts, index, value = model.rows.csr()
+        row_lower, row_upper = model.rows.lower, model.rows.upper
+    else:
+        starts, index, value, row_lower, row_upper = _columns(model, cols)
+        cost, lower, upper, integer = cost[cols], lower[cols], upper[cols], integer[cols]
+        start = None if start is None else start[cols]
+    lp.num_col_ = len(cost)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
     lp.col_upper_ = upper
-    lp.row_lower_ = model.rows.lower
-    lp.row_upper_ = model.rows.upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = starts
     lp.a_matrix_.index_ = index
     lp.a_matrix_.value_ = value
     if mip:
-        kinds = np.where(model.integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
+        kinds = np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
         lp.integrality_ = list(kinds)
     h.passModel(lp)
     if start is not None:
@@ -448,6 +476,8 @@ CORE_SIZES = (10, 30)   # pairs per meal offered to the MIP, widened once if the
 CORE_SECONDS = 0.35     # time cap of each core MIP: past it, proving costs more than it is worth
 FULL_SECONDS = 1.0      # time cap of the whole-model MIP, tried when a core plan misses reachable goals
 GOAL_SLACK_UNITS = 2.0   # objective units of extra shortfall worth that try (0.2 % of one goal)
+WHOLE_MODEL_OPTIONS = 5000  # above this many options (the full catalogue) the last try is a wide core, not
+WIDE_CORE = 120             # the whole model: HiGHS's presolve alone would overrun any time limit
 
 
 def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs_gap: float = 0.0
@@ -470,7 +500,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         return float(np.dot(model.cost[slack_cols], x[slack_cols]))
 
     cores: list[np.ndarray] = []
-    bound = lp_shortfall = None
+    bound = lp_shortfall = x_lp = reduced = None
     if core:
         h = _run_highs(model, model.upper, False, time_limit, gap)
         status = h.getModelStatus()
@@ -494,16 +524,28 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     def goals_as_lp(x: np.ndarray) -> bool:
         return shortfall(x) <= lp_shortfall + GOAL_SLACK_UNITS * model.unit
 
+    extra_cols = np.arange(n_opt, len(model.cost))
+
+    def columns(keep: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.flatnonzero(keep), extra_cols])
+
+    def solution(h, cols: np.ndarray | None) -> np.ndarray:
+        values = np.asarray(h.getSolution().col_value)
+        if cols is None:
+            return values
+        x = np.zeros(len(model.cost))
+        x[cols] = values
+        return x
+
     best: tuple[np.ndarray, float] | None = None
     for keep in cores:
-        upper = model.upper.copy()
-        upper[:n_opt][~keep] = 0
+        cols = columns(keep)
         left = deadline - time.perf_counter()
-        h = _run_highs(model, upper, True, min(CORE_SECONDS, left), gap, abs_gap)
+        h = _run_highs(model, model.upper, True, min(CORE_SECONDS, left), gap, abs_gap, cols=cols)
         if h.getInfo().primal_solution_status == 2:
             value = float(h.getInfo().objective_function_value)
             if best is None or value < best[1]:
-                best = (np.asarray(h.getSolution().col_value), value)
+                best = (solution(h, cols), value)
             if good(*best):
                 break
         if time.perf_counter() >= deadline - 0.01:
@@ -515,13 +557,29 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
             return best[0], SolveStatus("optimal", "HiGHS", seconds, true_gap), best[1]
         return best[0], SolveStatus("feasible", "HiGHS", seconds, true_gap,
                                     f"within {true_gap:.0%} of the best possible day"), best[1]
-    # no core, or its plan falls short where the relaxation does not: the whole model, from the best so far
+    # no core, or its plan falls short where the relaxation does not: the whole model (a wide core when
+    # the model is too big for HiGHS's presolve to keep the time limit), from the best plan so far
     left = max(0.05, deadline - time.perf_counter())
+    cols = None
+    if n_opt > WHOLE_MODEL_OPTIONS:
+        if x_lp is None:   # not even the relaxation in time: the whole MIP would overrun by minutes
+            return None, SolveStatus("failed", "HiGHS", time.perf_counter() - began, None,
+                                     "time limit reached before any plan was found"), None
+        cols = columns(_core(model, x_lp, reduced, WIDE_CORE))
     h = _run_highs(model, model.upper, True, left if best is None else min(left, FULL_SECONDS), gap, abs_gap,
-                   start=None if best is None else best[0])
+                   start=None if best is None else best[0], cols=cols)
     status = highs_status(h, time.perf_counter() - began)
     if status.status in ("optimal", "time_limit"):
-        return np.asarray(h.getSolution().col_value), status, float(h.getInfo().objective_function_value)
+        x = solution(h, cols)
+        if best is not None and float(h.getInfo().objective_function_value) > best[1]:
+            x = best[0]
+        value = float(np.dot(model.cost, x))
+        if cols is not None and status.status == "optimal":   # proven on the core only: the bound is the LP's
+            true_gap = max(0.0, (value - bound) / max(abs(value), 1e-9))
+            kind = "optimal" if good(x, value) else "feasible"
+            status = SolveStatus(kind, "HiGHS", status.seconds, true_gap,
+                                 "" if kind == "optimal" else f"within {true_gap:.0%} of the best possible day")
+        return x, status, value
     if best is not None:
         true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
         return best[0], SolveStatus("feasible", "HiGHS", time.perf_counter() - began, true_gap,
@@ -552,7 +610,7 @@ def _solve_cbc(model: DayModel, time_limit: float, gap: float, first_error: str
     from planner.solver import solve
 
     problem = pulp.LpProblem("day", pulp.LpMinimize)
-    cols = [pulp.LpVariable(f"x{j}", lowBound=model.lower[j],
+    cols = [problem.add_variable(f"x{j}", lowBound=model.lower[j],
                             upBound=None if model.upper[j] == _INF else model.upper[j],
                             cat=pulp.LpInteger if model.integer[j] else pulp.LpContinuous)
             for j in range(len(model.cost))]
@@ -579,6 +637,26 @@ def _solve_cbc(model: DayModel, time_limit: float, gap: float, first_error: str
     return None, status, None
 
 
+def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
+    """`x` with every goal slack and soft-ceiling excess set to the least its row allows. A solve cut off
+    by its time limit may hand back more slack than the chosen foods need (the rows bound it from one
+    side only): left so, it would report shortfalls and costs that the plan does not have."""
+    x = np.array(x, dtype=float)
+    starts, index, value = model.rows.csr()
+    lows, highs = model.rows.lower, model.rows.upper
+    n_opt = model.n_options
+    for r, name in enumerate(model.rows.names):
+        is_goal = name.startswith("goal:")
+        if not (is_goal or name.startswith("soft_cap:")):
+            continue
+        cols, vals = index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]]
+        food = cols < n_opt
+        activity = float(np.dot(vals[food], x[cols[food]]))
+        extra = cols[~food][0]
+        x[extra] = max(0.0, lows[r] - activity) if is_goal else max(0.0, activity - highs[r])
+    return x
+
+
 def solve_day(model: DayModel, time_limit: float, gap: float = 0.01, use_highs: bool = True,
               core: bool = True, abs_gap: float = 0.0) -> DaySolution:
     """Solve under a hard time limit; HiGHS first, CBC if HiGHS is missing or crashes. Never raises."""
@@ -593,10 +671,15 @@ def solve_day(model: DayModel, time_limit: float, gap: float = 0.01, use_highs: 
             first_error, status = f"HiGHS failed ({exc}); ", None
     else:
         status = None
-    if status is None:
+    if status is None and model.n_options > WHOLE_MODEL_OPTIONS:   # PuLP alone would take minutes to build it
+        status = SolveStatus("failed", "CBC", 0.0, None, f"{first_error}the model is too big for the CBC "
+                             "fallback within the time limit")
+    elif status is None:
         x, status, obj = _solve_cbc(model, time_limit, gap, first_error)
     if x is None:
         return DaySolution({}, {}, None, status)
+    x = tightened(model, x)
+    obj = float(np.dot(model.cost, x))
     n_opt = model.n_options
     picked = np.flatnonzero(x[:n_opt] > 0.5)
     pairs = model.opt_pair[picked]

@@ -23,7 +23,7 @@ from planner.model import (
     _build_week,
     _to_day,
 )
-from planner.model_day import DayRequest, Rows, build_day, highs_status
+from planner.model_day import DayRequest, Rows, build_day, highs_status, tightened
 from planner.plan import Plan, SolveStatus
 from planner.profile import Profile
 
@@ -97,11 +97,13 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
         return WeekResult(None, None, bound, status)
     x = np.asarray(h.getSolution().col_value)
     plan_days = []
+    objective = 0.0
     for d in range(days):
+        objective += float(np.dot(day.cost, tightened(day, x[d * n:(d + 1) * n])))
         xd = x[d * n:d * n + day.n_options]
         picked = np.flatnonzero(xd > 0.5)
         pairs = {(int(day.food_idx[p]), int(day.slot_idx[p])): int(k)
                  for p, k in zip(day.opt_pair[picked], day.opt_steps[picked], strict=True)}
         plan_days.append(_to_day(week, d, pairs, set()))
     plan = Plan(plan_days, profile.to_dict(), week.targets.to_dict(), [], status, [])
-    return WeekResult(plan, float(info.objective_function_value), bound, status)
+    return WeekResult(plan, objective, bound, status)

@@ -48,6 +48,7 @@ def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) 
     else:
         first_error = "HiGHS is not installed; "
     try:
+        # the CBC that ships inside PuLP 3 (deprecated there; pyproject keeps PuLP below 4, which drops it)
         cbc = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(time_limit)), gapRel=gap)
         code = problem.solve(cbc)
     except Exception as exc:  # noqa: BLE001
