@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pandas as pd
@@ -18,6 +19,8 @@ from planner.check import (
     close_gap,
     energy_budget,
     nutrient_status,
+    poorly_absorbed_calcium,
+    portion_words,
 )
 from planner.intake import parse_text
 from planner.profile import Profile
@@ -263,6 +266,10 @@ def test_property_suggestions_are_realistic_allowed_and_do_what_they_say(table, 
             assert after.status[nutrient].status == "met", "additions never push calcium over its UL"
     if not report.targets.push_potassium:
         assert "potassium_mg" not in report.gaps and all("potassium" not in s.text for s in report.suggestions)
+    if "calcium_mg" in report.gaps and "calcium_mg" not in unclosed:  # closed by calcium the body takes up
+        absorbable = sum(s.adds["calcium_mg"] or 0 for s in report.suggestions
+                         if not poorly_absorbed_calcium(pd.Series([s.name])).iloc[0])
+        assert report.totals["calcium_mg"] + absorbable >= report.targets.minimum("calcium_mg") - 1e-6
     for nutrient, target in report.targets.items.items():  # ceilings not crossed by the additions
         before = report.totals.get(nutrient)
         if target.max is not None and before is not None and before <= target.max and nutrient in after.totals:
@@ -312,10 +319,10 @@ def test_report_json_contract(table):
 def test_check_with_suggestions_is_fast(table):
     items = parse_text(DAY, table)
     check_day(items, OLDER_WOMAN, table)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the machine's other work does not count against the check
     for profile in (OLDER_WOMAN, KIDNEY):
         check_day(items, profile, table)
-    assert (time.perf_counter() - start) / 2 < 1.0
+    assert (time.process_time() - start) / 2 < 1.0
 
 
 def test_more_than_one_food_only_when_no_single_food_closes_the_gaps(table):
@@ -324,3 +331,81 @@ def test_more_than_one_food_only_when_no_single_food_closes_the_gaps(table):
         assert report.suggestions and not report.gaps_unclosed
         if len(report.suggestions) > 1:
             assert not _closes_with_one_food(table, items, OLDER_WOMAN)
+
+
+_GAIN_RE = re.compile(r"\+([\d,]+) (mg|µg) ([a-z ]+?)(?:,|;|$)")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=st.sampled_from(_PROFILES), grams=st.sampled_from([100, 250, 400]))
+def test_property_the_numbers_in_a_suggestion_are_sr28_values_for_its_grams(table, sr28_rows, profile, grams):
+    """'add ½ cup tofu (126 g): +861 mg calcium; 181 kcal': every number is SR28 per 100 g x grams / 100."""
+    report = check_day([item(table, "rice", grams), item(table, "chicken", 85)], profile, table)
+    assert report.suggestions
+    for s in report.suggestions:
+        assert f"({s.grams:.0f} g)" in s.text and s.text.startswith("add ")
+        gains = _GAIN_RE.findall(s.text.split(": ", 1)[1])
+        assert gains, s.text
+        for amount, _unit, word in gains:
+            nutrient = f"{word.replace(' ', '_')}_mg"
+            expected = sr28_rows.at[s.food_id, nutrient] * s.grams / 100
+            assert float(amount.replace(",", "")) == pytest.approx(expected, abs=0.5), (s.text, nutrient)
+            assert s.adds[nutrient] == pytest.approx(expected)
+        kcal = float(re.search(r"; ([\d,]+) kcal", s.text).group(1).replace(",", ""))
+        assert kcal == pytest.approx(sr28_rows.at[s.food_id, "energy_kcal"] * s.grams / 100, abs=0.5)
+        assert s.portion.endswith(f"({s.grams:.0f} g)")
+
+
+def test_spinach_calcium_is_shown_but_never_counted_to_close_a_calcium_gap(table):
+    flags = poorly_absorbed_calcium(pd.Series([table.get(f).name for f in ("spinach", "spinach_cooked", "milk",
+                                                                            "kale", "broccoli")]))
+    assert flags.tolist() == [True, True, False, False, False]
+    report = check_day([item(table, "rice", 150)], Profile(sex="female", age=58, like=["spinach_cooked"]), table)
+    for s in report.suggestions:
+        if s.food_id.startswith("spinach"):
+            assert "calcium_mg" not in s.for_nutrients and "barely absorbed" in s.text
+            assert s.adds["calcium_mg"] > 0  # the SR28 value is still reported
+
+
+def test_a_kidney_profile_gets_low_potassium_additions(table):
+    """Potassium is never a goal for kidney disease, and the additions chosen carry little of it: not the
+    1 cup of cooked spinach (839 mg potassium) that closes magnesium and calcium in one food."""
+    items = parse_text(DAY, table)
+    report = check_day(items, KIDNEY, table)
+    assert report.suggestions and not report.gaps_unclosed
+    added = sum(table.get(s.food_id).nutrients["potassium_mg"] * s.grams / 100 for s in report.suggestions)
+    assert added < 400
+    assert all(s.food_id != "spinach_cooked" for s in report.suggestions)
+
+
+def test_liver_in_pregnancy_gets_a_note_only_in_pregnancy(table):
+    items = [item(table, "beef_liver", 85), item(table, "cod_liver_oil", 4.5)]
+    pregnant = check_day(items, Profile(sex="female", age=30, pregnancy="trimester2"), table, suggest=False)
+    note = next(n for n in pregnant.limit_notes if n.key == "pregnancy_liver")
+    assert set(note.foods) == {"beef_liver", "cod_liver_oil"} and "3,000" in note.text and "IOM 2001" in note.source
+    assert pregnant.status["retinol_ug"].status == "above_ul"
+    other = check_day(items, OLDER_WOMAN, table, suggest=False)
+    assert all(n.key != "pregnancy_liver" for n in other.limit_notes)
+
+
+def test_ceilings_crossed_are_named_with_the_foods_behind_them(table):
+    items = [item(table, "parmesan", 60), item(table, "milk", 1220), item(table, "salami", 150)]
+    report = check_day(items, OLDER_WOMAN, table, suggest=False)
+    above = {a["nutrient"]: a for a in report.above_limits}
+    assert set(above) == {"calcium_mg", "sodium_mg"}
+    calcium = above["calcium_mg"]
+    assert calcium["over"] == pytest.approx(report.totals["calcium_mg"] - 2000, abs=0.1)
+    assert calcium["top"][0]["food_id"] in ("parmesan", "milk") and "upper limit of 2,000 mg" in calcium["text"]
+    assert "ceiling (CDRR) of 2,300 mg" in above["sodium_mg"]["text"] and above["sodium_mg"]["top"][0]["food_id"] \
+        == "salami"
+    assert all("magnesium" not in a["nutrient"] for a in report.above_limits)  # the Mg UL never applies to food
+    assert check_day([item(table, "banana", 118)], OLDER_WOMAN, table, suggest=False).above_limits == []
+
+
+@pytest.mark.parametrize("count, label, words", [(12, "tbsp kelp (sea cabbage)", "¾ cup kelp (sea cabbage)"),
+                                                 (2, "tbsp sesame seeds", "2 tbsp sesame seeds"),
+                                                 (6, "tbsp kelp", "6 tbsp kelp"),
+                                                 (1.5, "cup cooked lentils", "1½ cups cooked lentils"),
+                                                 (2, "medium baked potato", "2 medium baked potatoes")])
+def test_portion_words(count, label, words):
+    assert portion_words(count, label) == words

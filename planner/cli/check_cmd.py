@@ -137,12 +137,15 @@ def report_text(report: CheckReport, date: dt.date, saved: dict | None = None) -
     if report.limit_notes:
         lines += ["", "What the articles say to limit:"]
         lines += [f"  - {n.text} [{n.source}]" for n in report.limit_notes]
+    if report.above_limits:
+        lines += ["", "Above a limit:"] + [f"  - {a['text']}" for a in report.above_limits]
     if report.suggestions:
         lines += ["", "To close the gap:"] + [f"  - {s.text}" for s in report.suggestions]
     if report.gaps_unclosed:
         lines += ["", "Not closed:"] + [f"  - {g.text}" for g in report.gaps_unclosed]
     if not report.gaps:
-        lines += ["", "Every goal is met today."]
+        lines += ["", "Every goal is met today" + (", but a limit is crossed (above)." if report.above_limits
+                                                   else ".")]
     if report.notes:
         lines += ["", "Notes:"] + [f"  - {n}" for n in report.notes]
     if report.incomplete:
