@@ -39,6 +39,7 @@ REPORTED = (*STATUS_NUTRIENTS, "protein_g", "fat_g", "carbohydrate_g", "fiber_g"
 TOP_CONTRIBUTORS = 3
 CANDIDATES_PER_NUTRIENT = 20  # foods kept per gap nutrient before the model (richest per kcal and per portion)
 MAX_ADDITIONS = 5             # more different foods than this is not a realistic "add this" list
+MIN_SHARE_OF_GAP = 0.05       # a food that cannot bring 5 % of a gap in its largest portion is not suggested for it
 CEILING_ROOM_WHEN_OVER = 0.02  # already above a ceiling: additions may bring at most 2 % of it more
 POTASSIUM_PER_EXTRA_FOOD = 300.0  # mg: potassium not pushed, one more food is preferred to this much potassium
 POORLY_ABSORBED_PCT = 10.0     # calcium absorbed below this share (spinach ~5 %) does not count toward a gap
@@ -347,7 +348,8 @@ def energy_budget(energy_left: float, targets: Targets) -> float:
 
 def _candidates(allowed: pd.DataFrame, gaps: Mapping[str, float], budget: float,
                 eaten: Mapping[str, float]) -> pd.DataFrame:
-    """The richest foods per kcal and per portion for each gap, that fit the budget in one minimum portion."""
+    """The richest foods per kcal and per portion for each gap, that fit the budget in one minimum portion and
+    can bring at least a twentieth of the gap."""
     step_g = allowed["portion_grams"] * allowed["step"]
     eaten_steps = np.floor(allowed["id"].map(eaten).fillna(0.0) / step_g + 1e-9)
     max_steps = (allowed["max_steps"] - eaten_steps).clip(lower=0)
@@ -356,13 +358,13 @@ def _candidates(allowed: pd.DataFrame, gaps: Mapping[str, float], budget: float,
     fits = (max_steps >= min_steps) & (kcal_step * min_steps <= budget + 1e-9) & (step_g > 0)
     pool = allowed.assign(step_g=step_g, max_n=max_steps, min_n=min_steps, kcal_step=kcal_step)[fits]
     chosen: set[str] = set()
-    for nutrient in gaps:
-        amount = pool[nutrient].fillna(0.0)
-        useful = pool[amount > 0]
+    for nutrient, gap in gaps.items():
+        most = pool[nutrient].fillna(0.0) * pool["step_g"] * pool["max_n"] / 100.0
+        useful = pool[most >= gap * MIN_SHARE_OF_GAP]  # two glasses of water for 14 mg calcium is no advice
         if useful.empty:
             continue
         per_kcal = useful[nutrient] / useful["energy_kcal"].clip(lower=1.0)
-        per_portion = useful[nutrient] * useful["step_g"] * useful["max_n"] / 100.0
+        per_portion = most[useful.index]
         chosen |= set(per_kcal.nlargest(CANDIDATES_PER_NUTRIENT).index)
         chosen |= set(per_portion.nlargest(CANDIDATES_PER_NUTRIENT).index)
     return pool.loc[sorted(chosen)]
@@ -484,6 +486,8 @@ _COUNTED_UNITS = {"cup", "slice", "can", "glass", "bar", "piece", "container", "
 
 
 def _plural(word: str) -> str:
+    if word.endswith(("ss", "sh", "ch", "x")):
+        return word + "es"  # glasses, dishes
     if word.endswith("s"):
         return word
     if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":

@@ -195,6 +195,18 @@ def test_each_gap_left_open_says_by_how_much(table):
         assert f"{gap.missing:,.0f}" in gap.text and "short" in gap.text
 
 
+def test_a_food_that_cannot_bring_a_twentieth_of_a_gap_is_not_suggested(table):
+    """With 66 kcal left the best is little, but never 'two glasses of water' for 14 mg of calcium."""
+    items = [item(table, "rice", 790), item(table, "olive_oil", 40.5), item(table, "white_bread", 116)]
+    report = check_day(items, Profile(sex="female", age=58, energy_kcal=1600), table)
+    assert report.suggestions and report.gaps_unclosed
+    for s in report.suggestions:
+        food = table.get(s.food_id)
+        most = {g: 0 if pd.isna(food.nutrients[g]) else food.nutrients[g] * food.step_grams * food.max_steps / 100
+                for g in report.gaps}
+        assert any(most[g] >= 0.05 * gap for g, gap in report.gaps.items()), s.text
+
+
 def test_no_energy_left_means_no_additions_and_says_so(table):
     profile = Profile(sex="female", age=58, energy_kcal=1200)
     report = check_day([item(table, "rice", 1200)], profile, table)
@@ -406,6 +418,7 @@ def test_ceilings_crossed_are_named_with_the_foods_behind_them(table):
                                                  (2, "tbsp sesame seeds", "2 tbsp sesame seeds"),
                                                  (6, "tbsp kelp", "6 tbsp kelp"),
                                                  (1.5, "cup cooked lentils", "1½ cups cooked lentils"),
-                                                 (2, "medium baked potato", "2 medium baked potatoes")])
+                                                 (2, "medium baked potato", "2 medium baked potatoes"),
+                                                 (2, "glass water (8 fl oz)", "2 glasses water (8 fl oz)")])
 def test_portion_words(count, label, words):
     assert portion_words(count, label) == words
