@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from foods import Food, FoodTable
+from foods import Food, FoodTable, load_table
 from foods.nutrition import Totals, contributions
 from foods.search import normalize
 from foods.table import DATA_DIR as FOODS_DATA_DIR
 from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS, VALID_TAGS
 from foods.units import resolve_amount
-from planner.intake import IntakeItem
+from planner.intake import IntakeItem, parse_any, parse_rows, parse_text
 from planner.plan import SolveStatus
 from planner.profile import Profile, excluded_tags, profile_from_dict, required_diet_tag
 from planner.rules import DATA_DIR
@@ -657,3 +657,28 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
                        targets, status, _contributors(frame, items) if items else {m: [] for m in MINERALS},
                        limit_notes(items, totals, targets), suggestions, gaps, energy, notes, solver_status,
                        above_limits(status, frame, items))
+
+
+def check_intake(intake: str | Sequence[IntakeItem | Mapping | str], profile: Profile | Mapping | None = None,
+                 table: FoodTable | None = None, *, suggest: bool = True, time_limit: float = 1.0) -> CheckReport:
+    """The Python API in one call: `check_intake("2 bananas\\n30 g almonds", {"sex": "female", "age": 58})`.
+
+    `intake` is free text, CSV or JSON text, rows such as {"food": "banana", "amount": 2} or
+    {"food_id": "milk", "grams": 244}, lines such as "1 cup milk", or resolved IntakeItems; `profile` a
+    Profile, a dict of its fields, or None for the default adult; `table` the shipped foods by default.
+    """
+    table = table if table is not None else load_table()
+    if isinstance(intake, str):
+        items = parse_any(intake, table)
+    else:
+        rows = list(intake)
+        if rows and all(isinstance(r, IntakeItem) for r in rows):
+            items = rows
+        elif all(isinstance(r, str) for r in rows):
+            items = parse_text("\n".join(rows), table)
+        else:  # rows, with a line of text as a row naming the food and its amount in one cell
+            items = parse_rows([{"food": r} if isinstance(r, str) else
+                                {"food_id": r.food.id, "grams": r.grams} if isinstance(r, IntakeItem) else r
+                                for r in rows], table)
+    return check_day(items, Profile() if profile is None else profile, table, suggest=suggest,
+                     time_limit=time_limit)

@@ -16,12 +16,14 @@ from planner.check import (
     IntakeItem,
     allowed_foods,
     check_day,
+    check_intake,
     close_gap,
     energy_budget,
     nutrient_status,
     poorly_absorbed_calcium,
     portion_words,
 )
+from planner.errors import PlannerError
 from planner.intake import parse_text
 from planner.profile import Profile
 from planner.targets import GOAL_NUTRIENTS, Target, targets_for
@@ -422,3 +424,16 @@ def test_ceilings_crossed_are_named_with_the_foods_behind_them(table):
                                                  (2, "glass water (8 fl oz)", "2 glasses water (8 fl oz)")])
 def test_portion_words(count, label, words):
     assert portion_words(count, label) == words
+
+
+def test_the_python_api_takes_text_rows_lines_or_items(table):
+    by_text = check_intake(DAY, OLDER_WOMAN.to_dict(), suggest=False)
+    assert by_text.totals == check_day(parse_text(DAY, table), OLDER_WOMAN, table, suggest=False).totals
+    rows = check_intake([{"food": "banana", "amount": 2}, {"food_id": "milk", "grams": 244}, "30 g almonds"],
+                        suggest=False)
+    assert [(i.food.id, round(i.grams)) for i in rows.items] == [("banana", 236), ("milk", 244), ("almonds", 30)]
+    lines = check_intake(["2 bananas", "1 cup milk"], table=table, suggest=False)
+    assert [i.food.id for i in lines.items] == ["banana", "milk"]
+    assert check_intake(lines.items, suggest=False).totals == lines.totals
+    with pytest.raises(PlannerError, match="nothing to check"):
+        check_intake([])
