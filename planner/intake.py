@@ -435,6 +435,8 @@ def _count_measure(food: Food, food_text: str) -> str | None:
              and any(t == p.unit_word or (len(p.unit_word) >= 3 and t.endswith(p.unit_word)) for t in typed)]
     if named:  # SR28 has a measure named like the food: 1 almond = 1.2 g, 1 nut (hazelnut) = 1.4 g
         return _best_measure(food, named)
+    if "juice" in normalize(food.name).split() and normalize_unit(food.portion_label.split(" ")[0]) in ML_PER:
+        return "portion"  # '1 orange juice' is a glass of it, not the juice of one orange
     if any(p.unit_word in PIECE_WORDS for p in food.portions):
         return None  # resolve_amount counts in the food's piece: medium, fruit, slice, ...
     for word in _COUNT_WORDS:

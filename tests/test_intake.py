@@ -66,6 +66,8 @@ def portion_grams(table, food_id, measure_start):
     ("bananas (2)", "banana", "medium", 2),
     ("1 sm apple", "apple", "small", 1),
     ("1 lg apple", "apple", "large", 1),
+    ("1 orange juice", "orange_juice", "cup", 1),
+    ("1 lemon juice", "lemon_juice", "lemon", 1),
     ("3 T honey", "honey", "tbsp", 3),
     ("1 t sugar", "sugar", "tsp", 1),
     ("12 fl. oz beer", "beer", "fl oz", 12),
