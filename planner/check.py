@@ -472,7 +472,8 @@ def _suggestion(food: Food, grams: float, gaps: Mapping[str, float], targets: Ta
         portion += f" of {food.name}"  # a catalogue label such as 'cup' does not name the food
     gains = ", ".join(f"+{amounts[g]:,.0f} {NUTRIENT_UNITS[g]} {_short(g)}" for g in helps)
     kcal = amounts.get("energy_kcal")
-    text = f"add {portion} ({grams:.0f} g): {gains}" + (f"; {kcal:,.0f} kcal" if kcal is not None else "")
+    brings = "; ".join(x for x in (gains, f"{kcal:,.0f} kcal" if kcal is not None else "") if x)
+    text = f"add {portion} ({grams:.0f} g): {brings}"
     if poorly_absorbed and "calcium_mg" in gaps:
         text += " (its calcium is barely absorbed, so it is not counted toward calcium)"
     return Suggestion(food.id, food.name, food.ndb, grams, f"{portion} ({grams:.0f} g)", adds, tuple(helps), text)
