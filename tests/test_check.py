@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,6 +20,7 @@ from planner.check import (
     check_intake,
     close_gap,
     energy_budget,
+    limit_note_rules,
     nutrient_status,
     poorly_absorbed_calcium,
     portion_words,
@@ -305,8 +307,9 @@ def test_limit_notes_carry_the_facts_and_their_sources(table):
     assert notes["salt"].numbers["calcium_loss_mg"] == pytest.approx(sodium / 2300 * 40)
     assert "Nordin" in notes["salt"].source and "salami" in notes["salt"].foods
     assert all(n.articles and n.text for n in report.limit_notes)
-    clean = check_day([item(table, "banana", 118), item(table, "milk", 244)], OLDER_WOMAN, table, suggest=False)
-    assert clean.limit_notes == []
+    clean = check_day([item(table, "banana", 118), item(table, "milk", 244), item(table, "green_tea", 245)],
+                      OLDER_WOMAN, table, suggest=False)
+    assert clean.limit_notes == [], "green tea is a drink the articles recommend, not one to limit"
 
 
 def test_contributors_are_the_top_foods_per_mineral(table):
@@ -437,3 +440,23 @@ def test_the_python_api_takes_text_rows_lines_or_items(table):
     assert check_intake(lines.items, suggest=False).totals == lines.totals
     with pytest.raises(PlannerError, match="nothing to check"):
         check_intake([])
+
+
+def test_limit_note_numbers_are_the_facts_they_state_and_the_references():
+    """The numbers the check multiplies are the ones its sentence states, and (where ../shared/reference is
+    beside the checkout) the ones the reference notes give: nothing invented."""
+    rules = limit_note_rules()
+    coffee, salt = rules["coffee"], rules["salt"]
+    assert f"{coffee['calcium_loss_mg_per_cup']:g} mg" in coffee["fact"]
+    assert f"{coffee['calcium_offset_mg_per_cup']:g} mg" in coffee["fact"]
+    assert f"{coffee['cup_fl_oz']:g} fl oz" in coffee["fact"]
+    assert f"{salt['sodium_mg_per_step'] / 1000:g} g of sodium" in salt["fact"]
+    assert f"{salt['calcium_loss_mg_per_step']:g} mg of calcium" in salt["fact"]
+    for rule in rules.values():
+        assert rule["source"] and rule["fact"] and rule["advice"]
+        assert all(re.fullmatch(r"00[0-4]", a) for a in rule.get("articles", []))
+    reference = Path(__file__).resolve().parents[2] / "shared" / "reference" / "README.md"
+    if reference.is_file():
+        text = reference.read_text(encoding="utf-8")
+        assert "about 4.6 mg/day more negative; about 40 mg of extra calcium offsets it" in text
+        assert "each 2.3 g of sodium carries out about 40 mg of calcium" in text
