@@ -167,6 +167,10 @@ def _to_float(text: str) -> float:
         if int(den) == 0:
             raise BadAmount(f"'{text}' divides by zero")
         return float(Fraction(int(num), int(den)))
+    if re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", text):  # '1,000' or '1.000': a thousand, or one?
+        whole, part = re.split(r"[.,]", text)
+        raise BadAmount(f"'{text}' could be {whole}{part} or {whole}.{part.rstrip('0') or '0'}: write it without "
+                        "a thousands separator, and with a point for decimals")
     return float(text.replace(",", "."))
 
 
@@ -347,6 +351,9 @@ def split_words(text: str, table: FoodTable) -> _Parsed:
         trailing = _trailing_amount(cleaned, table)
         if trailing is not None:
             return trailing
+    if not rest and amount is not None:
+        raise BadAmount(f"'{text.strip()}' is an amount with no food: write the food after it, such as "
+                        f"'{text.strip()} bananas'")
     if not rest:
         raise UnknownFood(text.strip(), [])
     unit, after_unit = _take_generic_unit(rest)

@@ -187,6 +187,9 @@ def test_unknown_unit_lists_the_units_the_food_has(table):
     ("50 bananas", "more than 5,000 g"),
     ("1-2 bananas", "range"),
     ("1/0 cup milk", "zero"),
+    ("1,000 g rice", "could be 1000 or 1.0"),
+    ("1.500 kg rice", "could be 1500 or 1.5"),
+    ("2", "an amount with no food"),
 ])
 def test_zero_negative_absurd_and_ranges_are_errors(table, text, words):
     with pytest.raises(IntakeError, match=words) as err:
