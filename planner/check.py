@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from foods import Food, FoodTable
+from foods import Food, FoodTable, load_table
 from foods.nutrition import Totals, contributions
 from foods.search import normalize
+from foods.table import DATA_DIR as FOODS_DATA_DIR
 from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS, VALID_TAGS
 from foods.units import resolve_amount
-from planner.intake import IntakeItem
+from planner.intake import IntakeItem, parse_any, parse_rows, parse_text
 from planner.plan import SolveStatus
 from planner.profile import Profile, excluded_tags, profile_from_dict, required_diet_tag
 from planner.rules import DATA_DIR
@@ -38,8 +39,10 @@ REPORTED = (*STATUS_NUTRIENTS, "protein_g", "fat_g", "carbohydrate_g", "fiber_g"
 TOP_CONTRIBUTORS = 3
 CANDIDATES_PER_NUTRIENT = 20  # foods kept per gap nutrient before the model (richest per kcal and per portion)
 MAX_ADDITIONS = 5             # more different foods than this is not a realistic "add this" list
+MIN_SHARE_OF_GAP = 0.05       # a food that cannot bring 5 % of a gap in its largest portion is not suggested for it
 CEILING_ROOM_WHEN_OVER = 0.02  # already above a ceiling: additions may bring at most 2 % of it more
-POTASSIUM_AVERSION = 0.1       # kcal-equivalents per mg potassium added, when potassium is not pushed
+POTASSIUM_PER_EXTRA_FOOD = 300.0  # mg: potassium not pushed, one more food is preferred to this much potassium
+POORLY_ABSORBED_PCT = 10.0     # calcium absorbed below this share (spinach ~5 %) does not count toward a gap
 KCAL_GAP = 0.005               # relative MIP gap of the second stage (fewest foods exact, kcal within 0.5 %)
 SAFETY_MARGIN = 0.01           # mg: a closed gap is closed with this much to spare, so re-checks agree
 
@@ -109,7 +112,7 @@ class Gap:
 
     @property
     def text(self) -> str:
-        return (f"{_label(self.nutrient)} stays {self.missing:,.0f} {NUTRIENT_UNITS[self.nutrient]} short of "
+        return (f"{NUTRIENT_LABELS.get(self.nutrient, self.nutrient)} stays {self.missing:,.0f} {NUTRIENT_UNITS[self.nutrient]} short of "
                 f"{self.target:,.0f}: {self.reason}")
 
     def to_dict(self) -> dict:
@@ -152,6 +155,7 @@ class CheckReport:
     energy: dict[str, float]
     notes: list[str] = field(default_factory=list)
     solver: SolveStatus | None = None
+    above_limits: list[dict] = field(default_factory=list)  # ceilings crossed today, with the foods behind them
 
     @property
     def gaps(self) -> dict[str, float]:
@@ -172,6 +176,7 @@ class CheckReport:
             "limit_notes": [n.to_dict() for n in self.limit_notes],
             "suggestions": [s.to_dict() for s in self.suggestions],
             "gaps_unclosed": [g.to_dict() for g in self.gaps_unclosed],
+            "above_limits": list(self.above_limits),
             "notes": list(self.notes),
             "solver": None if self.solver is None else self.solver.to_dict(),
         }
@@ -184,7 +189,9 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 def _label(nutrient: str) -> str:
-    return NUTRIENT_LABELS.get(nutrient, nutrient).lower()
+    """'vitamin D', 'retinol (preformed vitamin A)': the label inside a sentence (only its first letter lowered)."""
+    label = NUTRIENT_LABELS.get(nutrient, nutrient)
+    return label[:1].lower() + label[1:]
 
 
 def _short(nutrient: str) -> str:
@@ -246,7 +253,8 @@ def limit_note_rules() -> dict:
 
 
 def limit_notes(items: Sequence[IntakeItem], totals: Mapping[str, float | None], targets: Targets) -> list[LimitNote]:
-    """One note per kind of limited food eaten (coffee, strong tea, alcohol, sugar, white flour, salt)."""
+    """One note per kind of limited food eaten (coffee, strong tea, alcohol, sugar, white flour, salt), and
+    per food eaten that the profile rules out for safety (liver in pregnancy)."""
     grams_by_food: dict[str, float] = {}
     foods: dict[str, Food] = {}
     for it in items:
@@ -255,6 +263,8 @@ def limit_notes(items: Sequence[IntakeItem], totals: Mapping[str, float | None],
     notes = []
     for key, rule in limit_note_rules().items():
         listed, tags, skip = set(rule.get("foods", [])), set(rule.get("tags", [])), set(rule.get("except_foods", []))
+        if rule.get("when_profile_excludes"):  # e.g. liver: a note only for a profile that rules it out
+            tags &= set(targets.excluded_tags)
         hits = tuple(fid for fid, food in foods.items()
                      if fid not in skip and (fid in listed or tags & food.tags))
         sodium, ceiling = totals.get("sodium_mg"), targets.maximum("sodium_mg")
@@ -300,6 +310,21 @@ def allowed_foods(profile: Profile, targets: Targets, table: FoodTable) -> pd.Da
     return frame[keep]
 
 
+@functools.cache
+def _poorly_absorbed_names() -> tuple[frozenset[str], ...]:
+    """Foods (as name words) whose calcium is barely absorbed, from foods/data/calcium_absorption.csv (Weaver 1999)."""
+    absorption = pd.read_csv(FOODS_DATA_DIR / "calcium_absorption.csv")
+    low = absorption.loc[absorption["fractional_absorption_pct"] < POORLY_ABSORBED_PCT, "food"]
+    return tuple(frozenset(normalize(name).split()) for name in low)
+
+
+def poorly_absorbed_calcium(names: pd.Series) -> pd.Series:
+    """True for food names whose calcium the body barely takes up (oxalate: spinach about 5 %, milk 32 %):
+    such calcium is shown in the totals, as SR28 gives it, but never counted on to close a calcium gap."""
+    words = names.map(lambda n: frozenset(normalize(str(n)).split()))
+    return words.map(lambda ws: any(low <= ws for low in _poorly_absorbed_names())).astype(bool)
+
+
 def _goal_gaps(values: Mapping[str, float | None], targets: Targets) -> dict[str, float]:
     """Goal minimums not reached: nutrient -> amount missing. Potassium only when it is pushed."""
     gaps = {}
@@ -323,7 +348,8 @@ def energy_budget(energy_left: float, targets: Targets) -> float:
 
 def _candidates(allowed: pd.DataFrame, gaps: Mapping[str, float], budget: float,
                 eaten: Mapping[str, float]) -> pd.DataFrame:
-    """The richest foods per kcal and per portion for each gap, that fit the budget in one minimum portion."""
+    """The richest foods per kcal and per portion for each gap, that fit the budget in one minimum portion and
+    can bring at least a twentieth of the gap."""
     step_g = allowed["portion_grams"] * allowed["step"]
     eaten_steps = np.floor(allowed["id"].map(eaten).fillna(0.0) / step_g + 1e-9)
     max_steps = (allowed["max_steps"] - eaten_steps).clip(lower=0)
@@ -332,13 +358,13 @@ def _candidates(allowed: pd.DataFrame, gaps: Mapping[str, float], budget: float,
     fits = (max_steps >= min_steps) & (kcal_step * min_steps <= budget + 1e-9) & (step_g > 0)
     pool = allowed.assign(step_g=step_g, max_n=max_steps, min_n=min_steps, kcal_step=kcal_step)[fits]
     chosen: set[str] = set()
-    for nutrient in gaps:
-        amount = pool[nutrient].fillna(0.0)
-        useful = pool[amount > 0]
+    for nutrient, gap in gaps.items():
+        most = pool[nutrient].fillna(0.0) * pool["step_g"] * pool["max_n"] / 100.0
+        useful = pool[most >= gap * MIN_SHARE_OF_GAP]  # two glasses of water for 14 mg calcium is no advice
         if useful.empty:
             continue
         per_kcal = useful[nutrient] / useful["energy_kcal"].clip(lower=1.0)
-        per_portion = useful[nutrient] * useful["step_g"] * useful["max_n"] / 100.0
+        per_portion = most[useful.index]
         chosen |= set(per_kcal.nlargest(CANDIDATES_PER_NUTRIENT).index)
         chosen |= set(per_portion.nlargest(CANDIDATES_PER_NUTRIENT).index)
     return pool.loc[sorted(chosen)]
@@ -368,11 +394,15 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
     budget = energy_budget(energy_left, targets)
     if not gaps or budget <= 0:
         return [], None
-    pool = _candidates(allowed_foods(profile, targets, table), gaps, budget, eaten or {})
+    allowed = allowed_foods(profile, targets, table)
+    poor_calcium = poorly_absorbed_calcium(allowed["name"])
+    counted = allowed.assign(calcium_mg=allowed["calcium_mg"].mask(poor_calcium, 0.0))
+    pool = _candidates(counted, gaps, budget, eaten or {})
     if pool.empty:
         return [], None
     ids = list(pool.index)
-    per_step = pool[list(NUTRIENT_FIELDS)].fillna(0.0).mul(pool["step_g"] / 100.0, axis=0)
+    per_step = allowed.loc[ids, list(NUTRIENT_FIELDS)].fillna(0.0).mul(pool["step_g"] / 100.0, axis=0)
+    toward_gap = pool[list(NUTRIENT_FIELDS)].fillna(0.0).mul(pool["step_g"] / 100.0, axis=0)
     liked = set(profile.like)
 
     problem = pulp.LpProblem("close_gap", pulp.LpMinimize)
@@ -380,14 +410,14 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
     used = {f: problem.add_variable(f"y_{i}", 0, 1, cat="Binary") for i, f in enumerate(ids)}
     slack = {g: problem.add_variable(f"short_{g}", 0, gap) for g, gap in gaps.items()}
 
-    def total(column: str) -> pulp.LpAffineExpression:
-        return pulp.LpAffineExpression({n[f]: float(v) for f, v in per_step[column].items() if v})
+    def total(column: str, amounts: pd.DataFrame = per_step) -> pulp.LpAffineExpression:
+        return pulp.LpAffineExpression({n[f]: float(v) for f, v in amounts[column].items() if v})
 
     for f in ids:
         problem += n[f] >= int(pool.at[f, "min_n"]) * used[f]
         problem += n[f] <= int(pool.at[f, "max_n"]) * used[f]
     for g, gap in gaps.items():
-        problem += total(g) + slack[g] >= gap + SAFETY_MARGIN
+        problem += total(g, toward_gap) + slack[g] >= gap + SAFETY_MARGIN
     problem += pulp.LpAffineExpression({n[f]: float(pool.at[f, "kcal_step"]) for f in ids}) <= budget
     problem += pulp.lpSum(used.values()) <= max_additions
     for _, same in pool.groupby("bought_ndb").groups.items():  # one form of a food: not raw and cooked spinach
@@ -409,10 +439,10 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
     best = pulp.value(shortfall) or 0.0
     problem += shortfall <= best + 1e-4
     kcal_weight = {f: float(pool.at[f, "kcal_step"]) * (0.95 if f in liked else 1.0) for f in ids}
-    potassium_tiebreak = 0.0 if targets.push_potassium else POTASSIUM_AVERSION
-    # one more food always costs more than any number of kcal (and, when not pushed, of potassium added)
-    per_food = budget + POTASSIUM_AVERSION * float(per_step["potassium_mg"].mul(pool["max_n"]).max()) + 100.0
-    problem.setObjective(pulp.lpSum(per_food * used[f] + (kcal_weight[f] + potassium_tiebreak
+    per_food = budget + 100.0  # one more food always costs more than any number of kcal
+    # potassium not pushed (kidney disease, K-raising drugs): low-potassium additions, even if one more food
+    potassium_cost = 0.0 if targets.push_potassium else per_food / POTASSIUM_PER_EXTRA_FOOD
+    problem.setObjective(pulp.lpSum(per_food * used[f] + (kcal_weight[f] + potassium_cost
                                                           * float(per_step.at[f, "potassium_mg"])) * n[f]
                                     for f in ids))
     # a relative gap far below 1 / (max_additions + 1) keeps the number of foods exact; kcal within 0.5 %
@@ -422,15 +452,18 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
     if second.status in ("failed", "infeasible"):
         return [], status
     chosen = [(f, round(n[f].value() or 0)) for f in ids if round(n[f].value() or 0) > 0]
-    suggestions = [_suggestion(table.foods[f], steps * float(pool.at[f, "step_g"]), gaps, targets)
+    suggestions = [_suggestion(table.foods[f], steps * float(pool.at[f, "step_g"]), gaps, targets,
+                               bool(poor_calcium.get(f, False)))
                    for f, steps in sorted(chosen, key=lambda fs: -fs[1] * float(pool.at[fs[0], "kcal_step"]))]
     return suggestions, status
 
 
-def _suggestion(food: Food, grams: float, gaps: Mapping[str, float], targets: Targets) -> Suggestion:
+def _suggestion(food: Food, grams: float, gaps: Mapping[str, float], targets: Targets,
+                poorly_absorbed: bool = False) -> Suggestion:
     amounts = {k: (None if math.isnan(v) else v * grams / 100.0) for k, v in food.nutrients.items()}
     adds = {k: amounts[k] for k in (*MINERALS, "energy_kcal") if k in amounts}
-    helps = sorted((g for g in gaps if (amounts.get(g) or 0) > 0), key=lambda g: -(amounts[g] or 0) / gaps[g])
+    helps = sorted((g for g in gaps if (amounts.get(g) or 0) > 0 and not (poorly_absorbed and g == "calcium_mg")),
+                   key=lambda g: -(amounts[g] or 0) / gaps[g])
     if not targets.push_potassium:
         helps = [g for g in helps if g != "potassium_mg"]
         adds.pop("potassium_mg", None)
@@ -439,17 +472,23 @@ def _suggestion(food: Food, grams: float, gaps: Mapping[str, float], targets: Ta
         portion += f" of {food.name}"  # a catalogue label such as 'cup' does not name the food
     gains = ", ".join(f"+{amounts[g]:,.0f} {NUTRIENT_UNITS[g]} {_short(g)}" for g in helps)
     kcal = amounts.get("energy_kcal")
-    text = f"add {portion} ({grams:.0f} g): {gains}" + (f"; {kcal:,.0f} kcal" if kcal is not None else "")
+    brings = "; ".join(x for x in (gains, f"{kcal:,.0f} kcal" if kcal is not None else "") if x)
+    text = f"add {portion} ({grams:.0f} g): {brings}"
+    if poorly_absorbed and "calcium_mg" in gaps:
+        text += " (its calcium is barely absorbed, so it is not counted toward calcium)"
     return Suggestion(food.id, food.name, food.ndb, grams, f"{portion} ({grams:.0f} g)", adds, tuple(helps), text)
 
 
 _FRACTIONS = {0.25: "¼", 0.5: "½", 0.75: "¾"}
+TBSP_PER_CUP = 16
 _UNCOUNTED_UNITS = {"oz", "tbsp", "tsp", "g", "ml", "fl", "lb", "kg", "l"}
 _COUNTED_UNITS = {"cup", "slice", "can", "glass", "bar", "piece", "container", "stalk", "fillet", "leaf", "block",
                   "serving", "bunch", "spear", "link", "packet", "bottle", "scoop", "handful", "wedge"}
 
 
 def _plural(word: str) -> str:
+    if word.endswith(("ss", "sh", "ch", "x")):
+        return word + "es"  # glasses, dishes
     if word.endswith("s"):
         return word
     if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
@@ -462,7 +501,11 @@ def _plural(word: str) -> str:
 
 
 def portion_words(count: float, label: str) -> str:
-    """'2 medium baked potatoes', '1½ cups cooked lentils', '½ oz almonds': a count of the food's portion."""
+    """'2 medium baked potatoes', '1½ cups cooked lentils', '½ oz almonds': a count of the food's portion.
+    Four tablespoons or more that make whole quarter cups read as cups: '¾ cup kelp', not '12 tbsp kelp'."""
+    words = label.split(" ")
+    if words[0] == "tbsp" and count >= TBSP_PER_CUP / 4 and (count * 4 / TBSP_PER_CUP).is_integer():
+        return portion_words(count / TBSP_PER_CUP, " ".join(["cup", *words[1:]]))
     whole, part = int(count), round(count - int(count), 2)
     count_text = (str(whole) if whole else "") + _FRACTIONS[part] if part in _FRACTIONS else \
         f"{count:.2f}".rstrip("0").rstrip(".")
@@ -506,18 +549,43 @@ def unclosed_gaps(values: Mapping[str, float | None], suggestions: Sequence[Sugg
 # ----------------------------------------------------------------------------------------- the check
 
 
-def _contributors(frame: pd.DataFrame, items: Sequence[IntakeItem]) -> dict[str, list[dict]]:
-    by_food = frame.assign(food_id=[i.food.id for i in items]).groupby("food_id", sort=False)[list(MINERALS)].sum(
+def _contributors(frame: pd.DataFrame, items: Sequence[IntakeItem],
+                  nutrients: Sequence[str] = MINERALS) -> dict[str, list[dict]]:
+    by_food = frame.assign(food_id=[i.food.id for i in items]).groupby("food_id", sort=False)[list(nutrients)].sum(
         min_count=1)
     names = {i.food.id: i.food.name for i in items}
     out = {}
-    for nutrient in MINERALS:
+    for nutrient in nutrients:
         col = by_food[nutrient].dropna()
         total = col.sum()
         top = col[col > 0].sort_values(ascending=False, kind="stable").head(TOP_CONTRIBUTORS)
         out[nutrient] = [{"food_id": fid, "name": names[fid], "amount": round(float(v), 1),
                           "share_pct": round(float(v) / total * 100, 1) if total > 0 else None}
                          for fid, v in top.items()]
+    return out
+
+
+_CEILING_WORDS = {"UL": "upper limit", "CDRR": "ceiling (CDRR)", "your setting": "your limit"}
+
+
+def above_limits(status: Mapping[str, NutrientStatus], frame: pd.DataFrame,
+                 items: Sequence[IntakeItem]) -> list[dict]:
+    """Each ceiling crossed today (calcium UL, sodium CDRR, retinol UL, a clinician's limit): by how much, and
+    the foods that brought most of it."""
+    over = [s for s in status.values() if s.status in ("above_ul", "above_cdrr", "above_limit")
+            and s.total is not None and s.max is not None]
+    if not over or not items:
+        return []
+    top = _contributors(frame, items, [s.nutrient for s in over])
+    out = []
+    for s in over:
+        ceiling = _CEILING_WORDS.get(s.kind, "upper limit")
+        foods_ = ", ".join(f"{f['name']} ({f['amount']:,.0f} {s.unit})" for f in top[s.nutrient])
+        text = (f"{NUTRIENT_LABELS.get(s.nutrient, s.nutrient)}: {s.total:,.0f} {s.unit} is {s.total - s.max:,.0f} "
+                f"{s.unit} above the {ceiling} of {s.max:,.0f} {s.unit}" + (f" ({s.source})" if s.source else "")
+                + (f"; most of it from {foods_}" if foods_ else "") + ".")
+        out.append({"nutrient": s.nutrient, "total": round(s.total, 1), "max": round(s.max, 1), "kind": s.kind,
+                    "over": round(s.total - s.max, 1), "top": top[s.nutrient], "text": text})
     return out
 
 
@@ -581,11 +649,37 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
         for nutrient, target in targets.items.items():
             eaten_value = totals.get(nutrient)
             if suggestions and target.max is not None and eaten_value is not None and eaten_value > target.max:
-                notes.append(f"{_label(nutrient).capitalize()} is already above {target.max:,.0f} "
+                notes.append(f"{NUTRIENT_LABELS.get(nutrient, nutrient)} is already above {target.max:,.0f} "
                              f"{NUTRIENT_UNITS.get(nutrient, '')}: the additions bring at most "
                              f"{target.max * CEILING_ROOM_WHEN_OVER:,.0f} {NUTRIENT_UNITS.get(nutrient, '')} more.")
         allowed_any = not allowed_foods(profile, targets, table).empty
         gaps = unclosed_gaps(totals, suggestions, targets, budget, allowed_any, solver_status)
     return CheckReport(items, {k: totals[k] for k in REPORTED}, {k: v for k, v in incomplete.items() if k in REPORTED},
                        targets, status, _contributors(frame, items) if items else {m: [] for m in MINERALS},
-                       limit_notes(items, totals, targets), suggestions, gaps, energy, notes, solver_status)
+                       limit_notes(items, totals, targets), suggestions, gaps, energy, notes, solver_status,
+                       above_limits(status, frame, items))
+
+
+def check_intake(intake: str | Sequence[IntakeItem | Mapping | str], profile: Profile | Mapping | None = None,
+                 table: FoodTable | None = None, *, suggest: bool = True, time_limit: float = 1.0) -> CheckReport:
+    """The Python API in one call: `check_intake("2 bananas\\n30 g almonds", {"sex": "female", "age": 58})`.
+
+    `intake` is free text, CSV or JSON text, rows such as {"food": "banana", "amount": 2} or
+    {"food_id": "milk", "grams": 244}, lines such as "1 cup milk", or resolved IntakeItems; `profile` a
+    Profile, a dict of its fields, or None for the default adult; `table` the shipped foods by default.
+    """
+    table = table if table is not None else load_table()
+    if isinstance(intake, str):
+        items = parse_any(intake, table)
+    else:
+        rows = list(intake)
+        if rows and all(isinstance(r, IntakeItem) for r in rows):
+            items = rows
+        elif all(isinstance(r, str) for r in rows):
+            items = parse_text("\n".join(rows), table)
+        else:  # rows, with a line of text as a row naming the food and its amount in one cell
+            items = parse_rows([{"food": r} if isinstance(r, str) else
+                                {"food_id": r.food.id, "grams": r.grams} if isinstance(r, IntakeItem) else r
+                                for r in rows], table)
+    return check_day(items, Profile() if profile is None else profile, table, suggest=suggest,
+                     time_limit=time_limit)

@@ -16,20 +16,37 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from rapidfuzz import fuzz
+
 from foods import Food, FoodTable
 from foods.errors import BadAmount, FoodError, UnknownFood, UnknownUnit
-from foods.search import MATCH_THRESHOLD, normalize, scored, singular
-from foods.units import GRAMS_PER, ML_PER, UNIT_SYNONYMS, normalize_unit, resolve_amount, units_for
+from foods.search import MATCH_THRESHOLD, aliases, normalize, scored, singular
+from foods.table import Portion
+from foods.units import (
+    GRAMS_PER,
+    ML_PER,
+    PIECE_WORDS,
+    UNIT_SYNONYMS,
+    normalize_unit,
+    resolve_amount,
+    units_for,
+)
 from planner.errors import PlannerError
 
 MAX_ERRORS_SHOWN = 8
+MIN_GRAMS = 0.1  # less than a tenth of a gram of a food is a slip of the unit ('10 mg almonds'), not a meal
 
 _UNICODE_FRACTIONS = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
                       "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8",
                       "⅞": "7/8"}
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-_SIZE_WORDS = ("extra small", "extra large", "small", "medium", "large")
+_SIZE_WORDS = ("extra small", "extra large", "small", "medium", "large", "mini", "jumbo")
+# Measures that are part of one ('watermelon balls', 'doughnut hole'): never what a bare count means.
+_SUB_PIECES = {"ball", "balls", "hole", "holes", "stick", "sticks", "half", "halves", "slice", "slices", "cube",
+               "cubes", "chopped", "diced", "sliced", "shredded", "strip", "strips", "mini", "baby", "package"}
+# Measures that count a food SR28 has no piece for: 1 mackerel = a fillet, 1 cabbage = a head, 1 yogurt = a pot.
+_COUNT_WORDS = ("fillet", "kernel", "nut", "ear", "head", "melon", "container", "bar", "link", "patty")
 # Two-word units first, so "fl oz" wins over "fl".
 _GENERIC_UNITS = sorted({*GRAMS_PER, *ML_PER, *UNIT_SYNONYMS, *UNIT_SYNONYMS.values(), *_SIZE_WORDS,
                          "portion", "piece", "slice", "glass"}, key=lambda u: (-len(u.split()), u))
@@ -43,6 +60,11 @@ _MEASURE_WORDS = {"handful", "handfuls", "bowl", "bowls", "plate", "plates", "sp
                   "sprig", "sprigs", "leaf", "leaves", "stalk", "stalks", "rasher", "rashers", "fillet", "fillets",
                   "strip", "strips", "cube", "cubes", "drop", "drops", "shot", "shots", "pint", "pints",
                   "quart", "quarts", "container", "containers", "block", "blocks", "half", "halves", "cl"}
+_SIZE_ABBREVIATIONS = {"sm": "small", "med": "medium", "lg": "large", "lrg": "large", "xl": "extra large"}
+# Amounts nobody can weigh: the person is asked for a number rather than given a guess.
+_VAGUE_AMOUNT_RE = re.compile(r"^(?:some|a\s+few|few|several|a\s+bit(?:\s+of)?|a\s+little(?:\s+bit)?(?:\s+of)?|"
+                              r"a\s+lot\s+of|lots\s+of|plenty\s+of|a\s+dash\s+of|a\s+splash\s+of)\s+")
+_MEASURE_SYNONYMS = {"pot": "container", "tub": "container", "carton": "container", "cob": "ear"}
 _MEAL_WORDS = {"breakfast", "brunch", "lunch", "dinner", "supper", "snack", "snacks", "morning snack",
                "afternoon snack", "evening snack", "dessert"}
 
@@ -51,7 +73,12 @@ _FORM_WORDS = {"cooked", "raw", "boiled", "baked", "fresh", "dried", "fried", "p
                "steamed", "grilled", "broiled", "plain", "canned", "frozen", "stewed", "salted", "unsalted",
                "sweetened", "unsweetened", "low-fat", "lowfat", "nonfat", "skim", "whole", "ground", "sliced",
                "chopped", "mashed", "drained", "shelled", "peeled", "with", "without", "skin", "in", "fat",
-               "lean", "only", "meat", "brewed", "prepared", "uncooked", "firm"}
+               "lean", "only", "meat", "brewed", "prepared", "uncooked", "firm", "scrambled", "poached", "hard",
+               "soft", "hard-boiled", "soft-boiled", "toasted", "sauteed", "stir-fried", "homemade", "warm", "cold"}
+_FORM_WORDS_NORMAL = frozenset(normalize(" ".join(_FORM_WORDS)).split())
+_STOPWORDS = frozenset({"of", "a", "an", "the", "with", "and", "raw", "fresh"})
+_NEGATING_WORDS = {"no", "without", "non"}
+MIN_WORD_LIKENESS = 75.0  # a guess must match every typed word at least this well (a typo, not another word)
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
 _AMOUNT_RE = re.compile(
@@ -61,6 +88,7 @@ _AMOUNT_RE = re.compile(
     rf"(?P<and_half>\s+and\s+(?:a\s+half|1\s*/\s*2))?"        # 1 and a half
     rf"(?=\s|$|[a-z])")
 _WORD_AMOUNTS = [  # (pattern, amount): longest first
+    (re.compile(r"^(?:a\s+)?half\s+(?:a\s+)?dozen(?:\s+of)?(?=\s|$)"), 6.0),
     (re.compile(r"^(?:a\s+|one\s+)?couple(?:\s+of)?(?=\s|$)"), 2.0),
     (re.compile(r"^(?:a\s+|one\s+)?dozen(?:\s+of)?(?=\s|$)"), 12.0),
     (re.compile(r"^(?:a\s+|one\s+)?half(?:\s+of)?(?:\s+an?)?(?=\s|$)"), 0.5),
@@ -72,6 +100,7 @@ _NUMBER_WORD_RE = re.compile(rf"^(?P<word>{'|'.join(sorted(_NUMBER_WORDS, key=le
 _TIMES_RE = re.compile(r"^(?:x|×|\*)(?=\s|$|\d)\s*")
 _GLUED_UNIT_RE = re.compile(r"(\d)(g|kg|mg|ml|l|dl|oz|lb|lbs|cl)\b")
 _SPLIT_RE = re.compile(r";|(?<!\d),|,(?!\d)")
+_AND_RE = re.compile(r"\s+(?:and|&|\+|plus)\s+(?!(?:a\s+)?half\b|1\s*/\s*2\b)")
 
 
 @dataclass(frozen=True)
@@ -138,14 +167,23 @@ def _to_float(text: str) -> float:
         if int(den) == 0:
             raise BadAmount(f"'{text}' divides by zero")
         return float(Fraction(int(num), int(den)))
+    if re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", text):  # '1,000' or '1.000': a thousand, or one?
+        whole, part = re.split(r"[.,]", text)
+        raise BadAmount(f"'{text}' could be {whole}{part} or {whole}.{part.rstrip('0') or '0'}: write it without "
+                        "a thousands separator, and with a point for decimals")
     return float(text.replace(",", "."))
 
 
 def _clean(text: str) -> str:
     """Lower case, unicode fractions spelled out ('1½' -> '1 1/2'), units glued to numbers split ('30g')."""
-    text = text.strip().lower().replace("\u00a0", " ")
+    text = text.strip().replace("\u00a0", " ")
+    text = re.sub(r"(?<=[\d½¼¾⅓⅔])\s*T\.?(?=\s)", " tbsp", text)  # cookbook shorthand: 1 T honey, 1 t salt
+    text = re.sub(r"(?<=[\d½¼¾⅓⅔])\s*t\.?(?=\s)", " tsp", text).lower()
+    text = re.sub(r"\s*\((\d+(?:[.,]\d+)?)\)$", r" x \1", text)  # 'bananas (2)
     for ch, frac in _UNICODE_FRACTIONS.items():
         text = re.sub(rf"(\d)\s*{ch}", rf"\1 {frac}", text).replace(ch, frac)
+    text = re.sub(r"\bfl\.?\s*oz\b", "fl oz", text)
+    text = re.sub(r"(?<=\d )(sm|med|lg|lrg|xl)\.?(?=\s)", lambda m: _SIZE_ABBREVIATIONS[m.group(1)], text)
     text = _GLUED_UNIT_RE.sub(r"\1 \2", text)
     text = re.sub(r"(\d)(x|×)(?=\s)", r"\1 \2", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -155,6 +193,10 @@ def take_amount(text: str) -> tuple[float | None, str]:
     """Split a leading amount off cleaned text: ('1 1/2 slices bread') -> (1.5, 'slices bread')."""
     if re.match(r"^-\s*\d", text):
         raise BadAmount(f"amounts must be more than zero, not '{text.split()[0]}'")
+    vague = _VAGUE_AMOUNT_RE.match(text)
+    if vague:
+        raise BadAmount(f"'{vague.group().strip()}' is not an amount: write how much, such as '5 almonds', "
+                        "'1 cup milk' or '30 g cheese'")
     if re.match(r"^\d+\s*(?:-|–|to)\s*\d+(?=\s|$)", text):
         raise BadAmount(f"'{text}' gives a range: write one amount, such as 2 (not 1-2)")
     m = _AMOUNT_RE.match(text)
@@ -228,18 +270,77 @@ def _best(table: FoodTable, text: str) -> tuple[Food | None, float]:
     return (ranked[0][0], ranked[0][1]) if ranked else (None, 0.0)
 
 
+@functools.lru_cache(maxsize=4096)
+def _negated_words(name: str) -> frozenset[str]:
+    """Words a name denies: 'Tomato juice, canned, no salt added' is not salt; 'sugar-free' is not sugar."""
+    words = normalize(name).split()
+    denied = {words[i + 1] for i, w in enumerate(words[:-1]) if w in _NEGATING_WORDS}
+    denied |= {words[i - 1] for i, w in enumerate(words) if w == "free" and i > 0}
+    return frozenset(denied)
+
+
+def _naming_words(food: Food) -> frozenset[str]:
+    """Words that name the food (name, id, aliases, its own measures), without form words or denied words."""
+    return _naming_words_of(food.id, food.name, tuple(p.unit_word for p in food.portions if p.unit_word))
+
+
+@functools.lru_cache(maxsize=4096)
+def _naming_words_of(food_id: str, name: str, measure_words: tuple[str, ...]) -> frozenset[str]:
+    table_aliases = aliases()
+    texts = [name, food_id, *table_aliases.loc[table_aliases["food_id"] == food_id, "alias"]]
+    words = {w for t in texts for w in normalize(t).split()} | set(measure_words)
+    denied = _negated_words(name)
+    return frozenset(words - _FORM_WORDS_NORMAL - _STOPWORDS - denied)
+
+
+def _word_likeness(word: str, names: frozenset[str]) -> float:
+    """0-100: how close a typed word is to the nearest naming word ('bannana' ~ 'banana'; 'oat' starts 'oatmeal')."""
+    best = 0.0
+    for name in names:
+        if name == word:
+            return 100.0
+        score = fuzz.ratio(word, name)
+        if len(word) >= 3 and name.startswith(word):
+            score = max(score, 85.0)
+        best = max(best, score)
+    return best
+
+
+def _coverage(food: Food, words: list[str]) -> float:
+    """The likeness of the worst-matched typed word: a name that ignores a typed word ('soy milk') covers 0."""
+    names = _naming_words(food)
+    return min((_word_likeness(w, names) for w in words), default=0.0)
+
+
 def find_food(table: FoodTable, text: str) -> tuple[Food, bool]:
     """(food, guessed): every typed word in the name is sure; a typo is a guess; a short fuzzy hit is an error.
 
-    "bannana" is read as banana (guessed); "foo" or "bar" is not read as hamburger or barley.
+    "bannana" is read as banana (guessed); "mashed potatoes" as boiled potato (guessed: a form word dropped);
+    "soy milk" is not read as milk, "salt" not as tomato juice with no salt added, "bar" not as barley.
     """
-    ranked = _ranked(table, text)
     query = normalize(text)
+    typed = [w for w in query.split() if w not in _STOPWORDS] or query.split()
+    asserted = set(typed) - _negated_words(text)  # 'salt', not 'no salt': a name that denies it is not it
+    ranked = [(f, s) for f, s in _ranked(table, text) if not asserted & _negated_words(f.name)]
     if ranked and ranked[0][1] >= 100:
         return ranked[0][0], False
-    if ranked and ranked[0][1] >= MATCH_THRESHOLD and len(query.replace(" ", "")) > 3:
-        return ranked[0][0], True
-    raise UnknownFood(text.strip(), [f.id for f, score in ranked[:3] if score >= MATCH_THRESHOLD * 0.6])
+    core = [w for w in typed if w not in _FORM_WORDS_NORMAL]
+    if core and len(core) < len(typed):  # "mashed potatoes", "fried salmon": the food without its form words
+        sure = [f for f, s in _ranked(table, " ".join(core)) if s >= 100 and not asserted & _negated_words(f.name)]
+        if sure:
+            return sure[0], True
+    if len(query.replace(" ", "")) > 3:
+        likely = [(_coverage(f, core or typed), s, f) for f, s in ranked if s >= MATCH_THRESHOLD]
+        likely = [c for c in likely if c[0] >= MIN_WORD_LIKENESS]
+        if likely:
+            return max(likely, key=lambda c: (c[0], c[1]))[2], True
+    hint = ""
+    if re.search(r"\b(?:with|and|&|\+)\b", text.lower()):
+        hint = " Write each food on its own line with its amount, e.g. 'coffee' and '2 tbsp milk'."
+    error = UnknownFood(text.strip(), [f.id for f, score in ranked[:3] if score >= MATCH_THRESHOLD * 0.6])
+    if hint:
+        error.args = (str(error) + hint,)
+    raise error
 
 
 def split_words(text: str, table: FoodTable) -> _Parsed:
@@ -250,6 +351,9 @@ def split_words(text: str, table: FoodTable) -> _Parsed:
         trailing = _trailing_amount(cleaned, table)
         if trailing is not None:
             return trailing
+    if not rest and amount is not None:
+        raise BadAmount(f"'{text.strip()}' is an amount with no food: write the food after it, such as "
+                        f"'{text.strip()} bananas'")
     if not rest:
         raise UnknownFood(text.strip(), [])
     unit, after_unit = _take_generic_unit(rest)
@@ -274,7 +378,9 @@ def split_words(text: str, table: FoodTable) -> _Parsed:
             first_in_name = whole is not None and whole_score >= 100 and bool(_word_forms(first) & _food_words(whole))
             if food is not None and score >= MATCH_THRESHOLD and not first_in_name:
                 household = {p.unit_word for p in food.portions}
-                form = next((f for f in sorted(_word_forms(first)) if f in household), None)
+                forms = _word_forms(first)
+                forms |= {_MEASURE_SYNONYMS[f] for f in forms if f in _MEASURE_SYNONYMS}
+                form = next((f for f in sorted(forms) if f in household), None)
                 if form is not None:  # "2 fillets salmon", "1 can of beer": a measure the food has
                     return _Parsed(amount if amount is not None else 1.0, form, food_text)
                 if had_of or first in _MEASURE_WORDS:  # "2 buckets of milk", "a handful almonds"
@@ -310,12 +416,44 @@ def _size_measure(food: Food, size: str) -> str | None:
     return None
 
 
-def _piece_by_name(food: Food, food_text: str) -> str | None:
-    """'3 almonds': SR28 has a measure named like the food (1 almond = 1.2 g); count in it."""
+def _measure_words(p: Portion) -> set[str]:
+    return set(re.findall(r"[a-z]+", p.measure.lower()))
+
+
+def _best_measure(food: Food, portions: list[Portion]) -> str:
+    """Of several measures with one unit word, the food's usual portion, else the medium one, else the first."""
+    usual = next((p for p in portions if abs(p.grams_per_unit - food.portion_grams) < 0.5), None)
+    medium = next((p for p in portions if "medium" in _measure_words(p)), None)
+    chosen = usual or medium or portions[0]
+    first = next(p for p in food.portions if p.unit_word == chosen.unit_word)
+    return chosen.unit_word if first is chosen else chosen.measure.lower()  # the unit word reads shorter
+
+
+def _count_measure(food: Food, food_text: str) -> str | None:
+    """The measure a bare count is in ('3 almonds', '1 croissant', '10 hazelnuts', '1 mackerel'), or None for
+    the food's own piece or usual portion ('2 bananas', '1 coffee'). A food SR28 weighs only by mass cannot
+    be counted: '2 walnuts' is an error, not 2 oz."""
     typed = {f for w in _clean(food_text).split() for f in _word_forms(w)}
-    for p in food.portions:
-        if p.unit_word in typed and p.unit_word not in GRAMS_PER and p.unit_word not in ML_PER:
-            return p.unit_word
+
+    def countable(p: Portion) -> bool:
+        return p.unit_word not in GRAMS_PER and p.unit_word not in ML_PER and not _measure_words(p) & _SUB_PIECES
+
+    named = [p for p in food.portions if countable(p) and p.unit_word
+             and any(t == p.unit_word or (len(p.unit_word) >= 3 and t.endswith(p.unit_word)) for t in typed)]
+    if named:  # SR28 has a measure named like the food: 1 almond = 1.2 g, 1 nut (hazelnut) = 1.4 g
+        return _best_measure(food, named)
+    if "juice" in normalize(food.name).split() and normalize_unit(food.portion_label.split(" ")[0]) in ML_PER:
+        return "portion"  # '1 orange juice' is a glass of it, not the juice of one orange
+    if any(p.unit_word in PIECE_WORDS for p in food.portions):
+        return None  # resolve_amount counts in the food's piece: medium, fruit, slice, ...
+    for word in _COUNT_WORDS:
+        same = [p for p in food.portions if p.unit_word == word and countable(p)]
+        if same:
+            return _best_measure(food, same)
+    if normalize_unit(food.portion_label.split(" ")[0]) in GRAMS_PER:
+        units = [u for u in units_for(food) if u not in ("piece", "portion")]
+        raise BadAmount(f"{food.name} cannot be counted: SR28 has no weight for one; give the amount with a "
+                        f"unit ({', '.join(units)})")
     return None
 
 
@@ -340,7 +478,14 @@ def resolve(food: Food, amount: float | None, unit: str | None) -> tuple[float, 
         read_as = measure
     elif u and u == label_word and u not in GRAMS_PER and u != "cup":
         read_as = "portion"  # "a glass of wine" is the food's own glass (5 fl oz), not a cup
+    elif u and u not in GRAMS_PER and u not in ML_PER:
+        same = [p for p in food.portions if p.unit_word == u and not _measure_words(p) & _SUB_PIECES]
+        if len(same) > 1:  # "1 ear of corn": the medium ear, not the first SR28 lists
+            read_as = _best_measure(food, same)
     resolved = resolve_amount(food, amount, read_as or None)
+    if resolved.grams < MIN_GRAMS:
+        raise BadAmount(f"{amount:g} {u or 'pieces'} of {food.name} is {resolved.grams:.2g} g, too little to count: "
+                        "check the amount and unit (g, not mg?)")
     return float(amount), u or "piece", resolved.grams, resolved.reading
 
 
@@ -352,7 +497,7 @@ def parse_piece(text: str, table: FoodTable, line: int = 1) -> IntakeItem:
         raise UnknownUnit(food.name, parsed.unit or "", units_for(food))
     unit = parsed.unit
     if parsed.amount is not None and unit is None:
-        unit = _piece_by_name(food, parsed.food_text)
+        unit = _count_measure(food, parsed.food_text)
     amount, unit, grams, reading = resolve(food, parsed.amount, unit)
     return IntakeItem(line, text.strip(), food, amount, unit, grams, reading, guessed)
 
@@ -369,7 +514,7 @@ def _strip_decorations(line: str) -> str:
 
 def _only_form_words(piece: str) -> bool:
     words = re.findall(r"[a-z0-9%-]+", piece.lower())
-    return bool(words) and all(w in _FORM_WORDS or w.endswith("%") for w in words)
+    return bool(words) and all(w in _FORM_WORDS or w in _SIZE_WORDS or w.endswith("%") for w in words)
 
 
 def _pieces(line: str, table: FoodTable) -> list[str]:
@@ -380,7 +525,7 @@ def _pieces(line: str, table: FoodTable) -> list[str]:
     """
     parts = [p.strip() for p in _SPLIT_RE.split(line) if p.strip()]
     if len(parts) <= 1:
-        return parts
+        return [p for part in parts for p in _split_and(part, table)]
     try:
         parsed = split_words(line, table)
         if _best(table, parsed.food_text)[1] >= 200:
@@ -393,7 +538,24 @@ def _pieces(line: str, table: FoodTable) -> list[str]:
             joined[-1] = f"{joined[-1]} {part}"
         else:
             joined.append(part)
-    return joined
+    return [p for part in joined for p in _split_and(part, table)]
+
+
+def _reads_surely(text: str, table: FoodTable) -> bool:
+    try:
+        return not parse_piece(text, table).guessed
+    except FoodError:
+        return False
+
+
+def _split_and(piece: str, table: FoodTable) -> list[str]:
+    """'an apple and a banana', 'bread & butter' are two items; 'one and a half cups' and a name with 'and'
+    ('Potato, baked in its jacket (flesh and skin)') stay one: split only when each part reads surely and
+    the whole does not."""
+    parts = [p.strip() for p in _AND_RE.split(piece)]
+    if len(parts) < 2 or not all(parts) or _reads_surely(piece, table):
+        return [piece]
+    return parts if all(_reads_surely(p, table) for p in parts) else [piece]
 
 
 def parse_text(text: str, table: FoodTable) -> list[IntakeItem]:
@@ -450,7 +612,10 @@ def _row_item(row: dict, line: int, table: FoodTable) -> IntakeItem:
         food, guessed = find_food(table, food_text)
     amount: float | None = None
     if amount_text:
-        amount, rest = take_amount(_clean(amount_text))
+        cleaned = _clean(amount_text)
+        amount, rest = take_amount(cleaned)
+        if amount is None and cleaned in _NUMBER_WORDS:  # 'two' alone in an amount cell
+            amount, rest = float(_NUMBER_WORDS[cleaned]), ""
         if amount is None:
             raise BadAmount(f"amount '{amount_text}' is not a number")
         carried, after = _take_generic_unit(rest) if rest else (None, "")
@@ -488,18 +653,21 @@ def parse_csv(text: str, table: FoodTable) -> list[IntakeItem]:
     start = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")), None)
     if start is None:
         return _finish([], [])
-    reader = csv.DictReader(io.StringIO("\n".join(lines[start:])), skipinitialspace=True)
+    reader = csv.DictReader(io.StringIO("\n".join(lines[start:])), skipinitialspace=True,
+                            delimiter=_delimiter(lines[start]), strict=True)
     headers = [_COLUMN_NAMES.get((h or "").strip().lower()) for h in (reader.fieldnames or [])]
     if "food" not in headers and "food_id" not in headers:
-        raise PlannerError(f"the CSV header '{lines[start].strip()}' has no 'food' column; "
-                           "expected columns food,amount,unit")
+        raise PlannerError(f"line {start + 1}: the CSV header '{lines[start].strip()}' has no 'food' column; "
+                           "expected a first line such as food,amount,unit")
     rows, numbers = [], []
     try:
         for row in reader:
             rows.append({k: v for k, v in row.items() if k is not None})
             numbers.append(start + reader.line_num)
     except csv.Error as exc:
-        raise PlannerError(f"line {start + reader.line_num}: the CSV cannot be read ({exc})") from None
+        where = (numbers[-1] if numbers else start + 1) + 1  # the row after the last one read
+        why = "a quote (\") is opened and never closed" if "end of data" in str(exc) else str(exc)
+        raise PlannerError(f"line {where}: the CSV cannot be read: {why}") from None
     items, errors = [], []
     for row, line in zip(rows, numbers, strict=True):
         try:
@@ -512,11 +680,16 @@ def parse_csv(text: str, table: FoodTable) -> list[IntakeItem]:
     return _finish(items, errors)
 
 
+def _delimiter(header: str) -> str:
+    """Comma, or the semicolon or tab a spreadsheet in another locale writes."""
+    return max((",", ";", "\t"), key=header.count) if any(d in header for d in ";\t") else ","
+
+
 def looks_like_csv(text: str) -> bool:
-    """A first line that is a header naming a food column and an amount column."""
+    """A first line that is a header naming a food column and an amount column (comma, semicolon or tab)."""
     first = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
-    cells = {c.strip().lower() for c in first.split(",")}
-    return bool(cells & {"food", "food_id"}) and bool(cells & {"amount", "quantity", "qty", "grams"})
+    cells = {c.strip().strip('"').lower() for c in first.split(_delimiter(first))}
+    return bool(cells & {"food", "food_id", "name", "item"}) and bool(cells & {"amount", "quantity", "qty", "grams"})
 
 
 def parse_json(text: str, table: FoodTable) -> list[IntakeItem]:

@@ -24,6 +24,7 @@ SCHEMA_VERSION = 1
 DB_NAME = "mineral-planner.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 MAX_NAME_LENGTH = 100
+DEFAULT_PROFILE_NAME = "me"  # the name a profile is saved under when the person gives none (the dashboard's too)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS profiles (
@@ -276,6 +277,13 @@ class Store:
 
     def list_profiles(self) -> list[str]:
         return self._list_docs("profiles")
+
+    def default_profile_name(self) -> str | None:
+        """The profile a command uses when none is named: 'me', else the only or first saved one; None if none."""
+        if not self.path.is_file():
+            return None
+        names = self.list_profiles()
+        return DEFAULT_PROFILE_NAME if DEFAULT_PROFILE_NAME in names else (names[0] if names else None)
 
     def delete_profile(self, name: str) -> bool:
         """True when a profile was deleted, False when there was none of that name."""

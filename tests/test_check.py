@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,10 +17,15 @@ from planner.check import (
     IntakeItem,
     allowed_foods,
     check_day,
+    check_intake,
     close_gap,
     energy_budget,
+    limit_note_rules,
     nutrient_status,
+    poorly_absorbed_calcium,
+    portion_words,
 )
+from planner.errors import PlannerError
 from planner.intake import parse_text
 from planner.profile import Profile
 from planner.targets import GOAL_NUTRIENTS, Target, targets_for
@@ -192,6 +199,18 @@ def test_each_gap_left_open_says_by_how_much(table):
         assert f"{gap.missing:,.0f}" in gap.text and "short" in gap.text
 
 
+def test_a_food_that_cannot_bring_a_twentieth_of_a_gap_is_not_suggested(table):
+    """With 66 kcal left the best is little, but never 'two glasses of water' for 14 mg of calcium."""
+    items = [item(table, "rice", 790), item(table, "olive_oil", 40.5), item(table, "white_bread", 116)]
+    report = check_day(items, Profile(sex="female", age=58, energy_kcal=1600), table)
+    assert report.suggestions and report.gaps_unclosed
+    for s in report.suggestions:
+        food = table.get(s.food_id)
+        most = {g: 0 if pd.isna(food.nutrients[g]) else food.nutrients[g] * food.step_grams * food.max_steps / 100
+                for g in report.gaps}
+        assert any(most[g] >= 0.05 * gap for g, gap in report.gaps.items()), s.text
+
+
 def test_no_energy_left_means_no_additions_and_says_so(table):
     profile = Profile(sex="female", age=58, energy_kcal=1200)
     report = check_day([item(table, "rice", 1200)], profile, table)
@@ -263,6 +282,10 @@ def test_property_suggestions_are_realistic_allowed_and_do_what_they_say(table, 
             assert after.status[nutrient].status == "met", "additions never push calcium over its UL"
     if not report.targets.push_potassium:
         assert "potassium_mg" not in report.gaps and all("potassium" not in s.text for s in report.suggestions)
+    if "calcium_mg" in report.gaps and "calcium_mg" not in unclosed:  # closed by calcium the body takes up
+        absorbable = sum(s.adds["calcium_mg"] or 0 for s in report.suggestions
+                         if not poorly_absorbed_calcium(pd.Series([s.name])).iloc[0])
+        assert report.totals["calcium_mg"] + absorbable >= report.targets.minimum("calcium_mg") - 1e-6
     for nutrient, target in report.targets.items.items():  # ceilings not crossed by the additions
         before = report.totals.get(nutrient)
         if target.max is not None and before is not None and before <= target.max and nutrient in after.totals:
@@ -284,8 +307,9 @@ def test_limit_notes_carry_the_facts_and_their_sources(table):
     assert notes["salt"].numbers["calcium_loss_mg"] == pytest.approx(sodium / 2300 * 40)
     assert "Nordin" in notes["salt"].source and "salami" in notes["salt"].foods
     assert all(n.articles and n.text for n in report.limit_notes)
-    clean = check_day([item(table, "banana", 118), item(table, "milk", 244)], OLDER_WOMAN, table, suggest=False)
-    assert clean.limit_notes == []
+    clean = check_day([item(table, "banana", 118), item(table, "milk", 244), item(table, "green_tea", 245)],
+                      OLDER_WOMAN, table, suggest=False)
+    assert clean.limit_notes == [], "green tea is a drink the articles recommend, not one to limit"
 
 
 def test_contributors_are_the_top_foods_per_mineral(table):
@@ -312,10 +336,10 @@ def test_report_json_contract(table):
 def test_check_with_suggestions_is_fast(table):
     items = parse_text(DAY, table)
     check_day(items, OLDER_WOMAN, table)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the machine's other work does not count against the check
     for profile in (OLDER_WOMAN, KIDNEY):
         check_day(items, profile, table)
-    assert (time.perf_counter() - start) / 2 < 1.0
+    assert (time.process_time() - start) / 2 < 1.0
 
 
 def test_more_than_one_food_only_when_no_single_food_closes_the_gaps(table):
@@ -324,3 +348,115 @@ def test_more_than_one_food_only_when_no_single_food_closes_the_gaps(table):
         assert report.suggestions and not report.gaps_unclosed
         if len(report.suggestions) > 1:
             assert not _closes_with_one_food(table, items, OLDER_WOMAN)
+
+
+_GAIN_RE = re.compile(r"\+([\d,]+) (mg|µg) ([a-z ]+?)(?:,|;|$)")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=st.sampled_from(_PROFILES), grams=st.sampled_from([100, 250, 400]))
+def test_property_the_numbers_in_a_suggestion_are_sr28_values_for_its_grams(table, sr28_rows, profile, grams):
+    """'add ½ cup tofu (126 g): +861 mg calcium; 181 kcal': every number is SR28 per 100 g x grams / 100."""
+    report = check_day([item(table, "rice", grams), item(table, "chicken", 85)], profile, table)
+    assert report.suggestions
+    for s in report.suggestions:
+        assert f"({s.grams:.0f} g)" in s.text and s.text.startswith("add ")
+        gains = _GAIN_RE.findall(s.text.split(": ", 1)[1])
+        assert gains, s.text
+        for amount, _unit, word in gains:
+            nutrient = f"{word.replace(' ', '_')}_mg"
+            expected = sr28_rows.at[s.food_id, nutrient] * s.grams / 100
+            assert float(amount.replace(",", "")) == pytest.approx(expected, abs=0.5), (s.text, nutrient)
+            assert s.adds[nutrient] == pytest.approx(expected)
+        kcal = float(re.search(r"; ([\d,]+) kcal", s.text).group(1).replace(",", ""))
+        assert kcal == pytest.approx(sr28_rows.at[s.food_id, "energy_kcal"] * s.grams / 100, abs=0.5)
+        assert s.portion.endswith(f"({s.grams:.0f} g)")
+
+
+def test_spinach_calcium_is_shown_but_never_counted_to_close_a_calcium_gap(table):
+    flags = poorly_absorbed_calcium(pd.Series([table.get(f).name for f in ("spinach", "spinach_cooked", "milk",
+                                                                            "kale", "broccoli")]))
+    assert flags.tolist() == [True, True, False, False, False]
+    report = check_day([item(table, "rice", 150)], Profile(sex="female", age=58, like=["spinach_cooked"]), table)
+    for s in report.suggestions:
+        if s.food_id.startswith("spinach"):
+            assert "calcium_mg" not in s.for_nutrients and "barely absorbed" in s.text
+            assert s.adds["calcium_mg"] > 0  # the SR28 value is still reported
+
+
+def test_a_kidney_profile_gets_low_potassium_additions(table):
+    """Potassium is never a goal for kidney disease, and the additions chosen carry little of it: not the
+    1 cup of cooked spinach (839 mg potassium) that closes magnesium and calcium in one food."""
+    items = parse_text(DAY, table)
+    report = check_day(items, KIDNEY, table)
+    assert report.suggestions and not report.gaps_unclosed
+    added = sum(table.get(s.food_id).nutrients["potassium_mg"] * s.grams / 100 for s in report.suggestions)
+    assert added < 400
+    assert all(s.food_id != "spinach_cooked" for s in report.suggestions)
+
+
+def test_liver_in_pregnancy_gets_a_note_only_in_pregnancy(table):
+    items = [item(table, "beef_liver", 85), item(table, "cod_liver_oil", 4.5)]
+    pregnant = check_day(items, Profile(sex="female", age=30, pregnancy="trimester2"), table, suggest=False)
+    note = next(n for n in pregnant.limit_notes if n.key == "pregnancy_liver")
+    assert set(note.foods) == {"beef_liver", "cod_liver_oil"} and "3,000" in note.text and "IOM 2001" in note.source
+    assert pregnant.status["retinol_ug"].status == "above_ul"
+    other = check_day(items, OLDER_WOMAN, table, suggest=False)
+    assert all(n.key != "pregnancy_liver" for n in other.limit_notes)
+
+
+def test_ceilings_crossed_are_named_with_the_foods_behind_them(table):
+    items = [item(table, "parmesan", 60), item(table, "milk", 1220), item(table, "salami", 150)]
+    report = check_day(items, OLDER_WOMAN, table, suggest=False)
+    above = {a["nutrient"]: a for a in report.above_limits}
+    assert set(above) == {"calcium_mg", "sodium_mg"}
+    calcium = above["calcium_mg"]
+    assert calcium["over"] == pytest.approx(report.totals["calcium_mg"] - 2000, abs=0.1)
+    assert calcium["top"][0]["food_id"] in ("parmesan", "milk") and "upper limit of 2,000 mg" in calcium["text"]
+    assert "ceiling (CDRR) of 2,300 mg" in above["sodium_mg"]["text"] and above["sodium_mg"]["top"][0]["food_id"] \
+        == "salami"
+    assert all("magnesium" not in a["nutrient"] for a in report.above_limits)  # the Mg UL never applies to food
+    assert check_day([item(table, "banana", 118)], OLDER_WOMAN, table, suggest=False).above_limits == []
+
+
+@pytest.mark.parametrize("count, label, words", [(12, "tbsp kelp (sea cabbage)", "¾ cup kelp (sea cabbage)"),
+                                                 (2, "tbsp sesame seeds", "2 tbsp sesame seeds"),
+                                                 (6, "tbsp kelp", "6 tbsp kelp"),
+                                                 (1.5, "cup cooked lentils", "1½ cups cooked lentils"),
+                                                 (2, "medium baked potato", "2 medium baked potatoes"),
+                                                 (2, "glass water (8 fl oz)", "2 glasses water (8 fl oz)")])
+def test_portion_words(count, label, words):
+    assert portion_words(count, label) == words
+
+
+def test_the_python_api_takes_text_rows_lines_or_items(table):
+    by_text = check_intake(DAY, OLDER_WOMAN.to_dict(), suggest=False)
+    assert by_text.totals == check_day(parse_text(DAY, table), OLDER_WOMAN, table, suggest=False).totals
+    rows = check_intake([{"food": "banana", "amount": 2}, {"food_id": "milk", "grams": 244}, "30 g almonds"],
+                        suggest=False)
+    assert [(i.food.id, round(i.grams)) for i in rows.items] == [("banana", 236), ("milk", 244), ("almonds", 30)]
+    lines = check_intake(["2 bananas", "1 cup milk"], table=table, suggest=False)
+    assert [i.food.id for i in lines.items] == ["banana", "milk"]
+    assert check_intake(lines.items, suggest=False).totals == lines.totals
+    with pytest.raises(PlannerError, match="nothing to check"):
+        check_intake([])
+
+
+def test_limit_note_numbers_are_the_facts_they_state_and_the_references():
+    """The numbers the check multiplies are the ones its sentence states, and (where ../shared/reference is
+    beside the checkout) the ones the reference notes give: nothing invented."""
+    rules = limit_note_rules()
+    coffee, salt = rules["coffee"], rules["salt"]
+    assert f"{coffee['calcium_loss_mg_per_cup']:g} mg" in coffee["fact"]
+    assert f"{coffee['calcium_offset_mg_per_cup']:g} mg" in coffee["fact"]
+    assert f"{coffee['cup_fl_oz']:g} fl oz" in coffee["fact"]
+    assert f"{salt['sodium_mg_per_step'] / 1000:g} g of sodium" in salt["fact"]
+    assert f"{salt['calcium_loss_mg_per_step']:g} mg of calcium" in salt["fact"]
+    for rule in rules.values():
+        assert rule["source"] and rule["fact"] and rule["advice"]
+        assert all(re.fullmatch(r"00[0-4]", a) for a in rule.get("articles", []))
+    reference = Path(__file__).resolve().parents[2] / "shared" / "reference" / "README.md"
+    if reference.is_file():
+        text = reference.read_text(encoding="utf-8")
+        assert "about 4.6 mg/day more negative; about 40 mg of extra calcium offsets it" in text
+        assert "each 2.3 g of sodium carries out about 40 mg of calcium" in text

@@ -168,3 +168,56 @@ def test_a_saved_profile_can_be_named(capsys, files):
     Store().save_profile("mum", {"sex": "female", "age": 75, "conditions": ["kidney_disease"]})
     data = check_json(capsys, files / "day.txt", "--profile", "mum")
     assert data["targets"]["push_potassium"] is False
+
+
+def test_without_profile_the_saved_one_is_used_else_a_default_adult_and_it_says_which(capsys, files):
+    data = check_json(capsys, files / "day.txt")
+    assert any("no profile saved: targets for a default adult (female, 40 years)" in n for n in data["notes"])
+    assert data["targets"]["push_potassium"] is True
+    Store().save_profile("mum", {"sex": "female", "age": 75})
+    Store().save_profile("me", {"sex": "male", "age": 62, "conditions": ["kidney_disease"]})
+    data = check_json(capsys, files / "day.txt")
+    assert "No --profile given: using your saved profile 'me'." in data["notes"]
+    assert data["targets"]["push_potassium"] is False
+
+
+def test_an_unreadable_store_does_not_stop_a_check_without_profile_but_stops_a_save(capsys, files, isolated_home):
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    Store().path.write_bytes(b"not a database " * 100)
+    data = check_json(capsys, files / "day.txt")
+    assert any("could not be read" in n and "default adult" in n for n in data["notes"])
+    code, out, err = run(capsys, "check", files / "day.txt", "--save")
+    assert code == 2 and out == "" and "cannot be read as a mineral-planner database" in err
+    assert Store().path.read_bytes().startswith(b"not a database")
+
+
+def test_a_csv_file_with_the_wrong_columns_says_so(capsys, files):
+    (files / "day.csv").write_text("what,how\nbanana,2\n")
+    code, out, err = run(capsys, "check", files / "day.csv", "--profile", files / "me.toml")
+    assert code == 2 and out == "" and "line 1: the CSV header 'what,how' has no 'food' column" in err
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["day.txt", "--profile", "."], ". is a folder; --profile takes a TOML file"),
+    (["unreadable.txt"], "intake file unreadable.txt cannot be read (permission denied)"),
+])
+def test_unreadable_paths_are_one_line(capsys, files, monkeypatch, argv, words):
+    monkeypatch.chdir(files)
+    real_read = type(files).read_text
+
+    def read_text(self, *args, **kwargs):
+        if self.name == "unreadable.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(files), "read_text", read_text)
+    code, out, err = run(capsys, "check", *argv)
+    assert code == 2 and out == "" and words in err and err.count("\n") == 1
+
+
+def test_a_ceiling_crossed_is_shown_and_not_called_all_met(capsys, files):
+    (files / "big.txt").write_text("4 cups milk\n100 g parmesan\n3 oz almonds\n4 bananas\n2 baked potatoes\n"
+                                   "1 cup cooked spinach\n")
+    code, out, _ = run(capsys, "check", files / "big.txt", "--profile", files / "me.toml")
+    assert code == 0 and "Above a limit:" in out and "above the upper limit of 2,000 mg" in out
+    assert "Every goal is met today, but a limit is crossed (above)." in out

@@ -50,6 +50,27 @@ def portion_grams(table, food_id, measure_start):
     ("2x banana", "banana", "medium", 2),
     ("milk 1 cup", "milk", "cup", 1),
     ("milk: 2 cups", "milk", "cup", 2),
+    # a bare count is the usual whole piece: never a doughnut hole, never 10 oz of hazelnuts
+    ("1 croissant", "croissant", "croissant, medium", 1),
+    ("1 doughnut", "doughnut", "doughnut medium", 1),
+    ("1 baked potato", "potato_baked", "potato medium", 1),
+    ("quarter of a watermelon", "watermelon", "melon", 0.25),
+    ("10 hazelnuts", "hazelnuts", "nuts", 10),
+    ("2 brazil nuts", "brazil_nuts", "kernel", 2),
+    ("1 mackerel", "mackerel", "fillet", 1),
+    ("1 ear of corn", "corn", "ear medium", 1),
+    ("1 cob of corn", "corn", "ear medium", 1),
+    ("1 pot of yogurt", "yogurt", "container (6 oz)", 1),
+    ("1 yogurt", "yogurt", "container (6 oz)", 1),
+    ("half a dozen eggs", "egg", "large", 6),
+    ("bananas (2)", "banana", "medium", 2),
+    ("1 sm apple", "apple", "small", 1),
+    ("1 lg apple", "apple", "large", 1),
+    ("1 orange juice", "orange_juice", "cup", 1),
+    ("1 lemon juice", "lemon_juice", "lemon", 1),
+    ("3 T honey", "honey", "tbsp", 3),
+    ("1 t sugar", "sugar", "tsp", 1),
+    ("12 fl. oz beer", "beer", "fl oz", 12),
 ])
 def test_household_amounts_read_through_sr28_weights(table, text, food_id, measure, count):
     item = one(text, table)
@@ -166,6 +187,9 @@ def test_unknown_unit_lists_the_units_the_food_has(table):
     ("50 bananas", "more than 5,000 g"),
     ("1-2 bananas", "range"),
     ("1/0 cup milk", "zero"),
+    ("1,000 g rice", "could be 1000 or 1.0"),
+    ("1.500 kg rice", "could be 1500 or 1.5"),
+    ("2", "an amount with no food"),
 ])
 def test_zero_negative_absurd_and_ranges_are_errors(table, text, words):
     with pytest.raises(IntakeError, match=words) as err:
@@ -271,3 +295,70 @@ def test_grams_written_any_way_come_back(table, grams, food_index):
 def test_number_words(table, word):
     text, value = word
     assert one(f"{text} cup milk", table).grams == pytest.approx(value * portion_grams(table, "milk", "cup"))
+
+
+# --- names: a guess fixes a typo, it never drops a word ---------------------------------------------------
+
+@pytest.mark.parametrize("text", ["soy milk", "1 cup soy milk", "herbal tea", "mineral water", "salt", "1 tsp salt",
+                                  "1 cup of coffee with milk", "lamb chop"])
+def test_a_name_that_ignores_a_typed_word_is_an_error_not_a_guess(table, text):
+    """'soy milk' is not cow's milk and 'salt' is not 'tomato juice, no salt added': ask, with the closest."""
+    with pytest.raises(IntakeError, match=r"line 1 .*unknown food") as err:
+        parse_text(text, table)
+    assert "Did you mean" in str(err.value)
+
+
+def test_coffee_with_milk_says_to_write_each_food_on_its_own_line(table):
+    with pytest.raises(IntakeError, match="Write each food on its own line"):
+        parse_text("coffee with milk", table)
+
+
+@pytest.mark.parametrize("text, food_id", [("1 cup mashed potatoes", "potato_boiled"), ("scrambled eggs", "egg"),
+                                           ("1 cup cooked beets", "beets"), ("grilled salmon 150g", "salmon"),
+                                           ("1 donut", "doughnut"), ("2 kiwis", "kiwi"), ("yoghurt", "yogurt")])
+def test_dropped_form_words_and_typos_are_read_as_guesses(table, text, food_id):
+    item = one(text, table)
+    assert (item.food.id, item.guessed) == (food_id, True)
+
+
+# --- counting: '1 croissant' is a whole usual one, never a crumb or 10 oz -------------------------------
+
+@pytest.mark.parametrize("text", ["5 walnuts", "1 squid", "1 smoked sausage"])
+def test_a_food_sr28_weighs_only_by_mass_cannot_be_counted(table, text):
+    with pytest.raises(IntakeError, match=r"cannot be counted: SR28 has no weight for one; .*\(g, kg, mg, oz"):
+        parse_text(text, table)
+
+
+def test_and_between_two_items_splits_them_but_not_inside_an_amount_or_a_name(table):
+    assert [i.food.id for i in parse_text("an apple and a banana", table)] == ["apple", "banana"]
+    assert [i.food.id for i in parse_text("2 bananas and 1 apple", table)] == ["banana", "apple"]
+    assert [i.food.id for i in parse_text("1 cup blueberries + 1 cup yogurt", table)] == ["blueberries", "yogurt"]
+    assert [i.grams for i in parse_text("one and a half cups of lentils", table)] == [
+        pytest.approx(1.5 * portion_grams(table, "lentils", "cup"))]
+    assert [i.food.id for i in parse_text("Potato, baked in its jacket (flesh and skin)", table)] == ["potato_baked"]
+
+
+@pytest.mark.parametrize("text, words", [("some milk", "'some' is not an amount"),
+                                         ("a few almonds", "'a few' is not an amount"),
+                                         ("10 mg almonds", "too little to count")])
+def test_vague_and_tiny_amounts_are_errors(table, text, words):
+    with pytest.raises(IntakeError, match=words):
+        parse_text(text, table)
+
+
+# --- CSV as spreadsheets write it --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_csv_with_semicolons_or_tabs(table, sep):
+    text = sep.join(["food", "amount", "unit"]) + "\n" + sep.join(["banana", "two", ""]) + "\n" + \
+        sep.join(["milk", "1", "cup"]) + "\n"
+    items = parse_any(text, table)
+    assert [(i.food.id, i.grams) for i in items] == [("banana", pytest.approx(2 * 118)),
+                                                     ("milk", pytest.approx(portion_grams(table, "milk", "cup")))]
+
+
+def test_csv_with_an_unclosed_quote_or_a_wrong_header_names_the_line(table):
+    with pytest.raises(PlannerError, match=r"line 3: the CSV cannot be read: a quote .* never closed"):
+        parse_csv('food,amount,unit\nbanana,2,\n"almonds,30 g\n', table)
+    with pytest.raises(PlannerError, match=r"line 2: the CSV header 'what,how' has no 'food' column"):
+        parse_csv("# my day\nwhat,how\nbanana,2\n", table)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
+import signal
 import sqlite3
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -106,32 +109,41 @@ def test_invalid_input_is_refused_and_stores_nothing(store, items, totals, date,
     assert snapshot(store) == before
 
 
-def test_a_write_failing_half_way_leaves_the_previous_day_whole(store, monkeypatch):
+def test_a_write_failing_half_way_leaves_the_previous_day_whole(store):
     store.save_day(D1, MILK, {"calcium_mg": 390.0}, note="original")
     before = snapshot(store)
-
-    def insert_one_then_fail(conn, key, encoded):
-        conn.execute("INSERT INTO diary_items (date, position, food_id, grams, data) VALUES (?, 0, ?, ?, ?)",
-                     (key, encoded[0][0], encoded[0][1], encoded[0][2]))
-        raise RuntimeError("power cut")
-
-    monkeypatch.setattr(Store, "_insert_items", staticmethod(insert_one_then_fail))
-    with pytest.raises(RuntimeError, match="power cut"):
-        store.save_day(D1, BANANA * 3, {"calcium_mg": 17.7}, note="replacement")
-    with pytest.raises(RuntimeError):
-        store.save_day(D2, BANANA, {"calcium_mg": 5.9})
-    monkeypatch.undo()
+    with _failing_after_one_item():
+        with pytest.raises(RuntimeError, match="power cut"):
+            store.save_day(D1, BANANA * 3, {"calcium_mg": 17.7}, note="replacement")
+        with pytest.raises(RuntimeError):
+            store.save_day(D2, BANANA, {"calcium_mg": 5.9})
     assert snapshot(store) == before
     conn = sqlite3.connect(store.path)
     assert conn.execute("SELECT count(*) FROM diary_items").fetchone()[0] == len(MILK)
     conn.close()
 
 
+@contextmanager
+def _failing_after_one_item():
+    def insert_one_then_fail(conn, key, encoded):
+        conn.execute("INSERT INTO diary_items (date, position, food_id, grams, data) VALUES (?, 0, ?, ?, ?)",
+                     (key, encoded[0][0], encoded[0][1], encoded[0][2]))
+        raise RuntimeError("power cut")
+
+    original = Store.__dict__["_insert_items"]
+    Store._insert_items = staticmethod(insert_one_then_fail)
+    try:
+        yield
+    finally:
+        Store._insert_items = original
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=st.lists(st.tuples(st.sampled_from(["save", "bad", "delete"]), st.integers(0, 4),
+@given(ops=st.lists(st.tuples(st.sampled_from(["save", "bad", "crash", "delete"]), st.integers(0, 4),
                               st.floats(min_value=1, max_value=500)), max_size=12))
 def test_property_the_store_matches_a_plain_model(tmp_path_factory, ops):
-    """Any sequence of good writes, refused writes and deletes leaves exactly what a dict would hold."""
+    """Any sequence of good writes, refused writes, writes that fail half-way and deletes leaves exactly
+    what a dict would hold."""
     store = Store(tmp_path_factory.mktemp("prop") / "s.sqlite3")
     model: dict[dt.date, float] = {}
     for op, day, grams in ops:
@@ -142,6 +154,9 @@ def test_property_the_store_matches_a_plain_model(tmp_path_factory, ops):
         elif op == "bad":
             with pytest.raises(PlannerError):
                 store.save_day(date, [{"food_id": "banana", "grams": -grams}], {"calcium_mg": grams})
+        elif op == "crash":  # the old day deleted, one new item written, then the write fails
+            with _failing_after_one_item(), pytest.raises(RuntimeError):
+                store.save_day(date, [{"food_id": "milk", "grams": grams}] * 2, {"calcium_mg": -1.0})
         else:
             assert store.delete_day(date) == (date in model)
             model.pop(date, None)
@@ -179,6 +194,38 @@ def test_two_processes_writing_at_once_both_land(tmp_path):
     conn.close()
 
 
+def _replace_a_day_and_die_half_way(path: str) -> None:
+    """Replace D1, and be killed (SIGKILL: no rollback, no cleanup) after the old day is deleted and one new
+    item row is written."""
+    def insert_one_then_die(conn, key, encoded):
+        conn.execute("INSERT INTO diary_items (date, position, food_id, grams, data) VALUES (?, 0, ?, ?, ?)",
+                     (key, encoded[0][0], encoded[0][1], encoded[0][2]))
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    Store._insert_items = staticmethod(insert_one_then_die)
+    Store(path).save_day(D1, BANANA * 3, {"calcium_mg": 17.7}, note="replacement")
+
+
+def test_a_process_killed_in_the_middle_of_a_write_leaves_the_store_whole(tmp_path):
+    path = tmp_path / "killed.sqlite3"
+    store = Store(path)
+    store.save_day(D1, MILK, {"calcium_mg": 390.0}, note="original")
+    store.save_profile("me", {"sex": "female", "age": 58})
+    before = snapshot(store)
+    proc = multiprocessing.get_context("fork").Process(target=_replace_a_day_and_die_half_way, args=(str(path),))
+    proc.start()
+    proc.join(timeout=60)
+    assert proc.exitcode == -signal.SIGKILL, "the writer really died mid-transaction"
+    after = Store(path)
+    assert snapshot(after) == before and after.diary()[0].note == "original"
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM diary_items").fetchone()[0] == len(MILK)
+    conn.close()
+    after.save_day(D2, BANANA, {"calcium_mg": 5.9})  # and it still takes writes
+    assert [d.date for d in after.diary()] == [D1, D2]
+
+
 def test_a_corrupt_file_is_a_clear_error(tmp_path):
     path = tmp_path / "broken.sqlite3"
     path.write_bytes(b"this is not a database, just some text " * 200)
@@ -196,6 +243,16 @@ def test_a_newer_schema_is_refused(tmp_path):
     conn.close()
     with pytest.raises(PlannerError, match="newer mineral-planner"):
         Store(path).list_profiles()
+
+
+def test_the_default_profile_is_me_else_the_first_saved(store):
+    assert store.default_profile_name() is None  # no file yet, and none is made by asking
+    assert not store.path.exists()
+    store.save_profile("zoe", {"age": 30})
+    store.save_profile("anna", {"age": 40})
+    assert store.default_profile_name() == "anna"
+    store.save_profile("me", {"age": 50})
+    assert store.default_profile_name() == "me"
 
 
 def test_names_are_checked(store):

@@ -11,7 +11,7 @@ from foods.table import NUTRIENT_LABELS
 from planner.check import CheckReport, check_day
 from planner.cli.output import add_format, emit, table
 from planner.errors import PlannerError
-from planner.intake import parse_any, parse_json
+from planner.intake import parse_any, parse_csv, parse_json
 from planner.paths import food_table
 from planner.profile import Profile, load_profile, profile_from_dict
 from planner.store import Store, parse_date
@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "CSV with columns food,amount,unit, or JSON.")
     p.add_argument("intake", help="the intake file; '-' reads standard input")
     p.add_argument("--profile", default=None,
-                   help="profile TOML file, or the name of a saved profile (default: a default adult)")
+                   help="profile TOML file, or the name of a saved profile (default: the saved profile 'me', "
+                        "else a default adult)")
     p.add_argument("--save", action="store_true", help="store the day in the diary (replaces that date's entry)")
     p.add_argument("--date", default=None, help="the day, YYYY-MM-DD (default: today)")
     p.add_argument("--note", default="", help="a note saved with the day")
@@ -39,7 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def read_intake(source: str) -> tuple[str, str]:
-    """(text, kind): '-' is standard input; a .json file is JSON; anything else is detected from its text."""
+    """(text, kind): '-' is standard input; a .json file is JSON, a .csv or .tsv file CSV; anything else is
+    detected from its text."""
     if source == "-":
         return sys.stdin.read(), "any"
     path = Path(source)
@@ -51,18 +53,32 @@ def read_intake(source: str) -> tuple[str, str]:
         raise PlannerError(f"{path} is a folder; give the file with what you ate") from None
     except UnicodeDecodeError:
         raise PlannerError(f"intake file {path} is not UTF-8 text") from None
-    return text, "json" if path.suffix.lower() == ".json" else "any"
+    except PermissionError:
+        raise PlannerError(f"intake file {path} cannot be read (permission denied)") from None
+    return text, {".json": "json", ".csv": "csv", ".tsv": "csv"}.get(path.suffix.lower(), "any")
 
 
 def resolve_profile(value: str | None) -> tuple[Profile, list[str]]:
-    """A profile from a TOML file, else from a saved profile of that name, else the default adult."""
+    """A profile from a TOML file, else from a saved profile of that name; with no --profile the saved
+    profile ('me', else the first saved), else the default adult. The notes say which was used."""
+    store = Store()
     if value is None:
-        return Profile(), ["No --profile given: targets for a default adult (female, 40 years); "
-                           "give --profile FILE.toml for yours."]
+        default = Profile()
+        fallback = (f"targets for a default adult ({default.sex}, {default.age} years); give --profile FILE.toml "
+                    "for yours.")
+        try:
+            saved = store.default_profile_name()
+            if saved is not None:
+                return profile_from_dict(store.load_profile(saved)), [
+                    f"No --profile given: using your saved profile '{saved}'."]
+        except PlannerError as exc:  # an unreadable store or a stale saved profile must not stop a check
+            return default, [f"No --profile given and the saved profile could not be read ({exc}): {fallback}"]
+        return default, [f"No --profile given and no profile saved: {fallback}"]
     path = Path(value)
+    if path.is_dir():
+        raise PlannerError(f"{path} is a folder; --profile takes a TOML file or the name of a saved profile")
     if path.is_file():
         return load_profile(path), []
-    store = Store()
     if store.path.is_file() and value in store.list_profiles():
         return profile_from_dict(store.load_profile(value)), []
     raise PlannerError(f"profile file {value} not found (and no saved profile has that name)")
@@ -73,7 +89,7 @@ def run_check(args) -> int:
     text, kind = read_intake(args.intake)
     foods = food_table(args.catalog)
     profile, notes = resolve_profile(args.profile)
-    items = parse_json(text, foods) if kind == "json" else parse_any(text, foods)
+    items = {"json": parse_json, "csv": parse_csv}.get(kind, parse_any)(text, foods)
     report = check_day(items, profile, foods, suggest=not args.no_suggest)
     report.notes[:0] = notes
     saved = None
@@ -137,12 +153,15 @@ def report_text(report: CheckReport, date: dt.date, saved: dict | None = None) -
     if report.limit_notes:
         lines += ["", "What the articles say to limit:"]
         lines += [f"  - {n.text} [{n.source}]" for n in report.limit_notes]
+    if report.above_limits:
+        lines += ["", "Above a limit:"] + [f"  - {a['text']}" for a in report.above_limits]
     if report.suggestions:
         lines += ["", "To close the gap:"] + [f"  - {s.text}" for s in report.suggestions]
     if report.gaps_unclosed:
         lines += ["", "Not closed:"] + [f"  - {g.text}" for g in report.gaps_unclosed]
     if not report.gaps:
-        lines += ["", "Every goal is met today."]
+        lines += ["", "Every goal is met today" + (", but a limit is crossed (above)." if report.above_limits
+                                                   else ".")]
     if report.notes:
         lines += ["", "Notes:"] + [f"  - {n}" for n in report.notes]
     if report.incomplete:
