@@ -71,7 +71,7 @@ def test_writes_xlsx_and_csv(capsys, plan_file, tmp_path):
     assert {r[0] for r in wb["Meal plan"].iter_rows(min_row=2, values_only=True)} == {"Day 2"}
     code, out, _ = run(capsys, "shopping", plan_file, "--csv", tmp_path / "list.csv", "--format", "json")
     assert code == 0 and json.loads(out)["items"] == 7
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 7 and rows[0]["item"] == "Bananas" and rows[0]["to_buy"] == "3"
 
 
@@ -165,6 +165,34 @@ def test_an_unwritable_target_fails_before_any_work_and_writes_nothing(capsys, t
 
 def test_csv_has_a_shoppers_unit(capsys, plan_file, tmp_path):
     code, _, _ = run(capsys, "shopping", plan_file, "--csv", tmp_path / "list.csv")
-    rows = {r["item"]: r for r in csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8")))}
+    rows = {r["item"]: r for r in csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8-sig")))}
+    assert (tmp_path / "list.csv").read_bytes()[:3] == b"\xef\xbb\xbf"       # a BOM: Excel reads it as UTF-8
     assert code == 0 and (rows["Bananas"]["unit"], rows["Bananas"]["unit_kind"]) == ("bananas", "piece")
     assert rows["Lentils, dry"]["unit"] == "g" and rows["Lentils, dry"]["need"].endswith(" g")
+
+
+def test_workbook_agrees_with_the_plan_file_to_the_gram(capsys, plan_file, tmp_path):
+    """What the user has: the plan JSON. Every item, gram and day total of it is in the workbook."""
+    data = json.loads(plan_file.read_text(encoding="utf-8"))
+    code, _, _ = run(capsys, "shopping", plan_file, "--xlsx", tmp_path / "week.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "week.xlsx")
+    meal_rows = [r for r in wb["Meal plan"].iter_rows(min_row=2, values_only=True) if r[0]]
+    planned = [(d["label"], it["food_id"], it["grams"]) for d in data["days"] for m in d["meals"] for it in m["items"]]
+    assert code == 0 and [(r[0], r[6], pytest.approx(r[4], abs=0.05)) for r in meal_rows] == planned
+    ws = wb["Nutrients"]
+    headers = [c.value for c in ws[1]]
+    for r, day in enumerate(data["days"], start=2):
+        assert ws.cell(r, 1).value == day["label"]
+        for key, header in (("calcium_mg", "Calcium (mg)"), ("magnesium_mg", "Magnesium (mg)"),
+                            ("potassium_mg", "Potassium (mg)"), ("sodium_mg", "Sodium (mg)"),
+                            ("energy_kcal", "Energy (kcal)")):
+            # the file's totals come from grams before they were rounded to 0.1 g (28.35 g of almonds)
+            assert ws.cell(r, headers.index(header) + 1).value == pytest.approx(day["totals"][key], rel=1e-3)
+    shop = [r for r in wb["Shopping list"].iter_rows(min_row=2, values_only=True) if r[0] == "☐"]
+    eaten = {}
+    for _, food_id, grams in planned:
+        eaten[food_id] = eaten.get(food_id, 0) + grams
+    listed = {f: r[8] for r in shop for f in r[9].split(", ")}
+    assert set(listed) == set(eaten) - {"water"}
+    for r in shop:                                   # eaten grams per line are the plan's, summed over days
+        assert r[8] == pytest.approx(sum(eaten[f] for f in r[9].split(", ")), abs=0.05)

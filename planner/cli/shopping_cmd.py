@@ -74,7 +74,8 @@ def _shopping(args) -> int:
         if args.xlsx:
             path = write_workbook(plan, table, args.xlsx, shopping=shopping)
         else:
-            path = write_bytes_atomic(args.csv, shopping.to_csv().encode("utf-8"))
+            # with a BOM, so Excel reads the names and "×" as UTF-8 when the file is double-clicked
+            path = write_bytes_atomic(args.csv, shopping.to_csv().encode("utf-8-sig"))
         n = len(shopping.items)
         emit(args.format, {"written": str(path), "items": n, "days": [d + 1 for d in shopping.days],
                            "notes": shopping.notes},
