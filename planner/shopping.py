@@ -2,8 +2,9 @@
 
 Each food's eaten grams are summed over the chosen days and converted to the form it is bought
 (dry lentils for cooked, raw potatoes for baked, whole bananas with their peel) with the food table's
-yield factor and SR28 refuse; foods bought in the same form (baked and boiled potatoes) share one line.
-Amounts are rounded up to what a shop sells: whole pieces, whole packs, round weights for loose goods.
+yield factor and SR28 refuse; foods bought in the same form (baked and boiled potatoes, lemons and
+lemon juice) share one line. Amounts are rounded up to what a shop sells: whole pieces, bunches of herbs,
+whole packs, round weights for loose goods.
 """
 
 from __future__ import annotations
