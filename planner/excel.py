@@ -32,7 +32,7 @@ from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
 from planner.errors import PlannerError
 from planner.plan import Day, Plan, day_totals
 from planner.rules import amdr_table
-from planner.shopping import ShoppingList, buy_rules, check_days, days_text, shopping_list
+from planner.shopping import ShoppingItem, ShoppingList, buy_rules, check_days, days_text, shopping_list
 
 NUTRIENT_COLUMNS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
 DISCLAIMER = (
@@ -43,8 +43,12 @@ DISCLAIMER = (
 )
 CHECK_EMPTY, CHECK_DONE = "☐", "☑"
 
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
+# every font names the workbook's own (Calibri): a font without a name prints in a serif fallback
+_FONT = "Calibri"
+_BOLD = Font(name=_FONT, size=11, bold=True)
+_PLAIN = Font(name=_FONT, size=11)
+_TITLE = Font(name=_FONT, bold=True, size=14)
+_SECTION = Font(name=_FONT, bold=True, size=12)
 _HEADER_FILL = PatternFill("solid", start_color="DDE4EE", end_color="DDE4EE")
 _GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 _AMBER = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
@@ -52,7 +56,9 @@ _RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 _THIN = Side(style="thin", color="808080")
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _INDENT = Alignment(indent=1)  # a gap after a right-aligned number
+_INDENT2 = Alignment(indent=2)
 GRAMS, PRICE, PERCENT, LOWER_BOUND = "#,##0", "#,##0.00", "0%", '"≥ "#,##0'
+AMOUNT = "#,##0_)"  # a whole number with a space after it, so the unit beside it never reads as its digits
 
 
 # --- public API ------------------------------------------------------------------------------------------
@@ -88,16 +94,34 @@ def write_workbook(plan: Plan, table: FoodTable, path: str | Path, *, shopping: 
                    days: Iterable[int] | None = None, pantry: Iterable[str] = frozenset(),
                    prices: dict[str, float] | None = None) -> Path:
     """Write the workbook to `path` (.xlsx) atomically; errors name the path and what to do."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise PlannerError(f"an Excel workbook's name ends in .xlsx: '{path.name}' does not (try {path.stem}.xlsx)")
+    path = check_writable(path, ".xlsx")
     data = workbook_bytes(plan, table, shopping=shopping, days=days, pantry=pantry, prices=prices)
     return write_bytes_atomic(path, data)
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    """Write bytes to a temporary file beside `path`, then rename it over `path`: all or nothing."""
+def _lock_files(path: Path) -> list[Path]:
+    """Lock files office programs keep beside a document they have open (LibreOffice, Excel)."""
+    return [f for f in (path.parent / f".~lock.{path.name}#", path.parent / f"~${path.name}") if f.exists()]
+
+
+def check_writable(path: str | Path, suffix: str | None = None) -> Path:
+    """Fail early, with what to do, when `path` cannot take a new file (before any long work is done).
+
+    The folder must exist; the file may exist but must not be read-only or open in LibreOffice or Excel
+    (their lock file is beside it). Read-only is read from the mode bits too, so it holds for root as well.
+    """
     path = Path(path)
+    if suffix and path.suffix.lower() != suffix:
+        kind = "an Excel workbook's" if suffix == ".xlsx" else f"a {suffix[1:].upper()} file's"
+        raise PlannerError(f"{kind} name ends in {suffix}: '{path.name}' does not (try {path.stem}{suffix})")
+    try:
+        _check_target(path)
+    except OSError as exc:         # a name too long, a path the system cannot look at
+        raise PlannerError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _check_target(path: Path) -> None:
     folder = path.parent
     if not folder.exists():
         raise PlannerError(f"cannot write {path}: the folder {folder} does not exist")
@@ -105,8 +129,18 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
         raise PlannerError(f"cannot write {path}: {folder} is not a folder")
     if path.is_dir():
         raise PlannerError(f"cannot write {path}: it is a folder; give a file name inside it")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise PlannerError(f"cannot write {path}: the file is read-only or locked; close it or choose another name")
+    locks = _lock_files(path)
+    if locks:
+        raise PlannerError(f"cannot write {path}: it is open in another program (lock file {locks[0].name}); "
+                           "close it there or choose another name")
+    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise PlannerError(f"cannot write {path}: the file is read-only; make it writable or choose another name")
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write bytes to a temporary file beside `path`, then rename it over `path`: all or nothing."""
+    path = check_writable(path)
+    folder = path.parent
     mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
     tmp: str | None = None
     try:
@@ -211,18 +245,21 @@ def _shopping_sheet(ws: Worksheet, shopping: ShoppingList) -> None:
     rules = buy_rules()
     _header(ws, 1, SHOPPING_HEADERS)
     row = 2
-    for item in shopping.items:
+    for n, item in enumerate(shopping.items):
         _put(ws, row, 1, CHECK_EMPTY).alignment = Alignment(horizontal="center")
         _put(ws, row, 2, item.label)
-        _put(ws, row, 3, _whole(item.buy_amount), "#,##0")
-        _put(ws, row, 4, item.buy_unit).alignment = _INDENT
+        _put(ws, row, 3, _whole(item.buy_amount), AMOUNT)
+        _put(ws, row, 4, sheet_unit(item)).alignment = _INDENT
         _put(ws, row, 5, rules.aisle_label(item.aisle))
         if item.price is not None:
             _put(ws, row, 6, float(item.price), PRICE)
-        _put(ws, row, 7, item.buy_text).alignment = _INDENT
+        _put(ws, row, 7, item.buy_text).alignment = _INDENT2
         _put(ws, row, 8, float(item.needed_grams), GRAMS)
         _put(ws, row, 9, float(item.eaten_grams), GRAMS)
         _put(ws, row, 10, ", ".join(item.food_ids)).alignment = _INDENT
+        if n and item.aisle != shopping.items[n - 1].aisle:      # a rule where the next aisle starts
+            for col in range(1, len(SHOPPING_HEADERS) + 1):
+                ws.cell(row=row, column=col).border = Border(top=_THIN)
         row += 1
     last = row - 1
     if shopping.items:
@@ -235,7 +272,8 @@ def _shopping_sheet(ws: Worksheet, shopping: ShoppingList) -> None:
     if shopping.total_price is not None and shopping.items:
         _formula(ws, row, 6, f"=SUM(F2:F{last})", PRICE, _BOLD)
         if shopping.unpriced:
-            _put(ws, row, 7, f"{len(shopping.unpriced)} item(s) without a price are not counted")
+            _put(ws, row, 7, f"{len(shopping.unpriced)} item(s) without a price are not counted").alignment = \
+                _INDENT2
     else:
         _put(ws, row, 7, "no prices given (mineral-planner shopping --prices FILE with food_id,price_per_kg)")
     _put(ws, row, 3, len(shopping.items), "#,##0")
@@ -255,12 +293,22 @@ def _shopping_sheet(ws: Worksheet, shopping: ShoppingList) -> None:
         row += 2
         _put(ws, row, 2, f"Not bought ({rules.not_bought_reason})", font=_BOLD)
         _put(ws, row, 10, ", ".join(shopping.not_bought))
+    if shopping.notes:
+        row += 1
+        for note in shopping.notes:
+            row += 1
+            _put(ws, row, 2, f"Note: {note}")
     ws.freeze_panes = "C2"
     if shopping.items:
         ws.auto_filter.ref = f"A1:J{last}"
     _fit_columns(ws)
     ws.column_dimensions["A"].width = 5
     _print_setup(ws, landscape=True, header=f"Shopping list, {shopping.days_text()}")
+
+
+def sheet_unit(item: ShoppingItem) -> str:
+    """The Unit cell beside the amount: '× 1 l carton' (so '1' and '1 l' never read as '11 l'), 'bananas', 'g'."""
+    return f"× {item.unit_text}" if item.buy_unit == "pack" else item.unit_text
 
 
 def _whole(x: float) -> int | float:
@@ -327,6 +375,9 @@ def _missing_note(table: FoodTable, day: Day, nutrient: str) -> tuple[bool, str]
     return False, f"At least this much: SR28 has no {label} value for {', '.join(names)}."
 
 
+SHORTFALL_WIDTH = 60
+
+
 def _nutrients_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTable) -> None:
     headers = ["Day"]
     kinds = {}
@@ -355,7 +406,12 @@ def _nutrients_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTabl
                 _put(ws, row, col, float(totals[n]), GRAMS)
             _target_and_percent(ws, row, col, target)
         shortfalls = [replace(s, day=None).message() for s in plan.shortfalls if s.day == day.index]
-        _put(ws, row, 2 + 3 * len(NUTRIENT_COLUMNS), "; ".join(shortfalls)).alignment = _WRAP_TOP
+        text = "; ".join(shortfalls)
+        _put(ws, row, 2 + 3 * len(NUTRIENT_COLUMNS), text).alignment = _WRAP_TOP
+        if text:                       # a tall row: every cell at the top, level with the first line of text
+            _fit_height(ws, row, text, SHORTFALL_WIDTH)
+            for col in range(1, 2 + 3 * len(NUTRIENT_COLUMNS)):
+                ws.cell(row=row, column=col).alignment = Alignment(vertical="top")
         row += 1
     last = row - 1
     if days:
@@ -384,7 +440,7 @@ def _nutrients_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTabl
     ws.freeze_panes = "B2"
     _fit_columns(ws, widest=14)
     ws.column_dimensions["A"].width = 10
-    ws.column_dimensions[get_column_letter(len(headers))].width = 60
+    ws.column_dimensions[get_column_letter(len(headers))].width = SHORTFALL_WIDTH
     ws.row_dimensions[1].height = 45
     _print_setup(ws, landscape=True, header="Minerals and energy per day")
 
@@ -409,13 +465,14 @@ def _colour(ws: Worksheet, plan: Plan, first: int, last: int) -> None:
         pct = get_column_letter(col + 2)
         ref, cell = f"{pct}{first}:{pct}{last}", f"{pct}{first}"
         _, kind, upper = _target_of(plan, n)
+        shown = f"ROUND({cell},2)"     # colour what the cell shows: 99.7 % reads "100%" and is green, not amber
         rules: list[tuple[str, PatternFill]]
         if kind == "min":
-            rules = [(f"AND(ISNUMBER({cell}),{cell}>=1)", _GREEN),
-                     (f"AND(ISNUMBER({cell}),{cell}>=0.75,{cell}<1)", _AMBER),
-                     (f"AND(ISNUMBER({cell}),{cell}<0.75)", _RED)]
+            rules = [(f"AND(ISNUMBER({cell}),{shown}>=1)", _GREEN),
+                     (f"AND(ISNUMBER({cell}),{shown}>=0.75,{shown}<1)", _AMBER),
+                     (f"AND(ISNUMBER({cell}),{shown}<0.75)", _RED)]
         elif kind == "max":
-            rules = [(f"AND(ISNUMBER({cell}),{cell}<=1)", _GREEN), (f"AND(ISNUMBER({cell}),{cell}>1)", _RED)]
+            rules = [(f"AND(ISNUMBER({cell}),{shown}<=1)", _GREEN), (f"AND(ISNUMBER({cell}),{shown}>1)", _RED)]
         elif kind == "energy":
             rules = [(f"AND(ISNUMBER({cell}),{cell}>={lo_band:.4f},{cell}<={hi_band:.4f})", _GREEN),
                      (f"AND(ISNUMBER({cell}),OR({cell}<{lo_band:.4f},{cell}>{hi_band:.4f}))", _AMBER)]
@@ -453,7 +510,7 @@ def _about_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTable, c
 
     def section(title: str) -> None:
         nonlocal row
-        _put(ws, row, 1, title, font=Font(bold=True, size=12))
+        _put(ws, row, 1, title, font=_SECTION)
         row += 1
 
     def pair(key: str, value) -> None:
@@ -469,7 +526,8 @@ def _about_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTable, c
     pair("Days", days_text(chosen))
     pair("Made", date.today().isoformat())
     status = plan.status
-    pair("Solver", f"{status.status}" + (f" ({status.solver}, {status.seconds:.1f} s)" if status.solver else ""))
+    said = status.message or status.status.replace("_", " ")
+    pair("Solver", said + (f" ({status.solver}, {status.seconds:.1f} s)" if status.solver else ""))
     for note in plan.notes:
         pair("Note", note)
     pair("Nutrient data", "USDA SR28 (National Nutrient Database for Standard Reference, Release 28), "
@@ -488,7 +546,7 @@ def _about_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTable, c
             value = "; ".join(f"{k}: {v}" for k, v in value.items())
         elif isinstance(value, bool):
             value = "yes" if value else "no"
-        pair(key.replace("_", " "), value if isinstance(value, int | float) else str(value))
+        pair(_profile_label(key), value if isinstance(value, int | float) else str(value))
     row += 1
 
     section("Daily targets and their sources")
@@ -499,8 +557,8 @@ def _about_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTable, c
         lo_hi = targets.get("energy_range_kcal") or [None, None]
         _put(ws, row, 1, "Energy")
         _put(ws, row, 2, "your profile (estimated or set)")
-        _put(ws, row, 3, float(lo_hi[0]) if lo_hi[0] is not None else None, GRAMS)
-        _put(ws, row, 4, float(lo_hi[1]) if lo_hi[1] is not None else None, GRAMS)
+        _put(ws, row, 3, float(lo_hi[0]) if lo_hi[0] is not None else None, AMOUNT)
+        _put(ws, row, 4, float(lo_hi[1]) if lo_hi[1] is not None else None, AMOUNT)
         _put(ws, row, 5, "kcal").alignment = _INDENT
         _put(ws, row, 6, "energy band")
         _put(ws, row, 7, f"target {targets['energy_kcal']:,.0f} kcal a day")
@@ -510,7 +568,7 @@ def _about_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTable, c
         _put(ws, row, 2, t.get("source", "")).alignment = _WRAP_TOP
         for col, bound in ((3, "min"), (4, "max")):
             if t.get(bound) is not None:
-                _put(ws, row, col, float(t[bound]), "#,##0.0" if float(t[bound]) < 10 else GRAMS).alignment = \
+                _put(ws, row, col, float(t[bound]), "#,##0.0_)" if float(t[bound]) < 10 else AMOUNT).alignment = \
                     Alignment(vertical="top")
         _put(ws, row, 5, t.get("unit", "")).alignment = Alignment(vertical="top", indent=1)
         _put(ws, row, 6, t.get("kind", "")).alignment = _WRAP_TOP
@@ -523,8 +581,8 @@ def _about_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTable, c
         source = amdr_sources.get(key, "AMDR")
         _put(ws, row, 1, NUTRIENT_LABELS.get(key, key)).alignment = _WRAP_TOP
         _put(ws, row, 2, source).alignment = _WRAP_TOP
-        _put(ws, row, 3, float(lo), GRAMS).alignment = Alignment(vertical="top")
-        _put(ws, row, 4, float(hi), GRAMS).alignment = Alignment(vertical="top")
+        _put(ws, row, 3, float(lo), AMOUNT).alignment = Alignment(vertical="top")
+        _put(ws, row, 4, float(hi), AMOUNT).alignment = Alignment(vertical="top")
         _put(ws, row, 5, "g").alignment = Alignment(vertical="top", indent=1)
         _put(ws, row, 6, "AMDR (share of energy)").alignment = _WRAP_TOP
         _fit_row(ws, row)
@@ -561,11 +619,19 @@ def _about_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTable, c
         row += 1
     for a in sorted(articles):
         long_text(row, a, "; ".join(sorted(articles[a])))
-        ws.cell(row=row, column=1).font = Font(bold=False)
+        ws.cell(row=row, column=1).font = _PLAIN
         row += 1
     for col, width in enumerate(ABOUT_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     _print_setup(ws, landscape=True, title_rows=None, header="About this workbook")
+
+
+def _profile_label(key: str) -> str:
+    """'weight_kg' -> 'Weight (kg)', 'target_set' -> 'Target set'."""
+    for unit in ("kg", "cm", "kcal"):
+        if key.endswith("_" + unit):
+            return f"{key[: -len(unit) - 1].replace('_', ' ').capitalize()} ({unit})"
+    return key.replace("_", " ").capitalize()
 
 
 def _fit_height(ws: Worksheet, row: int, text: str, width_chars: float) -> None:

@@ -2,8 +2,9 @@
 
 Each food's eaten grams are summed over the chosen days and converted to the form it is bought
 (dry lentils for cooked, raw potatoes for baked, whole bananas with their peel) with the food table's
-yield factor and SR28 refuse; foods bought in the same form (baked and boiled potatoes) share one line.
-Amounts are rounded up to what a shop sells: whole pieces, whole packs, round weights for loose goods.
+yield factor and SR28 refuse; foods bought in the same form (baked and boiled potatoes, lemons and
+lemon juice) share one line. Amounts are rounded up to what a shop sells: whole pieces, bunches of herbs,
+whole packs, round weights for loose goods.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from pathlib import Path
 
 from foods import Food, FoodTable
 from foods.errors import FoodError
+from foods.search import scored
 from planner.errors import PlannerError
-from planner.plan import Plan
+from planner.plan import Plan, load_plan
 from planner.rules import DATA_DIR
 
 _EPS = 1e-9  # amounts within this of a whole piece or pack are that piece or pack (float noise)
+_EXACT_SCORE = 200.0  # foods.search scores an exact id, name or alias this high
+_LAST_DAY = 366  # no plan runs longer; a larger day number is a typo, not a range to build
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,13 @@ class BuyRules:
     def aisle_rank(self, key: str) -> int:
         keys = [k for k, _ in self.aisles]
         return keys.index(key) if key in keys else len(keys)
+
+    def info(self, bought_ndb: str) -> dict:
+        return self.bought.get(bought_ndb, {})
+
+    def line_ndb(self, bought_ndb: str) -> str:
+        """The bought form a line is for: lemon juice (`same_as`) goes on the lemons' line."""
+        return str(self.info(bought_ndb).get("same_as", bought_ndb))
 
 
 @functools.cache
@@ -72,14 +83,16 @@ class ShoppingItem:
     aisle: str
     eaten_grams: float           # summed over the foods and days, as eaten
     needed_grams: float          # in the bought form, with refuse (peel, bone, shell)
-    buy_amount: float            # pieces, packs or grams to buy (rounded up)
-    buy_unit: str                # piece | g | pack
+    buy_amount: float            # pieces, bunches, packs or grams to buy (rounded up)
+    buy_unit: str                # piece | bunch | pack | g
     buy_text: str                # "3 bananas (~550 g whole)", "250 g", "1 × 1 l carton"
     price: float | None = None   # estimated, from price per kg of the bought form
     label: str = ""              # how the line reads: "Lentils, dry", "Bananas"
     food_ids: tuple[str, ...] = ()
     eaten_by_food: dict[str, float] = field(default_factory=dict)
     buy_grams: float = 0.0       # weight of what is bought, as bought (pieces and packs included)
+    unit_text: str = ""          # the unit as a shopper reads it: "bananas", "1 l carton", "bunch", "g"
+    need_text: str = ""          # the amount needed in words: "184 g", "2 cups"
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -101,6 +114,7 @@ class ShoppingList:
     pantry: list[ShoppingItem] = field(default_factory=list)   # needed but already at home: not on the list
     not_bought: list[str] = field(default_factory=list)       # food ids never bought (tap water)
     total_price: float | None = None                 # sum of the known prices; None when no price is known
+    notes: list[str] = field(default_factory=list)   # for the reader: how a pantry line was read, ...
 
     @property
     def pantry_ids(self) -> list[str]:
@@ -124,19 +138,21 @@ class ShoppingList:
         return {"days": [d + 1 for d in self.days], "items": [i.to_dict() for i in self.items],
                 "pantry": [i.to_dict() for i in self.pantry], "not_bought": list(self.not_bought),
                 "total_price": None if self.total_price is None else round(self.total_price, 2),
-                "unpriced": [i.food_id for i in self.unpriced] if self.total_price is not None else []}
+                "unpriced": [i.food_id for i in self.unpriced] if self.total_price is not None else [],
+                "notes": list(self.notes)}
 
     def to_csv(self) -> str:
         """One row per item to buy (pantry items follow, marked), for a spreadsheet or another app."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["status", "aisle", "item", "to_buy", "unit", "as_bought", "needed_g", "eaten_g",
-                         "food_ids", "bought_ndb", "price"])
+        writer.writerow(["status", "aisle", "item", "to_buy", "unit", "unit_kind", "as_bought", "need",
+                         "needed_g", "eaten_g", "food_ids", "bought_ndb", "price"])
         for status, items in (("buy", self.items), ("pantry", self.pantry)):
             for i in items:
-                writer.writerow([status, i.aisle, _csv_safe(i.label), _number(i.buy_amount), i.buy_unit,
-                                 _csv_safe(i.buy_text), round(i.needed_grams, 1), round(i.eaten_grams, 1),
-                                 ";".join(i.food_ids), i.bought_ndb, "" if i.price is None else round(i.price, 2)])
+                writer.writerow([status, i.aisle, _csv_safe(i.label), _number(i.buy_amount), _csv_safe(i.unit_text),
+                                 i.buy_unit, _csv_safe(i.buy_text), i.need_text, round(i.needed_grams, 1),
+                                 round(i.eaten_grams, 1), ";".join(i.food_ids), i.bought_ndb,
+                                 "" if i.price is None else round(i.price, 2)])
         return out.getvalue()
 
     def to_text(self) -> str:
@@ -148,16 +164,19 @@ class ShoppingList:
             lines.append(f"\n## {label}")
             for i in items:
                 price = "" if i.price is None else f"; about {i.price:.2f}"
-                lines.append(f"- [ ] {i.label}: {i.buy_text}; need {_grams_text(i.needed_grams)}{price}")
+                lines.append(f"- [ ] {i.label}: {i.buy_text}; need {i.need_text}{price}")
         if self.pantry:
             lines.append("\n## Already at home (left off the list)")
-            lines += [f"- {i.label}: {_grams_text(i.needed_grams)} needed" for i in self.pantry]
+            lines += [f"- {i.label}: {i.need_text} needed" for i in self.pantry]
         if self.not_bought:
             lines.append(f"\nNot on the list ({buy_rules().not_bought_reason}): {', '.join(self.not_bought)}")
         if self.total_price is not None:
             missing = len(self.unpriced)
             note = f" ({missing} item{'s' if missing != 1 else ''} without a price)" if missing else ""
             lines.append(f"\nEstimated cost: {self.total_price:.2f}{note}")
+        if self.notes:
+            lines.append("")
+            lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
 
 
@@ -210,57 +229,99 @@ def _ceil(x: float) -> int:
     return max(1, math.ceil(x - _EPS)) if x > 0 else 0
 
 
-def _buy_mode(food: Food) -> str:
+def _buy_mode(food: Food, rules: BuyRules) -> str:
     """The unit it is bought in; a piece or pack food without a usable weight is bought loose."""
     if food.buy_unit == "piece" and food.buy_piece_grams and food.buy_piece_grams > 0:
         return "piece"
     if food.buy_unit == "pack" and food.pack_grams and food.pack_grams > 0:
         return "pack"
+    if food.buy_unit == "g" and float(rules.info(food.bought_ndb).get("bunch_grams", 0)) > 0:
+        return "bunch"
     return "g"
 
 
-def _group_key(food: Food) -> tuple:
-    """Foods bought in the same form, unit and size share one line (baked and boiled potatoes)."""
-    return (food.bought_ndb, _buy_mode(food), food.buy_piece_grams, food.pack_grams, food.pack_label,
-            food.refuse_pct, food.aisle)
+def _group_key(food: Food, rules: BuyRules) -> tuple:
+    """Foods bought in the same form and unit share one line (baked and boiled potatoes; lemons and juice).
+
+    Pieces are counted food by food, so foods of one form share a line whatever their piece size;
+    packs, bunches and loose goods share it only when they are the same pack and the same refuse.
+    """
+    mode = _buy_mode(food, rules)
+    key = (rules.line_ndb(food.bought_ndb), mode, food.aisle)
+    return key if mode == "piece" else (*key, food.pack_grams, food.pack_label, food.refuse_pct)
+
+
+def _main_food(foods: list[Food], rules: BuyRules) -> Food:
+    """The food a line is named after: the one eaten as bought, else the first."""
+    line = rules.line_ndb(foods[0].bought_ndb)
+    return next((f for f in foods if f.ndb == line), next((f for f in foods if f.ndb == f.bought_ndb), foods[0]))
 
 
 def _label(main: Food, info: dict) -> str:
+    """The line's name: the shop's word for the bought form, else the food's (', raw' is implied for produce)."""
     if info.get("label"):
         return str(info["label"])
-    return main.name if main.ndb == main.bought_ndb else (main.bought_name or main.name)
+    name = main.name if main.ndb == main.bought_ndb else (main.bought_name or main.name)
+    return name.removesuffix(", raw") if main.aisle == "produce" else name
+
+
+def _count(n: float, info: dict, one: str, many: str) -> str:
+    return str(info.get("one", one) if n == 1 else info.get("many", many))
+
+
+def _need_text(foods: list[Food], eaten: dict[str, float], needed: float, info: dict) -> str:
+    """The amount needed in words: grams as bought, or servings for a drink brewed from a pack."""
+    serving = info.get("serving")
+    if serving:
+        servings = sum(eaten[f.id] / f.portion_grams for f in foods)
+        n = round(servings, 1)
+        return f"{n:g} {serving[0] if n == 1 else serving[1]}"
+    return _grams_text(needed)
 
 
 def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None = None) -> ShoppingItem:
     """One line for foods sharing a bought form: needed grams, the buyable amount and its wording."""
     rules = rules or buy_rules()
-    main = next((f for f in foods if f.ndb == f.bought_ndb), foods[0])
-    info = rules.bought.get(main.bought_ndb, {})
-    needed = sum(bought_grams(f, eaten[f.id]) for f in foods)
-    edible_bought = sum(eaten[f.id] * f.yield_factor for f in foods)   # bought form, edible part
-    mode = _buy_mode(main)
+    main = _main_food(foods, rules)
+    info = rules.info(main.bought_ndb)
+    mode = _buy_mode(main, rules)
     keep = 1.0 - main.refuse_pct / 100.0
     if mode == "piece":
-        amount = _ceil(edible_bought / main.buy_piece_grams)
-        buy_grams = amount * main.buy_piece_grams / keep
-        noun = info.get("one", "piece") if amount == 1 else info.get("many", "pieces")
-        text = f"{amount} {noun}"
+        # pieces food by food: a lemon gives 84 g of flesh or 48 g of juice
+        pieces = sum(eaten[f.id] * f.yield_factor / f.buy_piece_grams for f in foods)
+        whole = main.buy_piece_grams / keep              # one piece as bought, peel included
+        needed = pieces * whole
+        amount = _ceil(pieces)
+        buy_grams = amount * whole
+        unit = _count(amount, info, "piece", "pieces")
+        text = f"{amount} {unit}"
         if info.get("weight", True):
             text += f" (~{_grams_text(buy_grams)}{' whole' if main.refuse_pct > 0 else ''})"
-    elif mode == "pack":
-        amount = _ceil(needed / main.pack_grams)
-        buy_grams = amount * main.pack_grams
-        text = f"{amount} × {main.pack_label or f'{main.pack_grams:g} g pack'}"
     else:
-        amount = round_loose(needed, rules.loose_steps)
-        buy_grams = amount
-        text = f"{_number(amount)} g" if amount < 1000 else f"{amount / 1000:g} kg"
+        needed = sum(bought_grams(f, eaten[f.id]) for f in foods)
+        if mode == "pack":
+            amount = _ceil(needed / main.pack_grams)
+            buy_grams = amount * main.pack_grams
+            unit = main.pack_label or f"{main.pack_grams:g} g pack"
+            text = f"{amount} × {unit}"
+        elif mode == "bunch":
+            bunch = float(info["bunch_grams"])
+            amount = _ceil(needed / bunch)
+            buy_grams = amount * bunch
+            unit = _count(amount, info, "bunch", "bunches")
+            text = f"{amount} {unit} (~{_grams_text(buy_grams)})"
+        else:
+            amount = round_loose(needed, rules.loose_steps)
+            buy_grams = amount
+            unit = "g"
+            text = f"{_number(amount)} g" if amount < 1000 else f"{amount / 1000:g} kg"
     ids = tuple(f.id for f in [main, *[f for f in foods if f is not main]])
     return ShoppingItem(
         food_id=main.id, name=main.name, ndb=main.ndb, bought_ndb=main.bought_ndb,
         bought_name=main.bought_name or main.name, aisle=main.aisle, eaten_grams=sum(eaten[i] for i in ids),
         needed_grams=needed, buy_amount=amount, buy_unit=mode, buy_text=text, label=_label(main, info),
-        food_ids=ids, eaten_by_food={i: eaten[i] for i in ids}, buy_grams=buy_grams)
+        food_ids=ids, eaten_by_food={i: eaten[i] for i in ids}, buy_grams=buy_grams, unit_text=unit,
+        need_text=_need_text(foods, eaten, needed, info))
 
 
 def eaten_by_food(plan: Plan, days: Iterable[int] | None = None) -> dict[str, float]:
@@ -270,8 +331,13 @@ def eaten_by_food(plan: Plan, days: Iterable[int] | None = None) -> dict[str, fl
     for d in plan.days:
         if wanted is not None and d.index not in wanted:
             continue
-        for it in d.items():
-            out[it.food_id] = out.get(it.food_id, 0.0) + float(it.grams)
+        for meal in d.meals:
+            for it in meal.items:
+                grams = float(it.grams)
+                if not math.isfinite(grams) or grams <= 0:
+                    raise PlannerError(f"{d.label}, {meal.label}: {it.food_id} has {it.grams} g; an amount "
+                                       "eaten is a positive number of grams")
+                out[it.food_id] = out.get(it.food_id, 0.0) + grams
     return out
 
 
@@ -279,7 +345,7 @@ def check_days(plan: Plan, days: Iterable[int] | None) -> list[int]:
     """The chosen 0-based days, sorted and checked against the plan; None means every day."""
     present = [d.index for d in plan.days]
     if days is None:
-        return sorted(present)
+        return sorted(set(present))
     chosen = sorted({int(d) for d in days})
     missing = [d for d in chosen if d not in present]
     if missing:
@@ -289,17 +355,31 @@ def check_days(plan: Plan, days: Iterable[int] | None) -> list[int]:
     return chosen
 
 
-def shopping_list(plan: Plan, table: FoodTable, days: list[int] | None = None,
+def at_home(food: Food, pantry: Iterable[Food], rules: BuyRules | None = None) -> bool:
+    """Whether pantry foods cover a planned food: the same food, or the form it is bought in.
+
+    Potatoes at home cover baked and boiled ones, eggs cover fried eggs, lemons cover lemon juice
+    (it is squeezed from them); a bottle of lemon juice does not cover fresh lemons.
+    """
+    rules = rules or buy_rules()
+    line = rules.line_ndb(food.bought_ndb)
+    return any(p.id == food.id or p.bought_ndb == line for p in pantry)
+
+
+def shopping_list(plan: Plan | str | Path, table: FoodTable, days: list[int] | None = None,
                   pantry: Iterable[str] = frozenset(), prices: dict[str, float] | None = None) -> ShoppingList:
     """The list for `days` (0-based; None = all) of a plan, less pantry food ids, priced where prices are known.
 
+    `plan` is a Plan or the path of a plan JSON file (`mineral-planner plan --out`).
     `prices` maps food id -> price per kg of the bought form (as bought, with peel or bone).
-    A pantry id leaves out the whole line it belongs to (having potatoes covers baked and boiled ones).
+    A pantry food leaves out the foods it covers (`at_home`); they are listed apart as at home.
     """
+    if isinstance(plan, str | Path):
+        plan = load_plan(plan, table)
     rules = buy_rules()
     chosen = check_days(plan, days)
     eaten = eaten_by_food(plan, chosen)
-    pantry_ids = set(pantry)
+    home = [table.get(fid) for fid in pantry]
     groups: dict[tuple, list[Food]] = {}
     skipped: list[str] = []
     for fid in eaten:
@@ -307,23 +387,23 @@ def shopping_list(plan: Plan, table: FoodTable, days: list[int] | None = None,
         if fid in rules.not_bought:
             skipped.append(fid)
             continue
-        groups.setdefault(_group_key(food), []).append(food)
-    items, at_home = [], []
-    for foods in groups.values():
+        groups.setdefault((at_home(food, home, rules), *_group_key(food, rules)), []).append(food)
+    items, kept = [], []
+    for key, foods in groups.items():
         item = buy_item(foods, eaten, rules)
         if prices:
             per_kg = next((prices[i] for i in item.food_ids if i in prices), None)
             item.price = None if per_kg is None else item.buy_grams / 1000.0 * float(per_kg)
-        (at_home if pantry_ids & set(item.food_ids) else items).append(item)
+        (kept if key[0] else items).append(item)
 
     def order(i: ShoppingItem):
         return rules.aisle_rank(i.aisle), i.aisle, i.label.casefold(), i.food_id
 
     items.sort(key=order)
-    at_home.sort(key=order)
+    kept.sort(key=order)
     priced = [i.price for i in items if i.price is not None]
     total = sum(priced) if priced else None
-    return ShoppingList(items, chosen, at_home, skipped, total)
+    return ShoppingList(items, chosen, kept, skipped, total)
 
 
 # --- input parsing ---------------------------------------------------------------------------------------
@@ -353,6 +433,8 @@ def parse_days(text: str, n_days: int | None = None) -> list[int]:
             raise PlannerError(f"range {lo}-{hi} runs backwards: write {hi}-{lo}")
         if n_days is not None and hi > n_days:
             raise PlannerError(f"day {hi} is past the plan's end: it has days 1-{n_days}")
+        if hi > _LAST_DAY:
+            raise PlannerError(f"day {hi} is past the end of any plan (in '{raw}')")
         out.update(range(lo - 1, hi))
     return sorted(out)
 
@@ -361,37 +443,105 @@ def _resolve_food(table: FoodTable, text: str) -> Food:
     return table.foods[text] if text in table.foods else table.find(text)
 
 
-def parse_pantry(text: str, table: FoodTable, source: str = "pantry") -> set[str]:
-    """Food ids from one food id or name per line; blank lines and '#' comments are skipped."""
-    ids: set[str] = set()
+@dataclass(frozen=True)
+class PantryEntry:
+    """One line of a pantry file and the food it was read as."""
+
+    line: int
+    text: str
+    food_id: str
+    exact: bool          # the id, name or alias as written; False when read through a typo or a near name
+
+    def note(self, table: FoodTable) -> str:
+        return f"pantry line {self.line}: '{self.text}' read as {table.get(self.food_id).name}"
+
+
+def pantry_entries(text: str, table: FoodTable, source: str = "pantry") -> list[PantryEntry]:
+    """One food id or name per line ('#' starts a comment); typos are read through the food search.
+
+    Every line that matches no food is named in one error, with the closest foods for each.
+    """
+    entries: list[PantryEntry] = []
+    unknown: list[str] = []
     for n, line in enumerate(text.splitlines(), start=1):
         entry = line.split("#", 1)[0].strip()
         if not entry:
             continue
         try:
-            ids.add(_resolve_food(table, entry).id)
+            food = _resolve_food(table, entry)
         except FoodError as exc:
-            raise PlannerError(f"{source}, line {n}: {exc}") from None
-    return ids
+            hint = getattr(exc, "suggestions", [])
+            unknown.append(f"line {n} '{entry}'" + (f" (did you mean {', '.join(hint)}?)" if hint else ""))
+            continue
+        ranked = scored(table, entry, limit=1)
+        exact = entry == food.id or bool(ranked and ranked[0][1] >= _EXACT_SCORE)
+        entries.append(PantryEntry(n, entry, food.id, exact))
+    if unknown:
+        noun = "food" if len(unknown) == 1 else "foods"
+        raise PlannerError(f"{source}: unknown {noun} on {'; '.join(unknown)}; write one food name or id a line "
+                           "(`mineral-planner foods search TEXT` finds the name)")
+    return entries
+
+
+def parse_pantry(text: str, table: FoodTable, source: str = "pantry") -> set[str]:
+    """Food ids from one food id or name per line; blank lines and '#' comments are skipped."""
+    return {e.food_id for e in pantry_entries(text, table, source)}
+
+
+def load_pantry_entries(path: str | Path, table: FoodTable) -> list[PantryEntry]:
+    return pantry_entries(_read_text(path, "pantry file"), table, source=f"pantry file {path}")
 
 
 def load_pantry(path: str | Path, table: FoodTable) -> set[str]:
-    return parse_pantry(_read_text(path, "pantry file"), table, source=f"pantry file {path}")
+    return {e.food_id for e in load_pantry_entries(path, table)}
+
+
+PRICE_UNITS = ("kg", "100g", "piece", "bunch", "pack")
+
+
+def _per_kg(food: Food, price: float, per: str, rules: BuyRules) -> float:
+    """A price per kg, per 100 g, per piece, bunch or pack of the bought form -> per kg as bought."""
+    if per == "kg":
+        return price
+    if per == "100g":
+        return price * 10.0
+    mode = _buy_mode(food, rules)
+    if per != mode:
+        sold = {"g": "by weight (price it per kg or 100g)", "piece": "by the piece", "bunch": "by the bunch",
+                "pack": f"in packs of {food.pack_label}"}[mode]
+        raise PlannerError(f"{food.id} is sold {sold}, so a price per {per} does not fit it")
+    if per == "piece":
+        grams = food.buy_piece_grams / (1.0 - food.refuse_pct / 100.0)
+    elif per == "bunch":
+        grams = float(rules.info(food.bought_ndb)["bunch_grams"])
+    else:
+        grams = food.pack_grams
+    return price / grams * 1000.0
 
 
 def parse_prices(text: str, table: FoodTable, source: str = "prices") -> dict[str, float]:
-    """A CSV `food_id,price_per_kg` (price per kg as bought) -> {food id: price}; ids or names."""
+    """Prices as bought -> {food id: price per kg of the bought form}; foods by id or name.
+
+    Either `food_id,price_per_kg`, or `food_id,price,per` where per is kg, 100g, piece, bunch or pack
+    (milk,1.10,pack prices the carton the list buys).
+    """
     rows = list(csv.reader(io.StringIO(text)))
     rows = [r for r in rows if any(c.strip() for c in r)]
+    usage = "'food_id,price_per_kg' or 'food_id,price,per' (per: kg, 100g, piece, bunch, pack)"
     if not rows:
-        raise PlannerError(f"{source} is empty: expected a header 'food_id,price_per_kg' and one row per food")
+        raise PlannerError(f"{source} is empty: expected a header {usage} and one row per food")
     header = [c.strip().lower() for c in rows[0]]
-    if header[:2] != ["food_id", "price_per_kg"]:
-        raise PlannerError(f"{source}: the first line must be 'food_id,price_per_kg', not '{','.join(rows[0])}'")
+    if header[:2] == ["food_id", "price_per_kg"]:
+        with_unit = False
+    elif header[:3] == ["food_id", "price", "per"]:
+        with_unit = True
+    else:
+        raise PlannerError(f"{source}: the first line must be {usage}, not '{','.join(rows[0])}'")
+    rules = buy_rules()
     prices: dict[str, float] = {}
     for n, row in enumerate(rows[1:], start=2):
-        if len(row) < 2:
-            raise PlannerError(f"{source}, line {n}: expected food_id,price_per_kg")
+        if len(row) < (3 if with_unit else 2):
+            raise PlannerError(f"{source}, line {n}: expected {','.join(header[:3 if with_unit else 2])}")
         try:
             food = _resolve_food(table, row[0].strip())
         except FoodError as exc:
@@ -402,7 +552,13 @@ def parse_prices(text: str, table: FoodTable, source: str = "prices") -> dict[st
             raise PlannerError(f"{source}, line {n}: price '{row[1].strip()}' is not a number") from None
         if not math.isfinite(price) or price < 0:
             raise PlannerError(f"{source}, line {n}: price {row[1].strip()} must be zero or more")
-        prices[food.id] = price
+        per = row[2].strip().lower().replace(" ", "") if with_unit else "kg"
+        if per not in PRICE_UNITS:
+            raise PlannerError(f"{source}, line {n}: per '{row[2].strip()}' is not one of {', '.join(PRICE_UNITS)}")
+        try:
+            prices[food.id] = _per_kg(food, price, per, rules)
+        except PlannerError as exc:
+            raise PlannerError(f"{source}, line {n}: {exc}") from None
     return prices
 
 

@@ -71,16 +71,19 @@ def test_writes_xlsx_and_csv(capsys, plan_file, tmp_path):
     assert {r[0] for r in wb["Meal plan"].iter_rows(min_row=2, values_only=True)} == {"Day 2"}
     code, out, _ = run(capsys, "shopping", plan_file, "--csv", tmp_path / "list.csv", "--format", "json")
     assert code == 0 and json.loads(out)["items"] == 7
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 7 and rows[0]["item"] == "Bananas" and rows[0]["to_buy"] == "3"
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["missing.json"], "not found"),
     (["--days", "0"], "count from 1"),
-    (["--days", "2-5"], "days 4-5 are not in the plan, which has days 1-3"),
+    (["--days", "2-5"], "day 5 is past the plan's end: it has days 1-3"),
+    (["--days", "1;2"], "'1;2' in days '1;2' is not a day or a range"),
     (["--xlsx", "nowhere/list.xlsx"], "does not exist"),
     (["--xlsx", "list.ods"], "ends in .xlsx"),
+    (["--csv", "list.txt"], "ends in .csv"),
+    (["--csv", "plan.json/list.csv"], "is not a folder"),
 ])
 def test_errors_are_one_line_exit_2(capsys, plan_file, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
@@ -89,15 +92,25 @@ def test_errors_are_one_line_exit_2(capsys, plan_file, tmp_path, monkeypatch, ar
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("content", "message"), [("{not json", "not valid JSON"), ("[1, 2]", "not a plan"),
-                                                  ('{"days": [{"meals": [{"meal": "lunch"}]}]}', "malformed"),
-                                                  ('{"days": [{"meals": [{"meal": "lunch", "items": [{"food_id": '
-                                                   '"bananna", "grams": 100}]}]}]}', "Did you mean")])
+def lunch(item: str) -> str:
+    return '{"days": [{"meals": [{"meal": "lunch", "items": [' + item + ']}]}]}'
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json", "not valid JSON"), ("[1, 2]", "not a plan"), ("", "not valid JSON"),
+    ('{"days": [{"meals": [{"meal": "lunch"}]}]}', "malformed"),
+    (lunch('{"food_id": "bananna", "grams": 100}'), "unknown food 'bananna'. Did you mean"),
+    (lunch('{"food_id": "lentils", "grams": Infinity}'), "lentils has inf g"),
+    (lunch('{"food_id": "lentils", "grams": "lots"}'), "malformed"),
+    ('{"days": [], "shortfalls": [{}]}', "is not a plan written by `mineral-planner plan --out` (KeyError"),
+    ('{"days": [], "status": [1]}', "is not a plan written by"),
+])
 def test_bad_plan_files(capsys, tmp_path, content, message):
     path = tmp_path / "plan.json"
     path.write_text(content, encoding="utf-8")
-    code, _, err = run(capsys, "shopping", path)
-    assert code == 2 and message in err and err.count("\n") == 1
+    code, out, err = run(capsys, "shopping", path)
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert str(path) in err
 
 
 def test_plan_folder_and_bad_pantry(capsys, plan_file, tmp_path):
@@ -106,7 +119,7 @@ def test_plan_folder_and_bad_pantry(capsys, plan_file, tmp_path):
     pantry = tmp_path / "pantry.txt"
     pantry.write_text("milk\nqqzzv\n", encoding="utf-8")
     code, _, err = run(capsys, "shopping", plan_file, "--pantry", pantry)
-    assert code == 2 and "line 2" in err and "unknown food 'qqzzv'" in err
+    assert code == 2 and err.count("\n") == 1 and f"pantry file {pantry}: unknown food on line 2 'qqzzv'" in err
     code, _, err = run(capsys, "shopping", plan_file, "--prices", tmp_path / "none.csv")
     assert code == 2 and "prices file" in err and "not found" in err
 
@@ -115,3 +128,71 @@ def test_xlsx_and_csv_together_is_a_usage_error(capsys, plan_file, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["shopping", str(plan_file), "--xlsx", str(tmp_path / "a.xlsx"), "--csv", str(tmp_path / "a.csv")])
     assert exc.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+
+def test_days_lists_and_all(capsys, plan_file):
+    code, out, _ = run(capsys, "shopping", plan_file, "--days", "1,3", "--format", "json")
+    assert code == 0 and json.loads(out)["days"] == [1, 3]
+    code, out, _ = run(capsys, "shopping", plan_file, "--days", "all", "--format", "json")
+    assert code == 0 and json.loads(out)["days"] == [1, 2, 3]
+
+
+def test_pantry_typos_are_forgiven_and_reported(capsys, plan_file, tmp_path):
+    pantry = tmp_path / "pantry.txt"
+    pantry.write_text("# at home\nbananna\nmilk\n", encoding="utf-8")
+    code, out, _ = run(capsys, "shopping", plan_file, "--pantry", pantry)
+    assert code == 0 and "- [ ] Bananas" not in out and "Already at home" in out
+    assert "Note: pantry line 2: 'bananna' read as Banana, raw" in out and "line 3" not in out
+    code, out, _ = run(capsys, "shopping", plan_file, "--pantry", pantry, "--format", "json")
+    assert json.loads(out)["notes"] == ["pantry line 2: 'bananna' read as Banana, raw"]
+
+
+def test_prices_per_pack_on_the_command_line(capsys, plan_file, tmp_path):
+    prices = tmp_path / "prices.csv"
+    prices.write_text("food_id,price,per\nmilk,1.10,pack\nbananas,0.30,piece\n", encoding="utf-8")
+    code, out, _ = run(capsys, "shopping", plan_file, "--prices", prices, "--format", "json")
+    by_id = {i["food_id"]: i for i in json.loads(out)["items"]}
+    assert code == 0 and by_id["milk"]["price"] == 1.10 and by_id["banana"]["price"] == pytest.approx(0.90)
+
+
+def test_an_unwritable_target_fails_before_any_work_and_writes_nothing(capsys, tmp_path):
+    (tmp_path / "week.xlsx").write_bytes(b"open")
+    (tmp_path / ".~lock.week.xlsx#").write_text("x")
+    code, out, err = run(capsys, "shopping", tmp_path / "missing.json", "--xlsx", tmp_path / "week.xlsx")
+    assert code == 2 and out == "" and "open in another program" in err      # checked before the plan is read
+    assert (tmp_path / "week.xlsx").read_bytes() == b"open"
+
+
+def test_csv_has_a_shoppers_unit(capsys, plan_file, tmp_path):
+    code, _, _ = run(capsys, "shopping", plan_file, "--csv", tmp_path / "list.csv")
+    rows = {r["item"]: r for r in csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8-sig")))}
+    assert (tmp_path / "list.csv").read_bytes()[:3] == b"\xef\xbb\xbf"       # a BOM: Excel reads it as UTF-8
+    assert code == 0 and (rows["Bananas"]["unit"], rows["Bananas"]["unit_kind"]) == ("bananas", "piece")
+    assert rows["Lentils, dry"]["unit"] == "g" and rows["Lentils, dry"]["need"].endswith(" g")
+
+
+def test_workbook_agrees_with_the_plan_file_to_the_gram(capsys, plan_file, tmp_path):
+    """What the user has: the plan JSON. Every item, gram and day total of it is in the workbook."""
+    data = json.loads(plan_file.read_text(encoding="utf-8"))
+    code, _, _ = run(capsys, "shopping", plan_file, "--xlsx", tmp_path / "week.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "week.xlsx")
+    meal_rows = [r for r in wb["Meal plan"].iter_rows(min_row=2, values_only=True) if r[0]]
+    planned = [(d["label"], it["food_id"], it["grams"]) for d in data["days"] for m in d["meals"] for it in m["items"]]
+    assert code == 0 and [(r[0], r[6], pytest.approx(r[4], abs=0.05)) for r in meal_rows] == planned
+    ws = wb["Nutrients"]
+    headers = [c.value for c in ws[1]]
+    for r, day in enumerate(data["days"], start=2):
+        assert ws.cell(r, 1).value == day["label"]
+        for key, header in (("calcium_mg", "Calcium (mg)"), ("magnesium_mg", "Magnesium (mg)"),
+                            ("potassium_mg", "Potassium (mg)"), ("sodium_mg", "Sodium (mg)"),
+                            ("energy_kcal", "Energy (kcal)")):
+            # the file's totals come from grams before they were rounded to 0.1 g (28.35 g of almonds)
+            assert ws.cell(r, headers.index(header) + 1).value == pytest.approx(day["totals"][key], rel=1e-3)
+    shop = [r for r in wb["Shopping list"].iter_rows(min_row=2, values_only=True) if r[0] == "☐"]
+    eaten = {}
+    for _, food_id, grams in planned:
+        eaten[food_id] = eaten.get(food_id, 0) + grams
+    listed = {f: r[8] for r in shop for f in r[9].split(", ")}
+    assert set(listed) == set(eaten) - {"water"}
+    for r in shop:                                   # eaten grams per line are the plan's, summed over days
+        assert r[8] == pytest.approx(sum(eaten[f] for f in r[9].split(", ")), abs=0.05)

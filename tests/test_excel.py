@@ -17,7 +17,7 @@ from foods import load_table
 from foods.table import DATA_DIR, FoodTable
 from planner import excel
 from planner.errors import PlannerError
-from planner.excel import NUTRIENT_COLUMNS, workbook_bytes, write_workbook
+from planner.excel import NUTRIENT_COLUMNS, sheet_unit, workbook_bytes, write_workbook
 from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, day_totals
 from planner.profile import profile_from_dict
 from planner.rules import meal_slots
@@ -65,8 +65,22 @@ def nutrient_columns(ws) -> dict[str, int]:
     return {n: headers.index(f"{NUTRIENT_LABELS[n]} ({NUTRIENT_UNITS[n]})") + 1 for n in NUTRIENT_COLUMNS}
 
 
+def eaten(plan: Plan, food_id: str) -> float:
+    return sum(it.grams for it in plan.items() if it.food_id == food_id)
+
+
+def expected_needed(plan: Plan, table, food_ids: list[str]) -> float:
+    """Grams to buy as bought, restated from the rule: eaten × yield ÷ (1 − refuse); pieces food by food."""
+    foods = [table.get(f) for f in food_ids]
+    main = foods[0]
+    if main.buy_unit == "piece":
+        pieces = sum(eaten(plan, f.id) * f.yield_factor / f.buy_piece_grams for f in foods)
+        return pieces * main.buy_piece_grams / (1 - main.refuse_pct / 100)
+    return sum(eaten(plan, f.id) * f.yield_factor / (1 - f.refuse_pct / 100) for f in foods)
+
+
 def check_against_plan(wb, plan: Plan, table, shopping) -> None:
-    """Meal plan has every item, nutrient cells equal day_totals, shopping rows equal the list."""
+    """Meal plan has every item, nutrient cells equal day_totals, shopping rows equal the plan converted."""
     assert wb.sheetnames == SHEETS
     rows = meal_rows(wb["Meal plan"])
     expected = [(d.label, m.label, it.name, it.portion, it.grams, it.ndb, it.food_id)
@@ -82,11 +96,22 @@ def check_against_plan(wb, plan: Plan, table, shopping) -> None:
             value = ws.cell(r, col).value
             assert isinstance(value, float | int) and not isinstance(value, bool)
             assert value == pytest.approx(totals[n], rel=1e-12, abs=1e-9)
+            bound = (plan.targets.get("nutrients", {}).get(n) or {})
+            target = plan.targets.get("energy_kcal") if n == "energy_kcal" else (bound.get("min") or bound.get("max"))
+            assert ws.cell(r, col + 1).value == (None if target is None else pytest.approx(target))
     ws = wb["Shopping list"]
-    got = [(r[1], r[2], r[3]) for r in sheet_rows(ws)[:len(shopping.items)]]
-    assert got == [(i.label, i.buy_amount, i.buy_unit) for i in shopping.items]
-    for r in sheet_rows(ws)[:len(shopping.items)]:
-        assert r[0] == "☐" and isinstance(r[2], int | float) and isinstance(r[7], int | float)
+    rows = sheet_rows(ws)[:len(shopping.items)]
+    assert [(r[1], r[2], r[3]) for r in rows] == [(i.label, i.buy_amount, sheet_unit(i)) for i in shopping.items]
+    listed = []
+    for r in rows:
+        assert r[0] == "☐" and all(isinstance(r[c], int | float) and not isinstance(r[c], bool) for c in (2, 7, 8))
+        food_ids = r[9].split(", ")
+        listed += food_ids
+        assert r[8] == pytest.approx(sum(eaten(plan, f) for f in food_ids))          # eaten, summed over days
+        assert r[7] == pytest.approx(expected_needed(plan, table, food_ids))        # converted to the bought form
+        assert r[2] * 1.000001 >= {"g": r[7]}.get(r[3], 0)                          # loose: never less than needed
+    bought = {it.food_id for it in plan.items()} - set(shopping.not_bought) - set(shopping.pantry_ids)
+    assert sorted(listed) == sorted(bought)                                          # every food, once
 
 
 def test_workbook_agrees_with_the_plan(table, tmp_path):
@@ -115,8 +140,13 @@ def test_shopping_sheet_totals_pantry_and_formats(table, tmp_path):
         for r in range(2, n + 2):
             cell = ws.cell(r, col)
             if cell.value is not None:
-                assert cell.number_format in ("#,##0", "#,##0.00"), (col, cell.number_format)
+                assert cell.number_format in ("#,##0", "#,##0_)", "#,##0.00"), (col, cell.number_format)
     assert ws["A1"].font.b and ws.freeze_panes == "C2"
+    units = {ws.cell(r, 2).value: ws.cell(r, 4).value for r in range(2, n + 2)}
+    assert units["Milk, 2% fat"] == "× 1 l carton" and units["Bananas"] == "bananas"     # never "1 1 l carton"
+    assert units["Lentils, dry"] == "g"
+    fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None and c.font.name}
+    assert fonts == {"Calibri"}                     # no serif fallback for headers
     assert ws.data_validations.dataValidation[0].formula1 == '"☐,☑"'
 
 
@@ -144,6 +174,9 @@ def test_nutrients_sheet_shortfalls_and_average(table, tmp_path):
     last_col = ws.max_column
     assert ws.cell(1, last_col).value == "Shortfalls"
     assert "magnesium 250 of 320 mg" in ws.cell(3, last_col).value            # day 2's shortfall on day 2's row
+    assert ws.cell(3, 1).alignment.vertical == "top" and ws.cell(3, last_col).alignment.wrap_text
+    rules = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
+    assert any(f.startswith("AND(ISNUMBER(D2),ROUND(D2,2)>=1)") for f in rules)   # 99.7 % shows 100 % and is green
     assert ws.cell(5, 1).value == "Average" and ws.cell(5, 2).value.startswith("=IF(COUNT(B2:B4)")
     texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any(t.startswith("Whole week: potassium") for t in texts)
@@ -160,7 +193,7 @@ def test_about_sheet_has_sources_ndb_articles_and_disclaimer(table, tmp_path):
         food = table.get(fid)
         assert food.ndb in texts and food.sr28_name in texts
         assert all(a in texts for a in food.articles)
-    assert "NASEM 2011" in texts and "female" in texts
+    assert "NASEM 2011" in texts and "female" in texts and "Weight (kg)" not in texts and "Age" in texts
 
 
 def table_with(changes: dict[tuple[str, str], object]) -> FoodTable:
@@ -251,39 +284,63 @@ def test_unwritable_paths_are_clear_errors(table, tmp_path, monkeypatch):
     with pytest.raises(PlannerError, match=r"ends in \.xlsx"):
         write_workbook(plan, table, tmp_path / "w.xls")
 
-    old = tmp_path / "old.xlsx"
-    old.write_bytes(b"keep")
-    monkeypatch.setattr(excel.os, "access", lambda path, mode: False)     # as a locked file looks
-    with pytest.raises(PlannerError, match="read-only or locked"):
-        write_workbook(plan, table, old)
-    assert old.read_bytes() == b"keep"
-    monkeypatch.undo()
-
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(excel.tempfile, "mkstemp", denied)
     with pytest.raises(PlannerError, match="permission denied"):
         write_workbook(plan, table, tmp_path / "w.xlsx")
+    monkeypatch.undo()
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["d.xlsx"]
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
-def test_read_only_folder_and_file(table, tmp_path):
-    plan = week(table)
+# These use no permission bits, so they hold when the suite runs as root (as it does in containers).
+
+def test_a_path_through_a_file_is_a_clear_error(table, tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    with pytest.raises(PlannerError, match="notes.txt is not a folder"):
+        write_workbook(week(table), table, tmp_path / "notes.txt" / "w.xlsx")
+
+
+def test_a_name_too_long_for_the_file_system_is_a_clear_error(table, tmp_path):
+    path = tmp_path / ("w" * 300 + ".xlsx")                   # past NAME_MAX (255): the OS refuses, even root
+    with pytest.raises(PlannerError, match="cannot write .*: File name too long"):
+        write_workbook(week(table), table, path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_file_is_kept(table, tmp_path):
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(b"keep")
+    old.chmod(0o444)                                          # read-only by its mode: refused even for root
+    with pytest.raises(PlannerError, match="the file is read-only; make it writable or choose another name"):
+        write_workbook(week(table), table, old)
+    assert old.read_bytes() == b"keep" and list(tmp_path.iterdir()) == [old]
+
+
+@pytest.mark.parametrize("lock", [".~lock.week.xlsx#", "~$week.xlsx"])
+def test_a_workbook_open_in_libreoffice_or_excel_is_kept(table, tmp_path, lock):
+    target = tmp_path / "week.xlsx"
+    target.write_bytes(b"open elsewhere")
+    (tmp_path / lock).write_text("someone,host,2026")          # the lock file the office program keeps
+    with pytest.raises(PlannerError, match=r"open in another program \(lock file .*\); close it there"):
+        write_workbook(week(table), table, target)
+    assert target.read_bytes() == b"open elsewhere"
+    assert sorted(f.name for f in tmp_path.iterdir()) == sorted([lock, "week.xlsx"])
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="a read-only folder stops only non-root users; the tests above cover root")
+def test_read_only_folder(table, tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
     try:
         with pytest.raises(PlannerError, match="permission denied"):
-            write_workbook(plan, table, locked / "w.xlsx")
+            write_workbook(week(table), table, locked / "w.xlsx")
+        assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o700)
-    old = tmp_path / "old.xlsx"
-    old.write_bytes(b"keep")
-    old.chmod(0o400)
-    with pytest.raises(PlannerError, match="read-only"):
-        write_workbook(plan, table, old)
-    assert old.read_bytes() == b"keep"
 
 
 # --- random plans ----------------------------------------------------------------------------------------
@@ -302,28 +359,54 @@ def random_plans(draw):
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(random_plans())
-def test_random_plans_round_trip_through_the_workbook(tmp_path, plan):
+@given(random_plans(), st.data())
+def test_random_plans_round_trip_through_the_workbook(tmp_path, plan, data):
     table = load_table()
-    path = write_workbook(plan, table, tmp_path / "random.xlsx")
-    check_against_plan(openpyxl.load_workbook(path), plan, table, shopping_list(plan, table))
+    foods = sorted({it.food_id for it in plan.items()})
+    pantry = set(data.draw(st.lists(st.sampled_from(foods), max_size=2)))
+    path = write_workbook(plan, table, tmp_path / "random.xlsx", pantry=pantry)
+    check_against_plan(openpyxl.load_workbook(path), plan, table, shopping_list(plan, table, pantry=pantry))
 
 
 # --- LibreOffice -----------------------------------------------------------------------------------------
 
-def test_opens_in_libreoffice(table, tmp_path):
+def _soffice(soffice: str, tmp_path: Path, target: str, path: Path, out: Path) -> None:
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(out), str(path)],
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "error" not in result.stderr.lower().replace("javaldx", ""), result.stderr
+
+
+def test_opens_in_libreoffice_and_its_formulas_compute_the_plans_numbers(table, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed; CI installs it")
     t = table_with({("almonds", "name"): "Mandeln ÄÖÜ 🌰"})
-    path = write_workbook(week(t), t, tmp_path / "week.xlsx", prices={"banana": 1.8})
-    profile = tmp_path / "lo-profile"
-    out = tmp_path / "pdf"
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(out), str(path)],
-        capture_output=True, text=True, timeout=180)
-    pdf = out / "week.pdf"
-    assert result.returncode == 0, result.stderr
+    plan = week(t)
+    prices = {"banana": 1.8, "milk": 1.1}
+    path = write_workbook(plan, t, tmp_path / "week.xlsx", prices=prices)
+    _soffice(soffice, tmp_path, "pdf", path, tmp_path / "pdf")
+    pdf = tmp_path / "pdf" / "week.pdf"
     assert pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 5000
-    assert Path(path).read_bytes()[:2] == b"PK"
+
+    # saved again by LibreOffice, the formulas carry the values it computed: they must be the plan's
+    _soffice(soffice, tmp_path, "xlsx", path, tmp_path / "lo")
+    wb = openpyxl.load_workbook(tmp_path / "lo" / "week.xlsx", data_only=True)
+    shopping = shopping_list(plan, t, prices=prices)
+    ws = wb["Shopping list"]
+    total_row = len(shopping.items) + 3
+    assert ws.cell(total_row, 2).value == "Total (estimated)"
+    assert ws.cell(total_row, 6).value == pytest.approx(shopping.total_price)
+    ws = wb["Nutrients"]
+    cols = nutrient_columns(ws)
+    for n, col in cols.items():
+        amounts = [day_totals(t, d)[n] for d in plan.days]
+        for r, amount in enumerate(amounts, start=2):
+            target = ws.cell(r, col + 1).value
+            assert ws.cell(r, col + 2).value == pytest.approx(amount / target, rel=1e-9)
+        average = len(plan.days) + 2
+        assert ws.cell(average, 1).value == "Average"
+        assert ws.cell(average, col).value == pytest.approx(sum(amounts) / len(amounts), rel=1e-9)

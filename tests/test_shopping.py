@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 from foods import load_table
 from foods.table import VALID_AISLES
 from planner.errors import PlannerError
-from planner.plan import Day, Meal, Plan, PlanItem
+from planner.plan import Day, Meal, Plan, PlanItem, plan_to_dict
 from planner.rules import meal_slots
 from planner.shopping import (
     bought_grams,
     buy_rules,
     days_text,
+    pantry_entries,
     parse_days,
     parse_pantry,
     parse_prices,
@@ -60,6 +61,23 @@ def test_cooked_lentils_are_bought_dry_by_the_yield_factor(table):
     assert line.buy_unit == "g" and line.buy_amount == 100 and line.buy_text == "100 g"
 
 
+def test_conversions_match_sr28_by_hand(table):
+    """Numbers read off SR28 by hand: water of cooked and dry forms (ABBREV) and refuse (FOOD_DES)."""
+    # lentils: 16070 cooked 69.64 g water, 16069 raw (dry) 8.26 g -> dry solids ratio 0.331
+    assert table.get("lentils").yield_factor == pytest.approx((100 - 69.64) / (100 - 8.26), abs=1e-3)
+    # buckwheat groats: 20010 cooked 75.63 g water, 20009 dry 8.41 g -> 0.266
+    assert table.get("buckwheat").yield_factor == pytest.approx((100 - 75.63) / (100 - 8.41), abs=1e-3)
+    # baked potato: 11674 74.89 g water, raw 11352 79.25 g -> 1.21 g raw per g baked; raw refuse 25 %
+    assert table.get("potato_baked").yield_factor == pytest.approx((100 - 74.89) / (100 - 79.25), abs=1e-3)
+    # banana: 09040 refuse 36 % (skin); a medium banana is 118 g edible -> 184 g whole
+    banana = table.get("banana")
+    assert banana.refuse_pct == 36 and bought_grams(banana, 118) == pytest.approx(118 / 0.64)
+    sl = shopping_list(plan_of(table, [{"lunch": [("lentils", 2), ("buckwheat", 2)]}]), table)
+    by_id = {i.food_id: i for i in sl.items}
+    assert by_id["lentils"].needed_grams == pytest.approx(198 * 0.331, rel=2e-3)      # 2 half-cups cooked
+    assert by_id["buckwheat"].needed_grams == pytest.approx(2 * table.get("buckwheat").step_grams * 0.266, rel=2e-3)
+
+
 def test_bananas_are_whole_pieces_with_their_peel(table):
     banana = table.get("banana")
     plan = plan_of(table, [{"breakfast": [("banana", 2)]}, {"morning_snack": [("banana", 1)]}])
@@ -88,6 +106,44 @@ def test_packs_round_up_to_whole_packs(table):
     (line,) = shopping_list(plan, table).items
     assert line.buy_unit == "pack" and line.buy_amount == 2
     assert line.buy_text == f"2 × {milk.pack_label}" and line.buy_grams == pytest.approx(2 * milk.pack_grams)
+
+
+def test_herbs_are_bought_by_the_bunch(table):
+    plan = plan_of(table, [{"lunch": [("parsley", 4), ("dill", 4), ("green_onions", 4)]}])
+    by_id = {i.food_id: i for i in shopping_list(plan, table).items}
+    parsley = by_id["parsley"]
+    assert parsley.buy_unit == "bunch" and parsley.buy_amount == 1 and parsley.label == "Parsley"
+    assert parsley.buy_text == "1 bunch (~50 g)" and parsley.unit_text == "bunch"
+    assert parsley.needed_grams == pytest.approx(bought_grams(table.get("parsley"), 4 * 3.8))
+    big = shopping_list(plan_of(table, [{"lunch": [("parsley", 30)]}] * 2), table).items[0]
+    bunches = math.ceil(big.needed_grams / buy_rules().bought["11297"]["bunch_grams"])
+    assert big.buy_amount == bunches >= 2 and big.buy_text.startswith(f"{bunches} bunches")
+    assert "bunch" in by_id["dill"].buy_text and "bunch" in by_id["green_onions"].buy_text
+
+
+def test_lemon_juice_is_bought_as_lemons_on_the_lemons_line(table):
+    lemon, juice = table.get("lemon"), table.get("lemon_juice")
+    plan = plan_of(table, [{"lunch": [("lemon", 1), ("lemon_juice", 1)]}])
+    (line,) = shopping_list(plan, table).items
+    pieces = lemon.step_grams / lemon.buy_piece_grams + juice.step_grams / juice.buy_piece_grams   # 48 g a lemon
+    whole = lemon.buy_piece_grams / (1 - lemon.refuse_pct / 100)
+    assert line.label == "Lemons" and line.food_ids == ("lemon", "lemon_juice")
+    assert line.buy_amount == math.ceil(pieces) and line.needed_grams == pytest.approx(pieces * whole)
+    only_juice = shopping_list(plan_of(table, [{"lunch": [("lemon_juice", 2)]}]), table).items[0]
+    assert only_juice.label == "Lemons (for juice)" and only_juice.buy_text == "1 lemon"
+
+
+def test_brewed_tea_is_bought_as_bags_and_needed_in_cups(table):
+    plan = plan_of(table, [{"breakfast": [("chamomile_tea", 1)]}, {"breakfast": [("chamomile_tea", 1)]}])
+    (line,) = shopping_list(plan, table).items
+    assert line.label == "Chamomile tea bags" and line.need_text == "2 cups"
+    assert line.buy_text == "1 × box of 20 tea bags (20 cups)" and "need 2 cups" in shopping_list(plan, table).to_text()
+
+
+def test_produce_labels_drop_the_implied_raw(table):
+    labels = {i.food_id: i.label for i in shopping_list(plan_of(table, [{"lunch": [("kale", 2), ("arugula", 1)]}]),
+                                                         table).items}
+    assert labels == {"kale": "Kale", "arugula": "Arugula"}
 
 
 @pytest.mark.parametrize(("grams", "expected"), [(0, 0), (1, 50), (50, 50), (50.01, 100), (499, 500),
@@ -122,6 +178,17 @@ def test_pantry_foods_are_left_out_and_listed(table):
     assert {i.food_id for i in sl.pantry} == {"olive_oil", "potato_baked"}   # one potato line, both forms
     assert sl.pantry_ids == ["olive_oil", "potato_baked", "potato_boiled"]
     assert "Already at home" in sl.to_text() and "Olive oil" in sl.to_text()
+
+
+def test_pantry_covers_the_bought_form(table):
+    plan = plan_of(table, [{"breakfast": [("fried_egg", 1), ("lemon_juice", 1)], "lunch": [("lemon", 1)]}])
+    sl = shopping_list(plan, table, pantry={"egg"})                 # eggs at home cover fried eggs
+    assert [i.food_id for i in sl.pantry] == ["fried_egg"] and "fried_egg" not in {i.food_id for i in sl.items}
+    sl = shopping_list(plan, table, pantry={"lemon"})               # lemons cover the juice squeezed from them
+    assert sl.pantry_ids == ["lemon", "lemon_juice"] and [i.food_id for i in sl.items] == ["fried_egg"]
+    sl = shopping_list(plan, table, pantry={"lemon_juice"})         # a bottle of juice does not cover lemons
+    assert [i.food_id for i in sl.pantry] == ["lemon_juice"]
+    assert {i.food_id for i in sl.items} == {"fried_egg", "lemon"}
 
 
 def test_tap_water_is_never_bought(table):
@@ -166,6 +233,22 @@ def test_outputs_text_csv_json(table):
     assert data["items"][0]["aisle_label"] == "Fruit and vegetables"
 
 
+def test_from_a_plan_file(table, tmp_path):
+    plan = plan_of(table, [{"lunch": [("lentils", 2)]}, {"lunch": [("banana", 1)]}])
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan_to_dict(plan, table)), encoding="utf-8")
+    from_file = shopping_list(path, table, days=[1])
+    assert [i.to_dict() for i in from_file.items] == [i.to_dict() for i in shopping_list(plan, table, [1]).items]
+    assert [i.food_id for i in shopping_list(str(path), table).items] == ["banana", "lentils"]
+
+
+@pytest.mark.parametrize("grams", [float("inf"), float("nan"), -5.0, 0.0])
+def test_impossible_amounts_are_errors(table, grams):
+    plan = Plan([Day(0, [Meal("lunch", [PlanItem("lentils", "Lentils", "16070", grams, "?")])])])
+    with pytest.raises(PlannerError, match="Day 1, Lunch: lentils has .* g; an amount eaten is a positive number"):
+        shopping_list(plan, table)
+
+
 def test_empty_plan_gives_an_empty_list(table):
     sl = shopping_list(Plan([Day(0, [Meal("breakfast", [])])]), table)
     assert sl.items == [] and "Nothing to buy" in sl.to_text() and sl.to_csv().count("\n") == 1
@@ -178,7 +261,10 @@ def test_parse_days():
     assert parse_days(" 2 , 2-3 ") == [1, 2]
     assert parse_days("1–2") == [0, 1]
     assert parse_days("all", 3) == [0, 1, 2]
+    assert parse_days("1,3,5") == [0, 2, 4] and parse_days("1, 3") == [0, 2]
     assert days_text([0, 1, 2, 4]) == "days 1-3, 5" and days_text([3]) == "day 4"
+    with pytest.raises(PlannerError, match="past the end of any plan"):
+        parse_days("1-99999999999")                 # a typo, not a range to build in memory
 
 
 @pytest.mark.parametrize(("text", "message"), [("", "no days given"), ("x", "'x' .* is not a day"),
@@ -192,18 +278,45 @@ def test_parse_days_errors(text, message):
 def test_pantry_file_takes_ids_and_names(table):
     assert parse_pantry("olive_oil\nbananas  # from the market\n\n# comment\nLentils\n", table) == {
         "olive_oil", "banana", "lentils"}
-    with pytest.raises(PlannerError, match=r"pantry, line 2: unknown food 'zzqxv'.*Did you mean"):
+    with pytest.raises(PlannerError, match=r"pantry: unknown food on line 2 'zzqxv' \(did you mean .*\)"):
         parse_pantry("milk\nzzqxv\n", table)
+    with pytest.raises(PlannerError) as exc:                        # every unknown line in one message
+        parse_pantry("qqzzv\nmilk\nxxyyw\n", table)
+    assert "unknown foods on line 1 'qqzzv'" in str(exc.value) and "line 3 'xxyyw'" in str(exc.value)
+    assert "\n" not in str(exc.value)
+
+
+def test_pantry_typos_are_read_through_the_search_and_reported(table):
+    entries = pantry_entries("bananna\nmilk\nParsley, fresh\n", table)
+    assert [(e.line, e.food_id, e.exact) for e in entries] == [(1, "banana", False), (2, "milk", True),
+                                                                 (3, "parsley", True)]
+    assert entries[0].note(table) == "pantry line 1: 'bananna' read as Banana, raw"
 
 
 def test_prices_file(table):
     assert parse_prices("food_id,price_per_kg\nbanana,1.9\nlentils,3\n", table) == {"banana": 1.9, "lentils": 3.0}
     for text, message in (("", "empty"), ("food,price\nbanana,1\n", "first line must be"),
+                          ("food_id,price,per\nmilk,1.1,dozen\n", "per 'dozen' is not one of kg, 100g"),
+                          ("food_id,price,per\nmilk,1.1,piece\n", "milk is sold in packs of 1 l carton"),
+                          ("food_id,price,per\nlentils,1,pack\n", "lentils is sold by weight"),
+                          ("food_id,price,per\nmilk,1.1\n", "line 2: expected food_id,price,per"),
                           ("food_id,price_per_kg\nbanana,cheap\n", "line 2: price 'cheap' is not a number"),
                           ("food_id,price_per_kg\nbanana,-1\n", "must be zero or more"),
                           ("food_id,price_per_kg\nzzqxv,1\n", "line 2: unknown food")):
         with pytest.raises(PlannerError, match=message):
             parse_prices(text, table)
+
+
+def test_prices_per_pack_piece_bunch_and_100g_price_what_is_bought(table):
+    text = "food_id,price,per\nmilk,1.10,pack\nbanana,0.25,piece\nparsley,0.99,bunch\nalmonds,1.5,100g\n"
+    prices = parse_prices(text, table)
+    assert prices["almonds"] == pytest.approx(15.0)
+    plan = plan_of(table, [{"breakfast": [("milk", 2), ("banana", 3), ("parsley", 2), ("almonds", 1)]}])
+    by_id = {i.food_id: i for i in shopping_list(plan, table, prices=prices).items}
+    assert by_id["milk"].price == pytest.approx(1.10 * by_id["milk"].buy_amount)
+    assert by_id["banana"].price == pytest.approx(0.25 * 3)
+    assert by_id["parsley"].price == pytest.approx(0.99)
+    assert by_id["almonds"].price == pytest.approx(1.5 * by_id["almonds"].buy_amount / 100)
 
 
 # --- the shop conventions file ---------------------------------------------------------------------------
@@ -216,9 +329,14 @@ def test_aisles_file_matches_the_food_table(table):
     bought = {f.bought_ndb for f in table}
     assert set(rules.bought) <= bought, "names for bought forms the table does not have"
     assert rules.not_bought <= set(table.foods)
-    for food in table:                 # every food sold by the piece has words for one and many
-        if food.buy_unit == "piece":
-            assert {"one", "many"} <= set(rules.bought.get(food.bought_ndb, {})), food.id
+    for food in table:                 # every food sold by the piece or bunch has words for one and many
+        info = rules.bought.get(food.bought_ndb, {})
+        if food.buy_unit == "piece" or "bunch_grams" in info:
+            assert {"one", "many"} <= set(info), food.id
+        if "same_as" in info:          # bought as another form of the same unit
+            assert any(f.bought_ndb == info["same_as"] and f.buy_unit == food.buy_unit for f in table), food.id
+        if "bunch_grams" in info:
+            assert food.buy_unit == "g" and info["bunch_grams"] > 0, food.id
 
 
 # --- invariants over random plans ------------------------------------------------------------------------
@@ -246,20 +364,28 @@ def test_amounts_equal_the_plan_after_conversion(plan):
     covered = [fid for line in lines for fid in line.food_ids] + sl.not_bought
     assert sorted(covered) == sorted({it.food_id for it in plan.items()})      # every food exactly once
     for line in lines:
+        assert line.buy_grams >= line.needed_grams - 1e-6          # never buy less than is needed
         foods = [table.get(f) for f in line.food_ids]
-        assert len({(f.bought_ndb, f.aisle) for f in foods}) == 1
+        assert len({(rules.line_ndb(f.bought_ndb), f.aisle) for f in foods}) == 1
         for f in foods:
             assert line.eaten_by_food[f.id] == pytest.approx(eaten_total(plan, f.id))
         needed = sum(eaten_total(plan, f.id) * f.yield_factor / (1 - f.refuse_pct / 100) for f in foods)
-        assert line.needed_grams == pytest.approx(needed)
         main = foods[0]
-        if line.buy_unit == "piece":
-            edible = sum(eaten_total(plan, f.id) * f.yield_factor for f in foods)
-            assert line.buy_amount == math.ceil(edible / main.buy_piece_grams - 1e-9)
-        elif line.buy_unit == "pack":
+        if line.buy_unit == "piece":   # pieces food by food (a lemon's flesh or its juice), whole pieces as bought
+            pieces = sum(eaten_total(plan, f.id) * f.yield_factor / f.buy_piece_grams for f in foods)
+            assert line.buy_amount == math.ceil(pieces - 1e-9)
+            assert line.needed_grams == pytest.approx(pieces * main.buy_piece_grams / (1 - main.refuse_pct / 100))
+            if len({f.bought_ndb for f in foods}) == 1:
+                assert line.needed_grams == pytest.approx(needed)
+            continue
+        assert line.needed_grams == pytest.approx(needed)
+        if line.buy_unit == "pack":
             assert line.buy_amount == math.ceil(needed / main.pack_grams - 1e-9)
+        elif line.buy_unit == "bunch":
+            bunch = rules.bought[main.bought_ndb]["bunch_grams"]
+            assert line.buy_amount == math.ceil(needed / bunch - 1e-9)
+            assert line.buy_grams == line.buy_amount * bunch
         else:
             step = next(s for up_to, s in rules.loose_steps if needed <= up_to)
             assert needed <= line.buy_amount < needed + step + 1e-6
             assert line.buy_amount % step == 0
-        assert line.buy_grams >= line.needed_grams - 1e-6          # never buy less than is needed

@@ -13,14 +13,16 @@ from planner.paths import food_table
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("shopping", help="a plan's shopping list: bought forms, buyable amounts, by aisle",
                        description="Turn a plan (from `mineral-planner plan --out plan.json`) into a shopping "
-                                   "list: each food in the form it is bought, rounded up to whole pieces, packs "
-                                   "or round weights, grouped by aisle. Prints it, or writes a workbook or CSV.")
+                                   "list: each food in the form it is bought, rounded up to whole pieces, bunches, "
+                                   "packs or round weights, grouped by aisle. Prints it, or writes a workbook or CSV.")
     p.add_argument("plan", type=Path, help="plan JSON file")
-    p.add_argument("--days", default=None, help="which days, e.g. 1-3 or 1,3,5 (default: every day)")
+    p.add_argument("--days", default=None, help="which days, e.g. 1-3, 1,3,5 or all (default: every day)")
     p.add_argument("--pantry", type=Path, default=None,
-                   help="file with foods you already have, one food id or name per line: left off the list")
+                   help="text file of foods you already have, one food name or id a line ('#' for comments; "
+                        "typos are forgiven): left off the list")
     p.add_argument("--prices", type=Path, default=None,
-                   help="CSV with a header food_id,price_per_kg (per kg as bought) for an estimated cost")
+                   help="CSV of prices as bought for an estimated cost: header food_id,price_per_kg, or "
+                        "food_id,price,per with per = kg, 100g, piece, bunch or pack")
     p.add_argument("--catalog", default=None, help="'curated' (default), 'full' or a folder: the plan's food table")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--xlsx", type=Path, default=None, help="write an Excel workbook (list, meal plan, nutrients)")
@@ -30,32 +32,55 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _load_plan(path: Path, table):
+    """The plan file, or one line saying what is wrong with it (never a traceback)."""
+    from foods.errors import FoodError
     from planner.plan import load_plan
+    from planner.shopping import eaten_by_food
 
     if path.is_dir():
         raise PlannerError(f"plan file {path} is a folder; give the JSON file written by `mineral-planner plan --out`")
-    return load_plan(path, table)
+    try:
+        plan = load_plan(path, table)
+        eaten_by_food(plan)                       # every amount a finite, positive number of grams
+        return plan
+    except (PlannerError, FoodError) as exc:
+        message = str(exc)
+        raise PlannerError(message if str(path) in message else f"plan file {path}: {message}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        what = f"field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise PlannerError(f"plan file {path} is not a plan written by `mineral-planner plan --out` "
+                           f"({type(exc).__name__}: {what})") from None
 
 
 def _shopping(args) -> int:
-    from planner.shopping import load_pantry, load_prices, parse_days, shopping_list
+    from planner.shopping import load_pantry_entries, load_prices, parse_days, shopping_list
 
+    if args.xlsx or args.csv:
+        from planner.excel import check_writable
+
+        check_writable(args.xlsx or args.csv, ".xlsx" if args.xlsx else ".csv")
     table = food_table(args.catalog)
     plan = _load_plan(args.plan, table)
-    days = None if args.days is None else parse_days(args.days)
-    pantry = load_pantry(args.pantry, table) if args.pantry else set()
+    days = None
+    if args.days is not None and args.days.strip().lower() != "all":
+        days = parse_days(args.days, n_days=max((d.index + 1 for d in plan.days), default=0))
+    entries = load_pantry_entries(args.pantry, table) if args.pantry else []
     prices = load_prices(args.prices, table) if args.prices else None
-    shopping = shopping_list(plan, table, days, pantry, prices)
+    shopping = shopping_list(plan, table, days, {e.food_id for e in entries}, prices)
+    shopping.notes += [e.note(table) for e in entries if not e.exact]
     if args.xlsx or args.csv:
         from planner.excel import write_bytes_atomic, write_workbook
 
         if args.xlsx:
             path = write_workbook(plan, table, args.xlsx, shopping=shopping)
         else:
-            path = write_bytes_atomic(args.csv, shopping.to_csv().encode("utf-8"))
+            # with a BOM, so Excel reads the names and "×" as UTF-8 when the file is double-clicked
+            path = write_bytes_atomic(args.csv, shopping.to_csv().encode("utf-8-sig"))
         n = len(shopping.items)
-        emit(args.format, {"written": str(path), "items": n, "days": [d + 1 for d in shopping.days]},
-             f"wrote {path}: {n} item{'s' if n != 1 else ''} to buy for {shopping.days_text()}")
+        emit(args.format, {"written": str(path), "items": n, "days": [d + 1 for d in shopping.days],
+                           "notes": shopping.notes},
+             "\n".join([f"wrote {path}: {n} item{'s' if n != 1 else ''} to buy for {shopping.days_text()}",
+                        *[f"Note: {note}" for note in shopping.notes]]))
         return 0
     emit(args.format, shopping.to_dict(), shopping.to_text())
     return 0
