@@ -474,7 +474,8 @@ def _core(model: DayModel, x: np.ndarray, reduced: np.ndarray, per_slot: int) ->
 
 CORE_SIZES = (10, 30)   # pairs per meal offered to the MIP, widened once if the first core falls short
 CORE_SECONDS = 0.35     # time cap of each core MIP: past it, proving costs more than it is worth
-FULL_SECONDS = 1.0      # time cap of the whole-model MIP, tried when a core plan misses reachable goals
+CORE_SHARE = 0.1        # with a longer time limit the cap grows to this share of it (a loaded machine
+                        # gets the time it was given; a quick solve still stops early)
 GOAL_SLACK_UNITS = 2.0   # objective units of extra shortfall worth that try (0.2 % of one goal)
 WHOLE_MODEL_OPTIONS = 5000  # above this many options (the full catalogue) the last try is a wide core, not
 WIDE_CORE = 120             # the whole model: HiGHS's presolve alone would overrun any time limit
@@ -493,6 +494,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
 
     began = time.perf_counter()
     deadline = began + time_limit
+    core_seconds = max(CORE_SECONDS, CORE_SHARE * time_limit)
     n_opt = model.n_options
     slack_cols = slice(n_opt, n_opt + len(model.goal_names))
 
@@ -541,7 +543,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     for keep in cores:
         cols = columns(keep)
         left = deadline - time.perf_counter()
-        h = _run_highs(model, model.upper, True, min(CORE_SECONDS, left), gap, abs_gap, cols=cols)
+        h = _run_highs(model, model.upper, True, min(core_seconds, left), gap, abs_gap, cols=cols)
         if h.getInfo().primal_solution_status == 2:
             value = float(h.getInfo().objective_function_value)
             if best is None or value < best[1]:
@@ -558,7 +560,8 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         return best[0], SolveStatus("feasible", "HiGHS", seconds, true_gap,
                                     f"within {true_gap:.0%} of the best possible day"), best[1]
     # no core, or its plan falls short where the relaxation does not: the whole model (a wide core when
-    # the model is too big for HiGHS's presolve to keep the time limit), from the best plan so far
+    # the model is too big for HiGHS's presolve to keep the time limit), from the best plan so far, with
+    # the rest of the time (a goal missed costs far more than the seconds)
     left = max(0.05, deadline - time.perf_counter())
     cols = None
     if n_opt > WHOLE_MODEL_OPTIONS:
@@ -566,7 +569,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
             return None, SolveStatus("failed", "HiGHS", time.perf_counter() - began, None,
                                      "time limit reached before any plan was found"), None
         cols = columns(_core(model, x_lp, reduced, WIDE_CORE))
-    h = _run_highs(model, model.upper, True, left if best is None else min(left, FULL_SECONDS), gap, abs_gap,
+    h = _run_highs(model, model.upper, True, left, gap, abs_gap,
                    start=None if best is None else best[0], cols=cols)
     status = highs_status(h, time.perf_counter() - began)
     if status.status in ("optimal", "time_limit"):
