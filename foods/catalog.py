@@ -1,4 +1,4 @@
-"""Import the whole SR28 catalogue (8,790 foods) from a user's own download into a food table folder.
+"""Import the whole SR28 catalogue (all 8,790 foods of ABBREV.txt) from a user's own download into a food table folder.
 
 Curated fields are guessed from the SR28 food group and marked as guessed (`tags_guessed = 1`);
 foods with no household measure in WEIGHT.txt get a generic 100 g serving (portion source `generic`).
@@ -38,6 +38,7 @@ GROUP_GUESSES = {
 }
 _DEFAULT_GUESS = ("", "", "other", "breakfast;snack;lunch;dinner")
 GENERIC_SERVING_GRAMS = 100.0
+UNKNOWN_GROUP = "Unknown (not in FOOD_DES.txt)"
 
 
 def _slug(text: str) -> str:
@@ -46,7 +47,10 @@ def _slug(text: str) -> str:
 
 def catalog_tables(data: Sr28) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every SR28 food as a table row, vectorised (no per-food loops over WEIGHT)."""
-    des = data.food_des.merge(data.abbrev, left_index=True, right_index=True, how="inner", suffixes=("", "_abbrev"))
+    # every ABBREV food (8,790); the one FOOD_DES lacks (33879) keeps its short name and an unknown group
+    des = data.abbrev.merge(data.food_des, left_index=True, right_index=True, how="left", suffixes=("_abbrev", ""))
+    des["Long_Desc"] = des["Long_Desc"].fillna(des["Shrt_Desc_abbrev"])
+    des["FdGrp_Cd"] = des["FdGrp_Cd"].fillna("")
     ndb = des.index.to_series()
     guesses = des["FdGrp_Cd"].map(lambda g: GROUP_GUESSES.get(g, _DEFAULT_GUESS))
     ids = des["Long_Desc"].map(_slug) + "_" + ndb
@@ -60,11 +64,11 @@ def catalog_tables(data: Sr28) -> tuple[pd.DataFrame, pd.DataFrame]:
     tags = (diet + ";" + content).str.strip(";")
     foods = pd.DataFrame({
         "id": ids.values, "name": des["Long_Desc"].values, "ndb": ndb.values, "sr28_name": des["Long_Desc"].values,
-        "group": des["FdGrp_Cd"].map(data.groups).values,
+        "group": des["FdGrp_Cd"].map(data.groups).fillna(UNKNOWN_GROUP).values, "portion_ndb": ndb.values,
         "portion_seq": first["Seq"].reindex(ndb.values).fillna(0).astype(int).to_numpy(),
         "portion_label": pd.Series(label).fillna("serving").to_numpy(),
         "portion_grams": pd.Series(grams).fillna(GENERIC_SERVING_GRAMS).to_numpy(),
-        "step": 1.0, "min_steps": 1, "max_steps": 2, "meals": guesses.map(lambda g: g[3]).values,
+        "step": 1.0, "default_steps": 1, "min_steps": 1, "max_steps": 2, "meals": guesses.map(lambda g: g[3]).values,
         "tags": tags.values, "tags_guessed": 1, "articles": "", "limit": 0, "bought_ndb": ndb.values,
         "bought_name": des["Long_Desc"].values, "yield_factor": 1.0,
         "refuse_pct": des["Refuse"].fillna(0.0).values, "buy_unit": "g", "buy_piece_grams": None,

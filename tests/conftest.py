@@ -40,6 +40,14 @@ def sr28_dir():
     return default_sr28_dir()
 
 
+@pytest.fixture(scope="session")
+def sr28_data(sr28_dir):
+    """The parsed SR28 files (ABBREV, FOOD_DES, WEIGHT, FD_GROUP), read once per session."""
+    from foods.build import Sr28
+
+    return Sr28.read(sr28_dir)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     """Every test writes its store and catalogue under its own temporary folder, never the user's."""
