@@ -31,7 +31,7 @@ def food_to_dict(food: Food, detail: bool = False) -> dict:
                          for p in food.portions],
             "step_grams": round(food.step_grams, 2), "default_steps": food.default_steps,
             "min_steps": food.min_steps, "max_steps": food.max_steps,
-            "min_grams": round(food.min_grams, 2), "max_grams": round(food.max_grams, 2),
+            "min_grams": round(food.grams_range[0], 2), "max_grams": round(food.grams_range[1], 2),
             "bought": {"ndb": food.bought_ndb, "name": food.bought_name, "yield_factor": food.yield_factor,
                        "refuse_pct": food.refuse_pct, "unit": food.buy_unit, "aisle": food.aisle},
         })

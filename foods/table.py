@@ -105,14 +105,9 @@ class Food:
         return self.step_grams * self.default_steps
 
     @property
-    def min_grams(self) -> float:
-        """The smallest sensible amount in one meal."""
-        return self.step_grams * self.min_steps
-
-    @property
-    def max_grams(self) -> float:
-        """The largest sensible amount in one meal."""
-        return self.step_grams * self.max_steps
+    def grams_range(self) -> tuple[float, float]:
+        """The smallest and largest sensible amount in one meal."""
+        return self.step_grams * self.min_steps, self.step_grams * self.max_steps
 
     def portion_words(self, grams: float) -> str:
         """'1 medium banana', '1.5 cup cooked lentils': grams as a count of the household portion."""

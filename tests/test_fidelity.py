@@ -102,29 +102,26 @@ def test_shipped_table_is_exactly_what_the_build_makes(sr28_data, tmp_path):
         assert filecmp.cmp(tmp_path / name, DATA_DIR / name, shallow=False), f"run `python -m foods.build`: {name}"
 
 
-def _selection_with(edit):
-    selection = read_selection(DATA_DIR / "selection.csv")
-    edit(selection)
-    return selection
+def _cell(row: int, column: str, value: str):
+    """An edit of one selection cell; `row` counts data rows from 0 (file line row + 2)."""
+    def edit(selection: pd.DataFrame) -> pd.DataFrame:
+        selection.loc[row, column] = value
+        return selection
+    return edit
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda s: s.__setitem__("ndb", s["ndb"].where(s.index != 3, "99999")),
-     r"selection.csv, row 5, column 'ndb': NDB number '99999' is not in SR28 FOOD_DES.txt"),
-    (lambda s: s.__setitem__("portion_seq", s["portion_seq"].where(s.index != 0, "42")),
-     r"selection.csv, row 2, column 'portion_seq': SR28 WEIGHT.txt has no Seq 42 for NDB 09040"),
-    (lambda s: s.__setitem__("default_steps", s["default_steps"].where(s.index != 0, "9")),
+    (_cell(3, "ndb", "99999"), r"selection.csv, row 5, column 'ndb': NDB number '99999' is not in SR28 FOOD_DES.txt"),
+    (_cell(0, "portion_seq", "42"), r"selection.csv, row 2, column 'portion_seq': SR28 WEIGHT.txt has no Seq 42 for NDB 09040"),
+    (_cell(0, "default_steps", "9"),
      r"selection.csv, row 2, column 'default_steps': 9 is outside min_steps..max_steps \(1..2\)"),
-    (lambda s: s.__setitem__("step", s["step"].where(s.index != 1, "-1")),
-     r"selection.csv, row 3, column 'step': -1 must be positive"),
-    (lambda s: s.__setitem__("tags", s["tags"].where(s.index != 2, "vegan;nuts")),
-     r"selection.csv, row 4, column 'tags': unknown value\(s\) nuts"),
-    (lambda s: s.__setitem__("id", s["id"].where(s.index != 4, "banana")),
-     r"selection.csv, row 6, column 'id': duplicate id 'banana'"),
+    (_cell(1, "step", "-1"), r"selection.csv, row 3, column 'step': -1 must be positive"),
+    (_cell(2, "tags", "vegan;nuts"), r"selection.csv, row 4, column 'tags': unknown value\(s\) nuts"),
+    (_cell(4, "id", "banana"), r"selection.csv, row 6, column 'id': duplicate id 'banana'"),
 ])
 def test_a_bad_selection_is_refused_naming_row_and_column(sr28_data, edit, message):
     with pytest.raises(TableError, match=message):
-        build_tables(_selection_with(edit), sr28_data)
+        build_tables(edit(read_selection(DATA_DIR / "selection.csv")), sr28_data)
 
 
 def test_egg_parts_and_fried_foods_have_sensible_yields(table):

@@ -154,7 +154,7 @@ def test_usual_portions_are_servings_people_eat(table):
                      "cottage_cheese": 113, "dried_apricots": 28, "kefir": 245}
     salmon = table.get("salmon")
     assert salmon.portion_text(salmon.default_grams) == "3 oz cooked salmon (85 g)"
-    assert salmon.min_grams == pytest.approx(85, abs=1) and salmon.max_grams == pytest.approx(170, abs=1)
+    assert salmon.grams_range == (pytest.approx(85, abs=1), pytest.approx(170, abs=1))
 
 
 def test_bought_forms_are_what_shops_sell(table):

@@ -118,8 +118,8 @@ def _show(args) -> int:
     food = food_table(args.catalog).get(args.food_id)
     d = food_to_dict(food, detail=True)
     lines = [f"{food.name}  [{food.id}]  SR28 NDB {food.ndb}: {food.sr28_name}", f"group: {food.group}",
-             f"usual portion: {d['portion']}; from {food.portion_text(food.min_grams)} "
-             f"to {food.portion_text(food.max_grams)} a meal; meals: {', '.join(d['meals'])}",
+             f"usual portion: {d['portion']}; from {food.portion_text(food.grams_range[0])} "
+             f"to {food.portion_text(food.grams_range[1])} a meal; meals: {', '.join(d['meals'])}",
              f"tags: {', '.join(d['tags']) or '-'}{'  (guessed from the SR28 food group)' if food.tags_guessed else ''}",
              f"articles: {', '.join(d['articles']) or '-'}{'  (LIMIT: the articles say to cut down)' if food.limit else ''}",
              f"{'':<32} {'per 100 g':>12} {'per portion':>12}"]
