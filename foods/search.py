@@ -9,7 +9,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from foods.errors import UnknownFood
-from foods.table import DATA_DIR, Food, FoodTable
+from foods.table import DATA_DIR, Food, FoodTable, load_table
 from foods.text import normalize, singular
 
 __all__ = ["MATCH_THRESHOLD", "best_match", "normalize", "scored", "search", "singular"]
@@ -35,13 +35,26 @@ def aliases() -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+def _curated_names(table: FoodTable) -> list[tuple[str, str]]:
+    """For an imported catalogue: the curated table's ids, names and aliases, given to the catalogue food
+    with the same NDB, so "buckwheat" finds cooked buckwheat and "almonds" the nuts, not almond oil."""
+    if not any(f.tags_guessed for f in table):
+        return []
+    curated = load_table()
+    by_ndb = {f.ndb: f.id for f in table}
+    names = aliases().groupby("food_id")["alias"].agg(list).to_dict()
+    return [(by_ndb[f.ndb], text) for f in curated if f.ndb in by_ndb
+            for text in (f.id, f.name, *names.get(f.id, []))]
+
+
 def _index(table: FoodTable) -> _Index:
     """Ids, names and aliases (exact matches allowed), then SR28's long names (fuzzy only, lower)."""
     if table._search_index is None:
         keys, owners, penalties, exact = [], [], [], {}
         extra = aliases()
         extra = extra[extra["food_id"].isin(table.foods.keys())]
-        pairs = [(f.id, f.id) for f in table] + [(f.id, f.name) for f in table]
+        pairs = _curated_names(table)  # first: an exact curated name wins over a raw catalogue name
+        pairs += [(f.id, f.id) for f in table] + [(f.id, f.name) for f in table]
         pairs += list(zip(extra["food_id"], extra["alias"], strict=True))
         seen = set()
         for fid, text in pairs:

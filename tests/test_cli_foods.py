@@ -145,6 +145,9 @@ def test_import_sr28_full_catalogue(capsys, sr28_dir, tmp_path):
     assert "tree_nuts" in almonds.tags and "vegan" in almonds.tags
     code, out, _ = run(capsys, "foods", "search", "bananas raw", "--catalog", str(folder), "--format", "json")
     assert code == 0 and json.loads(out)[0]["ndb"] == "09040"
+    # the catalogue borrows the curated names: the form eaten first, not raw groats or almond oil
+    for query, ndb in (("buckwheat", "20010"), ("almonds", "12061"), ("sea cabbage", "11445"), ("kefir", "01289")):
+        assert full.search(query)[0].ndb == ndb, query
     code, out, _ = run(capsys, "foods", "show", almonds.id, "--catalog", str(folder))
     assert code == 0 and "guessed from the SR28 food group" in out
     code, out, _ = run(capsys, "foods", "top", "calcium", "--catalog", str(folder), "--format", "json", "-n", "3")
