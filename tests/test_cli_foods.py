@@ -143,6 +143,10 @@ def test_import_sr28_full_catalogue(capsys, sr28_dir, tmp_path):
     assert any(f.ndb == "33879" for f in full)
     almonds = next(f for f in full if f.ndb == "12061")
     assert "tree_nuts" in almonds.tags and "vegan" in almonds.tags
+    by_ndb = {f.ndb: f for f in full}
+    assert "liver" in by_ndb["13327"].tags and "fish_liver_oil" in by_ndb["04589"].tags  # the pregnancy rule
+    assert "lactose" in by_ndb["01009"].tags and by_ndb["14003"].limit and by_ndb["14209"].limit
+    assert not by_ndb["19296"].limit  # honey is recommended
     code, out, _ = run(capsys, "foods", "search", "bananas raw", "--catalog", str(folder), "--format", "json")
     assert code == 0 and json.loads(out)[0]["ndb"] == "09040"
     # the catalogue borrows the curated names: the form eaten first, not raw groats or almond oil

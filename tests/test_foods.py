@@ -324,3 +324,38 @@ def test_loading_the_shipped_table_is_fast():
     began = time.perf_counter()
     read_table(DATA_DIR)
     assert time.perf_counter() - began < 2.0
+
+
+def test_catalogue_guesses_keep_the_safety_tags_and_limits():
+    """The full SR28 catalogue has no curated tags: the guesses must still catch liver, fish-liver oil, lactose,
+    eggs, shellfish, gluten grains and the foods the articles say to limit."""
+    from foods.catalog import guess_fields
+
+    rows = {
+        "Beef, variety meats and by-products, liver, raw": ("1300", {"liver"}, set(DIET_TAGS), 0),
+        "Liver sausage, liverwurst, pork": ("0700", {"liver", "salty"}, set(DIET_TAGS), 1),
+        "Fish oil, cod liver": ("0400", {"fish", "fish_liver_oil"}, {"vegan", "vegetarian"}, 0),
+        "Cheese, parmesan, hard": ("0100", {"dairy", "lactose"}, {"vegan"}, 0),
+        "Egg, whole, raw, fresh": ("0100", {"egg"}, {"vegan"}, 0),
+        "Crustaceans, shrimp, mixed species, raw": ("1500", {"shellfish"}, {"vegan", "vegetarian"}, 0),
+        "Wheat flour, white, all-purpose": ("2000", {"gluten"}, set(), 0),
+        "Buckwheat groats, roasted, cooked": ("2000", set(), set(), 0),
+        "Seeds, sunflower seed kernels, dried": ("1200", set(), set(), 0),
+        "Alcoholic beverage, wine, table, red": ("1400", {"alcohol"}, set(), 1),
+        "Beverages, coffee, brewed, prepared with tap water": ("1400", {"caffeine"}, set(), 1),
+        "Beverages, coffee, brewed, decaffeinated": ("1400", set(), set(), 1),
+        "Beverages, tea, herb, brewed, chamomile": ("1400", set(), set(), 0),
+        "Honey": ("1900", set(), {"vegan"}, 0),
+        "Candies, hard": ("1900", {"added_sugar"}, set(), 1),
+        "Lard": ("0400", set(), set(DIET_TAGS), 0),
+    }
+    names = pd.Series(list(rows))
+    guessed = guess_fields(pd.Series([g for g, *_ in rows.values()]), names)
+    for name, tags, limit in zip(names, guessed["tags"], guessed["limit"], strict=True):
+        _, must, must_not, is_limit = rows[name]
+        got = set(tags.split(";")) - {""}
+        assert must <= got and not must_not & got, (name, got)
+        assert limit == is_limit, name
+    assert "caffeine" not in guessed["tags"][names == "Beverages, coffee, brewed, decaffeinated"].iloc[0]
+    assert "tree_nuts" not in guessed["tags"][names.str.startswith("Seeds")].iloc[0]
+    assert "gluten" not in guessed["tags"][names.str.startswith("Buckwheat")].iloc[0]
