@@ -143,5 +143,5 @@ def _import(args) -> int:
         n = import_sr28(args.directory, dest)
     except (FileNotFoundError, ValueError) as exc:
         raise PlannerError(str(exc)) from None
-    print(f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags are guessed from food groups)")
+    print(f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags and limits are guessed from SR28 food groups and names)")
     return 0
