@@ -296,6 +296,9 @@ class FoodTable:
             raise ValueError(f"per must be one of {', '.join(PER_CHOICES)}, not '{per}'")
         if n < 1:
             raise ValueError(f"the number of foods must be at least 1, not {n}")
+        unknown = [fid for fid in foods or [] if fid not in self.foods]
+        if unknown:
+            self.get(unknown[0])  # an error naming the closest matches
         frame = self.frame if foods is None else self.frame.loc[foods]
         if not include_limit:
             frame = frame[frame["limit"] == 0]

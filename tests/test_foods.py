@@ -228,6 +228,9 @@ def test_top_per_100kcal_and_per_100g(table):
     everything = len(table)
     assert "hamburger" in set(table.top("sodium", n=everything, include_limit=True)["food_id"])
     assert "hamburger" not in set(table.top("sodium", n=everything)["food_id"])
+    assert list(table.top("calcium", foods=["banana", "milk"])["food_id"]) == ["milk", "banana"]
+    with pytest.raises(UnknownFood, match="banana"):
+        table.top("calcium", foods=["bananna"])
     for bad in ({"nutrient": "unobtainium"}, {"nutrient": "calcium", "per": "serving"},
                 {"nutrient": "calcium", "n": 0}):
         with pytest.raises(ValueError):
