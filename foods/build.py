@@ -16,10 +16,20 @@ import pandas as pd
 
 from foods import sr28
 from foods.errors import FoodError, TableError
-from foods.table import DATA_DIR, NUTRIENTS, VALID_AISLES, VALID_BUY_UNITS, VALID_MEALS, VALID_TAGS
+from foods.table import (
+    DATA_DIR,
+    FOOD_COLUMNS,
+    NUTRIENTS,
+    PORTION_COLUMNS,
+    VALID_AISLES,
+    VALID_BUY_UNITS,
+    VALID_MEALS,
+    VALID_TAGS,
+)
 
 SELECTION_COLUMNS = [
-    "id", "name", "ndb", "portion_seq", "portion_label", "step", "min_steps", "max_steps", "meals", "tags",
+    "id", "name", "ndb", "portion_ndb", "portion_seq", "portion_label", "step", "default_steps", "min_steps",
+    "max_steps", "meals", "tags",
     "articles", "limit", "bought_ndb", "buy_unit", "buy_seq", "pack_grams", "pack_label", "yield_method", "sold_trimmed",
     "aisle",
     "note",
@@ -62,7 +72,9 @@ def _check_selection_row(name: str, line: int, row: pd.Series, data: Sr28) -> No
     def fail(column: str, message: str) -> None:
         raise TableError(name, message, row=line, column=column)
 
-    for col in ("ndb", "bought_ndb"):
+    for col in ("ndb", "bought_ndb", "portion_ndb"):
+        if col == "portion_ndb" and not row[col]:
+            continue
         if row[col] not in data.food_des.index:
             fail(col, f"NDB number '{row[col]}' is not in SR28 FOOD_DES.txt")
         if row[col] not in data.abbrev.index:
@@ -77,15 +89,20 @@ def _check_selection_row(name: str, line: int, row: pd.Series, data: Sr28) -> No
         fail("aisle", f"'{row['aisle']}' is not one of {', '.join(VALID_AISLES)}")
     if row["buy_unit"] not in VALID_BUY_UNITS:
         fail("buy_unit", f"'{row['buy_unit']}' is not one of {', '.join(VALID_BUY_UNITS)}")
-    for col in ("step", "min_steps", "max_steps"):
+    for col in ("step", "default_steps", "min_steps", "max_steps"):
         try:
             value = float(row[col])
         except ValueError:
             fail(col, f"'{row[col]}' is not a number")
         if value <= 0:
-            fail(col, f"{value} must be positive")
+            fail(col, f"{value:g} must be positive")
+        if col != "step" and value != int(value):
+            fail(col, f"{value:g} must be a whole number of steps")
     if float(row["min_steps"]) > float(row["max_steps"]):
         fail("min_steps", "min_steps is larger than max_steps")
+    if not float(row["min_steps"]) <= float(row["default_steps"]) <= float(row["max_steps"]):
+        fail("default_steps", f"{row['default_steps']} is outside min_steps..max_steps "
+                              f"({row['min_steps']}..{row['max_steps']})")
     if row["yield_method"] not in YIELD_METHODS:
         fail("yield_method", f"'{row['yield_method']}' is not one of {', '.join(YIELD_METHODS)}")
     if row["yield_method"] == "piece" and row["buy_unit"] != "piece":
@@ -149,18 +166,20 @@ def build_tables(selection: pd.DataFrame, data: Sr28, name: str = "selection.csv
         line = int(idx) + 2
         _check_selection_row(name, line, row, data)
         ndb, bought = row["ndb"], row["bought_ndb"]
-        plan_measure = _measure_grams(data.weight, ndb, row["portion_seq"], name, line, "portion_seq")
+        portion_ndb = row["portion_ndb"] or ndb  # another SR28 food's measure when `ndb` has none (kefir)
+        plan_measure = _measure_grams(data.weight, portion_ndb, row["portion_seq"], name, line, "portion_seq")
         piece_grams = None
         if row["buy_unit"] == "piece":
             piece = _measure_grams(data.weight, bought, row["buy_seq"], name, line, "buy_seq")
             piece_grams = piece["Gm_Wgt"] / piece["Amount"]
         des = data.food_des.loc[ndb]
         record = {
-            "id": row["id"], "name": row["name"], "ndb": ndb, "sr28_name": des["Long_Desc"],
+            "id": row["id"], "name": row["name"], "ndb": ndb, "portion_ndb": portion_ndb, "sr28_name": des["Long_Desc"],
             "group": data.groups.get(des["FdGrp_Cd"], des["FdGrp_Cd"]),
             "portion_seq": int(plan_measure["Seq"]), "portion_label": row["portion_label"],
             "portion_grams": plan_measure["Gm_Wgt"] / plan_measure["Amount"],
-            "step": float(row["step"]), "min_steps": int(float(row["min_steps"])),
+            "step": float(row["step"]), "default_steps": int(float(row["default_steps"])),
+            "min_steps": int(float(row["min_steps"])),
             "max_steps": int(float(row["max_steps"])),
             "meals": row["meals"], "tags": row["tags"], "tags_guessed": 0, "articles": row["articles"],
             "limit": int(row["limit"] or 0),
@@ -175,11 +194,11 @@ def build_tables(selection: pd.DataFrame, data: Sr28, name: str = "selection.csv
         for field, column in zip(NUTRIENTS["field"], NUTRIENTS["sr28_column"], strict=True):
             record[field] = data.abbrev.loc[ndb, column]
         foods.append(record)
-        w = data.weight[data.weight["NDB_No"] == ndb]
+        w = data.weight[data.weight["NDB_No"] == portion_ndb]
         for _, m in w.iterrows():
-            portions.append({"food_id": row["id"], "ndb": ndb, "seq": int(m["Seq"]), "amount": m["Amount"],
+            portions.append({"food_id": row["id"], "ndb": portion_ndb, "seq": int(m["Seq"]), "amount": m["Amount"],
                              "measure": m["Msre_Desc"], "grams": m["Gm_Wgt"], "source": "sr28"})
-    return pd.DataFrame(foods), pd.DataFrame(portions)
+    return pd.DataFrame(foods)[FOOD_COLUMNS], pd.DataFrame(portions)[PORTION_COLUMNS]
 
 
 def write_csv_atomically(frame: pd.DataFrame, path: Path) -> None:

@@ -13,9 +13,10 @@ def nutrient_value(value: float) -> float | None:
 
 
 def food_to_dict(food: Food, detail: bool = False) -> dict:
+    """One food: `portion` and `portion_grams` are its usual serving; nutrients are per 100 g."""
     out = {
         "food_id": food.id, "name": food.name, "ndb": food.ndb, "group": food.group,
-        "portion": food.portion_text(food.portion_grams), "portion_grams": round(food.portion_grams, 2),
+        "portion": food.portion_text(food.default_grams), "portion_grams": round(food.default_grams, 2),
         "per_100g": {k: nutrient_value(v) for k, v in food.nutrients.items()},
         "missing": food.missing(), "tags": sorted(food.tags), "limit": food.limit,
     }
@@ -23,9 +24,14 @@ def food_to_dict(food: Food, detail: bool = False) -> dict:
         out.update({
             "sr28_name": food.sr28_name, "meals": sorted(food.meals), "articles": list(food.articles),
             "tags_guessed": food.tags_guessed,
+            "per_portion": {k: nutrient_value(v * food.default_grams / 100) for k, v in food.nutrients.items()},
+            "household_unit": {"measure": f"1 {food.portion_label}", "grams": round(food.portion_grams, 2),
+                               "ndb": food.portion_ndb or food.ndb},
             "portions": [{"measure": f"{p.amount:g} {p.measure}", "grams": p.grams, "source": p.source}
                          for p in food.portions],
-            "step_grams": round(food.step_grams, 2), "min_steps": food.min_steps, "max_steps": food.max_steps,
+            "step_grams": round(food.step_grams, 2), "default_steps": food.default_steps,
+            "min_steps": food.min_steps, "max_steps": food.max_steps,
+            "min_grams": round(food.grams_range[0], 2), "max_grams": round(food.grams_range[1], 2),
             "bought": {"ndb": food.bought_ndb, "name": food.bought_name, "yield_factor": food.yield_factor,
                        "refuse_pct": food.refuse_pct, "unit": food.buy_unit, "aisle": food.aisle},
         })

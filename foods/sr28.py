@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -28,9 +29,24 @@ FD_GROUP_COLUMNS = ["FdGrp_Cd", "FdGrp_Desc"]
 REQUIRED_FILES = ("ABBREV.txt", "FOOD_DES.txt", "WEIGHT.txt", "FD_GROUP.txt")
 
 
+SR28_ENV = "MINERAL_PLANNER_SR28"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sr28_candidates() -> list[Path]:
+    """Where SR28 is looked for: $MINERAL_PLANNER_SR28 alone when it is set; otherwise `shared/usda-sr28`
+    beside the checkout (a CI clone has `../shared`) and beside each folder above it (a git worktree
+    deeper down finds it higher up)."""
+    if os.environ.get(SR28_ENV):
+        return [Path(os.environ[SR28_ENV]).expanduser()]
+    return [folder / "shared" / "usda-sr28" for folder in REPO_ROOT.parents]
+
+
 def default_sr28_dir() -> Path:
-    """`../shared/usda-sr28` beside the checkout, where development and CI keep SR28."""
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "usda-sr28"
+    """The first candidate that holds ABBREV.txt; if none does, the first candidate, so a message can
+    name where SR28 was expected."""
+    candidates = sr28_candidates()
+    return next((folder for folder in candidates if (folder / "ABBREV.txt").is_file()), candidates[0])
 
 
 def parse_records(text: str, columns: list[str], name: str) -> pd.DataFrame:

@@ -30,13 +30,13 @@ VALID_BUY_UNITS = ("piece", "g", "pack")
 PER_CHOICES = ("100g", "portion", "100kcal")
 
 FOOD_COLUMNS = [
-    "id", "name", "ndb", "sr28_name", "group", "portion_seq", "portion_label", "portion_grams", "step",
-    "min_steps", "max_steps", "meals", "tags", "tags_guessed", "articles", "limit", "bought_ndb",
+    "id", "name", "ndb", "portion_ndb", "sr28_name", "group", "portion_seq", "portion_label", "portion_grams", "step",
+    "default_steps", "min_steps", "max_steps", "meals", "tags", "tags_guessed", "articles", "limit", "bought_ndb",
     "bought_name", "yield_factor", "refuse_pct", "buy_unit", "buy_piece_grams", "pack_grams", "pack_label",
     "aisle", *NUTRIENT_FIELDS,
 ]
 PORTION_COLUMNS = ["food_id", "ndb", "seq", "amount", "measure", "grams", "source"]
-_NON_NEGATIVE = ["portion_grams", "step", "min_steps", "max_steps", "yield_factor", "refuse_pct",
+_NON_NEGATIVE = ["portion_grams", "step", "default_steps", "min_steps", "max_steps", "yield_factor", "refuse_pct",
                  "buy_piece_grams", "pack_grams", *NUTRIENT_FIELDS]
 
 
@@ -90,6 +90,8 @@ class Food:
     aisle: str
     sr28_name: str = ""
     tags_guessed: bool = False
+    default_steps: int = 1
+    portion_ndb: str = ""
     extra: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -97,15 +99,38 @@ class Food:
         """Grams in one planning step (a whole or a fraction of the household portion)."""
         return self.portion_grams * self.step
 
+    @property
+    def default_grams(self) -> float:
+        """The usual serving: `default_steps` steps (3 oz of salmon, 1 medium banana, 1 cup of milk)."""
+        return self.step_grams * self.default_steps
+
+    @property
+    def grams_range(self) -> tuple[float, float]:
+        """The smallest and largest sensible amount in one meal."""
+        return self.step_grams * self.min_steps, self.step_grams * self.max_steps
+
+    def portion_words(self, grams: float) -> str:
+        """'1 medium banana', '1.5 cup cooked lentils': grams as a count of the household portion."""
+        count = grams / self.portion_grams
+        return f"{f'{count:.2f}'.rstrip('0').rstrip('.')} {self.portion_label}"
+
     def missing(self) -> list[str]:
         """Nutrients SR28 has no value for: totals that include this food are lower bounds."""
         return [k for k, v in self.nutrients.items() if v is None or (isinstance(v, float) and np.isnan(v))]
 
     def portion_text(self, grams: float) -> str:
         """'1 medium banana (118 g)', '1.5 cup cooked lentils (297 g)'."""
-        count = grams / self.portion_grams
-        count_text = f"{count:.2f}".rstrip("0").rstrip(".")
-        return f"{count_text} {self.portion_label} ({grams:.0f} g)"
+        return f"{self.portion_words(grams)} ({grams:.0f} g)"
+
+
+_REQUIRED_NUMBERS = ["portion_grams", "step", "default_steps", "min_steps", "max_steps", "yield_factor"]
+
+
+def _fail_where(bad: pd.Series, source: str, column: str, message: str) -> None:
+    """Refuse the table at the first row where `bad` holds, naming its file line and column."""
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise TableError(source, message, row=i + 2, column=column)
 
 
 def _fail_if_missing(frame: pd.DataFrame, columns: list[str], name: str) -> None:
@@ -127,7 +152,7 @@ def _check_numbers(frame: pd.DataFrame, columns: list[str], name: str) -> pd.Dat
         neg = converted < 0
         if neg.any():
             i = int(np.flatnonzero(neg.to_numpy())[0])
-            raise TableError(name, f"{converted.iloc[i]} is negative", row=i + 2, column=col)
+            raise TableError(name, f"{converted.iloc[i]:g} is negative; it must be 0 or more", row=i + 2, column=col)
         out[col] = converted.astype("float64")
     return out
 
@@ -138,8 +163,27 @@ def _split(value) -> list[str]:
     return [v.strip() for v in str(value).split(";") if v.strip()]
 
 
+@functools.lru_cache(maxsize=4096)
+def _set(value) -> frozenset[str]:
+    """A ';'-list as a set; cached because thousands of catalogue foods share a few tag strings."""
+    return frozenset(_split(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tuple(value) -> tuple[str, ...]:
+    return tuple(_split(value))
+
+
 def _text(value) -> str:
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def _number(value) -> float:
+    return 0.0 if value is None or np.isnan(value) else float(value)
+
+
+def _optional(value) -> float | None:
+    return None if value is None or np.isnan(value) else float(value)
 
 
 class FoodTable:
@@ -150,51 +194,59 @@ class FoodTable:
         _fail_if_missing(portions, PORTION_COLUMNS, "portions.csv")
         foods = _check_numbers(foods, _NON_NEGATIVE, source)
         portions = _check_numbers(portions, ["seq", "amount", "grams"], "portions.csv")
-        ids = foods["id"].astype(str)
+        ids = foods["id"].fillna("").astype(str)
+        _fail_where(ids.str.strip() == "", source, "id", "empty id")
         if ids.duplicated().any():
             i = int(np.flatnonzero(ids.duplicated().to_numpy())[0])
-            raise TableError(source, f"duplicate id '{ids.iloc[i]}'", row=i + 2, column="id")
-        empty = ids.str.strip() == ""
-        if empty.any():
-            raise TableError(source, "empty id", row=int(np.flatnonzero(empty.to_numpy())[0]) + 2, column="id")
+            first = int(np.flatnonzero((ids == ids.iloc[i]).to_numpy())[0])
+            raise TableError(source, f"duplicate id '{ids.iloc[i]}' (first on row {first + 2})", row=i + 2, column="id")
         for col, allowed in (("meals", VALID_MEALS), ("tags", VALID_TAGS)):
-            for i, value in enumerate(foods[col]):
+            values = foods[col].tolist()
+            for value in set(values):  # a catalogue repeats a few tag strings thousands of times
                 bad = [v for v in _split(value) if v not in allowed]
                 if bad:
-                    raise TableError(source, f"unknown value(s) {', '.join(bad)}", row=i + 2, column=col)
-        if (foods["portion_grams"] <= 0).any():
-            i = int(np.flatnonzero((foods["portion_grams"] <= 0).to_numpy())[0])
-            raise TableError(source, "portion weight must be positive", row=i + 2, column="portion_grams")
-        foods = foods.assign(id=ids, ndb=foods["ndb"].astype(str).str.zfill(5),
+                    i = values.index(value)
+                    raise TableError(source, f"unknown value(s) {', '.join(bad)}; allowed: {', '.join(sorted(allowed))}",
+                                     row=i + 2, column=col)
+        for col in _REQUIRED_NUMBERS:
+            _fail_where(foods[col].isna(), source, col, "is empty; it needs a number")
+        _fail_where(foods["portion_grams"] <= 0, source, "portion_grams", "portion weight must be positive")
+        _fail_where(foods["min_steps"] > foods["max_steps"], source, "min_steps", "min_steps is larger than max_steps")
+        _fail_where((foods["default_steps"] < foods["min_steps"]) | (foods["default_steps"] > foods["max_steps"]),
+                    source, "default_steps", "default_steps is outside min_steps..max_steps")
+        ndb = foods["ndb"].astype(str).str.zfill(5)
+        portion_ndb = foods["portion_ndb"].where(foods["portion_ndb"].notna() & (foods["portion_ndb"] != ""), ndb)
+        foods = foods.assign(id=ids, ndb=ndb, portion_ndb=portion_ndb.astype(str).str.zfill(5),
                              bought_ndb=foods["bought_ndb"].astype(str).str.zfill(5))
         self.frame = foods.set_index("id", drop=False)
         self.frame.index.name = None
         self.source = source
         by_food: dict[str, list[Portion]] = {}
         for fid, seq, amount, measure, grams, src in zip(
-            portions["food_id"].astype(str), portions["seq"], portions["amount"], portions["measure"],
-            portions["grams"], portions["source"], strict=True,
+            portions["food_id"].astype(str).tolist(), portions["seq"].tolist(), portions["amount"].tolist(),
+            portions["measure"].tolist(), portions["grams"].tolist(), portions["source"].tolist(), strict=True,
         ):
             if amount > 0 and grams > 0:
                 by_food.setdefault(fid, []).append(Portion(int(seq), float(amount), str(measure), float(grams), str(src)))
         self.foods: dict[str, Food] = {}
-        for rec in self.frame.to_dict("records"):
-            fid = rec["id"]
+        col = {c: self.frame[c].tolist() for c in FOOD_COLUMNS}
+        nutrient_rows = self.frame[NUTRIENT_FIELDS].to_numpy(dtype=float).tolist()
+        for i, fid in enumerate(col["id"]):
             self.foods[fid] = Food(
-                id=fid, name=str(rec["name"]), ndb=rec["ndb"], group=_text(rec["group"]),
-                nutrients={f: float(rec[f]) for f in NUTRIENT_FIELDS},
-                portions=tuple(by_food.get(fid, ())), portion_label=_text(rec["portion_label"]),
-                portion_grams=float(rec["portion_grams"]), step=float(rec["step"]),
-                min_steps=int(rec["min_steps"]), max_steps=int(rec["max_steps"]),
-                meals=frozenset(_split(rec["meals"])), tags=frozenset(_split(rec["tags"])),
-                articles=tuple(_split(rec["articles"])), limit=bool(int(rec["limit"] or 0)),
-                bought_ndb=rec["bought_ndb"], bought_name=_text(rec["bought_name"]),
-                yield_factor=float(rec["yield_factor"]), refuse_pct=float(rec["refuse_pct"] or 0),
-                buy_unit=str(rec["buy_unit"]),
-                buy_piece_grams=None if pd.isna(rec["buy_piece_grams"]) else float(rec["buy_piece_grams"]),
-                pack_grams=None if pd.isna(rec["pack_grams"]) else float(rec["pack_grams"]),
-                pack_label=_text(rec["pack_label"]), aisle=str(rec["aisle"]),
-                sr28_name=_text(rec["sr28_name"]), tags_guessed=bool(int(rec["tags_guessed"] or 0)),
+                id=fid, name=str(col["name"][i]), ndb=col["ndb"][i], group=_text(col["group"][i]),
+                nutrients=dict(zip(NUTRIENT_FIELDS, nutrient_rows[i], strict=True)),
+                portions=tuple(by_food.get(fid, ())), portion_label=_text(col["portion_label"][i]),
+                portion_grams=col["portion_grams"][i], step=col["step"][i],
+                min_steps=int(col["min_steps"][i]), max_steps=int(col["max_steps"][i]),
+                meals=_set(col["meals"][i]), tags=_set(col["tags"][i]),
+                articles=_tuple(col["articles"][i]), limit=bool(int(col["limit"][i] or 0)),
+                bought_ndb=col["bought_ndb"][i], bought_name=_text(col["bought_name"][i]),
+                yield_factor=col["yield_factor"][i], refuse_pct=_number(col["refuse_pct"][i]),
+                buy_unit=str(col["buy_unit"][i]), buy_piece_grams=_optional(col["buy_piece_grams"][i]),
+                pack_grams=_optional(col["pack_grams"][i]), pack_label=_text(col["pack_label"][i]),
+                aisle=str(col["aisle"][i]), sr28_name=_text(col["sr28_name"][i]),
+                tags_guessed=bool(int(col["tags_guessed"][i] or 0)), default_steps=int(col["default_steps"][i]),
+                portion_ndb=col["portion_ndb"][i],
             )
         self._search_index = None
 
@@ -233,26 +285,34 @@ class FoodTable:
 
     def top(self, nutrient: str, per: str = "100g", n: int = 10, include_limit: bool = False,
             foods: list[str] | None = None) -> pd.DataFrame:
-        """The n richest foods in `nutrient` per 100 g, per household portion or per 100 kcal."""
+        """The n richest foods in `nutrient` per 100 g, per usual serving (`default_grams`) or per 100 kcal.
+
+        Columns: food_id, name, ndb, portion (the usual serving in words, '3 oz cooked salmon'),
+        portion_grams (its weight), grams (the amount the value is for), the nutrient, per.
+        Foods whose SR28 value is missing are left out, never ranked as zero."""
         if nutrient not in NUTRIENT_FIELDS:
             nutrient = resolve_nutrient(nutrient)
         if per not in PER_CHOICES:
             raise ValueError(f"per must be one of {', '.join(PER_CHOICES)}, not '{per}'")
+        if n < 1:
+            raise ValueError(f"the number of foods must be at least 1, not {n}")
+        unknown = [fid for fid in foods or [] if fid not in self.foods]
+        if unknown:
+            self.get(unknown[0])  # an error naming the closest matches
         frame = self.frame if foods is None else self.frame.loc[foods]
         if not include_limit:
             frame = frame[frame["limit"] == 0]
-        per_100g = frame[nutrient]
+        serving = frame["portion_grams"] * frame["step"] * frame["default_steps"]
         if per == "100g":
-            value = per_100g
+            grams = pd.Series(100.0, index=frame.index)
         elif per == "portion":
-            value = per_100g * frame["portion_grams"] / 100.0
+            grams = serving
         else:
-            kcal = frame["energy_kcal"].where(frame["energy_kcal"] > 0)
-            value = per_100g / kcal * 100.0
+            grams = 100.0 / frame["energy_kcal"].where(frame["energy_kcal"] > 0) * 100.0
         out = pd.DataFrame({
             "food_id": frame["id"], "name": frame["name"], "ndb": frame["ndb"],
-            "portion": frame["portion_label"], "portion_grams": frame["portion_grams"],
-            nutrient: value, "per": per,
+            "portion": [self.foods[fid].portion_words(g) for fid, g in zip(frame["id"], serving, strict=True)],
+            "portion_grams": serving, "grams": grams, nutrient: frame[nutrient] * grams / 100.0, "per": per,
         }).dropna(subset=[nutrient])
         return out.sort_values(nutrient, ascending=False, kind="stable").head(n).reset_index(drop=True)
 
@@ -293,18 +353,21 @@ def resolve_nutrient(name: str) -> str:
     raise ValueError(f"unknown nutrient '{name}'; use one of: {', '.join(names)}")
 
 
+def _read_csv(path: Path, dtype: dict) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=dtype, na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise TableError(path.name, f"cannot be read as CSV ({str(exc).strip()})") from None
+
+
 def read_table(directory: Path) -> FoodTable:
     """Read foods.csv and portions.csv from a folder (the shipped data, or an imported catalogue)."""
     foods_path, portions_path = directory / "foods.csv", directory / "portions.csv"
     for p in (foods_path, portions_path):
         if not p.is_file():
             raise TableError(str(p), "file not found (run `python -m foods.build` to make it)")
-    try:
-        foods = pd.read_csv(foods_path, dtype={"ndb": str, "bought_ndb": str, "id": str}, keep_default_na=True,
-                            na_values=[""])
-        portions = pd.read_csv(portions_path, dtype={"food_id": str, "ndb": str})
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise TableError(foods_path.name, f"cannot be read as CSV ({exc})") from None
+    foods = _read_csv(foods_path, {"ndb": str, "bought_ndb": str, "portion_ndb": str, "id": str})
+    portions = _read_csv(portions_path, {"food_id": str, "ndb": str})
     return FoodTable(foods, portions, source=foods_path.name)
 
 

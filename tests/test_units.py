@@ -62,3 +62,17 @@ def test_absurd_amounts_are_refused(table):
 def test_mass_round_trips(table, grams, unit):
     amount = grams / GRAMS_PER[unit]
     assert resolve_amount(table.find("lentils"), amount, unit).grams == pytest.approx(grams)
+
+
+def test_kefir_is_measured_with_the_cup_sr28_gives_cultured_milk(table):
+    kefir = table.get("kefir")
+    assert kefir.ndb == "01289" and kefir.portion_ndb == "01088"
+    assert resolve_amount(kefir, 1, "cup").grams == pytest.approx(245)
+    assert resolve_amount(kefir, 1, "glass").grams == pytest.approx(245)
+    assert resolve_amount(kefir, 500, "ml").grams == pytest.approx(500 * 245 / 236.588, rel=1e-3)
+
+
+def test_portion_and_piece_units_use_the_household_measure(table):
+    salmon = table.get("salmon")
+    assert resolve_amount(salmon, 3, "oz").grams == pytest.approx(85.05, abs=0.1)
+    assert resolve_amount(table.get("banana"), 1, "portion").grams == pytest.approx(118)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from foods.export import food_to_dict, nutrient_value
-from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS, PER_CHOICES, resolve_nutrient
+from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS, PER_CHOICES, VALID_TAGS, resolve_nutrient
 from planner.cli.output import add_format, emit, table
 from planner.errors import PlannerError
 from planner.paths import catalog_dir, food_table
@@ -27,13 +27,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = add("list", "every food in the table", _list)
     p.add_argument("--tag", action="append", default=[], help="only foods with this tag (repeatable)")
+    p.add_argument("--without", action="append", default=[], metavar="TAG",
+                   help="leave out foods with this tag, e.g. lactose or gluten (repeatable)")
     p.add_argument("--group", default=None, help="only foods whose SR28 group contains this text")
     p = add("search", "find foods by name (typos and plurals forgiven)", _search)
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=10)
     p = add("top", "the richest foods in a nutrient", _top)
     p.add_argument("nutrient", help="calcium, magnesium, potassium, ... or calcium_mg")
-    p.add_argument("--per", choices=PER_CHOICES, default="100g")
+    p.add_argument("--per", choices=(*PER_CHOICES, "serving"), default="100g",
+                   help="per 100 g, per usual portion (3 oz salmon, 1 medium banana; 'serving' says the same) "
+                        "or per 100 kcal")
     p.add_argument("-n", "--limit", type=int, default=15)
     p.add_argument("--include-limited", action="store_true", help="include foods the articles say to limit")
     p = add("show", "one food in full", _show)
@@ -52,18 +56,37 @@ def _headers():
     return ["id", "name", *[f"{NUTRIENT_LABELS[k]} {NUTRIENT_UNITS[k]}" for k in SHOWN]]
 
 
+def _check_tags(tags: list[str], option: str) -> None:
+    unknown = [t for t in tags if t not in VALID_TAGS]
+    if unknown:
+        raise PlannerError(f"unknown tag '{unknown[0]}' for {option}; tags are: {', '.join(sorted(VALID_TAGS))}")
+
+
+def _at_least_one(value: int, option: str) -> None:
+    if value < 1:
+        raise PlannerError(f"{option} must be at least 1, not {value}")
+
+
 def _list(args) -> int:
+    _check_tags(args.tag, "--tag")
+    _check_tags(args.without, "--without")
     t = food_table(args.catalog)
-    foods_ = t.filter(tags=args.tag, group=args.group)
+    if args.group and not any(args.group.lower() in f.group.lower() for f in t):
+        groups = sorted({f.group for f in t if f.group})
+        raise PlannerError(f"no food group contains '{args.group}'; groups are: {'; '.join(groups)}")
+    foods_ = t.filter(tags=args.tag, exclude_tags=args.without, group=args.group)
     emit(args.format, [food_to_dict(f) for f in foods_],
          table(_rows(foods_), _headers()) + f"\n{len(foods_)} foods; values per 100 g")
     return 0
 
 
 def _search(args) -> int:
+    if not args.text.strip():
+        raise PlannerError("give a food name to search for, e.g. `mineral-planner foods search almonds`")
+    _at_least_one(args.limit, "--limit")
     hits = food_table(args.catalog).search(args.text, limit=args.limit)
     if not hits:
-        raise PlannerError(f"no food matches '{args.text}'")
+        raise PlannerError(f"no food matches '{args.text}'; try a shorter or more common name")
     emit(args.format, [food_to_dict(f) for f in hits], table(_rows(hits), _headers()))
     return 0
 
@@ -73,17 +96,19 @@ def _top(args) -> int:
         nutrient = resolve_nutrient(args.nutrient)
     except ValueError as exc:
         raise PlannerError(str(exc)) from None
+    _at_least_one(args.limit, "-n/--limit")
+    args.per = "portion" if args.per == "serving" else args.per
     t = food_table(args.catalog)
     top = t.top(nutrient, per=args.per, n=args.limit, include_limit=args.include_limited)
     per_label = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100 kcal"}[args.per]
-    data = [{"rank": i + 1, "food_id": r.food_id, "name": r.name, "ndb": r.ndb,
-             "portion": t.foods[r.food_id].portion_text(r.portion_grams), "grams": round(r.portion_grams, 1)
-             if args.per == "portion" else (100.0 if args.per == "100g" else None),
-             nutrient: nutrient_value(getattr(r, nutrient)), "per": args.per}
+    data = [{"rank": i + 1, "food_id": r.food_id, "name": r.name, "ndb": r.ndb, "per": args.per,
+             "grams": round(r.grams, 1), nutrient: nutrient_value(getattr(r, nutrient)),
+             "portion": f"{r.portion} ({r.portion_grams:.0f} g)", "portion_grams": round(r.portion_grams, 1)}
             for i, r in enumerate(top.itertuples())]
-    rows = [[d["rank"], d["food_id"], d["name"], d["portion"] if args.per == "portion" else "", d[nutrient]]
-            for d in data]
-    text = table(rows, ["#", "id", "name", "portion", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} "
+    amount = {"100g": lambda d: "100 g", "portion": lambda d: d["portion"],
+              "100kcal": lambda d: f"{d['grams']:g} g"}[args.per]
+    rows = [[d["rank"], d["food_id"], d["name"], amount(d), d[nutrient]] for d in data]
+    text = table(rows, ["#", "id", "name", "amount", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} "
                         f"{per_label}"])
     emit(args.format, data, text)
     return 0
@@ -93,11 +118,16 @@ def _show(args) -> int:
     food = food_table(args.catalog).get(args.food_id)
     d = food_to_dict(food, detail=True)
     lines = [f"{food.name}  [{food.id}]  SR28 NDB {food.ndb}: {food.sr28_name}", f"group: {food.group}",
-             f"portion: {d['portion']}; meals: {', '.join(d['meals'])}", f"tags: {', '.join(d['tags']) or '-'}",
+             f"usual portion: {d['portion']}; from {food.portion_text(food.grams_range[0])} "
+             f"to {food.portion_text(food.grams_range[1])} a meal; meals: {', '.join(d['meals'])}",
+             f"tags: {', '.join(d['tags']) or '-'}{'  (guessed from the SR28 food group)' if food.tags_guessed else ''}",
              f"articles: {', '.join(d['articles']) or '-'}{'  (LIMIT: the articles say to cut down)' if food.limit else ''}",
-             "per 100 g:"]
+             f"{'':<32} {'per 100 g':>12} {'per portion':>12}"]
     for k, v in food.nutrients.items():
-        lines.append(f"  {NUTRIENT_LABELS[k]:<32} {'missing' if v != v else f'{v:g} {NUTRIENT_UNITS[k]}'}")
+        unit = NUTRIENT_UNITS[k]
+        per_portion = d["per_portion"][k]
+        lines.append(f"  {NUTRIENT_LABELS[k]:<30} {'missing' if v != v else f'{v:g} {unit}':>12} "
+                     f"{'missing' if per_portion is None else f'{per_portion:.3g} {unit}':>12}")
     lines.append("household measures: " + "; ".join(p["measure"] + f" = {p['grams']:g} g" for p in d["portions"]))
     emit(args.format, d, "\n".join(lines))
     return 0
@@ -113,5 +143,5 @@ def _import(args) -> int:
         n = import_sr28(args.directory, dest)
     except (FileNotFoundError, ValueError) as exc:
         raise PlannerError(str(exc)) from None
-    print(f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags are guessed from food groups)")
+    print(f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags and limits are guessed from SR28 food groups and names)")
     return 0
