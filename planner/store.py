@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import math
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,11 @@ from planner.paths import data_dir
 SCHEMA_VERSION = 1
 DB_NAME = "mineral-planner.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
+
+
+def _busy(exc: Exception) -> bool:
+    """SQLite's 'database is locked' / 'busy': another process holds the file, nothing is wrong with it."""
+    return isinstance(exc, sqlite3.OperationalError) and any(w in str(exc).lower() for w in ("locked", "busy"))
 MAX_NAME_LENGTH = 100
 DEFAULT_PROFILE_NAME = "me"  # the name a profile is saved under when the person gives none (the dashboard's too)
 
@@ -178,17 +184,30 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise PlannerError(f"cannot create the data folder {self.path.parent}: {exc.strerror or exc}") from None
-        try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            if not self._ready:
-                self._prepare(conn)
-        except sqlite3.DatabaseError as exc:
-            raise self._corrupt(exc) from None
-        return conn
+        began = time.monotonic()
+        while True:
+            conn = None
+            try:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA foreign_keys = ON")
+                if not self._ready:
+                    self._prepare(conn)
+                return conn
+            except sqlite3.DatabaseError as exc:
+                if conn is not None:
+                    conn.close()
+                # switching a new file to WAL while another process does the same is answered "locked" at
+                # once, without SQLite's busy wait: wait here instead
+                if _busy(exc) and time.monotonic() - began < BUSY_TIMEOUT_MS / 1000:
+                    time.sleep(0.05)
+                    continue
+                raise self._corrupt(exc) from None
 
     def _corrupt(self, exc: Exception) -> PlannerError:
+        if _busy(exc):
+            return PlannerError(f"the store {self.path} is busy: another mineral-planner (the dashboard or a "
+                                "command) is writing to it; try again in a moment")
         return PlannerError(f"the store {self.path} cannot be read as a mineral-planner database ({exc}); "
                             "move the file away (it will be made anew) or restore a backup")
 
@@ -231,6 +250,8 @@ class Store:
         except sqlite3.IntegrityError as exc:
             raise PlannerError(f"not saved: the data breaks a rule of the store ({exc})") from None
         except sqlite3.OperationalError as exc:
+            if _busy(exc):
+                raise PlannerError(f"not saved: {self._corrupt(exc)}") from None
             raise PlannerError(f"not saved: the store {self.path} is busy or read-only ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise self._corrupt(exc) from None

@@ -262,3 +262,21 @@ def test_names_are_checked(store):
         store.save_plan("x" * 101, {})
     with pytest.raises(PlannerError, match="must be a record"):
         store.save_plan("week", ["not", "a", "dict"])
+
+
+def test_a_store_another_process_holds_is_busy_never_called_corrupt(tmp_path, monkeypatch):
+    from planner import store as store_module
+
+    path = tmp_path / "held.sqlite3"
+    Store(path).save_day(D1, BANANA, {"calcium_mg": 5.9})
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(PlannerError) as caught:
+            Store(path).save_day(D1 + dt.timedelta(days=1), BANANA, {"calcium_mg": 5.9})
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "busy" in str(caught.value) and "move the file away" not in str(caught.value)
+    assert len(Store(path).diary()) == 1   # the earlier day is whole, and the store works again
