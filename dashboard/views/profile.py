@@ -121,6 +121,7 @@ if submitted:
         p = new
 
 saved = state.saved_profiles()
+state.show_flash("profiles")
 if saved:
     with st.expander(f"Saved profiles ({len(saved)})"):
         choice = st.selectbox("Profile", saved, key="pf_saved_choice")
@@ -128,11 +129,11 @@ if saved:
         if b1.button("Load", key="pf_load"):
             state.set_profile(state.load_profile(choice), choice)
             reset_form()
-            state.flash("success", f"Profile '{choice}' loaded.")
+            state.flash("success", f"Profile '{choice}' loaded.", "profiles")
             st.rerun()
         if b2.button("Delete", key="pf_delete"):
             state.delete_profile(choice)
-            state.flash("info", f"Profile '{choice}' deleted.")
+            state.flash("info", f"Profile '{choice}' deleted.", "profiles")
             st.rerun()
 
 # --- the targets --------------------------------------------------------------------------------------------
@@ -145,8 +146,12 @@ for col, key in ((m1, "calcium_mg"), (m2, "magnesium_mg"), (m3, "potassium_mg"))
     tg = t.items[key]
     col.metric(frames.nutrient_name(key), f"{tg.min:,.0f} {tg.unit}" if tg.min else "not pushed",
                help=tg.note or None)
-st.dataframe(frames.targets_frame(t), hide_index=True, width="stretch",
-             column_config={"Note": st.column_config.TextColumn(width="large")})
+targets_table = frames.targets_frame(t)
+targets_table["Note"] = targets_table["Note"].map(state.for_people)
+st.table(targets_table.set_index("Nutrient"))
+st.caption("RDA: recommended dietary allowance (enough for nearly everyone). AI: adequate intake (used where no RDA "
+           "exists). UL: tolerable upper intake level. CDRR: the intake above which cutting down lowers chronic "
+           "disease risk (a ceiling, not a goal).")
 with st.expander("Protein, fat and carbohydrate ranges"):
     st.dataframe(frames.macros_frame(t), hide_index=True, width="stretch")
     st.caption("Acceptable macronutrient distribution ranges (IOM), in grams for your energy budget.")
@@ -154,11 +159,11 @@ with st.expander("Protein, fat and carbohydrate ranges"):
 st.subheader("What changes the rules for you")
 if t.notes:
     for note in t.notes:
-        st.info(note)
+        st.info(state.for_people(note))
 else:
     st.write("Nothing: the reference values for your age and sex apply as they are.")
 with st.expander("How each condition changes the plan"):
     cond_rules = rules()["conditions"]
     for c in CONDITIONS:
-        st.markdown(f"- **{state.label('conditions', c)}**: {cond_rules[c]['note']}")
+        st.markdown(f"- **{state.label('conditions', c)}**: {state.for_people(cond_rules[c]['note'])}")
     st.markdown(f"- **Pregnancy**: {rules()['pregnancy']['note']}")
