@@ -66,11 +66,13 @@ def amount_text(value: float | None, unit: str, lower_bound: bool = False) -> st
 # --- targets --------------------------------------------------------------------------------------------
 
 def targets_frame(targets: Targets) -> pd.DataFrame:
-    """One row per nutrient: the daily range in words, its kind, whether the planner pursues it, source, note."""
+    """One row per nutrient: the daily range in words, whether the planner pursues it, the kind of value and its
+    source ('RDA: IOM 1997'), and a note."""
     rows = []
     for key, t in targets.items.items():
-        rows.append({"Nutrient": nutrient_name(key), "Per day": range_text(t.min, t.max, t.unit), "Kind": t.kind,
-                     "Planned for": "yes" if t.goal and t.min else "no", "Source": t.source, "Note": t.note})
+        source = t.source if t.kind in (t.source, "", None) else f"{t.kind}: {t.source}"
+        rows.append({"Nutrient": nutrient_name(key), "Per day": range_text(t.min, t.max, t.unit),
+                     "Planned for": "yes" if t.goal and t.min else "no", "Source": source, "Note": t.note})
     return pd.DataFrame(rows)
 
 

@@ -122,7 +122,7 @@ def test_profile_form_saves_a_valid_profile_and_shows_its_targets_with_sources()
     assert "None" not in " ".join(targets["Per day"])
     # kidney disease: potassium not pushed, and the page says why in a sentence, in the form's words
     assert targets.loc["Potassium", "Planned for"] == "no"
-    notes = " ".join(texts(at.info) + list(targets["Note"]))
+    notes = " ".join(texts(at.info) + texts(at.markdown))
     assert "Kidney disease: potassium is not pushed" in notes
     assert "Limits from your clinician" in notes and "targets.potassium_mg" not in notes
 
@@ -195,12 +195,15 @@ def test_plan_generate_shows_progress_the_week_and_its_charts(table):
     assert plan.status.seconds < 3.0                          # the first plan appears within 3 s
     status = at.get("status")
     assert len(status) == 1 and status[0].label.startswith("Planned 7 days in")
-    # charts: the heatmap and one stacked-bar chart per mineral, each with its target line
-    assert len(at.get("vega_lite_chart")) == 4
-    for index, nutrient in enumerate(frames.MINERALS, start=1):
-        spec = json.loads(at.get("vega_lite_chart")[index].proto.spec)
+    # charts: the heatmap, and each mineral's stacked bars by meal with its target line, one mineral at a time
+    assert len(at.get("vega_lite_chart")) == 2
+    for nutrient in frames.MINERALS:
+        at.segmented_control(key="plan_chart_mineral").set_value(nutrient)
+        at.run()
+        spec = json.loads(at.get("vega_lite_chart")[1].proto.spec)
         assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule"]
-        assert chart_data(at, index)["nutrient"].eq(nutrient).all()
+        bars = chart_data(at, 1)
+        assert bars["nutrient"].eq(nutrient).all() and set(bars["meal"]) == set(frames.SLOT_LABELS.values())
     totals = day_totals(table, plan.days[0])
     lo, _ = frames.plan_target(plan, "magnesium_mg")
     assert heat_percent(at, 0, "magnesium_mg") == round(100 * totals["magnesium_mg"] / lo)

@@ -92,6 +92,7 @@ left, right = st.columns(2)
 with left:
     text = st.text_area("What you ate (one food a line)", key="intake_text", height=180, placeholder=EXAMPLE)
 with right:
+    st.caption("Or use the table: one food a row (add rows at the bottom).")
     ss.intake_edited = st.data_editor(
         ss.intake_rows, key=editor_key(), num_rows="dynamic", hide_index=True, width="stretch",
         column_config={

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import charts, frames, state
 from planner import model
+from planner.errors import PlannerError
 from planner.plan import SLOT_LABELS, Plan, plan_from_dict, plan_to_dict
 from planner.profile import profile_from_dict
 
@@ -144,7 +145,7 @@ def never_use(food_id: str) -> None:
         done(f"{name} will not be planned again; the {plural(len(where), 'meal')} that had it were replanned.")
     try:
         state.save_profile(ss.profile_name, prof)
-    except state.PlannerError as exc:
+    except PlannerError as exc:
         done(f"{name} is excluded for this session, but the profile was not saved: {exc}", "warning")
 
 
@@ -238,12 +239,13 @@ def week_charts(plan: Plan, items, pct) -> None:
     st.caption("% of each day's target: green is met, red is far below.")
     st.altair_chart(charts.week_heatmap(pct), width="stretch")
     long = frames.meal_totals(items)
-    st.caption("Each day's minerals by meal, against the daily target (dashed).")
-    for tab, key in zip(st.tabs([frames.nutrient_name(k) for k in frames.MINERALS]), frames.MINERALS, strict=True):
-        lo, hi = frames.plan_target(plan, key)
-        with tab:
-            st.altair_chart(charts.meals_against_target(long[long["nutrient"] == key], frames.nutrient_name(key),
-                                                        frames.unit_of(key), lo, hi), width="stretch")
+    # one mineral at a time (tabs would draw all three on every change, and the browser would redraw them all)
+    state.persist("plan_chart_mineral", frames.MINERALS[0])
+    key = st.segmented_control("Each day's minerals by meal, against the daily target (dashed)", frames.MINERALS,
+                               format_func=frames.nutrient_name, key="plan_chart_mineral") or frames.MINERALS[0]
+    lo, hi = frames.plan_target(plan, key)
+    st.altair_chart(charts.meals_against_target(long[long["nutrient"] == key], frames.nutrient_name(key),
+                                                frames.unit_of(key), lo, hi), width="stretch")
 
 
 def meals(plan: Plan, items, pct) -> None:

@@ -147,8 +147,10 @@ for col, key in ((m1, "calcium_mg"), (m2, "magnesium_mg"), (m3, "potassium_mg"))
     col.metric(frames.nutrient_name(key), f"{tg.min:,.0f} {tg.unit}" if tg.min else "not pushed",
                help=tg.note or None)
 targets_table = frames.targets_frame(t)
-targets_table["Note"] = targets_table["Note"].map(state.for_people)
-st.table(targets_table.set_index("Nutrient"))
+# four narrow columns fit a phone; the notes, which are sentences, go under the table
+st.table(targets_table.drop(columns="Note").set_index("Nutrient"))
+st.markdown("\n".join(f"- **{row.Nutrient}**: {state.for_people(row.Note)}" for row in targets_table.itertuples()
+                      if row.Note))
 st.caption("RDA: recommended dietary allowance (enough for nearly everyone). AI: adequate intake (used where no RDA "
            "exists). UL: tolerable upper intake level. CDRR: the intake above which cutting down lowers chronic "
            "disease risk (a ceiling, not a goal).")
