@@ -144,15 +144,37 @@ def test_the_saved_profile_is_restored_on_the_next_start():
     assert again.number_input(key="pf_age").value == 67
 
 
-def test_profile_errors_are_messages_next_to_the_form_not_tracebacks():
+def page_order(at: AppTest) -> list[str]:
+    """The main column's elements in page order, widgets by key (to see what a message stands next to)."""
+    return [getattr(e, "key", None) or e.type for e in at.main]
+
+
+def test_profile_errors_are_messages_next_to_the_field_not_tracebacks():
     at = open_app()
     at.selectbox(key="pf_sex").set_value("male")
     at.selectbox(key="pf_stage").set_value("trimester2")
     submit_profile(at)
     errors = texts(at.error)
-    assert len(errors) == 1 and "not saved" in errors[0] and "pregnancy" in errors[0]
+    assert len(errors) == 2 and "not saved" in errors[0] and "set Sex to female" in errors[0]
+    assert 'sex = "female"' not in errors[0]                   # the form's words, not the profile file's
+    order = page_order(at)
+    assert order[order.index("pf_stage") + 1] == "error"      # right under the question it is about
+    assert "see the message under 'Pregnant or breastfeeding?'" in errors[1]   # and by the button, where to look
     assert at.session_state.profile.sex == "female"          # the old profile stays in use
     assert Store().list_profiles() == []
+
+    at.selectbox(key="pf_sex").set_value("female")
+    at.selectbox(key="pf_stage").set_value("none")
+    at.number_input(key="pf_potassium_mg_min").set_value(3000.0)
+    at.number_input(key="pf_potassium_mg_max").set_value(2000.0)
+    submit_profile(at)
+    errors = texts(at.error)
+    assert len(errors) == 2 and "potassium minimum 3000.0 is above the potassium maximum 2000.0" in errors[0]
+    limits = next(e for e in at.expander if e.label.startswith("Limits from your clinician"))
+    assert limits.proto.expanded                              # the limits are opened to show it
+    at.number_input(key="pf_potassium_mg_min").set_value(None)
+    submit_profile(at)
+    assert not at.error and Store().load_profile("me")["targets"] == {"potassium_mg": {"max": 2000.0}}
 
 
 def test_saved_profiles_load_resave_and_delete():
