@@ -6,6 +6,7 @@ store in the test's own MINERAL_PLANNER_HOME (tests/conftest.py). No page may sh
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -16,12 +17,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from openpyxl import load_workbook
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, frames
 from planner import model
 from planner.check import check_day
-from planner.excel import workbook_bytes
 from planner.intake import parse_text
 from planner.model import make_plan
 from planner.plan import Day, Meal, Shortfall, day_totals
@@ -482,7 +483,26 @@ def test_foods_search_top_filters_and_articles(table):
 
 # --- Shopping list ---------------------------------------------------------------------------------------
 
-def test_shopping_list_by_aisle_with_pantry_ticks_and_downloads(table):
+@pytest.fixture
+def served(monkeypatch) -> dict:
+    """What the download buttons serve, by file name: bytes, or the callable of a deferred download."""
+    files: dict = {}
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+    def keep(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+        files[file_name] = data
+        return add(self, data, mimetype, coordinates, file_name, is_for_static_download)
+
+    def keep_deferred(self, make, mimetype, coordinates, file_name=None, **kw):
+        files[file_name] = make
+        return add_deferred(self, make, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add", keep)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
+    return files
+
+
+def test_shopping_list_by_aisle_with_pantry_ticks_and_downloads(table, served):
     at = generated(open_app())
     at.switch_page("views/shopping.py")
     at.run()
@@ -492,19 +512,28 @@ def test_shopping_list_by_aisle_with_pantry_ticks_and_downloads(table):
     assert len(at.checkbox) == len(full.items)
     aisles = [label for _, label, _ in full.by_aisle()]
     assert [s.value for s in at.subheader if s.value in aisles] == aisles
-    buttons = {b.proto.label: b for b in at.get("download_button")}
-    assert {"Excel workbook", "List as CSV"} <= set(buttons)
+    assert {"Excel workbook", "List as CSV", "List as text"} == {b.proto.label for b in at.get("download_button")}
 
     first = full.items[0]
     at.checkbox(key=f"pantry_{first.food_id}").check()
     at.run()
     assert_clean(at)
     assert at.session_state.pantry == {first.food_id}
-    listed = shopping_list(plan, table, pantry=at.session_state.pantry)
-    assert first.food_id not in {i.food_id for i in listed.items}
-    # the workbook the button serves: the same plan and pantry, four sheets
-    book = load_workbook(io.BytesIO(workbook_bytes(plan, table, shopping=listed)))
+    # what the buttons serve: the workbook (made on the click) and the CSV, both without what is at home
+    book = load_workbook(io.BytesIO(served["mineral-planner-week.xlsx"]()))
     assert book.sheetnames == ["Shopping list", "Meal plan", "Nutrients", "About"]
+    names = [row[1] for row in book["Shopping list"].iter_rows(min_row=2, values_only=True)]
+    to_buy, at_home = names[:names.index("Total (estimated)")], names[names.index("Already at home (not to buy)"):]
+    assert first.label not in to_buy and full.items[1].label in to_buy and first.label in at_home
+    rows = list(csv.DictReader(io.StringIO(served["shopping-list.csv"].decode())))
+    assert {r["status"] for r in rows if r["item"] == first.label} == {"pantry"}
+    assert len([r for r in rows if r["status"] == "buy"]) == len(full.items) - 1
+    # the ticks are kept when the person looks at another page and comes back
+    at.switch_page("views/plan.py")
+    at.run()
+    at.switch_page("views/shopping.py")
+    at.run()
+    assert at.checkbox(key=f"pantry_{first.food_id}").value
 
 
 def test_shopping_list_without_a_plan_points_to_the_plan_page():
