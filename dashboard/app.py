@@ -1,6 +1,6 @@
 """mineral-planner's dashboard: a profile, a week of meals, a day's check, the foods, the shopping list.
 
-`make run` (or `mineral-planner dashboard`) starts it. Pages live in dashboard/pages; they call planner
+`make run` (or `mineral-planner dashboard`) starts it. Pages live in dashboard/views; they call planner
 and foods and draw. Errors a person can fix are shown as messages, never as tracebacks.
 """
 
@@ -37,14 +37,20 @@ with st.sidebar:
     p = state.profile()
     st.caption(f"Profile **{st.session_state.profile_name}**: {p.sex}, {p.age} years, "
                f"eats {state.label('diet', p.diet).lower()}")
-    st.info(DISCLAIMER, icon=":material/medical_information:")
 
-state.show_flash()
-try:
-    page.run()
-except (FoodError, PlannerError) as exc:
-    st.error(str(exc))
-except Exception as exc:  # noqa: BLE001 - the page shows a message; the details go to the server log
-    logging.getLogger("mineral-planner").exception("dashboard page failed")
-    st.error(f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your plan and profile are "
-             "kept; try again, or reload the page.")
+# The page draws into `body`; the disclaimer goes under it, once, in the main column, so a phone (where the
+# sidebar is folded away) shows it too, and a page that stops early (st.stop) still has it.
+body = st.container()
+st.divider()
+st.info(DISCLAIMER, icon=":material/medical_information:")
+
+with body:
+    state.show_flash()
+    try:
+        page.run()
+    except (FoodError, PlannerError) as exc:
+        st.error(str(exc))
+    except Exception as exc:  # noqa: BLE001 - the page shows a message; the details go to the server log
+        logging.getLogger("mineral-planner").exception("dashboard page failed")
+        st.error(f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your plan and profile are "
+                 "kept; try again, or reload the page.")

@@ -66,12 +66,13 @@ def amount_text(value: float | None, unit: str, lower_bound: bool = False) -> st
 # --- targets --------------------------------------------------------------------------------------------
 
 def targets_frame(targets: Targets) -> pd.DataFrame:
-    """One row per nutrient: minimum, maximum, unit, kind, whether the planner pursues it, source, note."""
+    """One row per nutrient: the daily range in words, whether the planner pursues it, the kind of value and its
+    source ('RDA: IOM 1997'), and a note."""
     rows = []
     for key, t in targets.items.items():
-        rows.append({"Nutrient": nutrient_name(key), "Minimum": _num(t.min), "Maximum": _num(t.max),
-                     "Unit": t.unit, "Kind": t.kind, "Planned for": "yes" if t.goal and t.min else "no",
-                     "Source": t.source, "Note": t.note})
+        source = t.source if t.kind in (t.source, "", None) else f"{t.kind}: {t.source}"
+        rows.append({"Nutrient": nutrient_name(key), "Per day": range_text(t.min, t.max, t.unit),
+                     "Planned for": "yes" if t.goal and t.min else "no", "Source": source, "Note": t.note})
     return pd.DataFrame(rows)
 
 
@@ -153,14 +154,6 @@ def day_percent(plan: Plan, items: pd.DataFrame, nutrients=MINERALS) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def day_table(items: pd.DataFrame, day: int) -> pd.DataFrame:
-    """A day's items for display: meal, food, portion, calcium, magnesium, potassium."""
-    rows = items[items["day"] == day]
-    out = rows[["meal", "food", "portion", *MINERALS, "energy_kcal", "locked"]].copy()
-    out.columns = ["Meal", "Food", "Portion", "Calcium (mg)", "Magnesium (mg)", "Potassium (mg)", "kcal", "Locked"]
-    return out.reset_index(drop=True)
-
-
 def shortfall_sentence(s: Shortfall) -> str:
     """A shortfall in plain words: which day, how far from the target, what stood in the way, what helps."""
     name = nutrient_name(s.nutrient).lower()
@@ -189,7 +182,7 @@ def foods_frame(table: FoodTable, ids: list[str]) -> pd.DataFrame:
         "Portion": [f"1 {lbl} ({g:g} g)" for lbl, g in zip(frame["portion_label"], frame["portion_grams"], strict=True)],
         "Group": frame["group"].to_numpy(),
         "Limit": np.where(frame["limit"].to_numpy() == 1, "articles say limit", ""),
-        "id": frame["id"].to_numpy(),
+        "Food id": frame["id"].to_numpy(),
     })
 
 

@@ -6,7 +6,9 @@ Pages read and write the session through these helpers only, so every key has on
 from __future__ import annotations
 
 import functools
+import logging
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -56,6 +58,14 @@ def label(group: str, key: str) -> str:
     return labels().get(group, {}).get(key, key.replace("_", " ").capitalize())
 
 
+def for_people(note: str) -> str:
+    """A planner note with its profile-file words ('weight_kg', 'targets.potassium_mg.max') put as the form
+    says them (labels.toml [note_words]), since the dashboard's people never see the file."""
+    for file_word, form_word in labels().get("note_words", {}).items():
+        note = note.replace(file_word, form_word)
+    return note
+
+
 def article_name(number: str) -> str:
     """'article 003: Leg cramps, ...' for an article number the food table cites."""
     title = articles().get(number, {}).get("title")
@@ -88,6 +98,17 @@ def _saved_or_default_profile() -> tuple[Profile, str]:
     return Profile(), PROFILE_NAME
 
 
+def persist(key: str, default) -> None:
+    """Keep a widget's value when the person goes to another page and back: Streamlit forgets the state of a
+    widget that a run does not draw, so the value is also kept under a second key and put back. Call it before
+    the widget, and give the widget no value of its own (the state holds it)."""
+    ss = st.session_state
+    kept = f"_kept_{key}"
+    if key not in ss:
+        ss[key] = ss.get(kept, default)
+    ss[kept] = ss[key]
+
+
 def profile() -> Profile:
     return st.session_state.profile
 
@@ -110,15 +131,39 @@ def set_plan(plan, name: str = "") -> None:
     ss.plan, ss.plan_name, ss.plan_stale = plan, name, False
 
 
-def flash(kind: str, message: str) -> None:
-    """A message for the next run (after st.rerun): kind is success, info, warning or error."""
-    st.session_state.flash.append((kind, message))
+def flash(kind: str, message: str, where: str = "top") -> None:
+    """A message for the next run: kind is success, info, warning or error; `where` names the place on the
+    page that shows it (show_flash(where)), so a message stands next to the control that caused it."""
+    st.session_state.flash.append((kind, message, where))
 
 
-def show_flash() -> None:
-    for kind, message in st.session_state.flash:
-        getattr(st, kind)(message)
-    st.session_state.flash = []
+def show_flash(where: str = "top") -> None:
+    kept = []
+    for kind, message, place in st.session_state.flash:
+        if place == where:
+            getattr(st, kind)(message)
+        else:
+            kept.append((kind, message, place))
+    st.session_state.flash = kept
+
+
+def guarded(where: str) -> Callable[[Callable], Callable]:
+    """For widget callbacks, which run before the page and outside its error handling: a mistake becomes a
+    message at `where` (see flash), never a traceback."""
+    def wrap(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except (FoodError, PlannerError) as exc:
+                flash("error", str(exc), where)
+            except Exception as exc:  # noqa: BLE001 - the page shows a message; the details go to the log
+                logging.getLogger("mineral-planner").exception("dashboard action failed")
+                flash("error", f"That did not work ({type(exc).__name__}: {exc}). Your plan and profile are "
+                               "kept; try again.", where)
+            return None
+        return run
+    return wrap
 
 
 # --- the store (profiles, plans, the diary) -----------------------------------------------------------------

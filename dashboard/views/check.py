@@ -31,6 +31,13 @@ def editor_key() -> str:
     return f"intake_editor_{ss.intake_version}"
 
 
+def plain_amount(value):
+    """The table's amount as a person wrote it: 126.0 -> 126, an empty cell -> None (one portion)."""
+    if value is None or value != value:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
 def current_rows() -> pd.DataFrame:
     """The table as edited now (the editor's returned frame, or the base rows before the first run)."""
     return ss.get("intake_edited", ss.intake_rows)
@@ -40,7 +47,8 @@ def run_check(rows: pd.DataFrame, text: str) -> None:
     """Read the table and the text, check them; line errors are kept for display next to the inputs."""
     ss.check_errors, ss.check_report = [], None
     items, errors = [], []
-    records = [r for r in rows.to_dict("records") if str(r.get("food") or "").strip()]
+    records = [{**r, "amount": plain_amount(r.get("amount"))} for r in rows.to_dict("records")
+               if str(r.get("food") or "").strip()]
     if records:
         try:
             items += parse_rows(records, table)
@@ -64,7 +72,7 @@ def add_suggestion(index: int) -> None:
     """Put a suggested food into the table, then check again."""
     report: CheckReport = ss.check_report
     s = report.suggestions[index]
-    row = pd.DataFrame([{"food": table.get(s.food_id).name, "amount": round(s.grams, 1), "unit": "g"}])
+    row = pd.DataFrame([{"food": table.get(s.food_id).name, "amount": round(float(s.grams), 1), "unit": "g"}])
     ss.intake_rows = pd.concat([current_rows(), row], ignore_index=True)
     ss.pop("intake_edited", None)
     ss.intake_version += 1
@@ -75,12 +83,16 @@ st.title("Check a day")
 st.write("Write what you ate, in your own words or in the table, then press **Check this day**. "
          "Amounts can be grams, cups, spoons, slices or sizes (small, medium, large).")
 
-day = st.date_input("Day", value=dt.date.today() - dt.timedelta(days=1), key="check_date",
-                    max_value=dt.date.today(), format="YYYY-MM-DD")
+if editor_key() not in ss and "intake_edited" in ss:   # back from another page: the edits were forgotten
+    ss.intake_rows = ss.intake_edited
+state.persist("check_date", dt.date.today() - dt.timedelta(days=1))
+state.persist("intake_text", "")
+day = st.date_input("Day", key="check_date", max_value=dt.date.today(), format="YYYY-MM-DD")
 left, right = st.columns(2)
 with left:
     text = st.text_area("What you ate (one food a line)", key="intake_text", height=180, placeholder=EXAMPLE)
 with right:
+    st.caption("Or use the table: one food a row (add rows at the bottom).")
     ss.intake_edited = st.data_editor(
         ss.intake_rows, key=editor_key(), num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
@@ -154,7 +166,9 @@ if report is not None:
             st.success(f"{day:%A %d %B} saved to the diary" + (" (replacing the earlier entry)." if replaced else "."))
 
 st.header("Diary")
-start = st.date_input("Show from", value=dt.date.today() - dt.timedelta(days=30), key="diary_start",
+state.show_flash("diary")
+state.persist("diary_start", dt.date.today() - dt.timedelta(days=30))
+start = st.date_input("Show from", key="diary_start",
                       format="YYYY-MM-DD")
 days = state.store().diary(start, dt.date.today())
 if not days:
@@ -182,5 +196,5 @@ else:
                         placeholder="choose a date")
     if c2.button("Remove", key="diary_remove", disabled=gone is None):
         state.store().delete_day(gone)
-        state.flash("info", f"{gone:%d %B %Y} removed from the diary.")
+        state.flash("info", f"{gone:%d %B %Y} removed from the diary.", "diary")
         st.rerun()

@@ -22,13 +22,17 @@ st.write(f"{len(table)} foods, every number from USDA SR28. A value SR28 does no
 with st.container(border=True):
     st.markdown("**Filters** (apply to the search and to the richest foods)")
     f1, f2, f3 = st.columns(3)
+    for key, default in (("foods_diet", "any"), ("foods_leave_out", []), ("foods_group", "All groups"),
+                         ("foods_show_limit", False), ("foods_query", ""), ("foods_nutrient", "magnesium_mg"),
+                         ("foods_per", "100g"), ("foods_count", 12)):
+        state.persist(key, default)
     diet = f1.selectbox("Diet", ["any", *sorted(DIET_TAGS)], key="foods_diet",
                         format_func=lambda d: "Any" if d == "any" else d.capitalize())
     leave_out = f2.multiselect("Leave out foods with", LEAVE_OUT, key="foods_leave_out",
                                format_func=lambda t: t.replace("_", " "))
     groups = sorted({f.group for f in table if f.group})
     group = f3.selectbox("Food group", ["All groups", *groups], key="foods_group")
-    show_limit = st.toggle("Include foods the articles say to limit", value=False, key="foods_show_limit")
+    show_limit = st.toggle("Include foods the articles say to limit", key="foods_show_limit")
 
 allowed = table.filter(tags=[diet] if diet != "any" else None, exclude_tags=leave_out,
                        group=None if group == "All groups" else group, include_limit=show_limit)
@@ -47,10 +51,10 @@ else:
 
 st.header("Richest foods")
 r1, r2, r3 = st.columns([2, 2, 1])
-nutrient = r1.selectbox("Nutrient", RANKED, index=RANKED.index("magnesium_mg"), key="foods_nutrient",
+nutrient = r1.selectbox("Nutrient", RANKED, key="foods_nutrient",
                         format_func=lambda n: NUTRIENT_LABELS.get(n, n))
 per = r2.radio("Amount", list(PER_LABELS), format_func=PER_LABELS.get, horizontal=True, key="foods_per")
-count = r3.number_input("How many", min_value=3, max_value=40, value=12, step=1, key="foods_count")
+count = r3.number_input("How many", min_value=3, max_value=40, step=1, key="foods_count")
 if allowed_ids:
     top = table.top(nutrient, per=per, n=int(count), include_limit=show_limit, foods=allowed_ids)
     unit = NUTRIENT_UNITS.get(nutrient, "")
@@ -63,8 +67,9 @@ if allowed_ids:
                                                                           strict=True)])
         shown = shown[["name", nutrient, "portion"]].rename(columns={"name": "Food", "portion": "Portion",
                                                                      nutrient: title})
-        st.dataframe(shown, hide_index=True, width="stretch",
-                     column_config={title: st.column_config.NumberColumn(format="%.1f")})
+        st.dataframe(shown, hide_index=True, width="stretch", height="content",
+                     column_config={"Food": st.column_config.TextColumn(width="medium"),
+                                    title: st.column_config.NumberColumn(format="%.1f", width="small")})
 else:
     st.info("No food passes these filters.")
 
@@ -76,7 +81,7 @@ with tab_eat:
     for number in sorted(state.articles()):
         recommended = sorted(f.name for f in table if number in f.articles and not f.limit)
         with st.expander(f"{state.article_name(number)} — {len(recommended)} foods"):
-            st.write(", ".join(recommended) if recommended else "No food from this article is in the table.")
+            st.write("; ".join(recommended) if recommended else "No food from this article is in the table.")
 with tab_limit:
     for rule in limit_note_rules().values():
         names = [table.foods[f].name for f in rule.get("foods", []) if f in table.foods]
@@ -86,7 +91,7 @@ with tab_limit:
             st.markdown(f"**{rule['title']}**: {rule['advice']}")
             st.caption(f"{rule['fact']}  \nSaid in {named or 'the articles'}. Source: {rule['source']}")
             if names or tagged:
-                st.write("Foods in the table: " + ", ".join([*names, *tagged]))
+                st.write("Foods in the table: " + "; ".join([*names, *tagged]))
 
 st.header("One food")
 pick = st.selectbox("Food", sorted(table.foods, key=lambda i: table.foods[i].name.casefold()), key="foods_pick",

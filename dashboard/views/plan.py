@@ -1,19 +1,24 @@
-"""Weekly plan: generate a week, see it meal by meal and against the targets, adjust it, save it."""
+"""Weekly plan: generate a week, see it meal by meal and against the targets, adjust it, save it.
+
+Adjustments run as button callbacks: the plan changes before the page draws, so one run shows the new
+totals and charts (no second run), and the message stands next to the buttons.
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import streamlit as st
 
 from dashboard import charts, frames, state
 from planner import model
+from planner.errors import PlannerError
 from planner.plan import SLOT_LABELS, Plan, plan_from_dict, plan_to_dict
 from planner.profile import profile_from_dict
 
 FIRST_PLAN_SECONDS = 2.5   # the week appears within 3 s; a longer search is one click away
-ADJUST_SECONDS = 0.9       # an adjustment answers within 1 s
+RETRY_SECONDS = 10.0       # when the quick search left days unplanned (a busy machine), one longer search
+ADJUST_SECONDS = 0.6       # an adjustment answers within 1 s, drawing included
 table = state.food_table()
 ss = st.session_state
 
@@ -26,29 +31,75 @@ def locks_of(plan: Plan | None, days: int | None = None) -> tuple[model.Lock, ..
                  for it in m.items if it.locked and (days is None or d.index < days))
 
 
+def unplanned_days(plan: Plan) -> list[int]:
+    return [d.index for d in plan.days if not d.items()]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def generate(days: int, max_days: int, seconds: float) -> None:
+    """A new week, with its progress shown while it solves; days the quick search left empty get a longer one."""
     locks = locks_of(ss.plan, days)
     with st.status("Planning your week…", expanded=True) as status:
-        status.write(f"Choosing real foods for {days} day{'s' if days > 1 else ''} × 5 meals within your energy "
-                     "budget, and meeting your calcium, magnesium and potassium targets"
-                     + (f"; keeping {len(locks)} locked food{'s' if len(locks) > 1 else ''}" if locks else "") + "…")
+        status.write(f"Choosing real foods for {plural(days, 'day')} × 5 meals within your energy budget, and "
+                     "meeting your calcium, magnesium and potassium targets"
+                     + (f"; keeping {plural(len(locks), 'locked food')}" if locks else "") + "…")
         started = time.perf_counter()
-        plan = model.make_plan(state.profile(), table, days=days, locks=locks, max_days_per_food=max_days,
-                               time_limit=seconds)
-        seconds = time.perf_counter() - started
-        status.update(label=f"Planned {days} day{'s' if days > 1 else ''} in {seconds:.1f} s", state="complete",
-                      expanded=False)
+        make = dict(locks=locks, max_days_per_food=max_days)
+        plan = model.make_plan(state.profile(), table, days=days, time_limit=seconds, **make)
+        if unplanned_days(plan):
+            status.update(label="Searching longer…")
+            status.write(f"The quick search left {plural(len(unplanned_days(plan)), 'day')} unplanned (the "
+                         f"computer is busy); searching for up to {RETRY_SECONDS:g} s.")
+            plan = model.make_plan(state.profile(), table, days=days, time_limit=max(RETRY_SECONDS, 3 * seconds),
+                                   **make)
+        took = time.perf_counter() - started
+        if unplanned_days(plan):
+            status.update(label=f"Some days could not be planned ({took:.1f} s)", state="error", expanded=False)
+        else:
+            status.update(label=f"Planned {plural(days, 'day')} in {took:.1f} s", state="complete", expanded=False)
     state.set_plan(plan)
 
 
-def set_locked(plan: Plan, keys: set[tuple[int, str, str]]) -> Plan:
-    return frames.with_lock_flags(plan, keys)
+# --- adjustments (button callbacks: they run before the page draws) ------------------------------------------
+
+def done(message: str, kind: str = "success") -> None:
+    state.flash(kind, message, "adjust")
 
 
-def replace_plan(plan: Plan, message: str, kind: str = "success") -> None:
-    ss.plan = plan
-    state.flash(kind, message)
-    st.rerun()
+def item_name(food_id: str) -> str:
+    return table.get(food_id).name
+
+
+@state.guarded("adjust")
+def toggle_lock(day: int, slot: str, food_id: str) -> None:
+    keys = frames.lock_keys(locks_of(ss.plan))
+    key = (day, slot, food_id)
+    ss.plan = frames.with_lock_flags(ss.plan, keys ^ {key})
+    where = f"{SLOT_LABELS.get(slot, slot).lower()}, Day {day + 1}"
+    done(f"{item_name(food_id)} {'unlocked' if key in keys else 'locked'} in {where}.")
+
+
+@state.guarded("generate")
+def unlock_all() -> None:
+    ss.plan = frames.with_lock_flags(ss.plan, set())
+    state.flash("success", "Every food is unlocked.", "generate")
+
+
+@state.guarded("adjust")
+def change_portion(day: int, slot: str, food_id: str, count_key: str) -> None:
+    food = table.get(food_id)
+    ss.plan = model.set_portion(ss.plan, table, day, slot, food_id, float(ss[count_key]) * food.portion_grams)
+    grams = next(it.grams for it in ss.plan.days[day].meal(slot).items if it.food_id == food_id)
+    done(f"{food.name} set to {food.portion_text(grams)}.")
+
+
+@state.guarded("adjust")
+def remove(day: int, slot: str, food_id: str) -> None:
+    ss.plan = model.remove_item(ss.plan, day, slot, food_id, table)
+    done(f"{item_name(food_id)} removed from {SLOT_LABELS.get(slot, slot).lower()}, Day {day + 1}.")
 
 
 def replanned(plan: Plan, profile, day: int, slot: str | None) -> tuple[Plan, bool]:
@@ -59,194 +110,216 @@ def replanned(plan: Plan, profile, day: int, slot: str | None) -> tuple[Plan, bo
     return new, after != before
 
 
-def unchanged_message(what: str, plan: Plan) -> str:
-    why = plan.status.message or plan.status.status
-    return f"Nothing changed: the planner found no other {what} that keeps the rules ({why}). Try again."
+@state.guarded("adjust")
+def regenerate(day: int, slot: str | None) -> None:
+    what = f"Day {day + 1}" if slot is None else f"{SLOT_LABELS.get(slot, slot)} of Day {day + 1}"
+    new, changed = replanned(ss.plan, state.profile(), day, slot)
+    if changed:
+        ss.plan = new
+        done(f"{what} replanned; locked foods and the rest of the week kept.")
+    else:
+        why = new.status.message or new.status.status
+        done(f"Nothing changed: the planner found no other {'day' if slot is None else 'meal'} that keeps the "
+             f"rules in time ({why}). Press it again, or unlock a food.", "warning")
+
+
+@state.guarded("adjust")
+def never_use(food_id: str) -> None:
+    """Add the food to the profile's exclusions, take it out of the week and replan the meals that had it."""
+    name = item_name(food_id)
+    prof = profile_from_dict({**state.profile().to_dict(),
+                              "exclude": list(dict.fromkeys([*state.profile().exclude, food_id]))})
+    plan = ss.plan
+    state.set_profile(prof, ss.profile_name)
+    where = [(d.index, m.slot) for d in plan.days for m in d.meals if any(it.food_id == food_id for it in m.items)]
+    for d_index, m_slot in where:     # out everywhere first: a replan keeps the day's other meals as they are
+        plan = model.remove_item(plan, d_index, m_slot, food_id, table)
+    for d_index, m_slot in where:
+        plan, _ = replanned(plan, prof, d_index, m_slot)
+    ss.plan, ss.plan_stale = plan, False
+    empty = [f"{SLOT_LABELS.get(s, s).lower()}, Day {d + 1}" for d, s in where if not plan.days[d].meal(s).items]
+    if empty:
+        done(f"{name} will not be planned again. It was taken out, but the planner found nothing to put in "
+             f"{'; '.join(empty)}: regenerate it or its day.", "warning")
+    else:
+        done(f"{name} will not be planned again; the {plural(len(where), 'meal')} that had it were replanned.")
+    try:
+        state.save_profile(ss.profile_name, prof)
+    except PlannerError as exc:
+        done(f"{name} is excluded for this session, but the profile was not saved: {exc}", "warning")
+
+
+@state.guarded("saved_plans")
+def load_plan(name: str) -> None:
+    loaded = plan_from_dict(state.store().load_plan(name), table)
+    state.set_plan(loaded, name)
+    if loaded.profile and loaded.profile != state.profile().to_dict():
+        ss.plan_stale = True
+    state.flash("success", f"Plan '{name}' loaded.", "saved_plans")
+
+
+@state.guarded("saved_plans")
+def delete_plan(name: str) -> None:
+    state.store().delete_plan(name)
+    if ss.plan_name == name:
+        ss.plan_name = ""
+    state.flash("info", f"Plan '{name}' deleted.", "saved_plans")
+
+
+@state.guarded("saved_plans")
+def save_plan() -> None:
+    name = ss.plan_save_name.strip()
+    state.store().save_plan(name, plan_to_dict(ss.plan, table))
+    ss.plan_name = name
+    state.flash("success", f"Plan '{name}' saved.", "saved_plans")
 
 
 def saved_plans(plan: Plan | None) -> None:
     """Save the plan on screen under a name; load or delete a saved one (also before any plan is made)."""
     st.subheader("Saved plans")
+    state.show_flash("saved_plans")
     if plan is not None:
         s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
-        name = s1.text_input("Save this plan as", value=ss.plan_name or "my week", key="plan_save_name")
-        if s2.button("Save", key="plan_save"):
-            state.store().save_plan(name, plan_to_dict(plan, table))
-            ss.plan_name = name.strip()
-            st.success(f"Plan '{name.strip()}' saved.")
+        s1.text_input("Save this plan as", value=ss.plan_name or "my week", key="plan_save_name")
+        s2.button("Save", key="plan_save", on_click=save_plan)
     saved = state.store().list_plans()
     if not saved:
         st.caption("No saved plan yet.")
         return
     l1, l2, l3 = st.columns([3, 1, 1], vertical_alignment="bottom")
     choice = l1.selectbox("Saved plans", saved, key="plan_saved_choice")
-    if l2.button("Load", key="plan_load"):
-        loaded = plan_from_dict(state.store().load_plan(choice), table)
-        state.set_plan(loaded, choice)
-        if loaded.profile and loaded.profile != state.profile().to_dict():
-            ss.plan_stale = True
-        state.flash("success", f"Plan '{choice}' loaded.")
-        st.rerun()
-    if l3.button("Delete", key="plan_delete"):
-        state.store().delete_plan(choice)
-        state.flash("info", f"Plan '{choice}' deleted.")
-        st.rerun()
+    l2.button("Load", key="plan_load", on_click=load_plan, args=(choice,))
+    l3.button("Delete", key="plan_delete", on_click=delete_plan, args=(choice,))
+
+
+# --- the page ----------------------------------------------------------------------------------------------
+
+def settings() -> None:
+    with st.container(border=True):
+        c1, c2 = st.columns(2)
+        n_days = c1.number_input("Days", min_value=1, max_value=model.MAX_DAYS, value=7, step=1, key="plan_days")
+        max_days = c2.number_input("Each food on at most … days", min_value=1, max_value=model.MAX_DAYS, value=3,
+                                   step=1, key="plan_max_days", help="Variety: how often the same food may come back.")
+        seconds = st.select_slider("Search time", [FIRST_PLAN_SECONDS, 5.0, 10.0, 20.0], value=FIRST_PLAN_SECONDS,
+                                   format_func=lambda s: f"{s:g} s", key="plan_seconds",
+                                   help="A longer search finds a slightly better week (more variety, closer to the "
+                                        "targets); every plan keeps the hard rules.")
+        b1, b2 = st.columns(2)
+        state.show_flash("generate")
+        n_locked = len(locks_of(ss.plan))
+        if n_locked:
+            b2.button(f"Unlock all ({n_locked} locked)", key="plan_unlock_all", on_click=unlock_all)
+        if b1.button("Generate a week" if ss.plan is None else "Generate again", type="primary", key="plan_generate",
+                     help="Locked foods stay where they are."):
+            generate(int(n_days), int(max_days), float(seconds))
+
+
+def summary(plan: Plan) -> None:
+    if ss.plan_stale:
+        st.warning("Your profile changed after this plan was made: press **Generate again** to follow it.")
+    status = plan.status
+    empty = unplanned_days(plan)
+    if empty:
+        st.error(f"Day {', '.join(str(d + 1) for d in empty)} could not be planned in time. Choose a longer "
+                 "**Search time** and press **Generate again**.")
+    elif status.status in ("time_limit", "feasible"):
+        st.caption(f"The best week found in {status.seconds:.1f} s, every hard rule kept. A longer search time may "
+                   "find a slightly better one.")
+    if plan.shortfalls:
+        st.warning("**Not every target could be met:**\n" + "\n".join(f"- {frames.shortfall_sentence(s)}"
+                                                                        for s in plan.shortfalls))
+    elif not empty:
+        st.success("Every day meets its calcium, magnesium and potassium targets.")
+    for note in plan.notes:
+        st.caption(state.for_people(note))
+
+
+def week_charts(plan: Plan, items, pct) -> None:
+    st.subheader("The week against your targets")
+    st.caption("% of each day's target: green is met, red is far below.")
+    st.altair_chart(charts.week_heatmap(pct), width="stretch")
+    long = frames.meal_totals(items)
+    # one mineral at a time (tabs would draw all three on every change, and the browser would redraw them all)
+    state.persist("plan_chart_mineral", frames.MINERALS[0])
+    key = st.segmented_control("Each day's minerals by meal, against the daily target (dashed)", frames.MINERALS,
+                               format_func=frames.nutrient_name, key="plan_chart_mineral") or frames.MINERALS[0]
+    lo, hi = frames.plan_target(plan, key)
+    st.altair_chart(charts.meals_against_target(long[long["nutrient"] == key], frames.nutrient_name(key),
+                                                frames.unit_of(key), lo, hi), width="stretch")
+
+
+def meals(plan: Plan, items, pct) -> None:
+    st.subheader("Meals")
+    for tab, d in zip(st.tabs([d.label for d in plan.days]), plan.days, strict=True):
+        with tab:
+            day_items = items[items["day"] == d.index]
+            for m in d.meals:
+                rows = day_items[day_items["slot"] == m.slot]
+                lines = [f"- {'🔒 ' if r.locked else ''}**{r.food}**: {r.portion}" for r in rows.itertuples()]
+                st.markdown(f"**{m.label}** · {rows['energy_kcal'].sum():,.0f} kcal\n"
+                            + ("\n".join(lines) if lines else "\n- nothing"))
+            day_pct = pct[pct["day"] == d.index]
+            st.caption(" · ".join(f"{r.nutrient} {r.amount:,.0f} mg" + (f" ({r.percent:.0f} %)" if r.percent else "")
+                                  for r in day_pct.itertuples())
+                       + f" · {day_items['energy_kcal'].sum():,.0f} kcal")
+    with st.expander("Week at a glance (table)"):
+        st.dataframe(frames.week_grid(plan, frames.lock_keys(locks_of(plan))), width="stretch")
+
+
+def adjust(plan: Plan) -> None:
+    st.subheader("Change something")
+    st.caption("Pick a day, a meal and a food. A locked food stays when you regenerate its meal, its day or the week.")
+    a1, a2, a3 = st.columns(3)
+    day_index = a1.selectbox("Day", [d.index for d in plan.days], format_func=lambda i: f"Day {i + 1}", key="adj_day")
+    day = plan.days[[d.index for d in plan.days].index(day_index)]
+    slot = a2.selectbox("Meal", [m.slot for m in day.meals], format_func=lambda s: SLOT_LABELS.get(s, s),
+                        key="adj_slot")
+    meal = day.meal(slot)
+    food_id = a3.selectbox("Food", [it.food_id for it in meal.items], key="adj_food", index=0 if meal.items else None,
+                           format_func=item_name, placeholder="this meal is empty")
+    if food_id is not None:
+        item = next(it for it in meal.items if it.food_id == food_id)
+        food = table.get(food_id)
+        with st.container(border=True):
+            st.markdown(f"**{food.name}** in {meal.label.lower()}, {day.label}: {item.portion}"
+                        + (" · 🔒 locked" if item.locked else ""))
+            p1, p2 = st.columns([2, 1], vertical_alignment="bottom")
+            now = max(float(food.step), round(item.grams / food.portion_grams / food.step) * food.step)
+            # the key carries the grams, so a regenerated or changed item starts from its own amount
+            count_key = f"adj_count_{day_index}_{slot}_{food_id}_{item.grams:g}"
+            p1.number_input(f"Portions (1 portion = 1 {food.portion_label}, {food.portion_grams:g} g)",
+                            min_value=float(food.step), max_value=max(now, float(food.max_steps * food.step * 3)),
+                            value=now, step=float(food.step), format="%g", key=count_key)
+            p2.button("Set portion", key="adj_set_portion", on_click=change_portion,
+                      args=(day_index, slot, food_id, count_key))
+            q1, q2, q3 = st.columns(3)
+            q1.button("Unlock" if item.locked else "Lock (keep it)", key="adj_lock", on_click=toggle_lock,
+                      args=(day_index, slot, food_id),
+                      help="A locked food stays when you regenerate its meal, its day or the week.")
+            q2.button("Remove", key="adj_remove", on_click=remove, args=(day_index, slot, food_id))
+            q3.button("Never use it", key="adj_exclude", on_click=never_use, args=(food_id,),
+                      help="Adds it to your profile's exclusions and replans the meals that had it.")
+    r1, r2 = st.columns(2)
+    r1.button(f"Regenerate {meal.label.lower()}, {day.label}", key="adj_regen_meal", on_click=regenerate,
+              args=(day_index, slot), help="New foods for this meal; locked foods and the rest of the week stay.")
+    r2.button(f"Regenerate all of {day.label}", key="adj_regen_day", on_click=regenerate, args=(day_index, None),
+              help="A new day; locked foods and the other days stay.")
+    state.show_flash("adjust")
 
 
 st.title("Weekly plan")
 p = state.profile()
 st.caption(f"For {ss.profile_name}: {p.sex}, {p.age} years, eats {state.label('diet', p.diet).lower()}"
            + (f", never {', '.join(p.exclude)}" if p.exclude else "") + ". Change it under **Profile and targets**.")
-
-with st.container(border=True):
-    c1, c2 = st.columns(2)
-    n_days = c1.number_input("Days", min_value=1, max_value=14, value=7, step=1, key="plan_days")
-    max_days = c2.number_input("Each food on at most … days", min_value=1, max_value=14, value=3, step=1,
-                               key="plan_max_days", help="Variety: how often the same food may come back.")
-    seconds = st.select_slider("Search time", [FIRST_PLAN_SECONDS, 5.0, 10.0, 20.0], value=FIRST_PLAN_SECONDS,
-                               format_func=lambda s: f"{s:g} s", key="plan_seconds",
-                               help="A longer search finds a slightly better week (more variety, closer to the "
-                                    "targets); every plan keeps the hard rules.")
-    b1, b2 = st.columns([1, 1])
-    if b1.button("Generate a week" if ss.plan is None else "Generate again", type="primary", key="plan_generate"):
-        generate(int(n_days), int(max_days), float(seconds))
-    n_locked = len(locks_of(ss.plan))
-    if n_locked and b2.button(f"Unlock all ({n_locked} locked)", key="plan_unlock_all"):
-        replace_plan(set_locked(ss.plan, set()), "Every food is unlocked.")
-
+settings()
 plan: Plan | None = ss.plan
 if plan is None:
     st.info("No plan yet: press **Generate a week**.")
-    saved_plans(None)
-    st.stop()
-if ss.plan_stale:
-    st.warning("Your profile changed after this plan was made: press **Generate again** to follow it.")
-
-status = plan.status
-if status.status in ("time_limit", "feasible"):
-    st.caption(f"The best week found in {status.seconds:.1f} s, every hard rule kept. A longer search time may "
-               "find a slightly better one.")
-elif status.status not in ("optimal",):
-    st.error(f"The solver reported '{status.status}' ({status.solver}): {status.message}")
-locked_keys = frames.lock_keys(locks_of(plan))
-items = frames.plan_items_frame(plan, table, locked_keys)
-pct = frames.day_percent(plan, items)
-
-# --- the shortfalls, in plain words -------------------------------------------------------------------------
-if plan.shortfalls:
-    st.warning("**Not every target could be met:**\n" + "\n".join(f"- {frames.shortfall_sentence(s)}"
-                                                                    for s in plan.shortfalls))
 else:
-    st.success("Every day meets its calcium, magnesium and potassium targets.")
-for note in plan.notes:
-    st.caption(note)
-
-# --- the charts --------------------------------------------------------------------------------------------
-st.subheader("The week against your targets")
-st.altair_chart(charts.week_heatmap(pct), width="stretch")
-long = frames.meal_totals(items)
-st.caption("Each day's minerals by meal, against the daily target (dashed).")
-chart_tabs = st.tabs([frames.nutrient_name(k) for k in frames.MINERALS])
-for tab, key in zip(chart_tabs, frames.MINERALS, strict=True):
-    lo, hi = frames.plan_target(plan, key)
-    with tab:
-        st.altair_chart(charts.meals_against_target(long[long["nutrient"] == key], frames.nutrient_name(key),
-                                                    frames.unit_of(key), lo, hi), width="stretch")
-
-# --- the days, meal by meal ---------------------------------------------------------------------------------
-st.subheader("Meals")
-tabs = st.tabs([d.label for d in plan.days])
-for tab, d in zip(tabs, plan.days, strict=True):
-    with tab:
-        day_items = items[items["day"] == d.index]
-        for m in d.meals:
-            meal_rows = day_items[day_items["slot"] == m.slot]
-            kcal = meal_rows["energy_kcal"].sum()
-            lines = [f"- {'🔒 ' if r.locked else ''}**{r.food}**: {r.portion}" for r in meal_rows.itertuples()]
-            st.markdown(f"**{m.label}** · {kcal:,.0f} kcal\n" + ("\n".join(lines) if lines else "\n- nothing"))
-        day_pct = pct[pct["day"] == d.index]
-        st.caption(" · ".join(f"{r.nutrient} {r.amount:,.0f} mg" + (f" ({r.percent:.0f} %)" if r.percent else "")
-                              for r in day_pct.itertuples())
-                   + f" · {day_items['energy_kcal'].sum():,.0f} kcal")
-
-# --- adjust ------------------------------------------------------------------------------------------------
-st.subheader("Change something")
-a1, a2, a3 = st.columns(3)
-day_index = a1.selectbox("Day", [d.index for d in plan.days], format_func=lambda i: f"Day {i + 1}", key="adj_day")
-day = plan.days[[d.index for d in plan.days].index(day_index)]
-slot = a2.selectbox("Meal", [m.slot for m in day.meals], format_func=lambda s: SLOT_LABELS.get(s, s), key="adj_slot")
-meal = day.meal(slot)
-food_id = a3.selectbox("Food", [it.food_id for it in meal.items], key="adj_food", index=0 if meal.items else None,
-                       format_func=lambda f: table.get(f).name, placeholder="this meal is empty")
-
-if food_id is not None:
-    item = next(it for it in meal.items if it.food_id == food_id)
-    food = table.get(food_id)
-    key = (day_index, slot, food_id)
-    locked = key in locked_keys
-    with st.container(border=True):
-        st.markdown(f"**{food.name}** in {meal.label.lower()}, {day.label}: {item.portion}"
-                    + (" · 🔒 locked" if locked else ""))
-        p1, p2 = st.columns([2, 1], vertical_alignment="bottom")
-        now = max(float(food.step), round(item.grams / food.portion_grams / food.step) * food.step)
-        count = p1.number_input(f"How many {food.portion_label} ({food.step_grams:g} g steps)",
-                                min_value=float(food.step), max_value=max(now, float(food.max_steps * food.step * 3)),
-                                value=now, step=float(food.step), key=f"adj_count_{day_index}_{slot}_{food_id}")
-        if p2.button("Set portion", key="adj_set_portion"):
-            grams = count * food.portion_grams
-            new = model.set_portion(plan, table, day_index, slot, food_id, grams)
-            replace_plan(new, f"{food.name} set to {food.portion_text(grams)}.")
-        q1, q2, q3 = st.columns(3)
-        if q1.button("Unlock" if locked else "Lock (keep it)", key="adj_lock",
-                     help="A locked food stays when you regenerate its meal, its day or the week."):
-            replace_plan(set_locked(plan, locked_keys - {key} if locked else locked_keys | {key}),
-                         f"{food.name} {'unlocked' if locked else 'locked'} in {meal.label.lower()}, {day.label}.")
-        if q2.button("Remove", key="adj_remove"):
-            new = model.remove_item(plan, day_index, slot, food_id)
-            # remove_item drops the day's shortfalls instead of recomputing them (it has no table): recompute
-            new = replace(new, shortfalls=[*new.shortfalls, *model.shortfalls_from_totals(new, table, day_index)])
-            replace_plan(new, f"{food.name} removed from {meal.label.lower()}, {day.label}.")
-        if q3.button("Never use it", key="adj_exclude", help="Adds it to your profile's exclusions and replans "
-                                                              "the meals that had it."):
-            exclude = list(dict.fromkeys([*state.profile().exclude, food_id]))
-            prof = profile_from_dict({**state.profile().to_dict(), "exclude": exclude})
-            state.set_profile(prof, ss.profile_name)
-            state.save_profile(ss.profile_name, prof)
-            # take it out everywhere first (a replan keeps the day's other meals, which must not hold it)
-            where = [(d.index, m.slot) for d in plan.days for m in d.meals if any(it.food_id == food_id
-                                                                                  for it in m.items)]
-            new = plan
-            for d_index, m_slot in where:
-                new = model.remove_item(new, d_index, m_slot, food_id)
-            with st.spinner(f"Replacing {food.name}…"):
-                for d_index, m_slot in where:
-                    new, _ = replanned(new, prof, d_index, m_slot)
-            ss.plan_stale = False
-            short = [f"{new.days[d_index].meal(m_slot).label.lower()}, Day {d_index + 1}" for d_index, m_slot in where
-                     if not new.days[d_index].meal(m_slot).items]
-            if short:
-                replace_plan(new, f"{food.name} will not be planned again. It was taken out, but the planner found "
-                                  f"nothing to put in {'; '.join(short)}: regenerate it or its day.", "warning")
-            replace_plan(new, f"{food.name} will not be planned again; the meals that had it were replanned.")
-
-r1, r2 = st.columns(2)
-if r1.button(f"Regenerate {meal.label.lower()}, {day.label}", key="adj_regen_meal",
-             help="New foods for this meal; locked foods and the rest of the week stay."):
-    with st.spinner("Replanning the meal…"):
-        new, changed = replanned(plan, state.profile(), day_index, slot)
-    if changed:
-        replace_plan(new, f"{meal.label} of {day.label} replanned.")
-    replace_plan(plan, unchanged_message(meal.label.lower(), new), "warning")
-if r2.button(f"Regenerate all of {day.label}", key="adj_regen_day",
-             help="A new day; locked foods and the other days stay."):
-    with st.spinner("Replanning the day…"):
-        new, changed = replanned(plan, state.profile(), day_index, None)
-    if changed:
-        replace_plan(new, f"{day.label} replanned.")
-    replace_plan(plan, unchanged_message("day", new), "warning")
-
-with st.expander("Week at a glance (table)"):
-    st.dataframe(frames.week_grid(plan, locked_keys), width="stretch")
-
-# --- save, load, delete -------------------------------------------------------------------------------------
+    plan_items = frames.plan_items_frame(plan, table, frames.lock_keys(locks_of(plan)))
+    day_pct = frames.day_percent(plan, plan_items)
+    summary(plan)
+    week_charts(plan, plan_items, day_pct)
+    meals(plan, plan_items, day_pct)
+    adjust(plan)
 saved_plans(plan)

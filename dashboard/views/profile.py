@@ -41,86 +41,132 @@ def reset_form() -> None:
         st.session_state.pop(key, None)
 
 
+# Where a refused profile's message goes: the first part of the form whose reset makes the profile valid
+# (planner.profile decides what is valid; the form only finds the field to show the message beside).
+FIELD_RESETS = (("stage", {"pregnancy": None, "lactation": False}), ("limits", {"targets": {}}))
+PART_NAMES = {"stage": "'Pregnant or breastfeeding?'", "limits": "'Limits from your clinician'"}
+
+
+def form_data() -> dict:
+    """The form's values as a profile dict (what planner.profile.profile_from_dict reads)."""
+    ss = st.session_state
+    stage = ss.pf_stage
+    limits: dict[str, dict[str, float]] = {}
+    for nutrient, bound in OVERRIDES:
+        value = ss.get(f"pf_{nutrient}_{bound}")
+        if value is not None:
+            limits.setdefault(nutrient, {})[bound] = float(value)
+    return {
+        "name": ss.pf_name.strip(), "sex": ss.pf_sex, "age": int(ss.pf_age),
+        "pregnancy": stage if stage.startswith("trimester") else None, "lactation": stage == "lactation",
+        "weight_kg": ss.pf_weight, "height_cm": ss.pf_height, "activity": ss.pf_activity,
+        "energy_kcal": ss.pf_energy, "diet": ss.pf_diet, "exclude": list(ss.pf_exclude),
+        "dislike": list(ss.pf_dislike), "like": list(ss.pf_like), "conditions": list(ss.pf_conditions),
+        "targets": limits, "target_set": ss.pf_target_set,
+    }
+
+
+def wrong_part(data: dict) -> str:
+    for part, reset in FIELD_RESETS:
+        try:
+            profile_from_dict({**data, **reset})
+        except PlannerError:
+            continue
+        return part
+    return "form"
+
+
+@state.guarded("profile_form")
+def submit() -> None:
+    """Check the form with planner.profile; use and save the profile, or say what is wrong beside the field."""
+    ss = st.session_state
+    data = form_data()
+    ss.pf_errors = {}
+    try:
+        new = profile_from_dict(data)
+    except PlannerError as exc:
+        ss.pf_errors = {wrong_part(data): f"The profile was not saved: {state.for_people(str(exc))}."}
+        return
+    saved_as = data["name"] or state.PROFILE_NAME
+    state.set_profile(new, saved_as)
+    try:
+        state.save_profile(saved_as, new)
+    except PlannerError as exc:
+        state.flash("warning", f"Profile in use for this session, but not saved: {exc}", "profile_form")
+    else:
+        state.flash("success", f"Profile '{saved_as}' saved.", "profile_form")
+        st.session_state.pf_next = True
+
+
+def wrong_here(part: str) -> None:
+    message = st.session_state.get("pf_errors", {}).get(part)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
 st.title("Profile and targets")
 st.write("Tell the planner who the meals are for. Your daily targets for calcium, magnesium and potassium "
          "follow from this, with their sources below. Then go to **Weekly plan**.")
 
 with st.form("profile_form", border=True):
-    name = st.text_input("Name of this profile", value=st.session_state.profile_name, key="pf_name",
-                         help="Profiles are saved under this name, so a household can keep several.")
+    st.text_input("Name of this profile", value=st.session_state.profile_name, key="pf_name",
+                  help="Profiles are saved under this name, so a household can keep several.")
     c1, c2 = st.columns(2)
-    sex = c1.selectbox("Sex", SEXES, index=SEXES.index(p.sex), key="pf_sex")
-    age = c2.number_input("Age (years)", min_value=1, max_value=120, value=int(p.age), step=1, key="pf_age")
+    c1.selectbox("Sex", SEXES, index=SEXES.index(p.sex), key="pf_sex")
+    c2.number_input("Age (years)", min_value=1, max_value=120, value=int(p.age), step=1, key="pf_age")
     stage_now = "lactation" if p.lactation else (p.pregnancy or "none")
-    stage = st.selectbox("Pregnant or breastfeeding?", LIFE_STAGES, index=LIFE_STAGES.index(stage_now),
-                         format_func=lambda s: state.label("life_stage", s), key="pf_stage")
+    st.selectbox("Pregnant or breastfeeding?", LIFE_STAGES, index=LIFE_STAGES.index(stage_now),
+                 format_func=lambda s: state.label("life_stage", s), key="pf_stage")
+    wrong_here("stage")
     c3, c4 = st.columns(2)
-    weight = c3.number_input("Weight (kg), optional", min_value=20.0, max_value=300.0, value=p.weight_kg,
-                             step=1.0, key="pf_weight", placeholder="not given")
-    height = c4.number_input("Height (cm), optional", min_value=100.0, max_value=250.0, value=p.height_cm,
-                             step=1.0, key="pf_height", placeholder="not given")
+    c3.number_input("Weight (kg), optional", min_value=20.0, max_value=300.0, value=p.weight_kg,
+                    step=1.0, key="pf_weight", placeholder="not given")
+    c4.number_input("Height (cm), optional", min_value=100.0, max_value=250.0, value=p.height_cm,
+                    step=1.0, key="pf_height", placeholder="not given")
     c5, c6 = st.columns(2)
-    activity = c5.selectbox("Activity", ACTIVITIES, index=ACTIVITIES.index(p.activity),
-                            format_func=lambda a: state.label("activity", a), key="pf_activity")
-    energy = c6.number_input("Energy per day (kcal), optional", min_value=1000.0, max_value=5000.0,
-                             value=p.energy_kcal, step=50.0, key="pf_energy", placeholder="estimated for you",
-                             help="Leave empty to estimate it from age, size and activity (Mifflin-St Jeor).")
-    diet = st.selectbox("What do you eat?", DIETS, index=DIETS.index(p.diet),
-                        format_func=lambda d: state.label("diet", d), key="pf_diet")
-    exclude = st.multiselect("Never include (allergies, intolerances, foods)",
-                             with_own_words([*EXCLUDE_WORDS, *food_ids], p.exclude), default=p.exclude,
-                             format_func=exclude_label, key="pf_exclude")
+    c5.selectbox("Activity", ACTIVITIES, index=ACTIVITIES.index(p.activity),
+                 format_func=lambda a: state.label("activity", a), key="pf_activity")
+    c6.number_input("Energy per day (kcal), optional", min_value=1000.0, max_value=5000.0,
+                    value=p.energy_kcal, step=50.0, key="pf_energy", placeholder="estimated for you",
+                    help="Leave empty to estimate it from age, size and activity (Mifflin-St Jeor).")
+    st.selectbox("What do you eat?", DIETS, index=DIETS.index(p.diet),
+                 format_func=lambda d: state.label("diet", d), key="pf_diet")
+    st.multiselect("Never include (allergies, intolerances, foods)",
+                   with_own_words([*EXCLUDE_WORDS, *food_ids], p.exclude), default=p.exclude,
+                   format_func=exclude_label, key="pf_exclude")
     c7, c8 = st.columns(2)
-    like = c7.multiselect("Foods you like (used more often)", with_own_words(food_ids, p.like), default=p.like,
-                          format_func=food_label, key="pf_like")
-    dislike = c8.multiselect("Foods you dislike (never planned)", with_own_words(food_ids, p.dislike),
-                             default=p.dislike, format_func=food_label, key="pf_dislike")
-    conditions = st.multiselect("Conditions and medicines that change the rules", CONDITIONS,
-                                default=list(p.conditions), format_func=lambda c: state.label("conditions", c),
-                                key="pf_conditions")
-    target_set = st.radio("Reference values", TARGET_SETS, index=TARGET_SETS.index(p.target_set),
-                          format_func=lambda t: state.label("target_set", t), horizontal=True, key="pf_target_set")
-    with st.expander("Limits from your clinician (optional)"):
+    c7.multiselect("Foods you like (used more often)", with_own_words(food_ids, p.like), default=p.like,
+                   format_func=food_label, key="pf_like")
+    c8.multiselect("Foods you dislike (never planned)", with_own_words(food_ids, p.dislike),
+                   default=p.dislike, format_func=food_label, key="pf_dislike")
+    st.multiselect("Conditions and medicines that change the rules", CONDITIONS,
+                   default=list(p.conditions), format_func=lambda c: state.label("conditions", c),
+                   key="pf_conditions")
+    st.radio("Reference values", TARGET_SETS, index=TARGET_SETS.index(p.target_set),
+             format_func=lambda t: state.label("target_set", t), horizontal=True, key="pf_target_set")
+    with st.expander("Limits from your clinician (optional)",
+                     expanded="limits" in st.session_state.get("pf_errors", {})):
         st.caption("A value here replaces the reference value. Leave empty to use the reference.")
         oc = st.columns(2)
-        overrides = {}
         for i, (nutrient, bound) in enumerate(OVERRIDES):
             word = "minimum" if bound == "min" else "maximum"
-            overrides[(nutrient, bound)] = oc[i % 2].number_input(
+            oc[i % 2].number_input(
                 f"{frames.nutrient_name(nutrient)} {word} (mg/day)", min_value=0.0, max_value=100000.0,
                 value=p.targets.get(nutrient, {}).get(bound), step=50.0, key=f"pf_{nutrient}_{bound}",
                 placeholder="reference value")
-    submitted = st.form_submit_button("Save profile", type="primary")
-
-if submitted:
-    custom: dict[str, dict[str, float]] = {}
-    for (nutrient, bound), value in overrides.items():
-        if value is not None:
-            custom.setdefault(nutrient, {})[bound] = float(value)
-    data = {
-        "name": name.strip(), "sex": sex, "age": int(age),
-        "pregnancy": stage if stage.startswith("trimester") else None, "lactation": stage == "lactation",
-        "weight_kg": weight, "height_cm": height, "activity": activity, "energy_kcal": energy, "diet": diet,
-        "exclude": list(exclude), "dislike": list(dislike), "like": list(like), "conditions": list(conditions),
-        "targets": custom, "target_set": target_set,
-    }
-    try:
-        new = profile_from_dict(data)
-    except PlannerError as exc:
-        st.error(f"The profile was not saved: {exc}", icon=":material/error:")
-    else:
-        saved_as = name.strip() or state.PROFILE_NAME
-        state.set_profile(new, saved_as)
-        try:
-            state.save_profile(saved_as, new)
-        except PlannerError as exc:
-            st.warning(f"Profile in use for this session, but not saved: {exc}")
-        else:
-            st.success(f"Profile '{saved_as}' saved.")
-            st.page_link("views/plan.py", label="Next: make your week", icon=":material/arrow_forward:")
-        p = new
+        wrong_here("limits")
+    st.form_submit_button("Save profile", type="primary", on_click=submit)
+    wrong_here("form")
+    for part in st.session_state.get("pf_errors", {}):
+        if part in PART_NAMES:      # the message stands by its field, higher up: say where to look
+            st.error(f"The profile was not saved: see the message under {PART_NAMES[part]}.")
+    state.show_flash("profile_form")
+if st.session_state.pop("pf_next", False):
+    st.page_link("views/plan.py", label="Next: make your week", icon=":material/arrow_forward:")
+p = state.profile()
 
 saved = state.saved_profiles()
+state.show_flash("profiles")
 if saved:
     with st.expander(f"Saved profiles ({len(saved)})"):
         choice = st.selectbox("Profile", saved, key="pf_saved_choice")
@@ -128,11 +174,11 @@ if saved:
         if b1.button("Load", key="pf_load"):
             state.set_profile(state.load_profile(choice), choice)
             reset_form()
-            state.flash("success", f"Profile '{choice}' loaded.")
+            state.flash("success", f"Profile '{choice}' loaded.", "profiles")
             st.rerun()
         if b2.button("Delete", key="pf_delete"):
             state.delete_profile(choice)
-            state.flash("info", f"Profile '{choice}' deleted.")
+            state.flash("info", f"Profile '{choice}' deleted.", "profiles")
             st.rerun()
 
 # --- the targets --------------------------------------------------------------------------------------------
@@ -145,8 +191,14 @@ for col, key in ((m1, "calcium_mg"), (m2, "magnesium_mg"), (m3, "potassium_mg"))
     tg = t.items[key]
     col.metric(frames.nutrient_name(key), f"{tg.min:,.0f} {tg.unit}" if tg.min else "not pushed",
                help=tg.note or None)
-st.dataframe(frames.targets_frame(t), hide_index=True, width="stretch",
-             column_config={"Note": st.column_config.TextColumn(width="large")})
+targets_table = frames.targets_frame(t)
+# four narrow columns fit a phone; the notes, which are sentences, go under the table
+st.table(targets_table.drop(columns="Note").set_index("Nutrient"))
+st.markdown("\n".join(f"- **{row.Nutrient}**: {state.for_people(row.Note)}" for row in targets_table.itertuples()
+                      if row.Note))
+st.caption("RDA: recommended dietary allowance (enough for nearly everyone). AI: adequate intake (used where no RDA "
+           "exists). UL: tolerable upper intake level. CDRR: the intake above which cutting down lowers chronic "
+           "disease risk (a ceiling, not a goal).")
 with st.expander("Protein, fat and carbohydrate ranges"):
     st.dataframe(frames.macros_frame(t), hide_index=True, width="stretch")
     st.caption("Acceptable macronutrient distribution ranges (IOM), in grams for your energy budget.")
@@ -154,11 +206,11 @@ with st.expander("Protein, fat and carbohydrate ranges"):
 st.subheader("What changes the rules for you")
 if t.notes:
     for note in t.notes:
-        st.info(note)
+        st.info(state.for_people(note))
 else:
     st.write("Nothing: the reference values for your age and sex apply as they are.")
 with st.expander("How each condition changes the plan"):
     cond_rules = rules()["conditions"]
     for c in CONDITIONS:
-        st.markdown(f"- **{state.label('conditions', c)}**: {cond_rules[c]['note']}")
+        st.markdown(f"- **{state.label('conditions', c)}**: {state.for_people(cond_rules[c]['note'])}")
     st.markdown(f"- **Pregnancy**: {rules()['pregnancy']['note']}")

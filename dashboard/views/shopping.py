@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from dashboard import state
@@ -35,7 +37,9 @@ st.write(f"{len(listed.items)} things to buy for {listed.days_text()}. Amounts a
          "it leaves the list and the downloads.")
 
 d1, d2, d3 = st.columns(3)
-d1.download_button("Excel workbook", data=workbook_bytes(plan, table, shopping=listed), file_name="mineral-planner-week.xlsx", key="download_xlsx", on_click="ignore", type="primary",
+# the workbook is made when the button is pressed (a deferred download), not on every tick of a box
+d1.download_button("Excel workbook", data=functools.partial(workbook_bytes, plan, table, shopping=listed),
+                   file_name="mineral-planner-week.xlsx", key="download_xlsx", on_click="ignore", type="primary",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 d2.download_button("List as CSV", data=listed.to_csv(), file_name="shopping-list.csv", mime="text/csv",
                    key="download_csv", on_click="ignore", icon=":material/download:")

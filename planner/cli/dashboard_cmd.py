@@ -22,8 +22,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=lambda args: run_dashboard([]))
 
 
+# Defaults for people, not developers: no usage statistics, no first-run e-mail prompt in the terminal, and no
+# "Deploy" button in the page's toolbar. Options given on the command line come later and win.
+DEFAULT_OPTIONS = ("--browser.gatherUsageStats", "false", "--server.showEmailPrompt", "false",
+                   "--client.toolbarMode", "minimal")
+
+
+def streamlit_argv(streamlit_args: list[str]) -> list[str]:
+    """The `streamlit run` command line for the dashboard with these extra options."""
+    return ["streamlit", "run", str(app_path()), *DEFAULT_OPTIONS, *streamlit_args]
+
+
 def run_dashboard(streamlit_args: list[str]) -> int:
     from streamlit.web import cli as stcli
 
-    sys.argv = ["streamlit", "run", str(app_path()), "--browser.gatherUsageStats", "false", *streamlit_args]
+    sys.argv = streamlit_argv(streamlit_args)
     return int(stcli.main() or 0)
