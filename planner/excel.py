@@ -7,10 +7,7 @@ the same folder, then a rename): a failed write leaves no partial file and any e
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -29,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from foods import FoodTable
 from foods.nutrition import contributions
 from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
-from planner.errors import PlannerError
+from planner.files import check_writable, write_bytes_atomic
 from planner.plan import Day, Plan, day_totals
 from planner.rules import amdr_table
 from planner.shopping import ShoppingItem, ShoppingList, buy_rules, check_days, days_text, shopping_list
@@ -97,71 +94,6 @@ def write_workbook(plan: Plan, table: FoodTable, path: str | Path, *, shopping: 
     path = check_writable(path, ".xlsx")
     data = workbook_bytes(plan, table, shopping=shopping, days=days, pantry=pantry, prices=prices)
     return write_bytes_atomic(path, data)
-
-
-def _lock_files(path: Path) -> list[Path]:
-    """Lock files office programs keep beside a document they have open (LibreOffice, Excel)."""
-    return [f for f in (path.parent / f".~lock.{path.name}#", path.parent / f"~${path.name}") if f.exists()]
-
-
-def check_writable(path: str | Path, suffix: str | None = None) -> Path:
-    """Fail early, with what to do, when `path` cannot take a new file (before any long work is done).
-
-    The folder must exist; the file may exist but must not be read-only or open in LibreOffice or Excel
-    (their lock file is beside it). Read-only is read from the mode bits too, so it holds for root as well.
-    """
-    path = Path(path)
-    if suffix and path.suffix.lower() != suffix:
-        kind = "an Excel workbook's" if suffix == ".xlsx" else f"a {suffix[1:].upper()} file's"
-        raise PlannerError(f"{kind} name ends in {suffix}: '{path.name}' does not (try {path.stem}{suffix})")
-    try:
-        _check_target(path)
-    except OSError as exc:         # a name too long, a path the system cannot look at
-        raise PlannerError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
-
-
-def _check_target(path: Path) -> None:
-    folder = path.parent
-    if not folder.exists():
-        raise PlannerError(f"cannot write {path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise PlannerError(f"cannot write {path}: {folder} is not a folder")
-    if path.is_dir():
-        raise PlannerError(f"cannot write {path}: it is a folder; give a file name inside it")
-    locks = _lock_files(path)
-    if locks:
-        raise PlannerError(f"cannot write {path}: it is open in another program (lock file {locks[0].name}); "
-                           "close it there or choose another name")
-    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
-        raise PlannerError(f"cannot write {path}: the file is read-only; make it writable or choose another name")
-
-
-def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    """Write bytes to a temporary file beside `path`, then rename it over `path`: all or nothing."""
-    path = check_writable(path)
-    folder = path.parent
-    mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
-    except PermissionError:
-        raise PlannerError(f"cannot write {path}: permission denied (is it open in another program, or is the "
-                           "folder read-only? close it or choose another place)") from None
-    except OSError as exc:
-        raise PlannerError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    return path
 
 
 # --- cells and layout ------------------------------------------------------------------------------------

@@ -458,8 +458,8 @@ def _count_measure(food: Food, food_text: str) -> str | None:
 
 
 def usual_portions(food: Food) -> float:
-    """How many of the food's portions a line with no amount means: one, or the smallest sensible amount."""
-    return max(1.0, food.min_steps * food.step)
+    """How many of the food's portions a line with no amount means: its usual serving ("coffee" is a cup)."""
+    return food.default_steps * food.step
 
 
 def resolve(food: Food, amount: float | None, unit: str | None) -> tuple[float, str, float, str]:

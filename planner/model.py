@@ -680,7 +680,7 @@ def explain_shortfalls(week: _Week, planned: dict[int, DayPairs], requests: dict
             for name in names:
                 before, after = base.get(name, 0.0), case.relaxed.get(name, base.get(name, 0.0))
                 if after < before - max(1.0, 0.05 * before):
-                    gains[name].append(f"{case.helps} gains up to {before - after:,.0f} {_unit_word(name)}")
+                    gains[name].append(f"{case.helps} would gain up to {before - after:,.0f} {_unit_word(name)}")
         if not case.helps or not promising or time.perf_counter() >= deadline:
             continue
         sol = solve_day(case.model, min(WHAT_IF_SECONDS, max(0.05, deadline - time.perf_counter())), DAY_GAP,
@@ -692,7 +692,7 @@ def explain_shortfalls(week: _Week, planned: dict[int, DayPairs], requests: dict
             if after <= goals[name] * SHORTFALL_TOLERANCE:
                 closes[name].append(case.helps)
             elif after < before - max(1.0, 0.05 * before):
-                gains[name].append(f"{case.helps} gains {before - after:,.0f} {_unit_word(name)}")
+                gains[name].append(f"{case.helps} would gain {before - after:,.0f} {_unit_word(name)}")
     out = []
     for d in sorted(missed):
         for name, got in sorted(missed[d].items()):

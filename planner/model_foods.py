@@ -156,7 +156,8 @@ def select_foods(profile: Profile, table: FoodTable, targets: Targets, keep: set
     for f in MODEL_BASICS:
         ok &= ~np.isnan(arrays.per_100g[f])
     caps = strict_caps(profile, targets)
-    notes = []
+    said = rules().get("exclusion_notes", {})
+    notes = [said[w] for w in dict.fromkeys(x.strip().lower() for x in profile.exclude) if w in said]
     for cap in caps:
         missing = ok & np.isnan(arrays.per_100g[cap])
         if missing.any():

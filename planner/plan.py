@@ -7,6 +7,7 @@ so a plan's totals equal the sum of its items by construction.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,9 @@ REPORTED = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_k
             "carbohydrate_g", "fiber_g", "vitamin_d_ug", "vitamin_b6_mg", "retinol_ug")
 SLOT_LABELS = {"breakfast": "Breakfast", "morning_snack": "Morning snack", "lunch": "Lunch",
                "afternoon_snack": "Afternoon snack", "dinner": "Dinner"}
+
+
+MAX_ITEM_GRAMS = 5000   # one food in one meal: more is a typing slip, not a meal
 
 
 @dataclass
@@ -166,30 +170,39 @@ def plan_from_dict(data: dict, table: FoodTable) -> Plan:
     if not isinstance(data, dict) or not isinstance(data.get("days"), list):
         raise PlannerError("not a plan: expected a JSON object with a 'days' list (from `mineral-planner plan`)")
     days = []
+    where = "its days"
     try:
         for di, d in enumerate(data["days"]):
+            where = f"day {di + 1}"
             meals = []
             for m in d["meals"]:
                 items = []
                 for it in m["items"]:
                     food = table.get(str(it["food_id"]))
-                    grams = float(it["grams"])
-                    if not grams > 0:
-                        raise PlannerError(f"day {di + 1}, {m['meal']}: {food.id} has {grams} g")
+                    grams = round(float(it["grams"]), 1)   # as the file keeps it: totals agree with the file
+                    if not (math.isfinite(grams) and 0 < grams <= MAX_ITEM_GRAMS):
+                        raise PlannerError(f"plan file: {where}, {m['meal']}: {food.id} has {grams:g} g; an item "
+                                           f"must weigh more than 0 and at most {MAX_ITEM_GRAMS:,} g")
                     items.append(PlanItem(food.id, food.name, food.ndb, grams,
                                           it.get("portion") or food.portion_text(grams), bool(it.get("locked", False))))
                 meals.append(Meal(str(m["meal"]), items))
             days.append(Day(int(d.get("day", di + 1)) - 1, meals))
-    except (KeyError, TypeError, ValueError) as exc:
+        where = "its shortfalls"
+        shortfalls = [Shortfall(s["nutrient"], float(s["target"]), float(s["achieved"]),
+                                None if s.get("day") is None else int(s["day"]) - 1, list(s.get("binding", [])),
+                                s.get("help", "")) for s in data.get("shortfalls", [])]
+        where = "its status"
+        st = data.get("status") or {}
+        if not isinstance(st, dict):
+            raise TypeError('it must be an object such as {"status": "optimal", "solver": "HiGHS"}')
+        status = SolveStatus(st.get("status", "optimal"), st.get("solver", ""), float(st.get("seconds", 0) or 0),
+                             st.get("gap"), st.get("message", ""))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         if isinstance(exc, PlannerError | FoodError):
             raise
-        raise PlannerError(f"plan file is malformed near day {len(days) + 1}: {exc!r}") from None
-    shortfalls = [Shortfall(s["nutrient"], float(s["target"]), float(s["achieved"]),
-                            None if s.get("day") is None else int(s["day"]) - 1, list(s.get("binding", [])),
-                            s.get("help", "")) for s in data.get("shortfalls", [])]
-    st = data.get("status") or {}
-    status = SolveStatus(st.get("status", "optimal"), st.get("solver", ""), float(st.get("seconds", 0) or 0),
-                         st.get("gap"), st.get("message", ""))
+        what = f"the field {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else str(exc)
+        raise PlannerError(f"plan file is malformed in {where}: {what} (make it again with `mineral-planner plan "
+                           "--out FILE`)") from None
     return Plan(days, data.get("profile", {}), data.get("targets", {}), shortfalls, status, data.get("notes", []))
 
 

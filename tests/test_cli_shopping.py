@@ -102,8 +102,8 @@ def lunch(item: str) -> str:
     (lunch('{"food_id": "bananna", "grams": 100}'), "unknown food 'bananna'. Did you mean"),
     (lunch('{"food_id": "lentils", "grams": Infinity}'), "lentils has inf g"),
     (lunch('{"food_id": "lentils", "grams": "lots"}'), "malformed"),
-    ('{"days": [], "shortfalls": [{}]}', "is not a plan written by `mineral-planner plan --out` (KeyError"),
-    ('{"days": [], "status": [1]}', "is not a plan written by"),
+    ('{"days": [], "shortfalls": [{}]}', "malformed in its shortfalls: the field 'nutrient' is missing"),
+    ('{"days": [], "status": [1]}', "malformed in its status: it must be an object"),
 ])
 def test_bad_plan_files(capsys, tmp_path, content, message):
     path = tmp_path / "plan.json"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from foods import load_table
 from foods.table import DATA_DIR, FoodTable
-from planner import excel
+from planner import files
 from planner.errors import PlannerError
 from planner.excel import NUTRIENT_COLUMNS, sheet_unit, workbook_bytes, write_workbook
 from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, day_totals
@@ -254,7 +254,7 @@ def test_failed_save_leaves_no_file_and_keeps_an_old_one(table, tmp_path, monkey
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(excel.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     with pytest.raises(PlannerError, match="cannot write .*No space left"):
         write_workbook(plan, table, target)
     assert list(tmp_path.iterdir()) == []
@@ -268,7 +268,7 @@ def test_failure_while_writing_bytes_cleans_up(table, tmp_path, monkeypatch):
     def broken_fsync(fd):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(excel.os, "fsync", broken_fsync)
+    monkeypatch.setattr(files.os, "fsync", broken_fsync)
     with pytest.raises(PlannerError, match="Input/output error"):
         write_workbook(week(table), table, tmp_path / "w.xlsx")
     assert list(tmp_path.iterdir()) == []
@@ -287,7 +287,7 @@ def test_unwritable_paths_are_clear_errors(table, tmp_path, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(excel.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(files.tempfile, "mkstemp", denied)
     with pytest.raises(PlannerError, match="permission denied"):
         write_workbook(plan, table, tmp_path / "w.xlsx")
     monkeypatch.undo()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from planner.cli.output import add_format, dumps, emit
 from planner.errors import PlannerError
+from planner.files import check_writable, write_bytes_atomic
 from planner.model import MAX_DAYS, Lock, make_plan
 from planner.paths import food_table
 from planner.plan import plan_text, plan_to_dict
@@ -109,24 +108,6 @@ def parse_lock(text: str) -> Lock:
     return Lock(day - 1, parts[1].strip(), parts[2].strip(), grams)
 
 
-def write_json_atomically(path: Path, text: str) -> None:
-    """Write beside `path`, then rename over it: the file is whole or untouched, never half-written."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise PlannerError(f"cannot write {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes it private; a plan file is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run_plan(args) -> int:
     if not 1 <= args.days <= MAX_DAYS:
         raise PlannerError(f"--days must be from 1 to {MAX_DAYS}, not {args.days}")
@@ -134,6 +115,9 @@ def run_plan(args) -> int:
         raise PlannerError(f"an Excel workbook's name ends in .xlsx: '{args.xlsx.name}' does not")
     if args.budget is not None and args.prices is None:
         raise PlannerError("--budget needs --prices FILE (food_id,price_per_kg)")
+    for path, suffix in ((args.out, None), (args.xlsx, ".xlsx")):   # before the solve, not after it
+        if path is not None:
+            check_writable(path, suffix)
     profile = profile_from_args(args)
     table = food_table(args.catalog)
     prices = None
@@ -151,7 +135,7 @@ def run_plan(args) -> int:
         print(f"error: {problem[0] if problem else plan.status.message}; nothing written", file=sys.stderr)
         return EXIT_NO_PLAN
     if args.out is not None:
-        write_json_atomically(args.out, dumps(data) + "\n")
+        write_bytes_atomic(args.out, (dumps(data) + "\n").encode("utf-8"))
     if args.xlsx is not None:
         from planner.excel import write_workbook
 

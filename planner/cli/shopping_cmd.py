@@ -56,7 +56,7 @@ def _shopping(args) -> int:
     from planner.shopping import load_pantry_entries, load_prices, parse_days, shopping_list
 
     if args.xlsx or args.csv:
-        from planner.excel import check_writable
+        from planner.files import check_writable
 
         check_writable(args.xlsx or args.csv, ".xlsx" if args.xlsx else ".csv")
     table = food_table(args.catalog)
@@ -69,7 +69,8 @@ def _shopping(args) -> int:
     shopping = shopping_list(plan, table, days, {e.food_id for e in entries}, prices)
     shopping.notes += [e.note(table) for e in entries if not e.exact]
     if args.xlsx or args.csv:
-        from planner.excel import write_bytes_atomic, write_workbook
+        from planner.excel import write_workbook
+        from planner.files import write_bytes_atomic
 
         if args.xlsx:
             path = write_workbook(plan, table, args.xlsx, shopping=shopping)
