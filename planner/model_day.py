@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.plan import SolveStatus
+from planner.solver import highs_status
 
 GOAL_WEIGHT = 1000.0        # objective units for missing 100 % of one goal (a day's food costs about 10)
 SOFT_CAP_WEIGHT = 15.0      # objective units for going 100 % over a soft ceiling (potassium not pushed)
@@ -351,28 +352,6 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
 
 
 # --- solving ----------------------------------------------------------------------------------------------
-
-def highs_status(h, seconds: float) -> SolveStatus:
-    """HiGHS's own model status and gap (the same reading as planner.solver, for a direct highspy model)."""
-    import highspy
-
-    status = h.getModelStatus()
-    info = h.getInfo()
-    gap = getattr(info, "mip_gap", None)
-    gap = None if gap is None or gap != gap or gap > 1e9 else float(gap)
-    has_solution = info.primal_solution_status == 2
-    kinds = highspy.HighsModelStatus
-    if status == kinds.kOptimal:
-        return SolveStatus("optimal", "HiGHS", seconds, gap or 0.0)
-    if status in (kinds.kTimeLimit, kinds.kIterationLimit, kinds.kInterrupt, kinds.kSolutionLimit):
-        if has_solution:
-            return SolveStatus("time_limit", "HiGHS", seconds, gap,
-                               "stopped at its time limit with a good plan (not proven best)")
-        return SolveStatus("failed", "HiGHS", seconds, None, "time limit reached before any plan was found")
-    if status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible):
-        return SolveStatus("infeasible", "HiGHS", seconds, None, "the hard rules contradict each other")
-    return SolveStatus("failed", "HiGHS", seconds, None, f"HiGHS stopped: {h.modelStatusToString(status)}")
-
 
 def _columns(model: DayModel, cols: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

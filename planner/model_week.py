@@ -23,9 +23,10 @@ from planner.model import (
     _build_week,
     _to_day,
 )
-from planner.model_day import DayRequest, Rows, build_day, highs_status, tightened
+from planner.model_day import DayRequest, Rows, build_day, tightened
 from planner.plan import Plan, SolveStatus
 from planner.profile import Profile
+from planner.solver import highs_status
 
 
 @dataclass

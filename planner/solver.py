@@ -13,26 +13,26 @@ import pulp
 from planner.plan import SolveStatus
 
 
-def _highs_status(problem: pulp.LpProblem, seconds: float) -> SolveStatus:
+def highs_status(h, seconds: float) -> SolveStatus:
+    """HiGHS's own model status and MIP gap, for a highspy model (direct, or PuLP's `solverModel`)."""
     import highspy
 
-    model = problem.solverModel
-    status = model.getModelStatus()
-    info = model.getInfo()
+    status = h.getModelStatus()
+    info = h.getInfo()
     gap = getattr(info, "mip_gap", None)
     gap = None if gap is None or gap != gap or gap > 1e9 else float(gap)
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     kinds = highspy.HighsModelStatus
     if status == kinds.kOptimal:
         return SolveStatus("optimal", "HiGHS", seconds, gap or 0.0)
-    if status in (kinds.kTimeLimit, kinds.kIterationLimit, kinds.kInterrupt):
+    if status in (kinds.kTimeLimit, kinds.kIterationLimit, kinds.kInterrupt, kinds.kSolutionLimit):
         if has_solution:
             return SolveStatus("time_limit", "HiGHS", seconds, gap,
                                "stopped at its time limit with a good plan (not proven best)")
         return SolveStatus("failed", "HiGHS", seconds, None, "time limit reached before any plan was found")
     if status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible):
         return SolveStatus("infeasible", "HiGHS", seconds, None, "the hard rules contradict each other")
-    return SolveStatus("failed", "HiGHS", seconds, None, f"HiGHS stopped: {model.modelStatusToString(status)}")
+    return SolveStatus("failed", "HiGHS", seconds, None, f"HiGHS stopped: {h.modelStatusToString(status)}")
 
 
 def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) -> SolveStatus:
@@ -42,7 +42,7 @@ def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) 
     if highs.available():
         try:
             problem.solve(highs)
-            return _highs_status(problem, time.perf_counter() - start)
+            return highs_status(problem.solverModel, time.perf_counter() - start)
         except Exception as exc:  # noqa: BLE001 - a solver crash is reported, then CBC tries
             first_error = f"HiGHS failed ({exc}); "
     else:
