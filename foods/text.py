@@ -44,8 +44,7 @@ def measure_unit(measure: str) -> str:
 
 
 # How amounts of a household measure are written: fractions people use, plurals of the counted word.
-_FRACTIONS = ((1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (3 / 8, "⅜"), (1 / 2, "½"), (5 / 8, "⅝"), (2 / 3, "⅔"),
-              (3 / 4, "¾"), (7 / 8, "⅞"))
+_FRACTIONS = ((1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (1 / 2, "½"), (2 / 3, "⅔"), (3 / 4, "¾"))
 _FRACTION_SLACK = 0.015  # of one measure: a count within it of a fraction is written as that fraction
 # Units that measure without being counted ('2 oz walnuts', '3 tbsp kelp'): their label never turns plural.
 MASS_AND_SPOON_UNITS = frozenset({"oz", "fl", "tbsp", "tsp", "g", "kg", "mg", "ml", "l", "dl", "lb"})
@@ -65,7 +64,7 @@ _LABEL_REST = re.compile(r"\s*\(|,|\s+of\s")
 
 
 def count_text(count: float) -> str:
-    """'½', '1½', '¾', '2', or '1.37' where no half, third, quarter or eighth fits."""
+    """'½', '1½', '¾', '⅓', '2', or '1.37' where no half, third, quarter (or an eighth) fits."""
     whole = int(count + _FRACTION_SLACK)
     part = count - whole
     if part < _FRACTION_SLACK:
@@ -113,11 +112,17 @@ def measure_words(count: float, label: str) -> str:
 _BRACKET = re.compile(r"\s*\(([^()]*)\)")
 
 
-def measure_text(count: float, label: str, note: str) -> str:
+def measure_text(count: float, label: str, note: str, note_is_per_measure: bool = False) -> str:
     """measure_words with one bracket, at the end: the label's own '(8 fl oz)' joins `note` there,
-    '2 cups (8 fl oz each, 474 g)', never '2 cups (8 fl oz) (474 g)'."""
+    '2 cups (8 fl oz each, 474 g)', never '2 cups (8 fl oz) (474 g)'; a note about one measure (its weight)
+    says so: '2 slices (32 g each)'."""
     words = measure_words(count, label)
     inner = [m.strip() for m in _BRACKET.findall(words) if m.strip()]
-    if inner and count >= 1 + _FRACTION_SLACK and any(c.isdigit() for c in inner[-1]):  # a size: of each one
-        inner[-1] += " each"
-    return f"{_BRACKET.sub('', words).strip()} ({', '.join([*inner, note])})"
+    many = count >= 1 + _FRACTION_SLACK
+    if note_is_per_measure:
+        bracket = ", ".join([*inner, note]) + (" each" if many else "")
+    else:
+        if inner and many and any(c.isdigit() for c in inner[-1]):  # a size: of each measure, not of all
+            inner[-1] += " each"
+        bracket = ", ".join([*inner, note])
+    return f"{_BRACKET.sub('', words).strip()} ({bracket})"

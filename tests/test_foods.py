@@ -157,6 +157,43 @@ def test_usual_portions_are_servings_people_eat(table):
     assert salmon.grams_range == (pytest.approx(85, abs=1), pytest.approx(170, abs=1))
 
 
+@pytest.mark.parametrize("food_id, steps, text", [
+    ("tangerine", 3, "3 medium tangerines (264 g)"), ("prunes", 6, "6 pitted prunes (57 g)"),
+    ("multigrain_bread", 2, "2 slices multi-grain bread (52 g)"), ("chamomile_tea", 2, "2 cups chamomile tea (474 g)"),
+    ("apricot", 4, "4 apricots (140 g)"), ("water", 2, "2 glasses water (474 g)"),
+    ("sardines", 1, "½ can sardines (46 g)"), ("lentils", 3, "1½ cups cooked lentils (297 g)"),
+    ("tofu", 1, "¼ cup tofu (63 g)"), ("potato_baked", 2, "2 medium baked potatoes (346 g)"),
+    ("dried_apricots", 2, "4 dried apricot halves (14 g)"), ("hard_candy", 2, "2 hard candies (12 g)"),
+    ("radishes", 2, "4 medium radishes (18 g)"), ("salmon", 6, "6 oz cooked salmon (170 g)"),
+    ("kelp", 2, "2 tbsp kelp (10 g)"), ("ice_cream", 2, "2 half-cup scoops of vanilla ice cream (132 g)"),
+    ("banana", 1, "1 medium banana (118 g)"), ("parsley", 4, "¼ cup chopped parsley (15 g)"),
+])
+def test_portion_text_reads_as_people_write_it(table, food_id, steps, text):
+    food = table.get(food_id)
+    assert food.portion_text(steps * food.step_grams) == text
+
+
+def test_every_portion_text_has_one_bracket_and_no_decimal_halves(table):
+    for food in table:
+        for grams in {*food.grams_range, food.default_grams, food.step_grams / 2}:
+            text = food.portion_text(grams)
+            assert text.count("(") == 1 and text.endswith(" g)"), text
+            assert ".5 " not in text and ".25 " not in text, text
+
+
+@pytest.mark.parametrize("count, label, words", [
+    (2, "cup (8 fl oz)", "2 cups (8 fl oz each, 474 g)"), (1, "cup (8 fl oz)", "1 cup (8 fl oz, 474 g)"),
+    (2, "medium (2-3/4\" dia)", "2 medium (2-3/4\" dia each, 474 g)"), (2, "cup, chopped", "2 cups, chopped (474 g)"),
+    (2, "medium ear of corn", "2 medium ears of corn (474 g)"), (1.37, "cup", "1.37 cups (474 g)"),
+    (0.5, "piece of pound cake", "½ piece of pound cake (474 g)"), (2.5, "glass water", "2½ glasses water (474 g)"),
+    (2, "kiwifruit", "2 kiwifruit (474 g)"), (1 / 3, "cup", "⅓ cup (474 g)"), (2, "NLEA serving", "2 NLEA servings (474 g)"),
+])
+def test_measure_text_for_any_label(count, label, words):
+    from foods.text import measure_text
+
+    assert measure_text(count, label, "474 g") == words
+
+
 def test_bought_forms_are_what_shops_sell(table):
     lentils, buckwheat, banana = table.get("lentils"), table.get("buckwheat"), table.get("banana")
     assert "raw" in lentils.bought_name.lower() and 0.3 < lentils.yield_factor < 0.4  # dry lentils
