@@ -399,3 +399,64 @@ def test_catalogue_guesses_keep_the_safety_tags_and_limits():
     assert "caffeine" not in guessed["tags"][names == "Beverages, coffee, brewed, decaffeinated"].iloc[0]
     assert "tree_nuts" not in guessed["tags"][names.str.startswith("Seeds")].iloc[0]
     assert "gluten" not in guessed["tags"][names.str.startswith("Buckwheat")].iloc[0]
+
+
+@pytest.mark.parametrize("text, food_id", [("tea", "black_tea"), ("bread", "white_bread"), ("donut", "doughnut"),
+                                           ("donuts", "doughnut"), ("herbal tea", "chamomile_tea"),
+                                           ("unsalted butter", "butter"), ("buckwheat kasha", "buckwheat")])
+def test_everyday_words_find_the_usual_food(table, text, food_id):
+    assert table.find(text).id == food_id
+    assert table.search(text)[0].id == food_id
+
+
+def test_negated_words_in_a_name_are_no_match(table):
+    # "Tomato juice, canned, no salt added", "Butter, unsalted", "... without salt": none of them is salt
+    hits = {f.id for f in table.search("salt", limit=20)}
+    assert not hits & {"tomato_juice", "butter", "pasta", "lentils", "cashews"}
+    assert "potato_chips" in hits  # salted
+
+
+def test_search_leaves_out_foods_that_only_share_a_fragment(table):
+    for text in ("buckwheat", "bukwheat", "buckweat"):
+        assert [f.id for f in table.search(text)] == ["buckwheat"], text
+    assert [f.id for f in table.search("donut")] == ["doughnut"]
+
+
+@pytest.mark.parametrize("text, wrong", [("soy milk", "milk"), ("almond milk", "almonds"), ("rice milk", "milk"),
+                                         ("coconut milk", "milk")])
+def test_a_name_missing_a_typed_word_is_a_suggestion_not_the_match(table, text, wrong):
+    with pytest.raises(UnknownFood) as err:
+        table.find(text)
+    assert wrong in err.value.suggestions or wrong in str(err.value)
+
+
+def test_a_cut_or_cooking_word_does_not_hide_the_food(table):
+    assert table.find("salmon fillet").id == "salmon" and table.find("grilled chicken").id == "chicken"
+
+
+def test_no_food_is_tagged_caffeine_when_sr28_says_it_has_none(table):
+    for food in table:
+        if "caffeine" in food.tags:
+            assert not any(w in food.sr28_name.lower() for w in ("no caffeine", "without caffeine", "decaffeinated"))
+    assert "caffeine" not in table.get("soda").tags and "caffeine" in table.get("cola").tags
+
+
+def test_kelp_stays_near_one_iodine_sized_serving(table):
+    kelp = table.get("kelp")
+    assert kelp.grams_range[1] <= 10.5 and kelp.default_grams == pytest.approx(10)
+    assert kelp.portion_text(kelp.grams_range[1]) == "2 tbsp kelp (10 g)"
+
+
+def test_a_baked_potato_is_bought_without_paring_refuse(table):
+    baked, boiled = table.get("potato_baked"), table.get("potato_boiled")
+    assert baked.bought_ndb == boiled.bought_ndb == "11352"
+    assert baked.refuse_pct == 0 and boiled.refuse_pct == 25  # eaten in its skin; peeled
+
+
+def test_catalogue_guesses_no_caffeine_where_sr28_names_say_none():
+    from foods.catalog import guess_fields
+
+    names = pd.Series(["Beverages, carbonated, lemon-lime soda, no caffeine", "Beverages, ZEVIA, cola, caffeine free",
+                       "Beverages, carbonated, cola, without caffeine", "Beverages, carbonated, cola, regular"])
+    tags = guess_fields(pd.Series(["1400"] * 4), names)["tags"].tolist()
+    assert ["caffeine" in t for t in tags] == [False, False, False, True]
