@@ -138,6 +138,7 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
             unmatched = [w for w, x in zip(qwords, words, strict=True) if x < 80]
             score = max(sum(words) / len(words), max(words) - 15.0 * len(unmatched))
             score -= 2.0 * max(0, len(kwords) - len(qwords)) / len(kwords)
+            score = min(score, SURE - 1.0)  # sure means every typed word in one name, not spread over several
             if len(qwords) > 1 and any(w not in _FORM_WORDS for w in unmatched):
                 # "soy milk" is not milk: a name missing a typed word is a suggestion, never the match
                 score = min(score, MATCH_THRESHOLD - 1.0)

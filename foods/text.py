@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -65,6 +66,8 @@ _LABEL_REST = re.compile(r"\s*\(|,|\s+of\s")
 
 def count_text(count: float) -> str:
     """'½', '1½', '¾', '⅓', '2', or '1.37' where no half, third, quarter (or an eighth) fits."""
+    if not math.isfinite(count):
+        return f"{count:g}"  # not an amount: shown as it is, for the caller's error message
     whole = int(count + _FRACTION_SLACK)
     part = count - whole
     if part < _FRACTION_SLACK:
