@@ -31,7 +31,7 @@ SELECTION_COLUMNS = [
     "id", "name", "ndb", "portion_ndb", "portion_seq", "portion_label", "step", "default_steps", "min_steps",
     "max_steps", "meals", "tags",
     "articles", "limit", "bought_ndb", "buy_unit", "buy_seq", "pack_grams", "pack_label", "yield_method", "sold_trimmed",
-    "aisle",
+    "refuse_eaten", "aisle",
     "note",
 ]
 
@@ -122,10 +122,11 @@ def _measure_grams(weight: pd.DataFrame, ndb: str, seq: str, name: str, line: in
     return hit.iloc[0]
 
 
-def _refuse(data: Sr28, bought_ndb: str, sold_trimmed: bool) -> float:
-    """SR28's refuse (peel, shell, bone) of the bought form; none when it is sold trimmed (shelled nuts)."""
+def _refuse(data: Sr28, bought_ndb: str, sold_trimmed: bool, refuse_eaten: bool = False) -> float:
+    """SR28's refuse (peel, shell, bone) of the bought form, thrown away before eating; none when it is sold
+    trimmed (shelled nuts) or eaten with the food (a potato baked in its jacket keeps its 'parings')."""
     refuse = data.food_des.loc[bought_ndb, "Refuse"]
-    return 0.0 if sold_trimmed or pd.isna(refuse) else float(refuse)
+    return 0.0 if sold_trimmed or refuse_eaten or pd.isna(refuse) else float(refuse)
 
 
 YIELD_METHODS = ("water", "protein", "piece")
@@ -186,7 +187,7 @@ def build_tables(selection: pd.DataFrame, data: Sr28, name: str = "selection.csv
             "bought_ndb": bought, "bought_name": data.food_des.loc[bought, "Long_Desc"],
             "yield_factor": food_yield(row["yield_method"], data, ndb, bought,
                                        plan_measure["Gm_Wgt"] / plan_measure["Amount"], piece_grams),
-            "refuse_pct": _refuse(data, bought, row["sold_trimmed"] == "1"),
+            "refuse_pct": _refuse(data, bought, row["sold_trimmed"] == "1", row["refuse_eaten"] == "1"),
             "buy_unit": row["buy_unit"], "buy_piece_grams": piece_grams,
             "pack_grams": float(row["pack_grams"]) if row["pack_grams"] else None,
             "pack_label": row["pack_label"], "aisle": row["aisle"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ class _Index:
     owners: list[str]        # food id of each key
     penalties: list[float]   # taken off the score of a hit on that key
     exact: dict[str, str]    # normalized id / alias / name -> food id
+    words: dict[str, frozenset[str]]  # food id -> every word of its id, names and aliases
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +49,17 @@ def _curated_names(table: FoodTable) -> list[tuple[str, str]]:
             for text in (f.id, f.name, *names.get(f.id, []))]
 
 
+# What a name says a food is NOT: 'no salt added', 'without salt', 'unsalted', 'caffeine free', 'non-soy'.
+# Those words are no match: "salt" must not find unsalted butter or tomato juice with no salt added.
+_NEGATED = re.compile(r"\b(?:no|non|not|without)\b[\s-]+[^,;()]*|\bun(?:salted|sweetened)\b|\b[a-z]+[\s-]free\b",
+                      re.IGNORECASE)
+
+
+def _name_key(name: str) -> str:
+    """A food's name as searched: normalized, without the words it negates."""
+    return normalize(_NEGATED.sub(" ", name))
+
+
 def _index(table: FoodTable) -> _Index:
     """Ids, names and aliases (exact matches allowed), then SR28's long names (fuzzy only, lower)."""
     if table._search_index is None:
@@ -54,7 +67,7 @@ def _index(table: FoodTable) -> _Index:
         extra = aliases()
         extra = extra[extra["food_id"].isin(table.foods.keys())]
         pairs = _curated_names(table)  # first: an exact curated name wins over a raw catalogue name
-        pairs += [(f.id, f.id) for f in table] + [(f.id, f.name) for f in table]
+        pairs += [(f.id, f.id) for f in table] + [(f.id, _name_key(f.name)) for f in table]
         pairs += list(zip(extra["food_id"], extra["alias"], strict=True))
         seen = set()
         for fid, text in pairs:
@@ -66,18 +79,25 @@ def _index(table: FoodTable) -> _Index:
                 penalties.append(0.0)
                 exact.setdefault(key, fid)
         for f in table:
-            key = normalize(f.sr28_name)
+            key = _name_key(f.sr28_name)
             if key and (key, f.id) not in seen:
                 keys.append(key)
                 owners.append(f.id)
                 penalties.append(SR28_NAME_PENALTY)
-        table._search_index = _Index(keys, owners, penalties, exact)
+        words: dict[str, set[str]] = {}
+        for key, fid in zip(keys, owners, strict=True):
+            words.setdefault(fid, set()).update(key.split())
+        table._search_index = _Index(keys, owners, penalties, exact, {f: frozenset(w) for f, w in words.items()})
     return table._search_index
 
 
 _STOPWORDS = {"of", "a", "an", "the", "with", "and", "raw", "fresh"}
+# Words that say how a food is cut or cooked, not which food it is: "salmon fillet" is still salmon.
+_FORM_WORDS = {"fillet", "steak", "slice", "piece", "chopped", "sliced", "cooked", "boiled", "baked", "fried",
+               "grilled", "roasted", "roast", "plain", "whole", "homemade", "portion", "serving", "cup", "glass"}
 
 
+OTHER_NAME_SCORE = 90.0
 FIRST_LETTER_PENALTY = 12.0  # typos keep the first letter: 'almond' is not 'salmon', 'lamb' not 'plum'
 
 
@@ -96,7 +116,7 @@ def _word_score(word: str, key_words: list[str]) -> float:
 
 def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, float]]:
     """(food, score 0-100+) best first; an exact id, name or alias scores above any fuzzy hit."""
-    query = normalize(text)
+    query = _name_key(text) or normalize(text)  # "unsalted butter" is butter, as its name is searched
     if not query:
         return []
     index = _index(table)
@@ -112,11 +132,16 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
             # and the name whose first word is the query ("buckwheat" -> "Buckwheat groats, cooked").
             score = 100.0 + 20.0 / (1 + len(kwords) - len(qset)) + (5.0 if kwords[0] in qset else 0.0)
         else:
-            words = [_word_score(w, kwords) for w in qwords]
+            # a typed word another name of the same food holds counts as matched ("buckwheat kasha")
+            words = [max(_word_score(w, kwords), OTHER_NAME_SCORE if w in index.words[fid] else 0.0) for w in qwords]
             # a name that matches one typed word well ("salmon fillet") beats the mean of all words
-            unmatched = sum(1 for x in words if x < 80)
-            score = max(sum(words) / len(words), max(words) - 15.0 * unmatched)
+            unmatched = [w for w, x in zip(qwords, words, strict=True) if x < 80]
+            score = max(sum(words) / len(words), max(words) - 15.0 * len(unmatched))
             score -= 2.0 * max(0, len(kwords) - len(qwords)) / len(kwords)
+            score = min(score, SURE - 1.0)  # sure means every typed word in one name, not spread over several
+            if len(qwords) > 1 and any(w not in _FORM_WORDS for w in unmatched):
+                # "soy milk" is not milk: a name missing a typed word is a suggestion, never the match
+                score = min(score, MATCH_THRESHOLD - 1.0)
         score -= penalty
         if table.foods[fid].limit:
             score -= 3.0
@@ -127,13 +152,19 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
 
 
 SURE = 100.0  # every typed word is in the name, an alias or the SR28 name
+FUZZY_SPREAD = 12.0  # with no sure hit, only spellings about as close as the closest are offered
 
 
 def search(table: FoodTable, text: str, limit: int = 10) -> list[Food]:
     """Foods matching `text`, best first. When some name holds every typed word, near-misses that only look
     alike ('salmon' for 'almond') are left out; otherwise the closest spellings are offered."""
     ranked = scored(table, text, limit)
-    floor = MATCH_THRESHOLD if ranked and ranked[0][1] >= SURE - SR28_NAME_PENALTY else MATCH_THRESHOLD * 0.8
+    if not ranked:
+        return []
+    if ranked[0][1] >= SURE - SR28_NAME_PENALTY:
+        floor = MATCH_THRESHOLD
+    else:  # near misses only: not those that merely share a fragment ('wheat' in 'buckweat', 'nut' in 'donut')
+        floor = max(MATCH_THRESHOLD * 0.8, ranked[0][1] - FUZZY_SPREAD)
     return [food for food, score in ranked if score >= floor]
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from foods.errors import TableError, UnknownFood
-from foods.text import measure_unit
+from foods.text import measure_text, measure_unit, measure_words
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NUTRIENTS = pd.read_csv(DATA_DIR / "nutrients.csv", dtype=str)
@@ -110,17 +110,16 @@ class Food:
         return self.step_grams * self.min_steps, self.step_grams * self.max_steps
 
     def portion_words(self, grams: float) -> str:
-        """'1 medium banana', '1.5 cup cooked lentils': grams as a count of the household portion."""
-        count = grams / self.portion_grams
-        return f"{f'{count:.2f}'.rstrip('0').rstrip('.')} {self.portion_label}"
+        """'1 medium banana', '1½ cups cooked lentils': grams as a count of the household portion."""
+        return measure_words(grams / self.portion_grams, self.portion_label)
 
     def missing(self) -> list[str]:
         """Nutrients SR28 has no value for: totals that include this food are lower bounds."""
         return [k for k, v in self.nutrients.items() if v is None or (isinstance(v, float) and np.isnan(v))]
 
     def portion_text(self, grams: float) -> str:
-        """'1 medium banana (118 g)', '1.5 cup cooked lentils (297 g)'."""
-        return f"{self.portion_words(grams)} ({grams:.0f} g)"
+        """'1 medium banana (118 g)', '1½ cups cooked lentils (297 g)': one bracket, the weight's."""
+        return measure_text(grams / self.portion_grams, self.portion_label, f"{grams:.0f} g")
 
 
 _REQUIRED_NUMBERS = ["portion_grams", "step", "default_steps", "min_steps", "max_steps", "yield_factor"]

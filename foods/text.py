@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -41,3 +42,90 @@ def measure_unit(measure: str) -> str:
             return unit
     words = _WORD.findall(text)
     return singular(words[0]) if words else ""
+
+
+# How amounts of a household measure are written: fractions people use, plurals of the counted word.
+_FRACTIONS = ((1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (1 / 2, "½"), (2 / 3, "⅔"), (3 / 4, "¾"))
+_FRACTION_SLACK = 0.015  # of one measure: a count within it of a fraction is written as that fraction
+# Units that measure without being counted ('2 oz walnuts', '3 tbsp kelp'): their label never turns plural.
+MASS_AND_SPOON_UNITS = frozenset({"oz", "fl", "tbsp", "tsp", "g", "kg", "mg", "ml", "l", "dl", "lb"})
+SIZE_WORDS = frozenset({"medium", "large", "small", "extra", "jumbo"})  # '2 medium', not '2 mediums'
+# Units counted as themselves: in 'cup cooked lentils' the cup is what there are two of.
+COUNTED_UNITS = frozenset({"cup", "slice", "can", "glass", "bar", "piece", "container", "stalk", "fillet", "leaf",
+                           "block", "serving", "bunch", "spear", "link", "packet", "bottle", "scoop", "handful",
+                           "wedge", "pint", "quart", "mug", "clove", "sprig", "stick", "package", "jar", "pat"})
+TBSP_PER_CUP = 16
+# Plurals that no suffix rule gives, then suffix rules (ending -> plural ending), first match wins.
+_IRREGULAR_PLURALS = {"half": "halves", "leaf": "leaves", "loaf": "loaves", "kiwifruit": "kiwifruit",
+                      "fish": "fish", "avocado": "avocados", "potato": "potatoes", "tomato": "tomatoes"}
+_PLURAL_SUFFIXES = (("ss", "sses"), ("sh", "shes"), ("ch", "ches"), ("x", "xes"), ("ay", "ays"), ("ey", "eys"),
+                    ("oy", "oys"), ("y", "ies"), ("s", "s"))
+# A label's counted part ends at its first '(', ',' or ' of ': 'medium ear of corn', 'cup, chopped'.
+_LABEL_REST = re.compile(r"\s*\(|,|\s+of\s")
+
+
+def count_text(count: float) -> str:
+    """'½', '1½', '¾', '⅓', '2', or '1.37' where no half, third, quarter (or an eighth) fits."""
+    if not math.isfinite(count):
+        return f"{count:g}"  # not an amount: shown as it is, for the caller's error message
+    whole = int(count + _FRACTION_SLACK)
+    part = count - whole
+    if part < _FRACTION_SLACK:
+        return str(whole)
+    for value, glyph in _FRACTIONS:
+        if abs(part - value) < _FRACTION_SLACK:
+            return (str(whole) if whole else "") + glyph
+    return f"{count:.2f}".rstrip("0").rstrip(".")
+
+
+def plural(word: str) -> str:
+    """'cup' -> 'cups', 'glass' -> 'glasses', 'candy' -> 'candies', 'half' -> 'halves'."""
+    lower = word.lower()
+    if lower in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[lower]
+    ending, replacement = next(((e, r) for e, r in _PLURAL_SUFFIXES if lower.endswith(e)), ("", "s"))
+    return word[:len(word) - len(ending)] + replacement
+
+
+def _pluralise_label(label: str) -> str:
+    """The label with its counted word plural: 'cup' in 'cup cooked lentils', 'prune' in 'pitted prune'."""
+    cut = _LABEL_REST.search(label)
+    head, rest = (label[:cut.start()], label[cut.start():]) if cut else (label, "")
+    words = head.split(" ")
+    if not words[0] or words[0].lower() in MASS_AND_SPOON_UNITS:
+        return label
+    # a leading unit ('cup', 'slice', 'can') is what is counted; otherwise the last word ('medium tangerine')
+    i = 0 if words[0].lower() in COUNTED_UNITS else len(words) - 1
+    if words[i].lower() not in SIZE_WORDS and words[i].isalpha():
+        words[i] = plural(words[i])
+    return " ".join(words) + rest
+
+
+def measure_words(count: float, label: str) -> str:
+    """'2 medium tangerines', '1½ cups cooked lentils', '½ cup tofu', '2 tbsp kelp': `count` of the measure
+    `label`, its counted word plural above one; whole quarter cups of four tablespoons or more read as cups."""
+    words = label.split(" ")
+    if words[0] == "tbsp" and count >= TBSP_PER_CUP / 4 and (count * 4 / TBSP_PER_CUP).is_integer():
+        return measure_words(count / TBSP_PER_CUP, " ".join(["cup", *words[1:]]))
+    text = count_text(count)
+    many = count >= 1 + _FRACTION_SLACK
+    return f"{text} {_pluralise_label(label) if many else label}".rstrip()
+
+
+_BRACKET = re.compile(r"\s*\(([^()]*)\)")
+
+
+def measure_text(count: float, label: str, note: str, note_is_per_measure: bool = False) -> str:
+    """measure_words with one bracket, at the end: the label's own '(8 fl oz)' joins `note` there,
+    '2 cups (8 fl oz each, 474 g)', never '2 cups (8 fl oz) (474 g)'; a note about one measure (its weight)
+    says so: '2 slices (32 g each)'."""
+    words = measure_words(count, label)
+    inner = [m.strip() for m in _BRACKET.findall(words) if m.strip()]
+    many = count >= 1 + _FRACTION_SLACK
+    if note_is_per_measure:
+        bracket = ", ".join([*inner, note]) + (" each" if many else "")
+    else:
+        if inner and many and any(c.isdigit() for c in inner[-1]):  # a size: of each measure, not of all
+            inner[-1] += " each"
+        bracket = ", ".join([*inner, note])
+    return f"{_BRACKET.sub('', words).strip()} ({bracket})"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from foods.errors import BadAmount, UnknownUnit
 from foods.table import Food, Portion
-from foods.text import singular
+from foods.text import measure_text, measure_words, singular
 
 MAX_GRAMS = 5000.0  # more than 5 kg of one food in a day is a typo, not a meal
 
@@ -69,6 +69,11 @@ def _piece(food: Food) -> tuple[float, str]:
     return food.portion_grams, food.portion_label
 
 
+def _counted(amount: float, label: str, each_grams: float) -> str:
+    """'2 slices (32 g each)', '1 medium (7" long, 118 g)': a count of a household measure and its weight."""
+    return measure_text(amount, label, f"{each_grams:.0f} g", note_is_per_measure=True)
+
+
 def units_for(food: Food) -> list[str]:
     """Every unit this food can be measured in."""
     units = list(GRAMS_PER)
@@ -91,17 +96,17 @@ def resolve_amount(food: Food, amount: float, unit: str | None = None) -> Resolv
     if u in GRAMS_PER:
         grams, how = amount * GRAMS_PER[u], f"{amount:g} {u}"
     elif (p := _household(food, u)) is not None and u not in ML_PER:
-        grams, how = amount * p.grams_per_unit, f"{amount:g} × {p.measure} ({p.grams_per_unit:.0f} g)"
+        grams, how = amount * p.grams_per_unit, _counted(amount, p.measure, p.grams_per_unit)
     elif u in ML_PER:
         density = _volume_density(food)
         if density is None:
             raise UnknownUnit(food.name, unit or u, units_for(food))
-        grams, how = amount * ML_PER[u] * density, f"{amount:g} {u}"
+        grams, how = amount * ML_PER[u] * density, measure_words(amount, u)
     elif u == "portion":
-        grams, how = amount * food.portion_grams, f"{amount:g} × {food.portion_label} ({food.portion_grams:.0f} g)"
+        grams, how = amount * food.portion_grams, _counted(amount, food.portion_label, food.portion_grams)
     elif u in ("", "piece"):
         each, label = _piece(food)
-        grams, how = amount * each, f"{amount:g} × {label} ({each:.0f} g)"
+        grams, how = amount * each, _counted(amount, label, each)
     else:
         raise UnknownUnit(food.name, unit or u, units_for(food))
     if grams > MAX_GRAMS:

@@ -157,6 +157,43 @@ def test_usual_portions_are_servings_people_eat(table):
     assert salmon.grams_range == (pytest.approx(85, abs=1), pytest.approx(170, abs=1))
 
 
+@pytest.mark.parametrize("food_id, steps, text", [
+    ("tangerine", 3, "3 medium tangerines (264 g)"), ("prunes", 6, "6 pitted prunes (57 g)"),
+    ("multigrain_bread", 2, "2 slices multi-grain bread (52 g)"), ("chamomile_tea", 2, "2 cups chamomile tea (474 g)"),
+    ("apricot", 4, "4 apricots (140 g)"), ("water", 2, "2 glasses water (474 g)"),
+    ("sardines", 1, "½ can sardines (46 g)"), ("lentils", 3, "1½ cups cooked lentils (297 g)"),
+    ("tofu", 1, "¼ cup tofu (63 g)"), ("potato_baked", 2, "2 medium baked potatoes (346 g)"),
+    ("dried_apricots", 2, "4 dried apricot halves (14 g)"), ("hard_candy", 2, "2 hard candies (12 g)"),
+    ("radishes", 2, "4 medium radishes (18 g)"), ("salmon", 6, "6 oz cooked salmon (170 g)"),
+    ("kelp", 2, "2 tbsp kelp (10 g)"), ("ice_cream", 2, "2 half-cup scoops of vanilla ice cream (132 g)"),
+    ("banana", 1, "1 medium banana (118 g)"), ("parsley", 4, "¼ cup chopped parsley (15 g)"),
+])
+def test_portion_text_reads_as_people_write_it(table, food_id, steps, text):
+    food = table.get(food_id)
+    assert food.portion_text(steps * food.step_grams) == text
+
+
+def test_every_portion_text_has_one_bracket_and_no_decimal_halves(table):
+    for food in table:
+        for grams in {*food.grams_range, food.default_grams, food.step_grams / 2}:
+            text = food.portion_text(grams)
+            assert text.count("(") == 1 and text.endswith(" g)"), text
+            assert ".5 " not in text and ".25 " not in text, text
+
+
+@pytest.mark.parametrize("count, label, words", [
+    (2, "cup (8 fl oz)", "2 cups (8 fl oz each, 474 g)"), (1, "cup (8 fl oz)", "1 cup (8 fl oz, 474 g)"),
+    (2, "medium (2-3/4\" dia)", "2 medium (2-3/4\" dia each, 474 g)"), (2, "cup, chopped", "2 cups, chopped (474 g)"),
+    (2, "medium ear of corn", "2 medium ears of corn (474 g)"), (1.37, "cup", "1.37 cups (474 g)"),
+    (0.5, "piece of pound cake", "½ piece of pound cake (474 g)"), (2.5, "glass water", "2½ glasses water (474 g)"),
+    (2, "kiwifruit", "2 kiwifruit (474 g)"), (1 / 3, "cup", "⅓ cup (474 g)"), (2, "NLEA serving", "2 NLEA servings (474 g)"),
+])
+def test_measure_text_for_any_label(count, label, words):
+    from foods.text import measure_text
+
+    assert measure_text(count, label, "474 g") == words
+
+
 def test_bought_forms_are_what_shops_sell(table):
     lentils, buckwheat, banana = table.get("lentils"), table.get("buckwheat"), table.get("banana")
     assert "raw" in lentils.bought_name.lower() and 0.3 < lentils.yield_factor < 0.4  # dry lentils
@@ -362,3 +399,64 @@ def test_catalogue_guesses_keep_the_safety_tags_and_limits():
     assert "caffeine" not in guessed["tags"][names == "Beverages, coffee, brewed, decaffeinated"].iloc[0]
     assert "tree_nuts" not in guessed["tags"][names.str.startswith("Seeds")].iloc[0]
     assert "gluten" not in guessed["tags"][names.str.startswith("Buckwheat")].iloc[0]
+
+
+@pytest.mark.parametrize("text, food_id", [("tea", "black_tea"), ("bread", "white_bread"), ("donut", "doughnut"),
+                                           ("donuts", "doughnut"), ("herbal tea", "chamomile_tea"),
+                                           ("unsalted butter", "butter"), ("buckwheat kasha", "buckwheat")])
+def test_everyday_words_find_the_usual_food(table, text, food_id):
+    assert table.find(text).id == food_id
+    assert table.search(text)[0].id == food_id
+
+
+def test_negated_words_in_a_name_are_no_match(table):
+    # "Tomato juice, canned, no salt added", "Butter, unsalted", "... without salt": none of them is salt
+    hits = {f.id for f in table.search("salt", limit=20)}
+    assert not hits & {"tomato_juice", "butter", "pasta", "lentils", "cashews"}
+    assert "potato_chips" in hits  # salted
+
+
+def test_search_leaves_out_foods_that_only_share_a_fragment(table):
+    for text in ("buckwheat", "bukwheat", "buckweat"):
+        assert [f.id for f in table.search(text)] == ["buckwheat"], text
+    assert [f.id for f in table.search("donut")] == ["doughnut"]
+
+
+@pytest.mark.parametrize("text, wrong", [("soy milk", "milk"), ("almond milk", "almonds"), ("rice milk", "milk"),
+                                         ("coconut milk", "milk")])
+def test_a_name_missing_a_typed_word_is_a_suggestion_not_the_match(table, text, wrong):
+    with pytest.raises(UnknownFood) as err:
+        table.find(text)
+    assert wrong in err.value.suggestions or wrong in str(err.value)
+
+
+def test_a_cut_or_cooking_word_does_not_hide_the_food(table):
+    assert table.find("salmon fillet").id == "salmon" and table.find("grilled chicken").id == "chicken"
+
+
+def test_no_food_is_tagged_caffeine_when_sr28_says_it_has_none(table):
+    for food in table:
+        if "caffeine" in food.tags:
+            assert not any(w in food.sr28_name.lower() for w in ("no caffeine", "without caffeine", "decaffeinated"))
+    assert "caffeine" not in table.get("soda").tags and "caffeine" in table.get("cola").tags
+
+
+def test_kelp_stays_near_one_iodine_sized_serving(table):
+    kelp = table.get("kelp")
+    assert kelp.grams_range[1] <= 10.5 and kelp.default_grams == pytest.approx(10)
+    assert kelp.portion_text(kelp.grams_range[1]) == "2 tbsp kelp (10 g)"
+
+
+def test_a_baked_potato_is_bought_without_paring_refuse(table):
+    baked, boiled = table.get("potato_baked"), table.get("potato_boiled")
+    assert baked.bought_ndb == boiled.bought_ndb == "11352"
+    assert baked.refuse_pct == 0 and boiled.refuse_pct == 25  # eaten in its skin; peeled
+
+
+def test_catalogue_guesses_no_caffeine_where_sr28_names_say_none():
+    from foods.catalog import guess_fields
+
+    names = pd.Series(["Beverages, carbonated, lemon-lime soda, no caffeine", "Beverages, ZEVIA, cola, caffeine free",
+                       "Beverages, carbonated, cola, without caffeine", "Beverages, carbonated, cola, regular"])
+    tags = guess_fields(pd.Series(["1400"] * 4), names)["tags"].tolist()
+    assert ["caffeine" in t for t in tags] == [False, False, False, True]

@@ -76,3 +76,15 @@ def test_portion_and_piece_units_use_the_household_measure(table):
     salmon = table.get("salmon")
     assert resolve_amount(salmon, 3, "oz").grams == pytest.approx(85.05, abs=0.1)
     assert resolve_amount(table.get("banana"), 1, "portion").grams == pytest.approx(118)
+
+
+@pytest.mark.parametrize("food_id, amount, unit, reading", [
+    ("milk", 2, "cup", "2 cups = 488 g"), ("milk", 1, "cup", "1 cup = 244 g"), ("milk", 1.5, "cups", "1½ cups = 366 g"),
+    ("milk", 2, "glass", "2 glasses = 488 g"), ("milk", 3, "tbsp", "3 tbsp = 46 g"),
+    ("whole_wheat_bread", 2, "slice", "2 slices (32 g each) = 64 g"),
+    ("chamomile_tea", 2, "portion", "2 cups chamomile tea (237 g each) = 474 g"),
+    ("banana", 2, None, '2 medium (7" to 7-7/8" long, 118 g each) = 236 g'),
+    ("banana", 0.5, None, '½ medium (7" to 7-7/8" long, 118 g) = 59 g'),
+])
+def test_readings_are_plural_and_use_fractions(table, food_id, amount, unit, reading):
+    assert resolve_amount(table.get(food_id), amount, unit).reading == reading
