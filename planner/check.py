@@ -24,6 +24,7 @@ from foods.nutrition import Totals, contributions
 from foods.search import normalize
 from foods.table import DATA_DIR as FOODS_DATA_DIR
 from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS, VALID_TAGS
+from foods.text import measure_words as portion_words  # '2 medium baked potatoes', '¾ cup kelp'
 from foods.units import resolve_amount
 from planner.intake import IntakeItem, parse_any, parse_rows, parse_text
 from planner.plan import SolveStatus
@@ -477,47 +478,6 @@ def _suggestion(food: Food, grams: float, gaps: Mapping[str, float], targets: Ta
     if poorly_absorbed and "calcium_mg" in gaps:
         text += " (its calcium is barely absorbed, so it is not counted toward calcium)"
     return Suggestion(food.id, food.name, food.ndb, grams, f"{portion} ({grams:.0f} g)", adds, tuple(helps), text)
-
-
-_FRACTIONS = {0.25: "¼", 0.5: "½", 0.75: "¾"}
-TBSP_PER_CUP = 16
-_UNCOUNTED_UNITS = {"oz", "tbsp", "tsp", "g", "ml", "fl", "lb", "kg", "l"}
-_COUNTED_UNITS = {"cup", "slice", "can", "glass", "bar", "piece", "container", "stalk", "fillet", "leaf", "block",
-                  "serving", "bunch", "spear", "link", "packet", "bottle", "scoop", "handful", "wedge"}
-
-
-def _plural(word: str) -> str:
-    if word.endswith(("ss", "sh", "ch", "x")):
-        return word + "es"  # glasses, dishes
-    if word.endswith("s"):
-        return word
-    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    if word.endswith("f"):
-        return word[:-1] + "ves"
-    if word.endswith(("o", "ch", "sh", "x")):
-        return word + "es"
-    return word + "s"
-
-
-def portion_words(count: float, label: str) -> str:
-    """'2 medium baked potatoes', '1½ cups cooked lentils', '½ oz almonds': a count of the food's portion.
-    Four tablespoons or more that make whole quarter cups read as cups: '¾ cup kelp', not '12 tbsp kelp'."""
-    words = label.split(" ")
-    if words[0] == "tbsp" and count >= TBSP_PER_CUP / 4 and (count * 4 / TBSP_PER_CUP).is_integer():
-        return portion_words(count / TBSP_PER_CUP, " ".join(["cup", *words[1:]]))
-    whole, part = int(count), round(count - int(count), 2)
-    count_text = (str(whole) if whole else "") + _FRACTIONS[part] if part in _FRACTIONS else \
-        f"{count:.2f}".rstrip("0").rstrip(".")
-    words = label.split(" ")
-    if count > 1 and words and words[0] not in _UNCOUNTED_UNITS:
-        if words[0] in _COUNTED_UNITS:
-            words[0] = _plural(words[0])
-        else:
-            last = next((i for i in range(len(words) - 1, -1, -1) if "(" not in words[i] and ")" not in words[i]), None)
-            if last is not None and words[last].isalpha():
-                words[last] = _plural(words[last])
-    return f"{count_text} {' '.join(words)}"
 
 
 def unclosed_gaps(values: Mapping[str, float | None], suggestions: Sequence[Suggestion], targets: Targets,

@@ -70,10 +70,11 @@ def eaten(plan: Plan, food_id: str) -> float:
 
 
 def expected_needed(plan: Plan, table, food_ids: list[str]) -> float:
-    """Grams to buy as bought, restated from the rule: eaten × yield ÷ (1 − refuse); pieces food by food."""
+    """Grams to buy as bought, restated from the rule: eaten × yield ÷ (1 − refuse) food by food; pieces food
+    by food where a line spans two bought forms."""
     foods = [table.get(f) for f in food_ids]
     main = foods[0]
-    if main.buy_unit == "piece":
+    if main.buy_unit == "piece" and len({f.bought_ndb for f in foods}) > 1:   # lemons with their juice
         pieces = sum(eaten(plan, f.id) * f.yield_factor / f.buy_piece_grams for f in foods)
         return pieces * main.buy_piece_grams / (1 - main.refuse_pct / 100)
     return sum(eaten(plan, f.id) * f.yield_factor / (1 - f.refuse_pct / 100) for f in foods)

@@ -299,7 +299,7 @@ def test_number_words(table, word):
 
 # --- names: a guess fixes a typo, it never drops a word ---------------------------------------------------
 
-@pytest.mark.parametrize("text", ["soy milk", "1 cup soy milk", "herbal tea", "mineral water", "salt", "1 tsp salt",
+@pytest.mark.parametrize("text", ["soy milk", "1 cup soy milk", "mineral water", "salt", "1 tsp salt",
                                   "1 cup of coffee with milk", "lamb chop"])
 def test_a_name_that_ignores_a_typed_word_is_an_error_not_a_guess(table, text):
     """'soy milk' is not cow's milk and 'salt' is not 'tomato juice, no salt added': ask, with the closest."""
@@ -315,7 +315,7 @@ def test_coffee_with_milk_says_to_write_each_food_on_its_own_line(table):
 
 @pytest.mark.parametrize("text, food_id", [("1 cup mashed potatoes", "potato_boiled"), ("scrambled eggs", "egg"),
                                            ("1 cup cooked beets", "beets"), ("grilled salmon 150g", "salmon"),
-                                           ("1 donut", "doughnut"), ("2 kiwis", "kiwi"), ("yoghurt", "yogurt")])
+                                           ("2 kiwis", "kiwi"), ("yoghurt", "yogurt")])
 def test_dropped_form_words_and_typos_are_read_as_guesses(table, text, food_id):
     item = one(text, table)
     assert (item.food.id, item.guessed) == (food_id, True)
