@@ -481,6 +481,42 @@ def test_foods_search_top_filters_and_articles(table):
     assert any("limit" in w for w in texts(at.warning))
 
 
+
+def test_foods_per_portion_is_the_usual_serving_everywhere_on_the_page(table):
+    """'Per portion' is one usual serving (3 oz of salmon, 2 cups of raw spinach), in the ranking, the search and
+    the food's own table; the words are the serving's, never '1 3 oz ...'. (The words' exact wording is the food
+    table's; here the grams and names are checked.)"""
+    at = open_app("views/foods.py")
+    at.selectbox(key="foods_nutrient").set_value("calcium_mg")
+    at.radio(key="foods_per").set_value("portion")
+    at.number_input(key="foods_count").set_value(40)
+    at.run()
+    assert_clean(at)
+    top = next(df.value for df in at.dataframe if any("per portion" in c for c in df.value.columns))
+    value = next(c for c in top.columns if "per portion" in c)
+    by_name = {f.name: f for f in table}
+    assert any(by_name[n].default_grams != by_name[n].portion_grams for n in top["Food"])   # the case that matters
+    for name, portion, calcium in zip(top["Food"], top["Portion"], top[value], strict=True):
+        food = by_name[name]
+        assert portion.endswith(f"({food.default_grams:.0f} g)"), (name, portion)
+        assert not portion.startswith("1 ") or not portion[2].isdigit(), portion          # not '1 3 oz ...'
+        assert math.isclose(calcium, food.nutrients["calcium_mg"] * food.default_grams / 100, rel_tol=1e-9)
+
+    spinach = table.get("spinach")
+    assert spinach.default_grams != spinach.portion_grams                  # 2 cups: one measure is not a serving
+    at.text_input(key="foods_query").set_value("spinach")
+    at.selectbox(key="foods_pick").set_value("spinach")
+    at.run()
+    assert_clean(at)
+    found = at.dataframe[0].value
+    row = found[found["Food"] == spinach.name].iloc[0]
+    assert row["Portion"].endswith(f"({spinach.default_grams:.0f} g)")
+    assert any(c.endswith(f"one portion is {spinach.portion_text(spinach.default_grams)}") for c in texts(at.caption))
+    detail = next(df.value for df in at.dataframe if "Per portion" in df.value.columns).set_index("Nutrient")
+    assert math.isclose(detail.loc["Calcium", "Per portion"], spinach.nutrients["calcium_mg"] * spinach.default_grams
+                        / 100, rel_tol=1e-9)
+    assert math.isclose(detail.loc["Calcium", "Per 100 g"], spinach.nutrients["calcium_mg"], rel_tol=1e-9)
+
 # --- Shopping list ---------------------------------------------------------------------------------------
 
 @pytest.fixture
