@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, frames
 from planner import model
 from planner.check import check_day
+from planner.cli.check_cmd import resolve_profile
 from planner.intake import parse_text
 from planner.model import make_plan
 from planner.plan import Day, Meal, Shortfall, day_totals
@@ -145,6 +146,25 @@ def test_the_saved_profile_is_restored_on_the_next_start():
     assert (again.session_state.profile.sex, again.session_state.profile.age) == ("male", 67)
     assert again.number_input(key="pf_age").value == 67
 
+
+
+def test_the_dashboard_starts_with_the_saved_profile_the_cli_check_uses(monkeypatch):
+    store = Store()
+    store.save_profile("anna", Profile(sex="female", age=58).to_dict())
+    store.save_profile("bob", Profile(sex="male", age=72).to_dict())
+    at = open_app()                                          # no 'me': the first saved one, as `check` takes
+    cli_profile, notes = resolve_profile(None)
+    assert "'anna'" in notes[0]
+    assert at.session_state.profile_name == "anna" and at.session_state.profile.to_dict() == cli_profile.to_dict()
+
+    store.save_profile("me", Profile(sex="male", age=40).to_dict())
+    at = open_app()                                          # 'me' wins, in both
+    cli_profile, notes = resolve_profile(None)
+    assert "'me'" in notes[0]
+    assert at.session_state.profile_name == "me" and at.session_state.profile.to_dict() == cli_profile.to_dict()
+
+    monkeypatch.setattr(Store, "default_profile_name", lambda self: "bob")   # one rule, the store's, for both
+    assert open_app().session_state.profile.age == 72
 
 def page_order(at: AppTest) -> list[str]:
     """The main column's elements in page order, widgets by key (to see what a message stands next to)."""
