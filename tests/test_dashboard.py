@@ -444,6 +444,31 @@ def test_the_typed_day_and_its_report_survive_a_visit_to_another_page():
     assert len(at.session_state.check_report.items) == 2 and at.metric
 
 
+OVER_THE_CEILINGS = "10 slices bread\n100 g feta\n4 cups milk\n4 bananas\n100 g almonds\n2 cups spinach cooked"
+
+
+def test_check_warns_of_each_ceiling_crossed_and_never_calls_such_a_day_all_met(table):
+    expected = check_day(parse_text(OVER_THE_CEILINGS, table), Profile(), table)
+    assert not expected.gaps and {a["nutrient"] for a in expected.above_limits} == {"calcium_mg", "sodium_mg"}
+    at = open_app("views/check.py")
+    at.text_area(key="intake_text").set_value(OVER_THE_CEILINGS)
+    click(at, "check_run")
+    warning = next(w for w in texts(at.warning) if w.startswith("**Above a limit today**"))
+    for over in expected.above_limits:
+        assert over["text"] in warning                         # how much, above which limit, from which foods
+        assert over["top"][0]["name"] in warning
+    assert "upper limit (UL)" in warning and "sodium ceiling (CDRR)" in warning   # each kind said in plain words
+    said = " ".join(texts(at.success) + texts(at.info) + texts(at.warning) + texts(at.markdown)).lower()
+    assert "every mineral target is met" not in said and "every goal is met" not in said
+    assert any("No mineral goal is short today, but calcium and sodium are above their limit" in w
+               for w in texts(at.warning))
+
+    at.text_area(key="intake_text").set_value("2 cups milk\n100 g almonds\n4 bananas\n3 baked potatoes\n1 cup yogurt")
+    click(at, "check_run")                                     # every goal met and no ceiling crossed: all is well
+    assert at.session_state.check_report.above_limits == [] and not at.session_state.check_report.gaps
+    assert not [w for w in texts(at.warning) if "limit" in w.lower()]
+    assert any("Every mineral target is met today" in s for s in texts(at.success))
+
 def test_check_reads_the_editable_table(table):
     at = open_app("views/check.py")
     at.session_state["intake_editor_0"] = {"edited_rows": {}, "deleted_rows": [],
