@@ -458,6 +458,9 @@ def test_check_warns_of_each_ceiling_crossed_and_never_calls_such_a_day_all_met(
         assert over["text"] in warning                         # how much, above which limit, from which foods
         assert over["top"][0]["name"] in warning
     assert "upper limit (UL)" in warning and "sodium ceiling (CDRR)" in warning   # each kind said in plain words
+    salty = next(w for w in texts(at.warning) if "salty" in w.lower() and "Above a limit" not in w)
+    title = salty.split("**")[1]
+    assert salty.count(title) == 1                             # the limit note's title is said once
     said = " ".join(texts(at.success) + texts(at.info) + texts(at.warning) + texts(at.markdown)).lower()
     assert "every mineral target is met" not in said and "every goal is met" not in said
     assert any("No mineral goal is short today, but calcium and sodium are above their limit" in w

@@ -181,8 +181,10 @@ if report is not None:
     for gap in report.gaps_unclosed:
         st.warning(gap.text[0].upper() + gap.text[1:])
     for note in report.limit_notes:
-        st.warning(f"**{note.title}**: {note.text}  \n_({'; '.join(state.article_name(a) for a in note.articles)}; "
-                   f"{note.source})_")
+        rest = note.text.removeprefix(note.title)       # the text opens with the title (the CLI shows it alone)
+        said = f"**{note.title}**" + (rest if rest != note.text else f": {note.text}")
+        where = "; ".join(state.article_name(a) for a in note.articles)
+        st.warning(f"{said}  \n_({where}; {note.source})_")
     for note in report.notes:
         st.caption(note)
 
