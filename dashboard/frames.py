@@ -171,7 +171,7 @@ def shortfall_sentence(s: Shortfall) -> str:
 # --- the food table -------------------------------------------------------------------------------------
 
 def foods_frame(table: FoodTable, ids: list[str]) -> pd.DataFrame:
-    """Foods for display: name, group, portion, and calcium, magnesium, potassium, energy per 100 g."""
+    """Foods for display: name, group, usual serving, and calcium, magnesium, potassium, energy per 100 g."""
     frame = table.frame.loc[ids] if ids else table.frame.iloc[0:0]
     return pd.DataFrame({
         "Food": frame["name"].to_numpy(),
@@ -179,7 +179,7 @@ def foods_frame(table: FoodTable, ids: list[str]) -> pd.DataFrame:
         "Magnesium (mg/100 g)": frame["magnesium_mg"].to_numpy(),
         "Potassium (mg/100 g)": frame["potassium_mg"].to_numpy(),
         "kcal/100 g": frame["energy_kcal"].to_numpy(),
-        "Portion": [f"1 {lbl} ({g:g} g)" for lbl, g in zip(frame["portion_label"], frame["portion_grams"], strict=True)],
+        "Portion": [table.foods[fid].portion_text(table.foods[fid].default_grams) for fid in frame["id"]],
         "Group": frame["group"].to_numpy(),
         "Limit": np.where(frame["limit"].to_numpy() == 1, "articles say limit", ""),
         "Food id": frame["id"].to_numpy(),

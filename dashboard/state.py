@@ -17,11 +17,11 @@ from foods import FoodTable, load_table
 from foods.errors import FoodError
 from planner.errors import PlannerError
 from planner.profile import Profile, profile_from_dict
-from planner.store import Store, default_path
+from planner.store import DEFAULT_PROFILE_NAME, Store, default_path
 from planner.targets import Targets, targets_for
 
 HERE = Path(__file__).resolve().parent
-PROFILE_NAME = "me"          # the name a profile is saved under when the person gives none
+PROFILE_NAME = DEFAULT_PROFILE_NAME   # the name a profile is saved under when the person gives none (as the CLI)
 
 
 @st.cache_resource(show_spinner="Loading the food table…")
@@ -87,11 +87,11 @@ def init() -> None:
 
 
 def _saved_or_default_profile() -> tuple[Profile, str]:
-    """The profile saved as 'me' (else the first saved one), or a default adult when none is saved."""
+    """The saved profile `check` uses when none is named (Store.default_profile_name: 'me', else the first
+    saved one), or a default adult when none is saved: the CLI and the dashboard check a day for one person."""
     try:
-        saved = store().list_profiles()
-        if saved:
-            name = PROFILE_NAME if PROFILE_NAME in saved else saved[0]
+        name = store().default_profile_name()
+        if name is not None:
             return load_profile(name), name
     except (PlannerError, FoodError) as exc:  # an unreadable store or stale profile must not stop the app
         flash("warning", f"The saved profile could not be loaded ({exc}); using a default profile.")

@@ -34,6 +34,8 @@ PHONE = {"width": 390, "height": 844}
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
             "Mobile Safari/537.36")
 
+OVER_THE_CEILINGS = "10 slices bread\n100 g feta\n4 cups milk\n4 bananas\n100 g almonds\n2 cups spinach cooked"
+
 pytestmark = pytest.mark.browser
 
 
@@ -212,4 +214,14 @@ def test_every_page_fits_a_phone(dashboard, browser):
         assert disclaimer.count() == 1
         disclaimer.scroll_into_view_if_needed()
         assert disclaimer.is_visible(), f"{name}: the disclaimer cannot be seen on a phone"
+        if name == "Check a day":                # a day over two ceilings: its warning, readable on the phone
+            page.get_by_label("What you ate (one food a line)").fill(OVER_THE_CEILINGS)
+            page.get_by_role("button", name="Check this day").click()
+            warning = page.get_by_text("Above a limit today", exact=True)
+            warning.wait_for()
+            wait_idle(page)
+            assert_no_traceback(page)
+            assert page.get_by_text("Every mineral target is met").count() == 0
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"the checked day is {width} px wide on a {PHONE['width']} px phone"
     context.close()

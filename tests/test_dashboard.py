@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, frames
 from planner import model
 from planner.check import check_day
+from planner.cli.check_cmd import resolve_profile
 from planner.intake import parse_text
 from planner.model import make_plan
 from planner.plan import Day, Meal, Shortfall, day_totals
@@ -145,6 +146,25 @@ def test_the_saved_profile_is_restored_on_the_next_start():
     assert (again.session_state.profile.sex, again.session_state.profile.age) == ("male", 67)
     assert again.number_input(key="pf_age").value == 67
 
+
+
+def test_the_dashboard_starts_with_the_saved_profile_the_cli_check_uses(monkeypatch):
+    store = Store()
+    store.save_profile("anna", Profile(sex="female", age=58).to_dict())
+    store.save_profile("bob", Profile(sex="male", age=72).to_dict())
+    at = open_app()                                          # no 'me': the first saved one, as `check` takes
+    cli_profile, notes = resolve_profile(None)
+    assert "'anna'" in notes[0]
+    assert at.session_state.profile_name == "anna" and at.session_state.profile.to_dict() == cli_profile.to_dict()
+
+    store.save_profile("me", Profile(sex="male", age=40).to_dict())
+    at = open_app()                                          # 'me' wins, in both
+    cli_profile, notes = resolve_profile(None)
+    assert "'me'" in notes[0]
+    assert at.session_state.profile_name == "me" and at.session_state.profile.to_dict() == cli_profile.to_dict()
+
+    monkeypatch.setattr(Store, "default_profile_name", lambda self: "bob")   # one rule, the store's, for both
+    assert open_app().session_state.profile.age == 72
 
 def page_order(at: AppTest) -> list[str]:
     """The main column's elements in page order, widgets by key (to see what a message stands next to)."""
@@ -424,6 +444,34 @@ def test_the_typed_day_and_its_report_survive_a_visit_to_another_page():
     assert len(at.session_state.check_report.items) == 2 and at.metric
 
 
+OVER_THE_CEILINGS = "10 slices bread\n100 g feta\n4 cups milk\n4 bananas\n100 g almonds\n2 cups spinach cooked"
+
+
+def test_check_warns_of_each_ceiling_crossed_and_never_calls_such_a_day_all_met(table):
+    expected = check_day(parse_text(OVER_THE_CEILINGS, table), Profile(), table)
+    assert not expected.gaps and {a["nutrient"] for a in expected.above_limits} == {"calcium_mg", "sodium_mg"}
+    at = open_app("views/check.py")
+    at.text_area(key="intake_text").set_value(OVER_THE_CEILINGS)
+    click(at, "check_run")
+    warning = next(w for w in texts(at.warning) if w.startswith("**Above a limit today**"))
+    for over in expected.above_limits:
+        assert over["text"] in warning                         # how much, above which limit, from which foods
+        assert over["top"][0]["name"] in warning
+    assert "upper limit (UL)" in warning and "sodium ceiling (CDRR)" in warning   # each kind said in plain words
+    salty = next(w for w in texts(at.warning) if "salty" in w.lower() and "Above a limit" not in w)
+    title = salty.split("**")[1]
+    assert salty.count(title) == 1                             # the limit note's title is said once
+    said = " ".join(texts(at.success) + texts(at.info) + texts(at.warning) + texts(at.markdown)).lower()
+    assert "every mineral target is met" not in said and "every goal is met" not in said
+    assert any("No mineral goal is short today, but calcium and sodium are above their limit" in w
+               for w in texts(at.warning))
+
+    at.text_area(key="intake_text").set_value("2 cups milk\n100 g almonds\n4 bananas\n3 baked potatoes\n1 cup yogurt")
+    click(at, "check_run")                                     # every goal met and no ceiling crossed: all is well
+    assert at.session_state.check_report.above_limits == [] and not at.session_state.check_report.gaps
+    assert not [w for w in texts(at.warning) if "limit" in w.lower()]
+    assert any("Every mineral target is met today" in s for s in texts(at.success))
+
 def test_check_reads_the_editable_table(table):
     at = open_app("views/check.py")
     at.session_state["intake_editor_0"] = {"edited_rows": {}, "deleted_rows": [],
@@ -480,6 +528,42 @@ def test_foods_search_top_filters_and_articles(table):
     assert_clean(at)
     assert any("limit" in w for w in texts(at.warning))
 
+
+
+def test_foods_per_portion_is_the_usual_serving_everywhere_on_the_page(table):
+    """'Per portion' is one usual serving (3 oz of salmon, 2 cups of raw spinach), in the ranking, the search and
+    the food's own table; the words are the serving's, never '1 3 oz ...'. (The words' exact wording is the food
+    table's; here the grams and names are checked.)"""
+    at = open_app("views/foods.py")
+    at.selectbox(key="foods_nutrient").set_value("calcium_mg")
+    at.radio(key="foods_per").set_value("portion")
+    at.number_input(key="foods_count").set_value(40)
+    at.run()
+    assert_clean(at)
+    top = next(df.value for df in at.dataframe if any("per portion" in c for c in df.value.columns))
+    value = next(c for c in top.columns if "per portion" in c)
+    by_name = {f.name: f for f in table}
+    assert any(by_name[n].default_grams != by_name[n].portion_grams for n in top["Food"])   # the case that matters
+    for name, portion, calcium in zip(top["Food"], top["Portion"], top[value], strict=True):
+        food = by_name[name]
+        assert portion.endswith(f"({food.default_grams:.0f} g)"), (name, portion)
+        assert not portion.startswith("1 ") or not portion[2].isdigit(), portion          # not '1 3 oz ...'
+        assert math.isclose(calcium, food.nutrients["calcium_mg"] * food.default_grams / 100, rel_tol=1e-9)
+
+    spinach = table.get("spinach")
+    assert spinach.default_grams != spinach.portion_grams                  # 2 cups: one measure is not a serving
+    at.text_input(key="foods_query").set_value("spinach")
+    at.selectbox(key="foods_pick").set_value("spinach")
+    at.run()
+    assert_clean(at)
+    found = at.dataframe[0].value
+    row = found[found["Food"] == spinach.name].iloc[0]
+    assert row["Portion"].endswith(f"({spinach.default_grams:.0f} g)")
+    assert any(c.endswith(f"one portion is {spinach.portion_text(spinach.default_grams)}") for c in texts(at.caption))
+    detail = next(df.value for df in at.dataframe if "Per portion" in df.value.columns).set_index("Nutrient")
+    assert math.isclose(detail.loc["Calcium", "Per portion"], spinach.nutrients["calcium_mg"] * spinach.default_grams
+                        / 100, rel_tol=1e-9)
+    assert math.isclose(detail.loc["Calcium", "Per 100 g"], spinach.nutrients["calcium_mg"], rel_tol=1e-9)
 
 # --- Shopping list ---------------------------------------------------------------------------------------
 

@@ -14,6 +14,12 @@ from planner.intake import IntakeError, parse_rows, parse_text
 STATUS_WORDS = {"below": "below target", "met": "met", "above_ul": "above the upper limit",
                 "above_cdrr": "above the sodium ceiling", "above_limit": "above your limit",
                 "above": "above budget", "not_pushed": "not pushed (your clinician's call)", "unknown": "unknown"}
+CEILING_WORDS = {   # what each ceiling (by the nutrient's status) means, said once under the ceilings crossed
+    "above_ul": "An upper limit (UL) is the most that is safe to eat day after day; more is not better.",
+    "above_cdrr": "The sodium ceiling (CDRR) is a limit, not a goal: above it, eating less lowers the risk of chronic "
+            "disease.",
+    "above_limit": "Your limit is the one set in your profile (for example by your clinician).",
+}
 SHOWN = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
 EMPTY_ROWS = pd.DataFrame({"food": pd.Series(dtype="str"), "amount": pd.Series(dtype="float"),
                            "unit": pd.Series(dtype="str")})
@@ -66,6 +72,22 @@ def run_check(rows: pd.DataFrame, text: str) -> None:
         ss.check_errors = ["Nothing to check yet: type what you ate, one food a line, or fill the table."]
         return
     ss.check_report = check_day(items, state.profile(), table)
+
+
+def joined(words: list[str]) -> str:
+    """'calcium', 'calcium and sodium', 'calcium, sodium and retinol'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def show_above_limits(report: CheckReport) -> None:
+    """The ceilings crossed today (calcium UL, sodium CDRR, a clinician's limit), with the foods behind them."""
+    if not report.above_limits:
+        return
+    lines = [f"- {a['text']}" for a in report.above_limits]
+    kinds = dict.fromkeys(report.status[a["nutrient"]].status for a in report.above_limits)
+    meaning = [CEILING_WORDS[k] for k in kinds if k in CEILING_WORDS]
+    st.warning("**Above a limit today**\n" + "\n".join(lines) + "\n\n"
+               + " ".join([*meaning, "Less of the foods named brings the day back under."]))
 
 
 def add_suggestion(index: int) -> None:
@@ -127,6 +149,7 @@ if report is not None:
              "Status": STATUS_WORDS.get(s.status, s.status), "Target": frames.range_text(s.min, s.max, s.unit)}
             for k, s in status.items()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_above_limits(report)
 
     st.subheader("How each line was read")
     read = pd.DataFrame([{"You wrote": i.text, "Food": i.food.name, "Grams": round(i.grams), "Read as": i.reading}
@@ -149,13 +172,19 @@ if report is not None:
             c2.button("Add", key=f"add_suggestion_{i}", on_click=add_suggestion, args=(i,))
     elif report.gaps:
         st.info("No addition within today's energy budget closes the gaps.")
+    elif report.above_limits:     # no goal short, but a ceiling crossed: never a plain 'all is well'
+        over = [(n := frames.nutrient_name(a["nutrient"]))[0].lower() + n[1:] for a in report.above_limits]
+        st.warning(f"No mineral goal is short today, but {joined(over)} {'is' if len(over) == 1 else 'are'} above "
+                   f"{'its' if len(over) == 1 else 'their'} limit: see 'Above a limit today' above.")
     else:
-        st.success("Every mineral target is met today.")
+        st.success("Every mineral target is met today, and no limit is crossed.")
     for gap in report.gaps_unclosed:
         st.warning(gap.text[0].upper() + gap.text[1:])
     for note in report.limit_notes:
-        st.warning(f"**{note.title}**: {note.text}  \n_({'; '.join(state.article_name(a) for a in note.articles)}; "
-                   f"{note.source})_")
+        rest = note.text.removeprefix(note.title)       # the text opens with the title (the CLI shows it alone)
+        said = f"**{note.title}**" + (rest if rest != note.text else f": {note.text}")
+        where = "; ".join(state.article_name(a) for a in note.articles)
+        st.warning(f"{said}  \n_({where}; {note.source})_")
     for note in report.notes:
         st.caption(note)
 

@@ -63,8 +63,8 @@ if allowed_ids:
         st.info("SR28 gives no value for this nutrient in the foods that pass the filters.")
     else:
         st.altair_chart(charts.top_foods(top, nutrient, title), width="stretch")
-        shown = top.assign(portion=[f"1 {lbl} ({g:g} g)" for lbl, g in zip(top["portion"], top["portion_grams"],
-                                                                          strict=True)])
+        shown = top.assign(portion=[f"{words} ({grams:.0f} g)" for words, grams in zip(
+            top["portion"], top["portion_grams"], strict=True)])   # the usual serving: what "per portion" means
         shown = shown[["name", nutrient, "portion"]].rename(columns={"name": "Food", "portion": "Portion",
                                                                      nutrient: title})
         st.dataframe(shown, hide_index=True, width="stretch", height="content",
@@ -99,9 +99,9 @@ pick = st.selectbox("Food", sorted(table.foods, key=lambda i: table.foods[i].nam
 if pick:
     food = table.get(pick)
     st.subheader(food.name)
-    st.caption(f"USDA SR28 NDB {food.ndb} · {food.group} · one portion is {food.portion_label} "
-               f"({food.portion_grams:g} g)")
-    rows = [{"Nutrient": NUTRIENT_LABELS.get(k, k), "Per 100 g": v, "Per portion": v * food.portion_grams / 100,
+    serving = food.default_grams    # the usual serving, the same one 'per portion' means in the ranking above
+    st.caption(f"USDA SR28 NDB {food.ndb} · {food.group} · one portion is {food.portion_text(serving)}")
+    rows = [{"Nutrient": NUTRIENT_LABELS.get(k, k), "Per 100 g": v, "Per portion": v * serving / 100,
              "Unit": NUTRIENT_UNITS.get(k, "")} for k, v in food.nutrients.items() if k != "water_g"]
     st.dataframe(rows, hide_index=True, width="stretch",
                  column_config={"Per 100 g": st.column_config.NumberColumn(format="%.1f"),
