@@ -275,6 +275,7 @@ def test_plan_lock_change_portion_and_regenerate(table):
 
     food = table.get(food_id)
     before = day_totals(table, at.session_state.plan.days[0])
+    grams_before = item_of(at.session_state.plan, 0, slot, food_id).grams
     counter = next(n for n in at.number_input if n.key and n.key.startswith("adj_count_"))
     counter.set_value(counter.value + 2 * food.step)
     click(at, "adj_set_portion")
@@ -284,8 +285,10 @@ def test_plan_lock_change_portion_and_regenerate(table):
     assert any(f"set to {changed.portion}" in s for s in texts(at.success))
     # the totals and the charts follow at once, in the same run
     after = day_totals(table, at.session_state.plan.days[0])
-    added = table.frame.loc[food_id, "magnesium_mg"] * 2 * food.step_grams / 100
-    assert math.isclose(after["magnesium_mg"] - before["magnesium_mg"], added, rel_tol=1e-6)
+    # two steps more; the plan keeps grams to 0.1 g, so the change is read from the item's grams
+    assert math.isclose(changed.grams - grams_before, 2 * food.step_grams, abs_tol=0.11)
+    added = table.frame.loc[food_id, "magnesium_mg"] * (changed.grams - grams_before) / 100
+    assert math.isclose(after["magnesium_mg"] - before["magnesium_mg"], added, rel_tol=1e-6, abs_tol=1e-6)
     lo, _ = frames.plan_target(at.session_state.plan, "magnesium_mg")
     assert heat_percent(at, 0, "magnesium_mg") == round(100 * after["magnesium_mg"] / lo)
     assert any(f"Magnesium {round(after['magnesium_mg']):,} mg" in c for c in texts(at.caption))
