@@ -291,8 +291,9 @@ def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None 
         pieces = sum(eaten[f.id] * f.yield_factor / f.buy_piece_grams for f in foods)
         whole = main.buy_piece_grams / keep              # one piece as bought, peel included
         needed = pieces * whole
-        if len({f.bought_ndb for f in foods}) == 1:   # one bought form: each food's own refuse (baked
-            needed = sum(bought_grams(f, eaten[f.id]) for f in foods)   # potatoes keep their skin)
+        if len({f.bought_ndb for f in foods}) == 1:   # one bought form: each food's own refuse (a baked
+            needed = sum(bought_grams(f, eaten[f.id]) for f in foods)   # potato's skin is eaten), in pieces
+            pieces = needed / whole
         amount = _ceil(pieces)
         buy_grams = amount * whole
         unit = _count(amount, info, "piece", "pieces")

@@ -447,10 +447,12 @@ def test_kelp_stays_near_one_iodine_sized_serving(table):
     assert kelp.portion_text(kelp.grams_range[1]) == "2 tbsp kelp (10 g)"
 
 
-def test_a_baked_potato_is_bought_without_paring_refuse(table):
+def test_baked_and_boiled_potatoes_are_bought_as_sr28s_raw_potato_with_its_refuse(table):
+    """SR28 gives raw potatoes (11352, flesh and skin) 25 % refuse, parings and trimmings: a medium potato's
+    213 g is what is left of about 284 g bought, whichever way it is cooked."""
     baked, boiled = table.get("potato_baked"), table.get("potato_boiled")
     assert baked.bought_ndb == boiled.bought_ndb == "11352"
-    assert baked.refuse_pct == 0 and boiled.refuse_pct == 25  # eaten in its skin; peeled
+    assert baked.refuse_pct == boiled.refuse_pct == 25
 
 
 def test_catalogue_guesses_no_caffeine_where_sr28_names_say_none():
