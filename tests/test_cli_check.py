@@ -221,3 +221,14 @@ def test_a_ceiling_crossed_is_shown_and_not_called_all_met(capsys, files):
     code, out, _ = run(capsys, "check", files / "big.txt", "--profile", files / "me.toml")
     assert code == 0 and "Above a limit:" in out and "above the upper limit of 2,000 mg" in out
     assert "Every goal is met today, but a limit is crossed (above)." in out
+
+
+def test_table_salt_is_read_and_its_sodium_crosses_the_ceiling(capsys, files, monkeypatch, table):
+    """People salt their food: 'a teaspoon of salt' is SR28 table salt (02047), a food the articles say to limit."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("1 tsp salt\n2 bananas\n"))
+    data = check_json(capsys, "-", "--profile", files / "me.toml", "--no-suggest")
+    salt = data["items"][0]
+    assert (salt["food_id"], salt["ndb"], salt["grams"]) == ("salt", "02047", 6.0)
+    assert data["totals"]["sodium_mg"] >= table.get("salt").nutrients["sodium_mg"] * 6 / 100 > 2000
+    assert data["status"]["sodium_mg"]["status"] == "above_cdrr"
+    assert table.get("salt").limit
