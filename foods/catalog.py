@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from foods.build import Sr28, write_csv_atomically
+from foods.build import Sr28, _split, write_csv_atomically
 from foods.table import DATA_DIR, FOOD_COLUMNS, NUTRIENTS, PORTION_COLUMNS, VALID_TAGS
 
 GUESSES_FILE = DATA_DIR / "catalog_guesses.csv"
@@ -23,10 +23,6 @@ UNKNOWN_GROUP = "Unknown (not in FOOD_DES.txt)"
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40].rstrip("_")
-
-
-def _split(value: str) -> list[str]:
-    return [v for v in value.split(";") if v]
 
 
 def guess_fields(group_codes: pd.Series, names: pd.Series) -> pd.DataFrame:

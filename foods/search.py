@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from foods.errors import UnknownFood
 from foods.table import DATA_DIR, Food, FoodTable, load_table
@@ -21,11 +22,21 @@ SR28_NAME_PENALTY = 12.0  # SR28's long name ("Fish, cod, Atlantic, ...") finds 
 
 @dataclass(frozen=True)
 class _Index:
-    keys: list[str]          # normalized searchable strings
-    owners: list[str]        # food id of each key
-    penalties: list[float]   # taken off the score of a hit on that key
-    exact: dict[str, str]    # normalized id / alias / name -> food id
-    words: dict[str, frozenset[str]]  # food id -> every word of its id, names and aliases
+    """Every searchable key as arrays, built once per table, so a query scores all keys at once (the
+    dashboard searches on each keystroke, over 8,790 foods with an imported catalogue)."""
+
+    exact: dict[str, str]          # normalized id / alias / name -> food id
+    food_ids: list[str]            # the foods that own keys, in the order they first own one
+    name_lengths: np.ndarray       # len(name) of each of food_ids: shorter names first among equal scores
+    owners: np.ndarray             # index into food_ids of each key
+    penalties: np.ndarray          # taken off the score of a hit on that key
+    limited: np.ndarray            # the key's food is one the articles say to limit
+    vocabulary: list[str]          # every word of every key, once
+    word_ids: dict[str, int]       # word -> its place in vocabulary
+    key_words: np.ndarray          # the keys' words as indexes into vocabulary, key after key
+    key_starts: np.ndarray         # where each key's words start in key_words
+    key_lengths: np.ndarray        # how many words each key has
+    word_foods: dict[str, np.ndarray]  # word -> the foods (indexes into food_ids) any of whose names holds it
 
 
 @lru_cache(maxsize=1)
@@ -84,10 +95,24 @@ def _index(table: FoodTable) -> _Index:
                 keys.append(key)
                 owners.append(f.id)
                 penalties.append(SR28_NAME_PENALTY)
-        words: dict[str, set[str]] = {}
-        for key, fid in zip(keys, owners, strict=True):
-            words.setdefault(fid, set()).update(key.split())
-        table._search_index = _Index(keys, owners, penalties, exact, {f: frozenset(w) for f, w in words.items()})
+        split = [key.split() for key in keys]
+        food_ids = list(dict.fromkeys(owners))
+        food_number = {fid: i for i, fid in enumerate(food_ids)}
+        word_number: dict[str, int] = {}
+        word_foods: dict[str, set[int]] = {}
+        for kwords, fid in zip(split, owners, strict=True):
+            for w in kwords:
+                word_number.setdefault(w, len(word_number))
+                word_foods.setdefault(w, set()).add(food_number[fid])
+        lengths = np.array([len(kwords) for kwords in split], dtype=int)
+        table._search_index = _Index(
+            exact, food_ids, np.array([len(table.foods[fid].name) for fid in food_ids]),
+            np.array([food_number[fid] for fid in owners], dtype=int), np.array(penalties, dtype=float),
+            np.array([table.foods[fid].limit for fid in owners], dtype=bool), list(word_number), word_number,
+            np.array([word_number[w] for kwords in split for w in kwords], dtype=int),
+            np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int), lengths,
+            {w: np.array(sorted(f), dtype=int) for w, f in word_foods.items()},
+        )
     return table._search_index
 
 
@@ -101,17 +126,14 @@ OTHER_NAME_SCORE = 90.0
 FIRST_LETTER_PENALTY = 12.0  # typos keep the first letter: 'almond' is not 'salmon', 'lamb' not 'plum'
 
 
-def _word_score(word: str, key_words: list[str]) -> float:
-    """How well one typed word matches a name: a typo scores high, a prefix ('oat' -> 'oatmeal') well."""
-    best = 0.0
-    for kw in key_words:
-        score = fuzz.ratio(word, kw)
-        if kw[:1] != word[:1]:
-            score -= FIRST_LETTER_PENALTY
-        if len(word) >= 3 and kw.startswith(word):
-            score = max(score, 85.0)
-        best = max(best, score)
-    return best
+def _word_scores(word: str, vocabulary: list[str]) -> np.ndarray:
+    """How well one typed word matches each word of the names: a typo scores high, a prefix ('oat' ->
+    'oatmeal') well; a different first letter costs FIRST_LETTER_PENALTY."""
+    scores = process.cdist([word], vocabulary, scorer=fuzz.ratio, dtype=np.float64)[0]
+    scores -= np.array([kw[:1] != word[:1] for kw in vocabulary]) * FIRST_LETTER_PENALTY
+    if len(word) >= 3:
+        scores = np.where([kw.startswith(word) for kw in vocabulary], np.maximum(scores, 85.0), scores)
+    return scores
 
 
 def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, float]]:
@@ -120,35 +142,58 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
     if not query:
         return []
     index = _index(table)
-    best: dict[str, float] = {}
-    if query in index.exact:
-        best[index.exact[query]] = 200.0
+    if not index.food_ids:
+        return []
     qwords = [w for w in query.split() if w not in _STOPWORDS] or query.split()
     qset = set(qwords)
-    for key, fid, penalty in zip(index.keys, index.owners, index.penalties, strict=True):
-        kwords = key.split()
-        if qset <= set(kwords):
-            # every word typed is in the name: prefer names that add the fewest other words,
-            # and the name whose first word is the query ("buckwheat" -> "Buckwheat groats, cooked").
-            score = 100.0 + 20.0 / (1 + len(kwords) - len(qset)) + (5.0 if kwords[0] in qset else 0.0)
-        else:
-            # a typed word another name of the same food holds counts as matched ("buckwheat kasha")
-            words = [max(_word_score(w, kwords), OTHER_NAME_SCORE if w in index.words[fid] else 0.0) for w in qwords]
-            # a name that matches one typed word well ("salmon fillet") beats the mean of all words
-            unmatched = [w for w, x in zip(qwords, words, strict=True) if x < 80]
-            score = max(sum(words) / len(words), max(words) - 15.0 * len(unmatched))
-            score -= 2.0 * max(0, len(kwords) - len(qwords)) / len(kwords)
-            score = min(score, SURE - 1.0)  # sure means every typed word in one name, not spread over several
-            if len(qwords) > 1 and any(w not in _FORM_WORDS for w in unmatched):
-                # "soy milk" is not milk: a name missing a typed word is a suggestion, never the match
-                score = min(score, MATCH_THRESHOLD - 1.0)
-        score -= penalty
-        if table.foods[fid].limit:
-            score -= 3.0
-        if score > best.get(fid, 0.0):
-            best[fid] = score
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(table.foods[kv[0]].name)))
-    return [(table.foods[fid], score) for fid, score in ranked[:limit]]
+    word_ids = index.word_ids
+    starts, lengths = index.key_starts, index.key_lengths
+
+    def holds(word: str) -> np.ndarray:  # each key has this word
+        if word not in word_ids:
+            return np.zeros(len(starts), dtype=bool)
+        return np.logical_or.reduceat(index.key_words == word_ids[word], starts)
+
+    # every word typed is in the name: prefer names that add the fewest other words,
+    # and the name whose first word is the query ("buckwheat" -> "Buckwheat groats, cooked").
+    sure = np.logical_and.reduce([holds(w) for w in qset])
+    first_typed = np.isin(index.key_words[starts], [word_ids[w] for w in qset if w in word_ids])
+    sure_score = 100.0 + 20.0 / np.maximum(1, 1 + lengths - len(qset)) + np.where(first_typed, 5.0, 0.0)
+    # otherwise each typed word's best match among the name's words; a typed word another name of the
+    # same food holds counts as matched ("buckwheat kasha")
+    words = []
+    for w in qwords:
+        best_in_key = np.maximum.reduceat(_word_scores(w, index.vocabulary)[index.key_words], starts)
+        other_name = np.zeros(len(index.food_ids), dtype=bool)
+        other_name[index.word_foods.get(w, [])] = True
+        words.append(np.maximum(np.maximum(best_in_key, 0.0), np.where(other_name[index.owners], OTHER_NAME_SCORE, 0.0)))
+    total, top, unmatched = words[0], words[0], (words[0] < 80).astype(int)
+    for x in words[1:]:
+        total, top, unmatched = total + x, np.maximum(top, x), unmatched + (x < 80)
+    # a name that matches one typed word well ("salmon fillet") beats the mean of all words
+    fuzzy = np.maximum(total / len(qwords), top - 15.0 * unmatched)
+    fuzzy = fuzzy - 2.0 * np.maximum(0, lengths - len(qwords)) / lengths
+    fuzzy = np.minimum(fuzzy, SURE - 1.0)  # sure means every typed word in one name, not spread over several
+    if len(qwords) > 1:
+        # "soy milk" is not milk: a name missing a typed word is a suggestion, never the match
+        missing = np.logical_or.reduce([x < 80 for w, x in zip(qwords, words, strict=True) if w not in _FORM_WORDS]
+                                       or [np.zeros(len(starts), dtype=bool)])
+        fuzzy = np.where(missing, np.minimum(fuzzy, MATCH_THRESHOLD - 1.0), fuzzy)
+    score = np.where(sure, sure_score, fuzzy) - index.penalties - np.where(index.limited, 3.0, 0.0)
+
+    # each food's best key; among equal scores the shorter name, then the food found first
+    hits = np.flatnonzero(score > 0.0)
+    best = np.zeros(len(index.food_ids))
+    np.maximum.at(best, index.owners[hits], score[hits])
+    found, first_hit = np.unique(index.owners[hits], return_index=True)
+    order = np.full(len(index.food_ids), len(score) + 1)
+    order[found] = hits[first_hit]
+    if query in index.exact:
+        exact = index.food_ids.index(index.exact[query])
+        best[exact], order[exact] = 200.0, -1
+    candidates = np.flatnonzero(order <= len(score))
+    ranked = candidates[np.lexsort((order[candidates], index.name_lengths[candidates], -best[candidates]))]
+    return [(table.foods[index.food_ids[i]], float(best[i])) for i in ranked[:limit]]
 
 
 SURE = 100.0  # every typed word is in the name, an alias or the SR28 name

@@ -125,11 +125,13 @@ class Food:
 _REQUIRED_NUMBERS = ["portion_grams", "step", "default_steps", "min_steps", "max_steps", "yield_factor"]
 
 
-def _fail_where(bad: pd.Series, source: str, column: str, message: str) -> None:
-    """Refuse the table at the first row where `bad` holds, naming its file line and column."""
+def _fail_where(bad: pd.Series, source: str, column: str, message: str, values: pd.Series | None = None) -> None:
+    """Refuse the table at the first row where `bad` holds, naming its file line and column; `{value}` in
+    `message` quotes that row of `values`."""
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise TableError(source, message, row=i + 2, column=column)
+        raise TableError(source, message if values is None else message.format(value=values.iloc[i]),
+                         row=i + 2, column=column)
 
 
 def _fail_if_missing(frame: pd.DataFrame, columns: list[str], name: str) -> None:
@@ -145,13 +147,8 @@ def _check_numbers(frame: pd.DataFrame, columns: list[str], name: str) -> pd.Dat
         raw = out[col]
         converted = pd.to_numeric(raw, errors="coerce")
         bad = converted.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise TableError(name, f"'{raw.iloc[i]}' is not a number", row=i + 2, column=col)
-        neg = converted < 0
-        if neg.any():
-            i = int(np.flatnonzero(neg.to_numpy())[0])
-            raise TableError(name, f"{converted.iloc[i]:g} is negative; it must be 0 or more", row=i + 2, column=col)
+        _fail_where(bad, name, col, "'{value}' is not a number", raw)
+        _fail_where(converted < 0, name, col, "{value:g} is negative; it must be 0 or more", converted)
         out[col] = converted.astype("float64")
     return out
 
