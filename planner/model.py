@@ -175,7 +175,7 @@ def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_p
         selection = replace(selection, foods=replace(foods, fits=fits))
         foods = selection.foods
     fi, si = pairs_of(foods)
-    preference = (1.0 - LIKE_BONUS * selection.liked - RECOMMENDED_BONUS * selection.recommended)[fi]
+    preference = _food_preference(selection.liked, selection.recommended)[fi]
     kcal_share = np.nan_to_num(foods.per_step["energy_kcal"][fi]) / targets.energy_kcal
     notes = list(targets.notes) + list(selection.notes)
     step_price, unit = None, 1.0
@@ -196,6 +196,11 @@ def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_p
         budget_total = float(weekly_budget) * days / 7.0
     return _Week(profile, table, targets, selection, day_rules_for(targets), days, fi, si, preference, kcal_share,
                  step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, notes)
+
+
+def _food_preference(liked, recommended):
+    """A food's share of the neutral cost per kcal: liked and recommended foods cost less (arrays or bools)."""
+    return 1.0 - LIKE_BONUS * liked - RECOMMENDED_BONUS * recommended
 
 
 def _prices(table: FoodTable, selection: Selection, fi: np.ndarray, prices: dict
@@ -773,7 +778,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     targets = targets_for(profile)
     day_rules = day_rules_for(targets)
     goals = day_rules.goals
-    liked, _ = _liked_and_recommended(profile, table, targets)
+    liked = _liked(profile, table, targets)
     total = 0.0
     money_unit = 1.0
     if prices:
@@ -788,7 +793,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
         for it in d.items():
             food = table.foods[it.food_id]
             kcal_share = food.nutrients["energy_kcal"] * it.grams / 100 / targets.energy_kcal
-            pref = 1.0 - LIKE_BONUS * (it.food_id in liked) - RECOMMENDED_BONUS * bool(food.articles)
+            pref = _food_preference(it.food_id in liked, bool(food.articles))
             cost = PREFERENCE_WEIGHT * pref * kcal_share
             if prices:
                 price = prices.get(it.food_id)
@@ -798,10 +803,9 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     return total
 
 
-def _liked_and_recommended(profile: Profile, table: FoodTable, targets: Targets) -> tuple[set[str], set[str]]:
+def _liked(profile: Profile, table: FoodTable, targets: Targets) -> set[str]:
     selection = select_foods(profile, table, targets)
-    ids = np.array(selection.foods.ids)
-    return set(ids[selection.liked]), set(ids[selection.recommended])
+    return set(np.array(selection.foods.ids)[selection.liked])
 
 
 def distinct_foods(plan: Plan) -> int:

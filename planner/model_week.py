@@ -15,14 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foods import FoodTable
-from planner.model import (
-    DEFAULT_MAX_DAYS_PER_FOOD,
-    LIKE_BONUS,
-    PREFERENCE_WEIGHT,
-    RECOMMENDED_BONUS,
-    _build_week,
-    _to_day,
-)
+from planner.model import DEFAULT_MAX_DAYS_PER_FOOD, PREFERENCE_WEIGHT, _build_week, _to_day
 from planner.model_day import DayRequest, Rows, build_day, tightened
 from planner.plan import Plan, SolveStatus
 from planner.profile import Profile
@@ -47,10 +40,8 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
 
     began = time.perf_counter()
     week = _build_week(profile, table, days, (), max_days_per_food, None, None, 0)
-    selection = week.selection
-    preference = (1.0 - LIKE_BONUS * selection.liked - RECOMMENDED_BONUS * selection.recommended)[week.food_idx]
-    request = DayRequest(PREFERENCE_WEIGHT * preference * week.kcal_share)
-    day = build_day(selection.foods, week.day_rules, request)
+    request = DayRequest(PREFERENCE_WEIGHT * week.preference * week.kcal_share)
+    day = build_day(week.selection.foods, week.day_rules, request)
     n = len(day.cost)
     starts, index, value = day.rows.csr()
     # stack the day `days` times: columns and rows shifted per day
