@@ -783,7 +783,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     money_unit = 1.0
     if prices:
         week = _build_week(profile, table, len(plan.days), (), DEFAULT_MAX_DAYS_PER_FOOD, prices, None, 0,
-                           keep={it.food_id for it in plan.items()})
+                           keep={(it.food_id, m.slot) for d in plan.days for m in d.meals for it in m.items})
         money_unit = week.unit
     for d in plan.days:
         values = day_totals(table, d).values
