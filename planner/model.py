@@ -593,8 +593,7 @@ def _what_ifs(week: _Week, request: DayRequest, goals: list[str]) -> list[_WhatI
     for name, cap in week.day_rules.caps.items():
         label = f"the {_nutrient_word(name)} limit ({cap:,.0f} {_unit_word(name)})"
         cases.append((label, "", replace(request, relax=frozenset({f"cap:{name}"})), None))
-    for goal in goals:
-        alternatives = excluded_alternatives(week.profile, week.table, week.targets, goal)
+    for goal, alternatives in excluded_alternatives(week.profile, week.table, week.targets, goals).items():
         if alternatives:
             keep = {week.ids[f] for f, _ in request.forced}
             wider = select_foods(week.profile, week.table, week.targets, keep=keep, allow=set(alternatives))
