@@ -273,6 +273,11 @@ def _request(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, sa
                       budget=budget, step_price=week.step_price, unit=week.unit)
 
 
+def _without_variety(request: DayRequest, relax: frozenset[str] = frozenset()) -> DayRequest:
+    """The request with the variety rules left out (no food used up, no day or meal to avoid), and `relax`."""
+    return replace(request, banned_foods=None, avoid=[], relax=relax | {"variety"})
+
+
 def _solve(week: _Week, request: DayRequest, time_limit: float, selection: Selection | None = None
            ) -> DaySolution:
     model = build_day((selection or week.selection).foods, week.day_rules, request)
@@ -306,7 +311,7 @@ def _plan_day(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, t
         request = replace(request, banned_pairs=banned, fixed_slots=fixed_slots)
     solution = _solve(week, request, time_limit)
     if solution.status.status == "infeasible":
-        eased = replace(request, banned_foods=None, avoid=[], relax=frozenset({"variety"}))
+        eased = _without_variety(request)
         retry = _solve(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
         if retry.status.status in _SOLVED:
             note = (f"Day {d + 1}: foods repeat more than the variety rules allow, because the other rules "
@@ -580,8 +585,7 @@ def _what_ifs(week: _Week, request: DayRequest, goals: list[str]) -> list[_WhatI
         (f"the energy target ({t.energy_kcal:,.0f} kcal ± {t.energy_band_pct:g} %)", f"{EXTRA_KCAL} kcal more a day",
          replace(request, energy_shift=EXTRA_KCAL), None),
         (f"variety (each food on at most {week.max_days_per_food} days, no repeated days or meals)",
-         "allowing foods on more days", replace(request, banned_foods=None, avoid=[], relax=frozenset({"variety"})),
-         None),
+         "allowing foods on more days", _without_variety(request), None),
         ("the portion sizes", "bigger portions", replace(request, relax=frozenset({"portions"})), None),
         ("the number of foods per meal", "one more food per meal",
          replace(request, relax=frozenset({"foods_per_meal"})), None),
@@ -724,7 +728,7 @@ def diagnose_infeasible(week: _Week, d: int) -> str:
     for label, forced_, relax in tries:
         if label == "your locks" and not forced:
             continue
-        req = replace(_request(week, d, {}, forced_), relax=relax | {"variety"}, banned_foods=None, avoid=[])
+        req = _without_variety(_request(week, d, {}, forced_), relax)
         if _solve(week, req, WHAT_IF_SECONDS).status.status in _SOLVED:
             culprits.append(label)
     if culprits:
