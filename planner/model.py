@@ -301,15 +301,21 @@ def _money(week: _Week, pairs: DayPairs) -> float:
 
 def _plan_day(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, time_limit: float,
               salt: int = 0, avoid_extra: list | None = None, closed_pairs: np.ndarray | None = None,
-              fixed_slots: frozenset[int] = frozenset()) -> tuple[DayRequest, DaySolution, list[str]]:
-    """Solve one day; if the variety rules alone make it impossible, solve it again without them, and say so.
-    `closed_pairs` may not be used (meals kept as they are)."""
+              fixed_slots: frozenset[int] = frozenset(), deadline: float | None = None
+              ) -> tuple[DayRequest, DaySolution, list[str]]:
+    """Solve one day; if the solver fails in `time_limit` and `deadline` leaves time, solve it again with
+    the time that is left; if the variety rules alone make it impossible, solve it again without them, and
+    say so. `closed_pairs` may not be used (meals kept as they are)."""
     began = time.perf_counter()
     request = _request(week, d, planned, forced, salt, _day_budget(week, d, planned), avoid_extra)
     if closed_pairs is not None:
         banned = closed_pairs if request.banned_pairs is None else request.banned_pairs | closed_pairs
         request = replace(request, banned_pairs=banned, fixed_slots=fixed_slots)
     solution = _solve(week, request, time_limit)
+    left = 0.0 if deadline is None else deadline - time.perf_counter() - 0.05
+    if solution.status.status == "failed" and left > 0.5:   # no plan in its share: use what is left
+        began, time_limit = time.perf_counter(), left
+        solution = _solve(week, request, time_limit)
     if solution.status.status == "infeasible":
         eased = _without_variety(request)
         retry = _solve(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
@@ -421,10 +427,8 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     solutions: dict[int, DaySolution] = {}
     for d in range(days):
         share = max(0.05, (deadline - reserve - time.perf_counter()) / (days - d))
-        request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), share)
-        left = deadline - time.perf_counter() - 0.05
-        if solution.status.status == "failed" and left > 0.5:   # no plan in its share: use what is left
-            request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), left)
+        request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), share,
+                                                 deadline=deadline)
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
     plan_days = [_to_day(week, d, planned[d], set(week.locks.get(d, {}))) for d in range(days)]
