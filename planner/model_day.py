@@ -178,6 +178,8 @@ class DayModel:
     has_budget: bool
     unit: float = 1.0        # money per objective unit
     pair_energy: np.ndarray | None = None   # per pair: kcal in one step
+    goal_rows: tuple[int, ...] = ()   # the row of each goal, in goal_names order (its slack column follows)
+    soft_rows: tuple[int, ...] = ()   # the row of each soft ceiling (its excess column follows the slacks)
 
     @property
     def n_pairs(self) -> int:
@@ -328,11 +330,15 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
         if f"cap:{name}" not in relax:
             m = margin(_value(foods, name), max_items)
             rows.add(f"cap:{name}", opts, _value(foods, name)[opt_food] * steps, upper=cap - m)
+    goal_rows = []
     for g, name in enumerate(goals):
         values = _value(foods, name)[opt_food] * steps
+        goal_rows.append(len(rows.names))
         rows.add(f"goal:{name}", np.append(opts, slack0 + g), np.append(values, 1.0), lower=rules.goals[name])
+    soft_rows = []
     for c, name in enumerate(soft):
         values = _value_or_high(foods, name)[opt_food] * steps
+        soft_rows.append(len(rows.names))
         rows.add(f"soft_cap:{name}", np.append(opts, excess0 + c), np.append(values, -1.0),
                  upper=rules.soft_caps[name])
     # variety: never all of a set that was already eaten (a whole day, or a meal the day before)
@@ -348,7 +354,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
         rows.add("budget", np.append(opts, budget_col), np.append(request.step_price[opt_pair] * steps, -1.0),
                  upper=request.budget)
     return DayModel(fi, si, opt_pair, opt_steps, goals, cost, lower, upper, integer, rows, has_budget, request.unit,
-                    _value(foods, "energy_kcal")[fi])
+                    _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows))
 
 
 # --- solving ----------------------------------------------------------------------------------------------
@@ -627,15 +633,16 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
     starts, index, value = model.rows.csr()
     lows, highs = model.rows.lower, model.rows.upper
     n_opt = model.n_options
-    for r, name in enumerate(model.rows.names):
-        is_goal = name.startswith("goal:")
-        if not (is_goal or name.startswith("soft_cap:")):
-            continue
+
+    def food_activity(r: int) -> float:
         cols, vals = index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]]
         food = cols < n_opt
-        activity = float(np.dot(vals[food], x[cols[food]]))
-        extra = cols[~food][0]
-        x[extra] = max(0.0, lows[r] - activity) if is_goal else max(0.0, activity - highs[r])
+        return float(np.dot(vals[food], x[cols[food]]))
+
+    for g, r in enumerate(model.goal_rows):
+        x[n_opt + g] = max(0.0, lows[r] - food_activity(r))
+    for c, r in enumerate(model.soft_rows):
+        x[n_opt + len(model.goal_rows) + c] = max(0.0, food_activity(r) - highs[r])
     return x
 
 
