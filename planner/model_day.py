@@ -511,6 +511,13 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     def goals_as_lp(x: np.ndarray) -> bool:
         return shortfall(x) <= lp_shortfall + GOAL_SLACK_UNITS * model.unit
 
+    def judged(x: np.ndarray, value: float, seconds: float) -> SolveStatus:
+        """'optimal' within the gap of the LP bound (it holds for the whole model), else 'feasible'."""
+        true_gap = max(0.0, (value - bound) / max(abs(value), 1e-9))
+        if good(x, value):
+            return SolveStatus("optimal", "HiGHS", seconds, true_gap)
+        return SolveStatus("feasible", "HiGHS", seconds, true_gap, f"within {true_gap:.0%} of the best possible day")
+
     extra_cols = np.arange(n_opt, len(model.cost))
 
     def columns(keep: np.ndarray) -> np.ndarray:
@@ -538,12 +545,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         if time.perf_counter() >= deadline - 0.01:
             break
     if best is not None and (goals_as_lp(best[0]) or time.perf_counter() >= deadline - 0.05):
-        true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
-        seconds = time.perf_counter() - began
-        if good(*best):
-            return best[0], SolveStatus("optimal", "HiGHS", seconds, true_gap), best[1]
-        return best[0], SolveStatus("feasible", "HiGHS", seconds, true_gap,
-                                    f"within {true_gap:.0%} of the best possible day"), best[1]
+        return best[0], judged(*best, time.perf_counter() - began), best[1]
     # no core, or its plan falls short where the relaxation does not: the whole model (a wide core when
     # the model is too big for HiGHS's presolve to keep the time limit), from the best plan so far, with
     # the rest of the time (a goal missed costs far more than the seconds)
@@ -563,10 +565,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
             x = best[0]
         value = float(np.dot(model.cost, x))
         if cols is not None and status.status == "optimal":   # proven on the core only: the bound is the LP's
-            true_gap = max(0.0, (value - bound) / max(abs(value), 1e-9))
-            kind = "optimal" if good(x, value) else "feasible"
-            status = SolveStatus(kind, "HiGHS", status.seconds, true_gap,
-                                 "" if kind == "optimal" else f"within {true_gap:.0%} of the best possible day")
+            status = judged(x, value, status.seconds)
         return x, status, value
     if best is not None:
         true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
