@@ -376,6 +376,30 @@ def _columns(model: DayModel, cols: np.ndarray
     return (np.concatenate([[0], np.cumsum(counts[rows])]), index[on], value[on], lows[rows], highs[rows])
 
 
+def highs_lp(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray | None,
+             csr: tuple[np.ndarray, np.ndarray, np.ndarray], row_lower: np.ndarray, row_upper: np.ndarray):
+    """Arrays as one highspy model (rows in CSR); `integer` None passes it as an LP."""
+    import highspy
+
+    lp = highspy.HighsLp()
+    starts, index, value = csr
+    lp.num_col_ = len(cost)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
+    if integer is not None:
+        kinds = np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
+        lp.integrality_ = list(kinds)
+    return lp
+
+
 def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float, gap: float,
                abs_gap: float = 0.0, start: np.ndarray | None = None, cols: np.ndarray | None = None):
     """One HiGHS run on the model's arrays with these upper bounds, as a MIP or as its LP relaxation;
@@ -391,7 +415,6 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
     h.setOptionValue("threads", 1)
     if not mip:   # measured: presolve is most of an LP's time here, up to 20x on the full catalogue
         h.setOptionValue("presolve", "off")
-    lp = highspy.HighsLp()
     cost, lower, integer = model.cost, model.lower, model.integer
     if cols is None:
         starts, index, value = model.rows.csr()
@@ -400,21 +423,7 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
         starts, index, value, row_lower, row_upper = _columns(model, cols)
         cost, lower, upper, integer = cost[cols], lower[cols], upper[cols], integer[cols]
         start = None if start is None else start[cols]
-    lp.num_col_ = len(cost)
-    lp.num_row_ = len(row_lower)
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = starts
-    lp.a_matrix_.index_ = index
-    lp.a_matrix_.value_ = value
-    if mip:
-        kinds = np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
-        lp.integrality_ = list(kinds)
-    h.passModel(lp)
+    h.passModel(highs_lp(cost, lower, upper, integer if mip else None, (starts, index, value), row_lower, row_upper))
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = list(start)

@@ -16,7 +16,7 @@ import numpy as np
 
 from foods import FoodTable
 from planner.model import DEFAULT_MAX_DAYS_PER_FOOD, PREFERENCE_WEIGHT, _build_week, _to_day
-from planner.model_day import DayRequest, Rows, build_day, tightened
+from planner.model_day import DayRequest, Rows, build_day, highs_lp, tightened
 from planner.plan import Plan, SolveStatus
 from planner.profile import Profile
 from planner.solver import highs_status
@@ -66,21 +66,7 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", 1)
-    lp = highspy.HighsLp()
-    s, i, v = rows.csr()
-    lp.num_col_ = len(cost)
-    lp.num_row_ = len(rows.names)
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = rows.lower
-    lp.row_upper_ = rows.upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = s
-    lp.a_matrix_.index_ = i
-    lp.a_matrix_.value_ = v
-    lp.integrality_ = list(np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous))
-    h.passModel(lp)
+    h.passModel(highs_lp(cost, lower, upper, integer, rows.csr(), rows.lower, rows.upper))
     h.run()
     status = highs_status(h, time.perf_counter() - began)
     info = h.getInfo()
