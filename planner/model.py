@@ -175,7 +175,7 @@ def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_p
         selection = replace(selection, foods=replace(foods, fits=fits))
         foods = selection.foods
     fi, si = pairs_of(foods)
-    preference = (1.0 - LIKE_BONUS * selection.liked - RECOMMENDED_BONUS * selection.recommended)[fi]
+    preference = _food_preference(selection.liked, selection.recommended)[fi]
     kcal_share = np.nan_to_num(foods.per_step["energy_kcal"][fi]) / targets.energy_kcal
     notes = list(targets.notes) + list(selection.notes)
     step_price, unit = None, 1.0
@@ -196,6 +196,11 @@ def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_p
         budget_total = float(weekly_budget) * days / 7.0
     return _Week(profile, table, targets, selection, day_rules_for(targets), days, fi, si, preference, kcal_share,
                  step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, notes)
+
+
+def _food_preference(liked, recommended):
+    """A food's share of the neutral cost per kcal: liked and recommended foods cost less (arrays or bools)."""
+    return 1.0 - LIKE_BONUS * liked - RECOMMENDED_BONUS * recommended
 
 
 def _prices(table: FoodTable, selection: Selection, fi: np.ndarray, prices: dict
@@ -268,6 +273,11 @@ def _request(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, sa
                       budget=budget, step_price=week.step_price, unit=week.unit)
 
 
+def _without_variety(request: DayRequest, relax: frozenset[str] = frozenset()) -> DayRequest:
+    """The request with the variety rules left out (no food used up, no day or meal to avoid), and `relax`."""
+    return replace(request, banned_foods=None, avoid=[], relax=relax | {"variety"})
+
+
 def _solve(week: _Week, request: DayRequest, time_limit: float, selection: Selection | None = None
            ) -> DaySolution:
     model = build_day((selection or week.selection).foods, week.day_rules, request)
@@ -291,17 +301,23 @@ def _money(week: _Week, pairs: DayPairs) -> float:
 
 def _plan_day(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, time_limit: float,
               salt: int = 0, avoid_extra: list | None = None, closed_pairs: np.ndarray | None = None,
-              fixed_slots: frozenset[int] = frozenset()) -> tuple[DayRequest, DaySolution, list[str]]:
-    """Solve one day; if the variety rules alone make it impossible, solve it again without them, and say so.
-    `closed_pairs` may not be used (meals kept as they are)."""
+              fixed_slots: frozenset[int] = frozenset(), deadline: float | None = None
+              ) -> tuple[DayRequest, DaySolution, list[str]]:
+    """Solve one day; if the solver fails in `time_limit` and `deadline` leaves time, solve it again with
+    the time that is left; if the variety rules alone make it impossible, solve it again without them, and
+    say so. `closed_pairs` may not be used (meals kept as they are)."""
     began = time.perf_counter()
     request = _request(week, d, planned, forced, salt, _day_budget(week, d, planned), avoid_extra)
     if closed_pairs is not None:
         banned = closed_pairs if request.banned_pairs is None else request.banned_pairs | closed_pairs
         request = replace(request, banned_pairs=banned, fixed_slots=fixed_slots)
     solution = _solve(week, request, time_limit)
+    left = 0.0 if deadline is None else deadline - time.perf_counter() - 0.05
+    if solution.status.status == "failed" and left > 0.5:   # no plan in its share: use what is left
+        began, time_limit = time.perf_counter(), left
+        solution = _solve(week, request, time_limit)
     if solution.status.status == "infeasible":
-        eased = replace(request, banned_foods=None, avoid=[], relax=frozenset({"variety"}))
+        eased = _without_variety(request)
         retry = _solve(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
         if retry.status.status in _SOLVED:
             note = (f"Day {d + 1}: foods repeat more than the variety rules allow, because the other rules "
@@ -411,10 +427,8 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     solutions: dict[int, DaySolution] = {}
     for d in range(days):
         share = max(0.05, (deadline - reserve - time.perf_counter()) / (days - d))
-        request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), share)
-        left = deadline - time.perf_counter() - 0.05
-        if solution.status.status == "failed" and left > 0.5:   # no plan in its share: use what is left
-            request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), left)
+        request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), share,
+                                                 deadline=deadline)
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
     plan_days = [_to_day(week, d, planned[d], set(week.locks.get(d, {}))) for d in range(days)]
@@ -575,8 +589,7 @@ def _what_ifs(week: _Week, request: DayRequest, goals: list[str]) -> list[_WhatI
         (f"the energy target ({t.energy_kcal:,.0f} kcal ± {t.energy_band_pct:g} %)", f"{EXTRA_KCAL} kcal more a day",
          replace(request, energy_shift=EXTRA_KCAL), None),
         (f"variety (each food on at most {week.max_days_per_food} days, no repeated days or meals)",
-         "allowing foods on more days", replace(request, banned_foods=None, avoid=[], relax=frozenset({"variety"})),
-         None),
+         "allowing foods on more days", _without_variety(request), None),
         ("the portion sizes", "bigger portions", replace(request, relax=frozenset({"portions"})), None),
         ("the number of foods per meal", "one more food per meal",
          replace(request, relax=frozenset({"foods_per_meal"})), None),
@@ -588,8 +601,7 @@ def _what_ifs(week: _Week, request: DayRequest, goals: list[str]) -> list[_WhatI
     for name, cap in week.day_rules.caps.items():
         label = f"the {_nutrient_word(name)} limit ({cap:,.0f} {_unit_word(name)})"
         cases.append((label, "", replace(request, relax=frozenset({f"cap:{name}"})), None))
-    for goal in goals:
-        alternatives = excluded_alternatives(week.profile, week.table, week.targets, goal)
+    for goal, alternatives in excluded_alternatives(week.profile, week.table, week.targets, goals).items():
         if alternatives:
             keep = {week.ids[f] for f, _ in request.forced}
             wider = select_foods(week.profile, week.table, week.targets, keep=keep, allow=set(alternatives))
@@ -720,7 +732,7 @@ def diagnose_infeasible(week: _Week, d: int) -> str:
     for label, forced_, relax in tries:
         if label == "your locks" and not forced:
             continue
-        req = replace(_request(week, d, {}, forced_), relax=relax | {"variety"}, banned_foods=None, avoid=[])
+        req = _without_variety(_request(week, d, {}, forced_), relax)
         if _solve(week, req, WHAT_IF_SECONDS).status.status in _SOLVED:
             culprits.append(label)
     if culprits:
@@ -773,12 +785,12 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     targets = targets_for(profile)
     day_rules = day_rules_for(targets)
     goals = day_rules.goals
-    liked, _ = _liked_and_recommended(profile, table, targets)
+    liked = _liked(profile, table, targets)
     total = 0.0
     money_unit = 1.0
     if prices:
         week = _build_week(profile, table, len(plan.days), (), DEFAULT_MAX_DAYS_PER_FOOD, prices, None, 0,
-                           keep={it.food_id for it in plan.items()})
+                           keep={(it.food_id, m.slot) for d in plan.days for m in d.meals for it in m.items})
         money_unit = week.unit
     for d in plan.days:
         values = day_totals(table, d).values
@@ -788,7 +800,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
         for it in d.items():
             food = table.foods[it.food_id]
             kcal_share = food.nutrients["energy_kcal"] * it.grams / 100 / targets.energy_kcal
-            pref = 1.0 - LIKE_BONUS * (it.food_id in liked) - RECOMMENDED_BONUS * bool(food.articles)
+            pref = _food_preference(it.food_id in liked, bool(food.articles))
             cost = PREFERENCE_WEIGHT * pref * kcal_share
             if prices:
                 price = prices.get(it.food_id)
@@ -798,10 +810,9 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     return total
 
 
-def _liked_and_recommended(profile: Profile, table: FoodTable, targets: Targets) -> tuple[set[str], set[str]]:
+def _liked(profile: Profile, table: FoodTable, targets: Targets) -> set[str]:
     selection = select_foods(profile, table, targets)
-    ids = np.array(selection.foods.ids)
-    return set(ids[selection.liked]), set(ids[selection.recommended])
+    return set(np.array(selection.foods.ids)[selection.liked])
 
 
 def distinct_foods(plan: Plan) -> int:

@@ -178,6 +178,8 @@ class DayModel:
     has_budget: bool
     unit: float = 1.0        # money per objective unit
     pair_energy: np.ndarray | None = None   # per pair: kcal in one step
+    goal_rows: tuple[int, ...] = ()   # the row of each goal, in goal_names order (its slack column follows)
+    soft_rows: tuple[int, ...] = ()   # the row of each soft ceiling (its excess column follows the slacks)
 
     @property
     def n_pairs(self) -> int:
@@ -328,11 +330,15 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
         if f"cap:{name}" not in relax:
             m = margin(_value(foods, name), max_items)
             rows.add(f"cap:{name}", opts, _value(foods, name)[opt_food] * steps, upper=cap - m)
+    goal_rows = []
     for g, name in enumerate(goals):
         values = _value(foods, name)[opt_food] * steps
+        goal_rows.append(len(rows.names))
         rows.add(f"goal:{name}", np.append(opts, slack0 + g), np.append(values, 1.0), lower=rules.goals[name])
+    soft_rows = []
     for c, name in enumerate(soft):
         values = _value_or_high(foods, name)[opt_food] * steps
+        soft_rows.append(len(rows.names))
         rows.add(f"soft_cap:{name}", np.append(opts, excess0 + c), np.append(values, -1.0),
                  upper=rules.soft_caps[name])
     # variety: never all of a set that was already eaten (a whole day, or a meal the day before)
@@ -348,7 +354,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
         rows.add("budget", np.append(opts, budget_col), np.append(request.step_price[opt_pair] * steps, -1.0),
                  upper=request.budget)
     return DayModel(fi, si, opt_pair, opt_steps, goals, cost, lower, upper, integer, rows, has_budget, request.unit,
-                    _value(foods, "energy_kcal")[fi])
+                    _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows))
 
 
 # --- solving ----------------------------------------------------------------------------------------------
@@ -370,6 +376,30 @@ def _columns(model: DayModel, cols: np.ndarray
     return (np.concatenate([[0], np.cumsum(counts[rows])]), index[on], value[on], lows[rows], highs[rows])
 
 
+def highs_lp(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray | None,
+             csr: tuple[np.ndarray, np.ndarray, np.ndarray], row_lower: np.ndarray, row_upper: np.ndarray):
+    """Arrays as one highspy model (rows in CSR); `integer` None passes it as an LP."""
+    import highspy
+
+    lp = highspy.HighsLp()
+    starts, index, value = csr
+    lp.num_col_ = len(cost)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
+    if integer is not None:
+        kinds = np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
+        lp.integrality_ = list(kinds)
+    return lp
+
+
 def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float, gap: float,
                abs_gap: float = 0.0, start: np.ndarray | None = None, cols: np.ndarray | None = None):
     """One HiGHS run on the model's arrays with these upper bounds, as a MIP or as its LP relaxation;
@@ -385,7 +415,6 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
     h.setOptionValue("threads", 1)
     if not mip:   # measured: presolve is most of an LP's time here, up to 20x on the full catalogue
         h.setOptionValue("presolve", "off")
-    lp = highspy.HighsLp()
     cost, lower, integer = model.cost, model.lower, model.integer
     if cols is None:
         starts, index, value = model.rows.csr()
@@ -394,21 +423,7 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
         starts, index, value, row_lower, row_upper = _columns(model, cols)
         cost, lower, upper, integer = cost[cols], lower[cols], upper[cols], integer[cols]
         start = None if start is None else start[cols]
-    lp.num_col_ = len(cost)
-    lp.num_row_ = len(row_lower)
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = starts
-    lp.a_matrix_.index_ = index
-    lp.a_matrix_.value_ = value
-    if mip:
-        kinds = np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
-        lp.integrality_ = list(kinds)
-    h.passModel(lp)
+    h.passModel(highs_lp(cost, lower, upper, integer if mip else None, (starts, index, value), row_lower, row_upper))
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = list(start)
@@ -505,6 +520,13 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     def goals_as_lp(x: np.ndarray) -> bool:
         return shortfall(x) <= lp_shortfall + GOAL_SLACK_UNITS * model.unit
 
+    def judged(x: np.ndarray, value: float, seconds: float) -> SolveStatus:
+        """'optimal' within the gap of the LP bound (it holds for the whole model), else 'feasible'."""
+        true_gap = max(0.0, (value - bound) / max(abs(value), 1e-9))
+        if good(x, value):
+            return SolveStatus("optimal", "HiGHS", seconds, true_gap)
+        return SolveStatus("feasible", "HiGHS", seconds, true_gap, f"within {true_gap:.0%} of the best possible day")
+
     extra_cols = np.arange(n_opt, len(model.cost))
 
     def columns(keep: np.ndarray) -> np.ndarray:
@@ -532,12 +554,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         if time.perf_counter() >= deadline - 0.01:
             break
     if best is not None and (goals_as_lp(best[0]) or time.perf_counter() >= deadline - 0.05):
-        true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
-        seconds = time.perf_counter() - began
-        if good(*best):
-            return best[0], SolveStatus("optimal", "HiGHS", seconds, true_gap), best[1]
-        return best[0], SolveStatus("feasible", "HiGHS", seconds, true_gap,
-                                    f"within {true_gap:.0%} of the best possible day"), best[1]
+        return best[0], judged(*best, time.perf_counter() - began), best[1]
     # no core, or its plan falls short where the relaxation does not: the whole model (a wide core when
     # the model is too big for HiGHS's presolve to keep the time limit), from the best plan so far, with
     # the rest of the time (a goal missed costs far more than the seconds)
@@ -557,10 +574,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
             x = best[0]
         value = float(np.dot(model.cost, x))
         if cols is not None and status.status == "optimal":   # proven on the core only: the bound is the LP's
-            true_gap = max(0.0, (value - bound) / max(abs(value), 1e-9))
-            kind = "optimal" if good(x, value) else "feasible"
-            status = SolveStatus(kind, "HiGHS", status.seconds, true_gap,
-                                 "" if kind == "optimal" else f"within {true_gap:.0%} of the best possible day")
+            status = judged(x, value, status.seconds)
         return x, status, value
     if best is not None:
         true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
@@ -627,15 +641,16 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
     starts, index, value = model.rows.csr()
     lows, highs = model.rows.lower, model.rows.upper
     n_opt = model.n_options
-    for r, name in enumerate(model.rows.names):
-        is_goal = name.startswith("goal:")
-        if not (is_goal or name.startswith("soft_cap:")):
-            continue
+
+    def food_activity(r: int) -> float:
         cols, vals = index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]]
         food = cols < n_opt
-        activity = float(np.dot(vals[food], x[cols[food]]))
-        extra = cols[~food][0]
-        x[extra] = max(0.0, lows[r] - activity) if is_goal else max(0.0, activity - highs[r])
+        return float(np.dot(vals[food], x[cols[food]]))
+
+    for g, r in enumerate(model.goal_rows):
+        x[n_opt + g] = max(0.0, lows[r] - food_activity(r))
+    for c, r in enumerate(model.soft_rows):
+        x[n_opt + len(model.goal_rows) + c] = max(0.0, food_activity(r) - highs[r])
     return x
 
 

@@ -180,10 +180,10 @@ def select_foods(profile: Profile, table: FoodTable, targets: Targets, keep: set
                      tuple(notes), frozenset(never), caps)
 
 
-def excluded_alternatives(profile: Profile, table: FoodTable, targets: Targets, nutrient: str,
-                          n: int = 3) -> list[str]:
-    """The foods richest in `nutrient` per 100 kcal that only the person's dislikes or excluded foods keep
-    out. Never a food their diet or an allergen excludes: those are not suggestions to make."""
+def excluded_alternatives(profile: Profile, table: FoodTable, targets: Targets, nutrients, n: int = 3
+                          ) -> dict[str, list[str]]:
+    """Per nutrient, the foods richest in it per 100 kcal that only the person's dislikes or excluded foods
+    keep out. Never a food their diet or an allergen excludes: those are not suggestions to make."""
     arrays = table_arrays(table)
     mine = set(select_foods(profile, table, targets).foods.ids)
     allergens = rules()["exclusions"]
@@ -192,9 +192,12 @@ def excluded_alternatives(profile: Profile, table: FoodTable, targets: Targets, 
     wider = select_foods(opened, table, targets)
     extra = np.array([fid not in mine for fid in wider.foods.ids])
     if not extra.any():
-        return []
+        return {nutrient: [] for nutrient in nutrients}
     rows = wider.table_rows[extra]
     kcal = arrays.per_100g["energy_kcal"][rows]
-    density = np.where(kcal > 0, np.nan_to_num(arrays.per_100g[nutrient][rows]) / np.maximum(kcal, 1e-9), 0.0)
-    best = np.argsort(-density, kind="stable")[:n]
-    return [str(arrays.ids[rows[i]]) for i in best if density[i] > 0]
+    out = {}
+    for nutrient in nutrients:
+        density = np.where(kcal > 0, np.nan_to_num(arrays.per_100g[nutrient][rows]) / np.maximum(kcal, 1e-9), 0.0)
+        best = np.argsort(-density, kind="stable")[:n]
+        out[nutrient] = [str(arrays.ids[rows[i]]) for i in best if density[i] > 0]
+    return out

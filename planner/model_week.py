@@ -15,15 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from foods import FoodTable
-from planner.model import (
-    DEFAULT_MAX_DAYS_PER_FOOD,
-    LIKE_BONUS,
-    PREFERENCE_WEIGHT,
-    RECOMMENDED_BONUS,
-    _build_week,
-    _to_day,
-)
-from planner.model_day import DayRequest, Rows, build_day, tightened
+from planner.model import DEFAULT_MAX_DAYS_PER_FOOD, PREFERENCE_WEIGHT, _build_week, _to_day
+from planner.model_day import DayRequest, Rows, build_day, highs_lp, tightened
 from planner.plan import Plan, SolveStatus
 from planner.profile import Profile
 from planner.solver import highs_status
@@ -47,10 +40,8 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
 
     began = time.perf_counter()
     week = _build_week(profile, table, days, (), max_days_per_food, None, None, 0)
-    selection = week.selection
-    preference = (1.0 - LIKE_BONUS * selection.liked - RECOMMENDED_BONUS * selection.recommended)[week.food_idx]
-    request = DayRequest(PREFERENCE_WEIGHT * preference * week.kcal_share)
-    day = build_day(selection.foods, week.day_rules, request)
+    request = DayRequest(PREFERENCE_WEIGHT * week.preference * week.kcal_share)
+    day = build_day(week.selection.foods, week.day_rules, request)
     n = len(day.cost)
     starts, index, value = day.rows.csr()
     # stack the day `days` times: columns and rows shifted per day
@@ -75,21 +66,7 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", 1)
-    lp = highspy.HighsLp()
-    s, i, v = rows.csr()
-    lp.num_col_ = len(cost)
-    lp.num_row_ = len(rows.names)
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = rows.lower
-    lp.row_upper_ = rows.upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = s
-    lp.a_matrix_.index_ = i
-    lp.a_matrix_.value_ = v
-    lp.integrality_ = list(np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous))
-    h.passModel(lp)
+    h.passModel(highs_lp(cost, lower, upper, integer, rows.csr(), rows.lower, rows.upper))
     h.run()
     status = highs_status(h, time.perf_counter() - began)
     info = h.getInfo()
