@@ -287,13 +287,11 @@ def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None 
     mode = _buy_mode(main, rules)
     keep = 1.0 - main.refuse_pct / 100.0
     if mode == "piece":
-        # pieces food by food: a lemon gives 84 g of flesh or 48 g of juice
+        # pieces food by food, each from what one piece gives it: a lemon gives 84 g of flesh or 48 g of
+        # juice; a raw potato 213 g baked or boiled (foods of one bought form share its whole-piece weight)
         pieces = sum(eaten[f.id] * f.yield_factor / f.buy_piece_grams for f in foods)
         whole = main.buy_piece_grams / keep              # one piece as bought, peel included
         needed = pieces * whole
-        if len({f.bought_ndb for f in foods}) == 1:   # one bought form: each food's own refuse (a baked
-            needed = sum(bought_grams(f, eaten[f.id]) for f in foods)   # potato's skin is eaten), in pieces
-            pieces = needed / whole
         amount = _ceil(pieces)
         buy_grams = amount * whole
         unit = _count(amount, info, "piece", "pieces")
