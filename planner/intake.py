@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from foods import Food, FoodTable
 from foods.errors import BadAmount, FoodError, UnknownFood, UnknownUnit
-from foods.search import MATCH_THRESHOLD, aliases, normalize, scored, singular
+from foods.search import _STOPWORDS, MATCH_THRESHOLD, aliases, normalize, scored, singular
 from foods.table import Portion
 from foods.units import (
     GRAMS_PER,
@@ -76,7 +76,6 @@ _FORM_WORDS = {"cooked", "raw", "boiled", "baked", "fresh", "dried", "fried", "p
                "lean", "only", "meat", "brewed", "prepared", "uncooked", "firm", "scrambled", "poached", "hard",
                "soft", "hard-boiled", "soft-boiled", "toasted", "sauteed", "stir-fried", "homemade", "warm", "cold"}
 _FORM_WORDS_NORMAL = frozenset(normalize(" ".join(_FORM_WORDS)).split())
-_STOPWORDS = frozenset({"of", "a", "an", "the", "with", "and", "raw", "fresh"})
 _NEGATING_WORDS = {"no", "without", "non"}
 MIN_WORD_LIKENESS = 75.0  # a guess must match every typed word at least this well (a typo, not another word)
 

@@ -23,6 +23,7 @@ from foods import Food, FoodTable
 from foods.errors import FoodError
 from foods.search import scored
 from planner.errors import PlannerError
+from planner.paths import read_user_text
 from planner.plan import Plan, load_plan
 from planner.rules import DATA_DIR
 
@@ -287,13 +288,11 @@ def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None 
     mode = _buy_mode(main, rules)
     keep = 1.0 - main.refuse_pct / 100.0
     if mode == "piece":
-        # pieces food by food: a lemon gives 84 g of flesh or 48 g of juice
+        # pieces food by food, each from what one piece gives it: a lemon gives 84 g of flesh or 48 g of
+        # juice; a raw potato 213 g baked or boiled (foods of one bought form share its whole-piece weight)
         pieces = sum(eaten[f.id] * f.yield_factor / f.buy_piece_grams for f in foods)
         whole = main.buy_piece_grams / keep              # one piece as bought, peel included
         needed = pieces * whole
-        if len({f.bought_ndb for f in foods}) == 1:   # one bought form: each food's own refuse (a baked
-            needed = sum(bought_grams(f, eaten[f.id]) for f in foods)   # potato's skin is eaten), in pieces
-            pieces = needed / whole
         amount = _ceil(pieces)
         buy_grams = amount * whole
         unit = _count(amount, info, "piece", "pieces")
@@ -492,7 +491,7 @@ def parse_pantry(text: str, table: FoodTable, source: str = "pantry") -> set[str
 
 
 def load_pantry_entries(path: str | Path, table: FoodTable) -> list[PantryEntry]:
-    return pantry_entries(_read_text(path, "pantry file"), table, source=f"pantry file {path}")
+    return pantry_entries(read_user_text(path, "pantry file"), table, source=f"pantry file {path}")
 
 
 def load_pantry(path: str | Path, table: FoodTable) -> set[str]:
@@ -566,16 +565,4 @@ def parse_prices(text: str, table: FoodTable, source: str = "prices") -> dict[st
 
 
 def load_prices(path: str | Path, table: FoodTable) -> dict[str, float]:
-    return parse_prices(_read_text(path, "prices file"), table, source=f"prices file {path}")
-
-
-def _read_text(path: str | Path, what: str) -> str:
-    path = Path(path)
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise PlannerError(f"{what} {path} not found") from None
-    except IsADirectoryError:
-        raise PlannerError(f"{what} {path} is a folder, not a file") from None
-    except UnicodeDecodeError:
-        raise PlannerError(f"{what} {path} is not UTF-8 text") from None
+    return parse_prices(read_user_text(path, "prices file"), table, source=f"prices file {path}")

@@ -100,6 +100,15 @@ def test_baked_potatoes_are_bought_raw_and_share_a_line_with_boiled(table):
                                   "potato_boiled": pytest.approx(boiled.portion_grams)}
 
 
+def test_foods_of_one_bought_form_share_its_whole_piece_weight(table):
+    """buy_item counts pieces food by food: that needs one whole-piece weight per bought form (as bought)."""
+    whole: dict[str, set[float]] = {}
+    for f in table:
+        if f.buy_unit == "piece" and f.buy_piece_grams:
+            whole.setdefault(f.bought_ndb, set()).add(round(f.buy_piece_grams / (1 - f.refuse_pct / 100), 6))
+    assert whole and all(len(w) == 1 for w in whole.values()), whole
+
+
 def test_packs_round_up_to_whole_packs(table):
     milk = table.get("milk")
     plan = plan_of(table, [{"breakfast": [("milk", 2)]}] * 5)     # 5 cups = 1220 g, carton 1030 g

@@ -12,7 +12,7 @@ from planner.check import CheckReport, check_day
 from planner.cli.output import add_format, emit, table
 from planner.errors import PlannerError
 from planner.intake import parse_any, parse_csv, parse_json
-from planner.paths import food_table
+from planner.paths import food_table, read_user_text
 from planner.profile import Profile, load_profile, profile_from_dict
 from planner.store import Store, parse_date
 
@@ -45,16 +45,7 @@ def read_intake(source: str) -> tuple[str, str]:
     if source == "-":
         return sys.stdin.read(), "any"
     path = Path(source)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise PlannerError(f"intake file {path} not found") from None
-    except IsADirectoryError:
-        raise PlannerError(f"{path} is a folder; give the file with what you ate") from None
-    except UnicodeDecodeError:
-        raise PlannerError(f"intake file {path} is not UTF-8 text") from None
-    except PermissionError:
-        raise PlannerError(f"intake file {path} cannot be read (permission denied)") from None
+    text = read_user_text(path, "intake file", f"{path} is a folder; give the file with what you ate")
     return text, {".json": "json", ".csv": "csv", ".tsv": "csv"}.get(path.suffix.lower(), "any")
 
 
