@@ -263,7 +263,7 @@ def meals(plan: Plan, items, pct) -> None:
                                   for r in day_pct.itertuples())
                        + f" · {day_items['energy_kcal'].sum():,.0f} kcal")
     with st.expander("Week at a glance (table)"):
-        st.dataframe(frames.week_grid(plan, frames.lock_keys(locks_of(plan))), width="stretch")
+        st.dataframe(frames.week_grid(plan), width="stretch")
 
 
 def adjust(plan: Plan) -> None:
@@ -316,7 +316,7 @@ plan: Plan | None = ss.plan
 if plan is None:
     st.info("No plan yet: press **Generate a week**.")
 else:
-    plan_items = frames.plan_items_frame(plan, table, frames.lock_keys(locks_of(plan)))
+    plan_items = frames.plan_items_frame(plan, table)
     day_pct = frames.day_percent(plan, plan_items)
     summary(plan)
     week_charts(plan, plan_items, day_pct)
