@@ -82,7 +82,6 @@ def init() -> None:
         ss.profile, ss.profile_name = _saved_or_default_profile()
     ss.setdefault("plan", None)            # planner.plan.Plan
     ss.setdefault("plan_name", "")
-    ss.setdefault("plan_stale", False)     # the profile changed after the plan was made
     ss.setdefault("pantry", set())         # food ids already at home
 
 
@@ -118,17 +117,20 @@ def targets() -> Targets:
 
 
 def set_profile(p: Profile, name: str) -> None:
-    """A new current profile; a plan made for the old one is marked stale, not thrown away."""
+    """A new current profile; a plan made for the old one is kept, and shown as stale (plan_stale)."""
     ss = st.session_state
-    changed = ss.profile.to_dict() != p.to_dict()
     ss.profile, ss.profile_name = p, name
-    if changed and ss.plan is not None:
-        ss.plan_stale = True
 
 
 def set_plan(plan, name: str = "") -> None:
     ss = st.session_state
-    ss.plan, ss.plan_name, ss.plan_stale = plan, name, False
+    ss.plan, ss.plan_name = plan, name
+
+
+def plan_stale() -> bool:
+    """Whether the profile changed after the plan was made: the plan carries the profile it follows."""
+    plan = st.session_state.plan
+    return plan is not None and bool(plan.profile) and plan.profile != profile().to_dict()
 
 
 def flash(kind: str, message: str, where: str = "top") -> None:

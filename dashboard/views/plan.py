@@ -7,6 +7,7 @@ totals and charts (no second run), and the message stands next to the buttons.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import streamlit as st
 
@@ -136,7 +137,7 @@ def never_use(food_id: str) -> None:
         plan = model.remove_item(plan, d_index, m_slot, food_id, table)
     for d_index, m_slot in where:
         plan, _ = replanned(plan, prof, d_index, m_slot)
-    ss.plan, ss.plan_stale = plan, False
+    ss.plan = replace(plan, profile=prof.to_dict())    # the week now follows the profile with the exclusion
     empty = [f"{SLOT_LABELS.get(s, s).lower()}, Day {d + 1}" for d, s in where if not plan.days[d].meal(s).items]
     if empty:
         done(f"{name} will not be planned again. It was taken out, but the planner found nothing to put in "
@@ -153,8 +154,6 @@ def never_use(food_id: str) -> None:
 def load_plan(name: str) -> None:
     loaded = plan_from_dict(state.store().load_plan(name), table)
     state.set_plan(loaded, name)
-    if loaded.profile and loaded.profile != state.profile().to_dict():
-        ss.plan_stale = True
     state.flash("success", f"Plan '{name}' loaded.", "saved_plans")
 
 
@@ -215,7 +214,7 @@ def settings() -> None:
 
 
 def summary(plan: Plan) -> None:
-    if ss.plan_stale:
+    if state.plan_stale():
         st.warning("Your profile changed after this plan was made: press **Generate again** to follow it.")
     status = plan.status
     empty = unplanned_days(plan)
