@@ -11,11 +11,14 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from dashboard import frames
 from foods import FoodTable, load_table
 from foods.errors import FoodError
 from planner.errors import PlannerError
+from planner.plan import Plan
 from planner.profile import Profile, profile_from_dict
 from planner.store import DEFAULT_PROFILE_NAME, Store, default_path
 from planner.targets import Targets, targets_for
@@ -125,6 +128,17 @@ def set_profile(p: Profile, name: str) -> None:
 def set_plan(plan, name: str = "") -> None:
     ss = st.session_state
     ss.plan, ss.plan_name = plan, name
+
+
+def plan_frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The plan's items, each day's % of target and each meal's minerals (frames.plan_items_frame, day_percent,
+    meal_totals), made once per plan: a widget's rerun reuses them, and every change to the plan is a new Plan."""
+    kept = st.session_state.get("_plan_frames")
+    if kept is None or kept[0] is not plan:
+        items = frames.plan_items_frame(plan, food_table())
+        kept = st.session_state["_plan_frames"] = (plan, items, frames.day_percent(plan, items),
+                                                   frames.meal_totals(items))
+    return kept[1:]
 
 
 def plan_stale() -> bool:

@@ -233,11 +233,10 @@ def summary(plan: Plan) -> None:
         st.caption(state.for_people(note))
 
 
-def week_charts(plan: Plan, items, pct) -> None:
+def week_charts(plan: Plan, pct, long) -> None:
     st.subheader("The week against your targets")
     st.caption("% of each day's target: green is met, red is far below.")
     st.altair_chart(charts.week_heatmap(pct), width="stretch")
-    long = frames.meal_totals(items)
     # one mineral at a time (tabs would draw all three on every change, and the browser would redraw them all)
     state.persist("plan_chart_mineral", frames.MINERALS[0])
     key = st.segmented_control("Each day's minerals by meal, against the daily target (dashed)", frames.MINERALS,
@@ -315,10 +314,9 @@ plan: Plan | None = ss.plan
 if plan is None:
     st.info("No plan yet: press **Generate a week**.")
 else:
-    plan_items = frames.plan_items_frame(plan, table)
-    day_pct = frames.day_percent(plan, plan_items)
+    plan_items, day_pct, meal_minerals = state.plan_frames(plan)
     summary(plan)
-    week_charts(plan, plan_items, day_pct)
+    week_charts(plan, day_pct, meal_minerals)
     meals(plan, plan_items, day_pct)
     adjust(plan)
 saved_plans(plan)
