@@ -34,6 +34,13 @@ def food_table() -> FoodTable:
 
 
 @st.cache_resource(show_spinner=False)
+def food_ids_by_name() -> tuple[str, ...]:
+    """Every food id in the order of the foods' names, as the pages' food pickers list them."""
+    table = food_table()
+    return tuple(sorted(table.foods, key=lambda i: table.foods[i].name.casefold()))
+
+
+@st.cache_resource(show_spinner=False)
 def _store_at(path: str) -> Store:
     return Store(path)
 

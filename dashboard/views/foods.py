@@ -95,7 +95,7 @@ with tab_limit:
                 st.write("Foods in the table: " + "; ".join([*names, *tagged]))
 
 st.header("One food")
-pick = st.selectbox("Food", sorted(table.foods, key=lambda i: table.foods[i].name.casefold()), key="foods_pick",
+pick = st.selectbox("Food", state.food_ids_by_name(), key="foods_pick",
                     format_func=lambda i: table.foods[i].name, index=None, placeholder="choose a food")
 if pick:
     food = table.get(pick)

@@ -28,7 +28,7 @@ FORM_KEYS = ("pf_name", "pf_sex", "pf_age", "pf_stage", "pf_weight", "pf_height"
 
 table = state.food_table()
 p: Profile = state.profile()
-food_ids = sorted(table.foods, key=lambda i: table.foods[i].name.casefold())
+food_ids = state.food_ids_by_name()
 
 
 def food_label(fid: str) -> str:
