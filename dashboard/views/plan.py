@@ -74,13 +74,17 @@ def item_name(food_id: str) -> str:
     return table.get(food_id).name
 
 
+def meal_place(day: int, slot: str) -> str:
+    """'lunch, Day 3': where an adjusted item is, in the adjustment's message."""
+    return f"{SLOT_LABELS.get(slot, slot).lower()}, Day {day + 1}"
+
+
 @state.guarded("adjust")
 def toggle_lock(day: int, slot: str, food_id: str) -> None:
     keys = frames.lock_keys(locks_of(ss.plan))
     key = (day, slot, food_id)
     ss.plan = frames.with_lock_flags(ss.plan, keys ^ {key})
-    where = f"{SLOT_LABELS.get(slot, slot).lower()}, Day {day + 1}"
-    done(f"{item_name(food_id)} {'unlocked' if key in keys else 'locked'} in {where}.")
+    done(f"{item_name(food_id)} {'unlocked' if key in keys else 'locked'} in {meal_place(day, slot)}.")
 
 
 @state.guarded("generate")
@@ -100,7 +104,7 @@ def change_portion(day: int, slot: str, food_id: str, count_key: str) -> None:
 @state.guarded("adjust")
 def remove(day: int, slot: str, food_id: str) -> None:
     ss.plan = model.remove_item(ss.plan, day, slot, food_id, table)
-    done(f"{item_name(food_id)} removed from {SLOT_LABELS.get(slot, slot).lower()}, Day {day + 1}.")
+    done(f"{item_name(food_id)} removed from {meal_place(day, slot)}.")
 
 
 def replanned(plan: Plan, profile, day: int, slot: str | None) -> tuple[Plan, bool]:
@@ -138,7 +142,7 @@ def never_use(food_id: str) -> None:
     for d_index, m_slot in where:
         plan, _ = replanned(plan, prof, d_index, m_slot)
     ss.plan = replace(plan, profile=prof.to_dict())    # the week now follows the profile with the exclusion
-    empty = [f"{SLOT_LABELS.get(s, s).lower()}, Day {d + 1}" for d, s in where if not plan.days[d].meal(s).items]
+    empty = [meal_place(d, s) for d, s in where if not plan.days[d].meal(s).items]
     if empty:
         done(f"{name} will not be planned again. It was taken out, but the planner found nothing to put in "
              f"{'; '.join(empty)}: regenerate it or its day.", "warning")
