@@ -68,6 +68,11 @@ def label(group: str, key: str) -> str:
     return labels().get(group, {}).get(key, key.replace("_", " ").capitalize())
 
 
+def profile_words(p: Profile) -> str:
+    """'female, 40 years, eats everything': who a profile is for, in the captions that name it."""
+    return f"{p.sex}, {p.age} years, eats {label('diet', p.diet).lower()}"
+
+
 def for_people(note: str) -> str:
     """A planner note with its profile-file words ('weight_kg', 'targets.potassium_mg.max') put as the form
     says them (labels.toml [note_words]), since the dashboard's people never see the file."""

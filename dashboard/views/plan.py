@@ -311,7 +311,7 @@ def adjust(plan: Plan) -> None:
 
 st.title("Weekly plan")
 p = state.profile()
-st.caption(f"For {ss.profile_name}: {p.sex}, {p.age} years, eats {state.label('diet', p.diet).lower()}"
+st.caption(f"For {ss.profile_name}: {state.profile_words(p)}"
            + (f", never {', '.join(p.exclude)}" if p.exclude else "") + ". Change it under **Profile and targets**.")
 settings()
 plan: Plan | None = ss.plan
