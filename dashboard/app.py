@@ -34,9 +34,7 @@ pages = [
 page = st.navigation(pages)
 
 with st.sidebar:
-    p = state.profile()
-    st.caption(f"Profile **{st.session_state.profile_name}**: {p.sex}, {p.age} years, "
-               f"eats {state.label('diet', p.diet).lower()}")
+    st.caption(f"Profile **{st.session_state.profile_name}**: {state.profile_words(state.profile())}")
 
 # The page draws into `body`; the disclaimer goes under it, once, in the main column, so a phone (where the
 # sidebar is folded away) shows it too, and a page that stops early (st.stop) still has it.

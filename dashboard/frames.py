@@ -90,22 +90,19 @@ def plan_target(plan: Plan, nutrient: str) -> tuple[float | None, float | None]:
 # --- plans ----------------------------------------------------------------------------------------------
 
 def lock_keys(locks) -> set[tuple[int, str, str]]:
-    """(day, slot, food id) of each lock, to mark locked items."""
+    """(day, slot, food id) of each lock (see with_lock_flags)."""
     return {(lk.day, lk.slot, lk.food_id) for lk in locks}
 
 
-def plan_items_frame(plan: Plan, table: FoodTable, locked: set[tuple[int, str, str]] = frozenset()) -> pd.DataFrame:
-    """One row per planned item with its day, meal, portion and nutrient amounts (NaN where SR28 lacks one).
-
-    `locked` holds the (day, slot, food id) of locked items (dashboard.frames.lock_keys).
-    """
+def plan_items_frame(plan: Plan, table: FoodTable) -> pd.DataFrame:
+    """One row per planned item with its day, meal, portion, lock and nutrient amounts (NaN where SR28 lacks one)."""
     rows = [(d.index, m.slot, it) for d in plan.days for m in d.meals for it in m.items]
     base = pd.DataFrame({
         "day": [r[0] for r in rows], "day_label": [f"Day {r[0] + 1}" for r in rows],
         "slot": [r[1] for r in rows], "meal": [SLOT_LABELS.get(r[1], r[1]) for r in rows],
         "food_id": [r[2].food_id for r in rows], "food": [r[2].name for r in rows],
         "portion": [r[2].portion for r in rows], "grams": [float(r[2].grams) for r in rows],
-        "locked": [(r[0], r[1], r[2].food_id) in locked for r in rows],
+        "locked": [r[2].locked for r in rows],
     })
     if not rows:
         return base.assign(**{k: pd.Series(dtype=float) for k in SHOWN})
@@ -113,7 +110,7 @@ def plan_items_frame(plan: Plan, table: FoodTable, locked: set[tuple[int, str, s
     return pd.concat([base, amounts[list(SHOWN)]], axis=1)
 
 
-def week_grid(plan: Plan, locked: set[tuple[int, str, str]] = frozenset()) -> pd.DataFrame:
+def week_grid(plan: Plan) -> pd.DataFrame:
     """Meals down, days across; each cell lists the meal's foods in household portions (🔒 when locked)."""
     slots = meal_slots()
     grid = {}
@@ -121,7 +118,7 @@ def week_grid(plan: Plan, locked: set[tuple[int, str, str]] = frozenset()) -> pd
         cells = {}
         for m in d.meals:
             cells[SLOT_LABELS.get(m.slot, m.slot)] = "\n".join(
-                f"{'🔒 ' if (d.index, m.slot, it.food_id) in locked else ''}{it.name}: {it.portion}"
+                f"{'🔒 ' if it.locked else ''}{it.name}: {it.portion}"
                 for it in m.items) or "—"
         grid[d.label] = cells
     order = [SLOT_LABELS.get(s, s) for s in slots]

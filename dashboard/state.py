@@ -11,11 +11,14 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from dashboard import frames
 from foods import FoodTable, load_table
 from foods.errors import FoodError
 from planner.errors import PlannerError
+from planner.plan import Plan
 from planner.profile import Profile, profile_from_dict
 from planner.store import DEFAULT_PROFILE_NAME, Store, default_path
 from planner.targets import Targets, targets_for
@@ -28,6 +31,13 @@ PROFILE_NAME = DEFAULT_PROFILE_NAME   # the name a profile is saved under when t
 def food_table() -> FoodTable:
     """The shipped food table, loaded once per server process and shared by every session."""
     return load_table()
+
+
+@st.cache_resource(show_spinner=False)
+def food_ids_by_name() -> tuple[str, ...]:
+    """Every food id in the order of the foods' names, as the pages' food pickers list them."""
+    table = food_table()
+    return tuple(sorted(table.foods, key=lambda i: table.foods[i].name.casefold()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,6 +68,11 @@ def label(group: str, key: str) -> str:
     return labels().get(group, {}).get(key, key.replace("_", " ").capitalize())
 
 
+def profile_words(p: Profile) -> str:
+    """'female, 40 years, eats everything': who a profile is for, in the captions that name it."""
+    return f"{p.sex}, {p.age} years, eats {label('diet', p.diet).lower()}"
+
+
 def for_people(note: str) -> str:
     """A planner note with its profile-file words ('weight_kg', 'targets.potassium_mg.max') put as the form
     says them (labels.toml [note_words]), since the dashboard's people never see the file."""
@@ -82,7 +97,6 @@ def init() -> None:
         ss.profile, ss.profile_name = _saved_or_default_profile()
     ss.setdefault("plan", None)            # planner.plan.Plan
     ss.setdefault("plan_name", "")
-    ss.setdefault("plan_stale", False)     # the profile changed after the plan was made
     ss.setdefault("pantry", set())         # food ids already at home
 
 
@@ -118,17 +132,31 @@ def targets() -> Targets:
 
 
 def set_profile(p: Profile, name: str) -> None:
-    """A new current profile; a plan made for the old one is marked stale, not thrown away."""
+    """A new current profile; a plan made for the old one is kept, and shown as stale (plan_stale)."""
     ss = st.session_state
-    changed = ss.profile.to_dict() != p.to_dict()
     ss.profile, ss.profile_name = p, name
-    if changed and ss.plan is not None:
-        ss.plan_stale = True
 
 
 def set_plan(plan, name: str = "") -> None:
     ss = st.session_state
-    ss.plan, ss.plan_name, ss.plan_stale = plan, name, False
+    ss.plan, ss.plan_name = plan, name
+
+
+def plan_frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The plan's items, each day's % of target and each meal's minerals (frames.plan_items_frame, day_percent,
+    meal_totals), made once per plan: a widget's rerun reuses them, and every change to the plan is a new Plan."""
+    kept = st.session_state.get("_plan_frames")
+    if kept is None or kept[0] is not plan:
+        items = frames.plan_items_frame(plan, food_table())
+        kept = st.session_state["_plan_frames"] = (plan, items, frames.day_percent(plan, items),
+                                                   frames.meal_totals(items))
+    return kept[1:]
+
+
+def plan_stale() -> bool:
+    """Whether the profile changed after the plan was made: the plan carries the profile it follows."""
+    plan = st.session_state.plan
+    return plan is not None and bool(plan.profile) and plan.profile != profile().to_dict()
 
 
 def flash(kind: str, message: str, where: str = "top") -> None:

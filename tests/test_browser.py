@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from test_dashboard import OVER_THE_CEILINGS  # the day the AppTest checks, here on a phone
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -33,8 +34,6 @@ PLAN_MS = 90_000            # the first week: its quick search, and a longer one
 PHONE = {"width": 390, "height": 844}
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
             "Mobile Safari/537.36")
-
-OVER_THE_CEILINGS = "10 slices bread\n100 g feta\n4 cups milk\n4 bananas\n100 g almonds\n2 cups spinach cooked"
 
 pytestmark = pytest.mark.browser
 
@@ -142,6 +141,11 @@ def go_to(page, name: str) -> None:
     wait_idle(page)
 
 
+def assert_fits_the_phone(page, what: str) -> None:
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{what} is {width} px wide on a {PHONE['width']} px phone"
+
+
 def assert_no_traceback(page) -> None:
     assert page.get_by_test_id("stException").count() == 0
     assert page.get_by_text("Something went wrong").count() == 0
@@ -208,8 +212,7 @@ def test_every_page_fits_a_phone(dashboard, browser):
         if name != "Profile and targets":
             go_to(page, name)
         assert_no_traceback(page)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= PHONE["width"], f"{name} is {width} px wide on a {PHONE['width']} px phone"
+        assert_fits_the_phone(page, name)
         disclaimer = page.get_by_text("This tool informs; it does not prescribe.")
         assert disclaimer.count() == 1
         disclaimer.scroll_into_view_if_needed()
@@ -222,6 +225,5 @@ def test_every_page_fits_a_phone(dashboard, browser):
             wait_idle(page)
             assert_no_traceback(page)
             assert page.get_by_text("Every mineral target is met").count() == 0
-            width = page.evaluate("() => document.documentElement.scrollWidth")
-            assert width <= PHONE["width"], f"the checked day is {width} px wide on a {PHONE['width']} px phone"
+            assert_fits_the_phone(page, "the checked day")
     context.close()

@@ -336,7 +336,7 @@ def test_plan_remove_exclude_and_saved_plans(table):
     assert food_id not in {it.food_id for it in at.session_state.plan.items()}
     assert any("will not be planned again" in m for m in texts(at.success) + texts(at.warning))
     assert food_id in Store().load_profile(at.session_state.profile_name)["exclude"]
-    assert not at.session_state.plan_stale                    # the plan follows the new exclusion
+    assert at.session_state.plan.profile == at.session_state.profile.to_dict()   # the plan follows the exclusion
 
     at.text_input(key="plan_save_name").set_value("  ")
     click(at, "plan_save")                                    # a bad name is a message, not a traceback

@@ -20,7 +20,6 @@ CEILING_WORDS = {   # what each ceiling (by the nutrient's status) means, said o
             "disease.",
     "above_limit": "Your limit is the one set in your profile (for example by your clinician).",
 }
-SHOWN = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
 EMPTY_ROWS = pd.DataFrame({"food": pd.Series(dtype="str"), "amount": pd.Series(dtype="float"),
                            "unit": pd.Series(dtype="str")})
 EXAMPLE = "2 bananas\n30 g almonds\n1 cup milk\nhalf a cup of cooked buckwheat"
@@ -141,7 +140,7 @@ if report is not None:
                    help=STATUS_WORDS.get(s.status, s.status))
     bars = pd.DataFrame([{"nutrient": frames.nutrient_name(k), "percent": round(status[k].pct),
                           "amount": status[k].total, "target": status[k].min or status[k].max}
-                         for k in SHOWN if k in status and status[k].pct is not None])
+                         for k in frames.SHOWN if k in status and status[k].pct is not None])
     if not bars.empty:
         st.altair_chart(charts.percent_bars(bars), width="stretch")
         st.caption("Sodium is shown as % of its ceiling (not a target); energy as % of your daily budget.")

@@ -41,7 +41,8 @@ allowed_ids = [f.id for f in allowed]
 st.header("Search")
 query = st.text_input("Food name", key="foods_query", placeholder="e.g. buckwheat, bananas, yoghurt")
 if query.strip():
-    found = [f.id for f in table.search(query, limit=25) if f.id in set(allowed_ids)]
+    allowed_set = set(allowed_ids)
+    found = [f.id for f in table.search(query, limit=25) if f.id in allowed_set]
     if found:
         st.dataframe(frames.foods_frame(table, found), hide_index=True, width="stretch")
     else:
@@ -63,8 +64,8 @@ if allowed_ids:
         st.info("SR28 gives no value for this nutrient in the foods that pass the filters.")
     else:
         st.altair_chart(charts.top_foods(top, nutrient, title), width="stretch")
-        shown = top.assign(portion=[f"{words} ({grams:.0f} g)" for words, grams in zip(
-            top["portion"], top["portion_grams"], strict=True)])   # the usual serving: what "per portion" means
+        shown = top.assign(portion=[table.foods[fid].portion_text(grams) for fid, grams in zip(
+            top["food_id"], top["portion_grams"], strict=True)])   # the usual serving: what "per portion" means
         shown = shown[["name", nutrient, "portion"]].rename(columns={"name": "Food", "portion": "Portion",
                                                                      nutrient: title})
         st.dataframe(shown, hide_index=True, width="stretch", height="content",
@@ -94,7 +95,7 @@ with tab_limit:
                 st.write("Foods in the table: " + "; ".join([*names, *tagged]))
 
 st.header("One food")
-pick = st.selectbox("Food", sorted(table.foods, key=lambda i: table.foods[i].name.casefold()), key="foods_pick",
+pick = st.selectbox("Food", state.food_ids_by_name(), key="foods_pick",
                     format_func=lambda i: table.foods[i].name, index=None, placeholder="choose a food")
 if pick:
     food = table.get(pick)

@@ -7,6 +7,7 @@ totals and charts (no second run), and the message stands next to the buttons.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import streamlit as st
 
@@ -73,13 +74,17 @@ def item_name(food_id: str) -> str:
     return table.get(food_id).name
 
 
+def meal_place(day: int, slot: str) -> str:
+    """'lunch, Day 3': where an adjusted item is, in the adjustment's message."""
+    return f"{SLOT_LABELS.get(slot, slot).lower()}, Day {day + 1}"
+
+
 @state.guarded("adjust")
 def toggle_lock(day: int, slot: str, food_id: str) -> None:
     keys = frames.lock_keys(locks_of(ss.plan))
     key = (day, slot, food_id)
     ss.plan = frames.with_lock_flags(ss.plan, keys ^ {key})
-    where = f"{SLOT_LABELS.get(slot, slot).lower()}, Day {day + 1}"
-    done(f"{item_name(food_id)} {'unlocked' if key in keys else 'locked'} in {where}.")
+    done(f"{item_name(food_id)} {'unlocked' if key in keys else 'locked'} in {meal_place(day, slot)}.")
 
 
 @state.guarded("generate")
@@ -99,7 +104,7 @@ def change_portion(day: int, slot: str, food_id: str, count_key: str) -> None:
 @state.guarded("adjust")
 def remove(day: int, slot: str, food_id: str) -> None:
     ss.plan = model.remove_item(ss.plan, day, slot, food_id, table)
-    done(f"{item_name(food_id)} removed from {SLOT_LABELS.get(slot, slot).lower()}, Day {day + 1}.")
+    done(f"{item_name(food_id)} removed from {meal_place(day, slot)}.")
 
 
 def replanned(plan: Plan, profile, day: int, slot: str | None) -> tuple[Plan, bool]:
@@ -136,8 +141,8 @@ def never_use(food_id: str) -> None:
         plan = model.remove_item(plan, d_index, m_slot, food_id, table)
     for d_index, m_slot in where:
         plan, _ = replanned(plan, prof, d_index, m_slot)
-    ss.plan, ss.plan_stale = plan, False
-    empty = [f"{SLOT_LABELS.get(s, s).lower()}, Day {d + 1}" for d, s in where if not plan.days[d].meal(s).items]
+    ss.plan = replace(plan, profile=prof.to_dict())    # the week now follows the profile with the exclusion
+    empty = [meal_place(d, s) for d, s in where if not plan.days[d].meal(s).items]
     if empty:
         done(f"{name} will not be planned again. It was taken out, but the planner found nothing to put in "
              f"{'; '.join(empty)}: regenerate it or its day.", "warning")
@@ -153,8 +158,6 @@ def never_use(food_id: str) -> None:
 def load_plan(name: str) -> None:
     loaded = plan_from_dict(state.store().load_plan(name), table)
     state.set_plan(loaded, name)
-    if loaded.profile and loaded.profile != state.profile().to_dict():
-        ss.plan_stale = True
     state.flash("success", f"Plan '{name}' loaded.", "saved_plans")
 
 
@@ -215,7 +218,7 @@ def settings() -> None:
 
 
 def summary(plan: Plan) -> None:
-    if ss.plan_stale:
+    if state.plan_stale():
         st.warning("Your profile changed after this plan was made: press **Generate again** to follow it.")
     status = plan.status
     empty = unplanned_days(plan)
@@ -234,11 +237,10 @@ def summary(plan: Plan) -> None:
         st.caption(state.for_people(note))
 
 
-def week_charts(plan: Plan, items, pct) -> None:
+def week_charts(plan: Plan, pct, long) -> None:
     st.subheader("The week against your targets")
     st.caption("% of each day's target: green is met, red is far below.")
     st.altair_chart(charts.week_heatmap(pct), width="stretch")
-    long = frames.meal_totals(items)
     # one mineral at a time (tabs would draw all three on every change, and the browser would redraw them all)
     state.persist("plan_chart_mineral", frames.MINERALS[0])
     key = st.segmented_control("Each day's minerals by meal, against the daily target (dashed)", frames.MINERALS,
@@ -263,7 +265,7 @@ def meals(plan: Plan, items, pct) -> None:
                                   for r in day_pct.itertuples())
                        + f" · {day_items['energy_kcal'].sum():,.0f} kcal")
     with st.expander("Week at a glance (table)"):
-        st.dataframe(frames.week_grid(plan, frames.lock_keys(locks_of(plan))), width="stretch")
+        st.dataframe(frames.week_grid(plan), width="stretch")
 
 
 def adjust(plan: Plan) -> None:
@@ -309,17 +311,16 @@ def adjust(plan: Plan) -> None:
 
 st.title("Weekly plan")
 p = state.profile()
-st.caption(f"For {ss.profile_name}: {p.sex}, {p.age} years, eats {state.label('diet', p.diet).lower()}"
+st.caption(f"For {ss.profile_name}: {state.profile_words(p)}"
            + (f", never {', '.join(p.exclude)}" if p.exclude else "") + ". Change it under **Profile and targets**.")
 settings()
 plan: Plan | None = ss.plan
 if plan is None:
     st.info("No plan yet: press **Generate a week**.")
 else:
-    plan_items = frames.plan_items_frame(plan, table, frames.lock_keys(locks_of(plan)))
-    day_pct = frames.day_percent(plan, plan_items)
+    plan_items, day_pct, meal_minerals = state.plan_frames(plan)
     summary(plan)
-    week_charts(plan, plan_items, day_pct)
+    week_charts(plan, day_pct, meal_minerals)
     meals(plan, plan_items, day_pct)
     adjust(plan)
 saved_plans(plan)

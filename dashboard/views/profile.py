@@ -6,10 +6,19 @@ import streamlit as st
 
 from dashboard import frames, state
 from planner.errors import PlannerError
-from planner.profile import ACTIVITIES, CONDITIONS, DIETS, SEXES, TARGET_SETS, Profile, profile_from_dict
+from planner.profile import (
+    ACTIVITIES,
+    CONDITIONS,
+    DIETS,
+    PREGNANCY,
+    SEXES,
+    TARGET_SETS,
+    Profile,
+    profile_from_dict,
+)
 from planner.rules import rules
 
-LIFE_STAGES = ("none", "trimester1", "trimester2", "trimester3", "lactation")
+LIFE_STAGES = ("none", *PREGNANCY, "lactation")
 EXCLUDE_WORDS = tuple(state.labels()["exclude"])
 OVERRIDES = (("calcium_mg", "min"), ("magnesium_mg", "min"), ("potassium_mg", "min"), ("potassium_mg", "max"),
              ("sodium_mg", "max"))
@@ -19,7 +28,7 @@ FORM_KEYS = ("pf_name", "pf_sex", "pf_age", "pf_stage", "pf_weight", "pf_height"
 
 table = state.food_table()
 p: Profile = state.profile()
-food_ids = sorted(table.foods, key=lambda i: table.foods[i].name.casefold())
+food_ids = state.food_ids_by_name()
 
 
 def food_label(fid: str) -> str:
@@ -58,7 +67,7 @@ def form_data() -> dict:
             limits.setdefault(nutrient, {})[bound] = float(value)
     return {
         "name": ss.pf_name.strip(), "sex": ss.pf_sex, "age": int(ss.pf_age),
-        "pregnancy": stage if stage.startswith("trimester") else None, "lactation": stage == "lactation",
+        "pregnancy": stage if stage in PREGNANCY else None, "lactation": stage == "lactation",
         "weight_kg": ss.pf_weight, "height_cm": ss.pf_height, "activity": ss.pf_activity,
         "energy_kcal": ss.pf_energy, "diet": ss.pf_diet, "exclude": list(ss.pf_exclude),
         "dislike": list(ss.pf_dislike), "like": list(ss.pf_like), "conditions": list(ss.pf_conditions),
