@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.plan import SolveStatus
+from planner.quiet import new_highs
 from planner.solver import highs_status
 
 GOAL_WEIGHT = 1000.0        # objective units for missing 100 % of one goal (a day's food costs about 10)
@@ -407,8 +408,7 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
     catalogue's whole model it alone takes minutes: a core is handed over as a small model)."""
     import highspy
 
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("mip_abs_gap", float(abs_gap))

@@ -19,6 +19,7 @@ from planner.model import DEFAULT_MAX_DAYS_PER_FOOD, PREFERENCE_WEIGHT, _build_w
 from planner.model_day import DayRequest, Rows, build_day, highs_lp, tightened
 from planner.plan import Plan, SolveStatus
 from planner.profile import Profile
+from planner.quiet import new_highs
 from planner.solver import highs_status
 
 
@@ -36,7 +37,6 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
                      max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, time_limit: float = 120.0,
                      gap: float = 1e-4) -> WeekResult:
     """All days in one MILP (block-diagonal days, plus one row per food for its days): slow, for reference."""
-    import highspy
 
     began = time.perf_counter()
     week = _build_week(profile, table, days, (), max_days_per_food, None, None, 0)
@@ -61,8 +61,7 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     opt_food = day.food_idx[day.opt_pair]
     cols = np.concatenate([np.arange(day.n_options) + d * n for d in range(days)])
     rows.add_groups("days_per_food", cols, np.tile(opt_food, days), float(max_days_per_food))
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", 1)

@@ -11,6 +11,7 @@ import time
 import pulp
 
 from planner.plan import SolveStatus
+from planner.quiet import quiet_stdout
 
 
 def highs_status(h, seconds: float) -> SolveStatus:
@@ -41,7 +42,8 @@ def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) 
     highs = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1)
     if highs.available():
         try:
-            problem.solve(highs)
+            with quiet_stdout():
+                problem.solve(highs)
             return highs_status(problem.solverModel, time.perf_counter() - start)
         except Exception as exc:  # noqa: BLE001 - a solver crash is reported, then CBC tries
             first_error = f"HiGHS failed ({exc}); "
@@ -50,7 +52,8 @@ def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) 
     try:
         # the CBC that ships inside PuLP 3 (deprecated there; pyproject keeps PuLP below 4, which drops it)
         cbc = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(time_limit)), gapRel=gap)
-        code = problem.solve(cbc)
+        with quiet_stdout():
+            code = problem.solve(cbc)
     except Exception as exc:  # noqa: BLE001
         return SolveStatus("failed", "CBC", time.perf_counter() - start, None, first_error + f"CBC failed ({exc})")
     seconds = time.perf_counter() - start

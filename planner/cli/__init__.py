@@ -12,6 +12,7 @@ import sys
 
 from foods.errors import FoodError
 from planner.errors import PlannerError
+from planner.quiet import quiet_stdout
 
 COMMAND_MODULES = ("foods_cmd", "plan_cmd", "check_cmd", "shopping_cmd", "diary_cmd", "dashboard_cmd")
 EXIT_USAGE = 2
@@ -49,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.handler(args) or 0)
+        with quiet_stdout():  # native code (a solver's banner) never reaches the command's stdout
+            return int(args.handler(args) or 0)
     except (FoodError, PlannerError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
