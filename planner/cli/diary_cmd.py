@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=run_show)
     delete = cmds.add_parser("delete", help="remove one day")
     delete.add_argument("date", help="the day, YYYY-MM-DD")
+    add_format(delete)
     delete.set_defaults(handler=run_delete)
 
 
@@ -57,5 +58,5 @@ def run_delete(args) -> int:
     store = Store()
     if not store.path.is_file() or not store.delete_day(day):
         raise PlannerError(f"no diary entry for {day.isoformat()}")
-    print(f"deleted the diary entry for {day.isoformat()}")
+    emit(args.format, {"deleted": day.isoformat()}, f"deleted the diary entry for {day.isoformat()}")
     return 0

@@ -45,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp = cmds.add_parser("import-sr28", help="load all SR28 foods from your own download as the 'full' catalogue")
     imp.add_argument("directory", type=Path)
     imp.add_argument("--to", type=Path, default=None, help=f"where to write it (default {catalog_dir()})")
+    add_format(imp)
     imp.set_defaults(handler=_import)
 
 
@@ -143,5 +144,7 @@ def _import(args) -> int:
         n = import_sr28(args.directory, dest)
     except (FileNotFoundError, ValueError) as exc:
         raise PlannerError(str(exc)) from None
-    print(f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags and limits are guessed from SR28 food groups and names)")
+    emit(args.format, {"imported": n, "to": str(dest)},
+         f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags and limits are guessed from "
+         "SR28 food groups and names)")
     return 0
