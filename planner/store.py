@@ -365,6 +365,8 @@ class Store:
 
     def _delete_doc(self, table: str, kind: str, name: str) -> bool:
         name = check_name(kind, name)
+        if not self.path.exists():           # nothing saved yet: nothing to delete, and no file is made
+            return False
         with self._write() as conn:
             return conn.execute(f"DELETE FROM {table} WHERE name = ?", (name,)).rowcount > 0
 
@@ -457,6 +459,8 @@ class Store:
     def delete_day(self, date: dt.date | str, profile: str = DEFAULT_PROFILE_NAME) -> bool:
         """Remove one day of `profile`'s diary; True when there was an entry for it."""
         key, owner = parse_date(date).isoformat(), check_name("profile", profile)
+        if not self.path.exists():
+            return False
         with self._write() as conn:
             return conn.execute("DELETE FROM diary_days WHERE profile = ? AND date = ?", (owner, key)).rowcount > 0
 

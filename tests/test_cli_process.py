@@ -5,9 +5,9 @@ command's own output and nothing else, at the file-descriptor level (a solver's 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from conftest import mini_sr28
 
 BANNER_WORDS = ("Running HiGHS", "Copyright", "Welcome to the CBC", "Result - ")
 
@@ -15,18 +15,6 @@ BANNER_WORDS = ("Running HiGHS", "Copyright", "Welcome to the CBC", "Result - ")
 def parse_all(stdout: str):
     """The whole of stdout is one JSON document (json.loads refuses anything before or after it)."""
     return json.loads(stdout)
-
-
-def mini_sr28(sr28_dir: Path, folder: Path, ndbs=("09040", "12061", "01079")) -> Path:
-    """A few SR28 foods (banana, almonds, milk) in SR28's own file format: an import in a second."""
-    folder.mkdir()
-    for name in ("ABBREV.txt", "FOOD_DES.txt", "WEIGHT.txt"):
-        lines = (sr28_dir / name).read_bytes().splitlines(keepends=True)
-        (folder / name).write_bytes(b"".join(line for line in lines if line[1:6].decode("latin-1") in ndbs))
-    for name in ("FD_GROUP.txt", "NUTR_DEF.txt"):
-        if (sr28_dir / name).is_file():
-            (folder / name).write_bytes((sr28_dir / name).read_bytes())
-    return folder
 
 
 def _text_is_whole(out: str, first_line_starts: str) -> None:

@@ -1,7 +1,8 @@
 """`mineral-planner`: a thin shell over the same functions the dashboard calls.
 
 Each subcommand lives in its own module with `register(subparsers)`; errors a person can fix print
-one line on stderr and exit 2, never a traceback.
+one line on stderr and exit 2, never a traceback. Command modules import what a command needs inside its
+handler (pandas, the solvers, openpyxl), so `--help` and the commands that do not solve start fast.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import argparse
 import importlib
 import sys
 
-from foods.errors import FoodError
 from planner.errors import PlannerError, one_line, shortened
 from planner.quiet import quiet_stdout
 
@@ -21,7 +21,7 @@ EXIT_USAGE = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, non-zero, no usage dump
-        self.exit(EXIT_USAGE, f"error: {one_line(message)} (see `{self.prog} --help`)\n")
+        self.exit(EXIT_USAGE, one_line(f"error: {message} (see `{self.prog} --help`)") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,9 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_food_error(exc: BaseException) -> bool:
+    """A FoodError (a person's typo in a food name, a bad table) without importing the food layer at start:
+    if foods.errors was never imported, nothing raised one."""
+    errors = sys.modules.get("foods.errors")
+    return errors is not None and isinstance(exc, errors.FoodError)
+
+
 def _refuse(message) -> int:
     """A person's mistake: one short line on stderr (at most ~60 characters of their input), exit 2."""
-    print(f"error: {one_line(message)}", file=sys.stderr)
+    print(one_line(f"error: {message}"), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -59,8 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with quiet_stdout():  # native code (a solver's banner) never reaches the command's stdout
             return int(args.handler(args) or 0)
-    except (FoodError, PlannerError) as exc:
+    except PlannerError as exc:
         return _refuse(exc)
+    except ValueError as exc:
+        if _is_food_error(exc):
+            return _refuse(exc)
+        raise
     except OSError as exc:
         return _refuse(f"{exc.strerror or exc}: {shortened(exc.filename) if exc.filename else ''}".rstrip(": "))
     except RecursionError:   # JSON nested thousands deep: the parser's own limit, not a bug of ours

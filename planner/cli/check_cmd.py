@@ -6,16 +6,16 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from foods.table import NUTRIENT_LABELS
-from planner.check import CheckReport, check_day
 from planner.cli.options import add_catalog, add_format, add_profile
 from planner.cli.output import emit, table
 from planner.errors import shortened
-from planner.intake import parse_any, parse_csv, parse_json
 from planner.paths import MAX_INPUT_BYTES, decode_user_bytes, food_table, read_user_text
-from planner.profile_choice import resolve_profile
 from planner.store import Store, parse_date
+
+if TYPE_CHECKING:
+    from planner.check import CheckReport
 
 STATUS_WORDS = {"below": "below", "met": "met", "above_ul": "ABOVE the upper limit",
                 "above_cdrr": "above the ceiling (CDRR)", "above_limit": "above your limit",
@@ -52,6 +52,10 @@ def read_intake(source: str) -> tuple[str, str]:
 
 
 def run_check(args) -> int:
+    from planner.check import check_day
+    from planner.intake import parse_any, parse_csv, parse_json
+    from planner.profile_choice import resolve_profile
+
     date = dt.date.today() if args.date is None else parse_date(args.date)
     text, kind = read_intake(args.intake)
     foods = food_table(args.catalog)
@@ -89,6 +93,8 @@ def _target_text(s) -> str:
 
 def report_text(report: CheckReport, date: dt.date, saved: dict | None = None) -> str:
     """The report for people: items and readings, totals against targets, contributors, notes, suggestions."""
+    from foods.table import NUTRIENT_LABELS
+
     lines = [f"Day check for {date.isoformat()}", "", "What you ate:"]
     for it in report.items:
         mark = "  (closest match)" if it.guessed else ""

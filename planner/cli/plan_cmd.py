@@ -103,10 +103,6 @@ def parse_lock(text: str) -> Lock:
 
 def _check_options(args) -> None:
     """Every option within its range before any work (a bad --seed was numpy's traceback)."""
-    from planner.model import MAX_DAYS
-
-    if not 1 <= args.days <= MAX_DAYS:
-        raise PlannerError(f"--days must be from 1 to {MAX_DAYS}, not {args.days}", field="days")
     if not 0 <= args.seed <= MAX_SEED:
         raise PlannerError(f"--seed must be a whole number from 0 to {MAX_SEED:,}, not {args.seed}", field="seed")
     if not (math.isfinite(args.time_limit) and 0 < args.time_limit <= MAX_TIME_LIMIT):
@@ -120,14 +116,18 @@ def _check_options(args) -> None:
     for path, suffix in ((args.out, None), (args.xlsx, ".xlsx")):   # before the solve, not after it
         if path is not None:
             check_writable(path, suffix)
+    from planner.model import MAX_DAYS  # the model (pandas, the solvers) only once the cheap checks pass
+
+    if not 1 <= args.days <= MAX_DAYS:
+        raise PlannerError(f"--days must be from 1 to {MAX_DAYS}, not {args.days}", field="days")
 
 
 def run_plan(args) -> int:
+    _check_options(args)
     from planner.model import make_plan
     from planner.plan import plan_text, plan_to_dict
     from planner.shopping import load_prices
 
-    _check_options(args)
     profile, chosen = profile_from_args(args)
     table = food_table(args.catalog)
     prices = load_prices(args.prices, table) if args.prices is not None else None
