@@ -8,7 +8,7 @@ import json
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from foods import load_table
@@ -365,7 +365,6 @@ def random_plans(draw):
     return Plan(days)
 
 
-@settings(max_examples=25, deadline=None)
 @given(random_plans())
 def test_amounts_equal_the_plan_after_conversion(plan):
     table = load_table()

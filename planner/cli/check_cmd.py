@@ -12,15 +12,11 @@ from planner.cli.options import add_catalog, add_format, add_profile
 from planner.cli.output import emit, table
 from planner.errors import shortened
 from planner.paths import MAX_INPUT_BYTES, decode_user_bytes, food_table, read_user_text
+from planner.render import status_words
 from planner.store import Store, parse_date
 
 if TYPE_CHECKING:
     from planner.check import CheckReport
-
-STATUS_WORDS = {"below": "below", "met": "met", "above_ul": "ABOVE the upper limit",
-                "above_cdrr": "above the ceiling (CDRR)", "above_limit": "above your limit",
-                "above": "above the budget", "not_pushed": "not pushed (ask your clinician)", "unknown": "unknown"}
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="check a day's intake against your targets and say what to add",
@@ -102,7 +98,7 @@ def report_text(report: CheckReport, date: dt.date, saved: dict | None = None) -
     rows = []
     for s in report.status.values():
         star = "*" if s.lower_bound else ""
-        status = STATUS_WORDS.get(s.status, s.status)
+        status = status_words(s.status)
         if s.nutrient == "energy_kcal":
             status = {"below": f"under the budget ({report.energy['left_kcal']:,.0f} kcal left)",
                       "met": "within the budget", "above": "above the budget"}[s.status]

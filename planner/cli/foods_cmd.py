@@ -9,9 +9,10 @@ from planner.cli.options import add_catalog, add_format
 from planner.cli.output import emit, table
 from planner.errors import PlannerError
 from planner.paths import catalog_dir, food_table, import_catalogue
+from planner.render import SHOWN_NUTRIENTS
 
 PER_WORDS = ("100g", "portion", "100kcal")   # foods.table.PER_CHOICES, named here so --help needs no pandas
-SHOWN = ["calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal"]
+SHOWN = SHOWN_NUTRIENTS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
