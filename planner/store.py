@@ -180,12 +180,12 @@ def check_name(kind: str, name: str) -> str:
     return name
 
 
-def _clean(value):
+def json_safe(value):
     """JSON-safe copy: NaN becomes None (missing, never zero); numpy numbers become plain numbers."""
     if isinstance(value, Mapping):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_safe(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -195,7 +195,7 @@ def _clean(value):
 
 def _encode(what: str, value) -> str:
     try:
-        return json.dumps(_clean(value), ensure_ascii=False, allow_nan=False, sort_keys=True)
+        return json.dumps(json_safe(value), ensure_ascii=False, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError) as exc:
         raise PlannerError(f"{what} cannot be saved: {exc}") from None
 
@@ -220,7 +220,7 @@ def _validate_items(items: Sequence[Mapping]) -> list[dict]:
             raise PlannerError(f"diary item {i} ({food_id}): grams '{item.get('grams')}' is not a number") from None
         if not math.isfinite(grams) or grams <= 0:
             raise PlannerError(f"diary item {i} ({food_id}): grams must be more than zero, not {grams:g}")
-        out.append(_clean(dict(item)) | {"food_id": food_id, "grams": grams})
+        out.append(json_safe(dict(item)) | {"food_id": food_id, "grams": grams})
     return out
 
 
@@ -228,7 +228,7 @@ def _validate_totals(totals: Mapping) -> dict:
     if not isinstance(totals, Mapping):
         raise PlannerError("diary totals must be a record of nutrient -> amount")
     out = {}
-    for key, value in _clean(dict(totals)).items():
+    for key, value in json_safe(dict(totals)).items():
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise PlannerError(f"diary total '{key}' is '{value}', not a number")
         out[key] = value

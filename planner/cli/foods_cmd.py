@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from planner.cli.options import add_catalog, add_format
-from planner.cli.output import emit, table
+from planner.cli.output import emit
 from planner.errors import PlannerError
 from planner.paths import catalog_dir, food_table, import_catalogue
-from planner.render import SHOWN_NUTRIENTS
+from planner.render import SHOWN_NUTRIENTS, table
 
 PER_WORDS = ("100g", "portion", "100kcal")   # foods.table.PER_CHOICES, named here so --help needs no pandas
 SHOWN = SHOWN_NUTRIENTS
