@@ -21,10 +21,10 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, frames
+from foods.intake import parse_text
 from planner import model
 from planner.check import check_day
 from planner.cli.check_cmd import resolve_profile
-from planner.intake import parse_text
 from planner.model import make_plan
 from planner.plan import Day, Meal, Shortfall, day_totals
 from planner.profile import Profile
