@@ -8,20 +8,26 @@ says how "½ cup" is read.
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 
+import pandas as pd
+
 from foods.errors import BadAmount, UnknownUnit
-from foods.table import Food, Portion
+from foods.table import DATA_DIR, Food, FoodTable, Portion, split_list
 from foods.text import SIZE_WORDS, normalize, singular
 from foods.units import (
     GRAMS_PER,
     ML_PER,
     PIECE_WORDS,
     UNIT_SYNONYMS,
+    ResolvedAmount,
     normalize_unit,
     resolve_amount,
     units_for,
+    volume_density,
 )
 
 MIN_GRAMS = 0.1  # less than a tenth of a gram of a food is a slip of the unit ('10 mg almonds'), not a meal
@@ -52,7 +58,7 @@ MEASURE_WORDS = {"handful", "handfuls", "bowl", "bowls", "plate", "plates", "spo
 _SIZE_ABBREVIATIONS = {"sm": "small", "med": "medium", "lg": "large", "lrg": "large", "xl": "extra large"}
 # Amounts nobody can weigh: the person is asked for a number rather than given a guess.
 _VAGUE_AMOUNT_RE = re.compile(r"^(?:some|a\s+few|few|several|a\s+bit(?:\s+of)?|a\s+little(?:\s+bit)?(?:\s+of)?|"
-                              r"a\s+lot\s+of|lots\s+of|plenty\s+of|a\s+dash\s+of|a\s+splash\s+of)\s+")
+                              r"a\s+lot\s+of|lots\s+of|plenty\s+of)\s+")
 MEASURE_SYNONYMS = {"pot": "container", "tub": "container", "carton": "container", "cob": "ear"}
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
@@ -219,22 +225,84 @@ def count_measure(food: Food, food_text: str) -> str | None:
     return None
 
 
+def _counted_measure(food: Food) -> str | None:
+    """The measure one of a counted food is ('tortilla'), '' for its own piece, or None if it is not counted."""
+    try:
+        counted = count_measure(food, food.portion_label)
+    except BadAmount:
+        return None
+    if counted is None and not any(p.unit_word in PIECE_WORDS for p in food.portions):
+        return None
+    return counted or ""
+
+
 def usual_portions(food: Food) -> float:
     """How many of the food's portions a line with no amount means: its usual serving ("coffee" is a cup)."""
     return food.default_steps * food.step
 
 
-def resolve(food: Food, amount: float | None, unit: str | None) -> tuple[float, str, float, str]:
-    """(amount, unit, grams, reading) through the food's SR28 household weights; errors name the units."""
+@dataclass(frozen=True)
+class TypedMeasure:
+    """An amount people type that no SR28 measure names ('a handful'), read as `amount` `unit`."""
+
+    amount: float
+    unit: str
+    reading: str
+    not_for_groups: frozenset[str] = frozenset()  # SR28 groups it never measures: a handful of oil or tea
+
+
+@functools.lru_cache(maxsize=1)
+def typed_measures() -> dict[str, TypedMeasure]:
+    """`data/typed_measures.csv`: handful, pinch, dash, splash, each with the unit it is read as and its source."""
+    frame = pd.read_csv(DATA_DIR / "typed_measures.csv", dtype=str, keep_default_na=False)
+    return {row.word: TypedMeasure(float(row.amount), row.unit, row.reading, frozenset(split_list(row.not_for_groups)))
+            for row in frame.itertuples()}
+
+
+def typed_measure(word: str) -> TypedMeasure | None:
+    """The typed measure a word names ('handfuls' -> handful), or None."""
+    measures = typed_measures()
+    return next((measures[f] for f in sorted(word_forms(word)) if f in measures), None)
+
+
+def like_food(table: FoodTable, food: Food, unit: str) -> Food | None:
+    """A food of the same kind that SR28 weighs in `unit` when it has no such measure for `food` itself: the
+    one sharing most words of its SR28 name among those whose name starts alike ('Carrots, raw' for
+    'Carrots, baby, raw'), else among its SR28 food group (poultry for grilled chicken breast)."""
+    def find() -> Food | None:
+        words = set(normalize(food.sr28_name or food.name).split())
+        head = normalize((food.sr28_name or food.name).split(",")[0])
+        best, rank = None, (False, 0)
+        for other in table:
+            if other.id == food.id or (unit in ML_PER and volume_density(other) is None):
+                continue
+            alike = normalize((other.sr28_name or other.name).split(",")[0]) == head
+            if not alike and (not food.group or other.group != food.group):
+                continue
+            other_rank = (alike, len(words & set(normalize(other.sr28_name or other.name).split())))
+            if other_rank > rank:
+                best, rank = other, other_rank
+        return best if rank[1] > 0 else None
+    return table.cached(("like_food", food.id, unit in ML_PER), find)
+
+
+def resolve(food: Food, amount: float | None, unit: str | None,
+            table: FoodTable | None = None) -> tuple[float, str, float, str]:
+    """(amount, unit, grams, reading) through the food's SR28 household weights; errors name the units.
+    With the `table`, a volume SR28 gives no weight for is weighed as a like food's, and the reading says so."""
     if amount is None and unit is None:
         amount, unit = usual_portions(food), "portion"
     elif amount is None:
         amount = 1.0
     u = normalize_unit(unit)
     read_as = u
+    note = ""
     label_word = food.portion_label.split(" ")[0].lower() if food.portion_label else ""
     if u in SIZE_WORDS:
         measure = _size_measure(food, u)
+        counted = _counted_measure(food) if measure is None else None
+        if counted is not None:  # '1 medium tortilla' of a food SR28 weighs in one size: that size, said so
+            measure, note = counted, f"SR28 gives one size of {food.name}, not {u}"
         if measure is None:
             raise UnknownUnit(food.name, u, units_for(food))
         read_as = measure
@@ -244,7 +312,16 @@ def resolve(food: Food, amount: float | None, unit: str | None) -> tuple[float, 
         same = [p for p in food.portions if p.unit_word == u and not _measure_words(p) & _SUB_PIECES]
         if len(same) > 1:  # "1 ear of corn": the medium ear, not the first SR28 lists
             read_as = _best_measure(food, same)
-    resolved = resolve_amount(food, amount, read_as or None)
+    try:
+        resolved = resolve_amount(food, amount, read_as or None)
+    except UnknownUnit:
+        like = like_food(table, food, u) if table is not None and u in ML_PER else None
+        if like is None:
+            raise
+        resolved = resolve_amount(like, amount, u)
+        note = f"{u} weighed as {like.name}: SR28 has no {u} for {food.name}"
+    if note:
+        resolved = ResolvedAmount(resolved.grams, f"{resolved.reading} ({note})")
     if resolved.grams < MIN_GRAMS:
         raise BadAmount(f"{amount:g} {u or 'pieces'} of {food.name} is {resolved.grams:.2g} g, too little to count: "
                         "check the amount and unit (g, not mg?)")

@@ -27,6 +27,7 @@ from foods.amounts import (
     resolve,
     take_amount,
     take_unit,
+    typed_measure,
     word_forms,
 )
 from foods.errors import BadAmount, FoodError, UnknownFood, UnknownUnit
@@ -38,6 +39,7 @@ from foods.units import normalize_unit, units_for
 MAX_ERRORS_SHOWN = 8
 
 _FORM_WORDS_NORMAL = frozenset(normalize(" ".join(FORM_WORDS)).split())
+_SALT_AND_SUGAR_WORDS = frozenset({"salted", "unsalted", "sweetened", "unsweetened"})
 _MEAL_WORDS = {"breakfast", "brunch", "lunch", "dinner", "supper", "snack", "snacks", "morning snack",
                "afternoon snack", "evening snack", "dessert"}
 
@@ -174,9 +176,12 @@ def find_food(table: FoodTable, text: str) -> tuple[Food, bool]:
     ranked = [(f, s) for f, s in _ranked(table, text) if not asserted & _negated_words(f.name)]
     if ranked and ranked[0][1] >= 100:
         return ranked[0][0], False
-    core = [w for w in typed if w not in _FORM_WORDS_NORMAL]
+    core = [w for w in typed if w not in _FORM_WORDS_NORMAL and w not in SIZE_WORDS]  # 'mini twist pretzels'
     if core and len(core) < len(typed):  # "mashed potatoes", "fried salmon": the food without its form words
         sure = [f for f, s in _ranked(table, " ".join(core)) if s >= 100 and not asserted & _negated_words(f.name)]
+        # salt and sugar words tell two otherwise equal foods apart: 'unsalted pretzels' are the unsalted ones
+        said = (set(typed) - set(core)) & _SALT_AND_SUGAR_WORDS
+        sure.sort(key=lambda f: -len(said & set(normalize(f.name).split())))
         if sure:
             return sure[0], True
     if len(query.replace(" ", "")) > 3:
@@ -260,20 +265,28 @@ def parse_piece(text: str, table: FoodTable, line: int = 1) -> IntakeItem:
     """One item of free text -> an IntakeItem (food, amount, unit, grams, reading)."""
     parsed = split_words(text, table)
     food, guessed = find_food(table, parsed.food_text)
-    if not parsed.unit_is_known:
-        raise UnknownUnit(food.name, parsed.unit or "", units_for(food))
-    unit = parsed.unit
-    if parsed.amount is not None and unit is None:
+    amount, unit, said = parsed.amount, parsed.unit, ""
+    if not parsed.unit_is_known:  # 'a handful of nuts': a measure people use that SR28 does not name
+        typed = typed_measure(unit or "")
+        if typed is None or food.group in typed.not_for_groups:
+            raise UnknownUnit(food.name, unit or "", units_for(food))
+        amount, unit, said = (1.0 if amount is None else amount) * typed.amount, typed.unit, typed.reading
+    if amount is not None and unit is None:
         unit = count_measure(food, parsed.food_text)
-    amount, unit, grams, reading = resolve(food, parsed.amount, unit)
-    return IntakeItem(line, text.strip(), food, amount, unit, grams, reading, guessed)
+    amount, unit, grams, reading = resolve(food, amount, unit, table)
+    return IntakeItem(line, text.strip(), food, amount, unit, grams, f"{reading} ({said})" if said else reading,
+                      guessed)
 
 
 def _strip_decorations(line: str) -> str:
-    """Bullets, comments and meal headings ('Breakfast: 2 eggs') are not food."""
+    """Bullets, comments, footnote marks and headings are not food: 'Breakfast: 2 eggs', 'Snack (anytime)',
+    'Trail mix made with:' (a line that ends in a colon introduces the lines below it)."""
     line = line.split("#", 1)[0].strip()
     line = re.sub(r"^(?:[-*•·]\s+|\d+[.)]\s+(?=\D))", "", line).strip()
-    m = re.match(r"^([a-zA-Z ]+):\s*", line)
+    line = re.sub(r"[*†‡]+(?=\s|,|$)", "", line).strip()  # 'light mayonnaise*': a footnote mark
+    if line.endswith(":"):
+        return ""
+    m = re.match(r"^([a-zA-Z ]+)(?:\([^()]*\))?\s*(?::\s*|$)", line)
     if m and m.group(1).strip().lower() in _MEAL_WORDS:
         line = line[m.end():].strip()
     return line
@@ -300,12 +313,47 @@ def _pieces(line: str, table: FoodTable) -> list[str]:
     except FoodError:
         pass
     joined: list[str] = []
+    waiting = ""  # '2/3 cup cooked' before ', chopped chicken': an amount whose food comes in the next part
     for part in parts:
-        if joined and _only_form_words(part):
-            joined[-1] = f"{joined[-1]} {part}"
+        if _AN_ASIDE.match(part) and (waiting or (joined and _has_amount(joined[-1]))):
+            continue  # '1/2 cup, or about 8, baby carrots': the aside repeats the amount
+        if waiting:
+            part, waiting = f"{waiting} {part}", ""
+        if joined and (_only_form_words(part) or _QUALIFIER.match(part)):
+            joined[-1] = f"{joined[-1]} {part}"  # 'buckwheat, cooked', 'marinara sauce, no added salt'
+        elif _no_food_yet(part):
+            waiting = part
         else:
             joined.append(part)
+    if waiting:
+        joined.append(waiting)
     return [p for part in joined for p in _split_and(part, table)]
+
+
+# A part that only qualifies the food before it: 'no added salt', 'without skin', 'low sodium', 'unsalted'.
+_QUALIFIER = re.compile(r"^(?:no|not|non|without|low|reduced|less|lightly|unsalted|unsweetened)\b")
+# A part that restates an amount already given: 'about 3 ounces', 'or about 8', 'approx. 22'.
+_AN_ASIDE = re.compile(r"^(?:or\s+)?(?:about|approximately|approx\.?|roughly|around)\s+[\d½¼¾⅓⅔]")
+
+
+def _has_amount(piece: str) -> bool:
+    try:
+        return take_amount(clean(piece))[0] is not None
+    except FoodError:
+        return False
+
+
+def _no_food_yet(piece: str) -> bool:
+    """An amount and a unit with no food, or only form words after them: '2/3 cup cooked', '1/2 cup'."""
+    try:
+        amount, rest = take_amount(clean(piece))
+    except FoodError:
+        return False
+    if amount is None:
+        return False
+    unit, rest = take_unit(rest)
+    rest = re.sub(r"^of\b", "", rest).strip()
+    return unit is not None and (not rest or _only_form_words(rest))
 
 
 def _reads_surely(text: str, table: FoodTable) -> bool:
@@ -391,7 +439,7 @@ def _row_item(row: dict, line: int, table: FoodTable) -> IntakeItem:
         if carried and unit and normalize_unit(carried) != normalize_unit(unit):
             raise BadAmount(f"the amount '{amount_text}' and the unit '{unit}' disagree")
         unit = unit or (carried or "")
-    amount_, unit_, grams, reading = resolve(food, amount, unit or None)
+    amount_, unit_, grams, reading = resolve(food, amount, unit or None, table)
     return IntakeItem(line, label, food, amount_, unit_, grams, reading, guessed)
 
 

@@ -19,6 +19,10 @@ __all__ = ["MATCH_THRESHOLD", "best_match", "normalize", "scored", "search", "si
 
 MATCH_THRESHOLD = 72.0
 SR28_NAME_PENALTY = 12.0  # SR28's long name ("Fish, cod, Atlantic, ...") finds "fish", below our own names
+# In an imported catalogue, plain words mean the everyday entry: "tortilla" is not the Hopi blue corn one, "juice"
+# not a baby food. Foods of these SR28 groups rank this much lower (they are still found by their own words).
+UNUSUAL_GROUPS = frozenset({"Baby Foods", "American Indian/Alaska Native Foods", "Fast Foods", "Restaurant Foods"})
+UNUSUAL_GROUP_PENALTY = 10.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,11 @@ def _name_key(name: str) -> str:
     return normalize(_NEGATED.sub(" ", name))
 
 
+def _unusual(food: Food) -> float:
+    """The penalty of a catalogue food from a group few people mean by plain words; none for curated foods."""
+    return UNUSUAL_GROUP_PENALTY if food.tags_guessed and food.group in UNUSUAL_GROUPS else 0.0
+
+
 def _index(table: FoodTable) -> _Index:
     """The table's search index, built once per table."""
     return table.cached("search_index", lambda: _build_index(table))
@@ -70,14 +79,14 @@ def _build_index(table: FoodTable) -> _Index:
             seen.add((key, fid))
             keys.append(key)
             owners.append(fid)
-            penalties.append(0.0)
+            penalties.append(_unusual(table.foods[fid]))
             exact.setdefault(key, fid)
     for f in table:
         key = _name_key(f.sr28_name)
         if key and (key, f.id) not in seen:
             keys.append(key)
             owners.append(f.id)
-            penalties.append(SR28_NAME_PENALTY)
+            penalties.append(SR28_NAME_PENALTY + _unusual(f))
     split = [key.split() for key in keys]
     food_ids = list(dict.fromkeys(owners))
     food_number = {fid: i for i, fid in enumerate(food_ids)}
@@ -168,8 +177,9 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
     found, first_hit = np.unique(index.owners[hits], return_index=True)
     order = np.full(len(index.food_ids), len(score) + 1)
     order[found] = hits[first_hit]
-    if query in index.exact:
-        exact = index.food_ids.index(index.exact[query])
+    typed = normalize(text)  # "fat-free milk" is skim milk by name, before "fat-free" is set aside
+    if typed in index.exact or query in index.exact:
+        exact = index.food_ids.index(index.exact.get(typed) or index.exact[query])
         best[exact], order[exact] = 200.0, -1
     candidates = np.flatnonzero(order <= len(score))
     ranked = candidates[np.lexsort((order[candidates], index.name_lengths[candidates], -best[candidates]))]

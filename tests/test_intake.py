@@ -174,7 +174,7 @@ def test_every_bad_line_is_reported_together(table):
 
 
 def test_unknown_unit_lists_the_units_the_food_has(table):
-    for text in ("2 buckets of milk", "1 medium milk", "a handful almonds"):
+    for text in ("2 buckets of milk", "1 medium milk", "a bowl almonds", "a handful of olive oil"):
         with pytest.raises(IntakeError, match=r"is not a unit for .*; use one of: g, kg.*cup"):
             parse_text(text, table)
 
