@@ -20,13 +20,13 @@ import pandas as pd
 import pulp
 
 from foods import Food, FoodTable, load_table
+from foods.intake import IntakeItem, parse_any, parse_rows, parse_text
 from foods.nutrition import Totals, contributions
 from foods.search import normalize
 from foods.table import DATA_DIR as FOODS_DATA_DIR
 from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS, VALID_TAGS
 from foods.text import measure_words as portion_words  # '2 medium baked potatoes', '¾ cup kelp'
 from foods.units import resolve_amount
-from planner.intake import IntakeItem, parse_any, parse_rows, parse_text
 from planner.plan import SolveStatus
 from planner.profile import Profile, excluded_tags, profile_from_dict, required_diet_tag
 from planner.rules import DATA_DIR

@@ -7,11 +7,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from foods.intake import parse_any, parse_csv, parse_json
 from foods.table import NUTRIENT_LABELS
 from planner.check import CheckReport, check_day
 from planner.cli.output import add_format, emit, table
 from planner.errors import PlannerError
-from planner.intake import parse_any, parse_csv, parse_json
 from planner.paths import food_table, read_user_text
 from planner.profile import Profile, load_profile, profile_from_dict
 from planner.store import Store, parse_date
