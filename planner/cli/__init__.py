@@ -14,7 +14,8 @@ from foods.errors import FoodError
 from planner.errors import PlannerError
 from planner.quiet import quiet_stdout
 
-COMMAND_MODULES = ("foods_cmd", "plan_cmd", "check_cmd", "shopping_cmd", "diary_cmd", "dashboard_cmd")
+COMMAND_MODULES = ("foods_cmd", "plan_cmd", "check_cmd", "shopping_cmd", "diary_cmd", "dashboard_cmd",
+                   "edit_cmd")
 EXIT_USAGE = 2
 
 
@@ -45,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         from planner.cli.dashboard_cmd import run_dashboard
 
         return run_dashboard(argv[1:])
+    if argv[:2] == ["plan", "edit"]:  # `plan edit` is its own command (planner.cli.edit_cmd)
+        argv = ["plan-edit", *argv[2:]]
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
