@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -74,11 +75,29 @@ def profile_words(p: Profile) -> str:
 
 
 def for_people(note: str) -> str:
-    """A planner note with its profile-file words ('weight_kg', 'targets.potassium_mg.max') put as the form
-    says them (labels.toml [note_words]), since the dashboard's people never see the file."""
+    """A planner message in the words the dashboard's people read: profile-file and internal words
+    ('weight_kg', 'afternoon_snack', 'AMDR') put as the form says them (labels.toml [note_words]), '1 days'
+    as '1 day', and the food ids a typo's suggestions name ('green_onions') as the foods' names."""
     for file_word, form_word in labels().get("note_words", {}).items():
         note = note.replace(file_word, form_word)
-    return note
+    note = re.sub(r"\b1 days\b", "1 day", note)
+    return SUGGESTED_IDS.sub(lambda m: m.group(1) + ", ".join(_food_words(i) for i in m.group(2).split(", ")) + "?",
+                             note)
+
+
+SUGGESTED_IDS = re.compile(r"(Did you mean: )([a-z0-9_]+(?:, [a-z0-9_]+)*)\?")
+
+
+def _food_words(food_id: str) -> str:
+    food = food_table().foods.get(food_id)
+    return food.name if food is not None else food_id
+
+
+def exclude_word(word: str) -> str:
+    """An exclusion as a person reads it: an allergen's label ('Milk and lactose'), a food's name, or the word."""
+    if word in labels().get("exclude", {}):
+        return label("exclude", word)
+    return _food_words(word)
 
 
 def article_name(number: str) -> str:
@@ -184,7 +203,7 @@ def guarded(where: str) -> Callable[[Callable], Callable]:
             try:
                 return fn(*args, **kwargs)
             except (FoodError, PlannerError) as exc:
-                flash("error", str(exc), where)
+                flash("error", for_people(str(exc)), where)
             except Exception as exc:  # noqa: BLE001 - the page shows a message; the details go to the log
                 logging.getLogger("mineral-planner").exception("dashboard action failed")
                 flash("error", f"That did not work ({type(exc).__name__}: {exc}). Your plan and profile are "

@@ -173,8 +173,11 @@ def never_use(plan: Plan, table: FoodTable, food_id: str, *, profile: Profile | 
     new = plan
     for day, slot in where:     # out everywhere first: a replan keeps the day's other meals as they are
         new = remove_plan_item(new, day, slot, food.id, table)
+    unchanged = []
     for day, slot in where:
-        new, _ = _replanned(new, new_profile, table, day, slot, time_limit)
+        new, changed = _replanned(new, new_profile, table, day, slot, time_limit)
+        if not changed:
+            unchanged.append(meal_place(day, slot))
     new = refreshed(replace(new, profile=new_profile.to_dict()), table)
     empty = [meal_place(d, s) for d, s in where if not new.days[d].meal(s).items]
     if not where:
@@ -182,10 +185,13 @@ def never_use(plan: Plan, table: FoodTable, food_id: str, *, profile: Profile | 
     elif empty:
         message = (f"{food.name} will not be planned again. It was taken out, but the planner found nothing to put "
                    f"in {'; '.join(empty)}: regenerate it or its day.")
+    elif unchanged:
+        message = (f"{food.name} will not be planned again. It was taken out, but the planner found no replacement "
+                   f"in time for {'; '.join(unchanged)}: regenerate it or its day.")
     else:
         meals = "the meal that had it was" if len(where) == 1 else f"the {len(where)} meals that had it were"
         message = f"{food.name} will not be planned again; {meals} replanned."
-    return Edit(new, new_profile, message, news(plan, new, table), changed=bool(where) and not empty)
+    return Edit(new, new_profile, message, news(plan, new, table), changed=bool(where) and not unchanged)
 
 
 # --- the plan's notes and shortfalls, from the final plan ----------------------------------------------------

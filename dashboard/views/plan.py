@@ -54,7 +54,7 @@ def generate(days: int, max_days: int, seconds: float) -> None:
 def done(result: edit.Edit) -> None:
     """The edit's plan and profile kept, its message and its bad news shown next to the buttons."""
     ss.plan = result.plan
-    state.flash(result.kind, result.message, "adjust")
+    state.flash(result.kind, state.for_people(result.message), "adjust")
     if result.news:
         state.flash("warning", "**Check this:** " + " ".join(result.news), "adjust")
 
@@ -179,7 +179,7 @@ def summary(plan: Plan) -> None:
         st.caption(f"The best week found in {status.seconds:.1f} s, every hard rule kept. A longer search time may "
                    "find a slightly better one.")
     if plan.shortfalls:
-        st.warning("**Not every target could be met:**\n" + "\n".join(f"- {frames.shortfall_sentence(s)}"
+        st.warning("**Not every target could be met:**\n" + "\n".join(f"- {state.for_people(frames.shortfall_sentence(s))}"
                                                                         for s in plan.shortfalls))
     elif not empty:
         st.success("Every day meets its calcium, magnesium and potassium targets.")
@@ -262,7 +262,7 @@ def adjust(plan: Plan) -> None:
 st.title("Weekly plan")
 p = state.profile()
 st.caption(f"For {ss.profile_name}: {state.profile_words(p)}"
-           + (f", never {', '.join(p.exclude)}" if p.exclude else "") + ". Change it under **Profile and targets**.")
+           + (f", never {', '.join(state.exclude_word(w) for w in p.exclude)}" if p.exclude else "") + ". Change it under **Profile and targets**.")
 settings()
 plan: Plan | None = ss.plan
 if plan is None:

@@ -35,10 +35,6 @@ def food_label(fid: str) -> str:
     return table.foods[fid].name if fid in table.foods else fid
 
 
-def exclude_label(word: str) -> str:
-    return state.label("exclude", word) if word in EXCLUDE_WORDS else food_label(word)
-
-
 def with_own_words(options: list[str], chosen: list[str]) -> list[str]:
     """The options plus any word the saved profile uses that is not one of them ('nuts', 'bean'), so
     saving the form never drops an exclusion silently."""
@@ -188,7 +184,7 @@ with st.form("profile_form", border=True):
                  format_func=lambda d: state.label("diet", d), key="pf_diet")
     st.multiselect("Never include (allergies, intolerances, foods)",
                    with_own_words([*EXCLUDE_WORDS, *food_ids], p.exclude), default=p.exclude,
-                   format_func=exclude_label, key="pf_exclude")
+                   format_func=state.exclude_word, key="pf_exclude")
     c7, c8 = st.columns(2)
     c7.multiselect("Foods you like (used more often)", with_own_words(food_ids, p.like), default=p.like,
                    format_func=food_label, key="pf_like")
