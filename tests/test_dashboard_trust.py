@@ -154,3 +154,19 @@ def test_day_check_notes_speak_of_the_form():
     at.text_area(key="intake_text").set_value("1 banana")
     click(at, "check_run")
     assert not [w for w in INTERNAL if w in on_screen(at)]
+
+
+# --- the Foods page says why a search shows nothing ------------------------------------------------------------
+
+def test_searching_salt_with_limit_foods_hidden_names_the_toggle(table):
+    at = open_app("views/foods.py")
+    at.text_input(key="foods_query").set_value("salt")
+    at.run()
+    warning = next(w for w in texts(at.warning) if w.startswith("No food matches 'salt'"))
+    assert table.get("salt").name in warning and "Include foods the articles say to limit" in warning
+    at.toggle(key="foods_show_limit").set_value(True)
+    at.run()
+    assert table.get("salt").name in list(at.dataframe[0].value["Food"])
+    at.text_input(key="foods_query").set_value("zzzzqqq")
+    at.run()
+    assert "No food matches 'zzzzqqq'." in texts(at.warning)

@@ -15,6 +15,27 @@ RANKED = [n for n in NUTRIENT_FIELDS if n not in ("water_g",)]
 
 table = state.food_table()
 
+
+def no_match(query: str, allowed: set[str]) -> str:
+    """Why a search shows nothing: no food has that name, or the filters hide the ones that do (which ones)."""
+    hidden = [f for f in table.search(query, limit=25) if f.id not in allowed]
+    shown_query = query.strip()[:60]
+    if not hidden:
+        return f"No food matches '{shown_query}'."
+    names = "; ".join(f.name for f in hidden[:3])
+    why = []
+    if not st.session_state.foods_show_limit and any(f.limit for f in hidden):
+        why.append("**Include foods the articles say to limit** is off")
+    if st.session_state.foods_diet != "any":
+        why.append(f"the diet filter is {st.session_state.foods_diet}")
+    if st.session_state.foods_leave_out:
+        why.append("**Leave out foods with** is set")
+    if st.session_state.foods_group != "All groups":
+        why.append(f"the food group is {st.session_state.foods_group}")
+    return (f"No food matches '{shown_query}' with these filters: {names} "
+            f"{'is' if len(hidden) == 1 else 'are'} hidden because {' and '.join(why)}.")
+
+
 st.title("Foods")
 st.write(f"{len(table)} foods, every number from USDA SR28. A value SR28 does not have is shown as missing, "
          "never as zero.")
@@ -46,7 +67,7 @@ if query.strip():
     if found:
         st.dataframe(frames.foods_frame(table, found), hide_index=True, width="stretch")
     else:
-        st.warning(f"No food matches '{query}' with these filters.")
+        st.warning(no_match(query, allowed_set))
 else:
     st.caption(f"{len(allowed_ids)} foods pass the filters. Type a name to search.")
 
