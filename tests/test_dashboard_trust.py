@@ -170,3 +170,27 @@ def test_searching_salt_with_limit_foods_hidden_names_the_toggle(table):
     at.text_input(key="foods_query").set_value("zzzzqqq")
     at.run()
     assert "No food matches 'zzzzqqq'." in texts(at.warning)
+
+
+# --- the plan page: the week first, the fine print folded ------------------------------------------------------
+
+def test_the_plan_page_shows_the_heat_map_before_the_settings_and_folds_the_notes():
+    at = generated(open_app())
+    at.run()                                                  # the page as drawn for a plan
+    order = [getattr(e, "key", None) or e.type for e in at.main]
+    assert order.index("vega_lite_chart") < order.index("plan_generate")
+    notes = next(e for e in at.expander if e.label.startswith("Notes on this plan"))
+    assert not notes.proto.expanded and texts(notes.caption)
+    settings = next(e for e in at.expander if e.label.startswith("Make a new week"))
+    assert not settings.proto.expanded
+
+
+def test_the_diary_chart_ticks_once_a_day():
+    import pandas as pd
+
+    from dashboard import charts
+
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-11-27", "2026-11-28"]), "nutrient": ["Calcium"] * 2,
+                          "percent": [80, 90]})
+    axis = charts.diary_history(frame).to_dict()["layer"][0]["encoding"]["x"]
+    assert axis["timeUnit"] == "yearmonthdate" and axis["axis"]["tickCount"] == {"interval": "day", "step": 1}

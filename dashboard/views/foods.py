@@ -12,6 +12,15 @@ PER_LABELS = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100
 LEAVE_OUT = ("dairy", "lactose", "gluten", "tree_nuts", "peanuts", "fish", "shellfish", "egg", "caffeine",
              "alcohol", "added_sugar", "salty")
 RANKED = [n for n in NUTRIENT_FIELDS if n not in ("water_g",)]
+# narrow columns, so a phone (390 px) shows the food and its three minerals and energy without scrolling sideways
+_NUMBER = {"format": "%.0f", "width": 52}
+SEARCH_COLUMNS = {
+    "Food": st.column_config.TextColumn("Food", width=130),
+    "Calcium (mg/100 g)": st.column_config.NumberColumn("Ca", help="Calcium, mg per 100 g", **_NUMBER),
+    "Magnesium (mg/100 g)": st.column_config.NumberColumn("Mg", help="Magnesium, mg per 100 g", **_NUMBER),
+    "Potassium (mg/100 g)": st.column_config.NumberColumn("K", help="Potassium, mg per 100 g", **_NUMBER),
+    "kcal/100 g": st.column_config.NumberColumn("kcal", help="Energy, kcal per 100 g", **_NUMBER),
+}
 
 table = state.food_table()
 
@@ -65,7 +74,8 @@ if query.strip():
     allowed_set = set(allowed_ids)
     found = [f.id for f in table.search(query, limit=25) if f.id in allowed_set]
     if found:
-        st.dataframe(frames.foods_frame(table, found), hide_index=True, width="stretch")
+        st.dataframe(frames.foods_frame(table, found), hide_index=True, width="stretch", column_config=SEARCH_COLUMNS)
+        st.caption("Ca calcium, Mg magnesium, K potassium: mg per 100 g; kcal per 100 g.")
     else:
         st.warning(no_match(query, allowed_set))
 else:
@@ -90,8 +100,9 @@ if allowed_ids:
         shown = shown[["name", nutrient, "portion"]].rename(columns={"name": "Food", "portion": "Portion",
                                                                      nutrient: title})
         st.dataframe(shown, hide_index=True, width="stretch", height="content",
-                     column_config={"Food": st.column_config.TextColumn(width="medium"),
-                                    title: st.column_config.NumberColumn(format="%.1f", width="small")})
+                     column_config={"Food": st.column_config.TextColumn(width=150),
+                                    title: st.column_config.NumberColumn(format="%.1f", width=70),
+                                    "Portion": st.column_config.TextColumn(width=130)})
 else:
     st.info("No food passes these filters.")
 

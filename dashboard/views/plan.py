@@ -148,7 +148,12 @@ def saved_plans(plan: Plan | None) -> None:
 # --- the page ----------------------------------------------------------------------------------------------
 
 def settings() -> None:
-    with st.container(border=True):
+    """Days, variety and search time, and the button that plans the week: open until there is a plan (or
+    the plan needs planning again), then folded under the week, which a phone shows first."""
+    plan = ss.plan
+    box = st.container(border=True) if plan is None else st.expander(
+        "Make a new week (days, variety, search time)", expanded=state.plan_stale() or bool(unplanned_days(plan)))
+    with box:
         c1, c2 = st.columns(2)
         n_days = c1.number_input("Days", min_value=1, max_value=model.MAX_DAYS, value=7, step=1, key="plan_days")
         max_days = c2.number_input("Each food on at most … days", min_value=1, max_value=model.MAX_DAYS, value=3,
@@ -183,14 +188,19 @@ def summary(plan: Plan) -> None:
                                                                         for s in plan.shortfalls))
     elif not empty:
         st.success("Every day meets its calcium, magnesium and potassium targets.")
-    for note in plan.notes:
-        st.caption(state.for_people(note))
+    if plan.notes:      # folded: on a phone the week comes first, the fine print after
+        with st.expander(f"Notes on this plan ({len(plan.notes)})"):
+            for note in plan.notes:
+                st.caption(state.for_people(note))
 
 
-def week_charts(plan: Plan, pct, long) -> None:
+def heat_map(pct) -> None:
     st.subheader("The week against your targets")
     st.caption("% of each day's target: green is met, red is far below.")
     st.altair_chart(charts.week_heatmap(pct), width="stretch")
+
+
+def meal_chart(plan: Plan, long) -> None:
     # one mineral at a time (tabs would draw all three on every change, and the browser would redraw them all)
     state.persist("plan_chart_mineral", frames.MINERALS[0])
     key = st.segmented_control("Each day's minerals by meal, against the daily target (dashed)", frames.MINERALS,
@@ -261,16 +271,19 @@ def adjust(plan: Plan) -> None:
 
 st.title("Weekly plan")
 p = state.profile()
-st.caption(f"For {ss.profile_name}: {state.profile_words(p)}"
-           + (f", never {', '.join(state.exclude_word(w) for w in p.exclude)}" if p.exclude else "") + ". Change it under **Profile and targets**.")
+never = f", never {', '.join(state.exclude_word(w) for w in p.exclude)}" if p.exclude else ""
+st.caption(f"For {ss.profile_name}: {state.profile_words(p)}{never}. Change it under **Profile and targets**.")
+week = st.container()        # the week and how it meets the targets first; filled once the plan is known
 settings()
 plan: Plan | None = ss.plan
 if plan is None:
     st.info("No plan yet: press **Generate a week**.")
 else:
     plan_items, day_pct, meal_minerals = state.plan_frames(plan)
-    summary(plan)
-    week_charts(plan, day_pct, meal_minerals)
+    with week:
+        heat_map(day_pct)
+        summary(plan)
+    meal_chart(plan, meal_minerals)
     meals(plan, plan_items, day_pct)
     adjust(plan)
 saved_plans(plan)
