@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import frames
 from foods import FoodTable, load_table
 from foods.errors import FoodError
+from planner.eligibility import eligible_ids
 from planner.errors import PlannerError
 from planner.plan import Plan
 from planner.profile import Profile, profile_from_dict
@@ -170,6 +171,17 @@ def plan_frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         kept = st.session_state["_plan_frames"] = (plan, items, frames.day_percent(plan, items),
                                                    frames.meal_totals(items))
     return kept[1:]
+
+
+def eligible_food_ids(p: Profile | None = None) -> frozenset[str]:
+    """The foods the profile may eat (planner.eligibility, the rule plans and the day check use), worked out
+    once per profile: the pickers and the Foods page offer only these."""
+    p = profile() if p is None else p
+    key = repr(sorted(p.to_dict().items()))
+    kept = st.session_state.get("_eligible")
+    if kept is None or kept[0] != key:
+        kept = st.session_state["_eligible"] = (key, frozenset(eligible_ids(p, food_table(), targets_for(p))))
+    return kept[1]
 
 
 def plan_stale() -> bool:

@@ -164,6 +164,8 @@ def test_searching_salt_with_limit_foods_hidden_names_the_toggle(table):
     at.run()
     warning = next(w for w in texts(at.warning) if w.startswith("No food matches 'salt'"))
     assert table.get("salt").name in warning and "Include foods the articles say to limit" in warning
+    at.toggle(key="foods_for_profile").set_value(False)
+    at.run()
     at.toggle(key="foods_show_limit").set_value(True)
     at.run()
     assert table.get("salt").name in list(at.dataframe[0].value["Food"])

@@ -33,8 +33,14 @@ def no_match(query: str, allowed: set[str]) -> str:
         return f"No food matches '{shown_query}'."
     names = "; ".join(f.name for f in hidden[:3])
     why = []
-    if not st.session_state.foods_show_limit and any(f.limit for f in hidden):
-        why.append("**Include foods the articles say to limit** is off")
+    ss = st.session_state
+    if (ss.foods_for_profile or not ss.foods_show_limit) and any(f.limit for f in hidden):
+        why.append("the articles say to limit " + ("it" if len(hidden) == 1 else "some")
+                   + (": turn off **Only foods for …** and" if ss.foods_for_profile else ":")
+                   + " turn on **Include foods the articles say to limit** to see "
+                   + ("it" if len(hidden) == 1 else "them"))
+    if ss.foods_for_profile and any(not f.limit and f.id not in state.eligible_food_ids() for f in hidden):
+        why.append("your profile leaves them out (diet, allergies, exclusions or dislikes)")
     if st.session_state.foods_diet != "any":
         why.append(f"the diet filter is {st.session_state.foods_diet}")
     if st.session_state.foods_leave_out:
@@ -42,7 +48,7 @@ def no_match(query: str, allowed: set[str]) -> str:
     if st.session_state.foods_group != "All groups":
         why.append(f"the food group is {st.session_state.foods_group}")
     return (f"No food matches '{shown_query}' with these filters: {names} "
-            f"{'is' if len(hidden) == 1 else 'are'} hidden because {' and '.join(why)}.")
+            f"{'is' if len(hidden) == 1 else 'are'} hidden because {'; and '.join(why)}.")
 
 
 st.title("Foods")
@@ -54,7 +60,7 @@ with st.container(border=True):
     f1, f2, f3 = st.columns(3)
     for key, default in (("foods_diet", "any"), ("foods_leave_out", []), ("foods_group", "All groups"),
                          ("foods_show_limit", False), ("foods_query", ""), ("foods_nutrient", "magnesium_mg"),
-                         ("foods_per", "100g"), ("foods_count", 12)):
+                         ("foods_per", "100g"), ("foods_count", 12), ("foods_for_profile", True)):
         state.persist(key, default)
     diet = f1.selectbox("Diet", ["any", *sorted(DIET_TAGS)], key="foods_diet",
                         format_func=lambda d: "Any" if d == "any" else d.capitalize())
@@ -62,11 +68,17 @@ with st.container(border=True):
                                format_func=lambda t: t.replace("_", " "))
     groups = sorted({f.group for f in table if f.group})
     group = f3.selectbox("Food group", ["All groups", *groups], key="foods_group")
-    show_limit = st.toggle("Include foods the articles say to limit", key="foods_show_limit")
+    t1, t2 = st.columns(2)
+    for_profile = t1.toggle(f"Only foods for {st.session_state.profile_name}", key="foods_for_profile",
+                            help="The foods your profile lets the planner use: your diet, allergies, exclusions and "
+                                 "dislikes, and none the articles say to limit.")
+    show_limit = t2.toggle("Include foods the articles say to limit", key="foods_show_limit",
+                           disabled=for_profile, help="Turn off 'Only foods for …' first: a plan never uses them.")
 
 allowed = table.filter(tags=[diet] if diet != "any" else None, exclude_tags=leave_out,
-                       group=None if group == "All groups" else group, include_limit=show_limit)
-allowed_ids = [f.id for f in allowed]
+                       group=None if group == "All groups" else group, include_limit=show_limit and not for_profile)
+may_eat = state.eligible_food_ids() if for_profile else None
+allowed_ids = [f.id for f in allowed if may_eat is None or f.id in may_eat]
 
 st.header("Search")
 query = st.text_input("Food name", key="foods_query", placeholder="e.g. buckwheat, bananas, yoghurt")

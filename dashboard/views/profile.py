@@ -186,7 +186,9 @@ with st.form("profile_form", border=True):
                    with_own_words([*EXCLUDE_WORDS, *food_ids], p.exclude), default=p.exclude,
                    format_func=state.exclude_word, key="pf_exclude")
     c7, c8 = st.columns(2)
-    c7.multiselect("Foods you like (used more often)", with_own_words(food_ids, p.like), default=p.like,
+    may_eat = state.eligible_food_ids(p)     # a vegan is not offered milk, nobody a food the articles say to limit
+    c7.multiselect("Foods you like (used more often)",
+                   with_own_words([f for f in food_ids if f in may_eat], p.like), default=p.like,
                    format_func=food_label, key="pf_like")
     c8.multiselect("Foods you dislike (never planned)", with_own_words(food_ids, p.dislike),
                    default=p.dislike, format_func=food_label, key="pf_dislike")
