@@ -17,6 +17,7 @@ ALLERGENS = ("lactose", "dairy", "gluten", "tree_nuts", "nuts", "peanuts", "fish
 CONDITIONS = ("kidney_disease", "heart_failure", "ace_inhibitor", "arb", "potassium_sparing_diuretic", "nsaid",
               "thiazide_diuretic", "loop_diuretic")
 TARGET_SETS = ("us", "efsa")
+MIN_AGE = 14  # DRI rows and IOM EER equations for adolescents (14-18) and adults; children need a paediatric plan
 OVERRIDABLE = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
                "vitamin_b6_mg", "retinol_ug")
 
@@ -75,7 +76,9 @@ def _string_list(name: str, value) -> None:
 def validate(p: Profile) -> None:
     """Raise PlannerError naming the field and the allowed values for anything out of place."""
     _choice("sex", p.sex, SEXES)
-    _number("age", p.age, 1, 120, optional=False)
+    _number("age", p.age, 0, 120, optional=False)
+    if p.age < MIN_AGE:
+        raise PlannerError(f"profile field 'age' is {p.age:g}: this planner is for people aged {MIN_AGE} and over")
     if p.pregnancy is not None:
         _choice("pregnancy", p.pregnancy, PREGNANCY)
     if not isinstance(p.lactation, bool):

@@ -1,0 +1,38 @@
+"""Clinical rules of issue 11: ages, tracked nutrients as targets, kidney disease, food upper limits,
+pregnancy safety, absorbable calcium and the notes a dietitian would add."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.cli import main
+from planner.errors import PlannerError
+from planner.profile import Profile, profile_from_dict
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("age", [3, 13])
+def test_under_14_is_refused_with_one_clear_line(age, capsys, tmp_path):
+    with pytest.raises(PlannerError, match="this planner is for people aged 14 and over"):
+        Profile(age=age)
+    (tmp_path / "child.toml").write_text(f'sex = "male"\nage = {age}\n')
+    code, out, err = run(capsys, "plan", "--profile", tmp_path / "child.toml", "--days", "1")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "this planner is for people aged 14 and over" in err
+    code, out, err = run(capsys, "plan", "--age", age, "--days", "1")
+    assert code == 2 and "aged 14 and over" in err
+
+
+@pytest.mark.parametrize("age, stage", [(14, "14-18y"), (18, "14-18y"), (19, "19-30y"), (75, "71+y")])
+def test_adolescents_and_adults_get_their_dri_rows(age, stage):
+    from planner.targets import life_stage, targets_for
+
+    p = profile_from_dict({"sex": "female", "age": age})
+    assert life_stage(p) == stage
+    t = targets_for(p)
+    assert t["calcium_mg"].min == (1300 if age <= 18 else 1000 if age < 71 else 1200)
