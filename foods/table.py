@@ -334,7 +334,10 @@ _NUTRIENT_ALIASES = {
     "energy": "energy_kcal", "kcal": "energy_kcal", "calories": "energy_kcal", "protein": "protein_g",
     "fat": "fat_g", "carbohydrate": "carbohydrate_g", "carbs": "carbohydrate_g", "fiber": "fiber_g",
     "fibre": "fiber_g", "vitamin_d": "vitamin_d_ug", "vitamin d": "vitamin_d_ug", "vitamin_b6": "vitamin_b6_mg",
-    "b6": "vitamin_b6_mg", "retinol": "retinol_ug",
+    "b6": "vitamin_b6_mg", "retinol": "retinol_ug", "phosphorus": "phosphorus_mg", "p": "phosphorus_mg",
+    "selenium": "selenium_ug", "se": "selenium_ug", "iron": "iron_mg", "fe": "iron_mg", "folate": "folate_dfe_ug",
+    "folate dfe": "folate_dfe_ug", "vitamin_b12": "vitamin_b12_ug", "vitamin b12": "vitamin_b12_ug",
+    "b12": "vitamin_b12_ug",
 }
 
 

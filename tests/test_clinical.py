@@ -36,3 +36,16 @@ def test_adolescents_and_adults_get_their_dri_rows(age, stage):
     assert life_stage(p) == stage
     t = targets_for(p)
     assert t["calcium_mg"].min == (1300 if age <= 18 else 1000 if age < 71 else 1200)
+
+
+def test_phosphorus_selenium_iron_folate_and_b12_are_tracked_from_sr28():
+    from foods import load_table
+    from foods.table import NUTRIENT_FIELDS, resolve_nutrient
+
+    table = load_table()
+    for field in ("phosphorus_mg", "selenium_ug", "iron_mg", "folate_dfe_ug", "vitamin_b12_ug"):
+        assert field in NUTRIENT_FIELDS
+    assert resolve_nutrient("phosphorus") == "phosphorus_mg" and resolve_nutrient("B12") == "vitamin_b12_ug"
+    nuts = table.get("brazil_nuts").nutrients
+    assert nuts["selenium_ug"] == pytest.approx(1917, abs=1)  # SR28 12078
+    assert table.get("banana").nutrients["vitamin_b12_ug"] == 0.0
