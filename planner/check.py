@@ -35,7 +35,8 @@ from planner.targets import GOAL_NUTRIENTS, Target, Targets, targets_for
 
 MINERALS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg")
 STATUS_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
-                    "vitamin_b6_mg", "retinol_ug")
+                    "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug", "iron_mg", "folate_dfe_ug",
+                    "vitamin_b12_ug")
 REPORTED = (*STATUS_NUTRIENTS, "protein_g", "fat_g", "carbohydrate_g", "fiber_g")
 TOP_CONTRIBUTORS = 3
 CANDIDATES_PER_NUTRIENT = 20  # foods kept per gap nutrient before the model (richest per kcal and per portion)
@@ -574,7 +575,7 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
     totals, incomplete, frame = day_totals(items, table)
     push_k = targets.push_potassium
     status = {}
-    for nutrient in STATUS_NUTRIENTS:
+    for nutrient in (*STATUS_NUTRIENTS, *(n for n in targets.items if n not in STATUS_NUTRIENTS)):
         if nutrient == "energy_kcal":
             status[nutrient] = energy_status(totals["energy_kcal"] or 0.0, targets)
         else:
@@ -614,7 +615,8 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
                              f"{target.max * CEILING_ROOM_WHEN_OVER:,.0f} {NUTRIENT_UNITS.get(nutrient, '')} more.")
         allowed_any = not allowed_foods(profile, targets, table).empty
         gaps = unclosed_gaps(totals, suggestions, targets, budget, allowed_any, solver_status)
-    return CheckReport(items, {k: totals[k] for k in REPORTED}, {k: v for k, v in incomplete.items() if k in REPORTED},
+    shown = (*REPORTED, *(n for n in status if n not in REPORTED))
+    return CheckReport(items, {k: totals[k] for k in shown}, {k: v for k, v in incomplete.items() if k in shown},
                        targets, status, _contributors(frame, items) if items else {m: [] for m in MINERALS},
                        limit_notes(items, totals, targets), suggestions, gaps, energy, notes, solver_status,
                        above_limits(status, frame, items))

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from foods.table import NUTRIENT_FIELDS
 from planner.errors import PlannerError
 from planner.rules import rules
 
@@ -18,8 +19,8 @@ CONDITIONS = ("kidney_disease", "heart_failure", "ace_inhibitor", "arb", "potass
               "thiazide_diuretic", "loop_diuretic")
 TARGET_SETS = ("us", "efsa")
 MIN_AGE = 14  # DRI rows and IOM EER equations for adolescents (14-18) and adults; children need a paediatric plan
-OVERRIDABLE = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
-               "vitamin_b6_mg", "retinol_ug")
+# every nutrient the food table tracks (energy included) can be a target; water is not a nutrient target
+OVERRIDABLE = tuple(f for f in NUTRIENT_FIELDS if f != "water_g")
 
 
 @dataclass

@@ -49,3 +49,41 @@ def test_phosphorus_selenium_iron_folate_and_b12_are_tracked_from_sr28():
     nuts = table.get("brazil_nuts").nutrients
     assert nuts["selenium_ug"] == pytest.approx(1917, abs=1)  # SR28 12078
     assert table.get("banana").nutrients["vitamin_b12_ug"] == 0.0
+
+
+@pytest.mark.parametrize("nutrient, bounds", [("protein_g", {"min": 50, "max": 70}), ("phosphorus_mg", {"max": 900}),
+                                              ("selenium_ug", {"max": 300}), ("fiber_g", {"min": 25})])
+def test_every_tracked_nutrient_can_be_a_target(nutrient, bounds):
+    from planner.targets import targets_for
+
+    t = targets_for(Profile(targets={nutrient: bounds}))
+    assert t[nutrient].min == bounds.get("min") and t[nutrient].max == bounds.get("max")
+    assert t[nutrient].source == "your setting"
+    with pytest.raises(PlannerError, match="allowed"):
+        Profile(targets={"water_g": {"max": 100}})
+
+
+def test_a_capped_nutrient_is_never_short_and_gets_no_supplement_advice():
+    from planner.check import check_intake
+    from planner.targets import targets_for
+
+    capped = {"sex": "female", "age": 58, "targets": {"calcium_mg": {"max": 1000}}}
+    t = targets_for(profile_from_dict(capped))
+    assert t["calcium_mg"].min is None and t["calcium_mg"].max == 1000 and not t["calcium_mg"].goal
+    assert "calcium_mg" in t.capped and not t.may_suggest_supplement("calcium_mg")
+    assert t.may_suggest_supplement("magnesium_mg")
+    assert any("not pursued and no supplement" in n for n in t.notes)
+    report = check_intake("1 banana", capped)
+    assert report.status["calcium_mg"].status != "below" and "calcium_mg" not in report.gaps
+    assert all("calcium_mg" not in s.for_nutrients for s in report.suggestions)
+    assert all(g.nutrient != "calcium_mg" for g in report.gaps_unclosed)
+
+
+def test_new_nutrients_are_shown_in_the_day_check():
+    from planner.check import check_intake
+
+    report = check_intake("30 g brazil nuts\n1 cup milk", {"sex": "male", "age": 40})
+    for nutrient in ("phosphorus_mg", "selenium_ug", "iron_mg", "folate_dfe_ug", "vitamin_b12_ug"):
+        assert nutrient in report.status and report.totals[nutrient] is not None
+    assert report.status["selenium_ug"].max == 400
+    assert report.status["iron_mg"].status == "below" and not report.status["iron_mg"].goal
