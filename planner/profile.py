@@ -8,7 +8,7 @@ from pathlib import Path
 
 from foods.table import NUTRIENT_FIELDS
 from planner.errors import PlannerError
-from planner.rules import rules
+from planner.rules import rules, rules_kidney
 
 SEXES = ("female", "male")
 PREGNANCY = ("trimester1", "trimester2", "trimester3")
@@ -43,6 +43,8 @@ class Profile:
     targets: dict[str, dict[str, float]] = field(default_factory=dict)
     target_set: str = "us"
     name: str = ""
+    kidney_stage: str | None = None   # chronic kidney disease stage 3a, 3b, 4 or 5 (KDOQI/KDIGO targets)
+    dialysis: bool = False
 
     def __post_init__(self) -> None:
         validate(self)
@@ -50,6 +52,11 @@ class Profile:
     @property
     def pregnant(self) -> bool:
         return self.pregnancy is not None
+
+    @property
+    def kidney_disease(self) -> bool:
+        """Kidney disease named in conditions, or implied by a stage or dialysis."""
+        return "kidney_disease" in self.conditions or self.kidney_stage is not None or self.dialysis
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -100,6 +107,10 @@ def validate(p: Profile) -> None:
         _string_list(name, getattr(p, name))
     for c in p.conditions:
         _choice("conditions", c, CONDITIONS)
+    if p.kidney_stage is not None:
+        _choice("kidney_stage", p.kidney_stage, rules_kidney()["stages"])
+    if not isinstance(p.dialysis, bool):
+        raise PlannerError(f"profile field 'dialysis' must be true or false, not '{p.dialysis}'")
     if not isinstance(p.targets, dict):
         raise PlannerError("profile field 'targets' must be a table such as [targets.potassium_mg]")
     for nutrient, bounds in p.targets.items():
@@ -121,6 +132,10 @@ def profile_from_dict(data: dict) -> Profile:
     data = dict(data)
     if data.get("pregnancy") in (False, "", "none"):
         data["pregnancy"] = None
+    if data.get("kidney_stage") in ("", "none"):
+        data["kidney_stage"] = None
+    if isinstance(data.get("kidney_stage"), int) and not isinstance(data["kidney_stage"], bool):
+        data["kidney_stage"] = str(data["kidney_stage"])  # kidney_stage = 4 in TOML
     for k in ("exclude", "dislike", "like", "conditions"):
         if isinstance(data.get(k), str):
             data[k] = [data[k]]
@@ -148,6 +163,8 @@ def excluded_tags(p: Profile) -> set[str]:
     tags = {t for word in p.exclude if word in table for t in table[word]}
     if p.pregnant:
         tags |= set(rules()["pregnancy"]["excluded_tags"])
+    if p.kidney_disease:
+        tags |= set(rules_kidney()["excluded_tags"])
     return tags
 
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
 from planner.profile import Profile
-from planner.rules import amdr_table, dri_table, efsa_table, rules
+from planner.rules import amdr_table, dri_table, efsa_table, rules, rules_kidney
 
 GOAL_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg")
 # shown against their DRI and reported when short ("reported, not planned"); never pursued by the planner
@@ -152,8 +152,10 @@ def targets_for(p: Profile) -> Targets:
     energy, notes = estimate_energy(p)
     dri = _dri_rows(p)
     cond_rules = rules()["conditions"]
-    push_k = all(cond_rules[c]["potassium"] != "not_pushed" for c in p.conditions)
-    notes += [cond_rules[c]["note"] for c in p.conditions]
+    conditions = [*p.conditions, *(["kidney_disease"] if p.kidney_disease and "kidney_disease" not in p.conditions
+                                   else [])]
+    push_k = all(cond_rules[c]["potassium"] != "not_pushed" for c in conditions)
+    notes += [cond_rules[c]["note"] for c in conditions]
     items: dict[str, Target] = {}
 
     use_efsa = p.target_set == "efsa" and p.age >= 18
@@ -198,6 +200,9 @@ def targets_for(p: Profile) -> Targets:
     items["retinol_ug"] = Target("retinol_ug", None, _num(r.ul), "µg", r.source, "UL", goal=False, note=r.ul_scope)
     if p.pregnant:
         notes.append(rules()["pregnancy"]["note"])
+    renal_protein = None
+    if p.kidney_disease:
+        energy, renal_protein = _kidney_targets(p, items, energy, notes)
     if use_efsa is False and p.target_set == "efsa":
         notes.append("EFSA values are for adults (18+); US DRIs are used instead.")
 
@@ -215,8 +220,54 @@ def targets_for(p: Profile) -> Targets:
     macros = {}
     for row in amdr_table().itertuples():
         macros[row.field] = (energy * row.min_pct / 100 / row.kcal_per_g, energy * row.max_pct / 100 / row.kcal_per_g)
+    if renal_protein is not None:  # the renal range replaces the AMDR's (10 % of energy can exceed 0.8 g/kg)
+        macros["protein_g"] = renal_protein
     return Targets(items, energy, float(rules()["energy"]["band_pct"]), macros, notes, push_k,
                    tuple(sorted(_excluded(p))), tuple(capped))
+
+
+def body_weight(p: Profile) -> tuple[float, bool]:
+    """The person's weight in kg, or the default body's for their sex (True when it is the default)."""
+    if p.weight_kg is not None:
+        return float(p.weight_kg), False
+    return float(rules()["energy"]["default_body"][f"{p.sex}_weight_kg"]), True
+
+
+def _kidney_targets(p: Profile, items: dict[str, Target], energy: float, notes: list[str]
+                    ) -> tuple[float, tuple[float, float] | None]:
+    """KDOQI 2020 / KDIGO 2024 targets for CKD stages 3a-5 (planner/data/kidney.toml), set in `items`:
+    protein by g/kg (a minimum and a maximum), phosphorus, calcium and sodium ceilings, energy 25-35 kcal/kg.
+    Returns the energy budget and the protein range in grams (None without a stage: nothing but potassium)."""
+    k = rules_kidney()
+    if p.kidney_stage is None and not p.dialysis:
+        notes.append(k["stage_missing_note"])
+        return energy, None
+    part = k["dialysis" if p.dialysis else "not_dialysis"]
+    common = k["all_stages"]
+    kind = "KDOQI 2020"
+    weight, default = body_weight(p)
+    lo, hi = (g * weight for g in part["protein_g_per_kg"])
+    items["protein_g"] = Target("protein_g", round(lo, 1), round(hi, 1), "g", part["protein_source"], kind,
+                                note=f"{part['protein_g_per_kg'][0]:g}-{part['protein_g_per_kg'][1]:g} g per kg "
+                                     f"of {weight:g} kg" + (" (a default weight: give weight_kg)" if default else ""))
+    ca_lo, ca_hi = part["calcium_mg"]
+    items["calcium_mg"] = Target("calcium_mg", float(ca_lo) or None, float(ca_hi), "mg", part["calcium_source"], kind,
+                                 goal=bool(ca_lo), note="total calcium from food and any supplement or binder")
+    items["phosphorus_mg"] = Target("phosphorus_mg", None, float(common["phosphorus_max_mg"]), "mg",
+                                    common["phosphorus_source"], kind, goal=False,
+                                    note="a ceiling: your dietitian sets it from your blood phosphate")
+    items["sodium_mg"] = Target("sodium_mg", None, float(common["sodium_max_mg"]), "mg", common["sodium_source"],
+                                "KDIGO 2024", goal=False, note="A ceiling, never a target.")
+    e_lo, e_hi = (x * weight for x in part["energy_kcal_per_kg"])
+    if not p.energy_kcal:
+        clamped = min(max(energy, e_lo), e_hi)
+        if clamped != energy:
+            notes.append(f"Kidney disease: energy {clamped:,.0f} kcal, within {part['energy_kcal_per_kg'][0]}-"
+                         f"{part['energy_kcal_per_kg'][1]} kcal per kg ({common['energy_source']}).")
+        energy = round(clamped / 10) * 10
+    stage = p.kidney_stage or "on dialysis"
+    notes.append(k["note"].format(stage=stage, dialysis=", on dialysis" if p.dialysis and p.kidney_stage else ""))
+    return energy, (float(items["protein_g"].min), float(items["protein_g"].max))
 
 
 def _unit(unit: str) -> str:

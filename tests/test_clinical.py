@@ -87,3 +87,54 @@ def test_new_nutrients_are_shown_in_the_day_check():
         assert nutrient in report.status and report.totals[nutrient] is not None
     assert report.status["selenium_ug"].max == 400
     assert report.status["iron_mg"].status == "below" and not report.status["iron_mg"].goal
+
+
+KIDNEY_4 = {"sex": "male", "age": 62, "weight_kg": 70, "height_cm": 172, "kidney_stage": 4}
+
+
+def test_kidney_stage_4_targets_follow_kdoqi_and_kdigo():
+    from planner.targets import targets_for
+
+    t = targets_for(profile_from_dict(KIDNEY_4))
+    assert (t["protein_g"].min, t["protein_g"].max) == (pytest.approx(0.55 * 70), pytest.approx(0.8 * 70))
+    assert t["protein_g"].goal and "KDOQI 2020" in t["protein_g"].source
+    assert t.macros["protein_g"] == (pytest.approx(38.5), pytest.approx(56.0))
+    assert (t["calcium_mg"].min, t["calcium_mg"].max) == (800, 1000)
+    assert t["phosphorus_mg"].max == 1000 and t["sodium_mg"].max == 2000
+    assert 25 * 70 <= t.energy_kcal <= 35 * 70
+    assert not t.push_potassium and t["potassium_mg"].min is None
+    assert "fish_liver_oil" in t.excluded_tags
+    assert any("renal dietitian should set and check" in n for n in t.notes)
+    assert not t.may_suggest_supplement("calcium_mg")
+
+
+def test_dialysis_raises_protein_and_a_bare_kidney_condition_asks_for_the_stage():
+    from planner.targets import targets_for
+
+    t = targets_for(profile_from_dict({**KIDNEY_4, "kidney_stage": "5", "dialysis": True}))
+    assert (t["protein_g"].min, t["protein_g"].max) == (pytest.approx(70), pytest.approx(84))
+    bare = targets_for(profile_from_dict({"sex": "male", "age": 62, "conditions": ["kidney_disease"]}))
+    assert "protein_g" not in bare.items and any("give kidney_stage" in n for n in bare.notes)
+    with pytest.raises(PlannerError, match="kidney_stage.*3a, 3b, 4, 5"):
+        profile_from_dict({"kidney_stage": "2"})
+    with pytest.raises(PlannerError, match="dialysis"):
+        profile_from_dict({"dialysis": "yes"})
+
+
+def test_a_kidney_stage_4_plan_keeps_protein_phosphorus_calcium_and_sodium_in_range_or_says_so():
+    from foods import load_table
+    from planner.model import make_plan
+    from planner.plan import day_totals
+
+    table = load_table()
+    profile = profile_from_dict(KIDNEY_4)
+    plan = make_plan(profile, table, 2, time_limit=30)
+    missed = {(s.day, s.nutrient) for s in plan.shortfalls}
+    for day in plan.days:
+        t = day_totals(table, day).values
+        assert t["protein_g"] <= 56.0 + 0.5 and t["phosphorus_mg"] <= 1000 + 1
+        assert t["calcium_mg"] <= 1000 + 1 and t["sodium_mg"] <= 2000 + 1
+        assert t["protein_g"] >= 38.5 - 0.5 or (day.index, "protein_g") in missed
+        assert t["calcium_mg"] >= 800 - 1 or (day.index, "calcium_mg") in missed
+        assert not any("cod_liver" in i.food_id for i in day.items())
+    assert any("renal dietitian" in n for n in plan.notes)
