@@ -158,14 +158,23 @@ def load_profile(path: str | Path) -> Profile:
 
 
 def excluded_tags(p: Profile) -> set[str]:
-    """Food tags this profile never eats: exclusions that name allergens, and pregnancy's liver rule."""
+    """Food tags this profile never eats: exclusions that name allergens, forms not eaten as they are (raw
+    meat, dry pasta, infant formula), pregnancy's safety rules and kidney disease's fish-liver oil."""
     table = rules()["exclusions"]
-    tags = {t for word in p.exclude if word in table for t in table[word]}
+    tags = {t for word in p.exclude if word in table for t in table[word]} | set(rules()["as_eaten"]["excluded_tags"])
     if p.pregnant:
         tags |= set(rules()["pregnancy"]["excluded_tags"])
     if p.kidney_disease:
         tags |= set(rules_kidney()["excluded_tags"])
     return tags
+
+
+def missing_means_none(p: Profile, nutrient: str) -> tuple[str, ...]:
+    """Tags of foods whose missing SR28 value for `nutrient` is known to be none (plant foods have no
+    retinol): such a food is not left out for a strict maximum it cannot break (tofu in pregnancy)."""
+    if nutrient == "retinol_ug":
+        return tuple(rules()["pregnancy"]["retinol_missing_is_none_tags"])
+    return ()
 
 
 def required_diet_tag(p: Profile) -> str | None:

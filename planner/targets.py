@@ -199,7 +199,7 @@ def targets_for(p: Profile) -> Targets:
     r = dri["retinol"]
     items["retinol_ug"] = Target("retinol_ug", None, _num(r.ul), "µg", r.source, "UL", goal=False, note=r.ul_scope)
     if p.pregnant:
-        notes.append(rules()["pregnancy"]["note"])
+        notes += [rules()["pregnancy"]["note"], rules()["pregnancy"]["caffeine_note"]]
     renal_protein = None
     if p.kidney_disease:
         energy, renal_protein = _kidney_targets(p, items, energy, notes)

@@ -138,3 +138,94 @@ def test_a_kidney_stage_4_plan_keeps_protein_phosphorus_calcium_and_sodium_in_ra
         assert t["calcium_mg"] >= 800 - 1 or (day.index, "calcium_mg") in missed
         assert not any("cod_liver" in i.food_id for i in day.items())
     assert any("renal dietitian" in n for n in plan.notes)
+
+
+def test_selenium_upper_limit_and_brazil_nut_portions():
+    from foods import load_table
+    from planner.targets import targets_for
+
+    t = targets_for(Profile())
+    assert t["selenium_ug"].max == 400 and not t["selenium_ug"].goal
+    nuts = load_table().get("brazil_nuts")
+    low, high = nuts.grams_range
+    assert (low, high) == (5, 10)  # 1-2 nuts a meal: about 96-192 µg selenium
+    assert high * nuts.nutrients["selenium_ug"] / 100 < 400
+
+
+def test_a_week_of_plans_never_passes_400_ug_selenium():
+    from foods import load_table
+    from planner.model import make_plan
+    from planner.plan import day_totals
+
+    table = load_table()
+    plan = make_plan(Profile(sex="male", age=40, like=["brazil_nuts"]), table, 3, time_limit=30)
+    for day in plan.days:
+        assert day_totals(table, day).values["selenium_ug"] <= 400 + 1e-6
+
+
+def test_pregnancy_rules_out_raw_animal_food_and_high_mercury_fish_and_speaks_of_caffeine():
+    from planner.profile import excluded_tags
+    from planner.rules import rules
+    from planner.targets import targets_for
+
+    p = Profile(sex="female", age=30, pregnancy="trimester2")
+    assert {"liver", "fish_liver_oil", "raw_animal", "high_mercury", "not_as_eaten"} <= excluded_tags(p)
+    assert {"raw_animal", "high_mercury"}.isdisjoint(excluded_tags(Profile()))
+    assert "swordfish" in rules()["pregnancy"]["high_mercury_fish"]
+    notes = " ".join(targets_for(p).notes)
+    assert "200 mg caffeine" in notes and "8-12 oz" in notes and "high-mercury" in notes
+
+
+def test_pregnancy_day_check_names_the_raw_egg_yolk_and_kelp_gets_an_iodine_note():
+    from planner.check import check_intake
+
+    report = check_intake("1 egg yolk\n1 tbsp kelp", {"sex": "female", "age": 30, "pregnancy": "trimester1"},
+                          suggest=False)
+    keys = {n.key for n in report.limit_notes}
+    assert {"pregnancy_raw_or_mercury", "kelp_iodine"} <= keys
+    assert "pregnancy_raw_or_mercury" not in {n.key for n in check_intake("1 egg yolk", None, suggest=False).limit_notes}
+
+
+@pytest.fixture(scope="module")
+def full_catalogue(sr28_dir, tmp_path_factory):
+    from foods.catalog import import_sr28
+    from foods.table import read_table
+
+    folder = tmp_path_factory.mktemp("full")
+    import_sr28(sr28_dir, folder)
+    return read_table(folder)
+
+
+@pytest.mark.parametrize("name, tags", [
+    ("Chicken, broiler or fryers, breast, skinless, boneless, meat only, raw", {"raw_animal", "not_as_eaten"}),
+    ("Fish, swordfish, cooked, dry heat", {"high_mercury"}),
+    ("Fish, mackerel, king, cooked, dry heat", {"high_mercury"}),
+    ("Rice, white, long-grain, regular, raw, enriched", {"not_as_eaten"}),
+    ("Infant formula, MEAD JOHNSON,NEXT STEP PROSOBEE, prepared from powder", {"not_as_eaten"}),
+    ("Babyfood, dinner, beef with vegetables", {"not_as_eaten"}),
+    ("Milk, buttermilk, dried", {"not_as_eaten"}),
+    ("Beans, black turtle, mature seeds, raw", {"not_as_eaten"}),
+])
+def test_the_as_eaten_rules_tag_sr28_foods_from_group_and_description(full_catalogue, name, tags):
+    rows = full_catalogue.frame[full_catalogue.frame["name"] == name]
+    assert len(rows) == 1, name
+    assert tags <= set(rows["tags"].iloc[0].split(";"))
+
+
+@pytest.mark.parametrize("name", ["Fish, salmon, sockeye, cooked, dry heat", "Apricots, dried, sulfured, uncooked",
+                                  "Bananas, raw", "Nuts, almonds, dry roasted, without salt added"])
+def test_as_eaten_foods_stay(full_catalogue, name):
+    rows = full_catalogue.frame[full_catalogue.frame["name"] == name]
+    assert len(rows) == 1 and "not_as_eaten" not in rows["tags"].iloc[0]
+
+
+def test_a_pregnancy_plan_on_the_full_catalogue_holds_no_raw_animal_infant_or_high_mercury_food(full_catalogue):
+    from planner.model import make_plan
+
+    profile = Profile(sex="female", age=30, pregnancy="trimester2")
+    plan = make_plan(profile, full_catalogue, 1, time_limit=10.0)
+    assert plan.days and plan.days[0].items()
+    for item in plan.days[0].items():
+        food = full_catalogue.get(item.food_id)
+        assert not {"raw_animal", "high_mercury", "not_as_eaten", "liver", "fish_liver_oil"} & food.tags, food.name
+        assert not food.name.lower().startswith(("babyfood", "infant formula")), food.name
