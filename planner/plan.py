@@ -20,7 +20,7 @@ from planner.rules import meal_slots, rules
 PLAN_VERSION = 1
 REPORTED = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "protein_g", "fat_g",
             "carbohydrate_g", "fiber_g", "vitamin_d_ug", "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug",
-            "iron_mg", "folate_dfe_ug", "vitamin_b12_ug")
+            "iron_mg", "folate_dfe_ug", "vitamin_b12_ug", "calcium_counted_mg")
 SLOT_LABELS = {"breakfast": "Breakfast", "morning_snack": "Morning snack", "lunch": "Lunch",
                "afternoon_snack": "Afternoon snack", "dinner": "Dinner"}
 

@@ -229,3 +229,44 @@ def test_a_pregnancy_plan_on_the_full_catalogue_holds_no_raw_animal_infant_or_hi
         food = full_catalogue.get(item.food_id)
         assert not {"raw_animal", "high_mercury", "not_as_eaten", "liver", "fish_liver_oil"} & food.tags, food.name
         assert not food.name.lower().startswith(("babyfood", "infant formula")), food.name
+
+
+def test_every_food_has_a_calcium_class_and_oxalate_greens_count_no_calcium():
+    from foods import load_table
+    from foods.calcium import COUNTED_FIELD
+
+    frame = load_table().frame
+    assert frame["calcium_class"].notna().all() and (frame["calcium_class"] != "").all()
+    oxalate = set(frame.index[frame["calcium_class"] == "oxalate"])
+    assert {"spinach", "spinach_cooked", "swiss_chard"} <= oxalate
+    assert (frame.loc[list(oxalate), COUNTED_FIELD] == 0).all()
+    others = frame.drop(index=list(oxalate))
+    assert others[COUNTED_FIELD].equals(others["calcium_mg"].rename(COUNTED_FIELD))
+    assert frame.at["milk", "calcium_class"] == "dairy" and frame.at["broccoli", "calcium_class"] == "low_oxalate_greens"
+
+
+def test_the_day_check_shows_calcium_and_of_which_well_absorbed(capsys, tmp_path):
+    import json
+
+    from planner.check import check_intake
+
+    report = check_intake("1 cup cooked spinach\n1 cup milk", {"sex": "female", "age": 40}, suggest=False)
+    ca = report.status["calcium_mg"]
+    assert ca.total == pytest.approx(report.totals["calcium_mg"])
+    assert ca.counted == pytest.approx(report.totals["calcium_counted_mg"]) and ca.counted < ca.total
+    assert ca.missing == pytest.approx(1000 - ca.counted)
+    (tmp_path / "day.txt").write_text("1 cup cooked spinach\n1 cup milk\n")
+    code, out, _ = run(capsys, "check", tmp_path / "day.txt", "--no-suggest")
+    assert code == 0 and "of which well absorbed" in out
+    code, out, _ = run(capsys, "foods", "top", "calcium", "--format", "json")
+    rows = json.loads(out)
+    assert all("calcium_counted_mg" in r for r in rows)
+
+
+def test_spinach_never_closes_a_calcium_gap():
+    from planner.check import check_intake
+
+    report = check_intake("1 slice white bread", {"sex": "female", "age": 58, "like": ["spinach_cooked"]})
+    for s in report.suggestions:
+        if s.food_id.startswith("spinach"):
+            assert "calcium_mg" not in s.for_nutrients
