@@ -16,6 +16,7 @@ from foods.errors import FoodError
 from foods.nutrition import Totals, totals
 from planner.errors import PlannerError
 from planner.rules import meal_slots, rules
+from planner.targets import reported_not_planned
 
 PLAN_VERSION = 1
 REPORTED = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "protein_g", "fat_g",
@@ -236,6 +237,9 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
             mark = "*" if key in t.incomplete else ""
             parts.append(f"{key.split('_')[0]} {t[key]:,.0f}{mark}" + (f"/{bound:,.0f}" if bound else ""))
         lines.append("  totals: " + ", ".join(parts))
+        low = reported_not_planned(t.values, nutrients)
+        if low:
+            lines.append("  reported, not planned for: " + "; ".join(low))
     if plan.shortfalls:
         lines.append("Shortfalls:")
         lines += [f"  - {s.message()}" for s in plan.shortfalls]

@@ -7,6 +7,7 @@ not pushed for kidney disease or potassium-raising medicines.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
@@ -200,6 +201,7 @@ def targets_for(p: Profile) -> Targets:
     items["retinol_ug"] = Target("retinol_ug", None, _num(r.ul), "µg", r.source, "UL", goal=False, note=r.ul_scope)
     if p.pregnant:
         notes += [rules()["pregnancy"]["note"], rules()["pregnancy"]["caffeine_note"]]
+    notes += dietitian_notes(p, items)
     renal_protein = None
     if p.kidney_disease:
         energy, renal_protein = _kidney_targets(p, items, energy, notes)
@@ -224,6 +226,47 @@ def targets_for(p: Profile) -> Targets:
         macros["protein_g"] = renal_protein
     return Targets(items, energy, float(rules()["energy"]["band_pct"]), macros, notes, push_k,
                    tuple(sorted(_excluded(p))), tuple(capped))
+
+
+def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
+    """What a dietitian would add for this person (planner/data/rules.toml [dietitian_notes]): vegans' B12 and
+    vitamin D, vitamin D over 70, pregnancy's prenatal supplement, thiazides and calcium, no KCl salt with ACE
+    inhibitors or ARBs, the unsalted-food assumption for athletes and thiazide users (and a sodium floor)."""
+    said = rules()["dietitian_notes"]
+    out = []
+    if p.diet == "vegan":
+        out.append(said["vegan"])
+    if p.age >= said["vitamin_d_age"]:
+        out.append(said["age_70"])
+    if p.pregnant:
+        out.append(said["pregnancy"])
+    thiazide = "thiazide_diuretic" in p.conditions
+    if thiazide:
+        out.append(said["thiazide_calcium"])
+    if {"ace_inhibitor", "arb"} & set(p.conditions):
+        out.append(said["kcl_salt"])
+    if p.activity in said["athlete_activity"]:
+        out.append(said["salt_athlete"])
+    if thiazide:
+        out.append(said["salt_thiazide"])
+        na = items["sodium_mg"]
+        items["sodium_mg"] = Target("sodium_mg", float(said["thiazide_sodium_floor_mg"]), na.max, na.unit,
+                                    f"{na.source}; floor: NASEM 2019 AI", na.kind, goal=False,
+                                    note="A ceiling, never a target; with a thiazide the AI is reported as a floor.")
+    return out
+
+
+def reported_not_planned(values: Mapping[str, float | None], nutrients: Mapping[str, Mapping]) -> list[str]:
+    """'Vitamin D 2.9 of 15.0 µg': the reported nutrients (vitamin D, B12, iron, folate, B6) below their DRI,
+    said as reported, not planned for. `nutrients` is Targets.to_dict()["nutrients"] (a plan keeps that)."""
+    out = []
+    for name in REPORTED_NUTRIENTS:
+        t = nutrients.get(name) or {}
+        value = values.get(name)
+        if t.get("min") is None or value is None or value >= t["min"]:
+            continue
+        out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.1f} of {t['min']:,.1f} {t.get('unit', '')}")
+    return out
 
 
 def body_weight(p: Profile) -> tuple[float, bool]:

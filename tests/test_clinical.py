@@ -270,3 +270,34 @@ def test_spinach_never_closes_a_calcium_gap():
     for s in report.suggestions:
         if s.food_id.startswith("spinach"):
             assert "calcium_mg" not in s.for_nutrients
+
+
+@pytest.mark.parametrize("fields, fragment", [
+    ({"diet": "vegan"}, "vitamin B12 comes only from fortified foods"),
+    ({"age": 75}, "vitamin D RDA is 20 µg"),
+    ({"sex": "female", "age": 30, "pregnancy": "trimester2"}, "prenatal supplement with 400 µg folic acid"),
+    ({"conditions": ["thiazide_diuretic"]}, "lower the calcium lost in urine"),
+    ({"conditions": ["ace_inhibitor"]}, "never use potassium-chloride salt substitutes"),
+    ({"conditions": ["arb"]}, "never use potassium-chloride salt substitutes"),
+    ({"activity": "very_active"}, "counted unsalted"),
+    ({"conditions": ["thiazide_diuretic"]}, "floor of 1,500 mg"),
+])
+def test_notes_a_dietitian_would_add(fields, fragment):
+    from planner.targets import targets_for
+
+    assert any(fragment in n for n in targets_for(profile_from_dict(fields)).notes)
+    assert not any(fragment in n for n in targets_for(Profile(age=40)).notes)
+
+
+def test_thiazide_users_get_a_sodium_floor_that_is_reported_not_planned():
+    from planner.targets import targets_for
+
+    t = targets_for(Profile(conditions=["thiazide_diuretic"]))
+    assert t["sodium_mg"].min == 1500 and t["sodium_mg"].max == 2300 and not t["sodium_mg"].goal
+
+
+def test_the_kcl_warning_is_printed_in_the_plan_text_and_vitamin_shortfalls_are_reported_not_planned(capsys):
+    code, out, err = run(capsys, "plan", "--diet", "vegan", "--condition", "ace_inhibitor", "--days", "1")
+    assert code == 0, err
+    assert "never use potassium-chloride salt substitutes" in out
+    assert "reported, not planned for:" in out and "Vitamin B12 0.0 of 2.4 µg" in out
