@@ -21,9 +21,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, frames
+from foods.intake import parse_text
 from planner import model
 from planner.check import check_day
-from planner.intake import parse_text
 from planner.model import make_plan
 from planner.plan import Day, Meal, Shortfall, day_totals
 from planner.profile import Profile
@@ -489,10 +489,10 @@ def test_check_reads_the_editable_table(table):
 
 def test_check_names_each_bad_line_and_shows_no_report():
     at = open_app("views/check.py")
-    at.text_area(key="intake_text").set_value("2 bananas\n3 flurbs\n-1 cup milk")
+    at.text_area(key="intake_text").set_value("2 bananas\n3 zorbles\n-1 cup milk")
     click(at, "check_run")
     errors = texts(at.error)
-    assert any("line 2" in e and "flurbs" in e for e in errors)
+    assert any("line 2" in e and "zorbles" in e for e in errors)
     assert any("line 3" in e for e in errors)
     assert at.session_state.check_report is None
     click(at, "check_run")

@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         from planner.cli.dashboard_cmd import run_dashboard
 
         return run_dashboard(argv[1:])
+    if argv[:2] == ["plan", "edit"]:  # `plan edit` is its own command (planner.cli.edit_cmd)
+        argv = ["plan-edit", *argv[2:]]
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

@@ -45,8 +45,8 @@ def read_intake(source: str) -> tuple[str, str]:
 
 
 def run_check(args) -> int:
+    from foods.intake import parse_any, parse_csv, parse_json
     from planner.check import check_day
-    from planner.intake import parse_any, parse_csv, parse_json
     from planner.profile_choice import resolve_profile
 
     date = dt.date.today() if args.date is None else parse_date(args.date)
