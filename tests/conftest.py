@@ -160,4 +160,4 @@ def cli_commands() -> set[str]:
     for name, sub in top.choices.items():
         nested = [a for a in sub._actions if isinstance(a, type(top))]
         found |= {f"{name} {n}" for n in nested[0].choices} if nested else {name}
-    return found
+    return {c.replace("plan-edit", "plan edit") for c in found}   # `plan edit` is written as two words

@@ -16,6 +16,10 @@ from planner.quiet import quiet_stdout
 
 COMMAND_MODULES = ("foods_cmd", "plan_cmd", "edit_cmd", "check_cmd", "shopping_cmd", "diary_cmd", "profile_cmd",
                    "dashboard_cmd")
+# the command on the command line -> its module: only that module is imported to run it (fast start whatever
+# the other modules import at their top); --help and unknown commands import them all
+MODULE_OF = {"foods": "foods_cmd", "plan": "plan_cmd", "plan-edit": "edit_cmd", "check": "check_cmd",
+             "shopping": "shopping_cmd", "diary": "diary_cmd", "profile": "profile_cmd", "dashboard": "dashboard_cmd"}
 EXIT_USAGE = 2
 
 
@@ -24,11 +28,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, one_line(f"error: {message} (see `{self.prog} --help`)") + "\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or only for `command` (the one about to run)."""
     parser = _Parser(prog="mineral-planner", description="Meal plans and day checks for magnesium, "
                      "potassium and calcium. It informs; it does not prescribe.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in [MODULE_OF[command]] if command in MODULE_OF else COMMAND_MODULES:
         try:
             module = importlib.import_module(f"planner.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -53,7 +58,6 @@ def _refuse(message) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "dashboard":  # everything after `dashboard` belongs to Streamlit
         from planner.cli.dashboard_cmd import run_dashboard
@@ -61,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_dashboard(argv[1:])
     if argv[:2] == ["plan", "edit"]:  # `plan edit` is its own command (planner.cli.edit_cmd)
         argv = ["plan-edit", *argv[2:]]
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
