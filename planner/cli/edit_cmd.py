@@ -94,7 +94,8 @@ def run_edit(args) -> int:
     if args.out is not None:
         check_writable(args.out, None)
     table = food_table(args.catalog)
-    result = apply(args, load_plan(args.plan, table), table)
+    plan = edit.refreshed(load_plan(args.plan, table), table)   # notes true to the file's days, then the edit
+    result = apply(args, plan, table)
     data = plan_to_dict(result.plan, table)
     report = {"action": _action(args), "changed": result.changed, "message": result.message, "news": result.news}
     text = "\n".join([result.message, *result.news, "", plan_text(result.plan, table)])
