@@ -83,9 +83,9 @@ def main() -> int:
                     timings["regenerate a meal"].append(
                         timed_click(page, page.get_by_role("button", name="Regenerate breakfast, Day 1")))
                     timings["set a portion"].append(timed_click(page, page.get_by_role("button", name="Set portion")))
-                    lock = page.get_by_role("button", name="Lock (keep it)")
+                    lock = page.get_by_role("button", name="Lock (keep it)", exact=True)
                     timings["lock a food"].append(
-                        timed_click(page, lock if lock.count() else page.get_by_role("button", name="Unlock")))
+                        timed_click(page, lock if lock.count() else page.get_by_role("button", name="Unlock", exact=True)))
                 browser.close()
         finally:
             stop(server)
