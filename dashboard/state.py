@@ -234,7 +234,7 @@ def saved_profiles() -> list[str]:
 
 
 def save_profile(name: str, p: Profile) -> None:
-    store().save_profile(name, p.to_dict())
+    store().save_profile(name, p.to_dict(), replace=True)   # the page confirms a taken name first (dash)
 
 
 def load_profile(name: str) -> Profile:

@@ -19,6 +19,7 @@ import pandas as pd
 import pulp
 
 from foods import Food, FoodTable, load_table
+from foods.intake import IntakeItem, parse_any, parse_rows, parse_text
 from foods.nutrition import Totals, contributions
 from foods.search import normalize
 from foods.table import DATA_DIR as FOODS_DATA_DIR
@@ -26,7 +27,6 @@ from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS
 from foods.text import measure_words as portion_words  # '2 medium baked potatoes', '¾ cup kelp'
 from foods.units import resolve_amount
 from planner.eligibility import eligible_mask
-from planner.intake import IntakeItem, parse_any, parse_rows, parse_text
 from planner.plan import SolveStatus
 from planner.profile import Profile, profile_from_dict
 from planner.rules import DATA_DIR

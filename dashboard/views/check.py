@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, frames, state
+from foods.intake import IntakeError, parse_rows, parse_text
 from planner.check import CheckReport, check_day
-from planner.intake import IntakeError, parse_rows, parse_text
 
 STATUS_WORDS = {"below": "below target", "met": "met", "above_ul": "above the upper limit",
                 "above_cdrr": "above the sodium ceiling", "above_limit": "above your limit",
