@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_dashboard import open_app, texts
 
+from foods.intake import parse_text
 from planner.check import allowed_foods, check_day
 from planner.eligibility import words_to_foods
-from planner.intake import parse_text
 from planner.model import make_plan
 from planner.profile import Profile
 from planner.store import Store

@@ -10,7 +10,8 @@ import argparse
 from pathlib import Path
 
 from planner import edit
-from planner.cli.output import add_format, dumps, emit
+from planner.cli.options import add_catalog, add_format
+from planner.cli.output import dumps, emit
 from planner.errors import PlannerError
 from planner.files import check_writable, write_bytes_atomic
 from planner.paths import food_table
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--regenerate", action="store_true", help="plan the meal (or without --meal, the day) again")
     p.add_argument("--time-limit", type=float, default=5.0, help="seconds for each replanned meal (default 5)")
     p.add_argument("--out", type=Path, default=None, help="also write the edited plan as JSON to this file")
-    p.add_argument("--catalog", default=None, help="'curated' (default), 'full' (imported SR28) or a folder")
+    add_catalog(p)
     add_format(p)
     p.set_defaults(handler=run_edit)
 
