@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from foods.intake import parse_any, parse_csv, parse_json
+from foods.intake import MAX_INPUT_CHARS, decode_intake, parse_any, parse_csv, parse_json
 from foods.table import NUTRIENT_LABELS
 from planner.check import CheckReport, check_day
 from planner.cli.output import add_format, emit, table
@@ -42,8 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def read_intake(source: str) -> tuple[str, str]:
     """(text, kind): '-' is standard input; a .json file is JSON, a .csv or .tsv file CSV; anything else is
     detected from its text."""
-    if source == "-":
-        return sys.stdin.read(), "any"
+    if source == "-":  # bytes, decoded by the intake reader: a strict locale gives no UnicodeDecodeError
+        raw = getattr(sys.stdin, "buffer", None)  # an in-memory text stdin (tests, embedding) has no bytes
+        return (decode_intake(raw.read(MAX_INPUT_CHARS + 1)) if raw is not None
+                else sys.stdin.read(MAX_INPUT_CHARS + 1)), "any"
     path = Path(source)
     text = read_user_text(path, "intake file", f"{path} is a folder; give the file with what you ate")
     return text, {".json": "json", ".csv": "csv", ".tsv": "csv"}.get(path.suffix.lower(), "any")
