@@ -612,22 +612,6 @@ def _json_depth(text: str) -> int:
     return deepest
 
 
-def decode_intake(data: bytes) -> str:
-    """Bytes read from a pipe or file as intake text: UTF-8 (a BOM allowed) within MAX_INPUT_CHARS, else one line
-    saying what is wrong; never the decoder's traceback, whatever the terminal's encoding."""
-    if len(data) > MAX_INPUT_CHARS:
-        raise IntakeError([], f"the intake is larger than {MAX_INPUT_CHARS:,} bytes; a day's intake is much "
-                              "smaller: check that this is the right file")
-    if b"\x00" in data:
-        raise IntakeError([], "the intake holds NUL bytes: it is not a text file (UTF-16 or binary?); save it as "
-                              "UTF-8 text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IntakeError([], f"the intake is not UTF-8 text (byte 0x{data[exc.start]:02x} at position "
-                              f"{exc.start:,}); save it as UTF-8") from None
-
-
 def parse_any(text: str, table: FoodTable) -> list[IntakeItem]:
     """JSON, CSV (when the first line is a food,amount,unit header) or free text."""
     if len(text) > MAX_INPUT_CHARS:

@@ -27,7 +27,6 @@ from foods.intake import (
     MAX_LINE_CHARS,
     MAX_NAME_CHARS,
     IntakeError,
-    decode_intake,
     parse_any,
     parse_csv,
     parse_json,
@@ -35,6 +34,7 @@ from foods.intake import (
     parse_text,
 )
 from planner.errors import PlannerError
+from planner.paths import decode_user_bytes
 
 SCRIPT = Path(sys.executable).with_name("mineral-planner")
 SHORT = 400        # characters: one line a person reads, not the input echoed back
@@ -188,8 +188,8 @@ def test_hostile_text_gets_the_projects_own_error_in_one_short_line(name, table)
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_BYTES))
 def test_hostile_bytes_get_the_projects_own_error_in_one_short_line(name, table):
-    with pytest.raises(IntakeError) as err:
-        parse_any(decode_intake(HOSTILE_BYTES[name]), table)
+    with pytest.raises((FoodError, PlannerError)) as err:
+        parse_any(decode_user_bytes(HOSTILE_BYTES[name], "standard input"), table)
     _assert_one_short_line(str(err.value))
 
 
@@ -276,4 +276,4 @@ def test_fuzzed_text_raises_only_the_projects_own_errors(text, table):
 @given(data=st.binary(max_size=400))
 def test_fuzzed_bytes_raise_only_the_projects_own_errors(data, table):
     with contextlib.suppress(FoodError, PlannerError):  # anything else fails the test
-        parse_any(decode_intake(data), table)
+        parse_any(decode_user_bytes(data, "standard input"), table)
