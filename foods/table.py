@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from foods.calcium import COUNTED_FIELD, calcium_class, counted_calcium
 from foods.errors import FoodError, TableError, UnknownFood
 from foods.search import best_match
 from foods.search import search as search_foods
@@ -25,12 +26,14 @@ VALID_MEALS = frozenset({"breakfast", "snack", "lunch", "dinner"})
 DIET_TAGS = frozenset({"vegan", "vegetarian", "pescatarian"})
 CONTENT_TAGS = frozenset({
     "dairy", "lactose", "gluten", "tree_nuts", "peanuts", "fish", "shellfish", "egg", "liver",
-    "fish_liver_oil", "caffeine", "alcohol", "added_sugar", "salty",
+    "fish_liver_oil", "caffeine", "alcohol", "added_sugar", "salty", "sesame", "raw_animal", "high_mercury",
+    "not_as_eaten",
 })
 VALID_TAGS = DIET_TAGS | CONTENT_TAGS
 VALID_AISLES = ("produce", "dairy_eggs", "grains_legumes", "nuts_seeds", "meat_fish", "other")
 VALID_BUY_UNITS = ("piece", "g", "pack")
 PER_CHOICES = ("100g", "portion", "100kcal")
+DERIVED_FIELDS = [COUNTED_FIELD]  # computed from SR28 values by one rule each (foods/calcium.py), never stored
 
 FOOD_COLUMNS = [
     "id", "name", "ndb", "portion_ndb", "sr28_name", "group", "portion_seq", "portion_label", "portion_grams", "step",
@@ -226,6 +229,9 @@ class FoodTable:
                              bought_ndb=foods["bought_ndb"].astype(str).str.zfill(5))
         self.frame = foods.set_index("id", drop=False)
         self.frame.index.name = None
+        classes = calcium_class(self.frame["name"], self.frame["group"])
+        self.frame["calcium_class"] = classes
+        self.frame[COUNTED_FIELD] = counted_calcium(self.frame["calcium_mg"], classes)
         self.source = source
         by_food: dict[str, list[Portion]] = {}
         for fid, seq, amount, measure, grams, src in zip(
@@ -267,8 +273,9 @@ class FoodTable:
 
     @property
     def nutrients(self) -> pd.DataFrame:
-        """Nutrients per 100 g, one row per food id; NaN where SR28 has no value."""
-        return self.frame[NUTRIENT_FIELDS]
+        """Nutrients per 100 g, one row per food id; NaN where SR28 has no value; then the derived columns
+        (DERIVED_FIELDS: calcium counted toward a calcium goal)."""
+        return self.frame[NUTRIENT_FIELDS + DERIVED_FIELDS]
 
     def get(self, food_id: str) -> Food:
         """The food with this id, or an error naming the closest matches."""
@@ -341,6 +348,7 @@ class FoodTable:
             "food_id": frame["id"], "name": frame["name"], "ndb": frame["ndb"],
             "portion": [self.foods[fid].portion_words(g) for fid, g in zip(frame["id"], serving, strict=True)],
             "portion_grams": serving, "grams": grams, nutrient: frame[nutrient] * grams / 100.0, "per": per,
+            **({COUNTED_FIELD: frame[COUNTED_FIELD] * grams / 100.0} if nutrient == "calcium_mg" else {}),
         }).dropna(subset=[nutrient])
         return out.sort_values(nutrient, ascending=False, kind="stable").head(n).reset_index(drop=True)
 
@@ -366,7 +374,10 @@ _NUTRIENT_ALIASES = {
     "energy": "energy_kcal", "kcal": "energy_kcal", "calories": "energy_kcal", "protein": "protein_g",
     "fat": "fat_g", "carbohydrate": "carbohydrate_g", "carbs": "carbohydrate_g", "fiber": "fiber_g",
     "fibre": "fiber_g", "vitamin_d": "vitamin_d_ug", "vitamin d": "vitamin_d_ug", "vitamin_b6": "vitamin_b6_mg",
-    "b6": "vitamin_b6_mg", "retinol": "retinol_ug",
+    "b6": "vitamin_b6_mg", "retinol": "retinol_ug", "phosphorus": "phosphorus_mg", "p": "phosphorus_mg",
+    "selenium": "selenium_ug", "se": "selenium_ug", "iron": "iron_mg", "fe": "iron_mg", "folate": "folate_dfe_ug",
+    "folate dfe": "folate_dfe_ug", "vitamin_b12": "vitamin_b12_ug", "vitamin b12": "vitamin_b12_ug",
+    "b12": "vitamin_b12_ug",
 }
 
 

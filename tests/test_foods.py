@@ -446,8 +446,8 @@ def test_no_food_is_tagged_caffeine_when_sr28_says_it_has_none(table):
 
 def test_kelp_stays_near_one_iodine_sized_serving(table):
     kelp = table.get("kelp")
-    assert kelp.grams_range[1] <= 10.5 and kelp.default_grams == pytest.approx(10)
-    assert kelp.portion_text(kelp.grams_range[1]) == "2 tbsp kelp (10 g)"
+    assert kelp.grams_range[1] <= 5.5 and kelp.default_grams == pytest.approx(5)  # iodine: 1 tbsp a meal
+    assert kelp.portion_text(kelp.grams_range[1]) == "1 tbsp kelp (5 g)"
 
 
 def test_baked_and_boiled_potatoes_are_bought_as_sr28s_raw_potato_with_its_refuse(table):

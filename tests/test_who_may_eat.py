@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from planner.intake import parse_text
 from test_dashboard import open_app, texts
 
+from foods.intake import parse_text
 from planner.check import allowed_foods, check_day
 from planner.eligibility import words_to_foods
 from planner.model import make_plan

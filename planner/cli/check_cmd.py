@@ -109,6 +109,8 @@ def report_text(report: CheckReport, date: dt.date, saved: dict | None = None) -
         pct = "" if s.pct is None else f"{s.pct:.0f} %"
         rows.append([NUTRIENT_LABELS.get(s.nutrient, s.nutrient), _amount(s.total, s.unit) + star, _target_text(s),
                      pct, status])
+        if s.counted is not None:  # calcium: oxalate greens' calcium is shown but does not count toward the goal
+            rows.append(["  of which well absorbed", _amount(s.counted, s.unit), "", "", "counts toward the goal"])
     lines += ["", "Totals against your targets:", table(rows, ["nutrient", "total", "target", "%", "status"])]
     if any(report.contributors.values()):
         lines += ["", "Top contributors:"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from foods.calcium import COUNTED_FIELD
 from foods.export import food_to_dict, nutrient_value
 from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS, PER_CHOICES, VALID_TAGS, resolve_nutrient
 from planner.cli.options import add_catalog, add_format
@@ -110,8 +111,13 @@ def _top(args) -> int:
     amount = {"100g": lambda d: "100 g", "portion": lambda d: d["portion"],
               "100kcal": lambda d: f"{d['grams']:g} g"}[args.per]
     rows = [[d["rank"], d["food_id"], d["name"], amount(d), d[nutrient]] for d in data]
-    text = table(rows, ["#", "id", "name", "amount", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} "
-                        f"{per_label}"])
+    headers = ["#", "id", "name", "amount", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} {per_label}"]
+    if COUNTED_FIELD in top.columns:  # calcium: and of which well absorbed (oxalate greens: none)
+        for d, r, row in zip(data, top.itertuples(), rows, strict=True):
+            d[COUNTED_FIELD] = nutrient_value(getattr(r, COUNTED_FIELD))
+            row.append(d[COUNTED_FIELD])
+        headers.append("of which well absorbed")
+    text = table(rows, headers)
     emit(args.format, data, text)
     return 0
 
