@@ -8,7 +8,6 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from planner.intake import parse_text
 from test_dashboard import open_app, texts
 
 from foods.intake import parse_text
