@@ -29,6 +29,7 @@ from planner.errors import PlannerError
 from planner.model_day import (
     GOAL_WEIGHT,
     SOFT_CAP_WEIGHT,
+    Amount,
     DayModel,
     DayRequest,
     DayRules,
@@ -38,12 +39,12 @@ from planner.model_day import (
     relaxation_slack,
     solve_day,
 )
-from planner.model_foods import Selection, excluded_alternatives, select_foods
+from planner.model_foods import Selection, dishes, excluded_alternatives, meal_patterns, select_foods
 from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, SolveStatus, day_totals
 from planner.profile import Profile, profile_from_dict
-from planner.rules import meal_slots, rules
+from planner.rules import amdr_table, meal_slots, rules
 from planner.shopping import bought_grams
-from planner.targets import Targets, targets_for
+from planner.targets import Targets, main_meal_protein, targets_for
 
 MAX_DAYS = 14
 DEFAULT_MAX_DAYS_PER_FOOD = 3
@@ -115,16 +116,41 @@ class _Week:
 
 # --- building a week ------------------------------------------------------------------------------------
 
-def day_rules_for(targets: Targets) -> DayRules:
-    """The hard rules and goals every day shares, from the targets and planner/data/rules.toml."""
+def day_rules_for(targets: Targets, profile: Profile | None = None) -> DayRules:
+    """The hard rules and goals every day shares, from the targets, planner/data/rules.toml and the meal
+    patterns (planner/data/meal_patterns.toml); `profile` sets the per-meal protein and the vegan legumes."""
     meal_rules = rules()["meals"]
     slots = tuple(meal_slots())
     goals = {k: float(t.min) for k, t in targets.items.items() if t.goal and t.min}
     caps = {k: float(t.max) for k, t in targets.items.items() if t.max is not None}
     soft = {k: float(t.soft_max) for k, t in targets.items.items() if t.soft_max}
+    amdr = {row.field: (row.min_pct / 100.0, row.max_pct / 100.0, float(row.kcal_per_g))
+            for row in amdr_table().itertuples()}
+    protein = targets.items.get("protein_g")
+    floor = min(x for x in (protein.min, protein.max) if x is not None) if protein and protein.min else 0.0
+    per_meal = main_meal_protein(profile, targets) if profile is not None else 0.0
+    kinds = meal_rules["kind"]
+    meal_protein = tuple(per_meal if kinds[s] in ("lunch", "dinner") else 0.0 for s in slots)
+    data = meal_patterns()
+    patterns = tuple(tuple((name, {k: tuple(v) for k, v in counts.items()})
+                           for name, counts in data["patterns"]["main" if kinds[s] in ("lunch", "dinner")
+                                                                 else kinds[s]].items()) for s in slots)
+    vegan = profile is not None and profile.diet == "vegan"
+    day_amounts = tuple(_amount(name, spec, vegan) for name, spec in data["day"].items())
+    meal_amounts = tuple(_amount(name, spec, vegan) for name, spec in data["meal"].items())
     return DayRules(slots, tuple(tuple(meal_rules["foods"][s]) for s in slots),
                     tuple(tuple(meal_rules["share"][s]) for s in slots), targets.energy_range,
-                    dict(targets.macros), caps, goals, soft)
+                    dict(targets.macros), caps, goals, soft, float(targets.energy_kcal), amdr, float(floor),
+                    meal_protein, patterns, tuple(data["free_roles"]), tuple(data["uncounted_roles"]),
+                    day_amounts, meal_amounts, dishes())
+
+
+def _amount(name: str, spec: dict, vegan: bool) -> Amount:
+    for measure in ("grams", "portions", "items"):
+        if measure in spec:
+            low, high = spec[f"vegan_{measure}"] if vegan and f"vegan_{measure}" in spec else spec[measure]
+            return Amount(name, tuple(spec["roles"]), measure, float(low), float(high))
+    raise ValueError(f"meal_patterns.toml: {name} needs grams, portions or items")
 
 
 def _check_days(days) -> None:
@@ -194,7 +220,7 @@ def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_p
         if not prices:
             raise PlannerError("a weekly budget needs prices (food id -> price per kg as bought)")
         budget_total = float(weekly_budget) * days / 7.0
-    return _Week(profile, table, targets, selection, day_rules_for(targets), days, fi, si, preference, kcal_share,
+    return _Week(profile, table, targets, selection, day_rules_for(targets, profile), days, fi, si, preference, kcal_share,
                  step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, notes)
 
 

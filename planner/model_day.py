@@ -27,6 +27,9 @@ from planner.solver import highs_status
 GOAL_WEIGHT = 1000.0        # objective units for missing 100 % of one goal (a day's food costs about 10)
 SOFT_CAP_WEIGHT = 15.0      # objective units for going 100 % over a soft ceiling (potassium not pushed)
 BUDGET_WEIGHT = 20000.0     # objective units for going 100 % over the day's budget: the budget comes first
+ENERGY_WEIGHT = 300.0       # objective units for a day 100 % away from its energy target (1 % costs 3)
+PROTEIN_WEIGHT = 3000.0     # objective units for missing 100 % of a protein floor: kept unless impossible
+DISH_BONUS = 1.5            # objective units a meal that is a named dish saves (a day's food costs about 10)
 GRAMS_ROUNDING = 0.05       # grams in a plan are rounded to 0.1 g: each item may move by this much
 _INF = float("inf")
 
@@ -41,6 +44,9 @@ class FoodArrays:
     max_steps: np.ndarray           # int, >= min_steps
     per_step: dict[str, np.ndarray]  # nutrient field -> amount per step (NaN = SR28 has no value)
     fits: np.ndarray                # bool (foods, slots): the food fits that meal slot
+    roles: np.ndarray | None = None          # str per food: its role in a meal (starch, milk, protein, ...)
+    portion_grams: np.ndarray | None = None  # grams of one household portion (a cup of lentils)
+    same_food: np.ndarray | None = None      # str per food: the food it is a form of (raw and cooked are one)
 
     @property
     def index(self) -> dict[str, int]:
@@ -62,6 +68,39 @@ class DayRules:
     caps: dict[str, float]                   # nutrient -> daily maximum
     goals: dict[str, float]                  # nutrient -> daily minimum (pursued with slack)
     soft_caps: dict[str, float] = field(default_factory=dict)  # nutrient -> level above which it costs
+    energy_target: float = 0.0               # kcal the day aims at: distance from it costs both ways
+    amdr: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # macro -> (min, max share, kcal/g)
+    protein_floor: float = 0.0               # g/day, the baseline floor (a condition's ceiling wins)
+    meal_protein: tuple[float, ...] = ()     # per slot: g of protein the meal holds at least (0: none)
+    patterns: tuple[tuple[tuple[str, dict[str, tuple[int, int]]], ...], ...] = ()   # per slot: (name, counts)
+    free_roles: tuple[str, ...] = ()         # roles no pattern counts (drinks, sweets a person locked)
+    uncounted_roles: tuple[str, ...] = ()    # roles that ride along: not counted in foods per meal
+    day_amounts: tuple[Amount, ...] = ()     # per day: grams, portions or items of roles
+    meal_amounts: tuple[Amount, ...] = ()    # per meal: the same, in every meal
+    dishes: tuple[Dish, ...] = ()
+
+
+@dataclass(frozen=True)
+class Amount:
+    """How much of some roles a day (or a meal) holds: grams eaten, household portions, or foods (items)."""
+
+    name: str
+    roles: tuple[str, ...]
+    measure: str          # grams | portions | items
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Dish:
+    """A named dish: its ingredients (food id -> grams low, high; `required` ones must all be there),
+    and the slots it fits. A meal is the dish when it holds all required ingredients and nothing else
+    (besides garnishes and optional ingredients)."""
+
+    name: str
+    ingredients: dict[str, tuple[float, float]]
+    optional: frozenset[str]
+    slots: frozenset[str]
 
 
 @dataclass
@@ -181,6 +220,8 @@ class DayModel:
     pair_energy: np.ndarray | None = None   # per pair: kcal in one step
     goal_rows: tuple[int, ...] = ()   # the row of each goal, in goal_names order (its slack column follows)
     soft_rows: tuple[int, ...] = ()   # the row of each soft ceiling (its excess column follows the slacks)
+    blocks: dict[str, slice] = field(default_factory=dict)   # named column blocks (column_blocks)
+    dish_keys: tuple[tuple[int, int], ...] = ()   # per dish column: (dish, slot)
 
     @property
     def n_pairs(self) -> int:
@@ -228,6 +269,155 @@ def _options(foods: FoodArrays, fi: np.ndarray, request: DayRequest, pair_of: di
     return opt_pair, opt_steps, counts
 
 
+def dish_slots(rules: DayRules, request: DayRequest) -> tuple[tuple[int, int], ...]:
+    """Every (dish, slot) a dish column stands for: the dish fits the slot and the meal is not kept as it is."""
+    return tuple((d, s) for d, dish in enumerate(rules.dishes) for s, slot in enumerate(rules.slots)
+                 if slot in dish.slots and s not in request.fixed_slots)
+
+
+def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, has_budget: bool) -> dict[str, slice]:
+    """The model's columns in named blocks, in this order (the budget slack is always the last column)."""
+    sizes = {"option": n_opt, "goal_slack": len(rules.goals), "soft_excess": len(rules.soft_caps),
+             "energy_under": 1 if rules.energy_target else 0, "energy_over": 1 if rules.energy_target else 0,
+             "protein_slack": 1 + len(rules.slots) if rules.protein_floor or any(rules.meal_protein) else 0,
+             "pattern": sum(len(p) for s, p in enumerate(rules.patterns) if s not in request.fixed_slots),
+             "dish": len(dish_slots(rules, request)), "budget": 1 if has_budget else 0}
+    out, start = {}, 0
+    for name, size in sizes.items():
+        out[name] = slice(start, start + size)
+        start += size
+    return out
+
+
+def _amount_values(foods: FoodArrays, amount: Amount, opt_food: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Per option: how much it adds to `amount` (grams, household portions or one item), 0 off its roles."""
+    on = np.isin(foods.roles[opt_food], amount.roles)
+    grams = steps * foods.step_grams[opt_food]
+    if amount.measure == "grams":
+        value = grams
+    elif amount.measure == "portions":
+        value = grams / foods.portion_grams[opt_food]
+    else:
+        value = np.ones(len(opt_food))
+    return np.where(on, value, 0.0)
+
+
+def _meal_rules(foods: FoodArrays, rules: DayRules, request: DayRequest, rows: Rows, cost: np.ndarray,
+                upper: np.ndarray, blocks: dict[str, slice], fi: np.ndarray, si: np.ndarray, opt_pair: np.ndarray,
+                steps: np.ndarray, by_pair: list[np.ndarray], relax: frozenset[str]) -> None:
+    """The rows that make meals a cook's meals: energy aimed at its target, protein floors, meal patterns,
+    food-group amounts per day and per meal, and named dishes."""
+    opts = np.arange(len(opt_pair))
+    opt_food, opt_slot = fi[opt_pair], si[opt_pair]
+    n_slots = len(rules.slots)
+    if rules.energy_target:   # distance from the target, both ways
+        under, over = blocks["energy_under"].start, blocks["energy_over"].start
+        target = rules.energy_target + request.energy_shift
+        energy = _value(foods, "energy_kcal")[opt_food] * steps
+        rows.add("energy_target", np.r_[opts, under, over], np.r_[energy, 1.0, -1.0], lower=target, upper=target)
+        cost[under] = cost[over] = ENERGY_WEIGHT * request.unit / target
+    protein = _value(foods, "protein_g")[opt_food] * steps
+    if blocks["protein_slack"].stop > blocks["protein_slack"].start:
+        day_col = blocks["protein_slack"].start
+        if rules.protein_floor and "protein" not in relax:
+            rows.add("protein_floor", np.r_[opts, day_col], np.r_[protein, 1.0], lower=rules.protein_floor)
+            cost[day_col] = PROTEIN_WEIGHT * request.unit / rules.protein_floor
+        for s, grams in enumerate(rules.meal_protein):
+            if grams and s not in request.fixed_slots and "protein" not in relax:
+                col = day_col + 1 + s
+                here = opt_slot == s
+                rows.add(f"meal_protein:{rules.slots[s]}", np.r_[opts[here], col], np.r_[protein[here], 1.0],
+                         lower=grams)
+                cost[col] = PROTEIN_WEIGHT * request.unit / grams
+    roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
+    opt_role = roles[opt_food]
+    col = blocks["pattern"].start
+    for s, patterns in enumerate(rules.patterns):
+        if s in request.fixed_slots:
+            continue
+        cols = np.arange(col, col + len(patterns))
+        col += len(patterns)
+        if "meal_patterns" in relax or not patterns:
+            continue
+        here = (opt_slot == s) & ~np.isin(opt_role, rules.free_roles)
+        big = float(max(1, len(np.unique(opt_food[here]))))
+        rows.add(f"pattern:{rules.slots[s]}", cols, 1.0, lower=1.0, upper=1.0)
+        keys = list(dict.fromkeys(k for _, counts in patterns for k in counts))
+        for key in keys:
+            members = here & np.isin(opt_role, key.split("+"))
+            low = np.array([counts.get(key, (0, big))[0] for _, counts in patterns], dtype=float)
+            high = np.array([counts.get(key, (0, big))[1] for _, counts in patterns], dtype=float)
+            rows.add(f"role_min:{rules.slots[s]}:{key}", np.r_[opts[members], cols],
+                     np.r_[np.ones(members.sum()), -low], lower=0.0)
+            rows.add(f"role_max:{rules.slots[s]}:{key}", np.r_[opts[members], cols],
+                     np.r_[np.ones(members.sum()), -high], upper=0.0)
+        for role in np.unique(opt_role[here]):
+            covers = np.array([any(role in k.split("+") for k in counts) for _, counts in patterns])
+            if covers.all():
+                continue
+            members = here & (opt_role == role)
+            rows.add(f"role_allowed:{rules.slots[s]}:{role}", np.r_[opts[members], cols],
+                     np.r_[np.ones(members.sum()), -big * covers], upper=0.0)
+    if "food_groups" not in relax:
+        for amount in rules.day_amounts:
+            values = _amount_values(foods, amount, opt_food, steps)
+            if not values.any():
+                continue
+            rows.add(f"day_amount:{amount.name}", opts, values, lower=amount.low, upper=amount.high)
+        for amount in rules.meal_amounts:
+            values = _amount_values(foods, amount, opt_food, steps)
+            for s in range(n_slots):
+                here = (opt_slot == s) & (values != 0)
+                if here.any() and s not in request.fixed_slots:
+                    rows.add(f"meal_amount:{rules.slots[s]}:{amount.name}", opts[here], values[here],
+                             lower=amount.low, upper=amount.high)
+    _dish_rows(foods, rules, request, rows, cost, upper, blocks, fi, si, opt_pair, steps, by_pair, opt_role)
+
+
+def _dish_rows(foods, rules, request, rows, cost, upper, blocks, fi, si, opt_pair, steps, by_pair, opt_role):
+    """A dish column is 1 only when the meal is that dish: every required ingredient within its grams,
+    optional ones within theirs, nothing else but garnishes; each such meal saves DISH_BONUS."""
+    keys = dish_slots(rules, request)
+    if not keys:
+        return
+    index = foods.index
+    pair_of = {(int(f), int(s)): k for k, (f, s) in enumerate(zip(fi, si, strict=True))}
+    opt_grams = steps * foods.step_grams[fi[opt_pair]]
+    opt_food, opt_slot = fi[opt_pair], si[opt_pair]
+    opts = np.arange(len(opt_pair))
+    ride = np.isin(opt_role, rules.uncounted_roles + rules.free_roles)
+    per_slot: dict[int, list[int]] = {}
+    for j, (d, s) in enumerate(keys):
+        z = blocks["dish"].start + j
+        dish = rules.dishes[d]
+        where = f"{dish.name}:{rules.slots[s]}"
+        ids = [index.get(fid) for fid in dish.ingredients]
+        if any(index.get(fid) is None or (index[fid], s) not in pair_of
+               for fid in dish.ingredients if fid not in dish.optional):
+            upper[z] = 0
+            continue
+        per_slot.setdefault(s, []).append(z)
+        cost[z] = -DISH_BONUS * request.unit
+        inside = np.zeros(len(foods), dtype=bool)
+        for fid, f in zip(dish.ingredients, ids, strict=True):
+            if f is None or (f, s) not in pair_of:
+                continue
+            inside[f] = True
+            low, high = dish.ingredients[fid]
+            cols = by_pair[pair_of[(f, s)]]
+            grams = opt_grams[cols]
+            big = float(grams.max(initial=0.0))
+            if fid not in dish.optional:
+                rows.add(f"dish_min:{where}:{fid}", np.r_[cols, z], np.r_[grams, -low], lower=0.0)
+            if high < big:
+                rows.add(f"dish_max:{where}:{fid}", np.r_[cols, z], np.r_[grams, big - high], upper=big)
+        others = (opt_slot == s) & ~inside[opt_food] & ~ride
+        big = float(max(1, len(np.unique(opt_food[others]))))
+        rows.add(f"dish_only:{where}", np.r_[opts[others], z], np.r_[np.ones(others.sum()), big], upper=big)
+    for s, zs in per_slot.items():
+        rows.add(f"one_dish:{rules.slots[s]}", zs, 1.0, upper=1.0)
+
+
 def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayModel:
     """The day's MILP as arrays: pure, no solver involved."""
     fi, si = pairs_of(foods)
@@ -241,9 +431,10 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     goals = tuple(rules.goals)
     soft = tuple(rules.soft_caps)
     has_budget = request.budget is not None and request.step_price is not None
-    n_cols = n_opt + len(goals) + len(soft) + (1 if has_budget else 0)
-    slack0 = n_opt
-    excess0 = n_opt + len(goals)
+    blocks = column_blocks(rules, request, n_opt, has_budget)
+    n_cols = blocks["budget"].stop
+    slack0 = blocks["goal_slack"].start
+    excess0 = blocks["soft_excess"].start
     opts = np.arange(n_opt)
     steps = opt_steps.astype(float)
 
@@ -252,6 +443,9 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     upper[n_opt:] = _INF
     integer = np.zeros(n_cols, dtype=bool)
     integer[:n_opt] = True
+    for binary in ("pattern", "dish"):
+        upper[blocks[binary]] = 1
+        integer[blocks[binary]] = True
     cost = np.zeros(n_cols)
     cost[:n_opt] = request.step_cost[opt_pair] * steps
     for g, name in enumerate(goals):
@@ -277,15 +471,18 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
                         lower=forced_pairs[multi_pairs].astype(float))
     single_forced = forced_pairs[opt_pair] & (counts[opt_pair] == 1)
     lower[:n_opt][single_forced] = 1
-    # foods per meal (a meal kept as it is, by hand, is not checked again)
+    # foods per meal (a meal kept as it is, by hand, is not checked again); garnishes ride along
     opt_slot = si[opt_pair]
+    roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
+    opt_role = roles[fi[opt_pair]]
+    counted = ~np.isin(opt_role, rules.uncounted_roles)
     for s, slot in enumerate(rules.slots):
         if s in request.fixed_slots:
             continue
         lo, hi = rules.foods_per_meal[s]
         if "foods_per_meal" in relax:
             lo, hi = 1, hi + 1
-        rows.add(f"foods_per_meal:{slot}", opts[opt_slot == s], 1.0, lower=lo, upper=hi)
+        rows.add(f"foods_per_meal:{slot}", opts[(opt_slot == s) & counted], 1.0, lower=lo, upper=hi)
     # each food in at most one meal a day (a food locked in two meals may be in both)
     opt_food = fi[opt_pair]
     forced_count: dict[int, int] = {}
@@ -323,10 +520,12 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
             m = margin(kcal, rules.foods_per_meal[s][1] + 2)
             rows.add(f"share:{slot}", opts[opt_slot == s], energy[opt_slot == s], lower=lo * target + m,
                      upper=hi * target - m)
-    if "macros" not in relax:
-        for name, (lo, hi) in rules.macros.items():
-            m = margin(_value(foods, name), max_items)
-            rows.add(f"macro:{name}", opts, _value(foods, name)[opt_food] * steps, lower=lo + m, upper=hi - m)
+    if "macros" not in relax:   # AMDR: each macronutrient's share of the energy the day actually has
+        for name, (lo_share, hi_share, kcal_per_g) in rules.amdr.items():
+            macro_kcal = kcal_per_g * _value(foods, name)[opt_food] * steps
+            m = margin(kcal_per_g * _value(foods, name) + kcal, max_items)
+            rows.add(f"amdr_min:{name}", opts, macro_kcal - lo_share * energy, lower=m)
+            rows.add(f"amdr_max:{name}", opts, macro_kcal - hi_share * energy, upper=-m)
     for name, cap in rules.caps.items():
         if f"cap:{name}" not in relax:
             m = margin(_value(foods, name), max_items)
@@ -349,13 +548,15 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
             if len(ks) == len(combo) and not forced_pairs[ks].all():
                 cols = np.concatenate([by_pair[k] for k in ks])
                 rows.add("avoid_repeat", cols, 1.0, upper=len(ks) - 1)
+    _meal_rules(foods, rules, request, rows, cost, upper, blocks, fi, si, opt_pair, steps, by_pair, relax)
     if has_budget:
         budget_col = n_cols - 1
         cost[budget_col] = BUDGET_WEIGHT * request.unit / max(request.budget, 1e-9)
         rows.add("budget", np.append(opts, budget_col), np.append(request.step_price[opt_pair] * steps, -1.0),
                  upper=request.budget)
     return DayModel(fi, si, opt_pair, opt_steps, goals, cost, lower, upper, integer, rows, has_budget, request.unit,
-                    _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows))
+                    _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows), blocks,
+                    dish_slots(rules, request))
 
 
 # --- solving ----------------------------------------------------------------------------------------------
