@@ -39,7 +39,14 @@ from planner.model_day import (
     relaxation_slack,
     solve_day,
 )
-from planner.model_foods import Selection, dishes, excluded_alternatives, meal_patterns, select_foods
+from planner.model_foods import (
+    Selection,
+    dishes,
+    excluded_alternatives,
+    meal_patterns,
+    select_foods,
+    table_arrays,
+)
 from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, SolveStatus, day_totals
 from planner.profile import Profile, profile_from_dict
 from planner.rules import amdr_table, meal_slots, rules
@@ -51,15 +58,20 @@ DEFAULT_MAX_DAYS_PER_FOOD = 3
 PREFERENCE_WEIGHT = 10.0  # objective units for a day's energy from neutral foods
 LIKE_BONUS = 0.5          # per kcal, a liked food costs this share less
 RECOMMENDED_BONUS = 0.15  # per kcal, a food the articles recommend costs this share less
-REPEAT_COST = 0.6         # per kcal, a food costs this share more for each earlier day it was eaten on
+NEW_FOOD_COST = {"low": 1.0, "usual": 0.5, "high": 0.1}   # objective units to bring a food new to the week in
+VARIETIES = tuple(NEW_FOOD_COST)
+LEFTOVER_BONUS = 0.3      # per kcal, last night's dinner foods cost this share less at lunch (cook once, eat twice)
+EVERY_DAY_ROLES = ("fat", "garnish")   # cooking fats and garnishes are never used up
 NOISE = 0.3               # per kcal, a seeded random share up to this, so that days differ
 TIE_BREAK = 0.05          # with prices: preferences weigh this share of a typical day's cost
 TYPICAL_STEPS = 15        # planning steps in a typical day, to size that share
 DAY_GAP = 0.02            # a day is "optimal" within 2 % of the LP bound ...
-ABS_GAP = 0.3             # ... or within 3 % of a day's preference cost, whichever is looser
+ABS_GAP = 1.0             # ... or within 1 objective unit (10 % of a day's food cost: dishes and patterns make
+                          # the relaxation weaker than the whole-portion day), whichever is looser
 SHORTFALL_TOLERANCE = 0.001  # a goal missed by less than 0.1 % counts as met (float and gram rounding)
 WHAT_IF_SECONDS = 0.4     # time limit of each "what would help" solve
 WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
+DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
 EXTRA_KCAL = 200          # the "more energy" what-if
 _SOLVED = ("optimal", "feasible", "time_limit")
 _STATUS_RANK = {"optimal": 0, "feasible": 1, "time_limit": 2, "infeasible": 3, "failed": 4}
@@ -98,6 +110,7 @@ class _Week:
     max_days_per_food: int
     seed: int
     budget_total: float | None
+    variety: str = "usual"
     notes: list[str] = field(default_factory=list)
     pair_index: dict[tuple[int, int], int] = field(default_factory=dict)
 
@@ -179,12 +192,15 @@ def _check_lock(lock: Lock, days: int, table: FoodTable) -> None:
 
 
 def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_per_food: int, prices,
-                weekly_budget, seed: int, keep: set[tuple[str, str]] = frozenset()) -> _Week:
+                weekly_budget, seed: int, keep: set[tuple[str, str]] = frozenset(), variety: str = "usual"
+                ) -> _Week:
     """The week's context. `keep` holds (food id, meal) items to be kept as they are (regenerate): like
     locks, they may be foods the articles say to limit, or sit in a meal the food does not usually fit."""
     locks = tuple(locks)
     for lock in locks:
         _check_lock(lock, days, table)
+    if variety not in VARIETIES:
+        raise PlannerError(f"variety must be one of {', '.join(VARIETIES)}, not {variety!r}")
     if isinstance(max_days_per_food, bool) or not isinstance(max_days_per_food, int) or max_days_per_food < 1:
         raise PlannerError(f"max_days_per_food must be a whole number of days, 1 or more, not {max_days_per_food}")
     targets = targets_for(profile)
@@ -221,7 +237,7 @@ def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_p
             raise PlannerError("a weekly budget needs prices (food id -> price per kg as bought)")
         budget_total = float(weekly_budget) * days / 7.0
     return _Week(profile, table, targets, selection, day_rules_for(targets, profile), days, fi, si, preference, kcal_share,
-                 step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, notes)
+                 step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, variety, notes)
 
 
 def _food_preference(liked, recommended):
@@ -272,16 +288,39 @@ def _usage(planned: dict[int, DayPairs], skip: int) -> dict[int, int]:
 
 def _request(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, salt: int = 0,
              budget: float | None = None, avoid_extra: list | None = None) -> DayRequest:
-    """Day `d`'s costs and variety rules, given the days already planned."""
-    usage = np.zeros(len(week.ids))
-    for f, c in _usage(planned, d).items():
-        usage[f] = c
+    """Day `d`'s costs and variety rules, given the days already planned.
+
+    A week reuses food on purpose: a food (raw and cooked forms are one food) not yet eaten this week
+    costs NEW_FOOD_COST[variety] to bring in; one used on `max_days_per_food` days is used up, except
+    cooking fats, garnishes and the week's milk; once the week has a milk, no other milk joins it; the
+    day before's dinner comes cheaper at lunch (cook once, eat twice).
+    """
+    foods = week.selection.foods
+    group = foods.same_food if foods.same_food is not None else np.array(week.ids)
+    _, group_idx = np.unique(group, return_inverse=True)
+    days_eaten = np.zeros(group_idx.max(initial=0) + 1)
+    for e, pairs in planned.items():
+        if e != d:
+            np.add.at(days_eaten, np.unique(group_idx[[f for f, _ in pairs]]) if pairs else [], 1)
+    usage = days_eaten[group_idx]
     rng = np.random.default_rng([week.seed, d, salt])
-    per_kcal = week.preference + REPEAT_COST * usage[week.food_idx] + NOISE * rng.random(len(week.preference))
+    per_kcal = week.preference + NOISE * rng.random(len(week.preference))
+    fi, si = week.food_idx, week.slot_idx
+    leftovers = {f for f, s in planned.get(d - 1, {}) if week.slots[s] == "dinner"}
+    if leftovers and "lunch" in week.slots:
+        lunch = week.slots.index("lunch")
+        per_kcal = per_kcal - LEFTOVER_BONUS * (np.isin(fi, list(leftovers)) & (si == lunch))
     step_cost = PREFERENCE_WEIGHT * per_kcal * week.kcal_share
+    pair_cost = np.where(usage[fi] > 0, 0.0, NEW_FOOD_COST[week.variety])
     if week.step_price is not None:
         step_cost = week.step_price + TIE_BREAK * week.unit * step_cost
-    banned = usage >= week.max_days_per_food
+        pair_cost = TIE_BREAK * week.unit * pair_cost
+    roles = foods.roles if foods.roles is not None else np.full(len(week.ids), "", dtype=str)
+    milk = group == "milk"
+    week_milk = milk & (usage > 0)
+    banned = (usage >= week.max_days_per_food) & ~np.isin(roles, EVERY_DAY_ROLES) & ~week_milk
+    if week_milk.any():
+        banned |= milk & ~week_milk
     banned[[f for f, _ in forced]] = False
     banned_pairs = None
     if week.extra_pairs.any():   # a pair a lock created on another day is not on the menu today
@@ -296,7 +335,7 @@ def _request(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, sa
                 avoid.append(meal)
     avoid += avoid_extra or []
     return DayRequest(step_cost, banned_foods=banned, banned_pairs=banned_pairs, forced=dict(forced), avoid=avoid,
-                      budget=budget, step_price=week.step_price, unit=week.unit)
+                      budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost)
 
 
 def _without_variety(request: DayRequest, relax: frozenset[str] = frozenset()) -> DayRequest:
@@ -349,12 +388,20 @@ def _plan_day(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, t
             note = (f"Day {d + 1}: foods repeat more than the variety rules allow, because the other rules "
                     "left no other way.")
             return eased, retry, [note]
+        if forced:   # what is kept or locked may leave no meal pattern or food-group amount possible
+            eased = _without_variety(request, frozenset({"meal_patterns", "food_groups"}))
+            retry = _solve(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
+            if retry.status.status in _SOLVED:
+                note = (f"Day {d + 1}: with the foods you kept, its meals do not all follow a meal pattern and "
+                        "its vegetables, fruit or legumes may be outside their daily amounts.")
+                return eased, retry, [note]
     return request, solution, []
 
 
 # --- plans out of solutions, and back ------------------------------------------------------------------
 
-def _to_day(week: _Week, d: int, pairs: DayPairs, locked: set[tuple[int, int]]) -> Day:
+def _to_day(week: _Week, d: int, pairs: DayPairs, locked: set[tuple[int, int]],
+            dishes: dict[int, str] | None = None) -> Day:
     """A Day of PlanItems: grams are whole steps of the food's portion; the biggest item of a meal first."""
     foods = week.selection.foods
     energy = np.nan_to_num(foods.per_step["energy_kcal"])
@@ -367,7 +414,7 @@ def _to_day(week: _Week, d: int, pairs: DayPairs, locked: set[tuple[int, int]]) 
             food = week.table.foods[week.ids[f]]
             grams = round(float(foods.step_grams[f]) * n, 1)   # as JSON keeps it; the model allows for it
             items.append(PlanItem(food.id, food.name, food.ndb, grams, food.portion_text(grams), (f, s) in locked))
-        meals.append(Meal(slot, items))
+        meals.append(Meal(slot, items, (dishes or {}).get(s, "")))
     return Day(d, meals)
 
 
@@ -433,7 +480,8 @@ def _status_notes(week: _Week, solutions: dict[int, DaySolution]) -> list[str]:
 
 def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
               max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, prices: dict[str, float] | None = None,
-              weekly_budget: float | None = None, time_limit: float = 10.0, seed: int = 0) -> Plan:
+              weekly_budget: float | None = None, time_limit: float = 30.0, seed: int = 0,
+              variety: str = "usual") -> Plan:
     """A plan of `days` days for `profile`: the hard rules always, the Mg/K/Ca goals as far as they go.
 
     `locks` keep foods in meals; `prices` (food id -> price per kg as bought) make the objective money,
@@ -444,7 +492,7 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     began = time.perf_counter()
     _check_days(days)
     time_limit = _check_time(time_limit)
-    week = _build_week(profile, table, days, locks, max_days_per_food, prices, weekly_budget, seed)
+    week = _build_week(profile, table, days, locks, max_days_per_food, prices, weekly_budget, seed, variety=variety)
     deadline = began + time_limit
     reserve = WHAT_IF_RESERVE * time_limit
     planned: dict[int, DayPairs] = {}
@@ -452,12 +500,14 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     requests: dict[int, DayRequest] = {}
     solutions: dict[int, DaySolution] = {}
     for d in range(days):
-        share = max(0.05, (deadline - reserve - time.perf_counter()) / (days - d))
+        # wall-clock is only a safety cap (the solves stop at deterministic work limits): a day may use all
+        # that is left but a little for each day after it
+        share = max(0.05, deadline - reserve - time.perf_counter() - DAY_RESERVE * (days - d - 1))
         request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), share,
                                                  deadline=deadline)
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
-    plan_days = [_to_day(week, d, planned[d], set(week.locks.get(d, {}))) for d in range(days)]
+    plan_days = [_to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
     shortfalls = explain_shortfalls(week, planned, requests, solutions, deadline)
     notes += _status_notes(week, solutions)
     status = _combined([s.status for s in solutions.values()], time.perf_counter() - began)
@@ -506,7 +556,7 @@ def regenerate(plan: Plan, profile: Profile, table: FoodTable, day: int, slot: s
     if solution.status.status not in _SOLVED:
         status = replace(solution.status, seconds=time.perf_counter() - began)
         return replace(plan, status=status, notes=list(plan.notes) + _status_notes(week, {day: solution}))
-    new_day = _to_day(week, day, solution.steps, set(old_locked) | set(week.locks.get(day, {})))
+    new_day = _to_day(week, day, solution.steps, set(old_locked) | set(week.locks.get(day, {})), solution.dishes)
     if slot is not None:   # the kept meals stay exactly as they were, item order and all
         new_day = Day(day, [new_day.meal(slot) if m.slot == slot else m for m in old_day.meals])
     days = [new_day if d.index == day else d for d in plan.days]
@@ -758,7 +808,7 @@ def diagnose_infeasible(week: _Week, d: int) -> str:
     for label, forced_, relax in tries:
         if label == "your locks" and not forced:
             continue
-        req = _without_variety(_request(week, d, {}, forced_), relax)
+        req = _without_variety(_request(week, d, {}, forced_), relax | {"meal_patterns", "food_groups"})
         if _solve(week, req, WHAT_IF_SECONDS).status.status in _SOLVED:
             culprits.append(label)
     if culprits:
@@ -780,19 +830,23 @@ def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: floa
     slack = tolerance * max(1.0, energy)
     if not lo - slack <= energy <= hi + slack:
         out.append(f"energy {energy:,.0f} kcal outside {lo:,.0f}-{hi:,.0f}")
+    arrays = table_arrays(table)
+    role = dict(zip(arrays.ids, arrays.roles, strict=True))
     for s, slot in enumerate(day_rules.slots):
         meal = day.meal(slot)
         f_lo, f_hi = day_rules.foods_per_meal[s]
-        if not f_lo <= len(meal.items) <= f_hi:
-            out.append(f"{slot}: {len(meal.items)} foods, not {f_lo}-{f_hi}")
+        counted = sum(1 for it in meal.items if role.get(it.food_id) not in day_rules.uncounted_roles)
+        if not f_lo <= counted <= f_hi:
+            out.append(f"{slot}: {counted} foods, not {f_lo}-{f_hi}")
         share_lo, share_hi = day_rules.shares[s]
         meal_energy = day_totals(table, Day(day.index, [meal])).values["energy_kcal"]
         if not share_lo * target - slack <= meal_energy <= share_hi * target + slack:
             out.append(f"{slot}: {meal_energy:,.0f} kcal, not {share_lo:.0%}-{share_hi:.0%} of the "
                        f"{target:,.0f} kcal target")
-    for name, (m_lo, m_hi) in day_rules.macros.items():
-        if not m_lo * (1 - tolerance) <= values[name] <= m_hi * (1 + tolerance):
-            out.append(f"{name.split('_')[0]} {values[name]:,.1f} g outside {m_lo:,.1f}-{m_hi:,.1f}")
+    for name, (share_lo, share_hi, kcal_per_g) in day_rules.amdr.items():
+        share = kcal_per_g * values[name] / max(energy, 1e-9)
+        if not share_lo * (1 - tolerance) <= share <= share_hi * (1 + tolerance):
+            out.append(f"{name.split('_')[0]} {share:.0%} of the day's energy, outside {share_lo:.0%}-{share_hi:.0%}")
     for name, cap in day_rules.caps.items():
         if values[name] > cap * (1 + tolerance):
             out.append(f"{name.split('_')[0]} {values[name]:,.0f} above its limit {cap:,.0f}")

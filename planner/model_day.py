@@ -16,7 +16,7 @@ the 8,790-food catalogue); CBC, through PuLP and planner.solver, only when HiGHS
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -29,7 +29,9 @@ SOFT_CAP_WEIGHT = 15.0      # objective units for going 100 % over a soft ceilin
 BUDGET_WEIGHT = 20000.0     # objective units for going 100 % over the day's budget: the budget comes first
 ENERGY_WEIGHT = 300.0       # objective units for a day 100 % away from its energy target (1 % costs 3)
 PROTEIN_WEIGHT = 3000.0     # objective units for missing 100 % of a protein floor: kept unless impossible
-DISH_BONUS = 1.5            # objective units a meal that is a named dish saves (a day's food costs about 10)
+DISH_BONUS = 1.5            # objective units a meal that is not a named dish costs (a day's food costs about 10)
+TIME_CAP_MESSAGE = ("stopped at the safety time cap, not the work limit: on a busy machine this plan may "
+                    "differ from run to run")
 GRAMS_ROUNDING = 0.05       # grams in a plan are rounded to 0.1 g: each item may move by this much
 _INF = float("inf")
 
@@ -118,6 +120,7 @@ class DayRequest:
     step_price: np.ndarray | None = None          # (pairs,) money per step, for the budget row
     unit: float = 1.0                             # money per objective unit (1 without prices)
     fixed_slots: frozenset[int] = frozenset()     # meals kept as they are: their meal rules are not rechecked
+    pair_cost: np.ndarray | None = None           # (pairs,) objective cost of using the pair at all (new foods)
 
 
 @dataclass
@@ -129,6 +132,7 @@ class DaySolution:
     objective: float | None
     status: SolveStatus
     over_budget: float = 0.0
+    dishes: dict[int, str] = field(default_factory=dict)   # slot -> the named dish that meal is
 
 
 def pairs_of(foods: FoodArrays) -> tuple[np.ndarray, np.ndarray]:
@@ -221,7 +225,7 @@ class DayModel:
     goal_rows: tuple[int, ...] = ()   # the row of each goal, in goal_names order (its slack column follows)
     soft_rows: tuple[int, ...] = ()   # the row of each soft ceiling (its excess column follows the slacks)
     blocks: dict[str, slice] = field(default_factory=dict)   # named column blocks (column_blocks)
-    dish_keys: tuple[tuple[int, int], ...] = ()   # per dish column: (dish, slot)
+    dishes: DishOptions | None = None   # the dish columns' ingredients
 
     @property
     def n_pairs(self) -> int:
@@ -269,19 +273,87 @@ def _options(foods: FoodArrays, fi: np.ndarray, request: DayRequest, pair_of: di
     return opt_pair, opt_steps, counts
 
 
-def dish_slots(rules: DayRules, request: DayRequest) -> tuple[tuple[int, int], ...]:
-    """Every (dish, slot) a dish column stands for: the dish fits the slot and the meal is not kept as it is."""
-    return tuple((d, s) for d, dish in enumerate(rules.dishes) for s, slot in enumerate(rules.slots)
-                 if slot in dish.slots and s not in request.fixed_slots)
+@dataclass(frozen=True)
+class DishOptions:
+    """Every way a named dish can be served today: one binary column each, holding its ingredients at
+    whole steps (a small, middle and large serving, and the middle one with its optional ingredients)."""
+
+    dish: np.ndarray        # per column: index into rules.dishes
+    slot: np.ndarray        # per column: slot index
+    entry_col: np.ndarray   # per ingredient entry: its column (0-based within the block)
+    entry_food: np.ndarray  # per ingredient entry: food index
+    entry_steps: np.ndarray  # per ingredient entry: steps
+    names: tuple[str, ...] = ()   # per column: the dish's name
+
+    def __len__(self) -> int:
+        return len(self.dish)
+
+    def total(self, per_step: np.ndarray) -> np.ndarray:
+        """Per column: the sum over its ingredients of `per_step` (per food) times steps."""
+        return np.bincount(self.entry_col, weights=per_step[self.entry_food] * self.entry_steps,
+                           minlength=len(self.dish))
+
+    def items(self, j: int) -> dict[int, int]:
+        on = self.entry_col == j
+        return {int(f): int(n) for f, n in zip(self.entry_food[on], self.entry_steps[on], strict=True)}
 
 
-def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, has_budget: bool) -> dict[str, slice]:
+DISH_SIZES = (0.0, 0.5, 1.0)   # where in each ingredient's amount range the served dish sits
+
+
+def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DishOptions:
+    """The dish columns of a day: dishes whose required ingredients this profile may eat in that slot, in
+    slots that are neither kept as they are nor hold a locked food (a lock is planned food by food)."""
+    index = foods.index
+    busy = set(request.fixed_slots) | {s for _, s in request.forced}
+    roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
+    dish_idx, slot_idx, e_col, e_food, e_steps = [], [], [], [], []
+    for d, dish in enumerate(rules.dishes):
+        for s, slot in enumerate(rules.slots):
+            if slot not in dish.slots or s in busy:
+                continue
+            required = [fid for fid in dish.ingredients if fid not in dish.optional]
+            if any(fid not in index or not foods.fits[index[fid], s] for fid in required):
+                continue
+            optional = [fid for fid in dish.optional if fid in index and foods.fits[index[fid], s]]
+            garnish = [fid for fid in optional if roles[index[fid]] in rules.uncounted_roles]
+            extra = [fid for fid in optional if fid not in garnish]
+            variants = [(t, required + garnish) for t in DISH_SIZES]
+            if extra:
+                variants.append((0.5, required + optional))
+            seen = set()
+            for t, ingredients in variants:
+                amounts = []
+                for fid in ingredients:
+                    f = index[fid]
+                    low, high = dish.ingredients[fid]
+                    grams = low + t * (high - low) if fid in required else low
+                    n = int(np.clip(round(grams / foods.step_grams[f]), foods.min_steps[f], foods.max_steps[f]))
+                    amounts.append((f, n))
+                key = tuple(amounts)
+                if key in seen:
+                    continue
+                seen.add(key)
+                j = len(dish_idx)
+                dish_idx.append(d)
+                slot_idx.append(s)
+                for f, n in amounts:
+                    e_col.append(j)
+                    e_food.append(f)
+                    e_steps.append(n)
+    return DishOptions(np.array(dish_idx, dtype=int), np.array(slot_idx, dtype=int), np.array(e_col, dtype=int),
+                       np.array(e_food, dtype=int), np.array(e_steps, dtype=float),
+                       tuple(rules.dishes[d].name for d in dish_idx))
+
+
+def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, n_dish: int, dish_slots: set[int],
+                  has_budget: bool) -> dict[str, slice]:
     """The model's columns in named blocks, in this order (the budget slack is always the last column)."""
     sizes = {"option": n_opt, "goal_slack": len(rules.goals), "soft_excess": len(rules.soft_caps),
              "energy_under": 1 if rules.energy_target else 0, "energy_over": 1 if rules.energy_target else 0,
              "protein_slack": 1 + len(rules.slots) if rules.protein_floor or any(rules.meal_protein) else 0,
              "pattern": sum(len(p) for s, p in enumerate(rules.patterns) if s not in request.fixed_slots),
-             "dish": len(dish_slots(rules, request)), "budget": 1 if has_budget else 0}
+             "dish": n_dish, "no_dish": len(dish_slots), "budget": 1 if has_budget else 0}
     out, start = {}, 0
     for name, size in sizes.items():
         out[name] = slice(start, start + size)
@@ -289,137 +361,9 @@ def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, has_budget: 
     return out
 
 
-def _amount_values(foods: FoodArrays, amount: Amount, opt_food: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """Per option: how much it adds to `amount` (grams, household portions or one item), 0 off its roles."""
-    on = np.isin(foods.roles[opt_food], amount.roles)
-    grams = steps * foods.step_grams[opt_food]
-    if amount.measure == "grams":
-        value = grams
-    elif amount.measure == "portions":
-        value = grams / foods.portion_grams[opt_food]
-    else:
-        value = np.ones(len(opt_food))
-    return np.where(on, value, 0.0)
-
-
-def _meal_rules(foods: FoodArrays, rules: DayRules, request: DayRequest, rows: Rows, cost: np.ndarray,
-                upper: np.ndarray, blocks: dict[str, slice], fi: np.ndarray, si: np.ndarray, opt_pair: np.ndarray,
-                steps: np.ndarray, by_pair: list[np.ndarray], relax: frozenset[str]) -> None:
-    """The rows that make meals a cook's meals: energy aimed at its target, protein floors, meal patterns,
-    food-group amounts per day and per meal, and named dishes."""
-    opts = np.arange(len(opt_pair))
-    opt_food, opt_slot = fi[opt_pair], si[opt_pair]
-    n_slots = len(rules.slots)
-    if rules.energy_target:   # distance from the target, both ways
-        under, over = blocks["energy_under"].start, blocks["energy_over"].start
-        target = rules.energy_target + request.energy_shift
-        energy = _value(foods, "energy_kcal")[opt_food] * steps
-        rows.add("energy_target", np.r_[opts, under, over], np.r_[energy, 1.0, -1.0], lower=target, upper=target)
-        cost[under] = cost[over] = ENERGY_WEIGHT * request.unit / target
-    protein = _value(foods, "protein_g")[opt_food] * steps
-    if blocks["protein_slack"].stop > blocks["protein_slack"].start:
-        day_col = blocks["protein_slack"].start
-        if rules.protein_floor and "protein" not in relax:
-            rows.add("protein_floor", np.r_[opts, day_col], np.r_[protein, 1.0], lower=rules.protein_floor)
-            cost[day_col] = PROTEIN_WEIGHT * request.unit / rules.protein_floor
-        for s, grams in enumerate(rules.meal_protein):
-            if grams and s not in request.fixed_slots and "protein" not in relax:
-                col = day_col + 1 + s
-                here = opt_slot == s
-                rows.add(f"meal_protein:{rules.slots[s]}", np.r_[opts[here], col], np.r_[protein[here], 1.0],
-                         lower=grams)
-                cost[col] = PROTEIN_WEIGHT * request.unit / grams
-    roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
-    opt_role = roles[opt_food]
-    col = blocks["pattern"].start
-    for s, patterns in enumerate(rules.patterns):
-        if s in request.fixed_slots:
-            continue
-        cols = np.arange(col, col + len(patterns))
-        col += len(patterns)
-        if "meal_patterns" in relax or not patterns:
-            continue
-        here = (opt_slot == s) & ~np.isin(opt_role, rules.free_roles)
-        big = float(max(1, len(np.unique(opt_food[here]))))
-        rows.add(f"pattern:{rules.slots[s]}", cols, 1.0, lower=1.0, upper=1.0)
-        keys = list(dict.fromkeys(k for _, counts in patterns for k in counts))
-        for key in keys:
-            members = here & np.isin(opt_role, key.split("+"))
-            low = np.array([counts.get(key, (0, big))[0] for _, counts in patterns], dtype=float)
-            high = np.array([counts.get(key, (0, big))[1] for _, counts in patterns], dtype=float)
-            rows.add(f"role_min:{rules.slots[s]}:{key}", np.r_[opts[members], cols],
-                     np.r_[np.ones(members.sum()), -low], lower=0.0)
-            rows.add(f"role_max:{rules.slots[s]}:{key}", np.r_[opts[members], cols],
-                     np.r_[np.ones(members.sum()), -high], upper=0.0)
-        for role in np.unique(opt_role[here]):
-            covers = np.array([any(role in k.split("+") for k in counts) for _, counts in patterns])
-            if covers.all():
-                continue
-            members = here & (opt_role == role)
-            rows.add(f"role_allowed:{rules.slots[s]}:{role}", np.r_[opts[members], cols],
-                     np.r_[np.ones(members.sum()), -big * covers], upper=0.0)
-    if "food_groups" not in relax:
-        for amount in rules.day_amounts:
-            values = _amount_values(foods, amount, opt_food, steps)
-            if not values.any():
-                continue
-            rows.add(f"day_amount:{amount.name}", opts, values, lower=amount.low, upper=amount.high)
-        for amount in rules.meal_amounts:
-            values = _amount_values(foods, amount, opt_food, steps)
-            for s in range(n_slots):
-                here = (opt_slot == s) & (values != 0)
-                if here.any() and s not in request.fixed_slots:
-                    rows.add(f"meal_amount:{rules.slots[s]}:{amount.name}", opts[here], values[here],
-                             lower=amount.low, upper=amount.high)
-    _dish_rows(foods, rules, request, rows, cost, upper, blocks, fi, si, opt_pair, steps, by_pair, opt_role)
-
-
-def _dish_rows(foods, rules, request, rows, cost, upper, blocks, fi, si, opt_pair, steps, by_pair, opt_role):
-    """A dish column is 1 only when the meal is that dish: every required ingredient within its grams,
-    optional ones within theirs, nothing else but garnishes; each such meal saves DISH_BONUS."""
-    keys = dish_slots(rules, request)
-    if not keys:
-        return
-    index = foods.index
-    pair_of = {(int(f), int(s)): k for k, (f, s) in enumerate(zip(fi, si, strict=True))}
-    opt_grams = steps * foods.step_grams[fi[opt_pair]]
-    opt_food, opt_slot = fi[opt_pair], si[opt_pair]
-    opts = np.arange(len(opt_pair))
-    ride = np.isin(opt_role, rules.uncounted_roles + rules.free_roles)
-    per_slot: dict[int, list[int]] = {}
-    for j, (d, s) in enumerate(keys):
-        z = blocks["dish"].start + j
-        dish = rules.dishes[d]
-        where = f"{dish.name}:{rules.slots[s]}"
-        ids = [index.get(fid) for fid in dish.ingredients]
-        if any(index.get(fid) is None or (index[fid], s) not in pair_of
-               for fid in dish.ingredients if fid not in dish.optional):
-            upper[z] = 0
-            continue
-        per_slot.setdefault(s, []).append(z)
-        cost[z] = -DISH_BONUS * request.unit
-        inside = np.zeros(len(foods), dtype=bool)
-        for fid, f in zip(dish.ingredients, ids, strict=True):
-            if f is None or (f, s) not in pair_of:
-                continue
-            inside[f] = True
-            low, high = dish.ingredients[fid]
-            cols = by_pair[pair_of[(f, s)]]
-            grams = opt_grams[cols]
-            big = float(grams.max(initial=0.0))
-            if fid not in dish.optional:
-                rows.add(f"dish_min:{where}:{fid}", np.r_[cols, z], np.r_[grams, -low], lower=0.0)
-            if high < big:
-                rows.add(f"dish_max:{where}:{fid}", np.r_[cols, z], np.r_[grams, big - high], upper=big)
-        others = (opt_slot == s) & ~inside[opt_food] & ~ride
-        big = float(max(1, len(np.unique(opt_food[others]))))
-        rows.add(f"dish_only:{where}", np.r_[opts[others], z], np.r_[np.ones(others.sum()), big], upper=big)
-    for s, zs in per_slot.items():
-        rows.add(f"one_dish:{rules.slots[s]}", zs, 1.0, upper=1.0)
-
-
 def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayModel:
-    """The day's MILP as arrays: pure, no solver involved."""
+    """The day's MILP as arrays: pure, no solver involved. The formulation is written at the top of
+    this module; each row's name is its constraint's name."""
     fi, si = pairs_of(foods)
     pair_of = {(int(f), int(s)): k for k, (f, s) in enumerate(zip(fi, si, strict=True))}
     missing = [key for key in request.forced if key not in pair_of]
@@ -428,26 +372,45 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     relax = request.relax
     opt_pair, opt_steps, counts = _options(foods, fi, request, pair_of, relax)
     n_opt = len(opt_pair)
+    dishes = dish_options(foods, rules, request) if "dishes" not in relax else dish_options(
+        foods, replace(rules, dishes=()), request)
+    dish_slot_set = sorted(set(dishes.slot.tolist()))
     goals = tuple(rules.goals)
     soft = tuple(rules.soft_caps)
     has_budget = request.budget is not None and request.step_price is not None
-    blocks = column_blocks(rules, request, n_opt, has_budget)
+    blocks = column_blocks(rules, request, n_opt, len(dishes), set(dish_slot_set), has_budget)
     n_cols = blocks["budget"].stop
     slack0 = blocks["goal_slack"].start
     excess0 = blocks["soft_excess"].start
     opts = np.arange(n_opt)
     steps = opt_steps.astype(float)
+    opt_food, opt_slot = fi[opt_pair], si[opt_pair]
+    dish_cols = np.arange(blocks["dish"].start, blocks["dish"].stop)
+    no_dish = dict(zip(dish_slot_set, range(blocks["no_dish"].start, blocks["no_dish"].stop), strict=True))
+    item_cols = np.r_[opts, dish_cols]
+    item_slot = np.r_[opt_slot, dishes.slot]
+
+    def amount(per_step: np.ndarray) -> np.ndarray:
+        """Per item column (food options, then dishes): how much of a per-step quantity it brings."""
+        return np.r_[per_step[opt_food] * steps, dishes.total(per_step)]
 
     lower = np.zeros(n_cols)
     upper = np.ones(n_cols)
     upper[n_opt:] = _INF
     integer = np.zeros(n_cols, dtype=bool)
     integer[:n_opt] = True
-    for binary in ("pattern", "dish"):
+    for binary in ("pattern", "dish", "no_dish"):
         upper[blocks[binary]] = 1
         integer[blocks[binary]] = True
     cost = np.zeros(n_cols)
     cost[:n_opt] = request.step_cost[opt_pair] * steps
+    dish_pairs = np.array([pair_of[(f, s)] for f, s in zip(dishes.entry_food, dishes.slot[dishes.entry_col],
+                                                             strict=True)], dtype=int)
+    cost[dish_cols] = np.bincount(dishes.entry_col, weights=request.step_cost[dish_pairs] * dishes.entry_steps,
+                                  minlength=len(dishes))
+    if request.pair_cost is not None:   # a fixed cost for using a pair at all (a food new to the week)
+        cost[:n_opt] += request.pair_cost[opt_pair]
+        cost[dish_cols] += np.bincount(dishes.entry_col, weights=request.pair_cost[dish_pairs], minlength=len(dishes))
     for g, name in enumerate(goals):
         upper[slack0 + g] = rules.goals[name]
         cost[slack0 + g] = GOAL_WEIGHT * request.unit / rules.goals[name]
@@ -455,14 +418,22 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
         cost[excess0 + c] = SOFT_CAP_WEIGHT * request.unit / rules.soft_caps[name]
     if request.banned_foods is not None:
         upper[:n_opt][request.banned_foods[fi][opt_pair]] = 0
+        if len(dishes):
+            banned = np.bincount(dishes.entry_col, weights=request.banned_foods[dishes.entry_food].astype(float),
+                                 minlength=len(dishes)) > 0
+            upper[dish_cols[banned]] = 0
     if request.banned_pairs is not None:
         upper[:n_opt][request.banned_pairs[opt_pair]] = 0
+        if len(dishes):
+            banned = np.bincount(dishes.entry_col, weights=request.banned_pairs[dish_pairs].astype(float),
+                                 minlength=len(dishes)) > 0
+            upper[dish_cols[banned]] = 0
 
     rows = Rows()
     forced_pairs = np.zeros(len(fi), dtype=bool)
     forced_pairs[[pair_of[key] for key in request.forced]] = True
     upper[:n_opt][forced_pairs[opt_pair]] = 1
-    # at most one portion option per pair; a forced pair takes exactly one
+    # one_portion: at most one portion option per pair; a forced pair takes exactly one
     by_pair = np.split(opts, np.cumsum(counts)[:-1])
     multi = counts[opt_pair] > 1
     if multi.any():
@@ -471,46 +442,59 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
                         lower=forced_pairs[multi_pairs].astype(float))
     single_forced = forced_pairs[opt_pair] & (counts[opt_pair] == 1)
     lower[:n_opt][single_forced] = 1
-    # foods per meal (a meal kept as it is, by hand, is not checked again); garnishes ride along
-    opt_slot = si[opt_pair]
+    # one_dish: a meal is one dish, or no dish (then it is built food by food and costs DISH_BONUS)
+    for s, col in no_dish.items():
+        rows.add(f"one_dish:{rules.slots[s]}", np.r_[dish_cols[dishes.slot == s], col], 1.0, lower=1.0, upper=1.0)
+        cost[col] = DISH_BONUS * request.unit
+    # foods_per_meal: a meal built food by food holds this many foods (garnishes ride along); a dish none
     roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
-    opt_role = roles[fi[opt_pair]]
-    counted = ~np.isin(opt_role, rules.uncounted_roles)
+    opt_role = roles[opt_food]
+    counted = ~np.isin(opt_role, rules.uncounted_roles + rules.free_roles)
     for s, slot in enumerate(rules.slots):
         if s in request.fixed_slots:
             continue
         lo, hi = rules.foods_per_meal[s]
         if "foods_per_meal" in relax:
             lo, hi = 1, hi + 1
-        rows.add(f"foods_per_meal:{slot}", opts[(opt_slot == s) & counted], 1.0, lower=lo, upper=hi)
-    # each food in at most one meal a day (a food locked in two meals may be in both)
-    opt_food = fi[opt_pair]
+        here = opts[(opt_slot == s) & counted]
+        if s in no_dish:
+            rows.add(f"foods_per_meal_min:{slot}", np.r_[here, no_dish[s]], np.r_[np.ones(len(here)), -lo], lower=0)
+            rows.add(f"foods_per_meal_max:{slot}", np.r_[here, no_dish[s]], np.r_[np.ones(len(here)), -hi], upper=0)
+        else:
+            rows.add(f"foods_per_meal:{slot}", here, 1.0, lower=lo, upper=hi)
+    # once_a_day: each food in at most one meal a day, as itself or in a dish (a food locked in two meals
+    # may be in both)
     forced_count: dict[int, int] = {}
     for f, _ in request.forced:
         forced_count[f] = forced_count.get(f, 0) + 1
     several = foods.fits.sum(axis=1)[opt_food] > 1
-    if several.any():
-        row_foods = np.unique(opt_food[several])
+    group_cols = np.r_[opts[several], dish_cols[dishes.entry_col]] if len(dishes) else opts[several]
+    group_keys = np.r_[opt_food[several], dishes.entry_food] if len(dishes) else opt_food[several]
+    if len(group_cols):
+        row_foods = np.unique(group_keys)
         caps = np.array([max(1, forced_count.get(int(f), 0)) for f in row_foods], dtype=float)
-        rows.add_groups("once_a_day", opts[several], opt_food[several], caps)
+        rows.add_groups("once_a_day", group_cols, group_keys, caps)
     # Plans store grams rounded to 0.1 g (what JSON keeps); every hard row is tightened by the most that
     # rounding could move it, so a day read back from its file still keeps every rule exactly.
-    per_gram_cols = opt_food
-    max_items = sum(hi for _, hi in rules.foods_per_meal) + len(request.forced)
+    max_items = sum(hi for _, hi in rules.foods_per_meal) + len(request.forced) + 2 * len(rules.slots)
 
     def margin(per_step: np.ndarray, items: int) -> float:
-        per_gram = np.abs(per_step[per_gram_cols]) / foods.step_grams[per_gram_cols]
+        per_gram = np.abs(per_step[opt_food]) / foods.step_grams[opt_food]
         return GRAMS_ROUNDING * float(per_gram.max(initial=0.0)) * items
 
-    # energy: the day's band and each meal's share of the day
+    # energy: the day's band (within ±5 % of the target) and each meal's share of the target
     kcal = _value(foods, "energy_kcal")
-    energy = kcal[opt_food] * steps
+    energy = amount(kcal)
     e_lo, e_hi = rules.energy_range
     e_margin = margin(kcal, max_items)
-    rows.add("energy", opts, energy, lower=e_lo + request.energy_shift + e_margin,
+    rows.add("energy", item_cols, energy, lower=e_lo + request.energy_shift + e_margin,
              upper=e_hi + request.energy_shift - e_margin)
-    # meal shares are of the day's energy target (against the day's actual energy the rows mix signs, and
-    # the MIP was measured 1.5-3x slower)
+    if rules.energy_target:   # energy_target: distance from the target, both ways, costs ENERGY_WEIGHT
+        under, over = blocks["energy_under"].start, blocks["energy_over"].start
+        target = rules.energy_target + request.energy_shift
+        rows.add("energy_target", np.r_[item_cols, under, over], np.r_[energy, 1.0, -1.0], lower=target,
+                 upper=target)
+        cost[under] = cost[over] = ENERGY_WEIGHT * request.unit / target
     if "meal_shares" not in relax:
         target = (rules.energy_range[0] + rules.energy_range[1]) / 2
         for s, slot in enumerate(rules.slots):
@@ -518,45 +502,132 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
                 continue
             lo, hi = rules.shares[s]
             m = margin(kcal, rules.foods_per_meal[s][1] + 2)
-            rows.add(f"share:{slot}", opts[opt_slot == s], energy[opt_slot == s], lower=lo * target + m,
-                     upper=hi * target - m)
-    if "macros" not in relax:   # AMDR: each macronutrient's share of the energy the day actually has
+            here = item_slot == s
+            rows.add(f"share:{slot}", item_cols[here], energy[here], lower=lo * target + m, upper=hi * target - m)
+    if "macros" not in relax:   # amdr_min/max: each macronutrient's share of the energy the day actually has
         for name, (lo_share, hi_share, kcal_per_g) in rules.amdr.items():
-            macro_kcal = kcal_per_g * _value(foods, name)[opt_food] * steps
+            macro_kcal = kcal_per_g * amount(_value(foods, name))
             m = margin(kcal_per_g * _value(foods, name) + kcal, max_items)
-            rows.add(f"amdr_min:{name}", opts, macro_kcal - lo_share * energy, lower=m)
-            rows.add(f"amdr_max:{name}", opts, macro_kcal - hi_share * energy, upper=-m)
+            rows.add(f"amdr_min:{name}", item_cols, macro_kcal - lo_share * energy, lower=m)
+            rows.add(f"amdr_max:{name}", item_cols, macro_kcal - hi_share * energy, upper=-m)
     for name, cap in rules.caps.items():
         if f"cap:{name}" not in relax:
             m = margin(_value(foods, name), max_items)
-            rows.add(f"cap:{name}", opts, _value(foods, name)[opt_food] * steps, upper=cap - m)
+            rows.add(f"cap:{name}", item_cols, amount(_value(foods, name)), upper=cap - m)
     goal_rows = []
     for g, name in enumerate(goals):
-        values = _value(foods, name)[opt_food] * steps
         goal_rows.append(len(rows.names))
-        rows.add(f"goal:{name}", np.append(opts, slack0 + g), np.append(values, 1.0), lower=rules.goals[name])
+        rows.add(f"goal:{name}", np.append(item_cols, slack0 + g), np.append(amount(_value(foods, name)), 1.0),
+                 lower=rules.goals[name])
     soft_rows = []
     for c, name in enumerate(soft):
-        values = _value_or_high(foods, name)[opt_food] * steps
         soft_rows.append(len(rows.names))
-        rows.add(f"soft_cap:{name}", np.append(opts, excess0 + c), np.append(values, -1.0),
-                 upper=rules.soft_caps[name])
-    # variety: never all of a set that was already eaten (a whole day, or a meal the day before)
+        rows.add(f"soft_cap:{name}", np.append(item_cols, excess0 + c),
+                 np.append(amount(_value_or_high(foods, name)), -1.0), upper=rules.soft_caps[name])
+    # protein_floor and meal_protein: the day's floor and each main meal's, with heavily penalised slack
+    protein = amount(_value(foods, "protein_g"))
+    if blocks["protein_slack"].stop > blocks["protein_slack"].start and "protein" not in relax:
+        day_col = blocks["protein_slack"].start
+        if rules.protein_floor:
+            rows.add("protein_floor", np.r_[item_cols, day_col], np.r_[protein, 1.0], lower=rules.protein_floor)
+            cost[day_col] = PROTEIN_WEIGHT * request.unit / rules.protein_floor
+        for s, grams in enumerate(rules.meal_protein):
+            if grams and s not in request.fixed_slots:
+                col = day_col + 1 + s
+                here = item_slot == s
+                rows.add(f"meal_protein:{rules.slots[s]}", np.r_[item_cols[here], col], np.r_[protein[here], 1.0],
+                         lower=grams)
+                cost[col] = PROTEIN_WEIGHT * request.unit / grams
+    _pattern_rows(rules, request, rows, blocks, opts, opt_slot, opt_role, forced_pairs[opt_pair], no_dish, relax)
+    # day_amount and meal_amount: food-group amounts (vegetables, fruit, juice, legumes, cooking fat)
+    if "food_groups" not in relax:
+        for spec in rules.day_amounts:
+            values = _amounts(foods, spec, opt_food, steps, dishes)
+            if values.any():
+                rows.add(f"day_amount:{spec.name}", item_cols, values, lower=spec.low, upper=spec.high)
+        for spec in rules.meal_amounts:
+            values = _amounts(foods, spec, opt_food, steps, dishes)
+            for s in range(len(rules.slots)):
+                here = (item_slot == s) & (values != 0)
+                if here.any() and s not in request.fixed_slots:
+                    rows.add(f"meal_amount:{rules.slots[s]}:{spec.name}", item_cols[here], values[here],
+                             lower=spec.low, upper=spec.high)
+    # avoid_repeat: never all of a set already eaten (a whole day, or a meal the day before), as foods or in
+    # dishes
     if "variety" not in relax:
         for combo in request.avoid:
             ks = [pair_of[c] for c in combo if c in pair_of]
             if len(ks) == len(combo) and not forced_pairs[ks].all():
-                cols = np.concatenate([by_pair[k] for k in ks])
-                rows.add("avoid_repeat", cols, 1.0, upper=len(ks) - 1)
-    _meal_rules(foods, rules, request, rows, cost, upper, blocks, fi, si, opt_pair, steps, by_pair, relax)
+                cols = [np.concatenate([by_pair[k] for k in ks])]
+                vals = [np.ones(len(cols[0]))]
+                if len(dishes):
+                    in_combo = np.isin(dish_pairs, ks)
+                    hits = np.bincount(dishes.entry_col[in_combo], minlength=len(dishes))
+                    cols.append(dish_cols[hits > 0])
+                    vals.append(hits[hits > 0].astype(float))
+                rows.add("avoid_repeat", np.concatenate(cols), np.concatenate(vals), upper=len(ks) - 1)
     if has_budget:
         budget_col = n_cols - 1
         cost[budget_col] = BUDGET_WEIGHT * request.unit / max(request.budget, 1e-9)
-        rows.add("budget", np.append(opts, budget_col), np.append(request.step_price[opt_pair] * steps, -1.0),
-                 upper=request.budget)
+        price = np.r_[request.step_price[opt_pair] * steps,
+                      np.bincount(dishes.entry_col, weights=request.step_price[dish_pairs] * dishes.entry_steps,
+                                  minlength=len(dishes))]
+        rows.add("budget", np.append(item_cols, budget_col), np.append(price, -1.0), upper=request.budget)
     return DayModel(fi, si, opt_pair, opt_steps, goals, cost, lower, upper, integer, rows, has_budget, request.unit,
-                    _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows), blocks,
-                    dish_slots(rules, request))
+                    _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows), blocks, dishes)
+
+
+def _amounts(foods: FoodArrays, spec: Amount, opt_food: np.ndarray, steps: np.ndarray, dishes: DishOptions
+             ) -> np.ndarray:
+    """Per item column: how much it adds to a food-group amount (grams, household portions or foods)."""
+    on = np.isin(foods.roles, spec.roles).astype(float)
+    if spec.measure == "grams":
+        per_step = on * foods.step_grams
+    elif spec.measure == "portions":
+        per_step = on * foods.step_grams / foods.portion_grams
+    else:   # items: one per food, whatever its steps
+        return np.r_[on[opt_food], np.bincount(dishes.entry_col, weights=on[dishes.entry_food],
+                                               minlength=len(dishes))]
+    return np.r_[per_step[opt_food] * steps, dishes.total(per_step)]
+
+
+def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict[str, slice], opts: np.ndarray,
+                  opt_slot: np.ndarray, opt_role: np.ndarray, forced_opt: np.ndarray, no_dish: dict[int, int],
+                  relax: frozenset[str]) -> None:
+    """pattern, role_min, role_max, role_allowed: a meal built food by food follows one of its slot's
+    patterns (one binary per pattern, summing to 1, or to the no-dish column where dishes are offered);
+    each role's count lies within the chosen pattern's range, and a role no chosen pattern names is absent.
+    Locked foods are planned as they are and not counted."""
+    col = blocks["pattern"].start
+    for s, patterns in enumerate(rules.patterns):
+        if s in request.fixed_slots:
+            continue
+        cols = np.arange(col, col + len(patterns))
+        col += len(patterns)
+        if "meal_patterns" in relax or not patterns:
+            continue
+        slot = rules.slots[s]
+        here = (opt_slot == s) & ~np.isin(opt_role, rules.free_roles) & ~forced_opt
+        big = float(max(1, here.sum()))
+        if s in no_dish:
+            rows.add(f"pattern:{slot}", np.r_[cols, no_dish[s]], np.r_[np.ones(len(cols)), -1.0], lower=0, upper=0)
+        else:
+            rows.add(f"pattern:{slot}", cols, 1.0, lower=1.0, upper=1.0)
+        for key in dict.fromkeys(k for _, counts in patterns for k in counts):
+            members = here & np.isin(opt_role, key.split("+"))
+            low = np.array([counts.get(key, (0, big))[0] for _, counts in patterns], dtype=float)
+            high = np.array([counts.get(key, (0, big))[1] for _, counts in patterns], dtype=float)
+            if low.any():
+                rows.add(f"role_min:{slot}:{key}", np.r_[opts[members], cols], np.r_[np.ones(members.sum()), -low],
+                         lower=0.0)
+            if members.any():
+                rows.add(f"role_max:{slot}:{key}", np.r_[opts[members], cols],
+                         np.r_[np.ones(members.sum()), -high], upper=0.0)
+        for role in np.unique(opt_role[here]):
+            covers = np.array([any(role in k.split("+") for k in counts) for _, counts in patterns])
+            members = here & (opt_role == role)
+            rows.add(f"role_allowed:{slot}:{role}", np.r_[opts[members], cols],
+                     np.r_[np.ones(members.sum()), -big * covers], upper=0.0)
 
 
 # --- solving ----------------------------------------------------------------------------------------------
@@ -603,7 +674,8 @@ def highs_lp(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np
 
 
 def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float, gap: float,
-               abs_gap: float = 0.0, start: np.ndarray | None = None, cols: np.ndarray | None = None):
+               abs_gap: float = 0.0, start: np.ndarray | None = None, cols: np.ndarray | None = None,
+               nodes: int | None = None):
     """One HiGHS run on the model's arrays with these upper bounds, as a MIP or as its LP relaxation;
     with `cols`, on those columns only (HiGHS's presolve does not watch the time limit, and on the full
     catalogue's whole model it alone takes minutes: a core is handed over as a small model)."""
@@ -614,6 +686,8 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("mip_abs_gap", float(abs_gap))
     h.setOptionValue("threads", 1)
+    if nodes is not None:   # a deterministic work limit: the same model gives the same plan on any load
+        h.setOptionValue("mip_max_nodes", int(nodes))
     if not mip:   # measured: presolve is most of an LP's time here, up to 20x on the full catalogue
         h.setOptionValue("presolve", "off")
     cost, lower, integer = model.cost, model.lower, model.integer
@@ -667,10 +741,28 @@ def _core(model: DayModel, x: np.ndarray, reduced: np.ndarray, per_slot: int) ->
     return keep[model.opt_pair]
 
 
+DISH_CORE = 12          # dish columns per meal offered to the MIP: those the relaxation uses, then the cheapest
+
+
+def _dish_core(model: DayModel, x: np.ndarray, reduced: np.ndarray, per_slot: int) -> np.ndarray:
+    """The dish columns worth offering the MIP: every one the LP relaxation uses, and per meal the
+    `per_slot` with the least reduced cost that are open today."""
+    block = model.blocks.get("dish", slice(0, 0))
+    if model.dishes is None or not len(model.dishes):
+        return np.zeros(0, dtype=int)
+    cols = np.arange(block.start, block.stop)
+    used = x[cols] > 1e-6
+    score = np.where(model.upper[cols] > 0.5, reduced[cols], np.inf)
+    keep = used.copy()
+    for s in np.unique(model.dishes.slot):
+        here = np.flatnonzero((model.dishes.slot == s) & np.isfinite(score))
+        keep[here[np.argsort(score[here], kind="stable")[:per_slot]]] = True
+    return cols[keep]
+
+
 CORE_SIZES = (10, 30)   # pairs per meal offered to the MIP, widened once if the first core falls short
-CORE_SECONDS = 0.35     # time cap of each core MIP: past it, proving costs more than it is worth
-CORE_SHARE = 0.1        # with a longer time limit the cap grows to this share of it (a loaded machine
-                        # gets the time it was given; a quick solve still stops early)
+CORE_NODES = 200        # branch-and-bound nodes of each core MIP: a work limit, so a plan does not depend on
+WHOLE_NODES = 1000      # the machine's load; wall-clock time is only a safety cap, reported when hit
 GOAL_SLACK_UNITS = 2.0   # objective units of extra shortfall worth that try (0.2 % of one goal)
 WHOLE_MODEL_OPTIONS = 5000  # above this many options (the full catalogue) the last try is a wide core, not
 WIDE_CORE = 120             # the whole model: HiGHS's presolve alone would overrun any time limit
@@ -689,7 +781,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
 
     began = time.perf_counter()
     deadline = began + time_limit
-    core_seconds = max(CORE_SECONDS, CORE_SHARE * time_limit)
+    capped = False   # the safety time cap stopped a run: the plan may then differ from run to run
     n_opt = model.n_options
     slack_cols = slice(n_opt, n_opt + len(model.goal_names))
 
@@ -728,10 +820,13 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
             return SolveStatus("optimal", "HiGHS", seconds, true_gap)
         return SolveStatus("feasible", "HiGHS", seconds, true_gap, f"within {true_gap:.0%} of the best possible day")
 
-    extra_cols = np.arange(n_opt, len(model.cost))
+    dish_block = model.blocks.get("dish", slice(n_opt, n_opt))
+    extra_cols = np.setdiff1d(np.arange(n_opt, len(model.cost)), np.arange(dish_block.start, dish_block.stop))
 
-    def columns(keep: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.flatnonzero(keep), extra_cols])
+    def columns(keep: np.ndarray, per_slot: int = DISH_CORE) -> np.ndarray:
+        dish_cols = _dish_core(model, x_lp, reduced, per_slot) if x_lp is not None else \
+            np.arange(dish_block.start, dish_block.stop)
+        return np.concatenate([np.flatnonzero(keep), np.sort(np.r_[extra_cols, dish_cols])]).astype(int)
 
     def solution(h, cols: np.ndarray | None) -> np.ndarray:
         values = np.asarray(h.getSolution().col_value)
@@ -745,7 +840,8 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     for keep in cores:
         cols = columns(keep)
         left = deadline - time.perf_counter()
-        h = _run_highs(model, model.upper, True, min(core_seconds, left), gap, abs_gap, cols=cols)
+        h = _run_highs(model, model.upper, True, left, gap, abs_gap, cols=cols, nodes=CORE_NODES)
+        capped |= h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
         if h.getInfo().primal_solution_status == 2:
             value = float(h.getInfo().objective_function_value)
             if best is None or value < best[1]:
@@ -755,7 +851,10 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         if time.perf_counter() >= deadline - 0.01:
             break
     if best is not None and (goals_as_lp(best[0]) or time.perf_counter() >= deadline - 0.05):
-        return best[0], judged(*best, time.perf_counter() - began), best[1]
+        status = judged(*best, time.perf_counter() - began)
+        if capped or time.perf_counter() >= deadline - 0.05:
+            status = SolveStatus("time_limit", "HiGHS", status.seconds, status.gap, TIME_CAP_MESSAGE)
+        return best[0], status, best[1]
     # no core, or its plan falls short where the relaxation does not: the whole model (a wide core when
     # the model is too big for HiGHS's presolve to keep the time limit), from the best plan so far, with
     # the rest of the time (a goal missed costs far more than the seconds)
@@ -765,17 +864,17 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         if x_lp is None:   # not even the relaxation in time: the whole MIP would overrun by minutes
             return None, SolveStatus("failed", "HiGHS", time.perf_counter() - began, None,
                                      "time limit reached before any plan was found"), None
-        cols = columns(_core(model, x_lp, reduced, WIDE_CORE))
+        cols = columns(_core(model, x_lp, reduced, WIDE_CORE), 4 * DISH_CORE)
     h = _run_highs(model, model.upper, True, left, gap, abs_gap,
-                   start=None if best is None else best[0], cols=cols)
+                   start=None if best is None else best[0], cols=cols, nodes=WHOLE_NODES)
     status = highs_status(h, time.perf_counter() - began)
-    if status.status in ("optimal", "time_limit"):
+    if status.status in ("optimal", "time_limit", "feasible"):
         x = solution(h, cols)
         if best is not None and float(h.getInfo().objective_function_value) > best[1]:
             x = best[0]
         value = float(np.dot(model.cost, x))
-        if cols is not None and status.status == "optimal":   # proven on the core only: the bound is the LP's
-            status = judged(x, value, status.seconds)
+        if status.status != "time_limit" and (cols is not None or status.status == "feasible"):
+            status = judged(x, value, status.seconds)   # proven on a core or cut by the work limit: the LP's bound
         return x, status, value
     if best is not None:
         true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
@@ -843,9 +942,11 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
     lows, highs = model.rows.lower, model.rows.upper
     n_opt = model.n_options
 
+    dish = model.blocks.get("dish", slice(0, 0))
+
     def food_activity(r: int) -> float:
         cols, vals = index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]]
-        food = cols < n_opt
+        food = (cols < n_opt) | ((cols >= dish.start) & (cols < dish.stop))
         return float(np.dot(vals[food], x[cols[food]]))
 
     for g, r in enumerate(model.goal_rows):
@@ -883,6 +984,13 @@ def solve_day(model: DayModel, time_limit: float, gap: float = 0.01, use_highs: 
     pairs = model.opt_pair[picked]
     chosen = {(int(model.food_idx[k]), int(model.slot_idx[k])): int(n)
               for k, n in zip(pairs, model.opt_steps[picked], strict=True)}
+    dishes: dict[int, str] = {}
+    if model.dishes is not None and len(model.dishes):
+        on = np.flatnonzero(x[model.blocks["dish"]] > 0.5)
+        for j in on:
+            s = int(model.dishes.slot[j])
+            dishes[s] = model.dishes.names[j]
+            chosen.update({(f, s): n for f, n in model.dishes.items(int(j)).items()})
     slack = {g: float(x[n_opt + i]) for i, g in enumerate(model.goal_names)}
     over = float(x[-1]) if model.has_budget else 0.0
-    return DaySolution(chosen, slack, obj, status, over)
+    return DaySolution(chosen, slack, obj, status, over, dishes)
