@@ -27,7 +27,10 @@ import numpy as np
 from foods import FoodTable
 from planner.errors import PlannerError
 from planner.model_day import (
+    DISH_BONUS,
+    ENERGY_WEIGHT,
     GOAL_WEIGHT,
+    PROTEIN_WEIGHT,
     SOFT_CAP_WEIGHT,
     Amount,
     DayModel,
@@ -35,6 +38,7 @@ from planner.model_day import (
     DayRules,
     DaySolution,
     build_day,
+    dish_options,
     pairs_of,
     relaxation_slack,
     solve_day,
@@ -47,7 +51,7 @@ from planner.model_foods import (
     select_foods,
     table_arrays,
 )
-from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, SolveStatus, day_totals
+from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, SolveStatus, day_totals, items_totals
 from planner.profile import Profile, profile_from_dict
 from planner.rules import amdr_table, meal_slots, rules
 from planner.shopping import bought_grams
@@ -62,6 +66,7 @@ NEW_FOOD_COST = {"low": 1.0, "usual": 0.5, "high": 0.1}   # objective units to b
 VARIETIES = tuple(NEW_FOOD_COST)
 LEFTOVER_BONUS = 0.3      # per kcal, last night's dinner foods cost this share less at lunch (cook once, eat twice)
 EVERY_DAY_ROLES = ("fat", "garnish")   # cooking fats and garnishes are never used up
+MILK_ORDER = ("milk", "skim_milk", "whole_milk")   # the week's milk unless one is liked or kept: 2 % first
 NOISE = 0.3               # per kcal, a seeded random share up to this, so that days differ
 TIE_BREAK = 0.05          # with prices: preferences weigh this share of a typical day's cost
 TYPICAL_STEPS = 15        # planning steps in a typical day, to size that share
@@ -69,7 +74,7 @@ DAY_GAP = 0.02            # a day is "optimal" within 2 % of the LP bound ...
 ABS_GAP = 1.0             # ... or within 1 objective unit (10 % of a day's food cost: dishes and patterns make
                           # the relaxation weaker than the whole-portion day), whichever is looser
 SHORTFALL_TOLERANCE = 0.001  # a goal missed by less than 0.1 % counts as met (float and gram rounding)
-WHAT_IF_SECONDS = 0.4     # time limit of each "what would help" solve
+WHAT_IF_SECONDS = 2.0     # safety cap of each "what would help" solve (it stops at its work limit)
 WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
 DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
 EXTRA_KCAL = 200          # the "more energy" what-if
@@ -111,6 +116,7 @@ class _Week:
     seed: int
     budget_total: float | None
     variety: str = "usual"
+    milk: str = ""                 # the week's one milk (2 % unless liked, locked or kept otherwise)
     notes: list[str] = field(default_factory=list)
     pair_index: dict[tuple[int, int], int] = field(default_factory=dict)
 
@@ -237,7 +243,21 @@ def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_p
             raise PlannerError("a weekly budget needs prices (food id -> price per kg as bought)")
         budget_total = float(weekly_budget) * days / 7.0
     return _Week(profile, table, targets, selection, day_rules_for(targets, profile), days, fi, si, preference, kcal_share,
-                 step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, variety, notes)
+                 step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, variety,
+                 _week_milk(selection, {lk.food_id for lk in locks} | {f for f, _ in keep}), notes)
+
+
+def _week_milk(selection: Selection, kept: set[str]) -> str:
+    """The week's one milk: a kept or locked one, else a liked one, else the first of MILK_ORDER planned."""
+    foods = selection.foods
+    group = foods.same_food if foods.same_food is not None else np.array(foods.ids)
+    milks = [fid for fid, g in zip(foods.ids, group, strict=True) if g == "milk"]
+    liked = {fid for fid, like in zip(foods.ids, selection.liked, strict=True) if like}
+    for choice in ([m for m in milks if m in kept], [m for m in milks if m in liked],
+                   [m for m in MILK_ORDER if m in milks], milks):
+        if choice:
+            return choice[0]
+    return ""
 
 
 def _food_preference(liked, recommended):
@@ -316,11 +336,9 @@ def _request(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, sa
         step_cost = week.step_price + TIE_BREAK * week.unit * step_cost
         pair_cost = TIE_BREAK * week.unit * pair_cost
     roles = foods.roles if foods.roles is not None else np.full(len(week.ids), "", dtype=str)
-    milk = group == "milk"
-    week_milk = milk & (usage > 0)
+    week_milk = np.array(week.ids) == week.milk
     banned = (usage >= week.max_days_per_food) & ~np.isin(roles, EVERY_DAY_ROLES) & ~week_milk
-    if week_milk.any():
-        banned |= milk & ~week_milk
+    banned |= (group == "milk") & ~week_milk   # one milk for the week
     banned[[f for f, _ in forced]] = False
     banned_pairs = None
     if week.extra_pairs.any():   # a pair a lock created on another day is not on the menu today
@@ -863,7 +881,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     planner/model_week.py minimises the same measure."""
     profile = profile_from_dict(plan.profile)
     targets = targets_for(profile)
-    day_rules = day_rules_for(targets)
+    day_rules = day_rules_for(targets, profile)
     goals = day_rules.goals
     liked = _liked(profile, table, targets)
     total = 0.0
@@ -872,9 +890,22 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
         week = _build_week(profile, table, len(plan.days), (), DEFAULT_MAX_DAYS_PER_FOOD, prices, None, 0,
                            keep={(it.food_id, m.slot) for d in plan.days for m in d.meals for it in m.items})
         money_unit = week.unit
+    protein_floor = day_rules.protein_floor
+    foods = select_foods(profile, table, targets).foods
+    with_dishes = set(dish_options(foods, day_rules, DayRequest(np.zeros(0))).slot.tolist())
     for d in plan.days:
         values = day_totals(table, d).values
         total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - values[n]) / t for n, t in goals.items())
+        total += ENERGY_WEIGHT * money_unit * abs(values["energy_kcal"] - day_rules.energy_target) / day_rules.energy_target
+        if protein_floor:
+            total += PROTEIN_WEIGHT * money_unit * max(0.0, protein_floor - values["protein_g"]) / protein_floor
+        for s, meal in enumerate(d.meals):
+            floor = day_rules.meal_protein[s] if s < len(day_rules.meal_protein) else 0.0
+            if floor:
+                got = items_totals(table, meal.items).values["protein_g"]
+                total += PROTEIN_WEIGHT * money_unit * max(0.0, floor - got) / floor
+            if s in with_dishes and not meal.dish:
+                total += DISH_BONUS * money_unit
         total += sum(SOFT_CAP_WEIGHT * money_unit * max(0.0, values[n] - level) / level
                      for n, level in day_rules.soft_caps.items())
         for it in d.items():

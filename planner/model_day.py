@@ -953,6 +953,18 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
         x[n_opt + g] = max(0.0, lows[r] - food_activity(r))
     for c, r in enumerate(model.soft_rows):
         x[n_opt + len(model.goal_rows) + c] = max(0.0, food_activity(r) - highs[r])
+    names = model.rows.names
+    if "energy_target" in names and model.blocks["energy_under"].stop > model.blocks["energy_under"].start:
+        r = names.index("energy_target")
+        gap = lows[r] - food_activity(r)
+        x[model.blocks["energy_under"].start], x[model.blocks["energy_over"].start] = max(0.0, gap), max(0.0, -gap)
+    protein = model.blocks.get("protein_slack", slice(0, 0))
+    for r, name in enumerate(names):
+        if name == "protein_floor" or name.startswith("meal_protein:"):
+            cols = index[starts[r]:starts[r + 1]]
+            slack = [c for c in cols if protein.start <= c < protein.stop]
+            if slack:
+                x[slack[0]] = max(0.0, lows[r] - food_activity(r))
     return x
 
 

@@ -234,10 +234,6 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
     energy_target = plan.targets.get("energy_kcal") if plan.targets else None
     fluids = rules_fluids()
     lines = []
-    band = plan.targets.get("energy_range_kcal") if plan.targets else None
-    if energy_target:
-        lines.append(f"Energy target: {energy_target:,.0f} kcal a day"
-                     + (f" (each day {band[0]:,.0f}-{band[1]:,.0f})" if band else ""))
     for d in plan.days:
         lines.append(f"== {d.label} ==")
         for m in d.meals:
@@ -260,6 +256,10 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
     if plan.shortfalls:
         lines.append("Shortfalls:")
         lines += [f"  - {s.message()}" for s in plan.shortfalls]
+    band = plan.targets.get("energy_range_kcal") if plan.targets else None
+    if energy_target:
+        lines.append(f"Energy target: {energy_target:,.0f} kcal a day"
+                     + (f" (each day {band[0]:,.0f}-{band[1]:,.0f})" if band else ""))
     lines.append(f"Solver: {plan.status.status} ({plan.status.solver}, {plan.status.seconds:.1f} s)")
     lines += [f"Note: {n}" for n in plan.notes]
     lines.append("* a value SR28 lacks for some food: the total is a lower bound.")
