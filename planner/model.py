@@ -526,6 +526,7 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
     plan_days = [_to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
+    notes += protein_notes(week, plan_days)
     shortfalls = explain_shortfalls(week, planned, requests, solutions, deadline)
     notes += _status_notes(week, solutions)
     status = _combined([s.status for s in solutions.values()], time.perf_counter() - began)
@@ -584,6 +585,24 @@ def regenerate(plan: Plan, profile: Profile, table: FoodTable, day: int, slot: s
     status = replace(solution.status, seconds=time.perf_counter() - began)
     return replace(plan, days=days, shortfalls=sorted(others + fresh, key=_shortfall_order), status=status,
                    notes=list(dict.fromkeys(list(plan.notes) + notes)))
+
+
+def protein_notes(week: _Week, days: list[Day]) -> list[str]:
+    """Honest notes for days or main meals under their protein floor (the floors carry penalised slack)."""
+    rules_ = week.day_rules
+    notes = []
+    for day in days:
+        got = day_totals(week.table, day).values["protein_g"]
+        if rules_.protein_floor and got < rules_.protein_floor - 0.05:
+            notes.append(f"{day.label}: protein {got:.0f} g, under the {rules_.protein_floor:.0f} g floor: the "
+                         "other rules left no way to reach it.")
+        for s, meal in enumerate(day.meals):
+            floor = rules_.meal_protein[s] if s < len(rules_.meal_protein) else 0.0
+            meal_got = items_totals(week.table, meal.items).values["protein_g"]
+            if floor and meal_got < floor - 0.05:
+                notes.append(f"{day.label} {meal.label}: protein {meal_got:.0f} g, under the {floor:.0f} g a main "
+                             "meal should hold.")
+    return notes
 
 
 def _shortfall_order(s: Shortfall):
