@@ -1,16 +1,45 @@
 """One day of meals as a mixed-integer program, built as numpy arrays and solved by HiGHS directly.
 
-Decision: for each (food, meal) pair, one binary per whole number of planning steps it may take (at most
-one chosen). Hard rules: portions within the food's range, foods only in meals they fit, foods per meal,
-each food in one meal a day, the daily energy band, each meal's share of the energy target, AMDR
-macronutrient grams, maximums (calcium UL, sodium CDRR, retinol UL, a clinician's potassium limit).
-Goals (Mg/K/Ca minimums) carry heavily penalised slack, so a day always comes back with how far short
-it is instead of a bare "infeasible". Soft ceilings (potassium where it is not pushed) charge a mild
-cost for every mg above their level: the plan stays near it without being driven to extremes.
+Formulation (each constraint's name is the row name handed to HiGHS; `DayModel.write_lp` shows it):
 
-Solving: the LP relaxation first, then the MIP over a core of promising pairs (see `_solve_highs`).
-The model is pure data; highspy receives it in one call (PuLP builds row by row in Python, too slow for
-the 8,790-food catalogue); CBC, through PuLP and planner.solver, only when HiGHS is missing or fails.
+Sets: F foods the profile may eat; S meal slots; P = {(f, s): f fits s}; K(p) = {min..max} whole steps of
+pair p's household portion; D(s) dish servings offered in slot s (dish_options: a named dish's
+ingredients at fixed steps); Pat(s) meal patterns of slot s (role -> [min, max] foods); G goals (Mg/K/Ca
+minimums); C maximums; R roles (starch, milk, legume, protein, vegetable, ...).
+
+Variables (named column blocks, see column_blocks): option x[p,k] in {0,1} (pair p takes k steps);
+dish y[d] in {0,1}; no_dish n[s] in {0,1} (slot s is built food by food); pattern w[s,q] in {0,1};
+goal_slack g[i] >= 0; soft_excess e[c] >= 0; energy_under u, energy_over o >= 0; protein_slack v >= 0;
+budget b >= 0. "Items" are options and dish servings: a[j, nutrient] is what item j brings.
+
+Objective (minimise, assembled in build_day): sum of step costs of items (preference per kcal, prices,
+new-food costs) + GOAL_WEIGHT * g[i] / goal[i] + SOFT_CAP_WEIGHT * e[c] / level[c]
++ ENERGY_WEIGHT * (u + o) / target + PROTEIN_WEIGHT * v / floor + DISH_BONUS * n[s] + BUDGET_WEIGHT * b / budget.
+
+Constraints:
+- one_portion:     sum_k x[p,k] <= 1 (= 1 for a locked pair)
+- one_dish:s       sum_{d in D(s)} y[d] + n[s] = 1
+- foods_per_meal:s lo[s] * n[s] <= sum of counted options in s <= hi[s] * n[s] (garnishes ride along)
+- once_a_day       each food in at most one meal a day, as itself or in a dish
+- energy           the day's energy within the band (target ± 5 %)
+- energy_target    energy + u - o = target
+- share:s          each meal's energy within its share of the target
+- amdr_min/max     each macronutrient's share of the day's actual energy within the AMDR
+- cap:n            maximums (calcium UL, sodium CDRR, retinol, a clinician's limit)
+- goal:n           goal nutrient + g >= minimum
+- soft_cap:n       nutrient - e <= soft ceiling (potassium where it is not pushed)
+- protein_floor, meal_protein:s   protein + v >= the day's floor, each main meal's floor
+- pattern:s        sum_q w[s,q] = n[s]; role_min/role_max:s:role  count of role foods within the chosen
+                   pattern's range; role_allowed:s:role  a role no chosen pattern names is absent
+- day_amount:name, meal_amount:s:name   grams / portions / foods of roles (vegetables 250-600 g, ...)
+- avoid_repeat     not all of an earlier day's (or yesterday's meal's) foods again
+- budget           money - b <= the day's budget
+Every hard row is tightened by what rounding grams to 0.1 g can move it. Goals and protein floors carry
+heavily penalised slack, so a day always comes back with how far short it is, never a bare "infeasible".
+
+Solving: the LP relaxation first, then the MIP over a core of promising pairs and dish servings, each run
+stopped by a deterministic node limit (wall-clock only as a safety cap). The model is pure data; highspy
+receives it in one call; CBC, through PuLP and planner.solver, only when HiGHS is missing or fails.
 """
 
 from __future__ import annotations
@@ -230,6 +259,36 @@ class DayModel:
     @property
     def n_pairs(self) -> int:
         return len(self.food_idx)
+
+    def column_names(self, food_ids: tuple[str, ...] | None = None, slots: tuple[str, ...] | None = None
+                     ) -> list[str]:
+        """One name per column: its block, and for a portion option the food, the meal and the steps."""
+        names = []
+        for block, where in self.blocks.items():
+            for j in range(where.start, where.stop):
+                if block == "option":
+                    f, s = int(self.food_idx[self.opt_pair[j]]), int(self.slot_idx[self.opt_pair[j]])
+                    food = food_ids[f] if food_ids else f"f{f}"
+                    slot = slots[s] if slots else f"s{s}"
+                    names.append(f"x_{food}_{slot}_{int(self.opt_steps[j])}")
+                else:
+                    names.append(f"{block}_{j - where.start}")
+        return names
+
+    def write_lp(self, path, food_ids: tuple[str, ...] | None = None, slots: tuple[str, ...] | None = None) -> None:
+        """The model as an LP file (CPLEX format, written by HiGHS), rows named by their constraint."""
+        h = new_highs()
+        lp = highs_lp(self.cost, self.lower, self.upper, self.integer, self.rows.csr(), self.rows.lower,
+                      self.rows.upper)
+        counts: dict[str, int] = {}
+        rows = []
+        for name in self.rows.names:   # LP files need unique row names: a repeated one gets its number
+            counts[name] = counts.get(name, 0) + 1
+            rows.append(name if counts[name] == 1 else f"{name}#{counts[name]}")
+        lp.row_names_ = [n.replace(":", ".").replace(" ", "_") for n in rows]
+        lp.col_names_ = self.column_names(food_ids, slots)
+        h.passModel(lp)
+        h.writeModel(str(path))
 
     @property
     def n_options(self) -> int:
