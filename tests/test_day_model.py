@@ -61,7 +61,7 @@ def test_a_hand_written_pulp_model_of_the_formulation_reaches_the_same_optimum()
                 + ENERGY_WEIGHT * (under + over) / 200)
     for f in range(3):
         problem += x[f, 1] + x[f, 2] <= 1                          # one_portion
-    problem += 1 <= pulp.lpSum(x.values())                          # foods_per_meal
+    problem += pulp.lpSum(x.values()) >= 1                          # foods_per_meal
     problem += pulp.lpSum(x.values()) <= 3
     margin = 0.05 * (KCAL.max() / 100) * (3 + 2)   # grams rounding: 0.05 g of the densest food, per possible item
     problem += energy >= 180 + margin                               # energy (the ±5 % band, tightened)

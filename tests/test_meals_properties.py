@@ -49,7 +49,7 @@ def test_meals_are_dishes_or_patterns_with_energy_and_protein_on_target(table, p
         assert day_violations(table, day, targets) == []
     protein_said = [n for n in plan.notes if "protein" in n and "under" in n]
     assert (r.days_protein_floor == r.days and r.main_meals_protein == r.main_meals) or protein_said
-    assert 250 - 1 <= r.vegetable_grams[0] and r.vegetable_grams[1] <= 600 + 1 and r.fruit_grams[1] <= 400 + 1
+    assert r.vegetable_grams[0] >= 250 - 1 and r.vegetable_grams[1] <= 600 + 1 and r.fruit_grams[1] <= 400 + 1
     if plan.status.status != "time_limit":   # the safety cap was not hit: the work limits decide alone
         again = make_plan(profile, table, 2, seed=seed, time_limit=120)
         assert _json(again, table) == _json(plan, table)
