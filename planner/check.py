@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,30 +19,31 @@ import pandas as pd
 import pulp
 
 from foods import Food, FoodTable, load_table
+from foods.calcium import COUNTED_FIELD, NOT_COUNTED, well_absorbed
+from foods.intake import IntakeItem, parse_any, parse_rows, parse_text
 from foods.nutrition import Totals, contributions
 from foods.search import normalize
-from foods.table import DATA_DIR as FOODS_DATA_DIR
-from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS, VALID_TAGS
+from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS
 from foods.text import measure_words as portion_words  # '2 medium baked potatoes', '¾ cup kelp'
 from foods.units import resolve_amount
-from planner.intake import IntakeItem, parse_any, parse_rows, parse_text
+from planner.eligibility import eligible_mask
 from planner.plan import SolveStatus
-from planner.profile import Profile, excluded_tags, profile_from_dict, required_diet_tag
+from planner.profile import Profile, profile_from_dict
 from planner.rules import DATA_DIR
 from planner.solver import solve
 from planner.targets import GOAL_NUTRIENTS, Target, Targets, targets_for
 
 MINERALS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg")
 STATUS_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
-                    "vitamin_b6_mg", "retinol_ug")
-REPORTED = (*STATUS_NUTRIENTS, "protein_g", "fat_g", "carbohydrate_g", "fiber_g")
+                    "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug", "iron_mg", "folate_dfe_ug",
+                    "vitamin_b12_ug")
+REPORTED = (*STATUS_NUTRIENTS, COUNTED_FIELD, "protein_g", "fat_g", "carbohydrate_g", "fiber_g")
 TOP_CONTRIBUTORS = 3
 CANDIDATES_PER_NUTRIENT = 20  # foods kept per gap nutrient before the model (richest per kcal and per portion)
 MAX_ADDITIONS = 5             # more different foods than this is not a realistic "add this" list
 MIN_SHARE_OF_GAP = 0.05       # a food that cannot bring 5 % of a gap in its largest portion is not suggested for it
 CEILING_ROOM_WHEN_OVER = 0.02  # already above a ceiling: additions may bring at most 2 % of it more
 POTASSIUM_PER_EXTRA_FOOD = 300.0  # mg: potassium not pushed, one more food is preferred to this much potassium
-POORLY_ABSORBED_PCT = 10.0     # calcium absorbed below this share (spinach ~5 %) does not count toward a gap
 KCAL_GAP = 0.005               # relative MIP gap of the second stage (fewest foods exact, kcal within 0.5 %)
 SAFETY_MARGIN = 0.01           # mg: a closed gap is closed with this much to spare, so re-checks agree
 
@@ -64,18 +64,25 @@ class NutrientStatus:
     kind: str = ""
     source: str = ""
     note: str = ""
+    counted: float | None = None  # calcium: the part that counts toward the goal (oxalate greens do not)
+
+    @property
+    def toward_goal(self) -> float | None:
+        """The amount measured against the minimum: the counted part where there is one, else the total."""
+        return self.total if self.counted is None else self.counted
 
     @property
     def missing(self) -> float:
-        if self.min is None or self.total is None or self.status != "below":
+        if self.min is None or self.toward_goal is None or self.status != "below":
             return 0.0
-        return max(0.0, self.min - self.total)
+        return max(0.0, self.min - self.toward_goal)
 
     def to_dict(self) -> dict:
         return {"total": _round(self.total), "min": _round(self.min), "max": _round(self.max), "unit": self.unit,
                 "status": self.status, "pct": None if self.pct is None else round(self.pct, 1), "goal": self.goal,
                 "lower_bound": self.lower_bound, "missing": round(self.missing, 1), "kind": self.kind,
-                "source": self.source, "note": self.note}
+                "source": self.source, "note": self.note,
+                **({"well_absorbed": _round(self.counted)} if self.counted is not None else {})}
 
 
 @dataclass(frozen=True)
@@ -204,8 +211,9 @@ def _short(nutrient: str) -> str:
 
 
 def nutrient_status(nutrient: str, total: float | None, target: Target | None, *, push_potassium: bool = True,
-                    lower_bound: bool = False) -> NutrientStatus:
-    """Status of one nutrient against its target: below / met / above its ceiling / not pushed."""
+                    lower_bound: bool = False, counted: float | None = None) -> NutrientStatus:
+    """Status of one nutrient against its target: below / met / above its ceiling / not pushed. `counted`
+    (calcium: without oxalate greens) is what the minimum is measured against; the ceiling takes the total."""
     unit = NUTRIENT_UNITS.get(nutrient, "")
     if target is None:
         return NutrientStatus(nutrient, total, None, None, unit, "unknown" if total is None else "met", None, False,
@@ -216,7 +224,9 @@ def nutrient_status(nutrient: str, total: float | None, target: Target | None, *
     if total is None:
         return NutrientStatus(nutrient, None, lo, hi, status="unknown", pct=None, goal=goal, lower_bound=True,
                               **base)
-    pct = total / lo * 100 if lo else (total / hi * 100 if hi else None)
+    toward = total if counted is None else counted
+    pct = toward / lo * 100 if lo else (total / hi * 100 if hi else None)
+    base["counted"] = counted
     if hi is not None and total > hi:
         if nutrient == "sodium_mg":
             status = "above_cdrr"
@@ -226,7 +236,7 @@ def nutrient_status(nutrient: str, total: float | None, target: Target | None, *
             status = "above_ul"
     elif nutrient == "potassium_mg" and not push_potassium:
         status = "not_pushed"
-    elif lo is not None and total < lo:
+    elif lo is not None and toward < lo:
         status = "below"
     else:
         status = "met"
@@ -296,34 +306,23 @@ def limit_notes(items: Sequence[IntakeItem], totals: Mapping[str, float | None],
 
 
 def allowed_foods(profile: Profile, targets: Targets, table: FoodTable) -> pd.DataFrame:
-    """Rows of the table a suggestion may use: not a limit food, the profile's diet, no excluded tag or id."""
-    frame = table.frame
-    tags = frame["tags"].fillna("").astype(str)
-    keep = frame["limit"].fillna(0).astype(int) == 0
-    diet = required_diet_tag(profile)
-    if diet:
-        keep &= tags.str.contains(rf"(?:^|;){re.escape(diet)}(?:;|$)")
-    avoid = set(targets.excluded_tags) | excluded_tags(profile) | {w for w in profile.exclude if w in VALID_TAGS}
-    for tag in avoid:
-        keep &= ~tags.str.contains(rf"(?:^|;){re.escape(tag)}(?:;|$)")
-    banned = set(profile.exclude) | set(profile.dislike)
-    keep &= ~frame["id"].isin(banned)
-    return frame[keep]
-
-
-@functools.cache
-def _poorly_absorbed_names() -> tuple[frozenset[str], ...]:
-    """Foods (as name words) whose calcium is barely absorbed, from foods/data/calcium_absorption.csv (Weaver 1999)."""
-    absorption = pd.read_csv(FOODS_DATA_DIR / "calcium_absorption.csv")
-    low = absorption.loc[absorption["fractional_absorption_pct"] < POORLY_ABSORBED_PCT, "food"]
-    return tuple(frozenset(normalize(name).split()) for name in low)
+    """Rows of the table a suggestion may use: the foods planner.eligibility lets this profile eat (the rule
+    plans use: diet, allergens, excluded and disliked words resolved against names, limit foods, safety)."""
+    return table.frame[eligible_mask(profile, table, targets)]
 
 
 def poorly_absorbed_calcium(names: pd.Series) -> pd.Series:
     """True for food names whose calcium the body barely takes up (oxalate: spinach about 5 %, milk 32 %):
-    such calcium is shown in the totals, as SR28 gives it, but never counted on to close a calcium gap."""
-    words = names.map(lambda n: frozenset(normalize(str(n)).split()))
-    return words.map(lambda ws: any(low <= ws for low in _poorly_absorbed_names())).astype(bool)
+    such calcium is shown in the totals, as SR28 gives it, but never counted toward the calcium goal
+    (the one rule is foods/calcium.py)."""
+    return ~well_absorbed(names)
+
+
+def toward_goal(values: Mapping[str, float | None], nutrient: str) -> float:
+    """What counts toward a nutrient's goal: calcium without the oxalate greens' (when totalled), else all."""
+    if nutrient == "calcium_mg" and values.get(COUNTED_FIELD) is not None:
+        return float(values[COUNTED_FIELD])
+    return values.get(nutrient) or 0.0
 
 
 def _goal_gaps(values: Mapping[str, float | None], targets: Targets) -> dict[str, float]:
@@ -336,7 +335,7 @@ def _goal_gaps(values: Mapping[str, float | None], targets: Targets) -> dict[str
             continue
         if nutrient not in NUTRIENT_FIELDS:
             continue
-        eaten = values.get(nutrient) or 0.0
+        eaten = toward_goal(values, nutrient)
         if eaten < target.min:
             gaps[nutrient] = target.min - eaten
     return gaps
@@ -396,8 +395,8 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
     if not gaps or budget <= 0:
         return [], None
     allowed = allowed_foods(profile, targets, table)
-    poor_calcium = poorly_absorbed_calcium(allowed["name"])
-    counted = allowed.assign(calcium_mg=allowed["calcium_mg"].mask(poor_calcium, 0.0))
+    poor_calcium = allowed["calcium_class"].isin(NOT_COUNTED)
+    counted = allowed.assign(calcium_mg=allowed[COUNTED_FIELD])
     pool = _candidates(counted, gaps, budget, eaten or {})
     if pool.empty:
         return [], None
@@ -487,10 +486,11 @@ def unclosed_gaps(values: Mapping[str, float | None], suggestions: Sequence[Sugg
     out = []
     used_kcal = sum(s.adds.get("energy_kcal") or 0.0 for s in suggestions)
     for nutrient, gap in gaps.items():
-        added = sum(s.adds.get(nutrient) or 0.0 for s in suggestions)
+        added = sum(s.adds.get(nutrient) or 0.0 for s in suggestions
+                    if nutrient != "calcium_mg" or nutrient in s.for_nutrients)  # oxalate calcium does not count
         if added >= gap - 1e-6:
             continue
-        eaten = values.get(nutrient) or 0.0
+        eaten = toward_goal(values, nutrient)
         if budget <= 0:
             reason = "no energy is left in today's budget for additions"
         elif not allowed_any:
@@ -555,11 +555,11 @@ def day_totals(items: Sequence[IntakeItem], table: FoodTable) -> tuple[dict[str,
     ids = [i.food.id for i in items]
     frame = contributions(table, ids, [i.grams for i in items])
     if not items:
-        return {k: 0.0 for k in NUTRIENT_FIELDS}, {}, frame
+        return {k: 0.0 for k in frame.columns}, {}, frame
     known = frame.notna()
     sums = frame.sum(axis=0, skipna=True)
-    totals = {k: (float(sums[k]) if known[k].any() else None) for k in NUTRIENT_FIELDS}
-    incomplete = {k: sorted({ids[i] for i in np.flatnonzero(~known[k].to_numpy())}) for k in NUTRIENT_FIELDS
+    totals = {k: (float(sums[k]) if known[k].any() else None) for k in frame.columns}
+    incomplete = {k: sorted({ids[i] for i in np.flatnonzero(~known[k].to_numpy())}) for k in frame.columns
                   if not known[k].all()}
     return totals, incomplete, frame
 
@@ -574,12 +574,13 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
     totals, incomplete, frame = day_totals(items, table)
     push_k = targets.push_potassium
     status = {}
-    for nutrient in STATUS_NUTRIENTS:
+    for nutrient in (*STATUS_NUTRIENTS, *(n for n in targets.items if n not in STATUS_NUTRIENTS)):
         if nutrient == "energy_kcal":
             status[nutrient] = energy_status(totals["energy_kcal"] or 0.0, targets)
         else:
             status[nutrient] = nutrient_status(nutrient, totals[nutrient], targets.items.get(nutrient),
-                                               push_potassium=push_k, lower_bound=nutrient in incomplete)
+                                               push_potassium=push_k, lower_bound=nutrient in incomplete,
+                                               counted=totals.get(COUNTED_FIELD) if nutrient == "calcium_mg" else None)
     eaten_kcal = totals["energy_kcal"] or 0.0
     energy_left = targets.energy_kcal - eaten_kcal
     budget = energy_budget(energy_left, targets)
@@ -614,7 +615,8 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
                              f"{target.max * CEILING_ROOM_WHEN_OVER:,.0f} {NUTRIENT_UNITS.get(nutrient, '')} more.")
         allowed_any = not allowed_foods(profile, targets, table).empty
         gaps = unclosed_gaps(totals, suggestions, targets, budget, allowed_any, solver_status)
-    return CheckReport(items, {k: totals[k] for k in REPORTED}, {k: v for k, v in incomplete.items() if k in REPORTED},
+    shown = (*REPORTED, *(n for n in status if n not in REPORTED))
+    return CheckReport(items, {k: totals[k] for k in shown}, {k: v for k, v in incomplete.items() if k in shown},
                        targets, status, _contributors(frame, items) if items else {m: [] for m in MINERALS},
                        limit_notes(items, totals, targets), suggestions, gaps, energy, notes, solver_status,
                        above_limits(status, frame, items))

@@ -47,6 +47,7 @@ from planner.model_foods import (
     Selection,
     dishes,
     excluded_alternatives,
+    goal_amount,
     meal_patterns,
     select_foods,
     table_arrays,
@@ -54,7 +55,6 @@ from planner.model_foods import (
 from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, SolveStatus, day_totals, items_totals
 from planner.profile import Profile, profile_from_dict
 from planner.rules import amdr_table, meal_slots, rules
-from planner.shopping import bought_grams
 from planner.targets import Targets, main_meal_protein, targets_for
 
 MAX_DAYS = 14
@@ -287,7 +287,7 @@ def _prices(table: FoodTable, selection: Selection, fi: np.ndarray, prices: dict
         known = np.where(missing, median, known)
         notes.append(f"{int(missing.sum())} foods have no price; they are counted at the median price of the "
                      f"priced ones ({median:.2f} per kg).")
-    bought_per_gram = np.array([bought_grams(table.foods[fid], 1.0) for fid in foods.ids])
+    bought_per_gram = np.array([table.foods[fid].bought_grams(1.0) for fid in foods.ids])
     step_price = known / 1000.0 * bought_per_gram * foods.step_grams
     positive = step_price[step_price > 0]
     typical_day = float(np.median(positive)) * TYPICAL_STEPS if len(positive) else 1.0
@@ -675,9 +675,9 @@ def _plan_goals(plan_targets: dict) -> dict[str, float]:
 def shortfalls_from_totals(plan: Plan, table: FoodTable, day: int) -> list[Shortfall]:
     """A day's shortfalls from its recomputed totals (after a hand edit: no what-if analysis)."""
     values = day_totals(table, plan.days[day]).values
-    return [Shortfall(name, target, values.get(name, 0.0), day, [], "changed by hand")
+    return [Shortfall(name, target, goal_amount(values, name), day, [], "changed by hand")
             for name, target in _plan_goals(plan.targets).items()
-            if values.get(name, 0.0) < target * (1 - SHORTFALL_TOLERANCE)]
+            if goal_amount(values, name) < target * (1 - SHORTFALL_TOLERANCE)]
 
 
 @dataclass
@@ -781,8 +781,8 @@ def explain_shortfalls(week: _Week, planned: dict[int, DayPairs], requests: dict
             continue
         values = day_totals(week.table, _to_day(week, d, pairs, set())).values
         for name, target in goals.items():
-            if values.get(name, 0.0) < target * (1 - SHORTFALL_TOLERANCE):
-                missed.setdefault(d, {})[name] = values.get(name, 0.0)
+            if goal_amount(values, name) < target * (1 - SHORTFALL_TOLERANCE):
+                missed.setdefault(d, {})[name] = goal_amount(values, name)
     if not missed:
         return []
     worst = max(missed, key=lambda d: sum((goals[n] - v) / goals[n] for n, v in missed[d].items()))
@@ -914,7 +914,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     with_dishes = set(dish_options(foods, day_rules, DayRequest(np.zeros(0))).slot.tolist())
     for d in plan.days:
         values = day_totals(table, d).values
-        total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - values[n]) / t for n, t in goals.items())
+        total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - goal_amount(values, n)) / t for n, t in goals.items())
         total += ENERGY_WEIGHT * money_unit * abs(values["energy_kcal"] - day_rules.energy_target) / day_rules.energy_target
         if protein_floor:
             total += PROTEIN_WEIGHT * money_unit * max(0.0, protein_floor - values["protein_g"]) / protein_floor
@@ -934,7 +934,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
             cost = PREFERENCE_WEIGHT * pref * kcal_share
             if prices:
                 price = prices.get(it.food_id)
-                money = 0.0 if price is None else price / 1000 * bought_grams(food, it.grams)
+                money = 0.0 if price is None else price / 1000 * food.bought_grams(it.grams)
                 cost = money + TIE_BREAK * money_unit * cost
             total += cost
     return total

@@ -61,6 +61,7 @@ PROTEIN_WEIGHT = 3000.0     # objective units for missing 100 % of a protein flo
 DISH_BONUS = 1.5            # objective units a meal that is not a named dish costs (a day's food costs about 10)
 TIME_CAP_MESSAGE = ("stopped at the safety time cap, not the work limit: on a busy machine this plan may "
                     "differ from run to run")
+GOAL_COUNTED = {"calcium_mg": "calcium_counted_mg"}   # goals measured on what counts toward them, when known
 GRAMS_ROUNDING = 0.05       # grams in a plan are rounded to 0.1 g: each item may move by this much
 _INF = float("inf")
 
@@ -576,7 +577,9 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     goal_rows = []
     for g, name in enumerate(goals):
         goal_rows.append(len(rows.names))
-        rows.add(f"goal:{name}", np.append(item_cols, slack0 + g), np.append(amount(_value(foods, name)), 1.0),
+        counted = GOAL_COUNTED.get(name)   # calcium: what counts toward the goal (not oxalate greens')
+        field_ = counted if counted in foods.per_step else name
+        rows.add(f"goal:{name}", np.append(item_cols, slack0 + g), np.append(amount(_value(foods, field_)), 1.0),
                  lower=rules.goals[name])
     soft_rows = []
     for c, name in enumerate(soft):

@@ -24,6 +24,16 @@ from planner.rules import DATA_DIR, meal_slots, rules
 from planner.targets import Targets
 
 MODEL_BASICS = ("energy_kcal", "protein_g", "fat_g", "carbohydrate_g")
+GOAL_COUNTED = {"calcium_mg": "calcium_counted_mg"}   # a goal measured on what counts toward it (oxalate greens'
+                                                      # calcium is shown, not counted), when the table has it
+
+
+def goal_amount(values, name: str) -> float:
+    """A goal nutrient's amount in totals, as it counts toward the goal (calcium: calcium_counted_mg)."""
+    counted = GOAL_COUNTED.get(name)
+    if counted and values.get(counted) is not None:
+        return float(values[counted])
+    return float(values.get(name, 0.0) or 0.0)
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,8 @@ def table_arrays(table: FoodTable) -> TableArrays:
         ids=frame["id"].astype(str).to_numpy(), names=frame["name"].astype(str).to_numpy(),
         step_grams=(frame["portion_grams"] * frame["step"]).to_numpy(dtype=float),
         min_steps=min_steps, max_steps=max_steps,
-        per_100g={f: frame[f].to_numpy(dtype=float) for f in NUTRIENT_FIELDS},
+        per_100g={f: frame[f].to_numpy(dtype=float) for f in (*NUTRIENT_FIELDS, *GOAL_COUNTED.values())
+                  if f in frame},
         fits=fits, tags=(";" + frame["tags"].fillna("").astype(str) + ";").to_numpy(dtype=str),
         limit=frame["limit"].fillna(0).astype(int).to_numpy() == 1,
         recommended=frame["articles"].fillna("").astype(str).str.strip().ne("").to_numpy(),
@@ -141,7 +152,7 @@ def select_foods(profile: Profile, table: FoodTable, targets: Targets, keep: set
     if len(rows) == 0:
         raise PlannerError("no food in the table fits this profile's diet and exclusions")
     step = arrays.step_grams[rows]
-    per_step = {f: arrays.per_100g[f][rows] * step / 100.0 for f in NUTRIENT_FIELDS}
+    per_step = {f: arrays.per_100g[f][rows] * step / 100.0 for f in arrays.per_100g}
     foods = FoodArrays(tuple(arrays.ids[rows]), step, arrays.min_steps[rows], arrays.max_steps[rows], per_step,
                        arrays.fits[rows], arrays.roles[rows], arrays.portion_grams[rows], arrays.same_food[rows])
     left_out = {fid: "excluded" for fid in rule.excluded_ids} | {fid: "disliked" for fid in rule.disliked_ids}

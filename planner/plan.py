@@ -16,10 +16,12 @@ from foods.errors import FoodError
 from foods.nutrition import Totals, totals
 from planner.errors import PlannerError
 from planner.rules import meal_slots, rules
+from planner.targets import reported_not_planned
 
 PLAN_VERSION = 1
 REPORTED = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "protein_g", "fat_g",
-            "carbohydrate_g", "fiber_g", "vitamin_d_ug", "vitamin_b6_mg", "retinol_ug")
+            "carbohydrate_g", "fiber_g", "vitamin_d_ug", "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug",
+            "iron_mg", "folate_dfe_ug", "vitamin_b12_ug", "calcium_counted_mg")
 SLOT_LABELS = {"breakfast": "Breakfast", "morning_snack": "Morning snack", "lunch": "Lunch",
                "afternoon_snack": "Afternoon snack", "dinner": "Dinner"}
 
@@ -253,6 +255,9 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
             unit = " g" if key == "protein_g" else ""
             parts.append(f"{key.split('_')[0]} {t[key]:,.0f}{unit}{mark}" + (f"/{bound:,.0f}" if bound else ""))
         lines.append("  totals: " + ", ".join(parts))
+        low = reported_not_planned(t.values, nutrients)
+        if low:
+            lines.append("  reported, not planned for: " + "; ".join(low))
     if plan.shortfalls:
         lines.append("Shortfalls:")
         lines += [f"  - {s.message()}" for s in plan.shortfalls]

@@ -6,8 +6,9 @@ import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from foods.table import NUTRIENT_FIELDS
 from planner.errors import PlannerError
-from planner.rules import rules
+from planner.rules import rules, rules_kidney
 
 SEXES = ("female", "male")
 PREGNANCY = ("trimester1", "trimester2", "trimester3")
@@ -17,8 +18,9 @@ ALLERGENS = ("lactose", "dairy", "gluten", "tree_nuts", "nuts", "peanuts", "fish
 CONDITIONS = ("kidney_disease", "heart_failure", "ace_inhibitor", "arb", "potassium_sparing_diuretic", "nsaid",
               "thiazide_diuretic", "loop_diuretic")
 TARGET_SETS = ("us", "efsa")
-OVERRIDABLE = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
-               "vitamin_b6_mg", "retinol_ug")
+MIN_AGE = 14  # DRI rows and IOM EER equations for adolescents (14-18) and adults; children need a paediatric plan
+# every nutrient the food table tracks (energy included) can be a target; water is not a nutrient target
+OVERRIDABLE = tuple(f for f in NUTRIENT_FIELDS if f != "water_g")
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Profile:
     targets: dict[str, dict[str, float]] = field(default_factory=dict)
     target_set: str = "us"
     name: str = ""
+    kidney_stage: str | None = None   # chronic kidney disease stage 3a, 3b, 4 or 5 (KDOQI/KDIGO targets)
+    dialysis: bool = False
 
     def __post_init__(self) -> None:
         validate(self)
@@ -48,6 +52,11 @@ class Profile:
     @property
     def pregnant(self) -> bool:
         return self.pregnancy is not None
+
+    @property
+    def kidney_disease(self) -> bool:
+        """Kidney disease named in conditions, or implied by a stage or dialysis."""
+        return "kidney_disease" in self.conditions or self.kidney_stage is not None or self.dialysis
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -75,7 +84,9 @@ def _string_list(name: str, value) -> None:
 def validate(p: Profile) -> None:
     """Raise PlannerError naming the field and the allowed values for anything out of place."""
     _choice("sex", p.sex, SEXES)
-    _number("age", p.age, 1, 120, optional=False)
+    _number("age", p.age, 0, 120, optional=False)
+    if p.age < MIN_AGE:
+        raise PlannerError(f"profile field 'age' is {p.age:g}: this planner is for people aged {MIN_AGE} and over")
     if p.pregnancy is not None:
         _choice("pregnancy", p.pregnancy, PREGNANCY)
     if not isinstance(p.lactation, bool):
@@ -96,6 +107,10 @@ def validate(p: Profile) -> None:
         _string_list(name, getattr(p, name))
     for c in p.conditions:
         _choice("conditions", c, CONDITIONS)
+    if p.kidney_stage is not None:
+        _choice("kidney_stage", p.kidney_stage, rules_kidney()["stages"])
+    if not isinstance(p.dialysis, bool):
+        raise PlannerError(f"profile field 'dialysis' must be true or false, not '{p.dialysis}'")
     if not isinstance(p.targets, dict):
         raise PlannerError("profile field 'targets' must be a table such as [targets.potassium_mg]")
     for nutrient, bounds in p.targets.items():
@@ -117,6 +132,10 @@ def profile_from_dict(data: dict) -> Profile:
     data = dict(data)
     if data.get("pregnancy") in (False, "", "none"):
         data["pregnancy"] = None
+    if data.get("kidney_stage") in ("", "none"):
+        data["kidney_stage"] = None
+    if isinstance(data.get("kidney_stage"), int) and not isinstance(data["kidney_stage"], bool):
+        data["kidney_stage"] = str(data["kidney_stage"])  # kidney_stage = 4 in TOML
     for k in ("exclude", "dislike", "like", "conditions"):
         if isinstance(data.get(k), str):
             data[k] = [data[k]]
@@ -139,12 +158,23 @@ def load_profile(path: str | Path) -> Profile:
 
 
 def excluded_tags(p: Profile) -> set[str]:
-    """Food tags this profile never eats: exclusions that name allergens, and pregnancy's liver rule."""
+    """Food tags this profile never eats: exclusions that name allergens, forms not eaten as they are (raw
+    meat, dry pasta, infant formula), pregnancy's safety rules and kidney disease's fish-liver oil."""
     table = rules()["exclusions"]
-    tags = {t for word in p.exclude if word in table for t in table[word]}
+    tags = {t for word in p.exclude if word in table for t in table[word]} | set(rules()["as_eaten"]["excluded_tags"])
     if p.pregnant:
         tags |= set(rules()["pregnancy"]["excluded_tags"])
+    if p.kidney_disease:
+        tags |= set(rules_kidney()["excluded_tags"])
     return tags
+
+
+def missing_means_none(p: Profile, nutrient: str) -> tuple[str, ...]:
+    """Tags of foods whose missing SR28 value for `nutrient` is known to be none (plant foods have no
+    retinol): such a food is not left out for a strict maximum it cannot break (tofu in pregnancy)."""
+    if nutrient == "retinol_ug":
+        return tuple(rules()["pregnancy"]["retinol_missing_is_none_tags"])
+    return ()
 
 
 def required_diet_tag(p: Profile) -> str | None:

@@ -18,6 +18,13 @@ def rules() -> dict:
 
 
 @functools.cache
+def rules_kidney() -> dict:
+    """planner/data/kidney.toml: KDOQI 2020 / KDIGO 2024 targets for chronic kidney disease, with sources."""
+    with open(DATA_DIR / "kidney.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.cache
 def dri_table() -> pd.DataFrame:
     return pd.read_csv(DATA_DIR / "dri_us.csv", dtype={"target": float, "ul": float})
 

@@ -9,17 +9,30 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
 from planner.profile import Profile
-from planner.rules import DATA_DIR, amdr_table, dri_table, efsa_table, rules
+from planner.rules import DATA_DIR, amdr_table, dri_table, efsa_table, rules, rules_kidney
 
 GOAL_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg")
-REPORTED_NUTRIENTS = ("vitamin_d_ug", "vitamin_b6_mg")
+# shown against their DRI and reported when short ("reported, not planned"); never pursued by the planner
+REPORTED_NUTRIENTS = ("vitamin_d_ug", "vitamin_b6_mg", "vitamin_b12_ug", "iron_mg", "folate_dfe_ug")
+# tracked against their DRI; their upper limit is a hard maximum on food (selenium: Brazil nuts)
+TRACKED_WITH_UL = ("phosphorus_mg", "selenium_ug")
+# upper limits that count only some sources, so never a maximum on food (folate: synthetic folic acid only)
+UL_NOT_FOR_FOOD = ("folate_dfe_ug",)
 _FIELD = {"calcium": "calcium_mg", "magnesium": "magnesium_mg", "potassium": "potassium_mg", "sodium": "sodium_mg",
-          "vitamin_d": "vitamin_d_ug", "vitamin_b6": "vitamin_b6_mg", "retinol": "retinol_ug"}
+          "vitamin_d": "vitamin_d_ug", "vitamin_b6": "vitamin_b6_mg", "retinol": "retinol_ug",
+          "phosphorus": "phosphorus_mg", "selenium": "selenium_ug", "iron": "iron_mg", "folate_dfe": "folate_dfe_ug",
+          "vitamin_b12": "vitamin_b12_ug"}
+_NUTRIENT_OF = {v: k for k, v in _FIELD.items()}
+
+
+RULE_SET_KINDS = ("KDOQI 2020", "KDIGO 2024")  # targets a clinical guideline sets: a clinician adjusts them
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,15 @@ class Targets:
     notes: list[str] = field(default_factory=list)
     push_potassium: bool = True
     excluded_tags: tuple[str, ...] = ()
+    capped: tuple[str, ...] = ()  # nutrients whose maximum the person (or their clinician) set: never pushed
+
+    def may_suggest_supplement(self, nutrient: str) -> bool:
+        """Whether advice may name a supplement for this nutrient: never against a limit the person or their
+        clinician set, never potassium when it is not pushed, never for a rule set that caps it (kidney)."""
+        t = self.items.get(nutrient)
+        if nutrient in self.capped or t is None or not t.goal:
+            return False
+        return not (nutrient == "potassium_mg" and not self.push_potassium) and t.kind not in RULE_SET_KINDS
 
     def __getitem__(self, nutrient: str) -> Target:
         return self.items[nutrient]
@@ -70,7 +92,7 @@ class Targets:
             "energy_kcal": round(self.energy_kcal), "energy_range_kcal": [round(x) for x in self.energy_range],
             "nutrients": {k: {key: v for key, v in asdict(t).items() if key != "nutrient"} for k, t in self.items.items()},
             "macros_g": {k: [round(a, 1), round(b, 1)] for k, (a, b) in self.macros.items()},
-            "notes": list(self.notes), "push_potassium": self.push_potassium,
+            "notes": list(self.notes), "push_potassium": self.push_potassium, "capped": list(self.capped),
         }
 
 
@@ -134,11 +156,6 @@ def protein_table():
     return pd.read_csv(DATA_DIR / "protein.csv")
 
 
-def body_weight(p: Profile) -> float:
-    """The profile's weight, or the default body the energy estimate uses (said in its notes)."""
-    return float(p.weight_kg or rules()["energy"]["default_body"][f"{p.sex}_weight_kg"])
-
-
 def _protein_row(p: Profile):
     table = protein_table().set_index("group")
     if p.pregnant:
@@ -156,7 +173,7 @@ def protein_target(p: Profile) -> Target:
     """The baseline daily protein floor: g/kg body weight by life stage (0.8 adults, 1.0 from 65, pregnancy,
     lactation, very active), a hard floor the planner keeps, not a mineral goal."""
     row = _protein_row(p)
-    grams = round(float(row["g_per_kg"]) * body_weight(p), 1)
+    grams = round(float(row["g_per_kg"]) * body_weight(p)[0], 1)
     return Target("protein_g", grams, None, "g", str(row["source"]), "RDA" if row["g_per_kg"] < 1.2 else "g/kg",
                   goal=False, note=f"{row['g_per_kg']:g} g per kg of body weight a day.")
 
@@ -199,9 +216,11 @@ def targets_for(p: Profile) -> Targets:
     energy, notes = estimate_energy(p)
     dri = _dri_rows(p)
     cond_rules = rules()["conditions"]
-    push_k = all(cond_rules[c]["potassium"] != "not_pushed" for c in p.conditions)
-    notes += [cond_rules[c]["note"] for c in p.conditions]
-    items: dict[str, Target] = {"protein_g": protein_target(p)}
+    conditions = [*p.conditions, *(["kidney_disease"] if p.kidney_disease and "kidney_disease" not in p.conditions
+                                   else [])]
+    push_k = all(cond_rules[c]["potassium"] != "not_pushed" for c in conditions)
+    notes += [cond_rules[c]["note"] for c in conditions]
+    items: dict[str, Target] = {"protein_g": protein_target(p)}   # the baseline floor; a condition's rule may replace it
 
     use_efsa = p.target_set == "efsa" and p.age >= 18
 
@@ -232,37 +251,154 @@ def targets_for(p: Profile) -> Targets:
     items["sodium_mg"] = Target("sodium_mg", None, _num(na.ul), "mg", na.source,
                                 "CDRR" if not use_efsa else "EFSA safe and adequate", goal=False,
                                 note="A ceiling, never a target: ordinary food gives enough sodium.")
-    for nutrient in ("vitamin_d", "vitamin_b6"):
-        r = dri[nutrient]
-        field_ = _FIELD[nutrient]
-        items[field_] = Target(field_, _num(r.target), None, r.unit.replace("ug", "µg"), r.source, r.target_type,
-                               goal=False, note="Reported, not planned for.")
+    for field_ in REPORTED_NUTRIENTS + TRACKED_WITH_UL:
+        r = dri[_NUTRIENT_OF[field_]]
+        ceiling = None if field_ in UL_NOT_FOR_FOOD or field_ in REPORTED_NUTRIENTS else _num(r.ul)
+        note = "Reported, not planned for." if field_ in REPORTED_NUTRIENTS else "Reported, not planned for; " \
+            f"the upper limit ({r.ul:,.0f} {_unit(r.unit)}) is a maximum on the plan."
+        if field_ in UL_NOT_FOR_FOOD:
+            note += f" Its upper limit ({r.ul:,.0f} {_unit(r.unit)}) counts {r.ul_scope}."
+        items[field_] = Target(field_, _num(r.target), ceiling, _unit(r.unit), r.source, r.target_type, goal=False,
+                               note=note)
     r = dri["retinol"]
     items["retinol_ug"] = Target("retinol_ug", None, _num(r.ul), "µg", r.source, "UL", goal=False, note=r.ul_scope)
     if p.pregnant:
-        notes.append(rules()["pregnancy"]["note"])
+        notes += [rules()["pregnancy"]["note"], rules()["pregnancy"]["caffeine_note"]]
+    notes += dietitian_notes(p, items)
+    renal_protein = None
+    if p.kidney_disease:
+        energy, renal_protein = _kidney_targets(p, items, energy, notes)
     if use_efsa is False and p.target_set == "efsa":
         notes.append("EFSA values are for adults (18+); US DRIs are used instead.")
 
+    capped = []
     for nutrient, bounds in p.targets.items():
         if nutrient == "energy_kcal":
             energy = float(bounds.get("min", bounds.get("max", energy)))
             notes.append(f"Energy set by you: {energy:g} kcal.")
             continue
-        old = items.get(nutrient)
-        new_min = bounds.get("min", old.min if old else None)
-        if nutrient == "potassium_mg" and not push_k and "min" in bounds:
-            notes.append("Your potassium minimum is kept as you set it (your clinician's advice).")
-        new_max = bounds.get("max", old.max if old else None)
-        items[nutrient] = Target(nutrient, _num(new_min), _num(new_max), old.unit if old else "mg", "your setting",
-                                 "your setting", goal=(old.goal if old else True) or "min" in bounds,
-                                 note=old.note if old else "")  # your limit replaces any soft ceiling
+        items[nutrient], note = _your_setting(nutrient, bounds, items.get(nutrient), push_k)
+        notes += [note] if note else []
+        if "max" in bounds and "min" not in bounds:
+            capped.append(nutrient)
 
     macros = {}
     for row in amdr_table().itertuples():
         macros[row.field] = (energy * row.min_pct / 100 / row.kcal_per_g, energy * row.max_pct / 100 / row.kcal_per_g)
+    if renal_protein is not None:  # the renal range replaces the AMDR's (10 % of energy can exceed 0.8 g/kg)
+        macros["protein_g"] = renal_protein
     return Targets(items, energy, float(rules()["energy"]["band_pct"]), macros, notes, push_k,
-                   tuple(sorted(_excluded(p))))
+                   tuple(sorted(_excluded(p))), tuple(capped))
+
+
+def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
+    """What a dietitian would add for this person (planner/data/rules.toml [dietitian_notes]): vegans' B12 and
+    vitamin D, vitamin D over 70, pregnancy's prenatal supplement, thiazides and calcium, no KCl salt with ACE
+    inhibitors or ARBs, the unsalted-food assumption for athletes and thiazide users (and a sodium floor)."""
+    said = rules()["dietitian_notes"]
+    out = []
+    if p.diet == "vegan":
+        out.append(said["vegan"])
+    if p.age >= said["vitamin_d_age"]:
+        out.append(said["age_70"])
+    if p.pregnant:
+        out.append(said["pregnancy"])
+    thiazide = "thiazide_diuretic" in p.conditions
+    if thiazide:
+        out.append(said["thiazide_calcium"])
+    if {"ace_inhibitor", "arb"} & set(p.conditions):
+        out.append(said["kcl_salt"])
+    if p.activity in said["athlete_activity"]:
+        out.append(said["salt_athlete"])
+    if thiazide:
+        out.append(said["salt_thiazide"])
+        na = items["sodium_mg"]
+        items["sodium_mg"] = Target("sodium_mg", float(said["thiazide_sodium_floor_mg"]), na.max, na.unit,
+                                    f"{na.source}; floor: NASEM 2019 AI", na.kind, goal=False,
+                                    note="A ceiling, never a target; with a thiazide the AI is reported as a floor.")
+    return out
+
+
+def reported_not_planned(values: Mapping[str, float | None], nutrients: Mapping[str, Mapping]) -> list[str]:
+    """'Vitamin D 2.9 of 15.0 µg': the reported nutrients (vitamin D, B12, iron, folate, B6) below their DRI,
+    said as reported, not planned for. `nutrients` is Targets.to_dict()["nutrients"] (a plan keeps that)."""
+    out = []
+    for name in REPORTED_NUTRIENTS:
+        t = nutrients.get(name) or {}
+        value = values.get(name)
+        if t.get("min") is None or value is None or value >= t["min"]:
+            continue
+        out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.1f} of {t['min']:,.1f} {t.get('unit', '')}")
+    return out
+
+
+def body_weight(p: Profile) -> tuple[float, bool]:
+    """The person's weight in kg, or the default body's for their sex (True when it is the default)."""
+    if p.weight_kg is not None:
+        return float(p.weight_kg), False
+    return float(rules()["energy"]["default_body"][f"{p.sex}_weight_kg"]), True
+
+
+def _kidney_targets(p: Profile, items: dict[str, Target], energy: float, notes: list[str]
+                    ) -> tuple[float, tuple[float, float] | None]:
+    """KDOQI 2020 / KDIGO 2024 targets for CKD stages 3a-5 (planner/data/kidney.toml), set in `items`:
+    protein by g/kg (a minimum and a maximum), phosphorus, calcium and sodium ceilings, energy 25-35 kcal/kg.
+    Returns the energy budget and the protein range in grams (None without a stage: nothing but potassium)."""
+    k = rules_kidney()
+    if p.kidney_stage is None and not p.dialysis:
+        notes.append(k["stage_missing_note"])
+        return energy, None
+    part = k["dialysis" if p.dialysis else "not_dialysis"]
+    common = k["all_stages"]
+    kind = "KDOQI 2020"
+    weight, default = body_weight(p)
+    lo, hi = (g * weight for g in part["protein_g_per_kg"])
+    items["protein_g"] = Target("protein_g", round(lo, 1), round(hi, 1), "g", part["protein_source"], kind,
+                                note=f"{part['protein_g_per_kg'][0]:g}-{part['protein_g_per_kg'][1]:g} g per kg "
+                                     f"of {weight:g} kg" + (" (a default weight: give weight_kg)" if default else ""))
+    ca_lo, ca_hi = part["calcium_mg"]
+    items["calcium_mg"] = Target("calcium_mg", float(ca_lo) or None, float(ca_hi), "mg", part["calcium_source"], kind,
+                                 goal=bool(ca_lo), note="total calcium from food and any supplement or binder")
+    items["phosphorus_mg"] = Target("phosphorus_mg", None, float(common["phosphorus_max_mg"]), "mg",
+                                    common["phosphorus_source"], kind, goal=False,
+                                    note="a ceiling: your dietitian sets it from your blood phosphate")
+    items["sodium_mg"] = Target("sodium_mg", None, float(common["sodium_max_mg"]), "mg", common["sodium_source"],
+                                "KDIGO 2024", goal=False, note="A ceiling, never a target.")
+    e_lo, e_hi = (x * weight for x in part["energy_kcal_per_kg"])
+    if not p.energy_kcal:
+        clamped = min(max(energy, e_lo), e_hi)
+        if clamped != energy:
+            notes.append(f"Kidney disease: energy {clamped:,.0f} kcal, within {part['energy_kcal_per_kg'][0]}-"
+                         f"{part['energy_kcal_per_kg'][1]} kcal per kg ({common['energy_source']}).")
+        energy = round(clamped / 10) * 10
+    stage = p.kidney_stage or "on dialysis"
+    notes.append(k["note"].format(stage=stage, dialysis=", on dialysis" if p.dialysis and p.kidney_stage else ""))
+    return energy, (float(items["protein_g"].min), float(items["protein_g"].max))
+
+
+def _unit(unit: str) -> str:
+    return NUTRIENT_UNITS.get(unit, unit.replace("ug", "µg"))
+
+
+def _your_setting(nutrient: str, bounds: dict, old: Target | None, push_k: bool) -> tuple[Target, str]:
+    """A nutrient's range as the person set it. A maximum alone is a limit, never a goal: the usual
+    minimum is dropped (a capped nutrient is never "short", and no advice pushes it toward the limit)."""
+    unit = old.unit if old else NUTRIENT_UNITS.get(nutrient, "")
+    label = NUTRIENT_LABELS.get(nutrient, nutrient)
+    note = ""
+    if nutrient == "potassium_mg" and not push_k and "min" in bounds:
+        note = "Your potassium minimum is kept as you set it (your clinician's advice)."
+    if "max" in bounds and "min" not in bounds:
+        if old is not None and old.min is not None:
+            note = (f"{label}: your limit of {bounds['max']:,.0f} {unit} is followed; the usual minimum "
+                    f"({old.min:,.0f} {unit}, {old.source}) is not pursued and no supplement is suggested for it.")
+        return Target(nutrient, None, _num(bounds["max"]), unit, "your setting", "your setting", goal=False,
+                      note=old.note if old else ""), note
+    new_min = bounds.get("min", old.min if old else None)
+    new_max = bounds.get("max", old.max if old else None)
+    return Target(nutrient, _num(new_min), _num(new_max), unit, "your setting", "your setting",
+                  goal=(old.goal if old else True) or "min" in bounds,
+                  note=old.note if old else ""), note  # your limit replaces any soft ceiling
 
 
 def _excluded(p: Profile) -> set[str]:

@@ -27,7 +27,9 @@ def test_profile_file_as_people_write_it(tmp_path):
     ("sex", "other", "allowed: female, male"),
     ("activity", "lazy", "sedentary, light, moderate, active, very_active"),
     ("diet", "keto", "omnivore, pescatarian, vegetarian, vegan"),
-    ("age", 200, "between 1 and 120"),
+    ("age", 200, "between 0 and 120"),
+    ("age", 3, "this planner is for people aged 14 and over"),
+    ("age", 13, "this planner is for people aged 14 and over"),
     ("age", "forty", "must be a number"),
     ("conditions", ["diabetes"], "kidney_disease"),
     ("pregnancy", "trimester4", "trimester1, trimester2, trimester3"),
@@ -68,7 +70,7 @@ def test_pregnancy_rules():
 
 
 def test_magnesium_upper_limit_never_caps_food():
-    for age in (10, 16, 25, 45, 60, 80):
+    for age in (14, 16, 25, 45, 60, 80):
         t = targets_for(Profile(sex="male", age=age))
         assert t["magnesium_mg"].max is None
         assert "supplements" in t["magnesium_mg"].note
@@ -124,7 +126,7 @@ def test_energy_is_the_iom_2005_eer_with_the_activity_words_mapped_to_pa_levels(
 
 
 @settings(max_examples=80, deadline=None)
-@given(sex=st.sampled_from(["female", "male"]), age=st.integers(1, 120))
+@given(sex=st.sampled_from(["female", "male"]), age=st.integers(14, 120))
 def test_every_life_stage_has_its_dri_rows(sex, age):
     p = Profile(sex=sex, age=age)
     t = targets_for(p)
