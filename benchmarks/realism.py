@@ -60,8 +60,9 @@ def main() -> None:
                                     sort_keys=True))
         r = realism(plan, table, profile, targets)
         rows = len(shopping_list(plan, table).items)
-        print(f"{label}: energy {targets.energy_kcal:,.0f} kcal, protein floor "
-              f"{targets.items['protein_g'].min:g} g, solver {plan.status.status}")
+        protein = targets.items.get("protein_g")
+        floor = f"{protein.min:g} g" if protein and protein.min else "none (kidney disease without a stage)"
+        print(f"{label}: energy {targets.energy_kcal:,.0f} kcal, protein floor {floor}, solver {plan.status.status}")
         print(f"  days within ±5 % energy {r.days_energy_on_target}/{r.days}, protein floor "
               f"{r.days_protein_floor}/{r.days}, main meals with their protein {r.main_meals_protein}/{r.main_meals}")
         print(f"  meals with >1 starch/milk/legume/protein {r.meals_over_one}, off pattern {r.meals_off_pattern}, "

@@ -147,6 +147,8 @@ def day_rules_for(targets: Targets, profile: Profile | None = None) -> DayRules:
             for row in amdr_table().itertuples()}
     protein = targets.items.get("protein_g")
     floor = min(x for x in (protein.min, protein.max) if x is not None) if protein and protein.min else 0.0
+    if protein is not None and protein.max is not None:   # a clinical protein range replaces the AMDR's share
+        amdr.pop("protein_g", None)
     per_meal = main_meal_protein(profile, targets) if profile is not None else 0.0
     kinds = meal_rules["kind"]
     meal_protein = tuple(per_meal if kinds[s] in ("lunch", "dinner") else 0.0 for s in slots)
@@ -592,6 +594,8 @@ def protein_notes(week: _Week, days: list[Day]) -> list[str]:
     rules_ = week.day_rules
     notes = []
     for day in days:
+        if not day.items():   # a day the solver could not plan is explained by its own note
+            continue
         got = day_totals(week.table, day).values["protein_g"]
         if rules_.protein_floor and got < rules_.protein_floor - 0.05:
             notes.append(f"{day.label}: protein {got:.0f} g, under the {rules_.protein_floor:.0f} g floor: the "

@@ -183,7 +183,9 @@ def main_meal_protein(p: Profile, targets: Targets) -> float:
     floor when a condition's protein ceiling (kidney disease) sits below the baseline floor."""
     per_meal = float(_protein_row(p)["per_main_meal_g"])
     protein = targets.items.get("protein_g")
-    if protein is None or not per_meal:
+    if protein is None:   # no protein target (kidney disease without a stage): no floor per meal either
+        return 0.0
+    if not per_meal:
         return per_meal
     baseline = protein_target(p).min or 1.0
     floor = min(x for x in (protein.min, protein.max, baseline) if x is not None)
@@ -220,7 +222,8 @@ def targets_for(p: Profile) -> Targets:
                                    else [])]
     push_k = all(cond_rules[c]["potassium"] != "not_pushed" for c in conditions)
     notes += [cond_rules[c]["note"] for c in conditions]
-    items: dict[str, Target] = {"protein_g": protein_target(p)}   # the baseline floor; a condition's rule may replace it
+    baseline = protein_target(p)   # the baseline floor; kidney disease's own rule decides protein instead
+    items: dict[str, Target] = {} if "kidney_disease" in conditions else {"protein_g": baseline}
 
     use_efsa = p.target_set == "efsa" and p.age >= 18
 
