@@ -56,7 +56,8 @@ def has_any_tag(tags: np.ndarray, wanted) -> np.ndarray:
 
 
 def words_to_foods(table: FoodTable, words: list[str], field: str) -> tuple[set[str], set[str]]:
-    """Exclusion words -> (food ids, tags): an allergen word, a food id, or a word in foods' names.
+    """Exclusion words -> (food ids, tags): an allergen word, or every food whose id is the word or whose
+    name carries it (a word that is also an id, 'yogurt', keeps Greek yogurt out too).
 
     A word that matches nothing is an error naming the closest foods: a typo must never let an
     excluded food through silently.
@@ -69,12 +70,13 @@ def words_to_foods(table: FoodTable, words: list[str], field: str) -> tuple[set[
         key = word.strip().lower()
         if key in allergens:
             tags |= set(allergens[key])
-        elif key in table:
-            ids.add(key)
         else:
+            # A word that is also an id ('yogurt') still means every food whose name carries it (Greek yogurt).
             pattern = re.compile(rf"\b{re.escape(key)}\b")
             hits = {i for i, n in zip(columns.ids, columns.names, strict=True)
                     if pattern.search(n.lower()) or pattern.search(i)} if key else set()
+            if key in table:
+                hits.add(key)
             if not hits:
                 close = ", ".join(f.id for f in table.search(key, limit=3)) or "none"
                 raise PlannerError(f"profile field '{field}': no food or allergen '{word}'; closest foods: {close}; "
