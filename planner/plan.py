@@ -236,6 +236,7 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
     energy_target = plan.targets.get("energy_kcal") if plan.targets else None
     fluids = rules_fluids()
     lines = []
+    marked = False
     for d in plan.days:
         lines.append(f"== {d.label} ==")
         for m in d.meals:
@@ -252,6 +253,7 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
             if key == "energy_kcal":
                 bound = energy_target
             mark = "*" if key in t.incomplete else ""
+            marked = marked or bool(mark)
             unit = " g" if key == "protein_g" else ""
             parts.append(f"{key.split('_')[0]} {t[key]:,.0f}{unit}{mark}" + (f"/{bound:,.0f}" if bound else ""))
         lines.append("  totals: " + ", ".join(parts))
@@ -267,5 +269,6 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
                      + (f" (each day {band[0]:,.0f}-{band[1]:,.0f})" if band else ""))
     lines.append(f"Solver: {plan.status.status} ({plan.status.solver}, {plan.status.seconds:.1f} s)")
     lines += [f"Note: {n}" for n in plan.notes]
-    lines.append("* a value SR28 lacks for some food: the total is a lower bound.")
+    if marked:
+        lines.append("* a value SR28 lacks for some food: the total is a lower bound.")
     return "\n".join(lines)

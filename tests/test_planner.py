@@ -506,3 +506,16 @@ def test_regenerate_keeps_hand_added_items_even_in_meals_they_do_not_usually_fit
     assert new.days[3].meal("breakfast").items == edited.days[3].meal("breakfast").items
     whole = regenerate(edited, profile, table, 3, seed=1, time_limit=FAST)   # nothing locked: all may go
     assert "coffee" not in {it.food_id for it in whole.days[3].items()}
+
+
+def test_the_lower_bound_footnote_is_printed_only_when_a_total_carries_the_mark(table):
+    from test_excel import item, table_with
+
+    from planner.plan import Plan, plan_text
+
+    footnote = "* a value SR28 lacks for some food"
+    whole = plan_text(Plan([Day(0, [Meal("breakfast", [item(table, "banana")])])]), table)
+    assert "*" not in whole.replace("==", "") and footnote not in whole
+    gappy = table_with({("banana", "calcium_mg"): float("nan")})
+    text = plan_text(Plan([Day(0, [Meal("breakfast", [item(gappy, "banana")])])]), gappy)
+    assert "calcium 0*" in text and text.rstrip().endswith("the total is a lower bound.")
