@@ -7,7 +7,7 @@ first saved one, else a default adult. The answer says which, in words, so every
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ class ResolvedProfile:
     source: ProfileSource
     name: str              # the saved name, the file's path, or 'default adult'
     note: str
+    why: str = ""          # for a default adult: why no saved profile was used ("No --profile given and ...")
 
     @property
     def diary_name(self) -> str:
@@ -58,6 +59,20 @@ def describe(profile: Profile) -> str:
     if profile.lactation:
         words += ", breastfeeding"
     return words
+
+
+def with_flags(chosen: ResolvedProfile, profile: Profile, flags: list[str]) -> ResolvedProfile:
+    """The chosen profile after command-line flags changed it: the note names the flags and who it is now for."""
+    if not flags:
+        return replace(chosen, profile=profile)
+    given = " ".join(flags)
+    if chosen.source == ProfileSource.FILE:
+        note = f"Profile from the file {quoted(chosen.name)} with {given} ({describe(profile)})."
+    elif chosen.source == ProfileSource.SAVED:
+        note = f"Using the saved profile '{chosen.name}' with {given} ({describe(profile)})."
+    else:
+        note = f"{chosen.why}: a default adult with {given} ({describe(profile)})."
+    return replace(chosen, profile=profile, note=note)
 
 
 def read_profile_file(path: str | Path) -> Profile:
@@ -146,7 +161,7 @@ def _default(store: Store) -> ResolvedProfile:
         if saved is not None:
             return _saved(store, saved, f"No --profile given: using your saved profile '{saved}'.")
     except PlannerError as exc:  # an unreadable store or a stale saved profile must not stop a check
-        return ResolvedProfile(default, ProfileSource.DEFAULT, "default adult",
-                               f"No --profile given and the saved profile could not be read ({exc}): {fallback}")
-    return ResolvedProfile(default, ProfileSource.DEFAULT, "default adult",
-                           f"No --profile given and no profile saved: {fallback}")
+        why = f"No --profile given and the saved profile could not be read ({exc})"
+        return ResolvedProfile(default, ProfileSource.DEFAULT, "default adult", f"{why}: {fallback}", why)
+    why = "No --profile given and no profile saved"
+    return ResolvedProfile(default, ProfileSource.DEFAULT, "default adult", f"{why}: {fallback}", why)

@@ -52,6 +52,20 @@ def test_plan_and_check_use_the_same_profile_and_say_which(cli, files):
     assert text.out.startswith("Profile: Profile from the file") and "female, 58 years" in text.out.splitlines()[0]
 
 
+def test_the_profile_line_describes_the_profile_the_flags_made(cli, files):
+    alone = cli("plan", "--sex", "male", "--age", "74", "--days", "1")
+    assert alone.code == 0, alone.err
+    first = alone.out.splitlines()[0]
+    assert first.startswith("Profile: No --profile given") and "--sex male --age 74 (male, 74 years)" in first
+    assert "female" not in first and "40" not in first
+    Store().save_profile("me", {"sex": "female", "age": 58})
+    saved = json.loads(cli("plan", "--age", "61", "--exclude", "yogurt", "--days", "1", "--format", "json").out)
+    assert saved["profile_used"]["note"] == ("Using the saved profile 'me' with --age 61 --exclude yogurt "
+                                             "(female, 61 years).")
+    from_file = cli("plan", "--profile", files / "kid.toml", "--weight-kg", "50.5", "--days", "1")
+    assert "with --weight-kg 50.5 (male, 15 years)" in from_file.out.splitlines()[0]
+
+
 def test_saving_under_a_taken_name_needs_replace(cli, files):
     assert cli("profile", "save", "me", files / "anna.toml").code == 0
     taken = cli("profile", "save", "me", files / "kid.toml")

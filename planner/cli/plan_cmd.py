@@ -71,20 +71,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def profile_from_args(args) -> tuple[Profile, ResolvedProfile]:
-    """The resolved profile (file, saved, default) with the flags applied, validated as a whole."""
-    from planner.profile_choice import profile_from_data, resolve_profile
+    """The resolved profile (file, saved, default) with the flags applied, validated as a whole; the
+    resolved profile's note says which flags changed it and who the targets are now for."""
+    from planner.profile_choice import profile_from_data, resolve_profile, with_flags
 
     chosen = resolve_profile(args.profile)
     data = chosen.profile.to_dict()
+    given = []
     for flag, name in _FIELD_FLAGS.items():
         value = getattr(args, flag)
         if value is not None:
             data[name] = value
+            given.append(f"--{flag.replace('_', '-')} {value:g}" if isinstance(value, float)
+                         else f"--{flag.replace('_', '-')} {value}")
     if args.lactation:
         data["lactation"] = True
+        given.append("--lactation")
     for flag, name in _LIST_FLAGS.items():
         data[name] = list(dict.fromkeys([*data.get(name, []), *getattr(args, flag)]))
-    return profile_from_data(data, "the profile with the flags applied"), chosen
+        given += [f"--{flag} {value}" for value in getattr(args, flag)]
+    profile = profile_from_data(data, "the profile with the flags applied")
+    return profile, with_flags(chosen, profile, given)
 
 
 def parse_lock(text: str) -> Lock:
