@@ -20,7 +20,7 @@ from foods import FoodTable, load_table
 from foods.errors import FoodError
 from planner.eligibility import eligible_ids
 from planner.errors import PlannerError
-from planner.plan import Plan
+from planner.plan import SLOT_LABELS, Plan
 from planner.profile import Profile, profile_from_dict
 from planner.store import DEFAULT_PROFILE_NAME, Store, default_path
 from planner.targets import Targets, targets_for
@@ -76,16 +76,18 @@ def profile_words(p: Profile) -> str:
 
 
 def for_people(note: str) -> str:
-    """A planner message in the words the dashboard's people read: profile-file and internal words
-    ('weight_kg', 'afternoon_snack', 'AMDR') put as the form says them (labels.toml [note_words]), '1 days'
+    """A planner message in the words the dashboard's people read: profile-file words ('weight_kg') put as
+    the form says them (labels.toml [note_words]), meal ids ('afternoon_snack') as the meals' labels, '1 days'
     as '1 day', and the food ids a typo's suggestions name ('green_onions') as the foods' names."""
     for file_word, form_word in labels().get("note_words", {}).items():
         note = note.replace(file_word, form_word)
+    note = SLOT_IDS.sub(lambda m: SLOT_LABELS[m.group(0)].lower(), note)
     note = re.sub(r"\b1 days\b", "1 day", note)
     return SUGGESTED_IDS.sub(lambda m: m.group(1) + ", ".join(_food_words(i) for i in m.group(2).split(", ")) + "?",
                              note)
 
 
+SLOT_IDS = re.compile(r"\b(?:" + "|".join(slot for slot in SLOT_LABELS if "_" in slot) + r")\b")
 SUGGESTED_IDS = re.compile(r"(Did you mean: )([a-z0-9_]+(?:, [a-z0-9_]+)*)\?")
 
 

@@ -72,10 +72,6 @@ def _check_day(plan: Plan, day: int) -> None:
         raise PlannerError(f"day {shown} is not in the plan (days 1-{len(plan.days)})")
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 # --- locks: the items' flags are the one record of what is locked -------------------------------------------
 
 def locks_of(plan: Plan | None, days: int | None = None) -> tuple[Lock, ...]:

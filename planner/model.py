@@ -54,6 +54,7 @@ from planner.model_foods import (
 )
 from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, SolveStatus, day_totals, items_totals
 from planner.profile import Profile, profile_from_dict
+from planner.render import nutrient_word, plural, unit_word
 from planner.rules import amdr_table, meal_slots, rules
 from planner.targets import Targets, main_meal_protein, targets_for
 
@@ -78,6 +79,7 @@ WHAT_IF_SECONDS = 2.0     # safety cap of each "what would help" solve (it stops
 WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
 DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
 EXTRA_KCAL = 200          # the "more energy" what-if
+MACRO_RANGES = "the protein, fat and carbohydrate ranges"   # the AMDR, as people say it
 _SOLVED = ("optimal", "feasible", "time_limit")
 _STATUS_RANK = {"optimal": 0, "feasible": 1, "time_limit": 2, "infeasible": 3, "failed": 4}
 
@@ -705,25 +707,25 @@ def _what_ifs(week: _Week, request: DayRequest, goals: list[str]) -> list[_WhatI
     cases: list[tuple[str, str, DayRequest, Selection | None]] = [
         (f"the energy target ({t.energy_kcal:,.0f} kcal ± {t.energy_band_pct:g} %)", f"{EXTRA_KCAL} kcal more a day",
          replace(request, energy_shift=EXTRA_KCAL), None),
-        (f"variety (each food on at most {week.max_days_per_food} days, no repeated days or meals)",
+        (f"variety (each food on at most {plural(week.max_days_per_food, 'day')}, no repeated days or meals)",
          "allowing foods on more days", _without_variety(request), None),
         ("the portion sizes", "bigger portions", replace(request, relax=frozenset({"portions"})), None),
         ("the number of foods per meal", "one more food per meal",
          replace(request, relax=frozenset({"foods_per_meal"})), None),
         ("the meal energy shares", "bigger or smaller meals", replace(request, relax=frozenset({"meal_shares"})), None),
-        ("the macronutrient ranges (AMDR)", "", replace(request, relax=frozenset({"macros"})), None),
+        (MACRO_RANGES, "", replace(request, relax=frozenset({"macros"})), None),
     ]
     if request.budget is not None:
         cases.append(("your budget", "a bigger budget", replace(request, budget=None), None))
     for name, cap in week.day_rules.caps.items():
-        label = f"the {_nutrient_word(name)} limit ({cap:,.0f} {_unit_word(name)})"
+        label = f"the {nutrient_word(name)} limit ({cap:,.0f} {unit_word(name)})"
         cases.append((label, "", replace(request, relax=frozenset({f"cap:{name}"})), None))
     for goal, alternatives in excluded_alternatives(week.profile, week.table, week.targets, goals).items():
         if alternatives:
             keep = {week.ids[f] for f, _ in request.forced}
             wider = select_foods(week.profile, week.table, week.targets, keep=keep, allow=set(alternatives))
             names = " or ".join(dict.fromkeys(_short_name(week.table.foods[a].name) for a in alternatives))
-            cases.append((f"your exclusions and dislikes (for {_nutrient_word(goal)})", f"allowing {names}",
+            cases.append((f"your exclusions and dislikes (for {nutrient_word(goal)})", f"allowing {names}",
                           _request_on(week, wider, request), wider))
     out = []
     for binds, helps, req, selection in cases:
@@ -735,14 +737,6 @@ def _what_ifs(week: _Week, request: DayRequest, goals: list[str]) -> list[_WhatI
         if relaxed is not None:
             out.append(_WhatIf(binds, helps, model, relaxed))
     return out
-
-
-def _nutrient_word(name: str) -> str:
-    return name.rsplit("_", 1)[0].replace("_", " ")
-
-
-def _unit_word(name: str) -> str:
-    return name.rsplit("_", 1)[-1].replace("ug", "µg")
 
 
 def _short_name(name: str) -> str:
@@ -809,7 +803,7 @@ def explain_shortfalls(week: _Week, planned: dict[int, DayPairs], requests: dict
             for name in names:
                 before, after = base.get(name, 0.0), case.relaxed.get(name, base.get(name, 0.0))
                 if after < before - max(1.0, 0.05 * before):
-                    gains[name].append(f"{case.helps} would gain up to {before - after:,.0f} {_unit_word(name)}")
+                    gains[name].append(f"{case.helps} would gain up to {before - after:,.0f} {unit_word(name)}")
         if not case.helps or not promising or time.perf_counter() >= deadline:
             continue
         sol = solve_day(case.model, min(WHAT_IF_SECONDS, max(0.05, deadline - time.perf_counter())), DAY_GAP,
@@ -821,7 +815,7 @@ def explain_shortfalls(week: _Week, planned: dict[int, DayPairs], requests: dict
             if after <= goals[name] * SHORTFALL_TOLERANCE:
                 closes[name].append(case.helps)
             elif after < before - max(1.0, 0.05 * before):
-                gains[name].append(f"{case.helps} would gain {before - after:,.0f} {_unit_word(name)}")
+                gains[name].append(f"{case.helps} would gain {before - after:,.0f} {unit_word(name)}")
     out = []
     for d in sorted(missed):
         for name, got in sorted(missed[d].items()):
@@ -831,7 +825,7 @@ def explain_shortfalls(week: _Week, planned: dict[int, DayPairs], requests: dict
                 text = "; ".join(gains[name])
             else:
                 text = ("no single change to the rules closes it; foods richer in "
-                        f"{_nutrient_word(name)}, or asking your clinician about a supplement, would")
+                        f"{nutrient_word(name)}, or asking your clinician about a supplement, would")
             out.append(Shortfall(name, goals[name], got, d, list(dict.fromkeys(binding[name])), text))
     return out
 
@@ -839,11 +833,11 @@ def explain_shortfalls(week: _Week, planned: dict[int, DayPairs], requests: dict
 def diagnose_infeasible(week: _Week, d: int) -> str:
     """Which single rule group, eased, makes day `d` possible: the rules that contradict each other."""
     forced = week.locks.get(d, {})
-    tries = [("your locks", {}, frozenset()), ("the macronutrient ranges (AMDR)", forced, frozenset({"macros"})),
+    tries = [("your locks", {}, frozenset()), (MACRO_RANGES, forced, frozenset({"macros"})),
              ("the meal energy shares", forced, frozenset({"meal_shares"})),
              ("the number of foods per meal", forced, frozenset({"foods_per_meal"})),
              ("the portion sizes", forced, frozenset({"portions"}))]
-    tries += [(f"the {name.split('_')[0]} limit ({cap:,.0f})", forced, frozenset({f"cap:{name}"}))
+    tries += [(f"the {nutrient_word(name)} limit ({cap:,.0f} {unit_word(name)})", forced, frozenset({f"cap:{name}"}))
               for name, cap in week.day_rules.caps.items()]
     culprits = []
     for label, forced_, relax in tries:
@@ -878,19 +872,20 @@ def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: floa
         f_lo, f_hi = day_rules.foods_per_meal[s]
         counted = sum(1 for it in meal.items if role.get(it.food_id) not in day_rules.uncounted_roles)
         if not f_lo <= counted <= f_hi:
-            out.append(f"{slot}: {counted} foods, not {f_lo}-{f_hi}")
+            out.append(f"{meal.label.lower()}: {plural(counted, 'food')}, not {f_lo}-{f_hi}")
         share_lo, share_hi = day_rules.shares[s]
         meal_energy = day_totals(table, Day(day.index, [meal])).values["energy_kcal"]
         if not share_lo * target - slack <= meal_energy <= share_hi * target + slack:
-            out.append(f"{slot}: {meal_energy:,.0f} kcal, not {share_lo:.0%}-{share_hi:.0%} of the "
+            out.append(f"{meal.label.lower()}: {meal_energy:,.0f} kcal, not {share_lo:.0%}-{share_hi:.0%} of the "
                        f"{target:,.0f} kcal target")
     for name, (share_lo, share_hi, kcal_per_g) in day_rules.amdr.items():
         share = kcal_per_g * values[name] / max(energy, 1e-9)
         if not share_lo * (1 - tolerance) <= share <= share_hi * (1 + tolerance):
-            out.append(f"{name.split('_')[0]} {share:.0%} of the day's energy, outside {share_lo:.0%}-{share_hi:.0%}")
+            out.append(f"{nutrient_word(name)} {share:.0%} of the day's energy, outside {share_lo:.0%}-{share_hi:.0%}")
     for name, cap in day_rules.caps.items():
         if values[name] > cap * (1 + tolerance):
-            out.append(f"{name.split('_')[0]} {values[name]:,.0f} above its limit {cap:,.0f}")
+            out.append(f"{nutrient_word(name)} {values[name]:,.0f} {unit_word(name)}, above its limit "
+                       f"{cap:,.0f} {unit_word(name)}")
     ids = [it.food_id for it in day.items()]
     if len(ids) != len(set(ids)):
         out.append("a food in two meals")

@@ -15,6 +15,7 @@ from foods import FoodTable
 from foods.errors import FoodError
 from foods.nutrition import Totals, totals
 from planner.errors import PlannerError
+from planner.render import nutrient_word, shortfall_sentence
 from planner.rules import meal_slots, rules
 from planner.targets import reported_not_planned
 
@@ -99,15 +100,6 @@ class Shortfall:
         return {"nutrient": self.nutrient, "day": None if self.day is None else self.day + 1,
                 "target": round(self.target, 1), "achieved": round(self.achieved, 1),
                 "missing": round(self.missing, 1), "binding": list(self.binding), "help": self.help}
-
-    def message(self) -> str:
-        name = self.nutrient.split("_")[0]
-        unit = self.nutrient.split("_")[-1]
-        where = f"Day {self.day + 1}: " if self.day is not None else ""
-        text = f"{where}{name} {self.achieved:,.0f} of {self.target:,.0f} {unit}"
-        if self.binding:
-            text += f" (limited by {', '.join(self.binding)})"
-        return text + (f": {self.help}" if self.help else "")
 
 
 @dataclass
@@ -255,14 +247,14 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
             mark = "*" if key in t.incomplete else ""
             marked = marked or bool(mark)
             unit = " g" if key == "protein_g" else ""
-            parts.append(f"{key.split('_')[0]} {t[key]:,.0f}{unit}{mark}" + (f"/{bound:,.0f}" if bound else ""))
+            parts.append(f"{nutrient_word(key)} {t[key]:,.0f}{unit}{mark}" + (f"/{bound:,.0f}" if bound else ""))
         lines.append("  totals: " + ", ".join(parts))
         low = reported_not_planned(t.values, nutrients)
         if low:
             lines.append("  reported, not planned for: " + "; ".join(low))
     if plan.shortfalls:
         lines.append("Shortfalls:")
-        lines += [f"  - {s.message()}" for s in plan.shortfalls]
+        lines += [f"  - {shortfall_sentence(s)}" for s in plan.shortfalls]
     band = plan.targets.get("energy_range_kcal") if plan.targets else None
     if energy_target:
         lines.append(f"Energy target: {energy_target:,.0f} kcal a day"

@@ -55,6 +55,11 @@ def nutrient_word(name: str) -> str:
     return name.rsplit("_", 1)[0].replace("_", " ")
 
 
+def plural(n: int, word: str) -> str:
+    """'1 day', '3 days': a count with its noun as people say it."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def unit_word(name: str) -> str:
     """'magnesium_mg' -> 'mg', 'vitamin_d_ug' -> 'µg'."""
     return name.rsplit("_", 1)[-1].replace("ug", "µg")

@@ -215,3 +215,10 @@ def test_the_diary_on_screen_is_the_current_profiles_own():
     click(at, "check_run")
     click(at, "diary_save")
     assert [d.note for d in store.diary(profile="kid")] == ["the kid's"]     # another person's day untouched
+
+
+def test_a_meal_named_by_its_id_reads_as_its_label():
+    from dashboard.state import for_people
+
+    said = for_people("no meal 'afternoon_snack'; meals are breakfast, morning_snack, lunch, afternoon_snack, dinner")
+    assert "_snack" not in said and "no meal 'afternoon snack'" in said and "morning snack, lunch" in said

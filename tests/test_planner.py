@@ -15,8 +15,19 @@ from planner.cli import main
 from planner.errors import PlannerError
 from planner.model import Lock, day_violations, make_plan, regenerate, remove_item, set_portion
 from planner.model_foods import table_arrays
-from planner.plan import Day, Meal, SolveStatus, day_totals, plan_from_dict, plan_to_dict
+from planner.plan import (
+    Day,
+    Meal,
+    Plan,
+    Shortfall,
+    SolveStatus,
+    day_totals,
+    plan_from_dict,
+    plan_text,
+    plan_to_dict,
+)
 from planner.profile import Profile
+from planner.render import shortfall_sentence
 from planner.rules import meal_slots
 from planner.targets import targets_for
 
@@ -315,7 +326,7 @@ def test_an_unreachable_goal_comes_back_as_a_shortfall_with_what_binds_and_what_
         assert s.target == 3000 and s.achieved < 3000
         assert math.isclose(s.achieved, day_totals(table, plan.days[s.day])["magnesium_mg"])
         assert s.binding and s.help
-        assert "magnesium" in s.message() and "of 3,000 mg" in s.message()
+        assert "magnesium" in shortfall_sentence(s) and "of 3,000 mg" in shortfall_sentence(s)
 
 
 def test_what_would_help_names_disliked_foods_that_close_the_gap(table):
@@ -511,11 +522,27 @@ def test_regenerate_keeps_hand_added_items_even_in_meals_they_do_not_usually_fit
 def test_the_lower_bound_footnote_is_printed_only_when_a_total_carries_the_mark(table):
     from test_excel import item, table_with
 
-    from planner.plan import Plan, plan_text
-
     footnote = "* a value SR28 lacks for some food"
     whole = plan_text(Plan([Day(0, [Meal("breakfast", [item(table, "banana")])])]), table)
     assert "*" not in whole.replace("==", "") and footnote not in whole
     gappy = table_with({("banana", "calcium_mg"): float("nan")})
     text = plan_text(Plan([Day(0, [Meal("breakfast", [item(gappy, "banana")])])]), gappy)
     assert "calcium 0*" in text and text.rstrip().endswith("the total is a lower bound.")
+
+
+def test_the_plan_speaks_of_meals_days_and_nutrients_as_people_do(table):
+    profile = Profile(sex="male", age=35)
+    targets = targets_for(profile)
+    plan = make_plan(profile, table, 1, time_limit=FAST)
+    day = plan.days[0]
+    no_snack = Day(0, [Meal(m.slot, [] if m.slot == "afternoon_snack" else m.items) for m in day.meals])
+    broken = "; ".join(day_violations(table, no_snack, targets))
+    assert "afternoon snack: 0 foods, not" in broken and "afternoon snack: 0 kcal, not" in broken
+    assert "_" not in broken
+    week = M._build_week(profile, table, 1, (), 1, None, None, 0)
+    binds = [case.binds for case in M._what_ifs(week, M._request(week, 0, {}, {}), ["magnesium_mg"])]
+    assert any("each food on at most 1 day," in b for b in binds), binds
+    assert not any("days," in b and "at most 1 " in b for b in binds) and not any("AMDR" in b for b in binds)
+    short = Plan([day], shortfalls=[Shortfall("vitamin_d_ug", 15, 3, 0, ["the energy target"], "more fish")])
+    text = plan_text(short, table)
+    assert "Day 1: vitamin d 3 of 15 µg (limited by the energy target): more fish" in text

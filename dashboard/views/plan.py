@@ -14,6 +14,7 @@ from dashboard import charts, frames, state
 from planner import edit, model
 from planner.errors import PlannerError
 from planner.plan import SLOT_LABELS, Plan, plan_from_dict, plan_to_dict
+from planner.render import plural
 
 FIRST_PLAN_SECONDS = 2.5   # the week appears within 3 s; a longer search is one click away
 RETRY_SECONDS = 10.0       # when the quick search left days unplanned (a busy machine), one longer search
@@ -29,15 +30,15 @@ def generate(days: int, max_days: int, seconds: float) -> None:
     """A new week, with its progress shown while it solves; days the quick search left empty get a longer one."""
     locks = edit.locks_of(ss.plan, days)
     with st.status("Planning your week…", expanded=True) as status:
-        status.write(f"Choosing real foods for {edit.plural(days, 'day')} × 5 meals within your energy budget, and "
+        status.write(f"Choosing real foods for {plural(days, 'day')} × 5 meals within your energy budget, and "
                      "meeting your calcium, magnesium and potassium targets"
-                     + (f"; keeping {edit.plural(len(locks), 'locked food')}" if locks else "") + "…")
+                     + (f"; keeping {plural(len(locks), 'locked food')}" if locks else "") + "…")
         started = time.perf_counter()
         make = dict(locks=locks, max_days_per_food=max_days)
         plan = model.make_plan(state.profile(), table, days=days, time_limit=seconds, **make)
         if unplanned_days(plan):
             status.update(label="Searching longer…")
-            status.write(f"The quick search left {edit.plural(len(unplanned_days(plan)), 'day')} unplanned (the "
+            status.write(f"The quick search left {plural(len(unplanned_days(plan)), 'day')} unplanned (the "
                          f"computer is busy); searching for up to {RETRY_SECONDS:g} s.")
             plan = model.make_plan(state.profile(), table, days=days, time_limit=max(RETRY_SECONDS, 3 * seconds),
                                    **make)
@@ -45,7 +46,7 @@ def generate(days: int, max_days: int, seconds: float) -> None:
         if unplanned_days(plan):
             status.update(label=f"Some days could not be planned ({took:.1f} s)", state="error", expanded=False)
         else:
-            status.update(label=f"Planned {edit.plural(days, 'day')} in {took:.1f} s", state="complete", expanded=False)
+            status.update(label=f"Planned {plural(days, 'day')} in {took:.1f} s", state="complete", expanded=False)
     state.set_plan(plan)
 
 
