@@ -105,8 +105,8 @@ def plan_items_frame(plan: Plan, table: FoodTable) -> pd.DataFrame:
 
 
 def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[str, str]]:
-    """Per day, its meals as one markdown list (🔒 for a locked food, each meal's kcal) and a caption of its
-    minerals against the targets: made once per plan (one grouping, no filtering per meal)."""
+    """Per day, its meals as one markdown list (the meal's dish, 🔒 for a locked food, each meal's kcal) and a
+    caption of its minerals against the targets: made once per plan (one grouping, no filtering per meal)."""
     kcal = items.groupby(["day", "slot"])["energy_kcal"].sum().to_dict() if not items.empty else {}
     lines_of: dict[tuple[int, str], list[str]] = {}
     for day, slot, locked, food, portion in zip(items["day"], items["slot"], items["locked"], items["food"],
@@ -119,7 +119,7 @@ def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[
         minerals.setdefault(day, []).append(f"{nutrient} {amount:,.0f} mg{shown}")
     out = []
     for d in plan.days:
-        meals = [f"**{m.label}** · {kcal.get((d.index, m.slot), 0):,.0f} kcal\n"
+        meals = [f"**{m.label}**{f': {m.dish}' if m.dish else ''} · {kcal.get((d.index, m.slot), 0):,.0f} kcal\n"
                  + "\n".join(lines_of.get((d.index, m.slot), ["- nothing"])) for m in d.meals]
         day_kcal = sum(kcal.get((d.index, m.slot), 0) for m in d.meals)
         out.append(("\n\n".join(meals), " · ".join([*minerals.get(d.index, []), f"{day_kcal:,.0f} kcal"])))
@@ -127,15 +127,16 @@ def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[
 
 
 def week_grid(plan: Plan) -> pd.DataFrame:
-    """Meals down, days across; each cell lists the meal's foods in household portions (🔒 when locked)."""
+    """Meals down, days across; each cell names the meal's dish, then its foods in household portions
+    (🔒 when locked)."""
     slots = meal_slots()
     grid = {}
     for d in plan.days:
         cells = {}
         for m in d.meals:
             cells[SLOT_LABELS.get(m.slot, m.slot)] = "\n".join(
-                f"{'🔒 ' if it.locked else ''}{it.name}: {it.portion}"
-                for it in m.items) or "—"
+                ([f"{m.dish}:"] if m.dish and m.items else [])
+                + [f"{'🔒 ' if it.locked else ''}{it.name}: {it.portion}" for it in m.items]) or "—"
         grid[d.label] = cells
     order = [SLOT_LABELS.get(s, s) for s in slots]
     return pd.DataFrame(grid).reindex(order).fillna("—")

@@ -243,7 +243,7 @@ def _whole(x: float) -> int | float:
 
 # --- Meal plan -------------------------------------------------------------------------------------------
 
-MEAL_HEADERS = ["Day", "Meal", "Food", "Portion", "Grams", "NDB", "Food id"]
+MEAL_HEADERS = ["Day", "Meal", "Dish", "Food", "Portion", "Grams", "NDB", "Food id"]
 
 
 def _meal_plan_sheet(ws: Worksheet, days: list[Day]) -> None:
@@ -255,11 +255,13 @@ def _meal_plan_sheet(ws: Worksheet, days: list[Day]) -> None:
             for item in meal.items:
                 _put(ws, row, 1, day.label, font=_BOLD if first else None)
                 _put(ws, row, 2, meal.label)
-                _put(ws, row, 3, item.name)
-                _put(ws, row, 4, item.portion)
-                _put(ws, row, 5, float(item.grams), GRAMS)
-                _put(ws, row, 6, item.ndb).alignment = Alignment(horizontal="center")
-                _put(ws, row, 7, item.food_id)
+                if meal.dish:                   # the named dish the meal is, as the text plan says it
+                    _put(ws, row, 3, meal.dish)
+                _put(ws, row, 4, item.name)
+                _put(ws, row, 5, item.portion)
+                _put(ws, row, 6, float(item.grams), GRAMS)
+                _put(ws, row, 7, item.ndb).alignment = Alignment(horizontal="center")
+                _put(ws, row, 8, item.food_id)
                 if first and row > 2:
                     for col in range(1, len(MEAL_HEADERS) + 1):
                         ws.cell(row=row, column=col).border = Border(top=_THIN)
@@ -267,7 +269,7 @@ def _meal_plan_sheet(ws: Worksheet, days: list[Day]) -> None:
                 row += 1
     ws.freeze_panes = "C2"
     if row > 2:
-        ws.auto_filter.ref = f"A1:G{row - 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(MEAL_HEADERS))}{row - 1}"
     _fit_columns(ws)
     _print_setup(ws, landscape=True, header="Meal plan")
 

@@ -201,7 +201,7 @@ def test_generate_change_a_portion_and_download_the_workbook(dashboard, browser,
     meal_plan = list(book["Meal plan"].iter_rows(values_only=True))
     assert len(meal_plan) > 7 * 5                                # a week of meals, one row per food
     assert {row[0] for row in meal_plan[1:] if row[0]} >= {f"Day {d}" for d in range(1, 8)}
-    assert portion in {row[3] for row in meal_plan[1:]}          # the changed portion reached the workbook
+    assert portion in {row[4] for row in meal_plan[1:]}          # the changed portion reached the workbook
     assert book["Shopping list"].max_row > 5
 
 

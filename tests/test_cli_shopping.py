@@ -178,7 +178,7 @@ def test_workbook_agrees_with_the_plan_file_to_the_gram(capsys, plan_file, tmp_p
     wb = openpyxl.load_workbook(tmp_path / "week.xlsx")
     meal_rows = [r for r in wb["Meal plan"].iter_rows(min_row=2, values_only=True) if r[0]]
     planned = [(d["label"], it["food_id"], it["grams"]) for d in data["days"] for m in d["meals"] for it in m["items"]]
-    assert code == 0 and [(r[0], r[6], pytest.approx(r[4], abs=0.05)) for r in meal_rows] == planned
+    assert code == 0 and [(r[0], r[7], pytest.approx(r[5], abs=0.05)) for r in meal_rows] == planned
     ws = wb["Nutrients"]
     headers = [c.value for c in ws[1]]
     for r, day in enumerate(data["days"], start=2):

@@ -268,6 +268,21 @@ def test_plan_generate_shows_progress_the_week_and_its_charts(table, monkeypatch
     assert any(m.startswith("Every day meets") for m in texts(at.success)) or at.warning
 
 
+def test_the_plan_page_names_each_meals_dish_as_the_text_plan_does(table):
+    plan = make_plan(Profile(), table, 1, time_limit=20)
+    dished = [m for m in plan.days[0].meals if m.dish]
+    assert dished, "a planned day has at least one named dish"
+    at = open_app("views/plan.py")
+    at.session_state.plan = plan
+    at.run()
+    assert_clean(at)
+    menu = " ".join(texts(at.markdown))
+    for m in plan.days[0].meals:
+        assert (f"**{m.label}**: {m.dish} ·" in menu) == bool(m.dish), (m.label, m.dish)
+    grid = at.dataframe[0].value
+    assert all(grid.loc[m.label, "Day 1"].startswith(f"{m.dish}:\n") for m in dished)
+
+
 def test_plan_lock_change_portion_and_regenerate(table):
     at = generated(open_app())
     slot, food_id = at.selectbox(key="adj_slot").value, at.selectbox(key="adj_food").value

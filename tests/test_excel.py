@@ -18,7 +18,7 @@ from foods.table import DATA_DIR, FoodTable
 from planner import files
 from planner.errors import PlannerError
 from planner.excel import NUTRIENT_COLUMNS, sheet_unit, workbook_bytes, write_workbook
-from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, day_totals
+from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, day_totals, plan_text
 from planner.profile import profile_from_dict
 from planner.rules import meal_slots
 from planner.shopping import shopping_list
@@ -84,10 +84,10 @@ def check_against_plan(wb, plan: Plan, table, shopping) -> None:
     """Meal plan has every item, nutrient cells equal day_totals, shopping rows equal the plan converted."""
     assert wb.sheetnames == SHEETS
     rows = meal_rows(wb["Meal plan"])
-    expected = [(d.label, m.label, it.name, it.portion, it.grams, it.ndb, it.food_id)
+    expected = [(d.label, m.label, m.dish or None, it.name, it.portion, it.grams, it.ndb, it.food_id)
                 for d in plan.days for m in d.meals for it in m.items]
-    assert [(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows] == [
-        (a, b, c, d, pytest.approx(e), f, g) for a, b, c, d, e, f, g in expected]
+    assert [tuple(r[:8]) for r in rows] == [
+        (a, b, dish, c, d, pytest.approx(e), f, g) for a, b, dish, c, d, e, f, g in expected]
     ws = wb["Nutrients"]
     cols = nutrient_columns(ws)
     for r, day in enumerate(plan.days, start=2):
@@ -229,7 +229,7 @@ def test_unicode_and_formula_like_names_are_plain_text(tmp_path):
     t = table_with({("almonds", "name"): odd})
     plan = Plan([Day(0, [Meal("breakfast", [item(t, "almonds", 2, name="=1+1 Crème brûlée ☕\x00")])])])
     wb = openpyxl.load_workbook(write_workbook(plan, t, tmp_path / "ü ñ 😀.xlsx"))
-    meal = wb["Meal plan"].cell(2, 3)
+    meal = wb["Meal plan"].cell(2, 4)
     assert meal.value == "=1+1 Crème brûlée ☕" and meal.data_type == "s"
     shop = wb["Shopping list"].cell(2, 2)
     assert shop.value == odd.replace("\x07", "") and shop.data_type == "s"
@@ -427,3 +427,16 @@ def test_every_computed_cell_is_a_number_data_only_readers_see(table, tmp_path):
     for col in nutrient_columns(ws).values():
         shares = [ws.cell(r, col + 2).value for r in range(2, 6)]
         assert all(isinstance(v, float) and v > 0 for v in shares), shares
+
+
+def test_the_meal_plan_sheet_names_each_meals_dish_as_the_text_plan_does(table, tmp_path):
+    dish = "Oatmeal with milk and banana"
+    plan = Plan([Day(0, [Meal("breakfast", [item(table, "oatmeal", 2), item(table, "milk"), item(table, "banana")],
+                              dish),
+                         Meal("lunch", [item(table, "lentils", 2)])])])
+    wb = openpyxl.load_workbook(write_workbook(plan, table, tmp_path / "dish.xlsx"))
+    ws = wb["Meal plan"]
+    assert [c.value for c in ws[1]][:4] == ["Day", "Meal", "Dish", "Food"]
+    rows = meal_rows(ws)
+    assert [(r[1], r[2]) for r in rows] == [("Breakfast", dish)] * 3 + [("Lunch", None)]
+    assert f"Breakfast: {dish}" in plan_text(plan, table)
