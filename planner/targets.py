@@ -269,6 +269,12 @@ def reported_not_planned(values: Mapping[str, float | None], nutrients: Mapping[
     return out
 
 
+def magnesium_supplement_ul(p: Profile) -> tuple[float, str]:
+    """The magnesium upper limit for supplements and medicines (never food), and its source (IOM 1997)."""
+    row = _dri_rows(p)["magnesium"]
+    return float(row.ul), row.source
+
+
 def body_weight(p: Profile) -> tuple[float, bool]:
     """The person's weight in kg, or the default body's for their sex (True when it is the default)."""
     if p.weight_kg is not None:

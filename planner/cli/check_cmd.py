@@ -15,6 +15,7 @@ from planner.intake import parse_any, parse_csv, parse_json
 from planner.paths import food_table, read_user_text
 from planner.profile import Profile, load_profile, profile_from_dict
 from planner.store import Store, parse_date
+from planner.supplements import split_supplements
 
 STATUS_WORDS = {"below": "below", "met": "met", "above_ul": "ABOVE the upper limit",
                 "above_cdrr": "above the ceiling (CDRR)", "above_limit": "above your limit",
@@ -80,8 +81,9 @@ def run_check(args) -> int:
     text, kind = read_intake(args.intake)
     foods = food_table(args.catalog)
     profile, notes = resolve_profile(args.profile)
-    items = {"json": parse_json, "csv": parse_csv}.get(kind, parse_any)(text, foods)
-    report = check_day(items, profile, foods, suggest=not args.no_suggest)
+    food_text, supplements, any_food = split_supplements(text)  # "2 Magne B6" lines, before the food parse
+    items = {"json": parse_json, "csv": parse_csv}.get(kind, parse_any)(food_text, foods) if any_food else []
+    report = check_day(items, profile, foods, suggest=not args.no_suggest, supplements=supplements)
     report.notes[:0] = notes
     saved = None
     if args.save:  # everything above succeeded: the whole input is valid
@@ -116,6 +118,11 @@ def report_text(report: CheckReport, date: dt.date, saved: dict | None = None) -
     for it in report.items:
         mark = "  (closest match)" if it.guessed else ""
         lines.append(f"  line {it.line}: {it.text} -> {it.food.name} [NDB {it.food.ndb}], {it.reading}{mark}")
+    if report.supplements:
+        lines += ["", "Supplements (counted in the totals):"]
+        lines += [f"  line {s.line}: {s.text} -> {s.name}, {s.reading} [{s.source}]" for s in report.supplements]
+    if report.supplement_warnings:
+        lines += ["", "Supplement warnings:"] + [f"  ! {w}" for w in report.supplement_warnings]
     rows = []
     for s in report.status.values():
         star = "*" if s.lower_bound else ""
