@@ -18,7 +18,7 @@ from foods import FoodTable
 from foods.table import NUTRIENT_FIELDS
 from planner.errors import PlannerError
 from planner.model_day import FoodArrays
-from planner.profile import Profile, excluded_tags, required_diet_tag
+from planner.profile import Profile, excluded_tags, missing_means_none, required_diet_tag
 from planner.rules import meal_slots, rules
 from planner.targets import Targets
 
@@ -158,8 +158,8 @@ def select_foods(profile: Profile, table: FoodTable, targets: Targets, keep: set
     caps = strict_caps(profile, targets)
     said = rules().get("exclusion_notes", {})
     notes = [said[w] for w in dict.fromkeys(x.strip().lower() for x in profile.exclude) if w in said]
-    for cap in caps:
-        missing = ok & np.isnan(arrays.per_100g[cap])
+    for cap in caps:  # a plant food's missing retinol is none, not unknown (missing_means_none)
+        missing = ok & np.isnan(arrays.per_100g[cap]) & ~has_any_tag(arrays, missing_means_none(profile, cap))
         if missing.any():
             names = ", ".join(arrays.ids[missing][:5]) + (" ..." if missing.sum() > 5 else "")
             notes.append(f"Not planned because SR28 has no {cap.split('_')[0]} value to check your limit: {names}.")

@@ -234,6 +234,9 @@ def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
     inhibitors or ARBs, the unsalted-food assumption for athletes and thiazide users (and a sodium floor)."""
     said = rules()["dietitian_notes"]
     out = []
+    words = {w.strip().lower() for w in (*p.exclude, *p.dislike)}
+    if "fish" in words and not {"shellfish", "seafood"} & words:
+        out.append(rules()["exclusion_notes"]["fish_keeps_shellfish"])
     if p.diet == "vegan":
         out.append(said["vegan"])
     if p.age >= said["vitamin_d_age"]:
