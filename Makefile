@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run test lint bench build-foods clean
+.PHONY: run test test-latest lint bench build-foods clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("mineral-planner needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -30,6 +30,10 @@ test: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+# the suite in .venv-latest against the newest releases, upper bounds ignored (skips when they cannot install)
+test-latest:
+	PYTHON=$(PYTHON) bash scripts/test-latest.sh
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
@@ -40,4 +44,4 @@ build-foods: $(STAMP)
 	$(BIN)/python -m foods.build
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-latest .pytest_cache .ruff_cache .hypothesis

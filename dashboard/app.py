@@ -47,7 +47,7 @@ with body:
     try:
         page.run()
     except (FoodError, PlannerError) as exc:
-        st.error(str(exc))
+        st.error(state.for_people(str(exc)))
     except Exception as exc:  # noqa: BLE001 - the page shows a message; the details go to the server log
         logging.getLogger("mineral-planner").exception("dashboard page failed")
         st.error(f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your plan and profile are "

@@ -86,7 +86,9 @@ def percent_bars(frame: pd.DataFrame, height: int = 200) -> alt.LayerChart:
 def diary_history(frame: pd.DataFrame, height: int = 260) -> alt.LayerChart:
     """Lines of % of target per nutrient over the diary's dates (frame: date, nutrient, percent), 100 % rule."""
     lines = alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b")),
+        # one tick a day, at most (a time axis over two days otherwise ticks every few hours: '27 Nov' twelve times)
+        x=alt.X("yearmonthdate(date):T", title=None,
+                axis=alt.Axis(format="%d %b", tickCount={"interval": "day", "step": 1}, labelOverlap=True)),
         y=alt.Y("percent:Q", title="% of target", scale=alt.Scale(domainMin=0)),
         color=alt.Color("nutrient:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("date:T", title="Date", format="%a %d %b %Y"), alt.Tooltip("nutrient:N"),

@@ -7,7 +7,6 @@ check report); nothing here plans or judges.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -88,11 +87,6 @@ def plan_target(plan: Plan, nutrient: str) -> tuple[float | None, float | None]:
 
 
 # --- plans ----------------------------------------------------------------------------------------------
-
-def lock_keys(locks) -> set[tuple[int, str, str]]:
-    """(day, slot, food id) of each lock (see with_lock_flags)."""
-    return {(lk.day, lk.slot, lk.food_id) for lk in locks}
-
 
 def plan_items_frame(plan: Plan, table: FoodTable) -> pd.DataFrame:
     """One row per planned item with its day, meal, portion, lock and nutrient amounts (NaN where SR28 lacks one)."""
@@ -182,9 +176,3 @@ def foods_frame(table: FoodTable, ids: list[str]) -> pd.DataFrame:
         "Food id": frame["id"].to_numpy(),
     })
 
-
-def with_lock_flags(plan: Plan, locked: set[tuple[int, str, str]]) -> Plan:
-    """A copy of the plan whose items say whether they are locked, so a saved plan keeps its locks."""
-    days = [replace(d, meals=[replace(m, items=[replace(it, locked=(d.index, m.slot, it.food_id) in locked)
-                                                 for it in m.items]) for m in d.meals]) for d in plan.days]
-    return replace(plan, days=days)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ import streamlit as st
 from dashboard import frames
 from foods import FoodTable, load_table
 from foods.errors import FoodError
+from planner.eligibility import eligible_ids
 from planner.errors import PlannerError
 from planner.plan import Plan
 from planner.profile import Profile, profile_from_dict
@@ -74,11 +76,29 @@ def profile_words(p: Profile) -> str:
 
 
 def for_people(note: str) -> str:
-    """A planner note with its profile-file words ('weight_kg', 'targets.potassium_mg.max') put as the form
-    says them (labels.toml [note_words]), since the dashboard's people never see the file."""
+    """A planner message in the words the dashboard's people read: profile-file and internal words
+    ('weight_kg', 'afternoon_snack', 'AMDR') put as the form says them (labels.toml [note_words]), '1 days'
+    as '1 day', and the food ids a typo's suggestions name ('green_onions') as the foods' names."""
     for file_word, form_word in labels().get("note_words", {}).items():
         note = note.replace(file_word, form_word)
-    return note
+    note = re.sub(r"\b1 days\b", "1 day", note)
+    return SUGGESTED_IDS.sub(lambda m: m.group(1) + ", ".join(_food_words(i) for i in m.group(2).split(", ")) + "?",
+                             note)
+
+
+SUGGESTED_IDS = re.compile(r"(Did you mean: )([a-z0-9_]+(?:, [a-z0-9_]+)*)\?")
+
+
+def _food_words(food_id: str) -> str:
+    food = food_table().foods.get(food_id)
+    return food.name if food is not None else food_id
+
+
+def exclude_word(word: str) -> str:
+    """An exclusion as a person reads it: an allergen's label ('Milk and lactose'), a food's name, or the word."""
+    if word in labels().get("exclude", {}):
+        return label("exclude", word)
+    return _food_words(word)
 
 
 def article_name(number: str) -> str:
@@ -153,6 +173,17 @@ def plan_frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return kept[1:]
 
 
+def eligible_food_ids(p: Profile | None = None) -> frozenset[str]:
+    """The foods the profile may eat (planner.eligibility, the rule plans and the day check use), worked out
+    once per profile: the pickers and the Foods page offer only these."""
+    p = profile() if p is None else p
+    key = repr(sorted(p.to_dict().items()))
+    kept = st.session_state.get("_eligible")
+    if kept is None or kept[0] != key:
+        kept = st.session_state["_eligible"] = (key, frozenset(eligible_ids(p, food_table(), targets_for(p))))
+    return kept[1]
+
+
 def plan_stale() -> bool:
     """Whether the profile changed after the plan was made: the plan carries the profile it follows."""
     plan = st.session_state.plan
@@ -184,7 +215,7 @@ def guarded(where: str) -> Callable[[Callable], Callable]:
             try:
                 return fn(*args, **kwargs)
             except (FoodError, PlannerError) as exc:
-                flash("error", str(exc), where)
+                flash("error", for_people(str(exc)), where)
             except Exception as exc:  # noqa: BLE001 - the page shows a message; the details go to the log
                 logging.getLogger("mineral-planner").exception("dashboard action failed")
                 flash("error", f"That did not work ({type(exc).__name__}: {exc}). Your plan and profile are "
@@ -201,7 +232,7 @@ def saved_profiles() -> list[str]:
 
 
 def save_profile(name: str, p: Profile) -> None:
-    store().save_profile(name, p.to_dict())
+    store().save_profile(name, p.to_dict(), replace=True)   # the page confirms a taken name first (dash)
 
 
 def load_profile(name: str) -> Profile:

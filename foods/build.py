@@ -25,6 +25,7 @@ from foods.table import (
     VALID_BUY_UNITS,
     VALID_MEALS,
     VALID_TAGS,
+    split_list,
 )
 
 SELECTION_COLUMNS = [
@@ -64,10 +65,6 @@ def read_selection(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in str(value).split(";") if v.strip()]
-
-
 def _check_selection_row(name: str, line: int, row: pd.Series, data: Sr28) -> None:
     def fail(column: str, message: str) -> None:
         raise TableError(name, message, row=line, column=column)
@@ -80,10 +77,10 @@ def _check_selection_row(name: str, line: int, row: pd.Series, data: Sr28) -> No
         if row[col] not in data.abbrev.index:
             fail(col, f"NDB number '{row[col]}' is not in SR28 ABBREV.txt")
     for col, allowed in (("meals", VALID_MEALS), ("tags", VALID_TAGS)):
-        bad = [v for v in _split(row[col]) if v not in allowed]
+        bad = [v for v in split_list(row[col]) if v not in allowed]
         if bad:
             fail(col, f"unknown value(s) {', '.join(bad)}; allowed: {', '.join(sorted(allowed))}")
-    if not _split(row["meals"]):
+    if not split_list(row["meals"]):
         fail("meals", "a food needs at least one meal")
     if row["aisle"] not in VALID_AISLES:
         fail("aisle", f"'{row['aisle']}' is not one of {', '.join(VALID_AISLES)}")

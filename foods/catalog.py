@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from foods.build import Sr28, _split, write_csv_atomically
-from foods.table import DATA_DIR, FOOD_COLUMNS, NUTRIENTS, PORTION_COLUMNS, VALID_TAGS
+from foods.build import Sr28, write_csv_atomically
+from foods.table import DATA_DIR, FOOD_COLUMNS, NUTRIENTS, PORTION_COLUMNS, VALID_TAGS, split_list
 
 GUESSES_FILE = DATA_DIR / "catalog_guesses.csv"
 _ALL_MEALS = "breakfast;snack;lunch;dinner"
@@ -39,13 +39,13 @@ def guess_fields(group_codes: pd.Series, names: pd.Series) -> pd.DataFrame:
             mask &= group_codes == rule.group
         if rule.name_pattern:
             mask &= names.str.contains(rule.name_pattern, case=False, regex=True)
-        unknown = {t for t in _split(rule.diet) + _split(rule.add) + _split(rule.drop) if t != "-"} - VALID_TAGS
+        unknown = {t for t in split_list(rule.diet) + split_list(rule.add) + split_list(rule.drop) if t != "-"} - VALID_TAGS
         if unknown:
             raise ValueError(f"{GUESSES_FILE.name}: unknown tag(s) {', '.join(sorted(unknown))}")
         for i in mask.to_numpy().nonzero()[0]:
             if rule.diet:
-                diet[i] = [] if rule.diet == "-" else _split(rule.diet)
-            content[i] = (content[i] | set(_split(rule.add))) - set(_split(rule.drop))
+                diet[i] = [] if rule.diet == "-" else split_list(rule.diet)
+            content[i] = (content[i] | set(split_list(rule.add))) - set(split_list(rule.drop))
             if rule.limit:
                 limit[i] = int(rule.limit)
             aisle[i] = rule.aisle or aisle[i]

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from rapidfuzz import fuzz, process
 
 from foods.errors import UnknownFood
-from foods.table import DATA_DIR, Food, FoodTable, load_table
-from foods.text import normalize, singular
+from foods.text import COOKING_WORDS, SERVING_WORDS, STOPWORDS, normalize, singular
+
+if TYPE_CHECKING:  # the table calls the search, never the other way round
+    from foods.table import Food, FoodTable
 
 __all__ = ["MATCH_THRESHOLD", "best_match", "normalize", "scored", "search", "singular"]
 
 MATCH_THRESHOLD = 72.0
 SR28_NAME_PENALTY = 12.0  # SR28's long name ("Fish, cod, Atlantic, ...") finds "fish", below our own names
+# In an imported catalogue, plain words mean the everyday entry: "tortilla" is not the Hopi blue corn one, "juice"
+# not a baby food. Foods of these SR28 groups rank this much lower (they are still found by their own words).
+UNUSUAL_GROUPS = frozenset({"Baby Foods", "American Indian/Alaska Native Foods", "Fast Foods", "Restaurant Foods"})
+UNUSUAL_GROUP_PENALTY = 10.0
 
 
 @dataclass(frozen=True)
@@ -39,27 +44,6 @@ class _Index:
     word_foods: dict[str, np.ndarray]  # word -> the foods (indexes into food_ids) any of whose names holds it
 
 
-@lru_cache(maxsize=1)
-def aliases() -> pd.DataFrame:
-    """Other names people use for a food (`data/aliases.csv`: food_id, alias)."""
-    path = DATA_DIR / "aliases.csv"
-    if not path.is_file():
-        return pd.DataFrame(columns=["food_id", "alias"])
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def _curated_names(table: FoodTable) -> list[tuple[str, str]]:
-    """For an imported catalogue: the curated table's ids, names and aliases, given to the catalogue food
-    with the same NDB, so "buckwheat" finds cooked buckwheat and "almonds" the nuts, not almond oil."""
-    if not any(f.tags_guessed for f in table):
-        return []
-    curated = load_table()
-    by_ndb = {f.ndb: f.id for f in table}
-    names = aliases().groupby("food_id")["alias"].agg(list).to_dict()
-    return [(by_ndb[f.ndb], text) for f in curated if f.ndb in by_ndb
-            for text in (f.id, f.name, *names.get(f.id, []))]
-
-
 # What a name says a food is NOT: 'no salt added', 'without salt', 'unsalted', 'caffeine free', 'non-soy'.
 # Those words are no match: "salt" must not find unsalted butter or tomato juice with no salt added.
 _NEGATED = re.compile(r"\b(?:no|non|not|without)\b[\s-]+[^,;()]*|\bun(?:salted|sweetened)\b|\b[a-z]+[\s-]free\b",
@@ -71,55 +55,60 @@ def _name_key(name: str) -> str:
     return normalize(_NEGATED.sub(" ", name))
 
 
+def _unusual(food: Food) -> float:
+    """The penalty of a catalogue food from a group few people mean by plain words; none for curated foods."""
+    return UNUSUAL_GROUP_PENALTY if food.tags_guessed and food.group in UNUSUAL_GROUPS else 0.0
+
+
 def _index(table: FoodTable) -> _Index:
+    """The table's search index, built once per table."""
+    return table.cached("search_index", lambda: _build_index(table))
+
+
+def _build_index(table: FoodTable) -> _Index:
     """Ids, names and aliases (exact matches allowed), then SR28's long names (fuzzy only, lower)."""
-    if table._search_index is None:
-        keys, owners, penalties, exact = [], [], [], {}
-        extra = aliases()
-        extra = extra[extra["food_id"].isin(table.foods.keys())]
-        pairs = _curated_names(table)  # first: an exact curated name wins over a raw catalogue name
-        pairs += [(f.id, f.id) for f in table] + [(f.id, _name_key(f.name)) for f in table]
-        pairs += list(zip(extra["food_id"], extra["alias"], strict=True))
-        seen = set()
-        for fid, text in pairs:
-            key = normalize(text)
-            if key and (key, fid) not in seen:
-                seen.add((key, fid))
-                keys.append(key)
-                owners.append(fid)
-                penalties.append(0.0)
-                exact.setdefault(key, fid)
-        for f in table:
-            key = _name_key(f.sr28_name)
-            if key and (key, f.id) not in seen:
-                keys.append(key)
-                owners.append(f.id)
-                penalties.append(SR28_NAME_PENALTY)
-        split = [key.split() for key in keys]
-        food_ids = list(dict.fromkeys(owners))
-        food_number = {fid: i for i, fid in enumerate(food_ids)}
-        word_number: dict[str, int] = {}
-        word_foods: dict[str, set[int]] = {}
-        for kwords, fid in zip(split, owners, strict=True):
-            for w in kwords:
-                word_number.setdefault(w, len(word_number))
-                word_foods.setdefault(w, set()).add(food_number[fid])
-        lengths = np.array([len(kwords) for kwords in split], dtype=int)
-        table._search_index = _Index(
-            exact, food_ids, np.array([len(table.foods[fid].name) for fid in food_ids]),
-            np.array([food_number[fid] for fid in owners], dtype=int), np.array(penalties, dtype=float),
-            np.array([table.foods[fid].limit for fid in owners], dtype=bool), list(word_number), word_number,
-            np.array([word_number[w] for kwords in split for w in kwords], dtype=int),
-            np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int), lengths,
-            {w: np.array(sorted(f), dtype=int) for w, f in word_foods.items()},
-        )
-    return table._search_index
+    keys, owners, penalties, exact = [], [], [], {}
+    extra = table.aliases()
+    pairs = list(table.curated_names())  # first: an exact curated name wins over a raw catalogue name
+    pairs += [(f.id, f.id) for f in table] + [(f.id, _name_key(f.name)) for f in table]
+    pairs += list(zip(extra["food_id"], extra["alias"], strict=True))
+    seen = set()
+    for fid, text in pairs:
+        key = normalize(text)
+        if key and (key, fid) not in seen:
+            seen.add((key, fid))
+            keys.append(key)
+            owners.append(fid)
+            penalties.append(_unusual(table.foods[fid]))
+            exact.setdefault(key, fid)
+    for f in table:
+        key = _name_key(f.sr28_name)
+        if key and (key, f.id) not in seen:
+            keys.append(key)
+            owners.append(f.id)
+            penalties.append(SR28_NAME_PENALTY + _unusual(f))
+    split = [key.split() for key in keys]
+    food_ids = list(dict.fromkeys(owners))
+    food_number = {fid: i for i, fid in enumerate(food_ids)}
+    word_number: dict[str, int] = {}
+    word_foods: dict[str, set[int]] = {}
+    for kwords, fid in zip(split, owners, strict=True):
+        for w in kwords:
+            word_number.setdefault(w, len(word_number))
+            word_foods.setdefault(w, set()).add(food_number[fid])
+    lengths = np.array([len(kwords) for kwords in split], dtype=int)
+    return _Index(
+        exact, food_ids, np.array([len(table.foods[fid].name) for fid in food_ids]),
+        np.array([food_number[fid] for fid in owners], dtype=int), np.array(penalties, dtype=float),
+        np.array([table.foods[fid].limit for fid in owners], dtype=bool), list(word_number), word_number,
+        np.array([word_number[w] for kwords in split for w in kwords], dtype=int),
+        np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int), lengths,
+        {w: np.array(sorted(f), dtype=int) for w, f in word_foods.items()},
+    )
 
 
-_STOPWORDS = {"of", "a", "an", "the", "with", "and", "raw", "fresh"}
-# Words that say how a food is cut or cooked, not which food it is: "salmon fillet" is still salmon.
-_FORM_WORDS = {"fillet", "steak", "slice", "piece", "chopped", "sliced", "cooked", "boiled", "baked", "fried",
-               "grilled", "roasted", "roast", "plain", "whole", "homemade", "portion", "serving", "cup", "glass"}
+# Typed words a name may lack and still be the match: "salmon fillet" is salmon, "grilled chicken" chicken.
+_NOT_NAMING = frozenset(normalize(" ".join(COOKING_WORDS | SERVING_WORDS)).split())
 
 
 OTHER_NAME_SCORE = 90.0
@@ -144,7 +133,7 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
     index = _index(table)
     if not index.food_ids:
         return []
-    qwords = [w for w in query.split() if w not in _STOPWORDS] or query.split()
+    qwords = [w for w in query.split() if w not in STOPWORDS] or query.split()
     qset = set(qwords)
     word_ids = index.word_ids
     starts, lengths = index.key_starts, index.key_lengths
@@ -176,7 +165,7 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
     fuzzy = np.minimum(fuzzy, SURE - 1.0)  # sure means every typed word in one name, not spread over several
     if len(qwords) > 1:
         # "soy milk" is not milk: a name missing a typed word is a suggestion, never the match
-        missing = np.logical_or.reduce([x < 80 for w, x in zip(qwords, words, strict=True) if w not in _FORM_WORDS]
+        missing = np.logical_or.reduce([x < 80 for w, x in zip(qwords, words, strict=True) if w not in _NOT_NAMING]
                                        or [np.zeros(len(starts), dtype=bool)])
         fuzzy = np.where(missing, np.minimum(fuzzy, MATCH_THRESHOLD - 1.0), fuzzy)
     score = np.where(sure, sure_score, fuzzy) - index.penalties - np.where(index.limited, 3.0, 0.0)
@@ -188,8 +177,9 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
     found, first_hit = np.unique(index.owners[hits], return_index=True)
     order = np.full(len(index.food_ids), len(score) + 1)
     order[found] = hits[first_hit]
-    if query in index.exact:
-        exact = index.food_ids.index(index.exact[query])
+    typed = normalize(text)  # "fat-free milk" is skim milk by name, before "fat-free" is set aside
+    if typed in index.exact or query in index.exact:
+        exact = index.food_ids.index(index.exact.get(typed) or index.exact[query])
         best[exact], order[exact] = 200.0, -1
     candidates = np.flatnonzero(order <= len(score))
     ranked = candidates[np.lexsort((order[candidates], index.name_lengths[candidates], -best[candidates]))]

@@ -10,10 +10,13 @@ import numpy as np
 import pandas as pd
 
 from foods.calcium import COUNTED_FIELD, calcium_class, counted_calcium
-from foods.errors import TableError, UnknownFood
+from foods.errors import FoodError, TableError, UnknownFood
+from foods.search import best_match
+from foods.search import search as search_foods
 from foods.text import measure_text, measure_unit, measure_words
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+ALIASES_FILE = DATA_DIR / "aliases.csv"
 NUTRIENTS = pd.read_csv(DATA_DIR / "nutrients.csv", dtype=str)
 NUTRIENT_FIELDS: list[str] = list(NUTRIENTS["field"])
 NUTRIENT_UNITS: dict[str, str] = dict(zip(NUTRIENTS["field"], NUTRIENTS["unit"], strict=True))
@@ -120,6 +123,12 @@ class Food:
         """Nutrients SR28 has no value for: totals that include this food are lower bounds."""
         return [k for k, v in self.nutrients.items() if v is None or (isinstance(v, float) and np.isnan(v))]
 
+    def bought_grams(self, eaten_grams: float) -> float:
+        """Grams to buy, as bought, for grams eaten: eaten × yield factor ÷ (1 − refuse)."""
+        if self.refuse_pct >= 100:
+            raise FoodError(f"{self.id}: refuse of {self.refuse_pct:g} % leaves nothing to eat; fix the food table")
+        return eaten_grams * self.yield_factor / (1.0 - self.refuse_pct / 100.0)
+
     def portion_text(self, grams: float) -> str:
         """'1 medium banana (118 g)', '1½ cups cooked lentils (297 g)': one bracket, the weight's."""
         return measure_text(grams / self.portion_grams, self.portion_label, f"{grams:.0f} g")
@@ -156,7 +165,8 @@ def _check_numbers(frame: pd.DataFrame, columns: list[str], name: str) -> pd.Dat
     return out
 
 
-def _split(value) -> list[str]:
+def split_list(value) -> list[str]:
+    """A ';'-separated cell ('dairy; gluten') as its items; an empty or missing cell is no items."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return []
     return [v.strip() for v in str(value).split(";") if v.strip()]
@@ -165,12 +175,12 @@ def _split(value) -> list[str]:
 @functools.lru_cache(maxsize=4096)
 def _set(value) -> frozenset[str]:
     """A ';'-list as a set; cached because thousands of catalogue foods share a few tag strings."""
-    return frozenset(_split(value))
+    return frozenset(split_list(value))
 
 
 @functools.lru_cache(maxsize=4096)
 def _tuple(value) -> tuple[str, ...]:
-    return tuple(_split(value))
+    return tuple(split_list(value))
 
 
 def _text(value) -> str:
@@ -202,7 +212,7 @@ class FoodTable:
         for col, allowed in (("meals", VALID_MEALS), ("tags", VALID_TAGS)):
             values = foods[col].tolist()
             for value in set(values):  # a catalogue repeats a few tag strings thousands of times
-                bad = [v for v in _split(value) if v not in allowed]
+                bad = [v for v in split_list(value) if v not in allowed]
                 if bad:
                     i = values.index(value)
                     raise TableError(source, f"unknown value(s) {', '.join(bad)}; allowed: {', '.join(sorted(allowed))}",
@@ -250,7 +260,7 @@ class FoodTable:
                 tags_guessed=bool(int(col["tags_guessed"][i] or 0)), default_steps=int(col["default_steps"][i]),
                 portion_ndb=col["portion_ndb"][i],
             )
-        self._search_index = None
+        self._cache: dict = {}
 
     def __len__(self) -> int:
         return len(self.foods)
@@ -274,17 +284,39 @@ class FoodTable:
         except KeyError:
             raise UnknownFood(food_id, [f.id for f in self.search(food_id, limit=3)]) from None
 
+    def cached(self, key, factory):
+        """The one per-table cache: `factory()` made once per table and key (the search index, name words)."""
+        if key not in self._cache:
+            self._cache[key] = factory()
+        return self._cache[key]
+
+    def aliases(self) -> pd.DataFrame:
+        """Other names people use for this table's foods (`data/aliases.csv`: food_id, alias)."""
+        def read() -> pd.DataFrame:
+            frame = _alias_file()
+            return frame[frame["food_id"].isin(self.foods.keys())]
+        return self.cached("aliases", read)
+
+    def curated_names(self) -> list[tuple[str, str]]:
+        """For an imported catalogue: the curated table's ids, names and aliases, given to the catalogue food
+        with the same NDB, so "buckwheat" finds cooked buckwheat and "almonds" the nuts, not almond oil."""
+        def names() -> list[tuple[str, str]]:
+            if not any(f.tags_guessed for f in self):
+                return []
+            curated = load_table()
+            by_ndb = {f.ndb: f.id for f in self}
+            extra = curated.aliases().groupby("food_id")["alias"].agg(list).to_dict()
+            return [(by_ndb[f.ndb], text) for f in curated if f.ndb in by_ndb
+                    for text in (f.id, f.name, *extra.get(f.id, []))]
+        return self.cached("curated_names", names)
+
     def find(self, text: str) -> Food:
         """The one food a person most likely means by `text` (an id, a name, a plural, a typo)."""
-        from foods.search import best_match
-
         return best_match(self, text)
 
     def search(self, text: str, limit: int = 10) -> list[Food]:
         """Foods whose names best match `text`, best first; typos and plurals forgiven."""
-        from foods.search import search
-
-        return search(self, text, limit)
+        return search_foods(self, text, limit)
 
     def top(self, nutrient: str, per: str = "100g", n: int = 10, include_limit: bool = False,
             foods: list[str] | None = None) -> pd.DataFrame:
@@ -376,6 +408,13 @@ def read_table(directory: Path) -> FoodTable:
     foods = _read_csv(foods_path, {"ndb": str, "bought_ndb": str, "portion_ndb": str, "id": str})
     portions = _read_csv(portions_path, {"food_id": str, "ndb": str})
     return FoodTable(foods, portions, source=foods_path.name)
+
+
+@functools.lru_cache(maxsize=1)
+def _alias_file() -> pd.DataFrame:
+    if not ALIASES_FILE.is_file():
+        return pd.DataFrame(columns=["food_id", "alias"])
+    return pd.read_csv(ALIASES_FILE, dtype=str, keep_default_na=False)
 
 
 @functools.lru_cache(maxsize=4)

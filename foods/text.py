@@ -1,4 +1,5 @@
-"""Word forms shared by search, units and parsing: lower case, words only, singular."""
+"""Words about food shared by search, units and intake: word forms (lower case, singular) and the one
+vocabulary (STOPWORDS, FORM_WORDS, COOKING_WORDS, SERVING_WORDS, SIZE_WORDS) every reader of food names uses."""
 
 from __future__ import annotations
 
@@ -6,6 +7,26 @@ import math
 import re
 
 _WORD = re.compile(r"[a-z0-9]+")
+
+# Words that never name a food: "a cup of the milk" is milk.
+STOPWORDS = frozenset({"of", "a", "an", "the", "with", "and", "raw", "fresh"})
+# How a food was cooked or cut, never which food: "grilled chicken" is chicken, "salmon fillet" salmon
+# (a search may match a name that lacks them).
+COOKING_WORDS = frozenset({"chopped", "sliced", "cooked", "boiled", "baked", "fried", "grilled", "roasted", "plain",
+                           "whole", "homemade"})
+SERVING_WORDS = frozenset({"fillet", "steak", "slice", "piece", "roast", "portion", "serving", "cup", "glass"})
+# Every word that says how a food is prepared: after a comma it belongs to the food before it ("1 cup
+# buckwheat, cooked"). Beyond COOKING_WORDS some make another food ("dried apricots", "skim milk"), so a
+# search must match them; reading a typed line drops them only as a guess ("mashed potatoes" -> potato).
+FORM_WORDS = COOKING_WORDS | frozenset({
+    "raw", "fresh", "dried", "pan-fried", "dry-roasted", "steamed", "broiled", "canned", "frozen", "stewed", "salted",
+    "unsalted", "sweetened", "unsweetened", "low-fat", "lowfat", "nonfat", "skim", "ground", "mashed", "drained",
+    "shelled", "peeled", "with", "without", "skin", "in", "fat", "lean", "only", "meat", "brewed", "prepared",
+    "uncooked", "firm", "scrambled", "poached", "hard", "soft", "hard-boiled", "soft-boiled", "toasted", "sauteed",
+    "stir-fried", "warm", "cold"})
+# Sizes of a counted food, longest first: "1 extra large egg", "2 medium bananas".
+SIZE_WORDS = ("extra small", "extra large", "small", "medium", "large", "mini", "jumbo")
+_SIZE_WORD_SET = frozenset(w for size in SIZE_WORDS for w in size.split())
 
 
 def singular(word: str) -> str:
@@ -49,7 +70,6 @@ _FRACTIONS = ((1 / 8, "⅛"), (1 / 4, "¼"), (1 / 3, "⅓"), (1 / 2, "½"), (2 /
 _FRACTION_SLACK = 0.015  # of one measure: a count within it of a fraction is written as that fraction
 # Units that measure without being counted ('2 oz walnuts', '3 tbsp kelp'): their label never turns plural.
 MASS_AND_SPOON_UNITS = frozenset({"oz", "fl", "tbsp", "tsp", "g", "kg", "mg", "ml", "l", "dl", "lb"})
-SIZE_WORDS = frozenset({"medium", "large", "small", "extra", "jumbo"})  # '2 medium', not '2 mediums'
 # Units counted as themselves: in 'cup cooked lentils' the cup is what there are two of.
 COUNTED_UNITS = frozenset({"cup", "slice", "can", "glass", "bar", "piece", "container", "stalk", "fillet", "leaf",
                            "block", "serving", "bunch", "spear", "link", "packet", "bottle", "scoop", "handful",
@@ -96,7 +116,7 @@ def _pluralise_label(label: str) -> str:
         return label
     # a leading unit ('cup', 'slice', 'can') is what is counted; otherwise the last word ('medium tangerine')
     i = 0 if words[0].lower() in COUNTED_UNITS else len(words) - 1
-    if words[i].lower() not in SIZE_WORDS and words[i].isalpha():
+    if words[i].lower() not in _SIZE_WORD_SET and words[i].isalpha():  # '2 medium', not '2 mediums'
         words[i] = plural(words[i])
     return " ".join(words) + rest
 

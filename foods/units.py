@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from foods.errors import BadAmount, UnknownUnit
 from foods.table import Food, Portion
@@ -43,13 +45,21 @@ def normalize_unit(unit: str | None) -> str:
     return UNIT_SYNONYMS.get(u, u)
 
 
-def _volume_density(food: Food) -> float | None:
-    """Grams per millilitre from the food's own SR28 cup/tbsp/tsp/fl oz measures."""
+_VOLUME_MEASURES = ("cup", "tbsp", "tsp", "fl oz")
+# A volume inside another measure: 'serving 1/2 cup', 'serving (2 tbsp)'.
+_INNER_VOLUME = re.compile(r"(\d+(?:\.\d+)?(?:/\d+)?)\s*(cups?|tbsp|tsp|fl oz)\b")
+
+
+def volume_density(food: Food) -> float | None:
+    """Grams per millilitre from the food's own SR28 cup/tbsp/tsp/fl oz measures ('tablespoon' is a tbsp),
+    else from a volume written inside a serving ('serving 1/2 cup' = 132 g)."""
     for p in food.portions:
-        word = p.measure.lower()
-        for key in ("cup", "tbsp", "tsp", "fl oz"):
-            if word.startswith(key):
-                return p.grams_per_unit / ML_PER[key]
+        if p.unit_word in _VOLUME_MEASURES:
+            return p.grams_per_unit / ML_PER[p.unit_word]
+    for p in food.portions:
+        m = _INNER_VOLUME.search(p.measure.lower())
+        if m and float(Fraction(m.group(1))) > 0:
+            return p.grams_per_unit / (float(Fraction(m.group(1))) * ML_PER[singular(m.group(2))])
     return None
 
 
@@ -77,11 +87,11 @@ def _counted(amount: float, label: str, each_grams: float) -> str:
 def units_for(food: Food) -> list[str]:
     """Every unit this food can be measured in."""
     units = list(GRAMS_PER)
-    if _volume_density(food) is not None:
+    if volume_density(food) is not None:
         units += list(ML_PER)
     units += sorted({p.unit_word for p in food.portions
                      if p.unit_word and p.unit_word not in units and p.unit_word not in HIDDEN_UNITS})
-    return units + ["piece", "portion"]
+    return list(dict.fromkeys([*units, "piece", "portion"]))  # each once: never 'piece, piece'
 
 
 def resolve_amount(food: Food, amount: float, unit: str | None = None) -> ResolvedAmount:
@@ -98,7 +108,7 @@ def resolve_amount(food: Food, amount: float, unit: str | None = None) -> Resolv
     elif (p := _household(food, u)) is not None and u not in ML_PER:
         grams, how = amount * p.grams_per_unit, _counted(amount, p.measure, p.grams_per_unit)
     elif u in ML_PER:
-        density = _volume_density(food)
+        density = volume_density(food)
         if density is None:
             raise UnknownUnit(food.name, unit or u, units_for(food))
         grams, how = amount * ML_PER[u] * density, measure_words(amount, u)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,14 +20,15 @@ import pulp
 
 from foods import Food, FoodTable, load_table
 from foods.calcium import COUNTED_FIELD, NOT_COUNTED, well_absorbed
+from foods.intake import IntakeItem, parse_any, parse_rows, parse_text
 from foods.nutrition import Totals, contributions
 from foods.search import normalize
-from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS, VALID_TAGS
+from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS
 from foods.text import measure_words as portion_words  # '2 medium baked potatoes', '¾ cup kelp'
 from foods.units import resolve_amount
-from planner.intake import IntakeItem, parse_any, parse_rows, parse_text
+from planner.eligibility import eligible_mask
 from planner.plan import SolveStatus
-from planner.profile import Profile, excluded_tags, profile_from_dict, required_diet_tag
+from planner.profile import Profile, profile_from_dict
 from planner.rules import DATA_DIR
 from planner.solver import solve
 from planner.supplements import SupplementItem, split_supplements, supplement_amounts, supplement_warnings
@@ -311,19 +311,9 @@ def limit_notes(items: Sequence[IntakeItem], totals: Mapping[str, float | None],
 
 
 def allowed_foods(profile: Profile, targets: Targets, table: FoodTable) -> pd.DataFrame:
-    """Rows of the table a suggestion may use: not a limit food, the profile's diet, no excluded tag or id."""
-    frame = table.frame
-    tags = frame["tags"].fillna("").astype(str)
-    keep = frame["limit"].fillna(0).astype(int) == 0
-    diet = required_diet_tag(profile)
-    if diet:
-        keep &= tags.str.contains(rf"(?:^|;){re.escape(diet)}(?:;|$)")
-    avoid = set(targets.excluded_tags) | excluded_tags(profile) | {w for w in profile.exclude if w in VALID_TAGS}
-    for tag in avoid:
-        keep &= ~tags.str.contains(rf"(?:^|;){re.escape(tag)}(?:;|$)")
-    banned = set(profile.exclude) | set(profile.dislike)
-    keep &= ~frame["id"].isin(banned)
-    return frame[keep]
+    """Rows of the table a suggestion may use: the foods planner.eligibility lets this profile eat (the rule
+    plans use: diet, allergens, excluded and disliked words resolved against names, limit foods, safety)."""
+    return table.frame[eligible_mask(profile, table, targets)]
 
 
 def poorly_absorbed_calcium(names: pd.Series) -> pd.Series:

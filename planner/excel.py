@@ -323,20 +323,23 @@ def _nutrients_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTabl
     _header(ws, 1, headers)
     first_row = 2
     row = first_row
+    day_amounts: dict[str, list[float | None]] = {n: [] for n in NUTRIENT_COLUMNS}
     for day in days:
         totals = day_totals(table, day)
         _put(ws, row, 1, day.label, font=_BOLD)
         for k, n in enumerate(NUTRIENT_COLUMNS):
             col = 2 + 3 * k
             target, _, _ = _target_of(plan, n)
+            amount = float(totals[n])
             if n in totals.incomplete:
                 all_missing, note = _missing_note(table, day, n)
-                cell = _put(ws, row, col, None if all_missing else float(totals[n]),
-                            None if all_missing else LOWER_BOUND)
+                amount = None if all_missing else amount
+                cell = _put(ws, row, col, amount, None if all_missing else LOWER_BOUND)
                 cell.comment = Comment(note, "mineral-planner")
             else:
-                _put(ws, row, col, float(totals[n]), GRAMS)
-            _target_and_percent(ws, row, col, target)
+                _put(ws, row, col, amount, GRAMS)
+            _target_and_percent(ws, row, col, target, amount)
+            day_amounts[n].append(amount)
         shortfalls = [replace(s, day=None).message() for s in plan.shortfalls if s.day == day.index]
         text = "; ".join(shortfalls)
         _put(ws, row, 2 + 3 * len(NUTRIENT_COLUMNS), text).alignment = _WRAP_TOP
@@ -345,15 +348,14 @@ def _nutrients_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTabl
             for col in range(1, 2 + 3 * len(NUTRIENT_COLUMNS)):
                 ws.cell(row=row, column=col).alignment = Alignment(vertical="top")
         row += 1
-    last = row - 1
     if days:
         _put(ws, row, 1, "Average", font=_BOLD)
         for k, n in enumerate(NUTRIENT_COLUMNS):
             col = 2 + 3 * k
-            letter = get_column_letter(col)
-            _formula(ws, row, col, f'=IF(COUNT({letter}{first_row}:{letter}{last})=0,"",'
-                                   f"AVERAGE({letter}{first_row}:{letter}{last}))", GRAMS, _BOLD)
-            _target_and_percent(ws, row, col, _target_of(plan, n)[0])
+            known = [a for a in day_amounts[n] if a is not None]
+            average = sum(known) / len(known) if known else None
+            _put(ws, row, col, average, GRAMS, _BOLD)
+            _target_and_percent(ws, row, col, _target_of(plan, n)[0], average)
         for col in range(1, len(headers) + 1):
             ws.cell(row=row, column=col).border = Border(top=_THIN)
         _colour(ws, plan, first_row, row)
@@ -377,12 +379,13 @@ def _nutrients_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTabl
     _print_setup(ws, landscape=True, header="Minerals and energy per day")
 
 
-def _target_and_percent(ws: Worksheet, row: int, col: int, target: float | None) -> None:
-    amount, tgt = f"{get_column_letter(col)}{row}", f"{get_column_letter(col + 1)}{row}"
+def _target_and_percent(ws: Worksheet, row: int, col: int, target: float | None, amount: float | None) -> None:
+    """The target and the % of it as numbers (not formulas): readers that take cached values (pandas,
+    data_only) see them. A formula is kept only where a person edits inputs (the price total)."""
     if target is not None:
         _put(ws, row, col + 1, float(target), GRAMS)
-    _formula(ws, row, col + 2, f'=IF(OR(NOT(ISNUMBER({amount})),NOT(ISNUMBER({tgt})),{tgt}=0),"",{amount}/{tgt})',
-             PERCENT)
+    share = amount / target if amount is not None and target else None
+    _put(ws, row, col + 2, share, PERCENT)
 
 
 def _colour(ws: Worksheet, plan: Plan, first: int, last: int) -> None:

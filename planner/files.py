@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
-from planner.errors import PlannerError
+from planner.errors import PlannerError, shortened
 
 
 def _lock_files(path: Path) -> list[Path]:
@@ -29,7 +30,7 @@ def check_writable(path: str | Path, suffix: str | None = None) -> Path:
     try:
         _check_target(path)
     except OSError as exc:         # a name too long, a path the system cannot look at
-        raise PlannerError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise PlannerError(f"cannot write {shortened(path)}: {exc.strerror or exc}") from None
     return path
 
 
@@ -51,26 +52,46 @@ def _check_target(path: Path) -> None:
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
     """Write bytes to a temporary file beside `path`, then rename it over `path`: all or nothing."""
-    path = check_writable(path)
-    folder = path.parent
-    mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
-    tmp: str | None = None
+    return write_together({Path(path): data})[0]
+
+
+def write_together(contents: Mapping[Path, bytes]) -> list[Path]:
+    """Write several files as one: each to a temporary file beside it (written and flushed to disk) first,
+    then all renamed into place one after the other, so a plan's JSON and its workbook are never a new one
+    beside an old one unless the process dies in the microseconds between two renames. On any error
+    before the renames nothing is changed."""
+    paths = [check_writable(p) for p in contents]
+    temps: list[str] = []
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        for path, data in zip(paths, contents.values(), strict=True):
+            temps.append(_write_temp(path, data))
+        for path, tmp in zip(paths, temps, strict=True):
+            os.replace(tmp, path)
+        temps = []
+    except PermissionError:
+        raise PlannerError(f"cannot write {shortened(path)}: permission denied (is it open in another program, or is "
+                           "the folder read-only? close it or choose another place)") from None
+    except OSError as exc:
+        raise PlannerError(f"cannot write {shortened(path)}: {exc.strerror or exc}") from None
+    finally:
+        for tmp in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return paths
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """A temporary file beside `path` holding `data` (flushed to disk), with the mode `path` has or would get."""
+    mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
-    except PermissionError:
-        raise PlannerError(f"cannot write {path}: permission denied (is it open in another program, or is the "
-                           "folder read-only? close it or choose another place)") from None
-    except OSError as exc:
-        raise PlannerError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    return path
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp

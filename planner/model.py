@@ -42,7 +42,6 @@ from planner.model_foods import Selection, excluded_alternatives, select_foods
 from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, SolveStatus, day_totals
 from planner.profile import Profile, profile_from_dict
 from planner.rules import meal_slots, rules
-from planner.shopping import bought_grams
 from planner.targets import Targets, targets_for
 
 MAX_DAYS = 14
@@ -225,7 +224,7 @@ def _prices(table: FoodTable, selection: Selection, fi: np.ndarray, prices: dict
         known = np.where(missing, median, known)
         notes.append(f"{int(missing.sum())} foods have no price; they are counted at the median price of the "
                      f"priced ones ({median:.2f} per kg).")
-    bought_per_gram = np.array([bought_grams(table.foods[fid], 1.0) for fid in foods.ids])
+    bought_per_gram = np.array([table.foods[fid].bought_grams(1.0) for fid in foods.ids])
     step_price = known / 1000.0 * bought_per_gram * foods.step_grams
     positive = step_price[step_price > 0]
     typical_day = float(np.median(positive)) * TYPICAL_STEPS if len(positive) else 1.0
@@ -804,7 +803,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
             cost = PREFERENCE_WEIGHT * pref * kcal_share
             if prices:
                 price = prices.get(it.food_id)
-                money = 0.0 if price is None else price / 1000 * bought_grams(food, it.grams)
+                money = 0.0 if price is None else price / 1000 * food.bought_grams(it.grams)
                 cost = money + TIE_BREAK * money_unit * cost
             total += cost
     return total

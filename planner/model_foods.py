@@ -1,14 +1,11 @@
 """Which foods a profile's plan may use, as arrays for the day model; exclusions resolved with clear errors.
 
-A food is planned only when: the articles do not say to limit it, it suits the diet, it carries no
-excluded tag (allergens, pregnancy's liver rule), the person did not exclude or dislike it, and SR28
-has its energy and macronutrients. A food missing a value for a strict maximum (retinol in pregnancy,
-a limit the person or their clinician set) is left out too: the maximum could not be checked.
+The eligibility rule (planner/eligibility.py) decides which foods the profile may eat; of those, a food
+is planned when it fits a meal slot, has a step of grams, and SR28 has its energy and macronutrients.
 """
 
 from __future__ import annotations
 
-import re
 import weakref
 from dataclasses import dataclass, replace
 
@@ -16,9 +13,10 @@ import numpy as np
 
 from foods import FoodTable
 from foods.table import NUTRIENT_FIELDS
+from planner.eligibility import assess
 from planner.errors import PlannerError
 from planner.model_day import FoodArrays
-from planner.profile import Profile, excluded_tags, missing_means_none, required_diet_tag
+from planner.profile import Profile
 from planner.rules import meal_slots, rules
 from planner.targets import Targets
 
@@ -66,41 +64,6 @@ def table_arrays(table: FoodTable) -> TableArrays:
     return arrays
 
 
-def has_any_tag(arrays: TableArrays, tags) -> np.ndarray:
-    out = np.zeros(len(arrays.ids), dtype=bool)
-    for tag in tags:
-        out |= np.char.find(arrays.tags, f";{tag};") >= 0
-    return out
-
-
-def words_to_foods(table: FoodTable, words: list[str], field: str) -> tuple[set[str], set[str]]:
-    """Exclusion words -> (food ids, tags): an allergen word, a food id, or a word in foods' names.
-
-    A word that matches nothing is an error naming the closest foods: a typo must never let an
-    excluded food through silently.
-    """
-    allergens = rules()["exclusions"]
-    arrays = table_arrays(table)
-    ids: set[str] = set()
-    tags: set[str] = set()
-    for word in words:
-        key = word.strip().lower()
-        if key in allergens:
-            tags |= set(allergens[key])
-        elif key in table:
-            ids.add(key)
-        else:
-            pattern = re.compile(rf"\b{re.escape(key)}\b")
-            hits = {i for i, n in zip(arrays.ids, arrays.names, strict=True)
-                    if pattern.search(n.lower()) or pattern.search(i)} if key else set()
-            if not hits:
-                close = ", ".join(f.id for f in table.search(key, limit=3)) or "none"
-                raise PlannerError(f"profile field '{field}': no food or allergen '{word}'; closest foods: {close}; "
-                                   f"allergens: {', '.join(sorted(allergens))}")
-            ids |= hits
-    return ids, tags
-
-
 @dataclass(frozen=True)
 class Selection:
     """The plan's foods (arrays for the model), where each came from, and notes for people."""
@@ -115,17 +78,6 @@ class Selection:
     strict_caps: tuple[str, ...]
 
 
-def strict_caps(profile: Profile, targets: Targets) -> tuple[str, ...]:
-    """Maximums that protect from harm for this profile: a food lacking the value cannot be planned."""
-    out = []
-    for name, t in targets.items.items():
-        if t.max is None:
-            continue
-        if (name == "retinol_ug" and profile.pregnant) or t.source in ("your setting", "clinician"):
-            out.append(name)
-    return tuple(out)
-
-
 def select_foods(profile: Profile, table: FoodTable, targets: Targets, keep: set[str] = frozenset(),
                  allow: set[str] = frozenset()) -> Selection:
     """The foods this profile may be planned, as model arrays; `keep` are locked foods (limit allowed).
@@ -134,40 +86,11 @@ def select_foods(profile: Profile, table: FoodTable, targets: Targets, keep: set
     rule (pregnancy) or a limit food: it answers "would allowing these foods close the gap?".
     """
     arrays = table_arrays(table)
-    excluded_ids, dislike_tags = words_to_foods(table, profile.exclude, "exclude")
-    disliked_ids, more_tags = words_to_foods(table, profile.dislike, "dislike")
-    liked_ids, _ = words_to_foods(table, profile.like, "like") if profile.like else (set(), set())
-    tags = set(excluded_tags(profile)) | dislike_tags | more_tags
-    never = excluded_ids | disliked_ids
-    is_never = np.isin(arrays.ids, list(never)) | has_any_tag(arrays, tags)
-    diet = required_diet_tag(profile)
-    if diet:
-        is_never |= ~has_any_tag(arrays, [diet])
-    if allow:
-        safety = has_any_tag(arrays, rules()["pregnancy"]["excluded_tags"] if profile.pregnant else [])
-        is_never &= ~(np.isin(arrays.ids, list(allow)) & ~safety)
-    locked = np.isin(arrays.ids, list(keep))
-    bad_lock = locked & is_never
-    if bad_lock.any():
-        fid = arrays.ids[bad_lock][0]
-        raise PlannerError(f"cannot keep {fid}: your profile excludes it (diet {profile.diet}, exclude, dislike "
-                           "or pregnancy); remove the lock or the exclusion")
-    ok = ~is_never & (~arrays.limit | locked) & arrays.fits.any(axis=1) & (arrays.step_grams > 0)
+    plannable = arrays.fits.any(axis=1) & (arrays.step_grams > 0)
     for f in MODEL_BASICS:
-        ok &= ~np.isnan(arrays.per_100g[f])
-    caps = strict_caps(profile, targets)
-    said = rules().get("exclusion_notes", {})
-    notes = [said[w] for w in dict.fromkeys(x.strip().lower() for x in profile.exclude) if w in said]
-    for cap in caps:  # a plant food's missing retinol is none, not unknown (missing_means_none)
-        missing = ok & np.isnan(arrays.per_100g[cap]) & ~has_any_tag(arrays, missing_means_none(profile, cap))
-        if missing.any():
-            names = ", ".join(arrays.ids[missing][:5]) + (" ..." if missing.sum() > 5 else "")
-            notes.append(f"Not planned because SR28 has no {cap.split('_')[0]} value to check your limit: {names}.")
-            bad = missing & locked
-            if bad.any():
-                raise PlannerError(f"cannot keep {arrays.ids[bad][0]}: SR28 has no {cap.split('_')[0]} value, "
-                                   "so your limit could not be checked")
-            ok &= ~missing
+        plannable &= ~np.isnan(arrays.per_100g[f])
+    rule = assess(profile, table, targets, keep=keep, allow=allow, within=plannable)
+    ok = rule.eligible & plannable
     rows = np.flatnonzero(ok)
     if len(rows) == 0:
         raise PlannerError("no food in the table fits this profile's diet and exclusions")
@@ -175,9 +98,9 @@ def select_foods(profile: Profile, table: FoodTable, targets: Targets, keep: set
     per_step = {f: arrays.per_100g[f][rows] * step / 100.0 for f in NUTRIENT_FIELDS}
     foods = FoodArrays(tuple(arrays.ids[rows]), step, arrays.min_steps[rows], arrays.max_steps[rows], per_step,
                        arrays.fits[rows])
-    left_out = {fid: "excluded" for fid in excluded_ids} | {fid: "disliked" for fid in disliked_ids}
-    return Selection(foods, rows, np.isin(foods.ids, list(liked_ids)), arrays.recommended[rows], left_out,
-                     tuple(notes), frozenset(never), caps)
+    left_out = {fid: "excluded" for fid in rule.excluded_ids} | {fid: "disliked" for fid in rule.disliked_ids}
+    return Selection(foods, rows, np.isin(foods.ids, list(rule.liked_ids)), arrays.recommended[rows], left_out,
+                     rule.notes, rule.never_ids, rule.caps)
 
 
 def excluded_alternatives(profile: Profile, table: FoodTable, targets: Targets, nutrients, n: int = 3

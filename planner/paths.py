@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from foods import FoodTable, load_table
-from planner.errors import PlannerError
+from planner.errors import InputFileError, shortened
+
+if TYPE_CHECKING:
+    from foods import FoodTable
+
+MAX_INPUT_BYTES = 5_000_000   # a profile, intake, pantry or price file a person writes is far smaller
 
 
 def data_dir() -> Path:
@@ -25,26 +30,51 @@ def catalog_dir() -> Path:
 
 def food_table(catalog: str | None = None) -> FoodTable:
     """'curated' (default): the shipped table; 'full': the imported SR28 catalogue; else a folder."""
+    from foods import load_table  # pandas: imported by the commands that read the table, when they do
+
     if catalog in (None, "", "curated"):
         return load_table()
     path = catalog_dir() if catalog == "full" else Path(catalog)
     if not (path / "foods.csv").is_file():
-        raise PlannerError(f"no food catalogue at {path}: run `mineral-planner foods import-sr28 SR28_DIR` first")
+        raise InputFileError(f"no food catalogue at {shortened(path)}: run `mineral-planner foods import-sr28 SR28_DIR` first")
     return load_table(str(path))
 
 
-def read_user_text(path: str | Path, what: str, folder_error: str | None = None) -> str:
-    """A file the person named (UTF-8, a BOM allowed), or one PlannerError saying why it cannot be read.
+def read_user_text(path: str | Path, what: str, folder_error: str | None = None, *,
+                   max_bytes: int = MAX_INPUT_BYTES, allow_empty: bool = True) -> str:
+    """A file the person named (UTF-8, a BOM allowed, at most `max_bytes`), or one InputFileError saying why
+    it cannot be read.
 
     `what` names it in messages ('pantry file'); `folder_error` replaces the message for a folder."""
     path = Path(path)
+    name = shortened(path)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
     except FileNotFoundError:
-        raise PlannerError(f"{what} {path} not found") from None
+        raise InputFileError(f"{what} {name} not found") from None
     except IsADirectoryError:
-        raise PlannerError(folder_error or f"{what} {path} is a folder, not a file") from None
-    except UnicodeDecodeError:
-        raise PlannerError(f"{what} {path} is not UTF-8 text") from None
+        raise InputFileError(folder_error or f"{what} {name} is a folder, not a file") from None
     except PermissionError:
-        raise PlannerError(f"{what} {path} cannot be read (permission denied)") from None
+        raise InputFileError(f"{what} {name} cannot be read (permission denied)") from None
+    except OSError as exc:              # a name too long, a path the system cannot look at
+        raise InputFileError(f"{what} {name} cannot be read: {exc.strerror or exc}") from None
+    return decode_user_bytes(data, f"{what} {name}", max_bytes=max_bytes, allow_empty=allow_empty)
+
+
+def decode_user_bytes(data: bytes, what: str, *, max_bytes: int = MAX_INPUT_BYTES, allow_empty: bool = True) -> str:
+    """Bytes a person gave (a file, standard input) as text: UTF-8 (a BOM allowed), within the size limit."""
+    if len(data) > max_bytes:
+        raise InputFileError(f"{what} is larger than {max_bytes / 1e6:g} MB; a file for this is a few kB")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFileError(f"{what} is UTF-16 text; save it as UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{what} is not UTF-8 text (byte {exc.start + 1} is not UTF-8); save it as UTF-8") \
+            from None
+    if "\x00" in text:
+        raise InputFileError(f"{what} is not a text file (it holds binary data)")
+    if not allow_empty and not text.strip():
+        raise InputFileError(f"{what} is empty")
+    return text

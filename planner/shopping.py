@@ -210,13 +210,6 @@ def _csv_safe(text: str) -> str:
 
 # --- conversion (pure) ---------------------------------------------------------------------------------
 
-def bought_grams(food: Food, eaten_grams: float) -> float:
-    """Grams to buy, as bought, for grams eaten: eaten × yield factor ÷ (1 − refuse)."""
-    if food.refuse_pct >= 100:
-        raise PlannerError(f"{food.id}: refuse of {food.refuse_pct:g} % leaves nothing to eat; fix the food table")
-    return eaten_grams * food.yield_factor / (1.0 - food.refuse_pct / 100.0)
-
-
 def round_loose(grams: float, steps: Iterable[tuple[float, float]] | None = None) -> float:
     """Round grams UP to the loose-goods step of their band (50 g steps up to 500 g, then 100 g)."""
     if grams <= 0:
@@ -300,7 +293,7 @@ def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None 
         if info.get("weight", True):
             text += f" (~{_grams_text(buy_grams)}{' whole' if main.refuse_pct > 0 else ''})"
     else:
-        needed = sum(bought_grams(f, eaten[f.id]) for f in foods)
+        needed = sum(f.bought_grams(eaten[f.id]) for f in foods)
         if mode == "pack":
             amount = _ceil(needed / main.pack_grams)
             buy_grams = amount * main.pack_grams

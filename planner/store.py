@@ -1,9 +1,10 @@
-"""One SQLite file for saved profiles, saved plans and the intake diary.
+"""One SQLite file for saved profiles, saved plans and one intake diary per profile.
 
 Every write is one transaction (`with conn:`): it lands whole or not at all, so a failed write leaves
 the previous state intact. WAL mode and a busy timeout let two processes (the CLI and the dashboard)
 write at once. Input is validated before the transaction starts. The schema version lives in
-PRAGMA user_version. A connection is opened per call, so the store is safe from any thread.
+PRAGMA user_version; `_MIGRATIONS` bring an older file up to date in one transaction and never drop a row.
+A connection is opened per call, so the store is safe from any thread.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.errors import PlannerError
+from planner.errors import PlannerError, StoreError, quoted
 from planner.paths import data_dir
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "mineral-planner.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -32,7 +33,9 @@ def _busy(exc: Exception) -> bool:
 MAX_NAME_LENGTH = 100
 DEFAULT_PROFILE_NAME = "me"  # the name a profile is saved under when the person gives none (the dashboard's too)
 
-_SCHEMA = """
+# Schema 1 (up to November 2026): one diary shared by every profile, keyed by date alone. Kept verbatim: a new
+# file is made by running every step from an empty file, so the migration is the path every file takes.
+_SCHEMA_1 = """
 CREATE TABLE IF NOT EXISTS profiles (
     name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
     data TEXT NOT NULL CHECK (json_valid(data)),
@@ -58,6 +61,64 @@ CREATE TABLE IF NOT EXISTS diary_items (
     PRIMARY KEY (date, position)
 );
 """
+
+# Schema 2: one diary per profile. The shared diary's days go to the profile `check` used when none was named
+# (_diary_owner): they were that person's days. Every row is copied, none dropped.
+_SCHEMA_2 = """
+ALTER TABLE diary_items RENAME TO diary_items_1;
+ALTER TABLE diary_days RENAME TO diary_days_1;
+CREATE TABLE diary_days (
+    profile TEXT NOT NULL CHECK (length(profile) BETWEEN 1 AND 100),
+    date TEXT NOT NULL CHECK (date(date) = date),
+    totals TEXT NOT NULL CHECK (json_valid(totals)),
+    note TEXT NOT NULL DEFAULT '',
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (profile, date)
+);
+CREATE TABLE diary_items (
+    profile TEXT NOT NULL,
+    date TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    food_id TEXT NOT NULL CHECK (length(food_id) > 0),
+    grams REAL NOT NULL CHECK (grams > 0),
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    PRIMARY KEY (profile, date, position),
+    FOREIGN KEY (profile, date) REFERENCES diary_days(profile, date) ON DELETE CASCADE
+);
+INSERT INTO diary_days (profile, date, totals, note, saved_at)
+    SELECT :owner, date, totals, note, saved_at FROM diary_days_1;
+INSERT INTO diary_items (profile, date, position, food_id, grams, data)
+    SELECT :owner, date, position, food_id, grams, data FROM diary_items_1;
+DROP TABLE diary_items_1;
+DROP TABLE diary_days_1;
+"""
+
+
+def _diary_owner(conn: sqlite3.Connection) -> str:
+    """Whose the shared diary of schema 1 was: 'me' if saved, else the first saved profile, else 'me'."""
+    names = [r[0] for r in conn.execute("SELECT name FROM profiles ORDER BY name")]
+    return DEFAULT_PROFILE_NAME if DEFAULT_PROFILE_NAME in names or not names else names[0]
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    owner = _diary_owner(conn)
+    for statement in _SCHEMA_2.strip().split(";\n"):
+        if statement.strip():
+            conn.execute(statement, {"owner": owner} if ":owner" in statement else {})
+
+
+def _create_1(conn: sqlite3.Connection) -> None:
+    for statement in _SCHEMA_1.strip().split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+# version reached -> the step that reaches it from the version before
+_MIGRATIONS = {1: _create_1, 2: _migrate_1_to_2}
+
+
+class NameTakenError(StoreError):
+    """Saving under a name already taken, without replace=True: nobody's data is overwritten by accident."""
 
 
 @dataclass(frozen=True)
@@ -106,12 +167,16 @@ def parse_date(value: str | dt.date) -> dt.date:
         raise PlannerError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2024-03-05") from None
 
 
-def _name(kind: str, name: str) -> str:
+def check_name(kind: str, name: str) -> str:
+    """A name for a saved profile or plan: 1-100 characters after trimming, else one StoreError."""
     if not isinstance(name, str) or not name.strip():
-        raise PlannerError(f"a {kind} needs a name (any text up to {MAX_NAME_LENGTH} characters)")
+        raise StoreError(f"a {kind} needs a name (any text up to {MAX_NAME_LENGTH} characters)", field="name")
     name = name.strip()
     if len(name) > MAX_NAME_LENGTH:
-        raise PlannerError(f"{kind} name is {len(name)} characters; keep it to {MAX_NAME_LENGTH}")
+        raise StoreError(f"{kind} name {quoted(name)} is too long; keep it to {MAX_NAME_LENGTH} characters",
+                         field="name")
+    if any(ord(c) < 32 for c in name):
+        raise StoreError(f"{kind} name {quoted(name)} holds a control character; use plain text", field="name")
     return name
 
 
@@ -204,6 +269,13 @@ class Store:
                     continue
                 raise self._corrupt(exc) from None
 
+    @staticmethod
+    def _empty() -> sqlite3.Connection:
+        conn = sqlite3.connect(":memory:")
+        for target in range(1, SCHEMA_VERSION + 1):
+            _MIGRATIONS[target](conn)
+        return conn
+
     def _corrupt(self, exc: Exception) -> PlannerError:
         if _busy(exc):
             return PlannerError(f"the store {self.path} is busy: another mineral-planner (the dashboard or a "
@@ -220,18 +292,18 @@ class Store:
         if str(mode).lower() != "wal":  # e.g. a file system without shared memory: still transactional
             conn.execute("PRAGMA journal_mode = DELETE")
         if version < SCHEMA_VERSION:
-            with conn:
+            with conn:                       # every step in one transaction: the file is migrated whole or not
                 conn.execute("BEGIN IMMEDIATE")
-                if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                    for statement in _SCHEMA.strip().split(";\n"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                for target in range(version + 1, SCHEMA_VERSION + 1):
+                    _MIGRATIONS[target](conn)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._ready = True
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        conn = self._open()
+        """A connection to read from; with no file yet, an empty store in memory (reading writes nothing)."""
+        conn = self._open() if self.path.exists() else self._empty()
         try:
             yield conn
         except sqlite3.DatabaseError as exc:
@@ -260,24 +332,31 @@ class Store:
 
     # ------------------------------------------------------------------ named documents
 
-    def _save_doc(self, table: str, kind: str, name: str, data: Mapping) -> None:
-        name = _name(kind, name)
+    def _save_doc(self, table: str, kind: str, name: str, data: Mapping, replace: bool) -> bool:
+        """Save under a name; True when it replaced one. A taken name needs replace=True (nobody's data is
+        overwritten by accident); the check and the write are one transaction."""
+        name = check_name(kind, name)
         if not isinstance(data, Mapping):
-            raise PlannerError(f"a {kind} to save must be a record (dict), not {type(data).__name__}")
+            raise StoreError(f"a {kind} to save must be a record (dict), not {type(data).__name__}")
         text = _encode(f"{kind} '{name}'", data)
         with self._write() as conn:
+            exists = conn.execute(f"SELECT 1 FROM {table} WHERE name = ?", (name,)).fetchone() is not None
+            if exists and not replace:
+                raise NameTakenError(f"a {kind} named {quoted(name)} is already saved; choose another name, or "
+                                     "replace it (--replace on the command line)", field="name")
             conn.execute(f"INSERT INTO {table} (name, data, saved_at) VALUES (?, ?, ?) "
                          "ON CONFLICT(name) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at",
                          (name, text, _now()))
+        return exists
 
     def _load_doc(self, table: str, kind: str, name: str) -> dict:
-        name = _name(kind, name)
+        name = check_name(kind, name)
         with self._read() as conn:
             row = conn.execute(f"SELECT data FROM {table} WHERE name = ?", (name,)).fetchone()
             names = [r[0] for r in conn.execute(f"SELECT name FROM {table} ORDER BY name")] if row is None else []
         if row is None:
             known = f"; saved {kind}s: {', '.join(names)}" if names else f"; no {kind}s are saved yet"
-            raise PlannerError(f"no {kind} named '{name}'{known}")
+            raise StoreError(f"no {kind} named {quoted(name)}{known}", field="name")
         return json.loads(row[0])
 
     def _list_docs(self, table: str) -> list[str]:
@@ -285,13 +364,14 @@ class Store:
             return [r[0] for r in conn.execute(f"SELECT name FROM {table} ORDER BY name")]
 
     def _delete_doc(self, table: str, kind: str, name: str) -> bool:
-        name = _name(kind, name)
+        name = check_name(kind, name)
         with self._write() as conn:
             return conn.execute(f"DELETE FROM {table} WHERE name = ?", (name,)).rowcount > 0
 
-    def save_profile(self, name: str, profile_dict: Mapping) -> None:
-        """Save (or replace) a profile under a name."""
-        self._save_doc("profiles", "profile", name, profile_dict)
+    def save_profile(self, name: str, profile_dict: Mapping, replace: bool = False) -> bool:
+        """Save a profile under a name; a name already saved needs replace=True (else NameTakenError).
+        True when a profile was replaced."""
+        return self._save_doc("profiles", "profile", name, profile_dict, replace)
 
     def load_profile(self, name: str) -> dict:
         return self._load_doc("profiles", "profile", name)
@@ -310,9 +390,9 @@ class Store:
         """True when a profile was deleted, False when there was none of that name."""
         return self._delete_doc("profiles", "profile", name)
 
-    def save_plan(self, name: str, plan_dict: Mapping) -> None:
-        """Save (or replace) a plan (planner.plan.plan_to_dict) under a name."""
-        self._save_doc("plans", "plan", name, plan_dict)
+    def save_plan(self, name: str, plan_dict: Mapping, replace: bool = True) -> bool:
+        """Save a plan (planner.plan.plan_to_dict) under a name; True when one was replaced."""
+        return self._save_doc("plans", "plan", name, plan_dict, replace)
 
     def load_plan(self, name: str) -> dict:
         return self._load_doc("plans", "plan", name)
@@ -325,9 +405,12 @@ class Store:
 
     # ------------------------------------------------------------------ the diary
 
-    def save_day(self, date: dt.date | str, items: Sequence[Mapping], totals: Mapping, note: str = "") -> bool:
-        """Store one day's items and totals, replacing that date's entry; True when one was replaced."""
+    def save_day(self, date: dt.date | str, items: Sequence[Mapping], totals: Mapping, note: str = "",
+                 profile: str = DEFAULT_PROFILE_NAME) -> bool:
+        """Store one day's items and totals in `profile`'s diary, replacing that person's entry for the date
+        (never another person's); True when one was replaced."""
         day = parse_date(date)
+        owner = check_name("profile", profile)
         rows = _validate_items(items)
         totals_text = _encode("the day's totals", _validate_totals(totals))
         if not isinstance(note, str):
@@ -335,43 +418,52 @@ class Store:
         encoded = [(r["food_id"], r["grams"], _encode(f"diary item {i}", r)) for i, r in enumerate(rows, start=1)]
         with self._write() as conn:
             key = day.isoformat()
-            replaced = conn.execute("DELETE FROM diary_days WHERE date = ?", (key,)).rowcount > 0
-            conn.execute("INSERT INTO diary_days (date, totals, note, saved_at) VALUES (?, ?, ?, ?)",
-                         (key, totals_text, note, _now()))
-            self._insert_items(conn, key, encoded)
+            replaced = conn.execute("DELETE FROM diary_days WHERE profile = ? AND date = ?",
+                                    (owner, key)).rowcount > 0
+            conn.execute("INSERT INTO diary_days (profile, date, totals, note, saved_at) VALUES (?, ?, ?, ?, ?)",
+                         (owner, key, totals_text, note, _now()))
+            self._insert_items(conn, owner, key, encoded)
         return replaced
 
     @staticmethod
-    def _insert_items(conn: sqlite3.Connection, key: str, encoded: list[tuple[str, float, str]]) -> None:
-        conn.executemany("INSERT INTO diary_items (date, position, food_id, grams, data) VALUES (?, ?, ?, ?, ?)",
-                         [(key, i, food_id, grams, data) for i, (food_id, grams, data) in enumerate(encoded)])
+    def _insert_items(conn: sqlite3.Connection, owner: str, key: str, encoded: list[tuple[str, float, str]]) -> None:
+        conn.executemany("INSERT INTO diary_items (profile, date, position, food_id, grams, data) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         [(owner, key, i, food_id, grams, data) for i, (food_id, grams, data) in enumerate(encoded)])
 
-    def diary(self, start: dt.date | str | None = None, end: dt.date | str | None = None) -> list[DiaryDay]:
-        """Diary days from `start` to `end` (inclusive, either open), oldest first."""
+    def diary(self, start: dt.date | str | None = None, end: dt.date | str | None = None,
+              profile: str = DEFAULT_PROFILE_NAME) -> list[DiaryDay]:
+        """`profile`'s diary days from `start` to `end` (inclusive, either open), oldest first."""
+        owner = check_name("profile", profile)
         lo = parse_date(start).isoformat() if start is not None else "0000-01-01"
         hi = parse_date(end).isoformat() if end is not None else "9999-12-31"
         if lo > hi:
-            raise PlannerError(f"the range starts ({lo}) after it ends ({hi})")
+            raise StoreError(f"the range starts ({lo}) after it ends ({hi})")
         with self._read() as conn:
-            days = conn.execute("SELECT date, totals, note, saved_at FROM diary_days WHERE date BETWEEN ? AND ? "
-                                "ORDER BY date", (lo, hi)).fetchall()
+            days = conn.execute("SELECT date, totals, note, saved_at FROM diary_days WHERE profile = ? AND "
+                                "date BETWEEN ? AND ? ORDER BY date", (owner, lo, hi)).fetchall()
             items: dict[str, list[dict]] = {}
-            for date, data in conn.execute("SELECT date, data FROM diary_items WHERE date BETWEEN ? AND ? "
-                                           "ORDER BY date, position", (lo, hi)):
+            for date, data in conn.execute("SELECT date, data FROM diary_items WHERE profile = ? AND "
+                                           "date BETWEEN ? AND ? ORDER BY date, position", (owner, lo, hi)):
                 items.setdefault(date, []).append(json.loads(data))
         return [DiaryDay(dt.date.fromisoformat(d), items.get(d, []), json.loads(t), note, saved)
                 for d, t, note, saved in days]
 
-    def delete_day(self, date: dt.date | str) -> bool:
-        """Remove one day; True when there was an entry for it."""
-        key = parse_date(date).isoformat()
+    def diary_profiles(self) -> list[str]:
+        """The profiles that have at least one diary day."""
+        with self._read() as conn:
+            return [r[0] for r in conn.execute("SELECT DISTINCT profile FROM diary_days ORDER BY profile")]
+
+    def delete_day(self, date: dt.date | str, profile: str = DEFAULT_PROFILE_NAME) -> bool:
+        """Remove one day of `profile`'s diary; True when there was an entry for it."""
+        key, owner = parse_date(date).isoformat(), check_name("profile", profile)
         with self._write() as conn:
-            return conn.execute("DELETE FROM diary_days WHERE date = ?", (key,)).rowcount > 0
+            return conn.execute("DELETE FROM diary_days WHERE profile = ? AND date = ?", (owner, key)).rowcount > 0
 
     def weekly_averages(self, start: dt.date | str | None = None, end: dt.date | str | None = None,
-                        days: list[DiaryDay] | None = None) -> list[WeekAverage]:
+                        days: list[DiaryDay] | None = None, profile: str = DEFAULT_PROFILE_NAME) -> list[WeekAverage]:
         """Average daily totals per ISO week over the days that have an entry (not over empty days)."""
-        days = self.diary(start, end) if days is None else days
+        days = self.diary(start, end, profile) if days is None else days
         weeks: dict[tuple[int, int], list[DiaryDay]] = {}
         for day in days:
             year, week, _ = day.date.isocalendar()

@@ -90,6 +90,9 @@ def healthy(url: str, server: subprocess.Popen) -> bool:
     return False
 
 
+HOMES: dict[str, Path] = {}   # the dashboard's URL -> its data directory (to put saved days in its diary)
+
+
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory) -> Iterator[str]:
     """The dashboard's URL, served from a fresh store for this module's tests."""
@@ -106,6 +109,7 @@ def dashboard(tmp_path_factory) -> Iterator[str]:
         url = f"http://127.0.0.1:{port}"
         try:
             if healthy(url, server):
+                HOMES[url] = tmp / "home"
                 yield url
                 return
         finally:
@@ -176,10 +180,10 @@ def test_generate_change_a_portion_and_download_the_workbook(dashboard, browser,
     wait_idle(page)
     started = time.perf_counter()
     page.get_by_role("button", name="Set portion").click()
-    changed = page.get_by_text(re.compile(r" set to .+\(\d+(\.\d)? g\)\.$"))
+    changed = page.get_by_text(re.compile(r" set to .+\(\d+(\.\d)? g\) in [a-z ]+, Day \d+\.$"))
     changed.wait_for()
     adjustment = time.perf_counter() - started
-    portion = re.search(r" set to (.+)\.$", changed.inner_text()).group(1)
+    portion = re.search(r" set to (.+) in [a-z ]+, Day \d+\.$", changed.inner_text()).group(1)
     wait_idle(page)
     assert totals.inner_text() != before_totals          # the day's totals follow the portion at once
     assert_no_traceback(page)
@@ -226,4 +230,67 @@ def test_every_page_fits_a_phone(dashboard, browser):
             assert_no_traceback(page)
             assert page.get_by_text("Every mineral target is met").count() == 0
             assert_fits_the_phone(page, "the checked day")
+    context.close()
+
+
+def phone_page(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, user_agent=PHONE_UA)
+    page = context.new_page()
+    page.set_default_timeout(STEP_MS)
+    return context, page
+
+
+def column_headers(table) -> list[str]:
+    """The header cells the grid draws (it draws only the columns that are in view)."""
+    return table.evaluate("t => [...t.querySelectorAll('[role=columnheader]')].map(h => h.textContent)")
+
+
+def test_the_phone_layout_puts_what_matters_in_view(dashboard, browser, monkeypatch):
+    import datetime as dt
+
+    from planner.store import Store
+
+    monkeypatch.setenv("MINERAL_PLANNER_HOME", str(HOMES[dashboard]))
+    store = Store()
+    for back in (1, 2):                       # two days in the diary: one tick a day, not '27 Nov' twelve times
+        store.save_day(dt.date.today() - dt.timedelta(days=back),
+                       [{"food_id": "banana", "ndb": "09040", "grams": 118.0, "portion": "1 medium banana"}],
+                       {"calcium_mg": 700.0 + 100 * back, "magnesium_mg": 300.0, "potassium_mg": 2500.0})
+    context, page = phone_page(browser)
+    page.goto(dashboard)
+    page.get_by_role("heading", name="Your daily targets").wait_for()
+    wait_idle(page)
+
+    go_to(page, "Foods")
+    assert not page.get_by_test_id("stSidebarNav").is_visible(), "the sidebar stays open over the page"
+    page.get_by_label("Food name").fill("milk")
+    page.get_by_label("Food name").press("Enter")
+    page.get_by_text("Ca calcium, Mg magnesium").wait_for()
+    wait_idle(page)
+    search = page.get_by_test_id("stDataFrame").first
+    search.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('[data-testid=stDataFrame] [role=columnheader]')")
+    assert {"Food", "Ca", "Mg", "K", "kcal"} <= set(column_headers(search))
+    assert_fits_the_phone(page, "the Foods page")
+
+    go_to(page, "Check a day")
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    labels = chart.evaluate("c => [...c.querySelectorAll('svg text')].map(t => t.textContent)")
+    days = [t for t in labels if re.fullmatch(r"\d\d [A-Z][a-z]{2}", t)]
+    assert len(days) == len(set(days)) == 2, labels
+
+    go_to(page, "Weekly plan")
+    page.get_by_role("button", name="Generate a week").click()
+    page.get_by_role("heading", name="Change something").wait_for(timeout=PLAN_MS)
+    go_to(page, "Foods")                      # and back: the page as drawn for a plan, not the run that made it
+    go_to(page, "Weekly plan")
+    heat_top = page.get_by_role("heading", name="The week against your targets").bounding_box()["y"]
+    settings = page.get_by_text("Days", exact=True).first
+    assert heat_top < settings.bounding_box()["y"] or not settings.is_visible()
+    assert heat_top < page.viewport_size["height"] + page.evaluate("() => window.scrollY")
+    notes = page.get_by_text(re.compile(r"^Notes on this plan"))
+    if notes.count():
+        assert not page.get_by_text(re.compile(r"^Energy estimated for")).first.is_visible()   # folded
+    assert_fits_the_phone(page, "the plan")
     context.close()

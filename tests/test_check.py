@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from foods.intake import IntakeError, parse_text
 from foods.table import DATA_DIR, NUTRIENT_FIELDS
 from planner.check import (
     IntakeItem,
@@ -25,8 +26,6 @@ from planner.check import (
     poorly_absorbed_calcium,
     portion_words,
 )
-from planner.errors import PlannerError
-from planner.intake import parse_text
 from planner.profile import Profile
 from planner.targets import GOAL_NUTRIENTS, Target, targets_for
 
@@ -440,7 +439,7 @@ def test_the_python_api_takes_text_rows_lines_or_items(table):
     lines = check_intake(["2 bananas", "1 cup milk"], table=table, suggest=False)
     assert [i.food.id for i in lines.items] == ["banana", "milk"]
     assert check_intake(lines.items, suggest=False).totals == lines.totals
-    with pytest.raises(PlannerError, match="nothing to check"):
+    with pytest.raises(IntakeError, match="nothing to check"):
         check_intake([])
 
 

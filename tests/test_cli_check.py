@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import io
 import json
 
@@ -114,7 +115,7 @@ def test_bad_arguments_are_one_line(capsys, files, monkeypatch, argv, words):
 
 def test_save_then_diary_show_and_delete(capsys, files):
     data = check_json(capsys, files / "day.txt", "--profile", files / "me.toml", "--save", "--date", "2024-03-05")
-    assert data["saved"] == {"date": "2024-03-05", "replaced": False}
+    assert data["saved"] == {"date": "2024-03-05", "profile": "me", "replaced": False}
     day = check_json(capsys, files / "day.txt", "--profile", files / "me.toml", "--save", "--date", "2024-03-05")
     assert day["saved"]["replaced"] is True
     (files / "other.txt").write_text("1 cup milk\n")
@@ -135,7 +136,7 @@ def test_save_then_diary_show_and_delete(capsys, files):
     code, out, _ = run(capsys, "diary", "delete", "2024-03-05")
     assert code == 0 and "deleted" in out
     code, _, err = run(capsys, "diary", "delete", "2024-03-05")
-    assert code == 2 and "no diary entry for 2024-03-05" in err
+    assert code == 2 and "no entry for 2024-03-05 in the diary of 'me'" in err
 
 
 def test_a_failed_check_keeps_earlier_entries(capsys, files):
@@ -198,19 +199,19 @@ def test_a_csv_file_with_the_wrong_columns_says_so(capsys, files):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["day.txt", "--profile", "."], ". is a folder; --profile takes a TOML file"),
+    (["day.txt", "--profile", "."], "'.' is a folder; --profile takes a TOML file"),
     (["unreadable.txt"], "intake file unreadable.txt cannot be read (permission denied)"),
 ])
 def test_unreadable_paths_are_one_line(capsys, files, monkeypatch, argv, words):
     monkeypatch.chdir(files)
-    real_read = type(files).read_text
+    real_open = builtins.open
 
-    def read_text(self, *args, **kwargs):
-        if self.name == "unreadable.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self, *args, **kwargs)
+    def guarded_open(file, *args, **kwargs):   # root reads any file: the refusal is simulated
+        if str(file).endswith("unreadable.txt"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(type(files), "read_text", read_text)
+    monkeypatch.setattr(builtins, "open", guarded_open)
     code, out, err = run(capsys, "check", *argv)
     assert code == 2 and out == "" and words in err and err.count("\n") == 1
 

@@ -21,13 +21,13 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, frames
+from foods.intake import parse_text
 from planner import model
 from planner.check import check_day
-from planner.cli.check_cmd import resolve_profile
-from planner.intake import parse_text
 from planner.model import make_plan
 from planner.plan import Day, Meal, Shortfall, day_totals
 from planner.profile import Profile
+from planner.profile_choice import resolve_profile
 from planner.shopping import shopping_list
 from planner.store import Store
 
@@ -153,13 +153,15 @@ def test_the_dashboard_starts_with_the_saved_profile_the_cli_check_uses(monkeypa
     store.save_profile("anna", Profile(sex="female", age=58).to_dict())
     store.save_profile("bob", Profile(sex="male", age=72).to_dict())
     at = open_app()                                          # no 'me': the first saved one, as `check` takes
-    cli_profile, notes = resolve_profile(None)
+    chosen = resolve_profile(None)
+    cli_profile, notes = chosen.profile, [chosen.note]
     assert "'anna'" in notes[0]
     assert at.session_state.profile_name == "anna" and at.session_state.profile.to_dict() == cli_profile.to_dict()
 
     store.save_profile("me", Profile(sex="male", age=40).to_dict())
     at = open_app()                                          # 'me' wins, in both
-    cli_profile, notes = resolve_profile(None)
+    chosen = resolve_profile(None)
+    cli_profile, notes = chosen.profile, [chosen.note]
     assert "'me'" in notes[0]
     assert at.session_state.profile_name == "me" and at.session_state.profile.to_dict() == cli_profile.to_dict()
 
@@ -487,10 +489,10 @@ def test_check_reads_the_editable_table(table):
 
 def test_check_names_each_bad_line_and_shows_no_report():
     at = open_app("views/check.py")
-    at.text_area(key="intake_text").set_value("2 bananas\n3 flurbs\n-1 cup milk")
+    at.text_area(key="intake_text").set_value("2 bananas\n3 zorbles\n-1 cup milk")
     click(at, "check_run")
     errors = texts(at.error)
-    assert any("line 2" in e and "flurbs" in e for e in errors)
+    assert any("line 2" in e and "zorbles" in e for e in errors)
     assert any("line 3" in e for e in errors)
     assert at.session_state.check_report is None
     click(at, "check_run")

@@ -164,7 +164,9 @@ def test_styles_and_print_setup(table, tmp_path):
     ws = wb["Nutrients"]
     assert len(ws.conditional_formatting) >= len(NUTRIENT_COLUMNS)
     pct_col = nutrient_columns(ws)["calcium_mg"] + 2
-    assert ws.cell(2, pct_col).value.startswith("=IF(") and ws.cell(2, pct_col).number_format == "0%"
+    share = ws.cell(2, pct_col).value                     # a number, not a formula: pandas and data_only see it
+    assert isinstance(share, float) and ws.cell(2, pct_col).number_format == "0%"
+    assert share == pytest.approx(ws.cell(2, pct_col - 2).value / ws.cell(2, pct_col - 1).value)
     assert ws.cell(2, pct_col - 1).value == 1200          # the calcium RDA of a 58-year-old woman
 
 
@@ -178,7 +180,8 @@ def test_nutrients_sheet_shortfalls_and_average(table, tmp_path):
     assert ws.cell(3, 1).alignment.vertical == "top" and ws.cell(3, last_col).alignment.wrap_text
     rules = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
     assert any(f.startswith("AND(ISNUMBER(D2),ROUND(D2,2)>=1)") for f in rules)   # 99.7 % shows 100 % and is green
-    assert ws.cell(5, 1).value == "Average" and ws.cell(5, 2).value.startswith("=IF(COUNT(B2:B4)")
+    assert ws.cell(5, 1).value == "Average"
+    assert ws.cell(5, 2).value == pytest.approx(sum(ws.cell(r, 2).value for r in (2, 3, 4)) / 3)
     texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any(t.startswith("Whole week: potassium") for t in texts)
 
@@ -411,3 +414,16 @@ def test_opens_in_libreoffice_and_its_formulas_compute_the_plans_numbers(table, 
         average = len(plan.days) + 2
         assert ws.cell(average, 1).value == "Average"
         assert ws.cell(average, col).value == pytest.approx(sum(amounts) / len(amounts), rel=1e-9)
+
+
+def test_every_computed_cell_is_a_number_data_only_readers_see(table, tmp_path):
+    """pandas and other data_only readers get numbers, not blanks: no formula without a cached value, except
+    where a person edits inputs (the price total)."""
+    path = write_workbook(week(table), table, tmp_path / "w.xlsx")
+    ws = openpyxl.load_workbook(path, data_only=True)["Nutrients"]
+    formulas = [c.coordinate for row in openpyxl.load_workbook(path)["Nutrients"].iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")]
+    assert formulas == []
+    for col in nutrient_columns(ws).values():
+        shares = [ws.cell(r, col + 2).value for r in range(2, 6)]
+        assert all(isinstance(v, float) and v > 0 for v in shares), shares

@@ -403,9 +403,7 @@ def test_bad_arguments_are_clear_errors(table, kwargs, fragment):
 # --- prices ----------------------------------------------------------------------------------------------
 
 def _money(plan, table, prices):
-    from planner.shopping import bought_grams
-
-    return sum(prices[it.food_id] / 1000 * bought_grams(table.get(it.food_id), it.grams) for it in plan.items())
+    return sum(prices[it.food_id] / 1000 * table.get(it.food_id).bought_grams(it.grams) for it in plan.items())
 
 
 def test_prices_make_the_week_cheaper_and_a_budget_is_kept(table):

@@ -17,7 +17,6 @@ from planner.errors import PlannerError
 from planner.plan import Day, Meal, Plan, PlanItem, plan_to_dict
 from planner.rules import meal_slots
 from planner.shopping import (
-    bought_grams,
     buy_rules,
     days_text,
     pantry_entries,
@@ -71,7 +70,7 @@ def test_conversions_match_sr28_by_hand(table):
     assert table.get("potato_baked").yield_factor == pytest.approx((100 - 74.89) / (100 - 79.25), abs=1e-3)
     # banana: 09040 refuse 36 % (skin); a medium banana is 118 g edible -> 184 g whole
     banana = table.get("banana")
-    assert banana.refuse_pct == 36 and bought_grams(banana, 118) == pytest.approx(118 / 0.64)
+    assert banana.refuse_pct == 36 and banana.bought_grams(118) == pytest.approx(118 / 0.64)
     sl = shopping_list(plan_of(table, [{"lunch": [("lentils", 2), ("buckwheat", 2)]}]), table)
     by_id = {i.food_id: i for i in sl.items}
     assert by_id["lentils"].needed_grams == pytest.approx(198 * 0.331, rel=2e-3)      # 2 half-cups cooked
@@ -123,7 +122,7 @@ def test_herbs_are_bought_by_the_bunch(table):
     parsley = by_id["parsley"]
     assert parsley.buy_unit == "bunch" and parsley.buy_amount == 1 and parsley.label == "Parsley"
     assert parsley.buy_text == "1 bunch (~50 g)" and parsley.unit_text == "bunch"
-    assert parsley.needed_grams == pytest.approx(bought_grams(table.get("parsley"), 4 * 3.8))
+    assert parsley.needed_grams == pytest.approx(table.get("parsley").bought_grams(4 * 3.8))
     big = shopping_list(plan_of(table, [{"lunch": [("parsley", 30)]}] * 2), table).items[0]
     bunches = math.ceil(big.needed_grams / buy_rules().bought["11297"]["bunch_grams"])
     assert big.buy_amount == bunches >= 2 and big.buy_text.startswith(f"{bunches} bunches")
@@ -163,8 +162,8 @@ def test_loose_goods_round_up_in_steps(grams, expected):
 
 def test_bought_grams_adds_refuse_and_yield(table):
     pistachios = table.get("pistachios")
-    assert bought_grams(pistachios, 53) == pytest.approx(53 / (1 - pistachios.refuse_pct / 100))
-    assert bought_grams(table.get("almonds"), 28.35) == pytest.approx(28.35)
+    assert pistachios.bought_grams(53) == pytest.approx(53 / (1 - pistachios.refuse_pct / 100))
+    assert table.get("almonds").bought_grams(28.35) == pytest.approx(28.35)
 
 
 # --- list shape ------------------------------------------------------------------------------------------

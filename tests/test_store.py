@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
 import signal
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.errors import PlannerError
-from planner.store import SCHEMA_VERSION, Store, default_path
+from planner.store import SCHEMA_VERSION, NameTakenError, Store, default_path
 
 D1, D2, D3 = dt.date(2024, 3, 4), dt.date(2024, 3, 5), dt.date(2024, 3, 12)
 BANANA = [{"food_id": "banana", "grams": 118.0, "portion": "1 medium banana (118 g)", "ndb": "09040"}]
@@ -38,8 +39,11 @@ def test_default_path_follows_the_environment(isolated_home):
 
 def test_profiles_and_plans_round_trip_and_replace(store):
     store.save_profile("me", {"sex": "female", "age": 58, "exclude": ["walnuts"], "weight_kg": None})
-    store.save_profile("me", {"sex": "female", "age": 59})
-    store.save_profile("dad", {"sex": "male", "age": 80})
+    with pytest.raises(NameTakenError, match="a profile named 'me' is already saved") as taken:
+        store.save_profile("me", {"sex": "female", "age": 99})
+    assert taken.value.field == "name" and store.load_profile("me")["age"] == 58   # nothing overwritten
+    assert store.save_profile("me", {"sex": "female", "age": 59}, replace=True) is True
+    assert store.save_profile("dad", {"sex": "male", "age": 80}) is False
     assert store.list_profiles() == ["dad", "me"] and store.load_profile("me") == {"sex": "female", "age": 59}
     plan = {"version": 1, "days": [{"day": 1, "meals": []}], "status": {"status": "optimal"}}
     store.save_plan("week 1", plan)
@@ -125,9 +129,9 @@ def test_a_write_failing_half_way_leaves_the_previous_day_whole(store):
 
 @contextmanager
 def _failing_after_one_item():
-    def insert_one_then_fail(conn, key, encoded):
-        conn.execute("INSERT INTO diary_items (date, position, food_id, grams, data) VALUES (?, 0, ?, ?, ?)",
-                     (key, encoded[0][0], encoded[0][1], encoded[0][2]))
+    def insert_one_then_fail(conn, owner, key, encoded):
+        conn.execute("INSERT INTO diary_items (profile, date, position, food_id, grams, data) "
+                     "VALUES (?, ?, 0, ?, ?, ?)", (owner, key, encoded[0][0], encoded[0][1], encoded[0][2]))
         raise RuntimeError("power cut")
 
     original = Store.__dict__["_insert_items"]
@@ -170,7 +174,7 @@ def _writer(path: str, offset: int, count: int, start_together) -> None:
     for i in range(count):
         day = D1 + dt.timedelta(days=offset + i)
         store.save_day(day, [{"food_id": "banana", "grams": 100.0 + i}] * 3, {"calcium_mg": float(i)})
-        store.save_profile("shared", {"writer": offset, "i": i})
+        store.save_profile("shared", {"writer": offset, "i": i}, replace=True)
 
 
 def test_two_processes_writing_at_once_both_land(tmp_path):
@@ -197,9 +201,9 @@ def test_two_processes_writing_at_once_both_land(tmp_path):
 def _replace_a_day_and_die_half_way(path: str) -> None:
     """Replace D1, and be killed (SIGKILL: no rollback, no cleanup) after the old day is deleted and one new
     item row is written."""
-    def insert_one_then_die(conn, key, encoded):
-        conn.execute("INSERT INTO diary_items (date, position, food_id, grams, data) VALUES (?, 0, ?, ?, ?)",
-                     (key, encoded[0][0], encoded[0][1], encoded[0][2]))
+    def insert_one_then_die(conn, owner, key, encoded):
+        conn.execute("INSERT INTO diary_items (profile, date, position, food_id, grams, data) "
+                     "VALUES (?, ?, 0, ?, ?, ?)", (owner, key, encoded[0][0], encoded[0][1], encoded[0][2]))
         os.kill(os.getpid(), signal.SIGKILL)
 
     Store._insert_items = staticmethod(insert_one_then_die)
@@ -280,3 +284,89 @@ def test_a_store_another_process_holds_is_busy_never_called_corrupt(tmp_path, mo
         holder.close()
     assert "busy" in str(caught.value) and "move the file away" not in str(caught.value)
     assert len(Store(path).diary()) == 1   # the earlier day is whole, and the store works again
+
+
+# --- one diary per profile, and the migration from the shared diary of schema 1 ---------------------------
+
+# The schema as it was on main before diaries were per profile (schema 1), written out here and not imported:
+# the migration is proven against what users' files really hold.
+SCHEMA_1 = """
+CREATE TABLE profiles (name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+    data TEXT NOT NULL CHECK (json_valid(data)), saved_at TEXT NOT NULL);
+CREATE TABLE plans (name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+    data TEXT NOT NULL CHECK (json_valid(data)), saved_at TEXT NOT NULL);
+CREATE TABLE diary_days (date TEXT PRIMARY KEY CHECK (date(date) = date),
+    totals TEXT NOT NULL CHECK (json_valid(totals)), note TEXT NOT NULL DEFAULT '', saved_at TEXT NOT NULL);
+CREATE TABLE diary_items (date TEXT NOT NULL REFERENCES diary_days(date) ON DELETE CASCADE,
+    position INTEGER NOT NULL, food_id TEXT NOT NULL CHECK (length(food_id) > 0),
+    grams REAL NOT NULL CHECK (grams > 0), data TEXT NOT NULL CHECK (json_valid(data)),
+    PRIMARY KEY (date, position));
+PRAGMA user_version = 1;
+"""
+
+
+def _schema_1_file(path, profiles: list[str]) -> None:
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA_1)
+    with conn:
+        for name in profiles:
+            conn.execute("INSERT INTO profiles VALUES (?, ?, ?)", (name, json.dumps({"age": 50}), "2026-11-01"))
+        conn.execute("INSERT INTO plans VALUES ('week', '{\"days\": []}', '2026-11-01')")
+        for day, n, note in (("2026-11-01", 7, "a note"), ("2026-11-02", 1, "")):
+            conn.execute("INSERT INTO diary_days VALUES (?, ?, ?, ?)",
+                         (day, json.dumps({"calcium_mg": 100.0 * n}), note, "2026-11-03T10:00:00+00:00"))
+            conn.executemany("INSERT INTO diary_items VALUES (?, ?, ?, ?, ?)",
+                             [(day, i, "banana", 118.0, json.dumps({"food_id": "banana", "grams": 118.0,
+                                                                     "text": f"line {i}"})) for i in range(n)])
+    conn.close()
+
+
+@pytest.mark.parametrize(("profiles", "owner"), [(["anna", "me"], "me"), (["zoe", "anna"], "anna"), ([], "me")])
+def test_a_schema_1_store_migrates_to_one_diary_per_profile_and_drops_nothing(tmp_path, profiles, owner):
+    path = tmp_path / "old.sqlite3"
+    _schema_1_file(path, profiles)
+    store = Store(path)
+    days = store.diary(profile=owner)                       # the shared diary was the default profile's
+    assert [(d.date.isoformat(), len(d.items), d.note, d.totals) for d in days] == [
+        ("2026-11-01", 7, "a note", {"calcium_mg": 700.0}), ("2026-11-02", 1, "", {"calcium_mg": 100.0})]
+    assert days[0].items[3] == {"food_id": "banana", "grams": 118.0, "text": "line 3"}
+    assert days[0].saved_at == "2026-11-03T10:00:00+00:00"
+    assert store.list_profiles() == sorted(profiles) and store.list_plans() == ["week"]
+    assert store.diary_profiles() == [owner]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("SELECT count(*) FROM diary_items").fetchone()[0] == 8
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+    assert store.delete_day("2026-11-01", profile=owner)    # the cascade still holds after the migration
+    assert len(sqlite3.connect(path).execute("SELECT * FROM diary_items").fetchall()) == 1
+
+
+def test_a_failed_migration_leaves_the_schema_1_file_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "old.sqlite3"
+    _schema_1_file(path, ["me"])
+    before = path.read_bytes()
+    import planner.store as store_module
+
+    def broken(conn):
+        conn.execute("DROP TABLE diary_items")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setitem(store_module._MIGRATIONS, 2, broken)
+    with pytest.raises(PlannerError):
+        Store(path).diary()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM diary_items").fetchone()[0] == 8
+    conn.close()
+    assert len(before) > 0
+
+
+def test_each_profile_has_its_own_diary(store):
+    store.save_day(D1, MILK * 7, {"calcium_mg": 2730.0}, note="mine", profile="me")
+    assert store.save_day(D1, BANANA, {"calcium_mg": 5.9}, profile="kid") is False   # not a replacement
+    (mine,) = store.diary(profile="me")
+    assert len(mine.items) == 7 * len(MILK) and mine.note == "mine"                   # another's day is whole
+    assert [len(d.items) for d in store.diary(profile="kid")] == [1]
+    assert store.delete_day(D1, profile="kid") and len(store.diary(profile="me")) == 1
+    assert store.diary_profiles() == ["me"]

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, frames, state
+from foods.intake import IntakeError, parse_rows, parse_text
 from planner.check import CheckReport, check_day
-from planner.intake import IntakeError, parse_rows, parse_text
 
 STATUS_WORDS = {"below": "below target", "met": "met", "above_ul": "above the upper limit",
                 "above_cdrr": "above the sodium ceiling", "above_limit": "above your limit",
@@ -125,7 +125,7 @@ if st.button("Check this day", type="primary", key="check_run"):
     run_check(current_rows(), text)
 
 for message in ss.check_errors:
-    st.error(message)
+    st.error(state.for_people(message))
 
 report: CheckReport | None = ss.check_report
 if report is not None:
@@ -185,7 +185,7 @@ if report is not None:
         where = "; ".join(state.article_name(a) for a in note.articles)
         st.warning(f"{said}  \n_({where}; {note.source})_")
     for note in report.notes:
-        st.caption(note)
+        st.caption(state.for_people(note))
 
     with st.container(border=True):
         note = st.text_input("Note for the diary (optional)", key="diary_note", placeholder="e.g. cramp at night")

@@ -12,8 +12,44 @@ PER_LABELS = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100
 LEAVE_OUT = ("dairy", "lactose", "gluten", "tree_nuts", "peanuts", "fish", "shellfish", "egg", "caffeine",
              "alcohol", "added_sugar", "salty")
 RANKED = [n for n in NUTRIENT_FIELDS if n not in ("water_g",)]
+# narrow columns, so a phone (390 px) shows the food and its three minerals and energy without scrolling sideways
+_NUMBER = {"format": "%.0f", "width": 52}
+SEARCH_COLUMNS = {
+    "Food": st.column_config.TextColumn("Food", width=130),
+    "Calcium (mg/100 g)": st.column_config.NumberColumn("Ca", help="Calcium, mg per 100 g", **_NUMBER),
+    "Magnesium (mg/100 g)": st.column_config.NumberColumn("Mg", help="Magnesium, mg per 100 g", **_NUMBER),
+    "Potassium (mg/100 g)": st.column_config.NumberColumn("K", help="Potassium, mg per 100 g", **_NUMBER),
+    "kcal/100 g": st.column_config.NumberColumn("kcal", help="Energy, kcal per 100 g", **_NUMBER),
+}
 
 table = state.food_table()
+
+
+def no_match(query: str, allowed: set[str]) -> str:
+    """Why a search shows nothing: no food has that name, or the filters hide the ones that do (which ones)."""
+    hidden = [f for f in table.search(query, limit=25) if f.id not in allowed]
+    shown_query = query.strip()[:60]
+    if not hidden:
+        return f"No food matches '{shown_query}'."
+    names = "; ".join(f.name for f in hidden[:3])
+    why = []
+    ss = st.session_state
+    if (ss.foods_for_profile or not ss.foods_show_limit) and any(f.limit for f in hidden):
+        why.append("the articles say to limit " + ("it" if len(hidden) == 1 else "some")
+                   + (": turn off **Only foods for …** and" if ss.foods_for_profile else ":")
+                   + " turn on **Include foods the articles say to limit** to see "
+                   + ("it" if len(hidden) == 1 else "them"))
+    if ss.foods_for_profile and any(not f.limit and f.id not in state.eligible_food_ids() for f in hidden):
+        why.append("your profile leaves them out (diet, allergies, exclusions or dislikes)")
+    if st.session_state.foods_diet != "any":
+        why.append(f"the diet filter is {st.session_state.foods_diet}")
+    if st.session_state.foods_leave_out:
+        why.append("**Leave out foods with** is set")
+    if st.session_state.foods_group != "All groups":
+        why.append(f"the food group is {st.session_state.foods_group}")
+    return (f"No food matches '{shown_query}' with these filters: {names} "
+            f"{'is' if len(hidden) == 1 else 'are'} hidden because {'; and '.join(why)}.")
+
 
 st.title("Foods")
 st.write(f"{len(table)} foods, every number from USDA SR28. A value SR28 does not have is shown as missing, "
@@ -24,7 +60,7 @@ with st.container(border=True):
     f1, f2, f3 = st.columns(3)
     for key, default in (("foods_diet", "any"), ("foods_leave_out", []), ("foods_group", "All groups"),
                          ("foods_show_limit", False), ("foods_query", ""), ("foods_nutrient", "magnesium_mg"),
-                         ("foods_per", "100g"), ("foods_count", 12)):
+                         ("foods_per", "100g"), ("foods_count", 12), ("foods_for_profile", True)):
         state.persist(key, default)
     diet = f1.selectbox("Diet", ["any", *sorted(DIET_TAGS)], key="foods_diet",
                         format_func=lambda d: "Any" if d == "any" else d.capitalize())
@@ -32,11 +68,17 @@ with st.container(border=True):
                                format_func=lambda t: t.replace("_", " "))
     groups = sorted({f.group for f in table if f.group})
     group = f3.selectbox("Food group", ["All groups", *groups], key="foods_group")
-    show_limit = st.toggle("Include foods the articles say to limit", key="foods_show_limit")
+    t1, t2 = st.columns(2)
+    for_profile = t1.toggle(f"Only foods for {st.session_state.profile_name}", key="foods_for_profile",
+                            help="The foods your profile lets the planner use: your diet, allergies, exclusions and "
+                                 "dislikes, and none the articles say to limit.")
+    show_limit = t2.toggle("Include foods the articles say to limit", key="foods_show_limit",
+                           disabled=for_profile, help="Turn off 'Only foods for …' first: a plan never uses them.")
 
 allowed = table.filter(tags=[diet] if diet != "any" else None, exclude_tags=leave_out,
-                       group=None if group == "All groups" else group, include_limit=show_limit)
-allowed_ids = [f.id for f in allowed]
+                       group=None if group == "All groups" else group, include_limit=show_limit and not for_profile)
+may_eat = state.eligible_food_ids() if for_profile else None
+allowed_ids = [f.id for f in allowed if may_eat is None or f.id in may_eat]
 
 st.header("Search")
 query = st.text_input("Food name", key="foods_query", placeholder="e.g. buckwheat, bananas, yoghurt")
@@ -44,9 +86,10 @@ if query.strip():
     allowed_set = set(allowed_ids)
     found = [f.id for f in table.search(query, limit=25) if f.id in allowed_set]
     if found:
-        st.dataframe(frames.foods_frame(table, found), hide_index=True, width="stretch")
+        st.dataframe(frames.foods_frame(table, found), hide_index=True, width="stretch", column_config=SEARCH_COLUMNS)
+        st.caption("Ca calcium, Mg magnesium, K potassium: mg per 100 g; kcal per 100 g.")
     else:
-        st.warning(f"No food matches '{query}' with these filters.")
+        st.warning(no_match(query, allowed_set))
 else:
     st.caption(f"{len(allowed_ids)} foods pass the filters. Type a name to search.")
 
@@ -69,8 +112,9 @@ if allowed_ids:
         shown = shown[["name", nutrient, "portion"]].rename(columns={"name": "Food", "portion": "Portion",
                                                                      nutrient: title})
         st.dataframe(shown, hide_index=True, width="stretch", height="content",
-                     column_config={"Food": st.column_config.TextColumn(width="medium"),
-                                    title: st.column_config.NumberColumn(format="%.1f", width="small")})
+                     column_config={"Food": st.column_config.TextColumn(width=150),
+                                    title: st.column_config.NumberColumn(format="%.1f", width=70),
+                                    "Portion": st.column_config.TextColumn(width=130)})
 else:
     st.info("No food passes these filters.")
 

@@ -7,52 +7,37 @@ totals and charts (no second run), and the message stands next to the buttons.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import streamlit as st
 
 from dashboard import charts, frames, state
-from planner import model
+from planner import edit, model
 from planner.errors import PlannerError
 from planner.plan import SLOT_LABELS, Plan, plan_from_dict, plan_to_dict
-from planner.profile import profile_from_dict
 
 FIRST_PLAN_SECONDS = 2.5   # the week appears within 3 s; a longer search is one click away
 RETRY_SECONDS = 10.0       # when the quick search left days unplanned (a busy machine), one longer search
-ADJUST_SECONDS = 0.6       # an adjustment answers within 1 s, drawing included
 table = state.food_table()
 ss = st.session_state
-
-
-def locks_of(plan: Plan | None, days: int | None = None) -> tuple[model.Lock, ...]:
-    """The plan's locked items as locks (the items' flags are the one record of what is locked)."""
-    if plan is None:
-        return ()
-    return tuple(model.Lock(d.index, m.slot, it.food_id, it.grams) for d in plan.days for m in d.meals
-                 for it in m.items if it.locked and (days is None or d.index < days))
 
 
 def unplanned_days(plan: Plan) -> list[int]:
     return [d.index for d in plan.days if not d.items()]
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def generate(days: int, max_days: int, seconds: float) -> None:
     """A new week, with its progress shown while it solves; days the quick search left empty get a longer one."""
-    locks = locks_of(ss.plan, days)
+    locks = edit.locks_of(ss.plan, days)
     with st.status("Planning your week…", expanded=True) as status:
-        status.write(f"Choosing real foods for {plural(days, 'day')} × 5 meals within your energy budget, and "
+        status.write(f"Choosing real foods for {edit.plural(days, 'day')} × 5 meals within your energy budget, and "
                      "meeting your calcium, magnesium and potassium targets"
-                     + (f"; keeping {plural(len(locks), 'locked food')}" if locks else "") + "…")
+                     + (f"; keeping {edit.plural(len(locks), 'locked food')}" if locks else "") + "…")
         started = time.perf_counter()
         make = dict(locks=locks, max_days_per_food=max_days)
         plan = model.make_plan(state.profile(), table, days=days, time_limit=seconds, **make)
         if unplanned_days(plan):
             status.update(label="Searching longer…")
-            status.write(f"The quick search left {plural(len(unplanned_days(plan)), 'day')} unplanned (the "
+            status.write(f"The quick search left {edit.plural(len(unplanned_days(plan)), 'day')} unplanned (the "
                          f"computer is busy); searching for up to {RETRY_SECONDS:g} s.")
             plan = model.make_plan(state.profile(), table, days=days, time_limit=max(RETRY_SECONDS, 3 * seconds),
                                    **make)
@@ -60,98 +45,63 @@ def generate(days: int, max_days: int, seconds: float) -> None:
         if unplanned_days(plan):
             status.update(label=f"Some days could not be planned ({took:.1f} s)", state="error", expanded=False)
         else:
-            status.update(label=f"Planned {plural(days, 'day')} in {took:.1f} s", state="complete", expanded=False)
+            status.update(label=f"Planned {edit.plural(days, 'day')} in {took:.1f} s", state="complete", expanded=False)
     state.set_plan(plan)
 
 
 # --- adjustments (button callbacks: they run before the page draws) ------------------------------------------
 
-def done(message: str, kind: str = "success") -> None:
-    state.flash(kind, message, "adjust")
+def done(result: edit.Edit) -> None:
+    """The edit's plan and profile kept, its message and its bad news shown next to the buttons."""
+    ss.plan = result.plan
+    state.flash(result.kind, state.for_people(result.message), "adjust")
+    if result.news:
+        state.flash("warning", "**Check this:** " + " ".join(result.news), "adjust")
 
 
 def item_name(food_id: str) -> str:
     return table.get(food_id).name
 
 
-def meal_place(day: int, slot: str) -> str:
-    """'lunch, Day 3': where an adjusted item is, in the adjustment's message."""
-    return f"{SLOT_LABELS.get(slot, slot).lower()}, Day {day + 1}"
-
-
 @state.guarded("adjust")
 def toggle_lock(day: int, slot: str, food_id: str) -> None:
-    keys = frames.lock_keys(locks_of(ss.plan))
-    key = (day, slot, food_id)
-    ss.plan = frames.with_lock_flags(ss.plan, keys ^ {key})
-    done(f"{item_name(food_id)} {'unlocked' if key in keys else 'locked'} in {meal_place(day, slot)}.")
+    locked = (day, slot, food_id) in edit.lock_keys(ss.plan)
+    done(edit.set_locked(ss.plan, day, slot, food_id, not locked))
 
 
 @state.guarded("generate")
 def unlock_all() -> None:
-    ss.plan = frames.with_lock_flags(ss.plan, set())
-    state.flash("success", "Every food is unlocked.", "generate")
+    result = edit.unlock_all(ss.plan)
+    ss.plan = result.plan
+    state.flash("success", result.message, "generate")
 
 
 @state.guarded("adjust")
 def change_portion(day: int, slot: str, food_id: str, count_key: str) -> None:
-    food = table.get(food_id)
-    ss.plan = model.set_portion(ss.plan, table, day, slot, food_id, float(ss[count_key]) * food.portion_grams)
-    grams = next(it.grams for it in ss.plan.days[day].meal(slot).items if it.food_id == food_id)
-    done(f"{food.name} set to {food.portion_text(grams)}.")
+    done(edit.set_portion(ss.plan, table, day, slot, food_id, float(ss[count_key]) * table.get(food_id).portion_grams))
 
 
 @state.guarded("adjust")
 def remove(day: int, slot: str, food_id: str) -> None:
-    ss.plan = model.remove_item(ss.plan, day, slot, food_id, table)
-    done(f"{item_name(food_id)} removed from {meal_place(day, slot)}.")
-
-
-def replanned(plan: Plan, profile, day: int, slot: str | None) -> tuple[Plan, bool]:
-    """regenerate() for one meal or day, and whether it changed anything (a failed solve keeps the old day)."""
-    new = model.regenerate(plan, profile, table, day, slot, locks=locks_of(plan), time_limit=ADJUST_SECONDS)
-    before = plan.days[day] if slot is None else plan.days[day].meal(slot)
-    after = new.days[day] if slot is None else new.days[day].meal(slot)
-    return new, after != before
+    done(edit.remove(ss.plan, table, day, slot, food_id))
 
 
 @state.guarded("adjust")
 def regenerate(day: int, slot: str | None) -> None:
-    what = f"Day {day + 1}" if slot is None else f"{SLOT_LABELS.get(slot, slot)} of Day {day + 1}"
-    new, changed = replanned(ss.plan, state.profile(), day, slot)
-    if changed:
-        ss.plan = new
-        done(f"{what} replanned; locked foods and the rest of the week kept.")
-    else:
-        why = new.status.message or new.status.status
-        done(f"Nothing changed: the planner found no other {'day' if slot is None else 'meal'} that keeps the "
-             f"rules in time ({why}). Press it again, or unlock a food.", "warning")
+    done(edit.regenerate(ss.plan, table, day, slot, profile=state.profile()))
 
 
 @state.guarded("adjust")
 def never_use(food_id: str) -> None:
     """Add the food to the profile's exclusions, take it out of the week and replan the meals that had it."""
-    name = item_name(food_id)
-    prof = profile_from_dict({**state.profile().to_dict(),
-                              "exclude": list(dict.fromkeys([*state.profile().exclude, food_id]))})
-    plan = ss.plan
-    state.set_profile(prof, ss.profile_name)
-    where = [(d.index, m.slot) for d in plan.days for m in d.meals if any(it.food_id == food_id for it in m.items)]
-    for d_index, m_slot in where:     # out everywhere first: a replan keeps the day's other meals as they are
-        plan = model.remove_item(plan, d_index, m_slot, food_id, table)
-    for d_index, m_slot in where:
-        plan, _ = replanned(plan, prof, d_index, m_slot)
-    ss.plan = replace(plan, profile=prof.to_dict())    # the week now follows the profile with the exclusion
-    empty = [meal_place(d, s) for d, s in where if not plan.days[d].meal(s).items]
-    if empty:
-        done(f"{name} will not be planned again. It was taken out, but the planner found nothing to put in "
-             f"{'; '.join(empty)}: regenerate it or its day.", "warning")
-    else:
-        done(f"{name} will not be planned again; the {plural(len(where), 'meal')} that had it were replanned.")
+    result = edit.never_use(ss.plan, table, food_id, profile=state.profile())
+    state.set_profile(result.profile, ss.profile_name)
+    done(result)
     try:
-        state.save_profile(ss.profile_name, prof)
+        state.save_profile(ss.profile_name, result.profile)
     except PlannerError as exc:
-        done(f"{name} is excluded for this session, but the profile was not saved: {exc}", "warning")
+        state.flash("warning", f"{item_name(food_id)} is excluded for this session, but the profile was not "
+                               f"saved: {exc}", "adjust")
 
 
 @state.guarded("saved_plans")
@@ -198,7 +148,12 @@ def saved_plans(plan: Plan | None) -> None:
 # --- the page ----------------------------------------------------------------------------------------------
 
 def settings() -> None:
-    with st.container(border=True):
+    """Days, variety and search time, and the button that plans the week: open until there is a plan (or
+    the plan needs planning again), then folded under the week, which a phone shows first."""
+    plan = ss.plan
+    box = st.container(border=True) if plan is None else st.expander(
+        "Make a new week (days, variety, search time)", expanded=state.plan_stale() or bool(unplanned_days(plan)))
+    with box:
         c1, c2 = st.columns(2)
         n_days = c1.number_input("Days", min_value=1, max_value=model.MAX_DAYS, value=7, step=1, key="plan_days")
         max_days = c2.number_input("Each food on at most … days", min_value=1, max_value=model.MAX_DAYS, value=3,
@@ -209,7 +164,7 @@ def settings() -> None:
                                         "targets); every plan keeps the hard rules.")
         b1, b2 = st.columns(2)
         state.show_flash("generate")
-        n_locked = len(locks_of(ss.plan))
+        n_locked = len(edit.locks_of(ss.plan))
         if n_locked:
             b2.button(f"Unlock all ({n_locked} locked)", key="plan_unlock_all", on_click=unlock_all)
         if b1.button("Generate a week" if ss.plan is None else "Generate again", type="primary", key="plan_generate",
@@ -229,18 +184,23 @@ def summary(plan: Plan) -> None:
         st.caption(f"The best week found in {status.seconds:.1f} s, every hard rule kept. A longer search time may "
                    "find a slightly better one.")
     if plan.shortfalls:
-        st.warning("**Not every target could be met:**\n" + "\n".join(f"- {frames.shortfall_sentence(s)}"
+        st.warning("**Not every target could be met:**\n" + "\n".join(f"- {state.for_people(frames.shortfall_sentence(s))}"
                                                                         for s in plan.shortfalls))
     elif not empty:
         st.success("Every day meets its calcium, magnesium and potassium targets.")
-    for note in plan.notes:
-        st.caption(state.for_people(note))
+    if plan.notes:      # folded: on a phone the week comes first, the fine print after
+        with st.expander(f"Notes on this plan ({len(plan.notes)})"):
+            for note in plan.notes:
+                st.caption(state.for_people(note))
 
 
-def week_charts(plan: Plan, pct, long) -> None:
+def heat_map(pct) -> None:
     st.subheader("The week against your targets")
     st.caption("% of each day's target: green is met, red is far below.")
     st.altair_chart(charts.week_heatmap(pct), width="stretch")
+
+
+def meal_chart(plan: Plan, long) -> None:
     # one mineral at a time (tabs would draw all three on every change, and the browser would redraw them all)
     state.persist("plan_chart_mineral", frames.MINERALS[0])
     key = st.segmented_control("Each day's minerals by meal, against the daily target (dashed)", frames.MINERALS,
@@ -311,16 +271,19 @@ def adjust(plan: Plan) -> None:
 
 st.title("Weekly plan")
 p = state.profile()
-st.caption(f"For {ss.profile_name}: {state.profile_words(p)}"
-           + (f", never {', '.join(p.exclude)}" if p.exclude else "") + ". Change it under **Profile and targets**.")
+never = f", never {', '.join(state.exclude_word(w) for w in p.exclude)}" if p.exclude else ""
+st.caption(f"For {ss.profile_name}: {state.profile_words(p)}{never}. Change it under **Profile and targets**.")
+week = st.container()        # the week and how it meets the targets first; filled once the plan is known
 settings()
 plan: Plan | None = ss.plan
 if plan is None:
     st.info("No plan yet: press **Generate a week**.")
 else:
     plan_items, day_pct, meal_minerals = state.plan_frames(plan)
-    summary(plan)
-    week_charts(plan, day_pct, meal_minerals)
+    with week:
+        heat_map(day_pct)
+        summary(plan)
+    meal_chart(plan, meal_minerals)
     meals(plan, plan_items, day_pct)
     adjust(plan)
 saved_plans(plan)

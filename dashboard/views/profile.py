@@ -35,14 +35,18 @@ def food_label(fid: str) -> str:
     return table.foods[fid].name if fid in table.foods else fid
 
 
-def exclude_label(word: str) -> str:
-    return state.label("exclude", word) if word in EXCLUDE_WORDS else food_label(word)
-
-
 def with_own_words(options: list[str], chosen: list[str]) -> list[str]:
     """The options plus any word the saved profile uses that is not one of them ('nuts', 'bean'), so
     saving the form never drops an exclusion silently."""
     return [*options, *[w for w in chosen if w not in options]]
+
+
+def optional(key: str, saved: float | None) -> str:
+    """The key of an optional number box, filled with the saved value through the session state: a box
+    whose own default is a number gives that number back when emptied, so a saved weight could never be
+    cleared; with None as its default, an emptied box is None."""
+    st.session_state.setdefault(key, None if saved is None else float(saved))
+    return key
 
 
 def reset_form() -> None:
@@ -87,24 +91,60 @@ def wrong_part(data: dict) -> str:
 
 @state.guarded("profile_form")
 def submit() -> None:
-    """Check the form with planner.profile; use and save the profile, or say what is wrong beside the field."""
+    """Check the form with planner.profile; use and save the profile, or say what is wrong beside the field.
+    A name is required, and a name another saved profile has is replaced only after the person says so."""
     ss = st.session_state
     data = form_data()
     ss.pf_errors = {}
+    ss.pop("pf_pending", None)
+    if not data["name"]:
+        ss.pf_errors = {"name": "The profile was not saved: give it a name (your first name, say), so it is "
+                                "saved under that name and never over someone else's."}
+        return
     try:
         new = profile_from_dict(data)
     except PlannerError as exc:
         ss.pf_errors = {wrong_part(data): f"The profile was not saved: {state.for_people(str(exc))}."}
         return
-    saved_as = data["name"] or state.PROFILE_NAME
-    state.set_profile(new, saved_as)
+    if data["name"] != ss.profile_name and data["name"] in state.saved_profiles():
+        ss.pf_pending = (data["name"], new)      # ask before saving over another saved profile
+        return
+    use_and_save(data["name"], new)
+
+
+def use_and_save(name: str, new: Profile) -> None:
+    state.set_profile(new, name)
     try:
-        state.save_profile(saved_as, new)
+        state.save_profile(name, new)
     except PlannerError as exc:
         state.flash("warning", f"Profile in use for this session, but not saved: {exc}", "profile_form")
     else:
-        state.flash("success", f"Profile '{saved_as}' saved.", "profile_form")
+        state.flash("success", f"Profile '{name}' saved.", "profile_form")
         st.session_state.pf_next = True
+
+
+@state.guarded("profile_form")
+def replace_pending() -> None:
+    name, new = st.session_state.pop("pf_pending")
+    use_and_save(name, new)
+
+
+def cancel_pending() -> None:
+    name, _ = st.session_state.pop("pf_pending")
+    state.flash("info", f"Nothing saved: profile '{name}' is kept as it was. Choose another name to keep both.",
+                "profile_form")
+
+
+def ask_before_replacing() -> None:
+    """The question a save over another saved profile waits for, beside the Save button."""
+    pending = st.session_state.get("pf_pending")
+    if not pending:
+        return
+    name = pending[0]
+    st.warning(f"A profile named '{name}' is already saved. Replace it with this one?", icon=":material/warning:")
+    r1, r2 = st.columns(2)
+    r1.button(f"Replace '{name}'", key="pf_replace", on_click=replace_pending, type="primary")
+    r2.button("Cancel", key="pf_cancel", on_click=cancel_pending)
 
 
 def wrong_here(part: str) -> None:
@@ -120,6 +160,7 @@ st.write("Tell the planner who the meals are for. Your daily targets for calcium
 with st.form("profile_form", border=True):
     st.text_input("Name of this profile", value=st.session_state.profile_name, key="pf_name",
                   help="Profiles are saved under this name, so a household can keep several.")
+    wrong_here("name")
     c1, c2 = st.columns(2)
     c1.selectbox("Sex", SEXES, index=SEXES.index(p.sex), key="pf_sex")
     c2.number_input("Age (years)", min_value=1, max_value=120, value=int(p.age), step=1, key="pf_age")
@@ -128,23 +169,26 @@ with st.form("profile_form", border=True):
                  format_func=lambda s: state.label("life_stage", s), key="pf_stage")
     wrong_here("stage")
     c3, c4 = st.columns(2)
-    c3.number_input("Weight (kg), optional", min_value=20.0, max_value=300.0, value=p.weight_kg,
-                    step=1.0, key="pf_weight", placeholder="not given")
-    c4.number_input("Height (cm), optional", min_value=100.0, max_value=250.0, value=p.height_cm,
-                    step=1.0, key="pf_height", placeholder="not given")
+    c3.number_input("Weight (kg), optional", min_value=20.0, max_value=300.0, value=None,
+                    step=1.0, key=optional("pf_weight", p.weight_kg), placeholder="not given",
+                    help="Empty the box to forget a saved weight.")
+    c4.number_input("Height (cm), optional", min_value=100.0, max_value=250.0, value=None,
+                    step=1.0, key=optional("pf_height", p.height_cm), placeholder="not given")
     c5, c6 = st.columns(2)
     c5.selectbox("Activity", ACTIVITIES, index=ACTIVITIES.index(p.activity),
                  format_func=lambda a: state.label("activity", a), key="pf_activity")
     c6.number_input("Energy per day (kcal), optional", min_value=1000.0, max_value=5000.0,
-                    value=p.energy_kcal, step=50.0, key="pf_energy", placeholder="estimated for you",
+                    value=None, step=50.0, key=optional("pf_energy", p.energy_kcal), placeholder="estimated for you",
                     help="Leave empty to estimate it from age, size and activity (Mifflin-St Jeor).")
     st.selectbox("What do you eat?", DIETS, index=DIETS.index(p.diet),
                  format_func=lambda d: state.label("diet", d), key="pf_diet")
     st.multiselect("Never include (allergies, intolerances, foods)",
                    with_own_words([*EXCLUDE_WORDS, *food_ids], p.exclude), default=p.exclude,
-                   format_func=exclude_label, key="pf_exclude")
+                   format_func=state.exclude_word, key="pf_exclude")
     c7, c8 = st.columns(2)
-    c7.multiselect("Foods you like (used more often)", with_own_words(food_ids, p.like), default=p.like,
+    may_eat = state.eligible_food_ids(p)     # a vegan is not offered milk, nobody a food the articles say to limit
+    c7.multiselect("Foods you like (used more often)",
+                   with_own_words([f for f in food_ids if f in may_eat], p.like), default=p.like,
                    format_func=food_label, key="pf_like")
     c8.multiselect("Foods you dislike (never planned)", with_own_words(food_ids, p.dislike),
                    default=p.dislike, format_func=food_label, key="pf_dislike")
@@ -170,6 +214,7 @@ with st.form("profile_form", border=True):
         if part in PART_NAMES:      # the message stands by its field, higher up: say where to look
             st.error(f"The profile was not saved: see the message under {PART_NAMES[part]}.")
     state.show_flash("profile_form")
+ask_before_replacing()
 if st.session_state.pop("pf_next", False):
     st.page_link("views/plan.py", label="Next: make your week", icon=":material/arrow_forward:")
 p = state.profile()

@@ -11,16 +11,17 @@ import importlib
 import sys
 
 from foods.errors import FoodError
-from planner.errors import PlannerError
+from planner.errors import PlannerError, one_line, shortened
 from planner.quiet import quiet_stdout
 
-COMMAND_MODULES = ("foods_cmd", "plan_cmd", "check_cmd", "shopping_cmd", "diary_cmd", "dashboard_cmd")
+COMMAND_MODULES = ("foods_cmd", "plan_cmd", "edit_cmd", "check_cmd", "shopping_cmd", "diary_cmd", "profile_cmd",
+                   "dashboard_cmd")
 EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, non-zero, no usage dump
-        self.exit(EXIT_USAGE, f"error: {message} (see `{self.prog} --help`)\n")
+        self.exit(EXIT_USAGE, f"error: {one_line(message)} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse(message) -> int:
+    """A person's mistake: one short line on stderr (at most ~60 characters of their input), exit 2."""
+    print(f"error: {one_line(message)}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
@@ -45,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         from planner.cli.dashboard_cmd import run_dashboard
 
         return run_dashboard(argv[1:])
+    if argv[:2] == ["plan", "edit"]:  # `plan edit` is its own command (planner.cli.edit_cmd)
+        argv = ["plan-edit", *argv[2:]]
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
@@ -53,11 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         with quiet_stdout():  # native code (a solver's banner) never reaches the command's stdout
             return int(args.handler(args) or 0)
     except (FoodError, PlannerError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refuse(exc)
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
-        return EXIT_USAGE
+        return _refuse(f"{exc.strerror or exc}: {shortened(exc.filename) if exc.filename else ''}".rstrip(": "))
+    except RecursionError:   # JSON nested thousands deep: the parser's own limit, not a bug of ours
+        return _refuse("the input is nested too deeply to be a plan, intake or profile this tool wrote")
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -7,13 +7,14 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from foods.intake import parse_any, parse_csv, parse_json
 from foods.table import NUTRIENT_LABELS
 from planner.check import CheckReport, check_day
-from planner.cli.output import add_format, emit, table
-from planner.errors import PlannerError
-from planner.intake import parse_any, parse_csv, parse_json
-from planner.paths import food_table, read_user_text
-from planner.profile import Profile, load_profile, profile_from_dict
+from planner.cli.options import add_catalog, add_format, add_profile
+from planner.cli.output import emit, table
+from planner.errors import shortened
+from planner.paths import MAX_INPUT_BYTES, decode_user_bytes, food_table, read_user_text
+from planner.profile_choice import resolve_profile
 from planner.store import Store, parse_date
 from planner.supplements import split_supplements
 
@@ -28,14 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "The intake is free text (one food a line: '2 bananas', '30 g almonds'), "
                                    "CSV with columns food,amount,unit, or JSON.")
     p.add_argument("intake", help="the intake file; '-' reads standard input")
-    p.add_argument("--profile", default=None,
-                   help="profile TOML file, or the name of a saved profile (default: the saved profile 'me', "
-                        "else a default adult)")
-    p.add_argument("--save", action="store_true", help="store the day in the diary (replaces that date's entry)")
+    add_profile(p)
+    p.add_argument("--save", action="store_true",
+                   help="store the day in the profile's own diary (replaces that person's entry for the date)")
     p.add_argument("--date", default=None, help="the day, YYYY-MM-DD (default: today)")
     p.add_argument("--note", default="", help="a note saved with the day")
     p.add_argument("--no-suggest", action="store_true", help="skip the suggestions that close the gaps")
-    p.add_argument("--catalog", default=None, help="'curated' (default), 'full' (imported SR28) or a folder")
+    add_catalog(p)
     add_format(p)
     p.set_defaults(handler=run_check)
 
@@ -44,52 +44,29 @@ def read_intake(source: str) -> tuple[str, str]:
     """(text, kind): '-' is standard input; a .json file is JSON, a .csv or .tsv file CSV; anything else is
     detected from its text."""
     if source == "-":
-        return sys.stdin.read(), "any"
+        raw = getattr(sys.stdin, "buffer", None)
+        data = raw.read(MAX_INPUT_BYTES + 1) if raw is not None else sys.stdin.read(MAX_INPUT_BYTES + 1).encode()
+        return decode_user_bytes(data, "standard input"), "any"
     path = Path(source)
-    text = read_user_text(path, "intake file", f"{path} is a folder; give the file with what you ate")
+    text = read_user_text(path, "intake file", f"{shortened(path)} is a folder; give the file with what you ate")
     return text, {".json": "json", ".csv": "csv", ".tsv": "csv"}.get(path.suffix.lower(), "any")
 
 
-def resolve_profile(value: str | None) -> tuple[Profile, list[str]]:
-    """A profile from a TOML file, else from a saved profile of that name; with no --profile the saved
-    profile ('me', else the first saved), else the default adult. The notes say which was used."""
-    store = Store()
-    if value is None:
-        default = Profile()
-        fallback = (f"targets for a default adult ({default.sex}, {default.age} years); give --profile FILE.toml "
-                    "for yours.")
-        try:
-            saved = store.default_profile_name()
-            if saved is not None:
-                return profile_from_dict(store.load_profile(saved)), [
-                    f"No --profile given: using your saved profile '{saved}'."]
-        except PlannerError as exc:  # an unreadable store or a stale saved profile must not stop a check
-            return default, [f"No --profile given and the saved profile could not be read ({exc}): {fallback}"]
-        return default, [f"No --profile given and no profile saved: {fallback}"]
-    path = Path(value)
-    if path.is_dir():
-        raise PlannerError(f"{path} is a folder; --profile takes a TOML file or the name of a saved profile")
-    if path.is_file():
-        return load_profile(path), []
-    if store.path.is_file() and value in store.list_profiles():
-        return profile_from_dict(store.load_profile(value)), []
-    raise PlannerError(f"profile file {value} not found (and no saved profile has that name)")
-
-
 def run_check(args) -> int:
-    date = parse_date(args.date) if args.date else dt.date.today()
+    date = dt.date.today() if args.date is None else parse_date(args.date)
     text, kind = read_intake(args.intake)
     foods = food_table(args.catalog)
-    profile, notes = resolve_profile(args.profile)
+    chosen = resolve_profile(args.profile)
     food_text, supplements, any_food = split_supplements(text)  # "2 Magne B6" lines, before the food parse
     items = {"json": parse_json, "csv": parse_csv}.get(kind, parse_any)(food_text, foods) if any_food else []
-    report = check_day(items, profile, foods, suggest=not args.no_suggest, supplements=supplements)
-    report.notes[:0] = notes
+    report = check_day(items, chosen.profile, foods, suggest=not args.no_suggest, supplements=supplements)
+    report.notes.insert(0, chosen.note)
     saved = None
     if args.save:  # everything above succeeded: the whole input is valid
-        replaced = Store().save_day(date, [i.to_dict() for i in items], report.totals, note=args.note)
-        saved = {"date": date.isoformat(), "replaced": replaced}
-    data = {"date": date.isoformat(), **report.to_dict(), "saved": saved}
+        replaced = Store().save_day(date, [i.to_dict() for i in items], report.totals, note=args.note,
+                                    profile=chosen.diary_name)
+        saved = {"date": date.isoformat(), "profile": chosen.diary_name, "replaced": replaced}
+    data = {"date": date.isoformat(), "profile_used": chosen.to_dict(), **report.to_dict(), "saved": saved}
     emit(args.format, data, report_text(report, date, saved))
     return 0
 
@@ -167,6 +144,6 @@ def report_text(report: CheckReport, date: dt.date, saved: dict | None = None) -
     if report.incomplete:
         lines.append("* SR28 lacks a value for some food eaten: that total is a lower bound.")
     if saved:
-        lines.append(f"Saved to the diary for {saved['date']}" + (" (replaced the earlier entry)."
-                                                                  if saved["replaced"] else "."))
+        lines.append(f"Saved to the diary of '{saved['profile']}' for {saved['date']}"
+                     + (" (replaced the earlier entry)." if saved["replaced"] else "."))
     return "\n".join(lines)

@@ -8,7 +8,8 @@ from pathlib import Path
 from foods.calcium import COUNTED_FIELD
 from foods.export import food_to_dict, nutrient_value
 from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS, PER_CHOICES, VALID_TAGS, resolve_nutrient
-from planner.cli.output import add_format, emit, table
+from planner.cli.options import add_catalog, add_format
+from planner.cli.output import emit, table
 from planner.errors import PlannerError
 from planner.paths import catalog_dir, food_table
 
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     def add(name: str, help_: str, handler) -> argparse.ArgumentParser:
         p = cmds.add_parser(name, help=help_)
-        p.add_argument("--catalog", default=None, help="'curated' (default), 'full' (imported SR28) or a folder")
+        add_catalog(p)
         add_format(p)
         p.set_defaults(handler=handler)
         return p
@@ -46,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp = cmds.add_parser("import-sr28", help="load all SR28 foods from your own download as the 'full' catalogue")
     imp.add_argument("directory", type=Path)
     imp.add_argument("--to", type=Path, default=None, help=f"where to write it (default {catalog_dir()})")
+    add_format(imp)
     imp.set_defaults(handler=_import)
 
 
@@ -149,5 +151,7 @@ def _import(args) -> int:
         n = import_sr28(args.directory, dest)
     except (FileNotFoundError, ValueError) as exc:
         raise PlannerError(str(exc)) from None
-    print(f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags and limits are guessed from SR28 food groups and names)")
+    emit(args.format, {"imported": n, "to": str(dest)},
+         f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags and limits are guessed from "
+         "SR28 food groups and names)")
     return 0

@@ -29,10 +29,6 @@ def emit(fmt: str, data: Any, text: str) -> None:
     sys.stdout.write((dumps(data) if fmt == "json" else text).rstrip("\n") + "\n")
 
 
-def add_format(parser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (json is stable)")
-
-
 def table(rows: list[list[Any]], headers: list[str]) -> str:
     """A plain aligned text table; missing numbers show as 'missing'."""
     def cell(v: Any) -> str:

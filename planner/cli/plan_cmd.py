@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from planner.cli.output import add_format, dumps, emit
+from planner.cli.options import add_catalog, add_format, add_profile
+from planner.cli.output import dumps, emit
 from planner.errors import PlannerError
-from planner.files import check_writable, write_bytes_atomic
-from planner.model import MAX_DAYS, Lock, make_plan
+from planner.files import check_writable, write_together
 from planner.paths import food_table
-from planner.plan import plan_text, plan_to_dict
-from planner.profile import Profile, load_profile, profile_from_dict
-from planner.rules import meal_slots
 
+if TYPE_CHECKING:   # the model, pandas and the solvers load when a plan is made, not when the CLI starts
+    from planner.model import Lock
+    from planner.profile import Profile
+    from planner.profile_choice import ResolvedProfile
+
+MAX_SEED = 2**32 - 1     # numpy's seed range
+MAX_TIME_LIMIT = 3600.0
 EXIT_NO_PLAN = 1   # the solver failed or the hard rules contradict each other: the message says which
 
 # flag -> profile field, for the single-valued fields a flag replaces
@@ -30,19 +36,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Plan 1-14 days of five small meals in household portions. Profile fields come "
                                    "from --profile and from flags; a flag replaces the file's value, and a "
                                    "repeatable flag (--exclude, --dislike, --like, --condition) adds to its list.")
-    p.add_argument("--profile", default=None, help="profile TOML file, or the name of a saved profile "
-                                                   "(default: a default adult, adjusted by the flags)")
-    p.add_argument("--days", type=int, default=7, help=f"how many days, 1-{MAX_DAYS} (default 7)")
+    add_profile(p)
+    p.add_argument("--days", type=int, default=7, help="how many days (default 7, at most two weeks)")
     p.add_argument("--out", type=Path, default=None, help="also write the plan as JSON to this file")
     p.add_argument("--xlsx", type=Path, default=None, help="also write an Excel workbook (plan, shopping list)")
     p.add_argument("--time-limit", type=float, default=10.0, help="seconds for the whole run (default 10)")
     p.add_argument("--max-days-per-food", type=int, default=3, help="a food on at most this many days (default 3)")
     p.add_argument("--lock", action="append", default=[], metavar="DAY:MEAL:FOOD[:GRAMS]",
-                   help=f"keep a food in a meal, e.g. 1:breakfast:oatmeal (meals: {', '.join(meal_slots())})")
+                   help="keep a food in a meal, e.g. 1:breakfast:oatmeal or 2:dinner:lentils:198 (grams)")
     p.add_argument("--prices", type=Path, default=None, help="CSV food_id,price_per_kg: plan the cheapest week")
     p.add_argument("--budget", type=float, default=None, help="weekly budget (needs --prices)")
     p.add_argument("--seed", type=int, default=0, help="pick another of the equally good plans")
-    p.add_argument("--catalog", default=None, help="'curated' (default), 'full' (imported SR28) or a folder")
+    add_catalog(p)
     who = p.add_argument_group("profile fields (override the file)")
     who.add_argument("--sex", default=None, help="female | male")
     who.add_argument("--age", type=int, default=None)
@@ -64,26 +69,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_plan)
 
 
-def _base_profile(value: str | None) -> Profile:
-    """A profile file, else a saved profile of that name, else the default adult."""
-    if value is None:
-        return Profile()
-    path = Path(value)
-    if path.exists():
-        if path.is_dir():
-            raise PlannerError(f"{path} is a folder; --profile takes a TOML file")
-        return load_profile(path)
-    from planner.store import Store
+def profile_from_args(args) -> tuple[Profile, ResolvedProfile]:
+    """The resolved profile (file, saved, default) with the flags applied, validated as a whole."""
+    from planner.profile_choice import profile_from_data, resolve_profile
 
-    store = Store()
-    if store.path.is_file() and value in store.list_profiles():
-        return profile_from_dict(store.load_profile(value))
-    raise PlannerError(f"profile file {value} not found (and no saved profile has that name)")
-
-
-def profile_from_args(args) -> Profile:
-    """The profile file (or the default adult) with the flags applied, validated as a whole."""
-    data = _base_profile(args.profile).to_dict()
+    chosen = resolve_profile(args.profile)
+    data = chosen.profile.to_dict()
     for flag, name in _FIELD_FLAGS.items():
         value = getattr(args, flag)
         if value is not None:
@@ -92,11 +83,13 @@ def profile_from_args(args) -> Profile:
         data["lactation"] = True
     for flag, name in _LIST_FLAGS.items():
         data[name] = list(dict.fromkeys([*data.get(name, []), *getattr(args, flag)]))
-    return profile_from_dict(data)
+    return profile_from_data(data, "the profile with the flags applied"), chosen
 
 
 def parse_lock(text: str) -> Lock:
     """'1:breakfast:oatmeal' or '2:lunch:lentils:198' -> Lock (days counted from 1 on the command line)."""
+    from planner.model import Lock
+
     parts = text.split(":")
     if len(parts) not in (3, 4):
         raise PlannerError(f"--lock '{text}': write DAY:MEAL:FOOD or DAY:MEAL:FOOD:GRAMS, e.g. 1:breakfast:oatmeal")
@@ -108,36 +101,49 @@ def parse_lock(text: str) -> Lock:
     return Lock(day - 1, parts[1].strip(), parts[2].strip(), grams)
 
 
-def run_plan(args) -> int:
+def _check_options(args) -> None:
+    """Every option within its range before any work (a bad --seed was numpy's traceback)."""
+    from planner.model import MAX_DAYS
+
     if not 1 <= args.days <= MAX_DAYS:
-        raise PlannerError(f"--days must be from 1 to {MAX_DAYS}, not {args.days}")
-    if args.xlsx is not None and args.xlsx.suffix.lower() != ".xlsx":
-        raise PlannerError(f"an Excel workbook's name ends in .xlsx: '{args.xlsx.name}' does not")
+        raise PlannerError(f"--days must be from 1 to {MAX_DAYS}, not {args.days}", field="days")
+    if not 0 <= args.seed <= MAX_SEED:
+        raise PlannerError(f"--seed must be a whole number from 0 to {MAX_SEED:,}, not {args.seed}", field="seed")
+    if not (math.isfinite(args.time_limit) and 0 < args.time_limit <= MAX_TIME_LIMIT):
+        raise PlannerError(f"--time-limit is seconds, more than 0 and at most {MAX_TIME_LIMIT:g}", field="time_limit")
+    if args.max_days_per_food < 1:
+        raise PlannerError("--max-days-per-food must be at least 1", field="max_days_per_food")
     if args.budget is not None and args.prices is None:
-        raise PlannerError("--budget needs --prices FILE (food_id,price_per_kg)")
+        raise PlannerError("--budget needs --prices FILE (food_id,price_per_kg)", field="budget")
+    if args.budget is not None and not (math.isfinite(args.budget) and args.budget > 0):
+        raise PlannerError("--budget is an amount of money, more than 0", field="budget")
     for path, suffix in ((args.out, None), (args.xlsx, ".xlsx")):   # before the solve, not after it
         if path is not None:
             check_writable(path, suffix)
-    profile = profile_from_args(args)
-    table = food_table(args.catalog)
-    prices = None
-    if args.prices is not None:
-        from planner.shopping import load_prices
 
-        prices = load_prices(args.prices, table)
+
+def run_plan(args) -> int:
+    from planner.model import make_plan
+    from planner.plan import plan_text, plan_to_dict
+    from planner.shopping import load_prices
+
+    _check_options(args)
+    profile, chosen = profile_from_args(args)
+    table = food_table(args.catalog)
+    prices = load_prices(args.prices, table) if args.prices is not None else None
     locks = [parse_lock(text) for text in args.lock]
     plan = make_plan(profile, table, args.days, locks=locks, max_days_per_food=args.max_days_per_food,
                      prices=prices, weekly_budget=args.budget, time_limit=args.time_limit, seed=args.seed)
-    data = plan_to_dict(plan, table)
-    emit(args.format, data, plan_text(plan, table))
+    data = plan_to_dict(plan, table) | {"profile_used": chosen.to_dict()}
+    emit(args.format, data, f"Profile: {chosen.note}\n\n{plan_text(plan, table)}")
     if plan.status.status in ("failed", "infeasible"):   # no file gets a plan with empty days
         problem = [n for n in plan.notes if "solver failed" in n or "hard rules" in n]
         print(f"error: {problem[0] if problem else plan.status.message}; nothing written", file=sys.stderr)
         return EXIT_NO_PLAN
-    if args.out is not None:
-        write_bytes_atomic(args.out, (dumps(data) + "\n").encode("utf-8"))
+    files = {args.out: (dumps(data) + "\n").encode("utf-8")} if args.out else {}
     if args.xlsx is not None:
-        from planner.excel import write_workbook
+        from planner.excel import workbook_bytes
 
-        write_workbook(plan, table, args.xlsx, prices=prices)
+        files[args.xlsx] = workbook_bytes(plan, table, prices=prices)
+    write_together(files)       # both or neither: never a new plan beside an old workbook
     return 0

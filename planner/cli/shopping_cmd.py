@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from planner.cli.output import add_format, emit
+from planner.cli.options import add_catalog, add_format
+from planner.cli.output import emit
 from planner.errors import PlannerError
 from planner.paths import food_table
 
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--prices", type=Path, default=None,
                    help="CSV of prices as bought for an estimated cost: header food_id,price_per_kg, or "
                         "food_id,price,per with per = kg, 100g, piece, bunch or pack")
-    p.add_argument("--catalog", default=None, help="'curated' (default), 'full' or a folder: the plan's food table")
+    add_catalog(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--xlsx", type=Path, default=None, help="write an Excel workbook (list, meal plan, nutrients)")
     out.add_argument("--csv", type=Path, default=None, help="write the list as CSV")

@@ -1,8 +1,9 @@
 """Read what a person ate (free text, CSV, JSON rows) into foods and grams, with how each line was read.
 
 "2 bananas", "30 g almonds", "half a cup of cooked buckwheat", "1 1/2 slices wholegrain bread",
-"a glass of kefir", "coffee": numbers, fractions and number words, units and their abbreviations,
-plurals and typos. Every line is read before anything fails, so one error message names every bad line.
+"a glass of kefir", "coffee": lines, CSV rows and JSON rows split into amount, unit and food words; the
+words matched to a food (plurals and typos forgiven); amounts read by `foods.amounts`. Every line is read
+before anything fails, so one error message names every bad line.
 """
 
 from __future__ import annotations
@@ -14,90 +15,37 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 
 from rapidfuzz import fuzz
 
-from foods import Food, FoodTable
-from foods.errors import BadAmount, FoodError, UnknownFood, UnknownUnit
-from foods.search import _STOPWORDS, MATCH_THRESHOLD, aliases, normalize, scored, singular
-from foods.table import Portion
-from foods.units import (
-    GRAMS_PER,
-    ML_PER,
-    PIECE_WORDS,
-    UNIT_SYNONYMS,
-    normalize_unit,
-    resolve_amount,
-    units_for,
+from foods.amounts import (
+    MEASURE_SYNONYMS,
+    MEASURE_WORDS,
+    NUMBER_WORDS,
+    clean,
+    count_measure,
+    resolve,
+    take_amount,
+    take_unit,
+    typed_measure,
+    word_forms,
 )
-from planner.errors import PlannerError
+from foods.errors import BadAmount, FoodError, UnknownFood, UnknownUnit
+from foods.search import MATCH_THRESHOLD, scored
+from foods.table import Food, FoodTable
+from foods.text import FORM_WORDS, SIZE_WORDS, STOPWORDS, normalize
+from foods.units import normalize_unit, units_for
 
 MAX_ERRORS_SHOWN = 8
-MIN_GRAMS = 0.1  # less than a tenth of a gram of a food is a slip of the unit ('10 mg almonds'), not a meal
 
-_UNICODE_FRACTIONS = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5",
-                      "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8",
-                      "⅞": "7/8"}
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-_SIZE_WORDS = ("extra small", "extra large", "small", "medium", "large", "mini", "jumbo")
-# Measures that are part of one ('watermelon balls', 'doughnut hole'): never what a bare count means.
-_SUB_PIECES = {"ball", "balls", "hole", "holes", "stick", "sticks", "half", "halves", "slice", "slices", "cube",
-               "cubes", "chopped", "diced", "sliced", "shredded", "strip", "strips", "mini", "baby", "package"}
-# Measures that count a food SR28 has no piece for: 1 mackerel = a fillet, 1 cabbage = a head, 1 yogurt = a pot.
-_COUNT_WORDS = ("fillet", "kernel", "nut", "ear", "head", "melon", "container", "bar", "link", "patty")
-# Two-word units first, so "fl oz" wins over "fl".
-_GENERIC_UNITS = sorted({*GRAMS_PER, *ML_PER, *UNIT_SYNONYMS, *UNIT_SYNONYMS.values(), *_SIZE_WORDS,
-                         "portion", "piece", "slice", "glass"}, key=lambda u: (-len(u.split()), u))
-# Words people use as measures; when the food has no such SR28 measure, the line is an error, not a guess.
-_MEASURE_WORDS = {"handful", "handfuls", "bowl", "bowls", "plate", "plates", "spoon", "spoons", "spoonful",
-                  "spoonfuls", "tablespoonful", "teaspoonful", "bucket", "buckets", "bag", "bags", "box", "boxes",
-                  "pack", "packs", "packet", "packets", "jar", "jars", "bottle", "bottles", "scoop", "scoops",
-                  "pinch", "pinches", "dash", "splash", "stick", "sticks", "bar", "bars", "square", "squares",
-                  "carton", "cartons", "tin", "tins", "can", "cans", "helping", "helpings", "dollop", "dollops",
-                  "knob", "chunk", "chunks", "wedge", "wedges", "head", "heads", "clove", "cloves", "bunch",
-                  "sprig", "sprigs", "leaf", "leaves", "stalk", "stalks", "rasher", "rashers", "fillet", "fillets",
-                  "strip", "strips", "cube", "cubes", "drop", "drops", "shot", "shots", "pint", "pints",
-                  "quart", "quarts", "container", "containers", "block", "blocks", "half", "halves", "cl"}
-_SIZE_ABBREVIATIONS = {"sm": "small", "med": "medium", "lg": "large", "lrg": "large", "xl": "extra large"}
-# Amounts nobody can weigh: the person is asked for a number rather than given a guess.
-_VAGUE_AMOUNT_RE = re.compile(r"^(?:some|a\s+few|few|several|a\s+bit(?:\s+of)?|a\s+little(?:\s+bit)?(?:\s+of)?|"
-                              r"a\s+lot\s+of|lots\s+of|plenty\s+of|a\s+dash\s+of|a\s+splash\s+of)\s+")
-_MEASURE_SYNONYMS = {"pot": "container", "tub": "container", "carton": "container", "cob": "ear"}
+_FORM_WORDS_NORMAL = frozenset(normalize(" ".join(FORM_WORDS)).split())
+_SALT_AND_SUGAR_WORDS = frozenset({"salted", "unsalted", "sweetened", "unsweetened"})
 _MEAL_WORDS = {"breakfast", "brunch", "lunch", "dinner", "supper", "snack", "snacks", "morning snack",
                "afternoon snack", "evening snack", "dessert"}
 
-# Words that describe how a food is prepared: after a comma they belong to the food before them.
-_FORM_WORDS = {"cooked", "raw", "boiled", "baked", "fresh", "dried", "fried", "pan-fried", "roasted", "dry-roasted",
-               "steamed", "grilled", "broiled", "plain", "canned", "frozen", "stewed", "salted", "unsalted",
-               "sweetened", "unsweetened", "low-fat", "lowfat", "nonfat", "skim", "whole", "ground", "sliced",
-               "chopped", "mashed", "drained", "shelled", "peeled", "with", "without", "skin", "in", "fat",
-               "lean", "only", "meat", "brewed", "prepared", "uncooked", "firm", "scrambled", "poached", "hard",
-               "soft", "hard-boiled", "soft-boiled", "toasted", "sauteed", "stir-fried", "homemade", "warm", "cold"}
-_FORM_WORDS_NORMAL = frozenset(normalize(" ".join(_FORM_WORDS)).split())
 _NEGATING_WORDS = {"no", "without", "non"}
 MIN_WORD_LIKENESS = 75.0  # a guess must match every typed word at least this well (a typo, not another word)
 
-_NUM = r"(?:\d+(?:[.,]\d+)?|[.,]\d+)"
-_AMOUNT_RE = re.compile(
-    rf"^(?:(?P<whole>\d+)\s+(?P<frac>\d+\s*/\s*\d+)"        # 1 1/2
-    rf"|(?P<fraction>\d+\s*/\s*\d+)"                          # 1/2
-    rf"|(?P<number>{_NUM}))"                                  # 2, 1.5, ,5
-    rf"(?P<and_half>\s+and\s+(?:a\s+half|1\s*/\s*2))?"        # 1 and a half
-    rf"(?=\s|$|[a-z])")
-_WORD_AMOUNTS = [  # (pattern, amount): longest first
-    (re.compile(r"^(?:a\s+)?half\s+(?:a\s+)?dozen(?:\s+of)?(?=\s|$)"), 6.0),
-    (re.compile(r"^(?:a\s+|one\s+)?couple(?:\s+of)?(?=\s|$)"), 2.0),
-    (re.compile(r"^(?:a\s+|one\s+)?dozen(?:\s+of)?(?=\s|$)"), 12.0),
-    (re.compile(r"^(?:a\s+|one\s+)?half(?:\s+of)?(?:\s+an?)?(?=\s|$)"), 0.5),
-    (re.compile(r"^(?:a\s+|one\s+)?quarter(?:\s+of)?(?:\s+an?)?(?=\s|$)"), 0.25),
-    (re.compile(r"^(?:a\s+|one\s+)?third(?:\s+of)?(?:\s+an?)?(?=\s|$)"), 1 / 3),
-]
-_NUMBER_WORD_RE = re.compile(rf"^(?P<word>{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
-                             r"(?P<half>\s+and\s+a\s+half)?(?=\s|$)")
-_TIMES_RE = re.compile(r"^(?:x|×|\*)(?=\s|$|\d)\s*")
-_GLUED_UNIT_RE = re.compile(r"(\d)(g|kg|mg|ml|l|dl|oz|lb|lbs|cl)\b")
 _SPLIT_RE = re.compile(r";|(?<!\d),|,(?!\d)")
 _AND_RE = re.compile(r"\s+(?:and|&|\+|plus)\s+(?!(?:a\s+)?half\b|1\s*/\s*2\b)")
 
@@ -134,7 +82,7 @@ class LineError:
         return f"line {self.line} '{self.text}': {self.message}"
 
 
-class IntakeError(PlannerError):
+class IntakeError(FoodError):
     """Every line that could not be read, in one message; `errors` keeps them one by one for a form."""
 
     def __init__(self, errors: list[LineError], summary: str | None = None):
@@ -159,99 +107,8 @@ class _Parsed:
     unit_is_known: bool = True
 
 
-def _to_float(text: str) -> float:
-    text = text.replace(" ", "")
-    if "/" in text:
-        num, den = text.split("/")
-        if int(den) == 0:
-            raise BadAmount(f"'{text}' divides by zero")
-        return float(Fraction(int(num), int(den)))
-    if re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", text):  # '1,000' or '1.000': a thousand, or one?
-        whole, part = re.split(r"[.,]", text)
-        raise BadAmount(f"'{text}' could be {whole}{part} or {whole}.{part.rstrip('0') or '0'}: write it without "
-                        "a thousands separator, and with a point for decimals")
-    return float(text.replace(",", "."))
-
-
-def _clean(text: str) -> str:
-    """Lower case, unicode fractions spelled out ('1½' -> '1 1/2'), units glued to numbers split ('30g')."""
-    text = text.strip().replace("\u00a0", " ")
-    text = re.sub(r"(?<=[\d½¼¾⅓⅔])\s*T\.?(?=\s)", " tbsp", text)  # cookbook shorthand: 1 T honey, 1 t salt
-    text = re.sub(r"(?<=[\d½¼¾⅓⅔])\s*t\.?(?=\s)", " tsp", text).lower()
-    text = re.sub(r"\s*\((\d+(?:[.,]\d+)?)\)$", r" x \1", text)  # 'bananas (2)
-    for ch, frac in _UNICODE_FRACTIONS.items():
-        text = re.sub(rf"(\d)\s*{ch}", rf"\1 {frac}", text).replace(ch, frac)
-    text = re.sub(r"\bfl\.?\s*oz\b", "fl oz", text)
-    text = re.sub(r"(?<=\d )(sm|med|lg|lrg|xl)\.?(?=\s)", lambda m: _SIZE_ABBREVIATIONS[m.group(1)], text)
-    text = _GLUED_UNIT_RE.sub(r"\1 \2", text)
-    text = re.sub(r"(\d)(x|×)(?=\s)", r"\1 \2", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def take_amount(text: str) -> tuple[float | None, str]:
-    """Split a leading amount off cleaned text: ('1 1/2 slices bread') -> (1.5, 'slices bread')."""
-    if re.match(r"^-\s*\d", text):
-        raise BadAmount(f"amounts must be more than zero, not '{text.split()[0]}'")
-    vague = _VAGUE_AMOUNT_RE.match(text)
-    if vague:
-        raise BadAmount(f"'{vague.group().strip()}' is not an amount: write how much, such as '5 almonds', "
-                        "'1 cup milk' or '30 g cheese'")
-    if re.match(r"^\d+\s*(?:-|–|to)\s*\d+(?=\s|$)", text):
-        raise BadAmount(f"'{text}' gives a range: write one amount, such as 2 (not 1-2)")
-    m = _AMOUNT_RE.match(text)
-    if m:
-        if m.group("whole"):
-            amount = int(m.group("whole")) + _to_float(m.group("frac"))
-        else:
-            amount = _to_float(m.group("fraction") or m.group("number"))
-        if m.group("and_half"):
-            amount += 0.5
-        rest = text[m.end():].strip()
-    else:
-        amount, rest = None, text
-        for pattern, value in _WORD_AMOUNTS:
-            wm = pattern.match(text)
-            if wm:
-                amount, rest = value, text[wm.end():].strip()
-                break
-        else:
-            wm = _NUMBER_WORD_RE.match(text)
-            if wm:
-                amount = float(_NUMBER_WORDS[wm.group("word")]) + (0.5 if wm.group("half") else 0.0)
-                rest = text[wm.end():].strip()
-                # "a half cup", "one quarter cup": a number word followed by a fraction word
-                for pattern, value in _WORD_AMOUNTS[2:]:
-                    hm = pattern.match(rest)
-                    if hm and amount == 1:
-                        amount, rest = value, rest[hm.end():].strip()
-                        break
-                if not rest:  # "a", "one" alone: the word is not an amount
-                    return None, text
-    if amount is None:
-        return None, text
-    rest = _TIMES_RE.sub("", rest)
-    return amount, rest
-
-
 def _strip_of(text: str) -> str:
     return re.sub(r"^(?:of\s+)+(?:(?:a|an|the)\s+)?", "", text).strip()
-
-
-def _take_generic_unit(text: str) -> tuple[str | None, str]:
-    """A unit any food may have ('g', 'cups', 'tbsp.', 'medium'), and the words after it."""
-    for unit in _GENERIC_UNITS:
-        m = re.match(rf"^{re.escape(unit)}\.?(?=\s|$)", text)
-        if m:
-            return unit, text[m.end():].strip()
-    return None, text
-
-
-def _word_forms(word: str) -> set[str]:
-    word = word.rstrip(".")
-    forms = {word, singular(word)}
-    if word.endswith("ves"):
-        forms.add(word[:-3] + "f")
-    return forms
 
 
 def _food_words(food: Food) -> set[str]:
@@ -278,18 +135,14 @@ def _negated_words(name: str) -> frozenset[str]:
     return frozenset(denied)
 
 
-def _naming_words(food: Food) -> frozenset[str]:
+def _naming_words(table: FoodTable, food: Food) -> frozenset[str]:
     """Words that name the food (name, id, aliases, its own measures), without form words or denied words."""
-    return _naming_words_of(food.id, food.name, tuple(p.unit_word for p in food.portions if p.unit_word))
-
-
-@functools.lru_cache(maxsize=4096)
-def _naming_words_of(food_id: str, name: str, measure_words: tuple[str, ...]) -> frozenset[str]:
-    table_aliases = aliases()
-    texts = [name, food_id, *table_aliases.loc[table_aliases["food_id"] == food_id, "alias"]]
-    words = {w for t in texts for w in normalize(t).split()} | set(measure_words)
-    denied = _negated_words(name)
-    return frozenset(words - _FORM_WORDS_NORMAL - _STOPWORDS - denied)
+    def words() -> frozenset[str]:
+        aliases = table.aliases()
+        texts = [food.name, food.id, *aliases.loc[aliases["food_id"] == food.id, "alias"]]
+        named = {w for t in texts for w in normalize(t).split()} | {p.unit_word for p in food.portions if p.unit_word}
+        return frozenset(named - _FORM_WORDS_NORMAL - STOPWORDS - _negated_words(food.name))
+    return table.cached(("naming_words", food.id), words)
 
 
 def _word_likeness(word: str, names: frozenset[str]) -> float:
@@ -305,9 +158,9 @@ def _word_likeness(word: str, names: frozenset[str]) -> float:
     return best
 
 
-def _coverage(food: Food, words: list[str]) -> float:
+def _coverage(table: FoodTable, food: Food, words: list[str]) -> float:
     """The likeness of the worst-matched typed word: a name that ignores a typed word ('soy milk') covers 0."""
-    names = _naming_words(food)
+    names = _naming_words(table, food)
     return min((_word_likeness(w, names) for w in words), default=0.0)
 
 
@@ -318,18 +171,21 @@ def find_food(table: FoodTable, text: str) -> tuple[Food, bool]:
     "soy milk" is not read as milk, "salt" not as tomato juice with no salt added, "bar" not as barley.
     """
     query = normalize(text)
-    typed = [w for w in query.split() if w not in _STOPWORDS] or query.split()
+    typed = [w for w in query.split() if w not in STOPWORDS] or query.split()
     asserted = set(typed) - _negated_words(text)  # 'salt', not 'no salt': a name that denies it is not it
     ranked = [(f, s) for f, s in _ranked(table, text) if not asserted & _negated_words(f.name)]
     if ranked and ranked[0][1] >= 100:
         return ranked[0][0], False
-    core = [w for w in typed if w not in _FORM_WORDS_NORMAL]
+    core = [w for w in typed if w not in _FORM_WORDS_NORMAL and w not in SIZE_WORDS]  # 'mini twist pretzels'
     if core and len(core) < len(typed):  # "mashed potatoes", "fried salmon": the food without its form words
         sure = [f for f, s in _ranked(table, " ".join(core)) if s >= 100 and not asserted & _negated_words(f.name)]
+        # salt and sugar words tell two otherwise equal foods apart: 'unsalted pretzels' are the unsalted ones
+        said = (set(typed) - set(core)) & _SALT_AND_SUGAR_WORDS
+        sure.sort(key=lambda f: -len(said & set(normalize(f.name).split())))
         if sure:
             return sure[0], True
     if len(query.replace(" ", "")) > 3:
-        likely = [(_coverage(f, core or typed), s, f) for f, s in ranked if s >= MATCH_THRESHOLD]
+        likely = [(_coverage(table, f, core or typed), s, f) for f, s in ranked if s >= MATCH_THRESHOLD]
         likely = [c for c in likely if c[0] >= MIN_WORD_LIKENESS]
         if likely:
             return max(likely, key=lambda c: (c[0], c[1]))[2], True
@@ -344,7 +200,7 @@ def find_food(table: FoodTable, text: str) -> tuple[Food, bool]:
 
 def split_words(text: str, table: FoodTable) -> _Parsed:
     """Amount, unit and food words of one piece of text; nothing is resolved into grams yet."""
-    cleaned = _clean(text)
+    cleaned = clean(text)
     amount, rest = take_amount(cleaned)
     if amount is None:
         trailing = _trailing_amount(cleaned, table)
@@ -355,7 +211,7 @@ def split_words(text: str, table: FoodTable) -> _Parsed:
                         f"'{text.strip()} bananas'")
     if not rest:
         raise UnknownFood(text.strip(), [])
-    unit, after_unit = _take_generic_unit(rest)
+    unit, after_unit = take_unit(rest)
     if unit is not None:
         food_text = _strip_of(after_unit)
         if food_text:
@@ -374,15 +230,15 @@ def split_words(text: str, table: FoodTable) -> _Parsed:
         if food_text:
             food, score = _best(table, food_text)
             whole, whole_score = _best(table, rest)
-            first_in_name = whole is not None and whole_score >= 100 and bool(_word_forms(first) & _food_words(whole))
+            first_in_name = whole is not None and whole_score >= 100 and bool(word_forms(first) & _food_words(whole))
             if food is not None and score >= MATCH_THRESHOLD and not first_in_name:
                 household = {p.unit_word for p in food.portions}
-                forms = _word_forms(first)
-                forms |= {_MEASURE_SYNONYMS[f] for f in forms if f in _MEASURE_SYNONYMS}
+                forms = word_forms(first)
+                forms |= {MEASURE_SYNONYMS[f] for f in forms if f in MEASURE_SYNONYMS}
                 form = next((f for f in sorted(forms) if f in household), None)
                 if form is not None:  # "2 fillets salmon", "1 can of beer": a measure the food has
                     return _Parsed(amount if amount is not None else 1.0, form, food_text)
-                if had_of or first in _MEASURE_WORDS:  # "2 buckets of milk", "a handful almonds"
+                if had_of or first in MEASURE_WORDS:  # "2 buckets of milk", "a handful almonds"
                     return _Parsed(amount if amount is not None else 1.0, first, food_text, unit_is_known=False)
     return _Parsed(amount, None, rest)
 
@@ -398,114 +254,39 @@ def _trailing_amount(cleaned: str, table: FoodTable) -> _Parsed | None:
     food_text = m.group("food").strip()
     if not rest:
         return _Parsed(amount, None, food_text)
-    unit, after = _take_generic_unit(rest)
+    unit, after = take_unit(rest)
     if unit is not None and not after:
         return _Parsed(amount, unit, food_text)
     return None
 
-
-def _size_measure(food: Food, size: str) -> str | None:
-    """The food's own measure for a size word: 'medium' -> 'potato medium' for a baked potato."""
-    if " " not in size and any(p.unit_word == size for p in food.portions):
-        return size  # a plain unit of this food: resolve_amount reads it
-    for p in food.portions:
-        joined = " ".join(p.measure.lower().replace(",", " ").replace("(", " ").split())
-        if re.search(rf"(?<!extra ){re.escape(size)}\b", joined):
-            return p.measure.lower()
-    return None
-
-
-def _measure_words(p: Portion) -> set[str]:
-    return set(re.findall(r"[a-z]+", p.measure.lower()))
-
-
-def _best_measure(food: Food, portions: list[Portion]) -> str:
-    """Of several measures with one unit word, the food's usual portion, else the medium one, else the first."""
-    usual = next((p for p in portions if abs(p.grams_per_unit - food.portion_grams) < 0.5), None)
-    medium = next((p for p in portions if "medium" in _measure_words(p)), None)
-    chosen = usual or medium or portions[0]
-    first = next(p for p in food.portions if p.unit_word == chosen.unit_word)
-    return chosen.unit_word if first is chosen else chosen.measure.lower()  # the unit word reads shorter
-
-
-def _count_measure(food: Food, food_text: str) -> str | None:
-    """The measure a bare count is in ('3 almonds', '1 croissant', '10 hazelnuts', '1 mackerel'), or None for
-    the food's own piece or usual portion ('2 bananas', '1 coffee'). A food SR28 weighs only by mass cannot
-    be counted: '2 walnuts' is an error, not 2 oz."""
-    typed = {f for w in _clean(food_text).split() for f in _word_forms(w)}
-
-    def countable(p: Portion) -> bool:
-        return p.unit_word not in GRAMS_PER and p.unit_word not in ML_PER and not _measure_words(p) & _SUB_PIECES
-
-    named = [p for p in food.portions if countable(p) and p.unit_word
-             and any(t == p.unit_word or (len(p.unit_word) >= 3 and t.endswith(p.unit_word)) for t in typed)]
-    if named:  # SR28 has a measure named like the food: 1 almond = 1.2 g, 1 nut (hazelnut) = 1.4 g
-        return _best_measure(food, named)
-    if "juice" in normalize(food.name).split() and normalize_unit(food.portion_label.split(" ")[0]) in ML_PER:
-        return "portion"  # '1 orange juice' is a glass of it, not the juice of one orange
-    if any(p.unit_word in PIECE_WORDS for p in food.portions):
-        return None  # resolve_amount counts in the food's piece: medium, fruit, slice, ...
-    for word in _COUNT_WORDS:
-        same = [p for p in food.portions if p.unit_word == word and countable(p)]
-        if same:
-            return _best_measure(food, same)
-    if normalize_unit(food.portion_label.split(" ")[0]) in GRAMS_PER:
-        units = [u for u in units_for(food) if u not in ("piece", "portion")]
-        raise BadAmount(f"{food.name} cannot be counted: SR28 has no weight for one; give the amount with a "
-                        f"unit ({', '.join(units)})")
-    return None
-
-
-def usual_portions(food: Food) -> float:
-    """How many of the food's portions a line with no amount means: its usual serving ("coffee" is a cup)."""
-    return food.default_steps * food.step
-
-
-def resolve(food: Food, amount: float | None, unit: str | None) -> tuple[float, str, float, str]:
-    """(amount, unit, grams, reading) through the food's SR28 household weights; errors name the units."""
-    if amount is None and unit is None:
-        amount, unit = usual_portions(food), "portion"
-    elif amount is None:
-        amount = 1.0
-    u = normalize_unit(unit)
-    read_as = u
-    label_word = food.portion_label.split(" ")[0].lower() if food.portion_label else ""
-    if u in _SIZE_WORDS:
-        measure = _size_measure(food, u)
-        if measure is None:
-            raise UnknownUnit(food.name, u, units_for(food))
-        read_as = measure
-    elif u and u == label_word and u not in GRAMS_PER and u != "cup":
-        read_as = "portion"  # "a glass of wine" is the food's own glass (5 fl oz), not a cup
-    elif u and u not in GRAMS_PER and u not in ML_PER:
-        same = [p for p in food.portions if p.unit_word == u and not _measure_words(p) & _SUB_PIECES]
-        if len(same) > 1:  # "1 ear of corn": the medium ear, not the first SR28 lists
-            read_as = _best_measure(food, same)
-    resolved = resolve_amount(food, amount, read_as or None)
-    if resolved.grams < MIN_GRAMS:
-        raise BadAmount(f"{amount:g} {u or 'pieces'} of {food.name} is {resolved.grams:.2g} g, too little to count: "
-                        "check the amount and unit (g, not mg?)")
-    return float(amount), u or "piece", resolved.grams, resolved.reading
 
 
 def parse_piece(text: str, table: FoodTable, line: int = 1) -> IntakeItem:
     """One item of free text -> an IntakeItem (food, amount, unit, grams, reading)."""
     parsed = split_words(text, table)
     food, guessed = find_food(table, parsed.food_text)
-    if not parsed.unit_is_known:
-        raise UnknownUnit(food.name, parsed.unit or "", units_for(food))
-    unit = parsed.unit
-    if parsed.amount is not None and unit is None:
-        unit = _count_measure(food, parsed.food_text)
-    amount, unit, grams, reading = resolve(food, parsed.amount, unit)
-    return IntakeItem(line, text.strip(), food, amount, unit, grams, reading, guessed)
+    amount, unit, said = parsed.amount, parsed.unit, ""
+    if not parsed.unit_is_known:  # 'a handful of nuts': a measure people use that SR28 does not name
+        typed = typed_measure(unit or "")
+        if typed is None or food.group in typed.not_for_groups:
+            raise UnknownUnit(food.name, unit or "", units_for(food))
+        amount, unit, said = (1.0 if amount is None else amount) * typed.amount, typed.unit, typed.reading
+    if amount is not None and unit is None:
+        unit = count_measure(food, parsed.food_text)
+    amount, unit, grams, reading = resolve(food, amount, unit, table)
+    return IntakeItem(line, text.strip(), food, amount, unit, grams, f"{reading} ({said})" if said else reading,
+                      guessed)
 
 
 def _strip_decorations(line: str) -> str:
-    """Bullets, comments and meal headings ('Breakfast: 2 eggs') are not food."""
+    """Bullets, comments, footnote marks and headings are not food: 'Breakfast: 2 eggs', 'Snack (anytime)',
+    'Trail mix made with:' (a line that ends in a colon introduces the lines below it)."""
     line = line.split("#", 1)[0].strip()
     line = re.sub(r"^(?:[-*•·]\s+|\d+[.)]\s+(?=\D))", "", line).strip()
-    m = re.match(r"^([a-zA-Z ]+):\s*", line)
+    line = re.sub(r"[*†‡]+(?=\s|,|$)", "", line).strip()  # 'light mayonnaise*': a footnote mark
+    if line.endswith(":"):
+        return ""
+    m = re.match(r"^([a-zA-Z ]+)(?:\([^()]*\))?\s*(?::\s*|$)", line)
     if m and m.group(1).strip().lower() in _MEAL_WORDS:
         line = line[m.end():].strip()
     return line
@@ -513,7 +294,7 @@ def _strip_decorations(line: str) -> str:
 
 def _only_form_words(piece: str) -> bool:
     words = re.findall(r"[a-z0-9%-]+", piece.lower())
-    return bool(words) and all(w in _FORM_WORDS or w in _SIZE_WORDS or w.endswith("%") for w in words)
+    return bool(words) and all(w in FORM_WORDS or w in SIZE_WORDS or w.endswith("%") for w in words)
 
 
 def _pieces(line: str, table: FoodTable) -> list[str]:
@@ -532,12 +313,47 @@ def _pieces(line: str, table: FoodTable) -> list[str]:
     except FoodError:
         pass
     joined: list[str] = []
+    waiting = ""  # '2/3 cup cooked' before ', chopped chicken': an amount whose food comes in the next part
     for part in parts:
-        if joined and _only_form_words(part):
-            joined[-1] = f"{joined[-1]} {part}"
+        if _AN_ASIDE.match(part) and (waiting or (joined and _has_amount(joined[-1]))):
+            continue  # '1/2 cup, or about 8, baby carrots': the aside repeats the amount
+        if waiting:
+            part, waiting = f"{waiting} {part}", ""
+        if joined and (_only_form_words(part) or _QUALIFIER.match(part)):
+            joined[-1] = f"{joined[-1]} {part}"  # 'buckwheat, cooked', 'marinara sauce, no added salt'
+        elif _no_food_yet(part):
+            waiting = part
         else:
             joined.append(part)
+    if waiting:
+        joined.append(waiting)
     return [p for part in joined for p in _split_and(part, table)]
+
+
+# A part that only qualifies the food before it: 'no added salt', 'without skin', 'low sodium', 'unsalted'.
+_QUALIFIER = re.compile(r"^(?:no|not|non|without|low|reduced|less|lightly|unsalted|unsweetened)\b")
+# A part that restates an amount already given: 'about 3 ounces', 'or about 8', 'approx. 22'.
+_AN_ASIDE = re.compile(r"^(?:or\s+)?(?:about|approximately|approx\.?|roughly|around)\s+[\d½¼¾⅓⅔]")
+
+
+def _has_amount(piece: str) -> bool:
+    try:
+        return take_amount(clean(piece))[0] is not None
+    except FoodError:
+        return False
+
+
+def _no_food_yet(piece: str) -> bool:
+    """An amount and a unit with no food, or only form words after them: '2/3 cup cooked', '1/2 cup'."""
+    try:
+        amount, rest = take_amount(clean(piece))
+    except FoodError:
+        return False
+    if amount is None:
+        return False
+    unit, rest = take_unit(rest)
+    rest = re.sub(r"^of\b", "", rest).strip()
+    return unit is not None and (not rest or _only_form_words(rest))
 
 
 def _reads_surely(text: str, table: FoodTable) -> bool:
@@ -611,26 +427,26 @@ def _row_item(row: dict, line: int, table: FoodTable) -> IntakeItem:
         food, guessed = find_food(table, food_text)
     amount: float | None = None
     if amount_text:
-        cleaned = _clean(amount_text)
+        cleaned = clean(amount_text)
         amount, rest = take_amount(cleaned)
-        if amount is None and cleaned in _NUMBER_WORDS:  # 'two' alone in an amount cell
-            amount, rest = float(_NUMBER_WORDS[cleaned]), ""
+        if amount is None and cleaned in NUMBER_WORDS:  # 'two' alone in an amount cell
+            amount, rest = float(NUMBER_WORDS[cleaned]), ""
         if amount is None:
             raise BadAmount(f"amount '{amount_text}' is not a number")
-        carried, after = _take_generic_unit(rest) if rest else (None, "")
+        carried, after = take_unit(rest) if rest else (None, "")
         if rest and (carried is None or after):
             carried = rest
         if carried and unit and normalize_unit(carried) != normalize_unit(unit):
             raise BadAmount(f"the amount '{amount_text}' and the unit '{unit}' disagree")
         unit = unit or (carried or "")
-    amount_, unit_, grams, reading = resolve(food, amount, unit or None)
+    amount_, unit_, grams, reading = resolve(food, amount, unit or None, table)
     return IntakeItem(line, label, food, amount_, unit_, grams, reading, guessed)
 
 
 def parse_rows(rows: list[dict], table: FoodTable, first_line: int = 1) -> list[IntakeItem]:
     """Rows of {food or food_id, amount, unit} (JSON, the dashboard's table); row numbers count from 1."""
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise PlannerError("expected a list of rows such as {\"food\": \"banana\", \"amount\": 2}")
+        raise IntakeError([], "expected a list of rows such as {\"food\": \"banana\", \"amount\": 2}")
     items, errors = [], []
     for i, row in enumerate(rows):
         line = first_line + i
@@ -656,8 +472,8 @@ def parse_csv(text: str, table: FoodTable) -> list[IntakeItem]:
                             delimiter=_delimiter(lines[start]), strict=True)
     headers = [_COLUMN_NAMES.get((h or "").strip().lower()) for h in (reader.fieldnames or [])]
     if "food" not in headers and "food_id" not in headers:
-        raise PlannerError(f"line {start + 1}: the CSV header '{lines[start].strip()}' has no 'food' column; "
-                           "expected a first line such as food,amount,unit")
+        raise IntakeError([], f"line {start + 1}: the CSV header '{lines[start].strip()}' has no 'food' column; "
+                              "expected a first line such as food,amount,unit")
     rows, numbers = [], []
     try:
         for row in reader:
@@ -666,16 +482,13 @@ def parse_csv(text: str, table: FoodTable) -> list[IntakeItem]:
     except csv.Error as exc:
         where = (numbers[-1] if numbers else start + 1) + 1  # the row after the last one read
         why = "a quote (\") is opened and never closed" if "end of data" in str(exc) else str(exc)
-        raise PlannerError(f"line {where}: the CSV cannot be read: {why}") from None
+        raise IntakeError([], f"line {where}: the CSV cannot be read: {why}") from None
     items, errors = [], []
     for row, line in zip(rows, numbers, strict=True):
         try:
             items += parse_rows([row], table, first_line=line)
         except IntakeError as exc:
-            if exc.errors:
-                errors += exc.errors
-        except PlannerError as exc:
-            errors.append(LineError(line, ",".join(str(v) for v in row.values() if v), str(exc)))
+            errors += exc.errors
     return _finish(items, errors)
 
 
@@ -696,14 +509,14 @@ def parse_json(text: str, table: FoodTable) -> list[IntakeItem]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PlannerError(f"the intake is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        raise IntakeError([], f"the intake is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     if isinstance(data, dict) and "items" in data:
         data = data["items"]
     if isinstance(data, list) and all(isinstance(x, str) for x in data):
         return parse_text("\n".join(data), table)
     if isinstance(data, list):
         return parse_rows(data, table)
-    raise PlannerError("JSON intake must be a list of rows such as [{\"food\": \"banana\", \"amount\": 2}]")
+    raise IntakeError([], "JSON intake must be a list of rows such as [{\"food\": \"banana\", \"amount\": 2}]")
 
 
 def parse_any(text: str, table: FoodTable) -> list[IntakeItem]:

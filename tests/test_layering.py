@@ -1,0 +1,78 @@
+"""The foods package reads words about food on its own: no cycle between its modules, no planner import,
+no module borrowing another's private name."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+FOODS = Path(__file__).resolve().parent.parent / "foods"
+
+
+def _runtime_imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(module, names) imported when the file runs; imports under `if TYPE_CHECKING:` are for types only."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+               and getattr(node.test, "id", "") == "TYPE_CHECKING" for n in ast.walk(node)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.module, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            found += [(a.name, []) for a in node.names]
+    return found
+
+
+MODULES = {p.stem: _runtime_imports(p) for p in FOODS.glob("*.py") if p.stem != "__main__"}
+
+
+def _foods_deps(name: str) -> set[str]:
+    deps = set()
+    for module, names in MODULES[name]:
+        if module == "foods":
+            deps |= {n for n in names if n in MODULES}
+            deps.add("__init__")
+        elif module.startswith("foods."):
+            deps.add(module.split(".")[1])
+    return deps - {name}
+
+
+def test_foods_modules_import_each_other_without_a_cycle():
+    graph = {name: _foods_deps(name) - {"__init__"} for name in MODULES if name != "__init__"}
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        assert name not in path, f"import cycle: {' -> '.join((*path, name))}"
+        if name in done:
+            return
+        for dep in graph[name]:
+            visit(dep, (*path, name))
+        done.add(name)
+
+    for name in graph:
+        visit(name, ())
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_foods_knows_nothing_of_planner_and_borrows_no_private_name(name):
+    for module, names in MODULES[name]:
+        assert not module.startswith(("planner", "dashboard")), f"foods/{name}.py imports {module}"
+        private = [n for n in names if n.startswith("_") and module.startswith("foods")]
+        assert not private, f"foods/{name}.py imports {module}.{', '.join(private)}"
+
+
+def test_the_food_words_have_one_home():
+    """STOPWORDS, FORM_WORDS and SIZE_WORDS are defined once, in foods.text, and used from there."""
+    defined = {}
+    for path in [*FOODS.glob("*.py"), *(FOODS.parent / "planner").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    name = getattr(target, "id", "")
+                    if name.lstrip("_") in ("STOPWORDS", "FORM_WORDS", "SIZE_WORDS"):
+                        defined.setdefault(name.lstrip("_"), []).append(path.name)
+    assert defined == {"STOPWORDS": ["text.py"], "FORM_WORDS": ["text.py"], "SIZE_WORDS": ["text.py"]}

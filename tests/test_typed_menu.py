@@ -1,0 +1,155 @@
+"""A published menu, typed as written, reads completely, and its totals land near the menu's own analysis.
+
+The fixture `data/dash_day2.txt` is Mayo Clinic's DASH diet sample menu, day 2 ("DASH diet: Sample menus",
+mayoclinic.org, art-20047110), typed line by line as printed: meal headings, one food a line, the printed
+amounts and words ("2/3 cup cooked, chopped chicken", "1 cup marinara sauce, no added salt"). The page's
+"Day 2 nutritional analysis" gives calories 2,193, calcium 1,370 mg, magnesium 495 mg, potassium 4,219 mg.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foods import load_table
+from foods.amounts import resolve
+from foods.errors import BadAmount, UnknownUnit
+from foods.intake import IntakeError, parse_text
+from foods.units import units_for
+
+MENU = Path(__file__).parent / "data" / "dash_day2.txt"
+PUBLISHED = {"energy_kcal": 2193, "calcium_mg": 1370, "magnesium_mg": 495, "potassium_mg": 4219}
+READ_AS = ["mixed_fruit", "fat_free_vanilla_yogurt", "walnuts", "bran_muffin", "margarine", "skim_milk",
+           "herbal_tea", "whole_wheat_tortilla", "chicken", "apple", "light_mayonnaise", "curry_powder",
+           "baby_carrots", "skim_milk", "whole_wheat_pasta", "low_sodium_marinara", "salad_greens",
+           "light_caesar_dressing", "whole_wheat_roll", "olive_oil", "nectarine", "water", "raisins",
+           "unsalted_pretzels", "sunflower_seeds"]
+
+
+def _totals(items) -> dict[str, float]:
+    return {k: sum(i.food.nutrients[k] * i.grams / 100 for i in items) for k in PUBLISHED}
+
+
+@pytest.fixture(scope="module")
+def menu_items():
+    return parse_text(MENU.read_text(encoding="utf-8"), load_table())
+
+
+def test_the_published_dash_day_reads_completely_on_the_shipped_table(menu_items):
+    assert [i.food.id for i in menu_items] == READ_AS
+    by_text = {i.text: i for i in menu_items}
+    assert by_text["2/3 cup cooked chopped chicken"].grams == pytest.approx(140 * 2 / 3, abs=0.5)
+    assert "weighed as Chicken breast, roasted" in by_text["2/3 cup cooked chopped chicken"].reading
+    assert by_text["1/2 cup raw baby carrots"].grams == pytest.approx(64, abs=0.5)
+    assert "weighed as Carrot, raw" in by_text["1/2 cup raw baby carrots"].reading
+    assert "one size" in by_text["1 medium whole-wheat tortilla"].reading
+
+
+@pytest.mark.parametrize("nutrient", ["energy_kcal", "calcium_mg"])
+def test_the_typed_day_lands_within_ten_percent_of_the_published_analysis(menu_items, nutrient):
+    assert _totals(menu_items)[nutrient] == pytest.approx(PUBLISHED[nutrient], rel=0.10)
+
+
+@pytest.mark.xfail(strict=True, reason="SR28's only baked bran muffin is an oat bran muffin (Mg 157, K 507 mg per "
+                   "100 g): its medium muffin alone adds 177 mg magnesium and 573 mg potassium, so the day reads "
+                   "628 mg Mg (+27 %) and 4,890 mg K (+16 %) against the page's 495 and 4,219")
+@pytest.mark.parametrize("nutrient", ["magnesium_mg", "potassium_mg"])
+def test_magnesium_and_potassium_within_ten_percent(menu_items, nutrient):
+    assert _totals(menu_items)[nutrient] == pytest.approx(PUBLISHED[nutrient], rel=0.10)
+
+
+@pytest.mark.parametrize("nutrient", ["magnesium_mg", "potassium_mg"])
+def test_magnesium_and_potassium_are_no_further_than_the_bran_muffin_explains(menu_items, nutrient):
+    muffin = next(i for i in menu_items if i.food.id == "bran_muffin")
+    without_muffin = _totals(menu_items)[nutrient] - muffin.food.nutrients[nutrient] * muffin.grams / 100
+    assert PUBLISHED[nutrient] * 0.85 < without_muffin < PUBLISHED[nutrient] * 1.10
+
+
+def test_the_menu_reads_on_the_full_catalogue_too(tmp_path, sr28_data):
+    from foods.catalog import catalog_tables
+    from foods.table import FoodTable
+
+    full = FoodTable(*catalog_tables(sr28_data), source="catalogue")
+    items = parse_text(MENU.read_text(encoding="utf-8"), full)
+    assert len(items) == len(READ_AS)
+    assert {i.food.ndb for i in items} >= {"01085", "04641", "28295", "11960", "02015", "43021"}
+    totals = _totals(items)
+    assert totals["energy_kcal"] == pytest.approx(PUBLISHED["energy_kcal"], rel=0.10)
+    assert totals["calcium_mg"] == pytest.approx(PUBLISHED["calcium_mg"], rel=0.10)
+    hopi = full.find("tortilla")
+    assert "Hopi" not in hopi.name and hopi.group != "American Indian/Alaska Native Foods"
+
+
+def test_every_unit_an_error_message_offers_is_accepted(table):
+    """'tbsp' offered for light mayonnaise must read: every unit `units_for` lists resolves to grams (an amount
+    may still be too small or too large, which is another error), and none is listed twice."""
+    for food in table:
+        offered = units_for(food)
+        assert len(offered) == len(set(offered)), f"{food.id}: {offered}"
+        for unit in offered:
+            try:
+                resolve(food, 100.0 if unit == "mg" else 1.0, unit, table)
+            except UnknownUnit as exc:
+                pytest.fail(f"{food.id}: {exc}")
+            except BadAmount as exc:
+                assert "too little" in str(exc) or "more than" in str(exc), exc
+
+
+@pytest.mark.parametrize("text, food_id, grams", [
+    ("2 tbsp light mayonnaise", "light_mayonnaise", 30.0),      # SR28 writes 'tablespoon'
+    ("1 cup marinara sauce", "marinara_sauce", 263.9),          # SR28 has only 'serving 1/2 cup' = 132 g
+    ("1 medium whole-wheat tortilla", "whole_wheat_tortilla", 41.0),
+    ("1 tortilla", "tortilla", 48.0),
+    ("a handful of nuts", "mixed_nuts", 28.35),
+    ("nuts", "mixed_nuts", 28.35),
+    ("a pinch of salt", "salt", 6.0 / 16),
+    ("a splash of milk", "milk", 244 / 16),
+    ("2 handfuls of almonds", "almonds", 56.7),
+    ("1 cup chopped cooked chicken", "chicken", 140.0),
+    ("1 cup salad greens", "salad_greens", 36.0),
+    ("1 bran muffin", "bran_muffin", 113.0),
+    ("1 tsp margarine", "margarine", 14.2 / 3),
+    ("1 cup vanilla yogurt", "vanilla_yogurt", 245.0),
+    ("1 oz pretzels", "pretzels", 28.35),
+    ("1/2 tsp curry powder", "curry_powder", 1.0),
+    ("1 cup herbal tea", "herbal_tea", 237.0),
+    ("1 cup mixed fruit", "mixed_fruit", 249.0),
+    ("1 tbsp mayonnaise", "mayonnaise", 13.8),
+    ("1 fl oz espresso", "espresso", 29.6),
+    ("2 slices ham", "ham", 56.0),
+])
+def test_everyday_words_and_amounts_read(table, text, food_id, grams):
+    (item,) = parse_text(text, table)
+    assert item.food.id == food_id
+    assert item.grams == pytest.approx(grams, rel=0.02)
+
+
+def test_typed_amounts_say_how_they_were_read(table):
+    (handful,) = parse_text("a handful of nuts", table)
+    assert "a handful is read as 1 oz" in handful.reading
+    (pinch,) = parse_text("a pinch of salt", table)
+    assert "1/16 teaspoon" in pinch.reading
+
+
+def test_foods_the_articles_say_to_limit_are_flagged_and_new_everyday_foods_are_not_recommended(table):
+    for food_id in ("espresso", "ham", "pretzels", "marinara_sauce", "bran_muffin", "tortilla"):
+        assert table.get(food_id).limit, food_id
+    for food_id in ("mixed_fruit", "salad_greens", "vanilla_yogurt", "margarine", "mayonnaise", "curry_powder",
+                    "herbal_tea", "whole_wheat_tortilla", "low_sodium_marinara"):
+        assert table.get(food_id).articles == (), food_id
+
+
+def test_headings_footnote_marks_and_asides_are_not_food(table):
+    text = ("Lunch\nCurried chicken wrap made with:\n2 tablespoons light mayonnaise*\n"
+            "1/2 cup, or about 8, raw baby carrots\nSnack (anytime)\n1 ounce, or about 22, pretzels\n")
+    assert [i.food.id for i in parse_text(text, table)] == ["light_mayonnaise", "baby_carrots", "pretzels"]
+
+
+def test_a_size_sr28_has_no_weight_for_lists_the_measures_that_exist_once(table):
+    with pytest.raises(IntakeError) as err:
+        parse_text("1 medium walnuts", table)
+    message = err.value.errors[0].message
+    assert "'medium' is not a unit for Walnuts; use one of: g, kg, mg, oz, lb, ml" in message
+    listed = message.split("use one of: ")[1].split(", ")
+    assert len(listed) == len(set(listed)) and "cup" in listed
