@@ -354,3 +354,11 @@ def test_calcium_set_tofu_is_planned_in_pregnancy_though_sr28_has_no_retinol_for
     p = Profile(sex="female", age=30, pregnancy="trimester2", diet="vegan")
     chosen = set(select_foods(p, table, targets_for(p)).foods.ids)
     assert "tofu" in chosen
+
+
+def test_typed_plant_milks_find_the_fortified_plant_milks():
+    from foods import load_table
+    from foods.intake import parse_text
+
+    table = load_table()
+    assert [i.food.id for i in parse_text("1 cup soy milk\n1 cup almond milk", table)] == ["soy_milk", "almond_milk"]

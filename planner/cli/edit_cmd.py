@@ -10,7 +10,8 @@ import argparse
 from pathlib import Path
 
 from planner import edit
-from planner.cli.output import add_format, dumps, emit
+from planner.cli.options import add_format
+from planner.cli.output import dumps, emit
 from planner.errors import PlannerError
 from planner.files import check_writable, write_bytes_atomic
 from planner.paths import food_table
