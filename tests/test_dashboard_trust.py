@@ -5,7 +5,6 @@ button, and no internal word (AMDR, afternoon_snack, weight_kg, raw food ids) re
 from __future__ import annotations
 
 import pytest
-
 from test_dashboard import click, generated, open_app, submit_profile, texts
 
 from planner.plan import day_totals
