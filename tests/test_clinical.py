@@ -362,3 +362,16 @@ def test_typed_plant_milks_find_the_fortified_plant_milks():
 
     table = load_table()
     assert [i.food.id for i in parse_text("1 cup soy milk\n1 cup almond milk", table)] == ["soy_milk", "almond_milk"]
+
+
+def test_the_plan_command_takes_the_kidney_stage_and_dialysis_as_flags(capsys):
+    import json
+
+    code, out, err = run(capsys, "plan", "--kidney-stage", "4", "--dialysis", "--weight-kg", "70", "--days", "1",
+                         "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["profile"]["kidney_stage"] == "4" and data["profile"]["dialysis"] is True
+    assert data["targets"]["nutrients"]["protein_g"]["min"] == pytest.approx(70.0)
+    code, out, err = run(capsys, "plan", "--kidney-stage", "2", "--days", "1")
+    assert code == 2 and out == "" and "3a, 3b, 4, 5" in err
