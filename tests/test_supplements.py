@@ -104,3 +104,20 @@ def test_the_cli_check_counts_supplements_in_text_and_json(capsys, tmp_path):
     (tmp_path / "bad.txt").write_text("1 banana\na magnesium tablet\n")
     code, out, err = run(capsys, "check", tmp_path / "bad.txt")
     assert code == 2 and out == "" and "line 2" in err and "type the amount on the pack" in err
+
+
+def test_the_dashboard_check_page_counts_typed_supplements_and_warns():
+    from test_dashboard import click, open_app, texts
+
+    at = open_app("views/check.py")
+    at.text_area(key="intake_text").set_value("1 banana\n8 Magne B6")
+    click(at, "check_run")
+    report = at.session_state.check_report
+    assert report is not None and [s.count for s in report.supplements] == [8]
+    assert report.totals["magnesium_mg"] >= 384
+    assert any("above the 350 mg upper limit for supplements" in e for e in texts(at.error))
+    assert any("Supplements" in m for m in texts(at.markdown))
+    at.text_area(key="intake_text").set_value("1 banana\na magnesium tablet")
+    click(at, "check_run")
+    assert at.session_state.check_report is None
+    assert any("type the amount on the pack" in e for e in texts(at.error))
