@@ -49,6 +49,8 @@ CASES = [
      lambda d: d["imported"] == 3, "imported 3 SR28 foods"),
     ("plan", ["plan", "--days", "1", "--time-limit", "60"], None,
      lambda d: d["days"][0]["meals"] and d["days"][0]["totals"]["calcium_mg"] > 0, "Profile: No --profile given"),
+    ("plan-edit", ["plan", "edit", "{plan}", "--day", "1", "--meal", "lunch", "--regenerate"], None,
+     lambda d: d["days"] and "edit" in d, "Lunch of Day 1 replanned"),
     ("check", ["check", "-"], "2 bananas\n30 g almonds\n1 cup milk\n",
      lambda d: {i["food_id"] for i in d["items"]} >= {"banana", "almonds"}, "Day check for "),
     ("plan-edit", ["plan", "edit", "{plan}", "--day", "1", "--meal", "lunch", "--lock"], None,

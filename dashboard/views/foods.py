@@ -25,12 +25,17 @@ SEARCH_COLUMNS = {
 table = state.food_table()
 
 
-def no_match(query: str, allowed: set[str]) -> str:
-    """Why a search shows nothing: no food has that name, or the filters hide the ones that do (which ones)."""
-    hidden = [f for f in table.search(query, limit=25) if f.id not in allowed]
+def hidden_matches(query: str, allowed: set[str]) -> str | None:
+    """Why a search shows nothing, or not its closest matches: no food has that name, or the filters hide the
+    ones that match better than anything shown (which ones, and which filter). None when nothing is hidden."""
+    hits = table.search(query, limit=25)
     shown_query = query.strip()[:60]
-    if not hidden:
+    if not hits:
         return f"No food matches '{shown_query}'."
+    first_shown = next((i for i, f in enumerate(hits) if f.id in allowed), len(hits))
+    hidden = hits[:first_shown]
+    if not hidden:
+        return None
     names = "; ".join(f.name for f in hidden[:3])
     why = []
     ss = st.session_state
@@ -47,7 +52,9 @@ def no_match(query: str, allowed: set[str]) -> str:
         why.append("**Leave out foods with** is set")
     if st.session_state.foods_group != "All groups":
         why.append(f"the food group is {st.session_state.foods_group}")
-    return (f"No food matches '{shown_query}' with these filters: {names} "
+    lead = (f"No food matches '{shown_query}' with these filters" if first_shown == len(hits)
+            else f"The closest matches for '{shown_query}' are hidden by the filters")
+    return (f"{lead}: {names} "
             f"{'is' if len(hidden) == 1 else 'are'} hidden because {'; and '.join(why)}.")
 
 
@@ -85,11 +92,12 @@ query = st.text_input("Food name", key="foods_query", placeholder="e.g. buckwhea
 if query.strip():
     allowed_set = set(allowed_ids)
     found = [f.id for f in table.search(query, limit=25) if f.id in allowed_set]
+    note = hidden_matches(query, allowed_set)
+    if note:
+        st.warning(note)
     if found:
         st.dataframe(frames.foods_frame(table, found), hide_index=True, width="stretch", column_config=SEARCH_COLUMNS)
         st.caption("Ca calcium, Mg magnesium, K potassium: mg per 100 g; kcal per 100 g.")
-    else:
-        st.warning(no_match(query, allowed_set))
 else:
     st.caption(f"{len(allowed_ids)} foods pass the filters. Type a name to search.")
 
