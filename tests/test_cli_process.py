@@ -53,8 +53,6 @@ CASES = [
      lambda d: d["days"] and "edit" in d, "Lunch of Day 1 replanned"),
     ("check", ["check", "-"], "2 bananas\n30 g almonds\n1 cup milk\n",
      lambda d: {i["food_id"] for i in d["items"]} >= {"banana", "almonds"}, "Day check for "),
-    ("plan-edit", ["plan", "edit", "{plan}", "--day", "1", "--meal", "lunch", "--lock"], None,
-     lambda d: "edit" in d and d["days"][0]["meals"], "Every food locked in lunch"),
     ("shopping", ["shopping", "{plan}"], None, lambda d: d["items"] and all("food_id" in i for i in d["items"]),
      "# Shopping list"),
     ("shopping --csv", ["shopping", "{plan}", "--csv", "list.csv"], None, lambda d: d["items"] > 0, "wrote "),

@@ -4,7 +4,6 @@ button, and no internal word (AMDR, afternoon_snack, weight_kg, raw food ids) re
 
 from __future__ import annotations
 
-import pytest
 from test_dashboard import click, generated, open_app, submit_profile, texts
 
 from planner.plan import day_totals
@@ -159,9 +158,6 @@ def test_day_check_notes_speak_of_the_form():
 
 # --- the Foods page says why a search shows nothing ------------------------------------------------------------
 
-@pytest.mark.xfail(strict=False, reason="on main since the everyday foods landed: 'salt' also finds margarine and "
-                   "low-sodium marinara (SR28 names say 'salt'/'no salt added'), so the search is not empty; "
-                   "foods/search.py (the words helper's) or this test's word needs to change")
 def test_searching_salt_with_limit_foods_hidden_names_the_toggle(table):
     at = open_app("views/foods.py")
     at.text_input(key="foods_query").set_value("salt")
