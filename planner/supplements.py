@@ -177,60 +177,59 @@ def read_supplement(text: str, line: int = 1) -> SupplementItem | None:
     return None
 
 
-def _split_text(text: str) -> tuple[str, list[SupplementItem], int]:
-    kept, found, errors, foods = [], [], [], 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        pieces = [p for p in raw.split(",")] if "," in raw else [raw]
-        rest = []
-        for piece in pieces:
-            try:
-                item = read_supplement(piece, number)
-            except PlannerError as exc:
-                errors.append(str(exc))
-                continue
-            if item is None:
-                rest.append(piece)
-            else:
-                found.append(item)
-        line = ",".join(rest) if len(rest) != len(pieces) or len(pieces) == 1 else raw
-        if len(rest) != len(pieces) and re.fullmatch(r"[\s,]*", line):
-            line = ""
-        foods += bool(line.strip())
-        kept.append(line)
+def _sort_out(entries: list[tuple[int, str, object]]) -> tuple[list, list[SupplementItem]]:
+    """(line, text, value) entries -> the values that are not supplements, and the supplements read; one
+    PlannerError naming every bad supplement line."""
+    kept, found, errors = [], [], []
+    for line, text, value in entries:
+        try:
+            item = read_supplement(text, line)
+        except PlannerError as exc:
+            errors.append(str(exc))
+            continue
+        if item is None:
+            kept.append(value)
+        else:
+            found.append(item)
     if errors:
         raise PlannerError("; ".join(errors))
-    return "\n".join(kept), found, foods
+    return kept, found
+
+
+def _split_text(text: str) -> tuple[str, list[SupplementItem], int]:
+    lines = text.splitlines()
+    pieces = [(n, piece, (n, k)) for n, raw in enumerate(lines, start=1)
+              for k, piece in enumerate(raw.split(",") if "," in raw else [raw])]
+    kept, found = _sort_out(pieces)
+    taken = {line for line, _, where in pieces if where not in set(kept)}
+    out = []
+    for n, raw in enumerate(lines, start=1):
+        if n in taken:  # a line that named a supplement keeps only its other pieces (or becomes blank)
+            rest = ",".join(p for line, p, where in pieces if line == n and where in set(kept))
+            raw = "" if re.fullmatch(r"[\s,]*", rest) else rest
+        out.append(raw)
+    return "\n".join(out), found, sum(bool(line.strip()) for line in out)
 
 
 def _split_csv(text: str) -> tuple[str, list[SupplementItem], int]:
     lines = text.splitlines()
     header_at = next(i for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#"))
-    header = lines[header_at]
-    delimiter = max((",", ";", "\t"), key=header.count)
-    names = [h.strip().strip('"').lower() for h in next(csv.reader([header], delimiter=delimiter))]
+    delimiter = max((",", ";", "\t"), key=lines[header_at].count)
+    names = [h.strip().strip('"').lower() for h in next(csv.reader([lines[header_at]], delimiter=delimiter))]
     food_col = next((i for i, h in enumerate(names) if h in ("food", "name", "item")), None)
     amount_col = next((i for i, h in enumerate(names) if h in ("amount", "quantity", "qty")), None)
-    found, errors, foods = [], [], 0
+    entries = []
     for i in range(header_at + 1, len(lines)):
-        if not lines[i].strip() or food_col is None:
-            foods += bool(lines[i].strip())
-            continue
-        cells = next(csv.reader([lines[i]], delimiter=delimiter), [])
-        food = cells[food_col].strip() if food_col < len(cells) else ""
+        cells = next(csv.reader([lines[i]], delimiter=delimiter), []) if lines[i].strip() else []
+        food = cells[food_col].strip() if food_col is not None and food_col < len(cells) else ""
         amount = cells[amount_col].strip() if amount_col is not None and amount_col < len(cells) else ""
-        try:
-            item = read_supplement(f"{amount} {food}".strip(), i + 1)
-        except PlannerError as exc:
-            errors.append(str(exc))
-            continue
-        if item is None:
-            foods += 1
-        else:
-            found.append(item)
+        if food:
+            entries.append((i + 1, f"{amount} {food}".strip(), i))
+    kept, found = _sort_out(entries)
+    for _, _, i in entries:
+        if i not in kept:
             lines[i] = ""  # a blank row: the CSV reader skips it and later rows keep their line numbers
-    if errors:
-        raise PlannerError("; ".join(errors))
-    return "\n".join(lines), found, foods
+    return "\n".join(lines), found, len(kept) + (food_col is None)
 
 
 def _split_json(text: str) -> tuple[str, list[SupplementItem], int]:
@@ -242,26 +241,15 @@ def _split_json(text: str) -> tuple[str, list[SupplementItem], int]:
     rows = data["items"] if wrapped else data
     if not isinstance(rows, list):
         return text, [], 1
-    kept, found, errors = [], [], []
+    entries = []
     for number, row in enumerate(rows, start=1):
         if isinstance(row, str):
-            line = row
+            entries.append((number, row, number))
         elif isinstance(row, dict) and isinstance(row.get("food", row.get("name")), str):
-            line = f"{row.get('amount', '')} {row.get('food', row.get('name'))}".strip()
-        else:
-            kept.append(row)
-            continue
-        try:
-            item = read_supplement(line, number)
-        except PlannerError as exc:
-            errors.append(str(exc))
-            continue
-        if item is None:
-            kept.append(row)
-        else:
-            found.append(item)
-    if errors:
-        raise PlannerError("; ".join(errors))
+            entries.append((number, f"{row.get('amount', '')} {row.get('food', row.get('name'))}".strip(), number))
+    kept_numbers, found = _sort_out(entries)
+    named = {n for _, _, n in entries}
+    kept = [row for n, row in enumerate(rows, start=1) if n not in named or n in kept_numbers]
     out = {**data, "items": kept} if wrapped else kept
     return json.dumps(out), found, len(kept)
 
