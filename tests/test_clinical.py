@@ -375,3 +375,12 @@ def test_the_plan_command_takes_the_kidney_stage_and_dialysis_as_flags(capsys):
     assert data["targets"]["nutrients"]["protein_g"]["min"] == pytest.approx(70.0)
     code, out, err = run(capsys, "plan", "--kidney-stage", "2", "--days", "1")
     assert code == 2 and out == "" and "3a, 3b, 4, 5" in err
+
+
+def test_plan_json_lists_vitamin_shortfalls_as_reported_not_planned(capsys):
+    import json
+
+    code, out, err = run(capsys, "plan", "--diet", "vegan", "--days", "1", "--format", "json")
+    assert code == 0, err
+    day = json.loads(out)["days"][0]
+    assert any(line.startswith("Vitamin B12 0.0 of 2.4") for line in day["reported_not_planned"])
