@@ -104,6 +104,28 @@ def plan_items_frame(plan: Plan, table: FoodTable) -> pd.DataFrame:
     return pd.concat([base, amounts[list(SHOWN)]], axis=1)
 
 
+def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[str, str]]:
+    """Per day, its meals as one markdown list (🔒 for a locked food, each meal's kcal) and a caption of its
+    minerals against the targets: made once per plan (one grouping, no filtering per meal)."""
+    kcal = items.groupby(["day", "slot"])["energy_kcal"].sum().to_dict() if not items.empty else {}
+    lines_of: dict[tuple[int, str], list[str]] = {}
+    for day, slot, locked, food, portion in zip(items["day"], items["slot"], items["locked"], items["food"],
+                                                items["portion"], strict=True):
+        lines_of.setdefault((day, slot), []).append(f"- {'🔒 ' if locked else ''}**{food}**: {portion}")
+    minerals: dict[int, list[str]] = {}
+    for day, nutrient, amount, percent in zip(pct["day"], pct["nutrient"], pct["amount"], pct["percent"],
+                                              strict=True):
+        shown = f" ({percent:.0f} %)" if percent is not None and not pd.isna(percent) and percent else ""
+        minerals.setdefault(day, []).append(f"{nutrient} {amount:,.0f} mg{shown}")
+    out = []
+    for d in plan.days:
+        meals = [f"**{m.label}** · {kcal.get((d.index, m.slot), 0):,.0f} kcal\n"
+                 + "\n".join(lines_of.get((d.index, m.slot), ["- nothing"])) for m in d.meals]
+        day_kcal = sum(kcal.get((d.index, m.slot), 0) for m in d.meals)
+        out.append(("\n\n".join(meals), " · ".join([*minerals.get(d.index, []), f"{day_kcal:,.0f} kcal"])))
+    return out
+
+
 def week_grid(plan: Plan) -> pd.DataFrame:
     """Meals down, days across; each cell lists the meal's foods in household portions (🔒 when locked)."""
     slots = meal_slots()

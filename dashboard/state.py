@@ -162,14 +162,16 @@ def set_plan(plan, name: str = "") -> None:
     ss.plan, ss.plan_name = plan, name
 
 
-def plan_frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The plan's items, each day's % of target and each meal's minerals (frames.plan_items_frame, day_percent,
-    meal_totals), made once per plan: a widget's rerun reuses them, and every change to the plan is a new Plan."""
+def plan_frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[tuple[str, str]]]:
+    """The plan's items, each day's % of target, each meal's minerals and each day's menu text
+    (frames.plan_items_frame, day_percent, meal_totals, day_texts), made once per plan: a widget's rerun
+    reuses them, and every change to the plan is a new Plan."""
     kept = st.session_state.get("_plan_frames")
     if kept is None or kept[0] is not plan:
         items = frames.plan_items_frame(plan, food_table())
-        kept = st.session_state["_plan_frames"] = (plan, items, frames.day_percent(plan, items),
-                                                   frames.meal_totals(items))
+        pct = frames.day_percent(plan, items)
+        kept = st.session_state["_plan_frames"] = (plan, items, pct, frames.meal_totals(items),
+                                                   frames.day_texts(plan, items, pct))
     return kept[1:]
 
 

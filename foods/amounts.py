@@ -17,7 +17,7 @@ import pandas as pd
 
 from foods.errors import BadAmount, UnknownUnit
 from foods.table import DATA_DIR, Food, FoodTable, Portion, split_list
-from foods.text import SIZE_WORDS, normalize, singular
+from foods.text import SIZE_WORDS, normalize, quote, singular
 from foods.units import (
     GRAMS_PER,
     ML_PER,
@@ -87,11 +87,11 @@ def _to_float(text: str) -> float:
     if "/" in text:
         num, den = text.split("/")
         if int(den) == 0:
-            raise BadAmount(f"'{text}' divides by zero")
+            raise BadAmount(f"'{quote(text)}' divides by zero")
         return float(Fraction(int(num), int(den)))
     if re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", text):  # '1,000' or '1.000': a thousand, or one?
         whole, part = re.split(r"[.,]", text)
-        raise BadAmount(f"'{text}' could be {whole}{part} or {whole}.{part.rstrip('0') or '0'}: write it without "
+        raise BadAmount(f"'{quote(text)}' could be {whole}{part} or {whole}.{part.rstrip('0') or '0'}: write it without "
                         "a thousands separator, and with a point for decimals")
     return float(text.replace(",", "."))
 
@@ -114,13 +114,13 @@ def clean(text: str) -> str:
 def take_amount(text: str) -> tuple[float | None, str]:
     """Split a leading amount off cleaned text: ('1 1/2 slices bread') -> (1.5, 'slices bread')."""
     if re.match(r"^-\s*\d", text):
-        raise BadAmount(f"amounts must be more than zero, not '{text.split()[0]}'")
+        raise BadAmount(f"amounts must be more than zero, not '{quote(text.split()[0])}'")
     vague = _VAGUE_AMOUNT_RE.match(text)
     if vague:
         raise BadAmount(f"'{vague.group().strip()}' is not an amount: write how much, such as '5 almonds', "
                         "'1 cup milk' or '30 g cheese'")
     if re.match(r"^\d+\s*(?:-|–|to)\s*\d+(?=\s|$)", text):
-        raise BadAmount(f"'{text}' gives a range: write one amount, such as 2 (not 1-2)")
+        raise BadAmount(f"'{quote(text)}' gives a range: write one amount, such as 2 (not 1-2)")
     m = _AMOUNT_RE.match(text)
     if m:
         if m.group("whole"):

@@ -1,5 +1,7 @@
 """Errors a person can read: what was wrong, what would be right, the closest matches."""
 
+from foods.text import quote
+
 
 class FoodError(ValueError):
     """Base of every error the food layer raises for bad input or bad data."""
@@ -23,7 +25,7 @@ class UnknownFood(FoodError):
 
     def __init__(self, text: str, suggestions: list[str]):
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown food '{text}'.{hint}")
+        super().__init__(f"unknown food '{quote(text)}'.{hint}")
         self.text, self.suggestions = text, suggestions
 
 
@@ -31,7 +33,7 @@ class UnknownUnit(FoodError):
     """A unit the food has no weight for."""
 
     def __init__(self, food_name: str, unit: str, units: list[str]):
-        super().__init__(f"'{unit}' is not a unit for {food_name}; use one of: {', '.join(units)}")
+        super().__init__(f"'{quote(unit)}' is not a unit for {food_name}; use one of: {', '.join(units)}")
         self.unit, self.units = unit, units
 
 

@@ -33,10 +33,18 @@ from foods.amounts import (
 from foods.errors import BadAmount, FoodError, UnknownFood, UnknownUnit
 from foods.search import MATCH_THRESHOLD, scored
 from foods.table import Food, FoodTable
-from foods.text import FORM_WORDS, SIZE_WORDS, STOPWORDS, normalize
+from foods.text import FORM_WORDS, SIZE_WORDS, STOPWORDS, normalize, quote
 from foods.units import normalize_unit, units_for
 
 MAX_ERRORS_SHOWN = 8
+MAX_ERRORS_READ = 20  # past this many unreadable items the text is not a day's intake: reading stops
+# Limits of one day's intake: past them the input is a mistake (or an attack), refused in one line.
+MAX_INPUT_CHARS = 2_000_000   # a whole intake file or paste
+MAX_ITEMS = 200               # food lines (or rows) in one day
+MAX_LINE_CHARS = 300          # one typed line
+MAX_NAME_CHARS = 100          # one food name
+MAX_DAY_GRAMS = 10_000.0      # everything eaten in one day
+MAX_JSON_DEPTH = 20           # lists and objects inside each other
 
 _FORM_WORDS_NORMAL = frozenset(normalize(" ".join(FORM_WORDS)).split())
 _SALT_AND_SUGAR_WORDS = frozenset({"salted", "unsalted", "sweetened", "unsweetened"})
@@ -79,7 +87,7 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line} '{self.text}': {self.message}"
+        return f"line {self.line} '{quote(self.text)}': {self.message}"
 
 
 class IntakeError(FoodError):
@@ -170,6 +178,8 @@ def find_food(table: FoodTable, text: str) -> tuple[Food, bool]:
     "bannana" is read as banana (guessed); "mashed potatoes" as boiled potato (guessed: a form word dropped);
     "soy milk" is not read as milk, "salt" not as tomato juice with no salt added, "bar" not as barley.
     """
+    if len(text.strip()) > MAX_NAME_CHARS:
+        raise UnknownFood(text.strip(), []) from None
     query = normalize(text)
     typed = [w for w in query.split() if w not in STOPWORDS] or query.split()
     asserted = set(typed) - _negated_words(text)  # 'salt', not 'no salt': a name that denies it is not it
@@ -207,8 +217,8 @@ def split_words(text: str, table: FoodTable) -> _Parsed:
         if trailing is not None:
             return trailing
     if not rest and amount is not None:
-        raise BadAmount(f"'{text.strip()}' is an amount with no food: write the food after it, such as "
-                        f"'{text.strip()} bananas'")
+        raise BadAmount(f"'{quote(text)}' is an amount with no food: write the food after it, such as "
+                        f"'{quote(text)} bananas'")
     if not rest:
         raise UnknownFood(text.strip(), [])
     unit, after_unit = take_unit(rest)
@@ -373,8 +383,24 @@ def _split_and(piece: str, table: FoodTable) -> list[str]:
     return parts if all(_reads_surely(p, table) for p in parts) else [piece]
 
 
+def _check_size(text: str) -> None:
+    """One clear line for an input too large to be a day: too many characters, lines, or a line too long."""
+    if len(text) > MAX_INPUT_CHARS:
+        raise IntakeError([], f"the intake has {len(text):,} characters; a day's intake is at most "
+                              f"{MAX_INPUT_CHARS:,}: check that this is the right file")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) > MAX_ITEMS:
+        raise IntakeError([], f"the intake has {len(lines):,} lines; a day holds at most {MAX_ITEMS} foods: "
+                              "check one day at a time")
+    long = next((i for i, ln in enumerate(text.splitlines(), start=1) if len(ln) > MAX_LINE_CHARS), None)
+    if long is not None:
+        raise IntakeError([], f"line {long} has {len(text.splitlines()[long - 1]):,} characters; a line holds at "
+                              f"most {MAX_LINE_CHARS}: write one food a line, such as '2 bananas'")
+
+
 def parse_text(text: str, table: FoodTable) -> list[IntakeItem]:
     """Free text, one item a line (or several separated by commas); every bad line named in one error."""
+    _check_size(text)
     items: list[IntakeItem] = []
     errors: list[LineError] = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -386,6 +412,9 @@ def parse_text(text: str, table: FoodTable) -> list[IntakeItem]:
                 items.append(parse_piece(piece, table, number))
             except FoodError as exc:
                 errors.append(LineError(number, piece, str(exc)))
+        if len(errors) >= MAX_ERRORS_READ:  # text that is mostly not food: say so now, not after every line
+            raise IntakeError(errors, f"reading stopped at line {number}: {len(errors)} items could not be read, "
+                                      f"the first: {errors[0]}")
     return _finish(items, errors)
 
 
@@ -395,6 +424,13 @@ def _finish(items: list[IntakeItem], errors: list[LineError]) -> list[IntakeItem
     if not items:
         raise IntakeError([], "nothing to check: the input has no food in it; write one food a line, "
                               "such as '2 bananas' or '30 g almonds'")
+    if len(items) > MAX_ITEMS:
+        raise IntakeError([], f"the intake has {len(items):,} foods; a day holds at most {MAX_ITEMS}: "
+                              "check one day at a time")
+    grams = sum(i.grams for i in items)
+    if grams > MAX_DAY_GRAMS:
+        raise IntakeError([], f"the day adds up to {grams / 1000:,.1f} kg of food; a day holds at most "
+                              f"{MAX_DAY_GRAMS / 1000:g} kg: check the amounts and units")
     return items
 
 
@@ -408,9 +444,16 @@ def _row_item(row: dict, line: int, table: FoodTable) -> IntakeItem:
 
     def cell(key: str) -> str:
         value = get.get(key)
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or (isinstance(value, float) and math.isnan(value) and key != "amount"):
             return ""
-        return str(value).strip()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise BadAmount(f"{key} {value} is not a number: write how much, such as 2")
+        if isinstance(value, (list, dict)):
+            raise BadAmount(f"{key} must be a word or a number, not a {type(value).__name__}")
+        text = str(value).strip()
+        if len(text) > MAX_NAME_CHARS:
+            raise BadAmount(f"the {key} '{quote(text)}' has {len(text):,} characters; at most {MAX_NAME_CHARS}")
+        return text
 
     food_id, food_text, amount_text, unit = cell("food_id"), cell("food"), cell("amount"), cell("unit")
     if not amount_text and cell("grams"):
@@ -432,12 +475,12 @@ def _row_item(row: dict, line: int, table: FoodTable) -> IntakeItem:
         if amount is None and cleaned in NUMBER_WORDS:  # 'two' alone in an amount cell
             amount, rest = float(NUMBER_WORDS[cleaned]), ""
         if amount is None:
-            raise BadAmount(f"amount '{amount_text}' is not a number")
+            raise BadAmount(f"amount '{quote(amount_text)}' is not a number")
         carried, after = take_unit(rest) if rest else (None, "")
         if rest and (carried is None or after):
             carried = rest
         if carried and unit and normalize_unit(carried) != normalize_unit(unit):
-            raise BadAmount(f"the amount '{amount_text}' and the unit '{unit}' disagree")
+            raise BadAmount(f"the amount '{quote(amount_text)}' and the unit '{quote(unit)}' disagree")
         unit = unit or (carried or "")
     amount_, unit_, grams, reading = resolve(food, amount, unit or None, table)
     return IntakeItem(line, label, food, amount_, unit_, grams, reading, guessed)
@@ -447,6 +490,9 @@ def parse_rows(rows: list[dict], table: FoodTable, first_line: int = 1) -> list[
     """Rows of {food or food_id, amount, unit} (JSON, the dashboard's table); row numbers count from 1."""
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise IntakeError([], "expected a list of rows such as {\"food\": \"banana\", \"amount\": 2}")
+    if len(rows) > MAX_ITEMS:
+        raise IntakeError([], f"the intake has {len(rows):,} rows; a day holds at most {MAX_ITEMS} foods: "
+                              "check one day at a time")
     items, errors = [], []
     for i, row in enumerate(rows):
         line = first_line + i
@@ -464,15 +510,20 @@ def parse_rows(rows: list[dict], table: FoodTable, first_line: int = 1) -> list[
 
 def parse_csv(text: str, table: FoodTable) -> list[IntakeItem]:
     """CSV with a header food,amount,unit (unit optional when the amount carries it: '30 g')."""
+    _check_size(text)
     lines = text.splitlines()
     start = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")), None)
     if start is None:
         return _finish([], [])
     reader = csv.DictReader(io.StringIO("\n".join(lines[start:])), skipinitialspace=True,
                             delimiter=_delimiter(lines[start]), strict=True)
-    headers = [_COLUMN_NAMES.get((h or "").strip().lower()) for h in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise IntakeError([], f"line {start + 1}: the CSV header cannot be read: {_csv_problem(exc)}") from None
+    headers = [_COLUMN_NAMES.get((h or "").strip().lower()) for h in fieldnames]
     if "food" not in headers and "food_id" not in headers:
-        raise IntakeError([], f"line {start + 1}: the CSV header '{lines[start].strip()}' has no 'food' column; "
+        raise IntakeError([], f"line {start + 1}: the CSV header '{quote(lines[start])}' has no 'food' column; "
                               "expected a first line such as food,amount,unit")
     rows, numbers = [], []
     try:
@@ -481,8 +532,7 @@ def parse_csv(text: str, table: FoodTable) -> list[IntakeItem]:
             numbers.append(start + reader.line_num)
     except csv.Error as exc:
         where = (numbers[-1] if numbers else start + 1) + 1  # the row after the last one read
-        why = "a quote (\") is opened and never closed" if "end of data" in str(exc) else str(exc)
-        raise IntakeError([], f"line {where}: the CSV cannot be read: {why}") from None
+        raise IntakeError([], f"line {where}: the CSV cannot be read: {_csv_problem(exc)}") from None
     items, errors = [], []
     for row, line in zip(rows, numbers, strict=True):
         try:
@@ -490,6 +540,18 @@ def parse_csv(text: str, table: FoodTable) -> list[IntakeItem]:
         except IntakeError as exc:
             errors += exc.errors
     return _finish(items, errors)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's complaint in words: an unclosed quote, a NUL byte, a field too large."""
+    said = str(exc)
+    if "end of data" in said or "unexpected end" in said:
+        return "a quote (\") is opened and never closed"
+    if "NUL" in said:
+        return "it holds a NUL byte: it is not a text file"
+    if "field larger" in said:
+        return f"a cell is longer than {MAX_NAME_CHARS} characters"
+    return quote(said)
 
 
 def _delimiter(header: str) -> str:
@@ -506,10 +568,20 @@ def looks_like_csv(text: str) -> bool:
 
 def parse_json(text: str, table: FoodTable) -> list[IntakeItem]:
     """JSON: a list of rows, a list of strings (free text), or {"items": [...]}."""
+    if len(text) > MAX_INPUT_CHARS:
+        _check_size(text)
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise IntakeError([], f"the JSON nests lists and objects {depth:,} deep; an intake is a list of rows "
+                              "such as [{\"food\": \"banana\", \"amount\": 2}]")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_a_number)
     except json.JSONDecodeError as exc:
         raise IntakeError([], f"the intake is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except IntakeError:
+        raise
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number; nesting past the depth check
+        raise IntakeError([], f"the intake is not valid JSON ({quote(str(exc))})") from None
     if isinstance(data, dict) and "items" in data:
         data = data["items"]
     if isinstance(data, list) and all(isinstance(x, str) for x in data):
@@ -519,8 +591,31 @@ def parse_json(text: str, table: FoodTable) -> list[IntakeItem]:
     raise IntakeError([], "JSON intake must be a list of rows such as [{\"food\": \"banana\", \"amount\": 2}]")
 
 
+def _not_a_number(word: str) -> float:
+    raise IntakeError([], f"the JSON holds {word}, which is not an amount: write how much, such as 2")
+
+
+def _json_depth(text: str) -> int:
+    """How deep lists and objects nest, counted outside strings, without parsing (so '['*100000 is cheap)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def parse_any(text: str, table: FoodTable) -> list[IntakeItem]:
     """JSON, CSV (when the first line is a food,amount,unit header) or free text."""
+    if len(text) > MAX_INPUT_CHARS:
+        _check_size(text)
     text = text.lstrip("\ufeff")
     stripped = text.strip()
     if stripped.startswith(("[", "{")):

@@ -72,8 +72,12 @@ def _build_index(table: FoodTable) -> _Index:
     pairs = list(table.curated_names())  # first: an exact curated name wins over a raw catalogue name
     pairs += [(f.id, f.id) for f in table] + [(f.id, _name_key(f.name)) for f in table]
     pairs += list(zip(extra["food_id"], extra["alias"], strict=True))
+    aliases = set(extra["alias"])
     seen = set()
     for fid, text in pairs:
+        if text in aliases and _name_key(text) != normalize(text):  # 'marinara sauce no added salt'
+            exact.setdefault(normalize(text), fid)  # typed as written, it is that food; 'salt' alone is not
+            text = _name_key(text)
         key = normalize(text)
         if key and (key, fid) not in seen:
             seen.add((key, fid))

@@ -29,6 +29,15 @@ SIZE_WORDS = ("extra small", "extra large", "small", "medium", "large", "mini", 
 _SIZE_WORD_SET = frozenset(w for size in SIZE_WORDS for w in size.split())
 
 
+QUOTE_CHARS = 60  # a message quotes at most this much of what was typed
+
+
+def quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """What a person typed, as a message quotes it: one line, at most `limit` characters ('…' where cut)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def singular(word: str) -> str:
     """A crude English singular: 'bananas' -> 'banana', 'berries' -> 'berry', 'potatoes' -> 'potato'."""
     if len(word) <= 3 or word.endswith(("ss", "us", "is")):

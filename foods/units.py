@@ -120,6 +120,7 @@ def resolve_amount(food: Food, amount: float, unit: str | None = None) -> Resolv
     else:
         raise UnknownUnit(food.name, unit or u, units_for(food))
     if grams > MAX_GRAMS:
-        raise BadAmount(f"{amount:g} {u or 'pieces'} of {food.name} is {grams:,.0f} g, more than "
+        weight = f"{grams:,.0f}" if grams < 1e9 else f"{grams:.1e}"  # never a 300-digit number
+        raise BadAmount(f"{amount:g} {u or 'pieces'} of {food.name} is {weight} g, more than "
                         f"{MAX_GRAMS:,.0f} g of one food in a day: check the amount and unit")
     return ResolvedAmount(grams, f"{how} = {grams:.0f} g")

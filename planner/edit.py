@@ -124,7 +124,7 @@ def unlock_all(plan: Plan) -> Edit:
 
 def set_portion(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str, grams: float) -> Edit:
     """One item's amount changed (snapped to whole steps of its portion), or the food added to the meal."""
-    new = refreshed(set_plan_portion(plan, table, day, slot, food_id, grams), table)
+    new = refreshed(set_plan_portion(plan, table, day, slot, food_id, grams), table, before=plan)
     item = next(it for it in new.days[day].meal(slot).items if it.food_id == table.get(food_id).id)
     return Edit(new, plan_profile(plan), f"{item.name} set to {item.portion} in {meal_place(day, slot)}.",
                 news(plan, new, table))
@@ -132,7 +132,7 @@ def set_portion(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str,
 
 def remove(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str) -> Edit:
     name = _item(plan, day, slot, food_id).name
-    new = refreshed(remove_plan_item(plan, day, slot, food_id, table), table)
+    new = refreshed(remove_plan_item(plan, day, slot, food_id, table), table, before=plan)
     return Edit(new, plan_profile(plan), f"{name} removed from {meal_place(day, slot)}.", news(plan, new, table))
 
 
@@ -158,7 +158,7 @@ def regenerate(plan: Plan, table: FoodTable, day: int, slot: str | None = None, 
         why = new.status.message or new.status.status
         return Edit(plan, profile, f"Nothing changed: the planner found no other {'day' if slot is None else 'meal'} "
                                    f"that keeps the rules in time ({why}). Try again, or unlock a food.", changed=False)
-    new = refreshed(new, table)
+    new = refreshed(new, table, before=plan)
     return Edit(new, profile, f"{what} replanned; locked foods and the rest of the week kept.", news(plan, new, table))
 
 
@@ -178,7 +178,7 @@ def never_use(plan: Plan, table: FoodTable, food_id: str, *, profile: Profile | 
         new, changed = _replanned(new, new_profile, table, day, slot, time_limit)
         if not changed:
             unchanged.append(meal_place(day, slot))
-    new = refreshed(replace(new, profile=new_profile.to_dict()), table)
+    new = refreshed(replace(new, profile=new_profile.to_dict()), table, before=plan)
     empty = [meal_place(d, s) for d, s in where if not new.days[d].meal(s).items]
     if not where:
         message = f"{food.name} will not be planned again (it was not in this plan)."
@@ -196,22 +196,33 @@ def never_use(plan: Plan, table: FoodTable, food_id: str, *, profile: Profile | 
 
 # --- the plan's notes and shortfalls, from the final plan ----------------------------------------------------
 
-def refreshed(plan: Plan, table: FoodTable) -> Plan:
+def changed_days(before: Plan | None, after: Plan) -> list[int]:
+    """The days whose items differ between two versions of a plan (every day when there is no `before`)."""
+    if before is None:
+        return [d.index for d in after.days]
+    old = {d.index: d.items() for d in before.days}
+    return [d.index for d in after.days if old.get(d.index) != d.items()]
+
+
+def refreshed(plan: Plan, table: FoodTable, before: Plan | None = None) -> Plan:
     """The plan with its edit notes and shortfalls computed from its own days: a note for each day that
     breaks a hard rule, and a shortfall for each goal a day misses (what the optimiser said about binding
-    rules and help is kept while that day still misses that goal)."""
+    rules and help is kept while that day still misses that goal). With `before` (the plan as it was
+    before the edit, itself refreshed), only the days the edit changed are worked out again."""
     targets = targets_for(plan_profile(plan)) if plan.profile else None
-    edit_prefixes = tuple(EDIT_NOTE.format(n=d.index + 1) for d in plan.days)
+    days = changed_days(before, plan)
+    edit_prefixes = tuple(EDIT_NOTE.format(n=d + 1) for d in days)
     notes = [n for n in plan.notes if not n.startswith(edit_prefixes)]
     old = {(s.day, s.nutrient): s for s in plan.shortfalls}
-    shortfalls: list[Shortfall] = [s for s in plan.shortfalls if s.day is None]
-    for d in plan.days:
+    shortfalls: list[Shortfall] = [s for s in plan.shortfalls if s.day not in days]
+    for index in days:
+        d = plan.days[index]
         if targets is not None and d.items():
             broken = day_violations(table, d, targets)
             if broken:
-                notes.append(f"{EDIT_NOTE.format(n=d.index + 1)} {'; '.join(broken)}.")
-        for now in shortfalls_from_totals(plan, table, d.index):
-            was = old.get((d.index, now.nutrient))
+                notes.append(f"{EDIT_NOTE.format(n=index + 1)} {'; '.join(broken)}.")
+        for now in shortfalls_from_totals(plan, table, index):
+            was = old.get((index, now.nutrient))
             shortfalls.append(now if was is None else replace(was, target=now.target, achieved=now.achieved))
     shortfalls.sort(key=lambda s: (-1 if s.day is None else s.day, s.nutrient))
     return replace(plan, notes=notes, shortfalls=shortfalls)
@@ -230,7 +241,8 @@ def news(before: Plan, after: Plan, table: FoodTable) -> list[str]:
     goals = _goals(after)
     band = (after.targets or {}).get("energy_range_kcal")
     out = []
-    for d in after.days:
+    for index in changed_days(before, after):     # a day the edit did not touch brings no news
+        d = after.days[index]
         now = day_totals(table, d).values
         was = day_totals(table, before.days[d.index]).values if d.index < len(before.days) else {}
         for name, target in goals.items():

@@ -49,8 +49,9 @@ CASES = [
      lambda d: d["imported"] == 3, "imported 3 SR28 foods"),
     ("plan", ["plan", "--days", "1", "--time-limit", "60"], None,
      lambda d: d["days"][0]["meals"] and d["days"][0]["totals"]["calcium_mg"] > 0, "Profile: No --profile given"),
-    ("plan-edit", ["plan", "edit", "{plan}", "--day", "1", "--meal", "lunch", "--regenerate"], None,
-     lambda d: d["days"] and "edit" in d, "Lunch of Day 1 replanned"),
+    ("plan-edit", ["plan", "edit", "{plan}", "--day", "1", "--meal", "lunch", "--lock"], None,
+     lambda d: d["edit"]["action"] == "lock" and all(i["locked"] for m in d["days"][0]["meals"] if m["meal"] == "lunch"
+                                                    for i in m["items"]), "Every food locked in lunch, Day 1."),
     ("check", ["check", "-"], "2 bananas\n30 g almonds\n1 cup milk\n",
      lambda d: {i["food_id"] for i in d["items"]} >= {"banana", "almonds"}, "Day check for "),
     ("shopping", ["shopping", "{plan}"], None, lambda d: d["items"] and all("food_id" in i for i in d["items"]),

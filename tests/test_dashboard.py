@@ -664,6 +664,33 @@ def test_charts_draw_the_target_lines(table, small_plan):
     assert charts.diary_history(history).to_dict()["layer"][1]["mark"]["type"] == "rule"
 
 
+def test_a_chart_spec_made_once_carries_each_plans_own_data(table, small_plan):
+    items = frames.plan_items_frame(small_plan, table)
+    pct = frames.day_percent(small_plan, items)
+    spec = charts.spec(charts.week_heatmap, pct)
+    built = charts.week_heatmap(pct).to_dict()
+    assert {k: v for k, v in spec.items() if k != "datasets"} == \
+        {k: v for k, v in built.items() if k not in ("datasets", "data")} | {"data": spec["data"]}
+    assert spec["datasets"][spec["data"]["name"]] is pct          # the frame itself, handed to Streamlit as Arrow
+    other = pct.assign(percent=pct["percent"].map(lambda p: None if p is None else p + 1))
+    again = charts.spec(charts.week_heatmap, other)
+    assert again["datasets"][again["data"]["name"]] is other and spec["datasets"][spec["data"]["name"]] is pct
+
+
+def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table, small_plan):
+    items = frames.plan_items_frame(small_plan, table)
+    pct = frames.day_percent(small_plan, items)
+    texts_ = frames.day_texts(small_plan, items, pct)
+    assert len(texts_) == len(small_plan.days)
+    menu, minerals = texts_[0]
+    for m in small_plan.days[0].meals:
+        assert f"**{m.label}**" in menu
+        for it in m.items:
+            assert f"**{it.name}**: {it.portion}" in menu
+    mg = day_totals(table, small_plan.days[0])["magnesium_mg"]
+    assert f"Magnesium {mg:,.0f} mg" in minerals and minerals.endswith(" kcal")
+
+
 def test_shortfall_sentences_are_plain_words():
     s = Shortfall("magnesium_mg", 320, 280.4, day=2, binding=["energy budget"], help="add a handful of almonds")
     text = frames.shortfall_sentence(s)

@@ -162,8 +162,9 @@ def test_searching_salt_with_limit_foods_hidden_names_the_toggle(table):
     at = open_app("views/foods.py")
     at.text_input(key="foods_query").set_value("salt")
     at.run()
-    warning = next(w for w in texts(at.warning) if "'salt'" in w and "hidden" in w)
-    assert table.get("salt").name in warning and "Include foods the articles say to limit" in warning
+    said = next(w for w in texts(at.warning) + texts(at.info)
+                if w.startswith(("No food matches 'salt'", "Also matching 'salt'")))
+    assert table.get("salt").name in said and "Include foods the articles say to limit" in said
     at.toggle(key="foods_for_profile").set_value(False)
     at.run()
     at.toggle(key="foods_show_limit").set_value(True)
@@ -196,3 +197,21 @@ def test_the_diary_chart_ticks_once_a_day():
                           "percent": [80, 90]})
     axis = charts.diary_history(frame).to_dict()["layer"][0]["encoding"]["x"]
     assert axis["timeUnit"] == "yearmonthdate" and axis["axis"]["tickCount"] == {"interval": "day", "step": 1}
+
+
+def test_the_diary_on_screen_is_the_current_profiles_own():
+    import datetime as dt
+
+    store = Store()
+    store.save_profile("me", Profile(sex="female", age=40).to_dict())
+    item = [{"food_id": "banana", "ndb": "09040", "grams": 118.0, "portion": "1 medium banana"}]
+    day = dt.date.today() - dt.timedelta(days=1)
+    store.save_day(day, item, {"calcium_mg": 6.0}, "mine", profile="me")
+    store.save_day(day, item, {"calcium_mg": 6.0}, "the kid's", profile="kid")
+    at = open_app("views/check.py")
+    notes = list(next(df.value for df in at.dataframe if "Note" in df.value.columns)["Note"])
+    assert notes == ["mine"]
+    at.text_area(key="intake_text").set_value("1 banana")
+    click(at, "check_run")
+    click(at, "diary_save")
+    assert [d.note for d in store.diary(profile="kid")] == ["the kid's"]     # another person's day untouched

@@ -201,15 +201,17 @@ if report is not None:
     with st.container(border=True):
         note = st.text_input("Note for the diary (optional)", key="diary_note", placeholder="e.g. cramp at night")
         if st.button("Save to diary", key="diary_save"):
-            replaced = state.store().save_day(day, [i.to_dict() for i in report.items], report.totals, note)
+            replaced = state.store().save_day(day, [i.to_dict() for i in report.items], report.totals, note,
+                                              profile=ss.profile_name)
             st.success(f"{day:%A %d %B} saved to the diary" + (" (replacing the earlier entry)." if replaced else "."))
 
 st.header("Diary")
+st.caption(f"The days saved for profile **{ss.profile_name}**; each profile keeps its own diary.")
 state.show_flash("diary")
 state.persist("diary_start", dt.date.today() - dt.timedelta(days=30))
 start = st.date_input("Show from", key="diary_start",
                       format="YYYY-MM-DD")
-days = state.store().diary(start, dt.date.today())
+days = state.store().diary(start, dt.date.today(), profile=ss.profile_name)   # this person's diary only
 if not days:
     st.caption("No day saved yet: check a day and press **Save to diary**.")
 else:
@@ -234,6 +236,6 @@ else:
     gone = c1.selectbox("Remove a day", [d.date for d in days], index=None, key="diary_remove_pick",
                         placeholder="choose a date")
     if c2.button("Remove", key="diary_remove", disabled=gone is None):
-        state.store().delete_day(gone)
+        state.store().delete_day(gone, profile=ss.profile_name)
         state.flash("info", f"{gone:%d %B %Y} removed from the diary.", "diary")
         st.rerun()

@@ -25,37 +25,29 @@ SEARCH_COLUMNS = {
 table = state.food_table()
 
 
-def hidden_matches(query: str, allowed: set[str]) -> str | None:
-    """Why a search shows nothing, or not its closest matches: no food has that name, or the filters hide the
-    ones that match better than anything shown (which ones, and which filter). None when nothing is hidden."""
-    hits = table.search(query, limit=25)
-    shown_query = query.strip()[:60]
-    if not hits:
-        return f"No food matches '{shown_query}'."
-    first_shown = next((i for i, f in enumerate(hits) if f.id in allowed), len(hits))
-    hidden = hits[:first_shown]
+def hidden_by_filters(query: str, allowed: set[str]) -> str | None:
+    """Which foods matching the search the filters hide, and which filter hides them, or None."""
+    hidden = [f for f in table.search(query, limit=25) if f.id not in allowed]
     if not hidden:
         return None
-    names = "; ".join(f.name for f in hidden[:3])
+    names = "; ".join(f.name for f in hidden[:3]) + ("; …" if len(hidden) > 3 else "")
     why = []
     ss = st.session_state
-    if (ss.foods_for_profile or not ss.foods_show_limit) and any(f.limit for f in hidden):
-        why.append("the articles say to limit " + ("it" if len(hidden) == 1 else "some")
+    limited = [f for f in hidden if f.limit]
+    if (ss.foods_for_profile or not ss.foods_show_limit) and limited:
+        them = "it" if len(limited) == 1 else "them"
+        why.append(f"the articles say to limit {'' if len(limited) == len(hidden) else 'some of '}{them}"
                    + (": turn off **Only foods for …** and" if ss.foods_for_profile else ":")
-                   + " turn on **Include foods the articles say to limit** to see "
-                   + ("it" if len(hidden) == 1 else "them"))
+                   + f" turn on **Include foods the articles say to limit** to see {them}")
     if ss.foods_for_profile and any(not f.limit and f.id not in state.eligible_food_ids() for f in hidden):
-        why.append("your profile leaves them out (diet, allergies, exclusions or dislikes)")
-    if st.session_state.foods_diet != "any":
-        why.append(f"the diet filter is {st.session_state.foods_diet}")
-    if st.session_state.foods_leave_out:
+        why.append("your profile leaves some out (diet, allergies, exclusions or dislikes)")
+    if ss.foods_diet != "any":
+        why.append(f"the diet filter is {ss.foods_diet}")
+    if ss.foods_leave_out:
         why.append("**Leave out foods with** is set")
-    if st.session_state.foods_group != "All groups":
-        why.append(f"the food group is {st.session_state.foods_group}")
-    lead = (f"No food matches '{shown_query}' with these filters" if first_shown == len(hits)
-            else f"The closest matches for '{shown_query}' are hidden by the filters")
-    return (f"{lead}: {names} "
-            f"{'is' if len(hidden) == 1 else 'are'} hidden because {'; and '.join(why)}.")
+    if ss.foods_group != "All groups":
+        why.append(f"the food group is {ss.foods_group}")
+    return f"{names} {'is' if len(hidden) == 1 else 'are'} hidden because {'; and '.join(why)}."
 
 
 st.title("Foods")
@@ -92,12 +84,17 @@ query = st.text_input("Food name", key="foods_query", placeholder="e.g. buckwhea
 if query.strip():
     allowed_set = set(allowed_ids)
     found = [f.id for f in table.search(query, limit=25) if f.id in allowed_set]
-    note = hidden_matches(query, allowed_set)
-    if note:
-        st.warning(note)
+    hidden = hidden_by_filters(query, allowed_set)
+    shown_query = query.strip()[:60]
     if found:
         st.dataframe(frames.foods_frame(table, found), hide_index=True, width="stretch", column_config=SEARCH_COLUMNS)
         st.caption("Ca calcium, Mg magnesium, K potassium: mg per 100 g; kcal per 100 g.")
+        if hidden:
+            st.info(f"Also matching '{shown_query}': {hidden}")
+    elif hidden:
+        st.warning(f"No food matches '{shown_query}' with these filters: {hidden}")
+    else:
+        st.warning(f"No food matches '{shown_query}'.")
 else:
     st.caption(f"{len(allowed_ids)} foods pass the filters. Type a name to search.")
 

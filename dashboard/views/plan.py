@@ -197,7 +197,7 @@ def summary(plan: Plan) -> None:
 def heat_map(pct) -> None:
     st.subheader("The week against your targets")
     st.caption("% of each day's target: green is met, red is far below.")
-    st.altair_chart(charts.week_heatmap(pct), width="stretch")
+    st.vega_lite_chart(spec=charts.spec(charts.week_heatmap, pct), width="stretch")
 
 
 def meal_chart(plan: Plan, long) -> None:
@@ -206,24 +206,16 @@ def meal_chart(plan: Plan, long) -> None:
     key = st.segmented_control("Each day's minerals by meal, against the daily target (dashed)", frames.MINERALS,
                                format_func=frames.nutrient_name, key="plan_chart_mineral") or frames.MINERALS[0]
     lo, hi = frames.plan_target(plan, key)
-    st.altair_chart(charts.meals_against_target(long[long["nutrient"] == key], frames.nutrient_name(key),
-                                                frames.unit_of(key), lo, hi), width="stretch")
+    st.vega_lite_chart(spec=charts.spec(charts.meals_against_target, long[long["nutrient"] == key],
+                                        frames.nutrient_name(key), frames.unit_of(key), lo, hi), width="stretch")
 
 
-def meals(plan: Plan, items, pct) -> None:
+def meals(plan: Plan, texts) -> None:
     st.subheader("Meals")
-    for tab, d in zip(st.tabs([d.label for d in plan.days]), plan.days, strict=True):
+    for tab, (menu, minerals) in zip(st.tabs([d.label for d in plan.days]), texts, strict=True):
         with tab:
-            day_items = items[items["day"] == d.index]
-            for m in d.meals:
-                rows = day_items[day_items["slot"] == m.slot]
-                lines = [f"- {'🔒 ' if r.locked else ''}**{r.food}**: {r.portion}" for r in rows.itertuples()]
-                st.markdown(f"**{m.label}** · {rows['energy_kcal'].sum():,.0f} kcal\n"
-                            + ("\n".join(lines) if lines else "\n- nothing"))
-            day_pct = pct[pct["day"] == d.index]
-            st.caption(" · ".join(f"{r.nutrient} {r.amount:,.0f} mg" + (f" ({r.percent:.0f} %)" if r.percent else "")
-                                  for r in day_pct.itertuples())
-                       + f" · {day_items['energy_kcal'].sum():,.0f} kcal")
+            st.markdown(menu)
+            st.caption(minerals)
     with st.expander("Week at a glance (table)"):
         st.dataframe(frames.week_grid(plan), width="stretch")
 
@@ -269,21 +261,28 @@ def adjust(plan: Plan) -> None:
     state.show_flash("adjust")
 
 
+@st.fragment
+def plan_page() -> None:
+    """Everything under the title. A fragment: a button here reruns only this, not the app around it (the
+    navigation, the sidebar, the disclaimer), so an adjustment answers quickly."""
+    p = state.profile()
+    never = f", never {', '.join(state.exclude_word(w) for w in p.exclude)}" if p.exclude else ""
+    st.caption(f"For {ss.profile_name}: {state.profile_words(p)}{never}. Change it under **Profile and targets**.")
+    week = st.container()     # the week and how it meets the targets first; filled once the plan is known
+    settings()
+    plan: Plan | None = ss.plan
+    if plan is None:
+        st.info("No plan yet: press **Generate a week**.")
+    else:
+        plan_items, day_pct, meal_minerals, day_texts = state.plan_frames(plan)
+        with week:
+            heat_map(day_pct)
+            summary(plan)
+        meal_chart(plan, meal_minerals)
+        meals(plan, day_texts)
+        adjust(plan)
+    saved_plans(plan)
+
+
 st.title("Weekly plan")
-p = state.profile()
-never = f", never {', '.join(state.exclude_word(w) for w in p.exclude)}" if p.exclude else ""
-st.caption(f"For {ss.profile_name}: {state.profile_words(p)}{never}. Change it under **Profile and targets**.")
-week = st.container()        # the week and how it meets the targets first; filled once the plan is known
-settings()
-plan: Plan | None = ss.plan
-if plan is None:
-    st.info("No plan yet: press **Generate a week**.")
-else:
-    plan_items, day_pct, meal_minerals = state.plan_frames(plan)
-    with week:
-        heat_map(day_pct)
-        summary(plan)
-    meal_chart(plan, meal_minerals)
-    meals(plan, plan_items, day_pct)
-    adjust(plan)
-saved_plans(plan)
+plan_page()

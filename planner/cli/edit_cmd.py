@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from planner import edit
-from planner.cli.options import add_format
+from planner.cli.options import add_catalog, add_format
 from planner.cli.output import dumps, emit
 from planner.errors import PlannerError
 from planner.files import check_writable, write_bytes_atomic
@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--regenerate", action="store_true", help="plan the meal (or without --meal, the day) again")
     p.add_argument("--time-limit", type=float, default=5.0, help="seconds for each replanned meal (default 5)")
     p.add_argument("--out", type=Path, default=None, help="also write the edited plan as JSON to this file")
-    p.add_argument("--catalog", default=None, help="'curated' (default), 'full' (imported SR28) or a folder")
+    add_catalog(p)
     add_format(p)
     p.set_defaults(handler=run_edit)
 
@@ -95,7 +95,8 @@ def run_edit(args) -> int:
     if args.out is not None:
         check_writable(args.out, None)
     table = food_table(args.catalog)
-    result = apply(args, load_plan(args.plan, table), table)
+    plan = edit.refreshed(load_plan(args.plan, table), table)   # notes true to the file's days, then the edit
+    result = apply(args, plan, table)
     data = plan_to_dict(result.plan, table)
     report = {"action": _action(args), "changed": result.changed, "message": result.message, "news": result.news}
     text = "\n".join([result.message, *result.news, "", plan_text(result.plan, table)])
