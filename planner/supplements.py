@@ -148,11 +148,23 @@ def _generic(t: str, line: int, text: str) -> SupplementItem | None:
                           f"{name}: {note}", field_ == "potassium_mg")
 
 
+@functools.cache
+def _any_supplement_word() -> re.Pattern:
+    """One pattern for every word a supplement line holds: a line without any is a food, read no further."""
+    data = supplement_data()
+    words = [a for p in preparations() for a in p.aliases] + data["not_a_diary_item"]["words"] \
+        + data["ask_strength"]["words"] + data["ask_strength"]["elements"] \
+        + [k for k, v in data["generic"].items() if isinstance(v, str) and k != "note"]
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
 def read_supplement(text: str, line: int = 1) -> SupplementItem | None:
     """The supplement a line names, with its count; None when the line is not a supplement (a food).
     A product whose strength varies, a bare "magnesium tablet", or magnesium sulfate is a clear error."""
+    if len(text) > 200:  # no supplement line is this long; the food parser says what is wrong with it
+        return None
     t = _norm(text)
-    if not t:
+    if not t or not _any_supplement_word().search(t):
         return None
     data = supplement_data()
     for word in data["not_a_diary_item"]["words"]:
@@ -200,12 +212,13 @@ def _split_text(text: str) -> tuple[str, list[SupplementItem], int]:
     lines = text.splitlines()
     pieces = [(n, piece, (n, k)) for n, raw in enumerate(lines, start=1)
               for k, piece in enumerate(raw.split(",") if "," in raw else [raw])]
-    kept, found = _sort_out(pieces)
-    taken = {line for line, _, where in pieces if where not in set(kept)}
+    kept_list, found = _sort_out(pieces)
+    kept = set(kept_list)
+    taken = {line for line, _, where in pieces if where not in kept}
     out = []
     for n, raw in enumerate(lines, start=1):
         if n in taken:  # a line that named a supplement keeps only its other pieces (or becomes blank)
-            rest = ",".join(p for line, p, where in pieces if line == n and where in set(kept))
+            rest = ",".join(p for line, p, where in pieces if line == n and where in kept)
             raw = "" if re.fullmatch(r"[\s,]*", rest) else rest
         out.append(raw)
     return "\n".join(out), found, sum(bool(line.strip()) for line in out)
@@ -225,7 +238,8 @@ def _split_csv(text: str) -> tuple[str, list[SupplementItem], int]:
         amount = cells[amount_col].strip() if amount_col is not None and amount_col < len(cells) else ""
         if food:
             entries.append((i + 1, f"{amount} {food}".strip(), i))
-    kept, found = _sort_out(entries)
+    kept_list, found = _sort_out(entries)
+    kept = set(kept_list)
     for _, _, i in entries:
         if i not in kept:
             lines[i] = ""  # a blank row: the CSV reader skips it and later rows keep their line numbers
@@ -235,8 +249,8 @@ def _split_csv(text: str) -> tuple[str, list[SupplementItem], int]:
 def _split_json(text: str) -> tuple[str, list[SupplementItem], int]:
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
-        return text, [], 1  # the food parser says what is wrong with it
+    except ValueError:  # not JSON, or a number too long to read: the food parser says what is wrong
+        return text, [], 1
     wrapped = isinstance(data, dict) and "items" in data
     rows = data["items"] if wrapped else data
     if not isinstance(rows, list):
@@ -246,8 +260,12 @@ def _split_json(text: str) -> tuple[str, list[SupplementItem], int]:
         if isinstance(row, str):
             entries.append((number, row, number))
         elif isinstance(row, dict) and isinstance(row.get("food", row.get("name")), str):
-            entries.append((number, f"{row.get('amount', '')} {row.get('food', row.get('name'))}".strip(), number))
-    kept_numbers, found = _sort_out(entries)
+            amount = row.get("amount", "")
+            amount = amount if isinstance(amount, str | float) or (isinstance(amount, int) and abs(amount) < 10**9) \
+                else ""  # a huge or odd amount is the food parser's to refuse
+            entries.append((number, f"{amount} {row.get('food', row.get('name'))}".strip(), number))
+    kept_list, found = _sort_out(entries)
+    kept_numbers = set(kept_list)
     named = {n for _, _, n in entries}
     kept = [row for n, row in enumerate(rows, start=1) if n not in named or n in kept_numbers]
     out = {**data, "items": kept} if wrapped else kept
