@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -28,16 +27,11 @@ from foods.nutrition import contributions
 from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
 from planner.files import check_writable, write_bytes_atomic
 from planner.plan import Day, Plan, day_totals
+from planner.render import DISCLAIMER, SHOWN_NUTRIENTS, shortfall_sentence
 from planner.rules import amdr_table
 from planner.shopping import ShoppingItem, ShoppingList, buy_rules, check_days, days_text, shopping_list
 
-NUTRIENT_COLUMNS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
-DISCLAIMER = (
-    "This workbook informs; it does not prescribe. It is not medical advice. People with kidney disease, "
-    "people taking medicines that raise potassium (such as ACE inhibitors, ARBs, potassium-sparing diuretics), "
-    "and anyone taking supplements in pregnancy should ask their clinician before changing what they eat. "
-    "Cramps that are frequent, severe or new deserve a visit to a doctor."
-)
+NUTRIENT_COLUMNS = SHOWN_NUTRIENTS
 CHECK_EMPTY, CHECK_DONE = "☐", "☑"
 
 # every font names the workbook's own (Calibri): a font without a name prints in a serif fallback
@@ -340,7 +334,7 @@ def _nutrients_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTabl
                 _put(ws, row, col, amount, GRAMS)
             _target_and_percent(ws, row, col, target, amount)
             day_amounts[n].append(amount)
-        shortfalls = [replace(s, day=None).message() for s in plan.shortfalls if s.day == day.index]
+        shortfalls = [shortfall_sentence(s, with_day=False) for s in plan.shortfalls if s.day == day.index]
         text = "; ".join(shortfalls)
         _put(ws, row, 2 + 3 * len(NUTRIENT_COLUMNS), text).alignment = _WRAP_TOP
         if text:                       # a tall row: every cell at the top, level with the first line of text
@@ -360,7 +354,7 @@ def _nutrients_sheet(ws: Worksheet, plan: Plan, days: list[Day], table: FoodTabl
             ws.cell(row=row, column=col).border = Border(top=_THIN)
         _colour(ws, plan, first_row, row)
     notes_row = row + 2
-    week = [s.message() for s in plan.shortfalls if s.day is None]
+    week = [shortfall_sentence(s) for s in plan.shortfalls if s.day is None]
     lines = [f"Whole week: {m}" for m in week]
     lines += [
         "% of target: green at or above the target, amber 75-99 %, red below 75 %. Sodium is a ceiling, never a "

@@ -27,37 +27,56 @@ import numpy as np
 from foods import FoodTable
 from planner.errors import PlannerError
 from planner.model_day import (
+    DISH_BONUS,
+    ENERGY_WEIGHT,
     GOAL_WEIGHT,
+    PROTEIN_WEIGHT,
     SOFT_CAP_WEIGHT,
+    Amount,
     DayModel,
     DayRequest,
     DayRules,
     DaySolution,
     build_day,
+    dish_options,
     pairs_of,
     relaxation_slack,
     solve_day,
 )
-from planner.model_foods import Selection, excluded_alternatives, select_foods
-from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, SolveStatus, day_totals
+from planner.model_foods import (
+    Selection,
+    dishes,
+    excluded_alternatives,
+    goal_amount,
+    meal_patterns,
+    select_foods,
+    table_arrays,
+)
+from planner.plan import Day, Meal, Plan, PlanItem, Shortfall, SolveStatus, day_totals, items_totals
 from planner.profile import Profile, profile_from_dict
-from planner.rules import meal_slots, rules
-from planner.targets import Targets, targets_for
+from planner.rules import amdr_table, meal_slots, rules
+from planner.targets import Targets, main_meal_protein, targets_for
 
 MAX_DAYS = 14
 DEFAULT_MAX_DAYS_PER_FOOD = 3
 PREFERENCE_WEIGHT = 10.0  # objective units for a day's energy from neutral foods
 LIKE_BONUS = 0.5          # per kcal, a liked food costs this share less
 RECOMMENDED_BONUS = 0.15  # per kcal, a food the articles recommend costs this share less
-REPEAT_COST = 0.6         # per kcal, a food costs this share more for each earlier day it was eaten on
+NEW_FOOD_COST = {"low": 1.0, "usual": 0.5, "high": 0.1}   # objective units to bring a food new to the week in
+VARIETIES = tuple(NEW_FOOD_COST)
+LEFTOVER_BONUS = 0.3      # per kcal, last night's dinner foods cost this share less at lunch (cook once, eat twice)
+EVERY_DAY_ROLES = ("fat", "garnish")   # cooking fats and garnishes are never used up
+MILK_ORDER = ("milk", "skim_milk", "whole_milk")   # the week's milk unless one is liked or kept: 2 % first
 NOISE = 0.3               # per kcal, a seeded random share up to this, so that days differ
 TIE_BREAK = 0.05          # with prices: preferences weigh this share of a typical day's cost
 TYPICAL_STEPS = 15        # planning steps in a typical day, to size that share
 DAY_GAP = 0.02            # a day is "optimal" within 2 % of the LP bound ...
-ABS_GAP = 0.3             # ... or within 3 % of a day's preference cost, whichever is looser
+ABS_GAP = 1.0             # ... or within 1 objective unit (10 % of a day's food cost: dishes and patterns make
+                          # the relaxation weaker than the whole-portion day), whichever is looser
 SHORTFALL_TOLERANCE = 0.001  # a goal missed by less than 0.1 % counts as met (float and gram rounding)
-WHAT_IF_SECONDS = 0.4     # time limit of each "what would help" solve
+WHAT_IF_SECONDS = 2.0     # safety cap of each "what would help" solve (it stops at its work limit)
 WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
+DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
 EXTRA_KCAL = 200          # the "more energy" what-if
 _SOLVED = ("optimal", "feasible", "time_limit")
 _STATUS_RANK = {"optimal": 0, "feasible": 1, "time_limit": 2, "infeasible": 3, "failed": 4}
@@ -96,6 +115,8 @@ class _Week:
     max_days_per_food: int
     seed: int
     budget_total: float | None
+    variety: str = "usual"
+    milk: str = ""                 # the week's one milk (2 % unless liked, locked or kept otherwise)
     notes: list[str] = field(default_factory=list)
     pair_index: dict[tuple[int, int], int] = field(default_factory=dict)
 
@@ -114,16 +135,43 @@ class _Week:
 
 # --- building a week ------------------------------------------------------------------------------------
 
-def day_rules_for(targets: Targets) -> DayRules:
-    """The hard rules and goals every day shares, from the targets and planner/data/rules.toml."""
+def day_rules_for(targets: Targets, profile: Profile | None = None) -> DayRules:
+    """The hard rules and goals every day shares, from the targets, planner/data/rules.toml and the meal
+    patterns (planner/data/meal_patterns.toml); `profile` sets the per-meal protein and the vegan legumes."""
     meal_rules = rules()["meals"]
     slots = tuple(meal_slots())
     goals = {k: float(t.min) for k, t in targets.items.items() if t.goal and t.min}
     caps = {k: float(t.max) for k, t in targets.items.items() if t.max is not None}
     soft = {k: float(t.soft_max) for k, t in targets.items.items() if t.soft_max}
+    amdr = {row.field: (row.min_pct / 100.0, row.max_pct / 100.0, float(row.kcal_per_g))
+            for row in amdr_table().itertuples()}
+    protein = targets.items.get("protein_g")
+    floor = min(x for x in (protein.min, protein.max) if x is not None) if protein and protein.min else 0.0
+    if protein is not None and protein.max is not None:   # a clinical protein range replaces the AMDR's share
+        amdr.pop("protein_g", None)
+    per_meal = main_meal_protein(profile, targets) if profile is not None else 0.0
+    kinds = meal_rules["kind"]
+    meal_protein = tuple(per_meal if kinds[s] in ("lunch", "dinner") else 0.0 for s in slots)
+    data = meal_patterns()
+    patterns = tuple(tuple((name, {k: tuple(v) for k, v in counts.items()})
+                           for name, counts in data["patterns"]["main" if kinds[s] in ("lunch", "dinner")
+                                                                 else kinds[s]].items()) for s in slots)
+    vegan = profile is not None and profile.diet == "vegan"
+    day_amounts = tuple(_amount(name, spec, vegan) for name, spec in data["day"].items())
+    meal_amounts = tuple(_amount(name, spec, vegan) for name, spec in data["meal"].items())
     return DayRules(slots, tuple(tuple(meal_rules["foods"][s]) for s in slots),
                     tuple(tuple(meal_rules["share"][s]) for s in slots), targets.energy_range,
-                    dict(targets.macros), caps, goals, soft)
+                    dict(targets.macros), caps, goals, soft, float(targets.energy_kcal), amdr, float(floor),
+                    meal_protein, patterns, tuple(data["free_roles"]), tuple(data["uncounted_roles"]),
+                    day_amounts, meal_amounts, dishes())
+
+
+def _amount(name: str, spec: dict, vegan: bool) -> Amount:
+    for measure in ("grams", "portions", "items"):
+        if measure in spec:
+            low, high = spec[f"vegan_{measure}"] if vegan and f"vegan_{measure}" in spec else spec[measure]
+            return Amount(name, tuple(spec["roles"]), measure, float(low), float(high))
+    raise ValueError(f"meal_patterns.toml: {name} needs grams, portions or items")
 
 
 def _check_days(days) -> None:
@@ -152,12 +200,15 @@ def _check_lock(lock: Lock, days: int, table: FoodTable) -> None:
 
 
 def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_per_food: int, prices,
-                weekly_budget, seed: int, keep: set[tuple[str, str]] = frozenset()) -> _Week:
+                weekly_budget, seed: int, keep: set[tuple[str, str]] = frozenset(), variety: str = "usual"
+                ) -> _Week:
     """The week's context. `keep` holds (food id, meal) items to be kept as they are (regenerate): like
     locks, they may be foods the articles say to limit, or sit in a meal the food does not usually fit."""
     locks = tuple(locks)
     for lock in locks:
         _check_lock(lock, days, table)
+    if variety not in VARIETIES:
+        raise PlannerError(f"variety must be one of {', '.join(VARIETIES)}, not {variety!r}")
     if isinstance(max_days_per_food, bool) or not isinstance(max_days_per_food, int) or max_days_per_food < 1:
         raise PlannerError(f"max_days_per_food must be a whole number of days, 1 or more, not {max_days_per_food}")
     targets = targets_for(profile)
@@ -193,8 +244,22 @@ def _build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_p
         if not prices:
             raise PlannerError("a weekly budget needs prices (food id -> price per kg as bought)")
         budget_total = float(weekly_budget) * days / 7.0
-    return _Week(profile, table, targets, selection, day_rules_for(targets), days, fi, si, preference, kcal_share,
-                 step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, notes)
+    return _Week(profile, table, targets, selection, day_rules_for(targets, profile), days, fi, si, preference, kcal_share,
+                 step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, variety,
+                 _week_milk(selection, {lk.food_id for lk in locks} | {f for f, _ in keep}), notes)
+
+
+def _week_milk(selection: Selection, kept: set[str]) -> str:
+    """The week's one milk: a kept or locked one, else a liked one, else the first of MILK_ORDER planned."""
+    foods = selection.foods
+    group = foods.same_food if foods.same_food is not None else np.array(foods.ids)
+    milks = [fid for fid, g in zip(foods.ids, group, strict=True) if g == "milk"]
+    liked = {fid for fid, like in zip(foods.ids, selection.liked, strict=True) if like}
+    for choice in ([m for m in milks if m in kept], [m for m in milks if m in liked],
+                   [m for m in MILK_ORDER if m in milks], milks):
+        if choice:
+            return choice[0]
+    return ""
 
 
 def _food_preference(liked, recommended):
@@ -245,16 +310,37 @@ def _usage(planned: dict[int, DayPairs], skip: int) -> dict[int, int]:
 
 def _request(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, salt: int = 0,
              budget: float | None = None, avoid_extra: list | None = None) -> DayRequest:
-    """Day `d`'s costs and variety rules, given the days already planned."""
-    usage = np.zeros(len(week.ids))
-    for f, c in _usage(planned, d).items():
-        usage[f] = c
+    """Day `d`'s costs and variety rules, given the days already planned.
+
+    A week reuses food on purpose: a food (raw and cooked forms are one food) not yet eaten this week
+    costs NEW_FOOD_COST[variety] to bring in; one used on `max_days_per_food` days is used up, except
+    cooking fats, garnishes and the week's milk; once the week has a milk, no other milk joins it; the
+    day before's dinner comes cheaper at lunch (cook once, eat twice).
+    """
+    foods = week.selection.foods
+    group = foods.same_food if foods.same_food is not None else np.array(week.ids)
+    _, group_idx = np.unique(group, return_inverse=True)
+    days_eaten = np.zeros(group_idx.max(initial=0) + 1)
+    for e, pairs in planned.items():
+        if e != d:
+            np.add.at(days_eaten, np.unique(group_idx[[f for f, _ in pairs]]) if pairs else [], 1)
+    usage = days_eaten[group_idx]
     rng = np.random.default_rng([week.seed, d, salt])
-    per_kcal = week.preference + REPEAT_COST * usage[week.food_idx] + NOISE * rng.random(len(week.preference))
+    per_kcal = week.preference + NOISE * rng.random(len(week.preference))
+    fi, si = week.food_idx, week.slot_idx
+    leftovers = {f for f, s in planned.get(d - 1, {}) if week.slots[s] == "dinner"}
+    if leftovers and "lunch" in week.slots:
+        lunch = week.slots.index("lunch")
+        per_kcal = per_kcal - LEFTOVER_BONUS * (np.isin(fi, list(leftovers)) & (si == lunch))
     step_cost = PREFERENCE_WEIGHT * per_kcal * week.kcal_share
+    pair_cost = np.where(usage[fi] > 0, 0.0, NEW_FOOD_COST[week.variety])
     if week.step_price is not None:
         step_cost = week.step_price + TIE_BREAK * week.unit * step_cost
-    banned = usage >= week.max_days_per_food
+        pair_cost = TIE_BREAK * week.unit * pair_cost
+    roles = foods.roles if foods.roles is not None else np.full(len(week.ids), "", dtype=str)
+    week_milk = np.array(week.ids) == week.milk
+    banned = (usage >= week.max_days_per_food) & ~np.isin(roles, EVERY_DAY_ROLES) & ~week_milk
+    banned |= (group == "milk") & ~week_milk   # one milk for the week
     banned[[f for f, _ in forced]] = False
     banned_pairs = None
     if week.extra_pairs.any():   # a pair a lock created on another day is not on the menu today
@@ -269,7 +355,7 @@ def _request(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, sa
                 avoid.append(meal)
     avoid += avoid_extra or []
     return DayRequest(step_cost, banned_foods=banned, banned_pairs=banned_pairs, forced=dict(forced), avoid=avoid,
-                      budget=budget, step_price=week.step_price, unit=week.unit)
+                      budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost)
 
 
 def _without_variety(request: DayRequest, relax: frozenset[str] = frozenset()) -> DayRequest:
@@ -322,12 +408,20 @@ def _plan_day(week: _Week, d: int, planned: dict[int, DayPairs], forced: dict, t
             note = (f"Day {d + 1}: foods repeat more than the variety rules allow, because the other rules "
                     "left no other way.")
             return eased, retry, [note]
+        if forced:   # what is kept or locked may leave no meal pattern or food-group amount possible
+            eased = _without_variety(request, frozenset({"meal_patterns", "food_groups"}))
+            retry = _solve(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
+            if retry.status.status in _SOLVED:
+                note = (f"Day {d + 1}: with the foods you kept, its meals do not all follow a meal pattern and "
+                        "its vegetables, fruit or legumes may be outside their daily amounts.")
+                return eased, retry, [note]
     return request, solution, []
 
 
 # --- plans out of solutions, and back ------------------------------------------------------------------
 
-def _to_day(week: _Week, d: int, pairs: DayPairs, locked: set[tuple[int, int]]) -> Day:
+def _to_day(week: _Week, d: int, pairs: DayPairs, locked: set[tuple[int, int]],
+            dishes: dict[int, str] | None = None) -> Day:
     """A Day of PlanItems: grams are whole steps of the food's portion; the biggest item of a meal first."""
     foods = week.selection.foods
     energy = np.nan_to_num(foods.per_step["energy_kcal"])
@@ -340,7 +434,7 @@ def _to_day(week: _Week, d: int, pairs: DayPairs, locked: set[tuple[int, int]]) 
             food = week.table.foods[week.ids[f]]
             grams = round(float(foods.step_grams[f]) * n, 1)   # as JSON keeps it; the model allows for it
             items.append(PlanItem(food.id, food.name, food.ndb, grams, food.portion_text(grams), (f, s) in locked))
-        meals.append(Meal(slot, items))
+        meals.append(Meal(slot, items, (dishes or {}).get(s, "")))
     return Day(d, meals)
 
 
@@ -406,7 +500,8 @@ def _status_notes(week: _Week, solutions: dict[int, DaySolution]) -> list[str]:
 
 def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
               max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, prices: dict[str, float] | None = None,
-              weekly_budget: float | None = None, time_limit: float = 10.0, seed: int = 0) -> Plan:
+              weekly_budget: float | None = None, time_limit: float = 30.0, seed: int = 0,
+              variety: str = "usual") -> Plan:
     """A plan of `days` days for `profile`: the hard rules always, the Mg/K/Ca goals as far as they go.
 
     `locks` keep foods in meals; `prices` (food id -> price per kg as bought) make the objective money,
@@ -417,7 +512,7 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     began = time.perf_counter()
     _check_days(days)
     time_limit = _check_time(time_limit)
-    week = _build_week(profile, table, days, locks, max_days_per_food, prices, weekly_budget, seed)
+    week = _build_week(profile, table, days, locks, max_days_per_food, prices, weekly_budget, seed, variety=variety)
     deadline = began + time_limit
     reserve = WHAT_IF_RESERVE * time_limit
     planned: dict[int, DayPairs] = {}
@@ -425,12 +520,15 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     requests: dict[int, DayRequest] = {}
     solutions: dict[int, DaySolution] = {}
     for d in range(days):
-        share = max(0.05, (deadline - reserve - time.perf_counter()) / (days - d))
+        # wall-clock is only a safety cap (the solves stop at deterministic work limits): a day may use all
+        # that is left but a little for each day after it
+        share = max(0.05, deadline - reserve - time.perf_counter() - DAY_RESERVE * (days - d - 1))
         request, solution, day_notes = _plan_day(week, d, planned, week.locks.get(d, {}), share,
                                                  deadline=deadline)
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
-    plan_days = [_to_day(week, d, planned[d], set(week.locks.get(d, {}))) for d in range(days)]
+    plan_days = [_to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
+    notes += protein_notes(week, plan_days)
     shortfalls = explain_shortfalls(week, planned, requests, solutions, deadline)
     notes += _status_notes(week, solutions)
     status = _combined([s.status for s in solutions.values()], time.perf_counter() - began)
@@ -479,7 +577,7 @@ def regenerate(plan: Plan, profile: Profile, table: FoodTable, day: int, slot: s
     if solution.status.status not in _SOLVED:
         status = replace(solution.status, seconds=time.perf_counter() - began)
         return replace(plan, status=status, notes=list(plan.notes) + _status_notes(week, {day: solution}))
-    new_day = _to_day(week, day, solution.steps, set(old_locked) | set(week.locks.get(day, {})))
+    new_day = _to_day(week, day, solution.steps, set(old_locked) | set(week.locks.get(day, {})), solution.dishes)
     if slot is not None:   # the kept meals stay exactly as they were, item order and all
         new_day = Day(day, [new_day.meal(slot) if m.slot == slot else m for m in old_day.meals])
     days = [new_day if d.index == day else d for d in plan.days]
@@ -489,6 +587,26 @@ def regenerate(plan: Plan, profile: Profile, table: FoodTable, day: int, slot: s
     status = replace(solution.status, seconds=time.perf_counter() - began)
     return replace(plan, days=days, shortfalls=sorted(others + fresh, key=_shortfall_order), status=status,
                    notes=list(dict.fromkeys(list(plan.notes) + notes)))
+
+
+def protein_notes(week: _Week, days: list[Day]) -> list[str]:
+    """Honest notes for days or main meals under their protein floor (the floors carry penalised slack)."""
+    rules_ = week.day_rules
+    notes = []
+    for day in days:
+        if not day.items():   # a day the solver could not plan is explained by its own note
+            continue
+        got = day_totals(week.table, day).values["protein_g"]
+        if rules_.protein_floor and got < rules_.protein_floor - 0.05:
+            notes.append(f"{day.label}: protein {got:.0f} g, under the {rules_.protein_floor:.0f} g floor: the "
+                         "other rules left no way to reach it.")
+        for s, meal in enumerate(day.meals):
+            floor = rules_.meal_protein[s] if s < len(rules_.meal_protein) else 0.0
+            meal_got = items_totals(week.table, meal.items).values["protein_g"]
+            if floor and meal_got < floor - 0.05:
+                notes.append(f"{day.label} {meal.label}: protein {meal_got:.0f} g, under the {floor:.0f} g a main "
+                             "meal should hold.")
+    return notes
 
 
 def _shortfall_order(s: Shortfall):
@@ -561,9 +679,9 @@ def _plan_goals(plan_targets: dict) -> dict[str, float]:
 def shortfalls_from_totals(plan: Plan, table: FoodTable, day: int) -> list[Shortfall]:
     """A day's shortfalls from its recomputed totals (after a hand edit: no what-if analysis)."""
     values = day_totals(table, plan.days[day]).values
-    return [Shortfall(name, target, values.get(name, 0.0), day, [], "changed by hand")
+    return [Shortfall(name, target, goal_amount(values, name), day, [], "changed by hand")
             for name, target in _plan_goals(plan.targets).items()
-            if values.get(name, 0.0) < target * (1 - SHORTFALL_TOLERANCE)]
+            if goal_amount(values, name) < target * (1 - SHORTFALL_TOLERANCE)]
 
 
 @dataclass
@@ -667,8 +785,8 @@ def explain_shortfalls(week: _Week, planned: dict[int, DayPairs], requests: dict
             continue
         values = day_totals(week.table, _to_day(week, d, pairs, set())).values
         for name, target in goals.items():
-            if values.get(name, 0.0) < target * (1 - SHORTFALL_TOLERANCE):
-                missed.setdefault(d, {})[name] = values.get(name, 0.0)
+            if goal_amount(values, name) < target * (1 - SHORTFALL_TOLERANCE):
+                missed.setdefault(d, {})[name] = goal_amount(values, name)
     if not missed:
         return []
     worst = max(missed, key=lambda d: sum((goals[n] - v) / goals[n] for n, v in missed[d].items()))
@@ -731,7 +849,7 @@ def diagnose_infeasible(week: _Week, d: int) -> str:
     for label, forced_, relax in tries:
         if label == "your locks" and not forced:
             continue
-        req = _without_variety(_request(week, d, {}, forced_), relax)
+        req = _without_variety(_request(week, d, {}, forced_), relax | {"meal_patterns", "food_groups"})
         if _solve(week, req, WHAT_IF_SECONDS).status.status in _SOLVED:
             culprits.append(label)
     if culprits:
@@ -753,19 +871,23 @@ def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: floa
     slack = tolerance * max(1.0, energy)
     if not lo - slack <= energy <= hi + slack:
         out.append(f"energy {energy:,.0f} kcal outside {lo:,.0f}-{hi:,.0f}")
+    arrays = table_arrays(table)
+    role = dict(zip(arrays.ids, arrays.roles, strict=True))
     for s, slot in enumerate(day_rules.slots):
         meal = day.meal(slot)
         f_lo, f_hi = day_rules.foods_per_meal[s]
-        if not f_lo <= len(meal.items) <= f_hi:
-            out.append(f"{slot}: {len(meal.items)} foods, not {f_lo}-{f_hi}")
+        counted = sum(1 for it in meal.items if role.get(it.food_id) not in day_rules.uncounted_roles)
+        if not f_lo <= counted <= f_hi:
+            out.append(f"{slot}: {counted} foods, not {f_lo}-{f_hi}")
         share_lo, share_hi = day_rules.shares[s]
         meal_energy = day_totals(table, Day(day.index, [meal])).values["energy_kcal"]
         if not share_lo * target - slack <= meal_energy <= share_hi * target + slack:
             out.append(f"{slot}: {meal_energy:,.0f} kcal, not {share_lo:.0%}-{share_hi:.0%} of the "
                        f"{target:,.0f} kcal target")
-    for name, (m_lo, m_hi) in day_rules.macros.items():
-        if not m_lo * (1 - tolerance) <= values[name] <= m_hi * (1 + tolerance):
-            out.append(f"{name.split('_')[0]} {values[name]:,.1f} g outside {m_lo:,.1f}-{m_hi:,.1f}")
+    for name, (share_lo, share_hi, kcal_per_g) in day_rules.amdr.items():
+        share = kcal_per_g * values[name] / max(energy, 1e-9)
+        if not share_lo * (1 - tolerance) <= share <= share_hi * (1 + tolerance):
+            out.append(f"{name.split('_')[0]} {share:.0%} of the day's energy, outside {share_lo:.0%}-{share_hi:.0%}")
     for name, cap in day_rules.caps.items():
         if values[name] > cap * (1 + tolerance):
             out.append(f"{name.split('_')[0]} {values[name]:,.0f} above its limit {cap:,.0f}")
@@ -782,7 +904,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     planner/model_week.py minimises the same measure."""
     profile = profile_from_dict(plan.profile)
     targets = targets_for(profile)
-    day_rules = day_rules_for(targets)
+    day_rules = day_rules_for(targets, profile)
     goals = day_rules.goals
     liked = _liked(profile, table, targets)
     total = 0.0
@@ -791,9 +913,22 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
         week = _build_week(profile, table, len(plan.days), (), DEFAULT_MAX_DAYS_PER_FOOD, prices, None, 0,
                            keep={(it.food_id, m.slot) for d in plan.days for m in d.meals for it in m.items})
         money_unit = week.unit
+    protein_floor = day_rules.protein_floor
+    foods = select_foods(profile, table, targets).foods
+    with_dishes = set(dish_options(foods, day_rules, DayRequest(np.zeros(0))).slot.tolist())
     for d in plan.days:
         values = day_totals(table, d).values
-        total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - values[n]) / t for n, t in goals.items())
+        total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - goal_amount(values, n)) / t for n, t in goals.items())
+        total += ENERGY_WEIGHT * money_unit * abs(values["energy_kcal"] - day_rules.energy_target) / day_rules.energy_target
+        if protein_floor:
+            total += PROTEIN_WEIGHT * money_unit * max(0.0, protein_floor - values["protein_g"]) / protein_floor
+        for s, meal in enumerate(d.meals):
+            floor = day_rules.meal_protein[s] if s < len(day_rules.meal_protein) else 0.0
+            if floor:
+                got = items_totals(table, meal.items).values["protein_g"]
+                total += PROTEIN_WEIGHT * money_unit * max(0.0, floor - got) / floor
+            if s in with_dishes and not meal.dish:
+                total += DISH_BONUS * money_unit
         total += sum(SOFT_CAP_WEIGHT * money_unit * max(0.0, values[n] - level) / level
                      for n, level in day_rules.soft_caps.items())
         for it in d.items():

@@ -1,22 +1,51 @@
 """One day of meals as a mixed-integer program, built as numpy arrays and solved by HiGHS directly.
 
-Decision: for each (food, meal) pair, one binary per whole number of planning steps it may take (at most
-one chosen). Hard rules: portions within the food's range, foods only in meals they fit, foods per meal,
-each food in one meal a day, the daily energy band, each meal's share of the energy target, AMDR
-macronutrient grams, maximums (calcium UL, sodium CDRR, retinol UL, a clinician's potassium limit).
-Goals (Mg/K/Ca minimums) carry heavily penalised slack, so a day always comes back with how far short
-it is instead of a bare "infeasible". Soft ceilings (potassium where it is not pushed) charge a mild
-cost for every mg above their level: the plan stays near it without being driven to extremes.
+Formulation (each constraint's name is the row name handed to HiGHS; `DayModel.write_lp` shows it):
 
-Solving: the LP relaxation first, then the MIP over a core of promising pairs (see `_solve_highs`).
-The model is pure data; highspy receives it in one call (PuLP builds row by row in Python, too slow for
-the 8,790-food catalogue); CBC, through PuLP and planner.solver, only when HiGHS is missing or fails.
+Sets: F foods the profile may eat; S meal slots; P = {(f, s): f fits s}; K(p) = {min..max} whole steps of
+pair p's household portion; D(s) dish servings offered in slot s (dish_options: a named dish's
+ingredients at fixed steps); Pat(s) meal patterns of slot s (role -> [min, max] foods); G goals (Mg/K/Ca
+minimums); C maximums; R roles (starch, milk, legume, protein, vegetable, ...).
+
+Variables (named column blocks, see column_blocks): option x[p,k] in {0,1} (pair p takes k steps);
+dish y[d] in {0,1}; no_dish n[s] in {0,1} (slot s is built food by food); pattern w[s,q] in {0,1};
+goal_slack g[i] >= 0; soft_excess e[c] >= 0; energy_under u, energy_over o >= 0; protein_slack v >= 0;
+budget b >= 0. "Items" are options and dish servings: a[j, nutrient] is what item j brings.
+
+Objective (minimise, assembled in build_day): sum of step costs of items (preference per kcal, prices,
+new-food costs) + GOAL_WEIGHT * g[i] / goal[i] + SOFT_CAP_WEIGHT * e[c] / level[c]
++ ENERGY_WEIGHT * (u + o) / target + PROTEIN_WEIGHT * v / floor + DISH_BONUS * n[s] + BUDGET_WEIGHT * b / budget.
+
+Constraints:
+- one_portion:     sum_k x[p,k] <= 1 (= 1 for a locked pair)
+- one_dish:s       sum_{d in D(s)} y[d] + n[s] = 1
+- foods_per_meal:s lo[s] * n[s] <= sum of counted options in s <= hi[s] * n[s] (garnishes ride along)
+- once_a_day       each food in at most one meal a day, as itself or in a dish
+- energy           the day's energy within the band (target ± 5 %)
+- energy_target    energy + u - o = target
+- share:s          each meal's energy within its share of the target
+- amdr_min/max     each macronutrient's share of the day's actual energy within the AMDR
+- cap:n            maximums (calcium UL, sodium CDRR, retinol, a clinician's limit)
+- goal:n           goal nutrient + g >= minimum
+- soft_cap:n       nutrient - e <= soft ceiling (potassium where it is not pushed)
+- protein_floor, meal_protein:s   protein + v >= the day's floor, each main meal's floor
+- pattern:s        sum_q w[s,q] = n[s]; role_min/role_max:s:role  count of role foods within the chosen
+                   pattern's range; role_allowed:s:role  a role no chosen pattern names is absent
+- day_amount:name, meal_amount:s:name   grams / portions / foods of roles (vegetables 250-600 g, ...)
+- avoid_repeat     not all of an earlier day's (or yesterday's meal's) foods again
+- budget           money - b <= the day's budget
+Every hard row is tightened by what rounding grams to 0.1 g can move it. Goals and protein floors carry
+heavily penalised slack, so a day always comes back with how far short it is, never a bare "infeasible".
+
+Solving: the LP relaxation first, then the MIP over a core of promising pairs and dish servings, each run
+stopped by a deterministic node limit (wall-clock only as a safety cap). The model is pure data; highspy
+receives it in one call; CBC, through PuLP and planner.solver, only when HiGHS is missing or fails.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -27,6 +56,12 @@ from planner.solver import highs_status
 GOAL_WEIGHT = 1000.0        # objective units for missing 100 % of one goal (a day's food costs about 10)
 SOFT_CAP_WEIGHT = 15.0      # objective units for going 100 % over a soft ceiling (potassium not pushed)
 BUDGET_WEIGHT = 20000.0     # objective units for going 100 % over the day's budget: the budget comes first
+ENERGY_WEIGHT = 300.0       # objective units for a day 100 % away from its energy target (1 % costs 3)
+PROTEIN_WEIGHT = 3000.0     # objective units for missing 100 % of a protein floor: kept unless impossible
+DISH_BONUS = 1.5            # objective units a meal that is not a named dish costs (a day's food costs about 10)
+TIME_CAP_MESSAGE = ("stopped at the safety time cap, not the work limit: on a busy machine this plan may "
+                    "differ from run to run")
+GOAL_COUNTED = {"calcium_mg": "calcium_counted_mg"}   # goals measured on what counts toward them, when known
 GRAMS_ROUNDING = 0.05       # grams in a plan are rounded to 0.1 g: each item may move by this much
 _INF = float("inf")
 
@@ -41,6 +76,9 @@ class FoodArrays:
     max_steps: np.ndarray           # int, >= min_steps
     per_step: dict[str, np.ndarray]  # nutrient field -> amount per step (NaN = SR28 has no value)
     fits: np.ndarray                # bool (foods, slots): the food fits that meal slot
+    roles: np.ndarray | None = None          # str per food: its role in a meal (starch, milk, protein, ...)
+    portion_grams: np.ndarray | None = None  # grams of one household portion (a cup of lentils)
+    same_food: np.ndarray | None = None      # str per food: the food it is a form of (raw and cooked are one)
 
     @property
     def index(self) -> dict[str, int]:
@@ -62,6 +100,39 @@ class DayRules:
     caps: dict[str, float]                   # nutrient -> daily maximum
     goals: dict[str, float]                  # nutrient -> daily minimum (pursued with slack)
     soft_caps: dict[str, float] = field(default_factory=dict)  # nutrient -> level above which it costs
+    energy_target: float = 0.0               # kcal the day aims at: distance from it costs both ways
+    amdr: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # macro -> (min, max share, kcal/g)
+    protein_floor: float = 0.0               # g/day, the baseline floor (a condition's ceiling wins)
+    meal_protein: tuple[float, ...] = ()     # per slot: g of protein the meal holds at least (0: none)
+    patterns: tuple[tuple[tuple[str, dict[str, tuple[int, int]]], ...], ...] = ()   # per slot: (name, counts)
+    free_roles: tuple[str, ...] = ()         # roles no pattern counts (drinks, sweets a person locked)
+    uncounted_roles: tuple[str, ...] = ()    # roles that ride along: not counted in foods per meal
+    day_amounts: tuple[Amount, ...] = ()     # per day: grams, portions or items of roles
+    meal_amounts: tuple[Amount, ...] = ()    # per meal: the same, in every meal
+    dishes: tuple[Dish, ...] = ()
+
+
+@dataclass(frozen=True)
+class Amount:
+    """How much of some roles a day (or a meal) holds: grams eaten, household portions, or foods (items)."""
+
+    name: str
+    roles: tuple[str, ...]
+    measure: str          # grams | portions | items
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Dish:
+    """A named dish: its ingredients (food id -> grams low, high; `required` ones must all be there),
+    and the slots it fits. A meal is the dish when it holds all required ingredients and nothing else
+    (besides garnishes and optional ingredients)."""
+
+    name: str
+    ingredients: dict[str, tuple[float, float]]
+    optional: frozenset[str]
+    slots: frozenset[str]
 
 
 @dataclass
@@ -79,6 +150,7 @@ class DayRequest:
     step_price: np.ndarray | None = None          # (pairs,) money per step, for the budget row
     unit: float = 1.0                             # money per objective unit (1 without prices)
     fixed_slots: frozenset[int] = frozenset()     # meals kept as they are: their meal rules are not rechecked
+    pair_cost: np.ndarray | None = None           # (pairs,) objective cost of using the pair at all (new foods)
 
 
 @dataclass
@@ -90,6 +162,7 @@ class DaySolution:
     objective: float | None
     status: SolveStatus
     over_budget: float = 0.0
+    dishes: dict[int, str] = field(default_factory=dict)   # slot -> the named dish that meal is
 
 
 def pairs_of(foods: FoodArrays) -> tuple[np.ndarray, np.ndarray]:
@@ -181,10 +254,42 @@ class DayModel:
     pair_energy: np.ndarray | None = None   # per pair: kcal in one step
     goal_rows: tuple[int, ...] = ()   # the row of each goal, in goal_names order (its slack column follows)
     soft_rows: tuple[int, ...] = ()   # the row of each soft ceiling (its excess column follows the slacks)
+    blocks: dict[str, slice] = field(default_factory=dict)   # named column blocks (column_blocks)
+    dishes: DishOptions | None = None   # the dish columns' ingredients
 
     @property
     def n_pairs(self) -> int:
         return len(self.food_idx)
+
+    def column_names(self, food_ids: tuple[str, ...] | None = None, slots: tuple[str, ...] | None = None
+                     ) -> list[str]:
+        """One name per column: its block, and for a portion option the food, the meal and the steps."""
+        names = []
+        for block, where in self.blocks.items():
+            for j in range(where.start, where.stop):
+                if block == "option":
+                    f, s = int(self.food_idx[self.opt_pair[j]]), int(self.slot_idx[self.opt_pair[j]])
+                    food = food_ids[f] if food_ids else f"f{f}"
+                    slot = slots[s] if slots else f"s{s}"
+                    names.append(f"x_{food}_{slot}_{int(self.opt_steps[j])}")
+                else:
+                    names.append(f"{block}_{j - where.start}")
+        return names
+
+    def write_lp(self, path, food_ids: tuple[str, ...] | None = None, slots: tuple[str, ...] | None = None) -> None:
+        """The model as an LP file (CPLEX format, written by HiGHS), rows named by their constraint."""
+        h = new_highs()
+        lp = highs_lp(self.cost, self.lower, self.upper, self.integer, self.rows.csr(), self.rows.lower,
+                      self.rows.upper)
+        counts: dict[str, int] = {}
+        rows = []
+        for name in self.rows.names:   # LP files need unique row names: a repeated one gets its number
+            counts[name] = counts.get(name, 0) + 1
+            rows.append(name if counts[name] == 1 else f"{name}#{counts[name]}")
+        lp.row_names_ = [n.replace(":", ".").replace(" ", "_") for n in rows]
+        lp.col_names_ = self.column_names(food_ids, slots)
+        h.passModel(lp)
+        h.writeModel(str(path))
 
     @property
     def n_options(self) -> int:
@@ -228,8 +333,97 @@ def _options(foods: FoodArrays, fi: np.ndarray, request: DayRequest, pair_of: di
     return opt_pair, opt_steps, counts
 
 
+@dataclass(frozen=True)
+class DishOptions:
+    """Every way a named dish can be served today: one binary column each, holding its ingredients at
+    whole steps (a small, middle and large serving, and the middle one with its optional ingredients)."""
+
+    dish: np.ndarray        # per column: index into rules.dishes
+    slot: np.ndarray        # per column: slot index
+    entry_col: np.ndarray   # per ingredient entry: its column (0-based within the block)
+    entry_food: np.ndarray  # per ingredient entry: food index
+    entry_steps: np.ndarray  # per ingredient entry: steps
+    names: tuple[str, ...] = ()   # per column: the dish's name
+
+    def __len__(self) -> int:
+        return len(self.dish)
+
+    def total(self, per_step: np.ndarray) -> np.ndarray:
+        """Per column: the sum over its ingredients of `per_step` (per food) times steps."""
+        return np.bincount(self.entry_col, weights=per_step[self.entry_food] * self.entry_steps,
+                           minlength=len(self.dish))
+
+    def items(self, j: int) -> dict[int, int]:
+        on = self.entry_col == j
+        return {int(f): int(n) for f, n in zip(self.entry_food[on], self.entry_steps[on], strict=True)}
+
+
+DISH_SIZES = (0.0, 0.5, 1.0)   # where in each ingredient's amount range the served dish sits
+
+
+def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DishOptions:
+    """The dish columns of a day: dishes whose required ingredients this profile may eat in that slot, in
+    slots that are neither kept as they are nor hold a locked food (a lock is planned food by food)."""
+    index = foods.index
+    busy = set(request.fixed_slots) | {s for _, s in request.forced}
+    roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
+    dish_idx, slot_idx, e_col, e_food, e_steps = [], [], [], [], []
+    for d, dish in enumerate(rules.dishes):
+        for s, slot in enumerate(rules.slots):
+            if slot not in dish.slots or s in busy:
+                continue
+            required = [fid for fid in dish.ingredients if fid not in dish.optional]
+            if any(fid not in index or not foods.fits[index[fid], s] for fid in required):
+                continue
+            optional = [fid for fid in dish.optional if fid in index and foods.fits[index[fid], s]]
+            garnish = [fid for fid in optional if roles[index[fid]] in rules.uncounted_roles]
+            extra = [fid for fid in optional if fid not in garnish]
+            variants = [(t, required + garnish) for t in DISH_SIZES]
+            if extra:
+                variants.append((0.5, required + optional))
+            seen = set()
+            for t, ingredients in variants:
+                amounts = []
+                for fid in ingredients:
+                    f = index[fid]
+                    low, high = dish.ingredients[fid]
+                    grams = low + t * (high - low) if fid in required else low
+                    n = int(np.clip(round(grams / foods.step_grams[f]), foods.min_steps[f], foods.max_steps[f]))
+                    amounts.append((f, n))
+                key = tuple(amounts)
+                if key in seen:
+                    continue
+                seen.add(key)
+                j = len(dish_idx)
+                dish_idx.append(d)
+                slot_idx.append(s)
+                for f, n in amounts:
+                    e_col.append(j)
+                    e_food.append(f)
+                    e_steps.append(n)
+    return DishOptions(np.array(dish_idx, dtype=int), np.array(slot_idx, dtype=int), np.array(e_col, dtype=int),
+                       np.array(e_food, dtype=int), np.array(e_steps, dtype=float),
+                       tuple(rules.dishes[d].name for d in dish_idx))
+
+
+def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, n_dish: int, dish_slots: set[int],
+                  has_budget: bool) -> dict[str, slice]:
+    """The model's columns in named blocks, in this order (the budget slack is always the last column)."""
+    sizes = {"option": n_opt, "goal_slack": len(rules.goals), "soft_excess": len(rules.soft_caps),
+             "energy_under": 1 if rules.energy_target else 0, "energy_over": 1 if rules.energy_target else 0,
+             "protein_slack": 1 + len(rules.slots) if rules.protein_floor or any(rules.meal_protein) else 0,
+             "pattern": sum(len(p) for s, p in enumerate(rules.patterns) if s not in request.fixed_slots),
+             "dish": n_dish, "no_dish": len(dish_slots), "budget": 1 if has_budget else 0}
+    out, start = {}, 0
+    for name, size in sizes.items():
+        out[name] = slice(start, start + size)
+        start += size
+    return out
+
+
 def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayModel:
-    """The day's MILP as arrays: pure, no solver involved."""
+    """The day's MILP as arrays: pure, no solver involved. The formulation is written at the top of
+    this module; each row's name is its constraint's name."""
     fi, si = pairs_of(foods)
     pair_of = {(int(f), int(s)): k for k, (f, s) in enumerate(zip(fi, si, strict=True))}
     missing = [key for key in request.forced if key not in pair_of]
@@ -238,22 +432,45 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     relax = request.relax
     opt_pair, opt_steps, counts = _options(foods, fi, request, pair_of, relax)
     n_opt = len(opt_pair)
+    dishes = dish_options(foods, rules, request) if "dishes" not in relax else dish_options(
+        foods, replace(rules, dishes=()), request)
+    dish_slot_set = sorted(set(dishes.slot.tolist()))
     goals = tuple(rules.goals)
     soft = tuple(rules.soft_caps)
     has_budget = request.budget is not None and request.step_price is not None
-    n_cols = n_opt + len(goals) + len(soft) + (1 if has_budget else 0)
-    slack0 = n_opt
-    excess0 = n_opt + len(goals)
+    blocks = column_blocks(rules, request, n_opt, len(dishes), set(dish_slot_set), has_budget)
+    n_cols = blocks["budget"].stop
+    slack0 = blocks["goal_slack"].start
+    excess0 = blocks["soft_excess"].start
     opts = np.arange(n_opt)
     steps = opt_steps.astype(float)
+    opt_food, opt_slot = fi[opt_pair], si[opt_pair]
+    dish_cols = np.arange(blocks["dish"].start, blocks["dish"].stop)
+    no_dish = dict(zip(dish_slot_set, range(blocks["no_dish"].start, blocks["no_dish"].stop), strict=True))
+    item_cols = np.r_[opts, dish_cols]
+    item_slot = np.r_[opt_slot, dishes.slot]
+
+    def amount(per_step: np.ndarray) -> np.ndarray:
+        """Per item column (food options, then dishes): how much of a per-step quantity it brings."""
+        return np.r_[per_step[opt_food] * steps, dishes.total(per_step)]
 
     lower = np.zeros(n_cols)
     upper = np.ones(n_cols)
     upper[n_opt:] = _INF
     integer = np.zeros(n_cols, dtype=bool)
     integer[:n_opt] = True
+    for binary in ("pattern", "dish", "no_dish"):
+        upper[blocks[binary]] = 1
+        integer[blocks[binary]] = True
     cost = np.zeros(n_cols)
     cost[:n_opt] = request.step_cost[opt_pair] * steps
+    dish_pairs = np.array([pair_of[(f, s)] for f, s in zip(dishes.entry_food, dishes.slot[dishes.entry_col],
+                                                             strict=True)], dtype=int)
+    cost[dish_cols] = np.bincount(dishes.entry_col, weights=request.step_cost[dish_pairs] * dishes.entry_steps,
+                                  minlength=len(dishes))
+    if request.pair_cost is not None:   # a fixed cost for using a pair at all (a food new to the week)
+        cost[:n_opt] += request.pair_cost[opt_pair]
+        cost[dish_cols] += np.bincount(dishes.entry_col, weights=request.pair_cost[dish_pairs], minlength=len(dishes))
     for g, name in enumerate(goals):
         upper[slack0 + g] = rules.goals[name]
         cost[slack0 + g] = GOAL_WEIGHT * request.unit / rules.goals[name]
@@ -261,14 +478,22 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
         cost[excess0 + c] = SOFT_CAP_WEIGHT * request.unit / rules.soft_caps[name]
     if request.banned_foods is not None:
         upper[:n_opt][request.banned_foods[fi][opt_pair]] = 0
+        if len(dishes):
+            banned = np.bincount(dishes.entry_col, weights=request.banned_foods[dishes.entry_food].astype(float),
+                                 minlength=len(dishes)) > 0
+            upper[dish_cols[banned]] = 0
     if request.banned_pairs is not None:
         upper[:n_opt][request.banned_pairs[opt_pair]] = 0
+        if len(dishes):
+            banned = np.bincount(dishes.entry_col, weights=request.banned_pairs[dish_pairs].astype(float),
+                                 minlength=len(dishes)) > 0
+            upper[dish_cols[banned]] = 0
 
     rows = Rows()
     forced_pairs = np.zeros(len(fi), dtype=bool)
     forced_pairs[[pair_of[key] for key in request.forced]] = True
     upper[:n_opt][forced_pairs[opt_pair]] = 1
-    # at most one portion option per pair; a forced pair takes exactly one
+    # one_portion: at most one portion option per pair; a forced pair takes exactly one
     by_pair = np.split(opts, np.cumsum(counts)[:-1])
     multi = counts[opt_pair] > 1
     if multi.any():
@@ -277,43 +502,59 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
                         lower=forced_pairs[multi_pairs].astype(float))
     single_forced = forced_pairs[opt_pair] & (counts[opt_pair] == 1)
     lower[:n_opt][single_forced] = 1
-    # foods per meal (a meal kept as it is, by hand, is not checked again)
-    opt_slot = si[opt_pair]
+    # one_dish: a meal is one dish, or no dish (then it is built food by food and costs DISH_BONUS)
+    for s, col in no_dish.items():
+        rows.add(f"one_dish:{rules.slots[s]}", np.r_[dish_cols[dishes.slot == s], col], 1.0, lower=1.0, upper=1.0)
+        cost[col] = DISH_BONUS * request.unit
+    # foods_per_meal: a meal built food by food holds this many foods (garnishes ride along); a dish none
+    roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
+    opt_role = roles[opt_food]
+    counted = ~np.isin(opt_role, rules.uncounted_roles + rules.free_roles)
     for s, slot in enumerate(rules.slots):
         if s in request.fixed_slots:
             continue
         lo, hi = rules.foods_per_meal[s]
         if "foods_per_meal" in relax:
             lo, hi = 1, hi + 1
-        rows.add(f"foods_per_meal:{slot}", opts[opt_slot == s], 1.0, lower=lo, upper=hi)
-    # each food in at most one meal a day (a food locked in two meals may be in both)
-    opt_food = fi[opt_pair]
+        here = opts[(opt_slot == s) & counted]
+        if s in no_dish:
+            rows.add(f"foods_per_meal_min:{slot}", np.r_[here, no_dish[s]], np.r_[np.ones(len(here)), -lo], lower=0)
+            rows.add(f"foods_per_meal_max:{slot}", np.r_[here, no_dish[s]], np.r_[np.ones(len(here)), -hi], upper=0)
+        else:
+            rows.add(f"foods_per_meal:{slot}", here, 1.0, lower=lo, upper=hi)
+    # once_a_day: each food in at most one meal a day, as itself or in a dish (a food locked in two meals
+    # may be in both)
     forced_count: dict[int, int] = {}
     for f, _ in request.forced:
         forced_count[f] = forced_count.get(f, 0) + 1
     several = foods.fits.sum(axis=1)[opt_food] > 1
-    if several.any():
-        row_foods = np.unique(opt_food[several])
+    group_cols = np.r_[opts[several], dish_cols[dishes.entry_col]] if len(dishes) else opts[several]
+    group_keys = np.r_[opt_food[several], dishes.entry_food] if len(dishes) else opt_food[several]
+    if len(group_cols):
+        row_foods = np.unique(group_keys)
         caps = np.array([max(1, forced_count.get(int(f), 0)) for f in row_foods], dtype=float)
-        rows.add_groups("once_a_day", opts[several], opt_food[several], caps)
+        rows.add_groups("once_a_day", group_cols, group_keys, caps)
     # Plans store grams rounded to 0.1 g (what JSON keeps); every hard row is tightened by the most that
     # rounding could move it, so a day read back from its file still keeps every rule exactly.
-    per_gram_cols = opt_food
-    max_items = sum(hi for _, hi in rules.foods_per_meal) + len(request.forced)
+    max_items = sum(hi for _, hi in rules.foods_per_meal) + len(request.forced) + 2 * len(rules.slots)
 
     def margin(per_step: np.ndarray, items: int) -> float:
-        per_gram = np.abs(per_step[per_gram_cols]) / foods.step_grams[per_gram_cols]
+        per_gram = np.abs(per_step[opt_food]) / foods.step_grams[opt_food]
         return GRAMS_ROUNDING * float(per_gram.max(initial=0.0)) * items
 
-    # energy: the day's band and each meal's share of the day
+    # energy: the day's band (within ±5 % of the target) and each meal's share of the target
     kcal = _value(foods, "energy_kcal")
-    energy = kcal[opt_food] * steps
+    energy = amount(kcal)
     e_lo, e_hi = rules.energy_range
     e_margin = margin(kcal, max_items)
-    rows.add("energy", opts, energy, lower=e_lo + request.energy_shift + e_margin,
+    rows.add("energy", item_cols, energy, lower=e_lo + request.energy_shift + e_margin,
              upper=e_hi + request.energy_shift - e_margin)
-    # meal shares are of the day's energy target (against the day's actual energy the rows mix signs, and
-    # the MIP was measured 1.5-3x slower)
+    if rules.energy_target:   # energy_target: distance from the target, both ways, costs ENERGY_WEIGHT
+        under, over = blocks["energy_under"].start, blocks["energy_over"].start
+        target = rules.energy_target + request.energy_shift
+        rows.add("energy_target", np.r_[item_cols, under, over], np.r_[energy, 1.0, -1.0], lower=target,
+                 upper=target)
+        cost[under] = cost[over] = ENERGY_WEIGHT * request.unit / target
     if "meal_shares" not in relax:
         target = (rules.energy_range[0] + rules.energy_range[1]) / 2
         for s, slot in enumerate(rules.slots):
@@ -321,41 +562,134 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
                 continue
             lo, hi = rules.shares[s]
             m = margin(kcal, rules.foods_per_meal[s][1] + 2)
-            rows.add(f"share:{slot}", opts[opt_slot == s], energy[opt_slot == s], lower=lo * target + m,
-                     upper=hi * target - m)
-    if "macros" not in relax:
-        for name, (lo, hi) in rules.macros.items():
-            m = margin(_value(foods, name), max_items)
-            rows.add(f"macro:{name}", opts, _value(foods, name)[opt_food] * steps, lower=lo + m, upper=hi - m)
+            here = item_slot == s
+            rows.add(f"share:{slot}", item_cols[here], energy[here], lower=lo * target + m, upper=hi * target - m)
+    if "macros" not in relax:   # amdr_min/max: each macronutrient's share of the energy the day actually has
+        for name, (lo_share, hi_share, kcal_per_g) in rules.amdr.items():
+            macro_kcal = kcal_per_g * amount(_value(foods, name))
+            m = margin(kcal_per_g * _value(foods, name) + kcal, max_items)
+            rows.add(f"amdr_min:{name}", item_cols, macro_kcal - lo_share * energy, lower=m)
+            rows.add(f"amdr_max:{name}", item_cols, macro_kcal - hi_share * energy, upper=-m)
     for name, cap in rules.caps.items():
         if f"cap:{name}" not in relax:
             m = margin(_value(foods, name), max_items)
-            rows.add(f"cap:{name}", opts, _value(foods, name)[opt_food] * steps, upper=cap - m)
+            rows.add(f"cap:{name}", item_cols, amount(_value(foods, name)), upper=cap - m)
     goal_rows = []
     for g, name in enumerate(goals):
-        values = _value(foods, name)[opt_food] * steps
         goal_rows.append(len(rows.names))
-        rows.add(f"goal:{name}", np.append(opts, slack0 + g), np.append(values, 1.0), lower=rules.goals[name])
+        counted = GOAL_COUNTED.get(name)   # calcium: what counts toward the goal (not oxalate greens')
+        field_ = counted if counted in foods.per_step else name
+        rows.add(f"goal:{name}", np.append(item_cols, slack0 + g), np.append(amount(_value(foods, field_)), 1.0),
+                 lower=rules.goals[name])
     soft_rows = []
     for c, name in enumerate(soft):
-        values = _value_or_high(foods, name)[opt_food] * steps
         soft_rows.append(len(rows.names))
-        rows.add(f"soft_cap:{name}", np.append(opts, excess0 + c), np.append(values, -1.0),
-                 upper=rules.soft_caps[name])
-    # variety: never all of a set that was already eaten (a whole day, or a meal the day before)
+        rows.add(f"soft_cap:{name}", np.append(item_cols, excess0 + c),
+                 np.append(amount(_value_or_high(foods, name)), -1.0), upper=rules.soft_caps[name])
+    # protein_floor and meal_protein: the day's floor and each main meal's, with heavily penalised slack
+    protein = amount(_value(foods, "protein_g"))
+    if blocks["protein_slack"].stop > blocks["protein_slack"].start and "protein" not in relax:
+        day_col = blocks["protein_slack"].start
+        if rules.protein_floor:
+            rows.add("protein_floor", np.r_[item_cols, day_col], np.r_[protein, 1.0], lower=rules.protein_floor)
+            cost[day_col] = PROTEIN_WEIGHT * request.unit / rules.protein_floor
+        for s, grams in enumerate(rules.meal_protein):
+            if grams and s not in request.fixed_slots:
+                col = day_col + 1 + s
+                here = item_slot == s
+                rows.add(f"meal_protein:{rules.slots[s]}", np.r_[item_cols[here], col], np.r_[protein[here], 1.0],
+                         lower=grams)
+                cost[col] = PROTEIN_WEIGHT * request.unit / grams
+    _pattern_rows(rules, request, rows, blocks, opts, opt_slot, opt_role, forced_pairs[opt_pair], no_dish, relax)
+    # day_amount and meal_amount: food-group amounts (vegetables, fruit, juice, legumes, cooking fat)
+    if "food_groups" not in relax:
+        for spec in rules.day_amounts:
+            values = _amounts(foods, spec, opt_food, steps, dishes)
+            if values.any():
+                rows.add(f"day_amount:{spec.name}", item_cols, values, lower=spec.low, upper=spec.high)
+        for spec in rules.meal_amounts:
+            values = _amounts(foods, spec, opt_food, steps, dishes)
+            for s in range(len(rules.slots)):
+                here = (item_slot == s) & (values != 0)
+                if here.any() and s not in request.fixed_slots:
+                    rows.add(f"meal_amount:{rules.slots[s]}:{spec.name}", item_cols[here], values[here],
+                             lower=spec.low, upper=spec.high)
+    # avoid_repeat: never all of a set already eaten (a whole day, or a meal the day before), as foods or in
+    # dishes
     if "variety" not in relax:
         for combo in request.avoid:
             ks = [pair_of[c] for c in combo if c in pair_of]
             if len(ks) == len(combo) and not forced_pairs[ks].all():
-                cols = np.concatenate([by_pair[k] for k in ks])
-                rows.add("avoid_repeat", cols, 1.0, upper=len(ks) - 1)
+                cols = [np.concatenate([by_pair[k] for k in ks])]
+                vals = [np.ones(len(cols[0]))]
+                if len(dishes):
+                    in_combo = np.isin(dish_pairs, ks)
+                    hits = np.bincount(dishes.entry_col[in_combo], minlength=len(dishes))
+                    cols.append(dish_cols[hits > 0])
+                    vals.append(hits[hits > 0].astype(float))
+                rows.add("avoid_repeat", np.concatenate(cols), np.concatenate(vals), upper=len(ks) - 1)
     if has_budget:
         budget_col = n_cols - 1
         cost[budget_col] = BUDGET_WEIGHT * request.unit / max(request.budget, 1e-9)
-        rows.add("budget", np.append(opts, budget_col), np.append(request.step_price[opt_pair] * steps, -1.0),
-                 upper=request.budget)
+        price = np.r_[request.step_price[opt_pair] * steps,
+                      np.bincount(dishes.entry_col, weights=request.step_price[dish_pairs] * dishes.entry_steps,
+                                  minlength=len(dishes))]
+        rows.add("budget", np.append(item_cols, budget_col), np.append(price, -1.0), upper=request.budget)
     return DayModel(fi, si, opt_pair, opt_steps, goals, cost, lower, upper, integer, rows, has_budget, request.unit,
-                    _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows))
+                    _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows), blocks, dishes)
+
+
+def _amounts(foods: FoodArrays, spec: Amount, opt_food: np.ndarray, steps: np.ndarray, dishes: DishOptions
+             ) -> np.ndarray:
+    """Per item column: how much it adds to a food-group amount (grams, household portions or foods)."""
+    on = np.isin(foods.roles, spec.roles).astype(float)
+    if spec.measure == "grams":
+        per_step = on * foods.step_grams
+    elif spec.measure == "portions":
+        per_step = on * foods.step_grams / foods.portion_grams
+    else:   # items: one per food, whatever its steps
+        return np.r_[on[opt_food], np.bincount(dishes.entry_col, weights=on[dishes.entry_food],
+                                               minlength=len(dishes))]
+    return np.r_[per_step[opt_food] * steps, dishes.total(per_step)]
+
+
+def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict[str, slice], opts: np.ndarray,
+                  opt_slot: np.ndarray, opt_role: np.ndarray, forced_opt: np.ndarray, no_dish: dict[int, int],
+                  relax: frozenset[str]) -> None:
+    """pattern, role_min, role_max, role_allowed: a meal built food by food follows one of its slot's
+    patterns (one binary per pattern, summing to 1, or to the no-dish column where dishes are offered);
+    each role's count lies within the chosen pattern's range, and a role no chosen pattern names is absent.
+    Locked foods are planned as they are and not counted."""
+    col = blocks["pattern"].start
+    for s, patterns in enumerate(rules.patterns):
+        if s in request.fixed_slots:
+            continue
+        cols = np.arange(col, col + len(patterns))
+        col += len(patterns)
+        if "meal_patterns" in relax or not patterns:
+            continue
+        slot = rules.slots[s]
+        here = (opt_slot == s) & ~np.isin(opt_role, rules.free_roles) & ~forced_opt
+        big = float(max(1, here.sum()))
+        if s in no_dish:
+            rows.add(f"pattern:{slot}", np.r_[cols, no_dish[s]], np.r_[np.ones(len(cols)), -1.0], lower=0, upper=0)
+        else:
+            rows.add(f"pattern:{slot}", cols, 1.0, lower=1.0, upper=1.0)
+        for key in dict.fromkeys(k for _, counts in patterns for k in counts):
+            members = here & np.isin(opt_role, key.split("+"))
+            low = np.array([counts.get(key, (0, big))[0] for _, counts in patterns], dtype=float)
+            high = np.array([counts.get(key, (0, big))[1] for _, counts in patterns], dtype=float)
+            if low.any():
+                rows.add(f"role_min:{slot}:{key}", np.r_[opts[members], cols], np.r_[np.ones(members.sum()), -low],
+                         lower=0.0)
+            if members.any():
+                rows.add(f"role_max:{slot}:{key}", np.r_[opts[members], cols],
+                         np.r_[np.ones(members.sum()), -high], upper=0.0)
+        for role in np.unique(opt_role[here]):
+            covers = np.array([any(role in k.split("+") for k in counts) for _, counts in patterns])
+            members = here & (opt_role == role)
+            rows.add(f"role_allowed:{slot}:{role}", np.r_[opts[members], cols],
+                     np.r_[np.ones(members.sum()), -big * covers], upper=0.0)
 
 
 # --- solving ----------------------------------------------------------------------------------------------
@@ -402,7 +736,8 @@ def highs_lp(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np
 
 
 def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float, gap: float,
-               abs_gap: float = 0.0, start: np.ndarray | None = None, cols: np.ndarray | None = None):
+               abs_gap: float = 0.0, start: np.ndarray | None = None, cols: np.ndarray | None = None,
+               nodes: int | None = None):
     """One HiGHS run on the model's arrays with these upper bounds, as a MIP or as its LP relaxation;
     with `cols`, on those columns only (HiGHS's presolve does not watch the time limit, and on the full
     catalogue's whole model it alone takes minutes: a core is handed over as a small model)."""
@@ -413,6 +748,8 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("mip_abs_gap", float(abs_gap))
     h.setOptionValue("threads", 1)
+    if nodes is not None:   # a deterministic work limit: the same model gives the same plan on any load
+        h.setOptionValue("mip_max_nodes", int(nodes))
     if not mip:   # measured: presolve is most of an LP's time here, up to 20x on the full catalogue
         h.setOptionValue("presolve", "off")
     cost, lower, integer = model.cost, model.lower, model.integer
@@ -466,10 +803,28 @@ def _core(model: DayModel, x: np.ndarray, reduced: np.ndarray, per_slot: int) ->
     return keep[model.opt_pair]
 
 
+DISH_CORE = 12          # dish columns per meal offered to the MIP: those the relaxation uses, then the cheapest
+
+
+def _dish_core(model: DayModel, x: np.ndarray, reduced: np.ndarray, per_slot: int) -> np.ndarray:
+    """The dish columns worth offering the MIP: every one the LP relaxation uses, and per meal the
+    `per_slot` with the least reduced cost that are open today."""
+    block = model.blocks.get("dish", slice(0, 0))
+    if model.dishes is None or not len(model.dishes):
+        return np.zeros(0, dtype=int)
+    cols = np.arange(block.start, block.stop)
+    used = x[cols] > 1e-6
+    score = np.where(model.upper[cols] > 0.5, reduced[cols], np.inf)
+    keep = used.copy()
+    for s in np.unique(model.dishes.slot):
+        here = np.flatnonzero((model.dishes.slot == s) & np.isfinite(score))
+        keep[here[np.argsort(score[here], kind="stable")[:per_slot]]] = True
+    return cols[keep]
+
+
 CORE_SIZES = (10, 30)   # pairs per meal offered to the MIP, widened once if the first core falls short
-CORE_SECONDS = 0.35     # time cap of each core MIP: past it, proving costs more than it is worth
-CORE_SHARE = 0.1        # with a longer time limit the cap grows to this share of it (a loaded machine
-                        # gets the time it was given; a quick solve still stops early)
+CORE_NODES = 200        # branch-and-bound nodes of each core MIP: a work limit, so a plan does not depend on
+WHOLE_NODES = 150       # the machine's load; wall-clock time is only a safety cap, reported when hit
 GOAL_SLACK_UNITS = 2.0   # objective units of extra shortfall worth that try (0.2 % of one goal)
 WHOLE_MODEL_OPTIONS = 5000  # above this many options (the full catalogue) the last try is a wide core, not
 WIDE_CORE = 120             # the whole model: HiGHS's presolve alone would overrun any time limit
@@ -488,7 +843,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
 
     began = time.perf_counter()
     deadline = began + time_limit
-    core_seconds = max(CORE_SECONDS, CORE_SHARE * time_limit)
+    capped = False   # the safety time cap stopped a run: the plan may then differ from run to run
     n_opt = model.n_options
     slack_cols = slice(n_opt, n_opt + len(model.goal_names))
 
@@ -527,10 +882,13 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
             return SolveStatus("optimal", "HiGHS", seconds, true_gap)
         return SolveStatus("feasible", "HiGHS", seconds, true_gap, f"within {true_gap:.0%} of the best possible day")
 
-    extra_cols = np.arange(n_opt, len(model.cost))
+    dish_block = model.blocks.get("dish", slice(n_opt, n_opt))
+    extra_cols = np.setdiff1d(np.arange(n_opt, len(model.cost)), np.arange(dish_block.start, dish_block.stop))
 
-    def columns(keep: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.flatnonzero(keep), extra_cols])
+    def columns(keep: np.ndarray, per_slot: int = DISH_CORE) -> np.ndarray:
+        dish_cols = _dish_core(model, x_lp, reduced, per_slot) if x_lp is not None else \
+            np.arange(dish_block.start, dish_block.stop)
+        return np.concatenate([np.flatnonzero(keep), np.sort(np.r_[extra_cols, dish_cols])]).astype(int)
 
     def solution(h, cols: np.ndarray | None) -> np.ndarray:
         values = np.asarray(h.getSolution().col_value)
@@ -544,17 +902,21 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     for keep in cores:
         cols = columns(keep)
         left = deadline - time.perf_counter()
-        h = _run_highs(model, model.upper, True, min(core_seconds, left), gap, abs_gap, cols=cols)
+        h = _run_highs(model, model.upper, True, left, gap, abs_gap, cols=cols, nodes=CORE_NODES)
+        capped |= h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
         if h.getInfo().primal_solution_status == 2:
             value = float(h.getInfo().objective_function_value)
             if best is None or value < best[1]:
                 best = (solution(h, cols), value)
-            if good(*best):
+            if good(*best) or goals_as_lp(best[0]):   # measured: a wider core rarely pays for its time
                 break
         if time.perf_counter() >= deadline - 0.01:
             break
     if best is not None and (goals_as_lp(best[0]) or time.perf_counter() >= deadline - 0.05):
-        return best[0], judged(*best, time.perf_counter() - began), best[1]
+        status = judged(*best, time.perf_counter() - began)
+        if capped or time.perf_counter() >= deadline - 0.05:
+            status = SolveStatus("time_limit", "HiGHS", status.seconds, status.gap, TIME_CAP_MESSAGE)
+        return best[0], status, best[1]
     # no core, or its plan falls short where the relaxation does not: the whole model (a wide core when
     # the model is too big for HiGHS's presolve to keep the time limit), from the best plan so far, with
     # the rest of the time (a goal missed costs far more than the seconds)
@@ -564,17 +926,17 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         if x_lp is None:   # not even the relaxation in time: the whole MIP would overrun by minutes
             return None, SolveStatus("failed", "HiGHS", time.perf_counter() - began, None,
                                      "time limit reached before any plan was found"), None
-        cols = columns(_core(model, x_lp, reduced, WIDE_CORE))
+        cols = columns(_core(model, x_lp, reduced, WIDE_CORE), 4 * DISH_CORE)
     h = _run_highs(model, model.upper, True, left, gap, abs_gap,
-                   start=None if best is None else best[0], cols=cols)
+                   start=None if best is None else best[0], cols=cols, nodes=WHOLE_NODES)
     status = highs_status(h, time.perf_counter() - began)
-    if status.status in ("optimal", "time_limit"):
+    if status.status in ("optimal", "time_limit", "feasible"):
         x = solution(h, cols)
         if best is not None and float(h.getInfo().objective_function_value) > best[1]:
             x = best[0]
         value = float(np.dot(model.cost, x))
-        if cols is not None and status.status == "optimal":   # proven on the core only: the bound is the LP's
-            status = judged(x, value, status.seconds)
+        if status.status != "time_limit" and (cols is not None or status.status == "feasible"):
+            status = judged(x, value, status.seconds)   # proven on a core or cut by the work limit: the LP's bound
         return x, status, value
     if best is not None:
         true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
@@ -642,15 +1004,29 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
     lows, highs = model.rows.lower, model.rows.upper
     n_opt = model.n_options
 
+    dish = model.blocks.get("dish", slice(0, 0))
+
     def food_activity(r: int) -> float:
         cols, vals = index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]]
-        food = cols < n_opt
+        food = (cols < n_opt) | ((cols >= dish.start) & (cols < dish.stop))
         return float(np.dot(vals[food], x[cols[food]]))
 
     for g, r in enumerate(model.goal_rows):
         x[n_opt + g] = max(0.0, lows[r] - food_activity(r))
     for c, r in enumerate(model.soft_rows):
         x[n_opt + len(model.goal_rows) + c] = max(0.0, food_activity(r) - highs[r])
+    names = model.rows.names
+    if "energy_target" in names and model.blocks["energy_under"].stop > model.blocks["energy_under"].start:
+        r = names.index("energy_target")
+        gap = lows[r] - food_activity(r)
+        x[model.blocks["energy_under"].start], x[model.blocks["energy_over"].start] = max(0.0, gap), max(0.0, -gap)
+    protein = model.blocks.get("protein_slack", slice(0, 0))
+    for r, name in enumerate(names):
+        if name == "protein_floor" or name.startswith("meal_protein:"):
+            cols = index[starts[r]:starts[r + 1]]
+            slack = [c for c in cols if protein.start <= c < protein.stop]
+            if slack:
+                x[slack[0]] = max(0.0, lows[r] - food_activity(r))
     return x
 
 
@@ -682,6 +1058,13 @@ def solve_day(model: DayModel, time_limit: float, gap: float = 0.01, use_highs: 
     pairs = model.opt_pair[picked]
     chosen = {(int(model.food_idx[k]), int(model.slot_idx[k])): int(n)
               for k, n in zip(pairs, model.opt_steps[picked], strict=True)}
+    dishes: dict[int, str] = {}
+    if model.dishes is not None and len(model.dishes):
+        on = np.flatnonzero(x[model.blocks["dish"]] > 0.5)
+        for j in on:
+            s = int(model.dishes.slot[j])
+            dishes[s] = model.dishes.names[j]
+            chosen.update({(f, s): n for f, n in model.dishes.items(int(j)).items()})
     slack = {g: float(x[n_opt + i]) for i, g in enumerate(model.goal_names)}
     over = float(x[-1]) if model.has_budget else 0.0
-    return DaySolution(chosen, slack, obj, status, over)
+    return DaySolution(chosen, slack, obj, status, over, dishes)

@@ -6,21 +6,34 @@ is planned when it fits a meal slot, has a step of grams, and SR28 has its energ
 
 from __future__ import annotations
 
+import functools
+import tomllib
 import weakref
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from foods import FoodTable
 from foods.table import NUTRIENT_FIELDS
 from planner.eligibility import assess
 from planner.errors import PlannerError
-from planner.model_day import FoodArrays
+from planner.model_day import Dish, FoodArrays
 from planner.profile import Profile
-from planner.rules import meal_slots, rules
+from planner.rules import DATA_DIR, meal_slots, rules
 from planner.targets import Targets
 
 MODEL_BASICS = ("energy_kcal", "protein_g", "fat_g", "carbohydrate_g")
+GOAL_COUNTED = {"calcium_mg": "calcium_counted_mg"}   # a goal measured on what counts toward it (oxalate greens'
+                                                      # calcium is shown, not counted), when the table has it
+
+
+def goal_amount(values, name: str) -> float:
+    """A goal nutrient's amount in totals, as it counts toward the goal (calcium: calcium_counted_mg)."""
+    counted = GOAL_COUNTED.get(name)
+    if counted and values.get(counted) is not None:
+        return float(values[counted])
+    return float(values.get(name, 0.0) or 0.0)
 
 
 @dataclass(frozen=True)
@@ -37,9 +50,49 @@ class TableArrays:
     tags: np.ndarray          # str, ';'-joined
     limit: np.ndarray         # bool
     recommended: np.ndarray   # bool: an article recommends it
+    roles: np.ndarray         # str: the food's role in a meal (planner/data/food_roles.csv)
+    same_food: np.ndarray     # str: the food it is a form of (raw and cooked count as one), else its own id
+    portion_grams: np.ndarray
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@functools.cache
+def meal_patterns() -> dict:
+    """Meal patterns per slot kind, per-day and per-meal amounts, group roles (planner/data/meal_patterns.toml)."""
+    with open(DATA_DIR / "meal_patterns.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.cache
+def dishes() -> tuple[Dish, ...]:
+    """The named dishes the planner prefers (planner/data/dishes.toml)."""
+    with open(DATA_DIR / "dishes.toml", "rb") as fh:
+        data = tomllib.load(fh)
+    out = []
+    for d in data["dish"]:
+        optional = {k: tuple(v) for k, v in d.get("optional", {}).items()}
+        out.append(Dish(d["name"], {k: tuple(v) for k, v in d["ingredients"].items()} | optional,
+                        frozenset(optional), frozenset(d["slots"])))
+    return tuple(out)
+
+
+@functools.cache
+def _roles_file() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "food_roles.csv", dtype=str, keep_default_na=False).set_index("food_id")
+
+
+def food_roles(frame: pd.DataFrame) -> np.ndarray:
+    """Each food's role in a meal: from food_roles.csv, else from its USDA food group."""
+    by_group = frame["group"].map(meal_patterns()["group_roles"]).fillna("vegetable")
+    return frame["id"].map(_roles_file()["role"]).fillna(by_group).to_numpy(dtype=str)
+
+
+def same_food(frame: pd.DataFrame) -> np.ndarray:
+    """The food each row is a form of (boiled cabbage is cabbage), for the week's count of distinct foods."""
+    base = frame["id"].map(_roles_file()["same_food"]).fillna("")
+    return np.where(base.eq(""), frame["id"], base).astype(str)
 
 
 def table_arrays(table: FoodTable) -> TableArrays:
@@ -56,10 +109,13 @@ def table_arrays(table: FoodTable) -> TableArrays:
         ids=frame["id"].astype(str).to_numpy(), names=frame["name"].astype(str).to_numpy(),
         step_grams=(frame["portion_grams"] * frame["step"]).to_numpy(dtype=float),
         min_steps=min_steps, max_steps=max_steps,
-        per_100g={f: frame[f].to_numpy(dtype=float) for f in NUTRIENT_FIELDS},
+        per_100g={f: frame[f].to_numpy(dtype=float) for f in (*NUTRIENT_FIELDS, *GOAL_COUNTED.values())
+                  if f in frame},
         fits=fits, tags=(";" + frame["tags"].fillna("").astype(str) + ";").to_numpy(dtype=str),
         limit=frame["limit"].fillna(0).astype(int).to_numpy() == 1,
-        recommended=frame["articles"].fillna("").astype(str).str.strip().ne("").to_numpy())
+        recommended=frame["articles"].fillna("").astype(str).str.strip().ne("").to_numpy(),
+        roles=food_roles(frame), same_food=same_food(frame),
+        portion_grams=frame["portion_grams"].to_numpy(dtype=float))
     _CACHE[table] = arrays
     return arrays
 
@@ -89,15 +145,16 @@ def select_foods(profile: Profile, table: FoodTable, targets: Targets, keep: set
     plannable = arrays.fits.any(axis=1) & (arrays.step_grams > 0)
     for f in MODEL_BASICS:
         plannable &= ~np.isnan(arrays.per_100g[f])
+    plannable &= ~np.isin(arrays.roles, meal_patterns()["not_planned_roles"]) | np.isin(arrays.ids, list(keep))
     rule = assess(profile, table, targets, keep=keep, allow=allow, within=plannable)
     ok = rule.eligible & plannable
     rows = np.flatnonzero(ok)
     if len(rows) == 0:
         raise PlannerError("no food in the table fits this profile's diet and exclusions")
     step = arrays.step_grams[rows]
-    per_step = {f: arrays.per_100g[f][rows] * step / 100.0 for f in NUTRIENT_FIELDS}
+    per_step = {f: arrays.per_100g[f][rows] * step / 100.0 for f in arrays.per_100g}
     foods = FoodArrays(tuple(arrays.ids[rows]), step, arrays.min_steps[rows], arrays.max_steps[rows], per_step,
-                       arrays.fits[rows])
+                       arrays.fits[rows], arrays.roles[rows], arrays.portion_grams[rows], arrays.same_food[rows])
     left_out = {fid: "excluded" for fid in rule.excluded_ids} | {fid: "disliked" for fid in rule.disliked_ids}
     return Selection(foods, rows, np.isin(foods.ids, list(rule.liked_ids)), arrays.recommended[rows], left_out,
                      rule.notes, rule.never_ids, rule.caps)

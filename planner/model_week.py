@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foods import FoodTable
-from planner.model import DEFAULT_MAX_DAYS_PER_FOOD, PREFERENCE_WEIGHT, _build_week, _to_day
+from planner.model import DEFAULT_MAX_DAYS_PER_FOOD, EVERY_DAY_ROLES, PREFERENCE_WEIGHT, _build_week, _to_day
 from planner.model_day import DayRequest, Rows, build_day, highs_lp, tightened
 from planner.plan import Plan, SolveStatus
 from planner.profile import Profile
@@ -57,10 +57,18 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     rows.lows.append(np.tile(day.rows.lower, days))
     rows.highs.append(np.tile(day.rows.upper, days))
     rows.names.extend(day.rows.names * days)
-    # each food on at most `max_days_per_food` days (a food is in one meal a day, so options count days)
-    opt_food = day.food_idx[day.opt_pair]
-    cols = np.concatenate([np.arange(day.n_options) + d * n for d in range(days)])
-    rows.add_groups("days_per_food", cols, np.tile(opt_food, days), float(max_days_per_food))
+    # each food on at most `max_days_per_food` days (a food is in one meal a day, so options and dish
+    # ingredients count days; raw and cooked forms are one food; cooking fats, garnishes and milk are not
+    # used up)
+    foods = week.selection.foods
+    group = np.unique(foods.same_food, return_inverse=True)[1]
+    counted = ~np.isin(foods.roles, EVERY_DAY_ROLES) & (foods.same_food != "milk")
+    dishes = day.dishes
+    item_cols = np.r_[np.arange(day.n_options), day.blocks["dish"].start + dishes.entry_col]
+    item_food = np.r_[day.food_idx[day.opt_pair], dishes.entry_food]
+    keep = counted[item_food]
+    cols = np.concatenate([item_cols[keep] + d * n for d in range(days)])
+    rows.add_groups("days_per_food", cols, np.tile(group[item_food[keep]], days), float(max_days_per_food))
     h = new_highs()
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
@@ -70,7 +78,7 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     status = highs_status(h, time.perf_counter() - began)
     info = h.getInfo()
     bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
-    if status.status not in ("optimal", "time_limit"):
+    if status.status not in ("optimal", "time_limit", "feasible"):
         return WeekResult(None, None, bound, status)
     x = np.asarray(h.getSolution().col_value)
     plan_days = []
@@ -81,6 +89,11 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
         picked = np.flatnonzero(xd > 0.5)
         pairs = {(int(day.food_idx[p]), int(day.slot_idx[p])): int(k)
                  for p, k in zip(day.opt_pair[picked], day.opt_steps[picked], strict=True)}
-        plan_days.append(_to_day(week, d, pairs, set()))
+        names = {}
+        for j in np.flatnonzero(x[d * n + day.blocks["dish"].start:d * n + day.blocks["dish"].stop] > 0.5):
+            s = int(dishes.slot[j])
+            names[s] = dishes.names[j]
+            pairs.update({(f, s): k for f, k in dishes.items(int(j)).items()})
+        plan_days.append(_to_day(week, d, pairs, set(), names))
     plan = Plan(plan_days, profile.to_dict(), week.targets.to_dict(), [], status, [])
     return WeekResult(plan, objective, bound, status)

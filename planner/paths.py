@@ -3,7 +3,10 @@ they name on the command line."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,3 +81,56 @@ def decode_user_bytes(data: bytes, what: str, *, max_bytes: int = MAX_INPUT_BYTE
     if not allow_empty and not text.strip():
         raise InputFileError(f"{what} is empty")
     return text
+
+
+def import_catalogue(source: Path, destination: Path) -> int:
+    """Import an SR28 folder as the full catalogue at `destination`, whole or not at all: it is built in a
+    temporary folder beside it and swapped in only when it holds foods, so a failed or empty import leaves
+    the catalogue imported before intact. Returns the food count."""
+    from foods.catalog import import_sr28
+
+    source, destination = Path(source), Path(destination)
+    if not source.is_dir():
+        raise InputFileError(f"{shortened(source)} is not a folder; give the folder that holds ABBREV.txt")
+    if destination.exists() and not destination.is_dir():
+        raise InputFileError(f"--to {shortened(destination)} is a file; give a folder for the catalogue")
+    made = [p for p in [destination.parent, *destination.parent.parents] if not p.exists()]
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    except OSError as exc:
+        raise InputFileError(f"cannot write the catalogue to {shortened(destination)}: {exc.strerror or exc}") \
+            from None
+    try:
+        try:
+            count = import_sr28(source, building)
+        except FileNotFoundError as exc:
+            raise InputFileError(f"{shortened(source)} has no SR28 file {Path(exc.filename or '').name or ''}: "
+                                 "give the folder that holds ABBREV.txt, FOOD_DES.txt and WEIGHT.txt") from None
+        except (ValueError, KeyError, IndexError, TypeError, UnicodeError) as exc:
+            raise InputFileError(f"the files in {shortened(source)} are not SR28 as USDA publishes it "
+                                 f"({type(exc).__name__}: {exc})") from None
+        if count == 0:
+            raise InputFileError(f"the SR28 files in {shortened(source)} hold no foods; nothing was imported "
+                                 "and the catalogue imported before is kept")
+        _swap_in(building, destination)
+        made = []
+        return count
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(building)
+        for folder in made:                  # a failed import leaves no folder it made behind either
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def _swap_in(built: Path, destination: Path) -> None:
+    """Put a finished folder in place of `destination` with renames (the old one is removed only after)."""
+    old = destination.with_name(f".{destination.name}.old")
+    with contextlib.suppress(OSError):
+        shutil.rmtree(old)
+    if destination.exists():
+        os.replace(destination, old)
+    os.replace(built, destination)
+    with contextlib.suppress(OSError):
+        shutil.rmtree(old)

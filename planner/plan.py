@@ -49,6 +49,7 @@ class PlanItem:
 class Meal:
     slot: str                      # breakfast, morning_snack, lunch, afternoon_snack, dinner
     items: list[PlanItem] = field(default_factory=list)
+    dish: str = ""                 # the named dish this meal is (planner/data/dishes.toml), or ""
 
     @property
     def label(self) -> str:
@@ -157,8 +158,8 @@ def plan_to_dict(plan: Plan, table: FoodTable) -> dict:
         meals = []
         for m in d.meals:
             mt = items_totals(table, m.items)
-            meals.append({"meal": m.slot, "label": m.label, "items": [i.to_dict() for i in m.items],
-                          "totals": _rounded(mt)})
+            meals.append({"meal": m.slot, "label": m.label, "dish": m.dish or None,
+                          "items": [i.to_dict() for i in m.items], "totals": _rounded(mt)})
         days.append({"day": d.index + 1, "label": d.label, "meals": meals, "totals": _rounded(t),
                      "incomplete": [k for k in t.incomplete if k in REPORTED],
                      "reported_not_planned": reported_not_planned(t.values, (plan.targets or {}).get("nutrients", {})),
@@ -188,7 +189,7 @@ def plan_from_dict(data: dict, table: FoodTable) -> Plan:
                                            f"must weigh more than 0 and at most {MAX_ITEM_GRAMS:,} g")
                     items.append(PlanItem(food.id, food.name, food.ndb, grams,
                                           it.get("portion") or food.portion_text(grams), bool(it.get("locked", False))))
-                meals.append(Meal(str(m["meal"]), items))
+                meals.append(Meal(str(m["meal"]), items, str(m.get("dish") or "")))
             days.append(Day(int(d.get("day", di + 1)) - 1, meals))
         where = "its shortfalls"
         shortfalls = [Shortfall(s["nutrient"], float(s["target"]), float(s["achieved"]),
@@ -220,23 +221,40 @@ def load_plan(path: str | Path, table: FoodTable) -> Plan:
     return plan_from_dict(data, table)
 
 
+def rules_fluids() -> str:
+    """The one line a day on fluids (water, tea and coffee are not meal items), from meal_patterns.toml."""
+    import tomllib
+
+    from planner.rules import DATA_DIR
+
+    with open(DATA_DIR / "meal_patterns.toml", "rb") as fh:
+        return tomllib.load(fh).get("fluids", {}).get("text", "")
+
+
 def plan_text(plan: Plan, table: FoodTable) -> str:
     """A readable week: each day's meals with portions, then the day's minerals against targets."""
     nutrients = plan.targets.get("nutrients", {}) if plan.targets else {}
+    energy_target = plan.targets.get("energy_kcal") if plan.targets else None
+    fluids = rules_fluids()
     lines = []
     for d in plan.days:
         lines.append(f"== {d.label} ==")
         for m in d.meals:
-            lines.append(f"  {m.label}:")
+            lines.append(f"  {m.label}: {m.dish}" if m.dish else f"  {m.label}:")
             for it in m.items:
                 lines.append(f"    - {it.name}: {it.portion}{'  [locked]' if it.locked else ''}")
+        if fluids:
+            lines.append(f"  Fluids: {fluids}")
         t = day_totals(table, d)
         parts = []
-        for key in ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal"):
+        for key in ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "protein_g", "energy_kcal"):
             tgt = nutrients.get(key, {})
             bound = tgt.get("min") or tgt.get("max")
+            if key == "energy_kcal":
+                bound = energy_target
             mark = "*" if key in t.incomplete else ""
-            parts.append(f"{key.split('_')[0]} {t[key]:,.0f}{mark}" + (f"/{bound:,.0f}" if bound else ""))
+            unit = " g" if key == "protein_g" else ""
+            parts.append(f"{key.split('_')[0]} {t[key]:,.0f}{unit}{mark}" + (f"/{bound:,.0f}" if bound else ""))
         lines.append("  totals: " + ", ".join(parts))
         low = reported_not_planned(t.values, nutrients)
         if low:
@@ -244,6 +262,10 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
     if plan.shortfalls:
         lines.append("Shortfalls:")
         lines += [f"  - {s.message()}" for s in plan.shortfalls]
+    band = plan.targets.get("energy_range_kcal") if plan.targets else None
+    if energy_target:
+        lines.append(f"Energy target: {energy_target:,.0f} kcal a day"
+                     + (f" (each day {band[0]:,.0f}-{band[1]:,.0f})" if band else ""))
     lines.append(f"Solver: {plan.status.status} ({plan.status.solver}, {plan.status.seconds:.1f} s)")
     lines += [f"Note: {n}" for n in plan.notes]
     lines.append("* a value SR28 lacks for some food: the total is a lower bound.")

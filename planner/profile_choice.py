@@ -10,11 +10,14 @@ import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.errors import InputFileError, PlannerError, ProfileError, quoted, shortened
 from planner.paths import read_user_text
-from planner.profile import Profile, profile_from_dict
 from planner.store import DEFAULT_PROFILE_NAME, MAX_NAME_LENGTH, Store, check_name
+
+if TYPE_CHECKING:   # planner.profile reads the rules with pandas: loaded when a profile is built, not before
+    from planner.profile import Profile
 
 MAX_PROFILE_BYTES = 100_000     # a profile file is a few hundred bytes
 
@@ -76,6 +79,8 @@ def read_profile_file(path: str | Path) -> Profile:
 
 def profile_from_data(data: dict, where: str) -> Profile:
     """profile_from_dict with the name's length checked and the wrong field carried on the error."""
+    from planner.profile import profile_from_dict
+
     name = data.get("name")
     if isinstance(name, str) and len(name) > MAX_NAME_LENGTH:
         raise ProfileError(f"{where}: name is {len(name):,} characters; keep it to {MAX_NAME_LENGTH}", field="name")
@@ -131,6 +136,8 @@ def _saved(store: Store, name: str, note: str | None = None) -> ResolvedProfile:
 
 
 def _default(store: Store) -> ResolvedProfile:
+    from planner.profile import Profile
+
     default = Profile()
     fallback = (f"targets for a default adult ({default.sex}, {default.age} years); give --profile FILE.toml "
                 "for yours.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import json
 import math
 import re
 import tomllib
@@ -22,9 +23,9 @@ from pathlib import Path
 from foods import Food, FoodTable
 from foods.errors import FoodError
 from foods.search import scored
-from planner.errors import PlannerError
+from planner.errors import PlanFileError, PlannerError, quoted, shortened
 from planner.paths import read_user_text
-from planner.plan import Plan, load_plan
+from planner.plan import PLAN_VERSION, Plan, plan_from_dict
 from planner.rules import DATA_DIR
 
 _EPS = 1e-9  # amounts within this of a whole piece or pack are that piece or pack (float noise)
@@ -370,7 +371,7 @@ def shopping_list(plan: Plan | str | Path, table: FoodTable, days: list[int] | N
     A pantry food leaves out the foods it covers (`at_home`); they are listed apart as at home.
     """
     if isinstance(plan, str | Path):
-        plan = load_plan(plan, table)
+        plan = read_plan_file(plan, table)
     rules = buy_rules()
     chosen = check_days(plan, days)
     eaten = eaten_by_food(plan, chosen)
@@ -406,6 +407,43 @@ def shopping_list(plan: Plan | str | Path, table: FoodTable, days: list[int] | N
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 
 
+def read_plan_file(path: str | Path, table: FoodTable) -> Plan:
+    """A plan file written by `mineral-planner plan --out`, or one PlanFileError saying what is wrong with it:
+    not UTF-8, too big, not JSON, nested too deep, another version, not a plan, an item of no or absurd weight,
+    a day twice."""
+    path = Path(path)
+    where = f"plan file {shortened(path)}"
+    if path.is_dir():
+        raise PlanFileError(f"{where} is a folder; give the JSON file written by `mineral-planner plan --out`")
+    text = read_user_text(path, "plan file", allow_empty=False)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(f"{where} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise PlanFileError(f"{where} is nested too deeply to be a plan") from None
+    if not isinstance(data, dict):
+        raise PlanFileError(f"{where} holds a JSON {type(data).__name__}, not a plan (an object with 'days')")
+    version = data.get("version", PLAN_VERSION)
+    if version != PLAN_VERSION:
+        raise PlanFileError(f"{where} is plan version {quoted(version)}; this mineral-planner reads version "
+                            f"{PLAN_VERSION} (make the plan again with `mineral-planner plan --out FILE`)",
+                            field="version")
+    try:
+        plan = plan_from_dict(data, table)
+        eaten_by_food(plan)                       # every amount a finite, positive number of grams
+    except (PlannerError, FoodError) as exc:
+        message = str(exc)
+        raise PlanFileError(message if str(path) in message else f"{where}: {message}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
+        what = f"field {exc}" if isinstance(exc, KeyError) else type(exc).__name__
+        raise PlanFileError(f"{where} is not a plan written by `mineral-planner plan --out` ({what})") from None
+    numbers = [d.index + 1 for d in plan.days]
+    if len(set(numbers)) != len(numbers) or any(n < 1 for n in numbers):
+        raise PlanFileError(f"{where}: its day numbers {shortened(numbers, 40)} must be 1 or more, each once")
+    return plan
+
+
 def parse_days(text: str, n_days: int | None = None) -> list[int]:
     """'1-3,5' -> 0-based [0, 1, 2, 4]; 'all' -> every day (needs n_days). Errors say what is wrong."""
     raw = (text or "").strip().replace("–", "-").replace("—", "-")
@@ -419,7 +457,8 @@ def parse_days(text: str, n_days: int | None = None) -> list[int]:
     for part in raw.split(","):
         m = _RANGE.match(part)
         if not m:
-            raise PlannerError(f"'{part.strip()}' in days '{raw}' is not a day or a range: use e.g. 1-3,5")
+            what = "days count from 1" if part.strip().startswith("-") else "it is not a day or a range"
+            raise PlannerError(f"{quoted(part.strip())} in --days: {what}; use e.g. 1-3,5", field="days")
         lo = int(m.group(1))
         hi = int(m.group(2)) if m.group(2) else lo
         if lo < 1:
@@ -429,7 +468,10 @@ def parse_days(text: str, n_days: int | None = None) -> list[int]:
         if n_days is not None and hi > n_days:
             raise PlannerError(f"day {hi} is past the plan's end: it has days 1-{n_days}")
         if hi > _LAST_DAY:
-            raise PlannerError(f"day {hi} is past the end of any plan (in '{raw}')")
+            raise PlannerError(f"day {hi} is past the end of any plan (in {quoted(raw)})")
+        if out & set(range(lo - 1, hi)):
+            raise PlannerError(f"{quoted(part.strip())} in --days names a day twice; give each day once, e.g. 1-3,5",
+                               field="days")
         out.update(range(lo - 1, hi))
     return sorted(out)
 
@@ -520,9 +562,12 @@ def parse_prices(text: str, table: FoodTable, source: str = "prices") -> dict[st
     Either `food_id,price_per_kg`, or `food_id,price,per` where per is kg, 100g, piece, bunch or pack
     (milk,1.10,pack prices the carton the list buys).
     """
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if any(c.strip() for c in r)]
     usage = "'food_id,price_per_kg' or 'food_id,price,per' (per: kg, 100g, piece, bunch, pack)"
+    try:
+        rows = list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as exc:      # an unclosed quote: the rest of the file would be one cell
+        raise PlannerError(f"{source} is not valid CSV ({exc}); expected {usage}") from None
+    rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise PlannerError(f"{source} is empty: expected a header {usage} and one row per food")
     header = [c.strip().lower() for c in rows[0]]
@@ -531,7 +576,9 @@ def parse_prices(text: str, table: FoodTable, source: str = "prices") -> dict[st
     elif header[:3] == ["food_id", "price", "per"]:
         with_unit = True
     else:
-        raise PlannerError(f"{source}: the first line must be {usage}, not '{','.join(rows[0])}'")
+        raise PlannerError(f"{source}: the first line must be {usage}, not {quoted(','.join(rows[0]))}")
+    if len(rows) == 1:
+        raise PlannerError(f"{source} has its header but no prices: add one line per food, e.g. banana,1.80")
     rules = buy_rules()
     prices: dict[str, float] = {}
     for n, row in enumerate(rows[1:], start=2):
@@ -544,12 +591,12 @@ def parse_prices(text: str, table: FoodTable, source: str = "prices") -> dict[st
         try:
             price = float(row[1])
         except ValueError:
-            raise PlannerError(f"{source}, line {n}: price '{row[1].strip()}' is not a number") from None
+            raise PlannerError(f"{source}, line {n}: price {quoted(row[1].strip())} is not a number") from None
         if not math.isfinite(price) or price < 0:
-            raise PlannerError(f"{source}, line {n}: price {row[1].strip()} must be zero or more")
+            raise PlannerError(f"{source}, line {n}: price {quoted(row[1].strip())} must be zero or more")
         per = row[2].strip().lower().replace(" ", "") if with_unit else "kg"
         if per not in PRICE_UNITS:
-            raise PlannerError(f"{source}, line {n}: per '{row[2].strip()}' is not one of {', '.join(PRICE_UNITS)}")
+            raise PlannerError(f"{source}, line {n}: per {quoted(row[2].strip())} is not one of {', '.join(PRICE_UNITS)}")
         try:
             prices[food.id] = _per_kg(food, price, per, rules)
         except PlannerError as exc:

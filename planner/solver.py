@@ -26,6 +26,9 @@ def highs_status(h, seconds: float) -> SolveStatus:
     kinds = highspy.HighsModelStatus
     if status == kinds.kOptimal:
         return SolveStatus("optimal", "HiGHS", seconds, gap or 0.0)
+    if status in (kinds.kIterationLimit, kinds.kSolutionLimit) and has_solution:   # a work limit: deterministic
+        return SolveStatus("feasible", "HiGHS", seconds, gap, "stopped at its work limit with a good plan "
+                           "(not proven best)")
     if status in (kinds.kTimeLimit, kinds.kIterationLimit, kinds.kInterrupt, kinds.kSolutionLimit):
         if has_solution:
             return SolveStatus("time_limit", "HiGHS", seconds, gap,

@@ -180,12 +180,12 @@ def check_name(kind: str, name: str) -> str:
     return name
 
 
-def _clean(value):
+def json_safe(value):
     """JSON-safe copy: NaN becomes None (missing, never zero); numpy numbers become plain numbers."""
     if isinstance(value, Mapping):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_safe(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -195,7 +195,7 @@ def _clean(value):
 
 def _encode(what: str, value) -> str:
     try:
-        return json.dumps(_clean(value), ensure_ascii=False, allow_nan=False, sort_keys=True)
+        return json.dumps(json_safe(value), ensure_ascii=False, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError) as exc:
         raise PlannerError(f"{what} cannot be saved: {exc}") from None
 
@@ -220,7 +220,7 @@ def _validate_items(items: Sequence[Mapping]) -> list[dict]:
             raise PlannerError(f"diary item {i} ({food_id}): grams '{item.get('grams')}' is not a number") from None
         if not math.isfinite(grams) or grams <= 0:
             raise PlannerError(f"diary item {i} ({food_id}): grams must be more than zero, not {grams:g}")
-        out.append(_clean(dict(item)) | {"food_id": food_id, "grams": grams})
+        out.append(json_safe(dict(item)) | {"food_id": food_id, "grams": grams})
     return out
 
 
@@ -228,7 +228,7 @@ def _validate_totals(totals: Mapping) -> dict:
     if not isinstance(totals, Mapping):
         raise PlannerError("diary totals must be a record of nutrient -> amount")
     out = {}
-    for key, value in _clean(dict(totals)).items():
+    for key, value in json_safe(dict(totals)).items():
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise PlannerError(f"diary total '{key}' is '{value}', not a number")
         out[key] = value
@@ -365,6 +365,8 @@ class Store:
 
     def _delete_doc(self, table: str, kind: str, name: str) -> bool:
         name = check_name(kind, name)
+        if not self.path.exists():           # nothing saved yet: nothing to delete, and no file is made
+            return False
         with self._write() as conn:
             return conn.execute(f"DELETE FROM {table} WHERE name = ?", (name,)).rowcount > 0
 
@@ -457,6 +459,8 @@ class Store:
     def delete_day(self, date: dt.date | str, profile: str = DEFAULT_PROFILE_NAME) -> bool:
         """Remove one day of `profile`'s diary; True when there was an entry for it."""
         key, owner = parse_date(date).isoformat(), check_name("profile", profile)
+        if not self.path.exists():
+            return False
         with self._write() as conn:
             return conn.execute("DELETE FROM diary_days WHERE profile = ? AND date = ?", (owner, key)).rowcount > 0
 

@@ -7,12 +7,16 @@ not pushed for kidney disease or potassium-raising medicines.
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
+import pandas as pd
+
 from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
 from planner.profile import Profile
-from planner.rules import amdr_table, dri_table, efsa_table, rules, rules_kidney
+from planner.rules import DATA_DIR, amdr_table, dri_table, efsa_table, rules, rules_kidney
 
 GOAL_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg")
 # shown against their DRI and reported when short ("reported, not planned"); never pursued by the planner
@@ -104,27 +108,88 @@ def life_stage(p: Profile) -> str:
     return "71+y"
 
 
+@functools.cache
+def eer_rules() -> dict:
+    """IOM 2005 EER equations, activity levels and increments (planner/data/energy_eer.toml)."""
+    with open(DATA_DIR / "energy_eer.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def physical_activity(p: Profile, equation: dict) -> float:
+    """The IOM PA coefficient for the profile's activity word (a word between two levels takes their mean)."""
+    levels = eer_rules()["activity_level"][p.activity]
+    return sum(equation["pa"][level] for level in levels) / len(levels)
+
+
 def estimate_energy(p: Profile) -> tuple[float, list[str]]:
-    """Mifflin-St Jeor resting energy times the activity factor, plus pregnancy or lactation extra."""
+    """IOM 2005 Estimated Energy Requirement from age, sex, weight, height and activity, plus pregnancy or
+    lactation increments; the defaults used for a missing weight or height are said in the notes."""
     if p.energy_kcal:
         return float(p.energy_kcal), []
-    e = rules()["energy"]
+    eer = eer_rules()
     notes = []
     weight, height = p.weight_kg, p.height_cm
     if weight is None or height is None:
-        body = e["default_body"]
+        body = rules()["energy"]["default_body"]
         weight = weight or body[f"{p.sex}_weight_kg"]
         height = height or body[f"{p.sex}_height_cm"]
         notes.append(f"Energy estimated for {weight:g} kg and {height:g} cm: give weight_kg and height_cm, "
                      "or energy_kcal, for a closer budget.")
-    resting = (e["mifflin_weight"] * weight + e["mifflin_height"] * height + e["mifflin_age"] * p.age
-               + e[f"mifflin_{p.sex}"])
-    kcal = resting * e["activity_factor"][p.activity]
+    if p.age < 3:
+        toddler = eer["toddler"]
+        kcal = toddler["weight"] * weight + toddler["intercept"] + toddler["deposit"]
+    else:
+        eq = eer["equation"][f"{p.sex}_{'adult' if p.age >= 19 else 'child'}"]
+        deposit = eq.get("deposit_from_14", eq["deposit"]) if p.age >= 14 else eq["deposit"]
+        kcal = (eq["intercept"] + eq["age"] * p.age
+                + physical_activity(p, eq) * (eq["weight"] * weight + eq["height"] * height / 100.0) + deposit)
     if p.pregnancy:
-        kcal += e["extra_kcal"][p.pregnancy]
+        kcal += eer["extra_kcal"][p.pregnancy]
     if p.lactation:
-        kcal += e["extra_kcal"]["lactation"]
+        kcal += eer["extra_kcal"]["lactation"]
     return round(kcal / 10) * 10, notes
+
+
+@functools.cache
+def protein_table():
+    """Protein floors in g/kg body weight and per main meal, by group, with sources (planner/data/protein.csv)."""
+    return pd.read_csv(DATA_DIR / "protein.csv")
+
+
+def _protein_row(p: Profile):
+    table = protein_table().set_index("group")
+    if p.pregnant:
+        return table.loc["pregnancy"]
+    if p.lactation:
+        return table.loc["lactation"]
+    by_age = table[(table["min_age"] <= p.age) & (table["max_age"] >= p.age)
+                   & ~table.index.isin(["pregnancy", "lactation", "very_active"])].iloc[0]
+    if p.activity == "very_active" and p.age >= 19 and table.loc["very_active", "g_per_kg"] > by_age["g_per_kg"]:
+        return table.loc["very_active"]
+    return by_age
+
+
+def protein_target(p: Profile) -> Target:
+    """The baseline daily protein floor: g/kg body weight by life stage (0.8 adults, 1.0 from 65, pregnancy,
+    lactation, very active), a hard floor the planner keeps, not a mineral goal."""
+    row = _protein_row(p)
+    grams = round(float(row["g_per_kg"]) * body_weight(p)[0], 1)
+    return Target("protein_g", grams, None, "g", str(row["source"]), "RDA" if row["g_per_kg"] < 1.2 else "g/kg",
+                  goal=False, note=f"{row['g_per_kg']:g} g per kg of body weight a day.")
+
+
+def main_meal_protein(p: Profile, targets: Targets) -> float:
+    """Grams of protein lunch and dinner each hold at least (20 g, 25 g from 65); scaled down with the day's
+    floor when a condition's protein ceiling (kidney disease) sits below the baseline floor."""
+    per_meal = float(_protein_row(p)["per_main_meal_g"])
+    protein = targets.items.get("protein_g")
+    if protein is None:   # no protein target (kidney disease without a stage): no floor per meal either
+        return 0.0
+    if not per_meal:
+        return per_meal
+    baseline = protein_target(p).min or 1.0
+    floor = min(x for x in (protein.min, protein.max, baseline) if x is not None)
+    return round(per_meal * min(1.0, floor / baseline), 1)
 
 
 def _dri_rows(p: Profile):
@@ -157,7 +222,8 @@ def targets_for(p: Profile) -> Targets:
                                    else [])]
     push_k = all(cond_rules[c]["potassium"] != "not_pushed" for c in conditions)
     notes += [cond_rules[c]["note"] for c in conditions]
-    items: dict[str, Target] = {}
+    baseline = protein_target(p)   # the baseline floor; kidney disease's own rule decides protein instead
+    items: dict[str, Target] = {} if "kidney_disease" in conditions else {"protein_g": baseline}
 
     use_efsa = p.target_set == "efsa" and p.age >= 18
 

@@ -10,9 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from foods import load_table
 from foods.sr28 import SR28_ENV, default_sr28_dir, sr28_candidates
+
+# Hypothesis: one place for how hard the invariants are tried. `dev` (default) keeps a run quick; `ci` (CI=true,
+# or HYPOTHESIS_PROFILE=ci) tries four times as many examples. A test sets max_examples itself only when one
+# example is expensive (a solve, a workbook), and then as a share of the profile's figure.
+settings.register_profile("dev", max_examples=25, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +61,18 @@ def sr28_data(sr28_dir):
     from foods.build import Sr28
 
     return Sr28.read(sr28_dir)
+
+
+def mini_sr28(sr28_dir: Path, folder: Path, ndbs=("09040", "12061", "01079")) -> Path:
+    """A few SR28 foods (banana, almonds, milk) in SR28's own file format: an import in a second."""
+    folder.mkdir()
+    for name in ("ABBREV.txt", "FOOD_DES.txt", "WEIGHT.txt"):
+        lines = (sr28_dir / name).read_bytes().splitlines(keepends=True)
+        (folder / name).write_bytes(b"".join(line for line in lines if line[1:6].decode("latin-1") in ndbs))
+    for name in ("FD_GROUP.txt", "NUTR_DEF.txt"):
+        if (sr28_dir / name).is_file():
+            (folder / name).write_bytes((sr28_dir / name).read_bytes())
+    return folder
 
 
 @pytest.fixture(autouse=True)
@@ -127,3 +149,15 @@ def plan_json(tmp_path_factory, table) -> Path:
     plan = make_plan(Profile(), table, 2, time_limit=30)
     path.write_text(dumps(plan_to_dict(plan, table)) + "\n", encoding="utf-8")
     return path
+
+
+def cli_commands() -> set[str]:
+    """'plan', 'foods search', ...: every command and sub-command the CLI's parser knows."""
+    from planner.cli import build_parser
+
+    top = build_parser()._subparsers._group_actions[0]
+    found = set()
+    for name, sub in top.choices.items():
+        nested = [a for a in sub._actions if isinstance(a, type(top))]
+        found |= {f"{name} {n}" for n in nested[0].choices} if nested else {name}
+    return {c.replace("plan-edit", "plan edit") for c in found}   # `plan edit` is written as two words

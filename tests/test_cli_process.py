@@ -5,9 +5,12 @@ command's own output and nothing else, at the file-descriptor level (a solver's 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
+import subprocess
+import sys
 
 import pytest
+from conftest import cli_commands, mini_sr28
 
 BANNER_WORDS = ("Running HiGHS", "Copyright", "Welcome to the CBC", "Result - ")
 
@@ -15,18 +18,6 @@ BANNER_WORDS = ("Running HiGHS", "Copyright", "Welcome to the CBC", "Result - ")
 def parse_all(stdout: str):
     """The whole of stdout is one JSON document (json.loads refuses anything before or after it)."""
     return json.loads(stdout)
-
-
-def mini_sr28(sr28_dir: Path, folder: Path, ndbs=("09040", "12061", "01079")) -> Path:
-    """A few SR28 foods (banana, almonds, milk) in SR28's own file format: an import in a second."""
-    folder.mkdir()
-    for name in ("ABBREV.txt", "FOOD_DES.txt", "WEIGHT.txt"):
-        lines = (sr28_dir / name).read_bytes().splitlines(keepends=True)
-        (folder / name).write_bytes(b"".join(line for line in lines if line[1:6].decode("latin-1") in ndbs))
-    for name in ("FD_GROUP.txt", "NUTR_DEF.txt"):
-        if (sr28_dir / name).is_file():
-            (folder / name).write_bytes((sr28_dir / name).read_bytes())
-    return folder
 
 
 def _text_is_whole(out: str, first_line_starts: str) -> None:
@@ -76,16 +67,8 @@ NEEDS_A_SAVED_PROFILE = {"profile list", "profile show", "profile delete"}
 
 def test_every_command_is_covered_here():
     """A new command gets a row in CASES: the contract is proven for each one, not for a sample."""
-    from planner.cli import build_parser
-
-    covered = {case[0].split(" --")[0] for case in CASES} | {"dashboard"}   # dashboard: tests/test_browser.py
-    parser = build_parser()
-    commands = set()
-    for action in parser._subparsers._group_actions[0].choices.items():
-        name, sub = action
-        nested = [a for a in sub._actions if a.__class__.__name__ == "_SubParsersAction"]
-        commands |= {f"{name} {n}" for n in nested[0].choices} if nested else {name}
-    assert commands <= covered, f"commands without a process test: {sorted(commands - covered)}"
+    covered = {case[0].split(" --")[0].replace("plan-edit", "plan edit") for case in CASES} | {"dashboard"}   # dashboard: tests/test_browser.py
+    assert cli_commands() <= covered, f"commands without a process test: {sorted(cli_commands() - covered)}"
 
 
 @pytest.mark.slow
@@ -125,3 +108,26 @@ def test_bad_input_is_one_line_on_stderr_and_nothing_on_stdout(cli_process):
     assert done.out == ""
     assert len(done.err.strip().splitlines()) == 1
     assert "Traceback" not in done.err
+
+
+HEAVY = ("highspy", "pulp", "streamlit", "openpyxl", "altair")
+
+
+@pytest.mark.parametrize(("argv", "also_absent"), [
+    (["profile", "list"], ("pandas", "numpy")), (["diary", "show"], ("highspy",)),
+    (["plan", "--seed", "-1"], ("pandas", "numpy")), (["foods", "search", "banana"], ())])
+def test_commands_that_do_not_solve_import_no_solver_or_dashboard(isolated_home, argv, also_absent):
+    """Fast start: a command loads what it needs when it needs it (`scripts/startup.py` prints the times)."""
+    code = ("import sys\nfrom planner.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "MINERAL_PLANNER_HOME": str(isolated_home)})
+    loaded = set(done.stderr.splitlines()[-1].split())
+    assert not loaded & {*HEAVY, *also_absent}, sorted(loaded & {*HEAVY, *also_absent})
+
+
+def test_the_per_words_of_foods_top_are_the_tables():
+    from foods.table import PER_CHOICES
+    from planner.cli.foods_cmd import PER_WORDS
+
+    assert PER_WORDS == PER_CHOICES

@@ -79,7 +79,7 @@ def test_writes_xlsx_and_csv(capsys, plan_file, tmp_path):
     (["missing.json"], "not found"),
     (["--days", "0"], "count from 1"),
     (["--days", "2-5"], "day 5 is past the plan's end: it has days 1-3"),
-    (["--days", "1;2"], "'1;2' in days '1;2' is not a day or a range"),
+    (["--days", "1;2"], "'1;2' in --days: it is not a day or a range"),
     (["--xlsx", "nowhere/list.xlsx"], "does not exist"),
     (["--xlsx", "list.ods"], "ends in .xlsx"),
     (["--csv", "list.txt"], "ends in .csv"),
@@ -97,7 +97,7 @@ def lunch(item: str) -> str:
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "not valid JSON"), ("[1, 2]", "not a plan"), ("", "not valid JSON"),
+    ("{not json", "not valid JSON"), ("[1, 2]", "not a plan"), ("", "is empty"),
     ('{"days": [{"meals": [{"meal": "lunch"}]}]}', "malformed"),
     (lunch('{"food_id": "bananna", "grams": 100}'), "unknown food 'bananna'. Did you mean"),
     (lunch('{"food_id": "lentils", "grams": Infinity}'), "lentils has inf g"),

@@ -284,7 +284,8 @@ def test_plan_lock_change_portion_and_regenerate(table):
     changed = item_of(at.session_state.plan, 0, slot, food_id)
     assert math.isclose(changed.grams, counter.value * food.portion_grams, abs_tol=0.1)
     assert changed.locked and changed.portion == food.portion_text(changed.grams)
-    assert any(f"set to {changed.portion}" in s for s in texts(at.success))
+    # two steps more may leave the ±5 % energy band: then the message comes as a warning with the news
+    assert any(f"set to {changed.portion}" in s for s in texts(at.success) + texts(at.warning))
     # the totals and the charts follow at once, in the same run
     after = day_totals(table, at.session_state.plan.days[0])
     # two steps more; the plan keeps grams to 0.1 g, so the change is read from the item's grams

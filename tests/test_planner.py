@@ -14,12 +14,14 @@ from planner import model_day
 from planner.cli import main
 from planner.errors import PlannerError
 from planner.model import Lock, day_violations, make_plan, regenerate, remove_item, set_portion
+from planner.model_foods import table_arrays
 from planner.plan import Day, Meal, SolveStatus, day_totals, plan_from_dict, plan_to_dict
 from planner.profile import Profile
 from planner.rules import meal_slots
 from planner.targets import targets_for
 
-FAST = 6.0   # seconds: every plan in these tests gets this limit
+FAST = 20.0  # seconds: every plan in these tests gets this safety cap (the solves stop at work limits; a loaded
+             # machine needs the room)
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +70,27 @@ def test_portions_are_whole_steps_of_household_measures_in_meals_they_fit(table,
                 assert not food.limit
 
 
-def test_variety_across_the_week(week):
-    _, plan = week
-    days_of = {}
+def _days_per_food(plan, table) -> dict[str, int]:
+    """Days each food is eaten on (raw and cooked forms as one food); cooking fats, garnishes and the week's
+    one milk are everyday foods and not counted."""
+    arrays = table_arrays(table)
+    same = dict(zip(arrays.ids, arrays.same_food, strict=True))
+    role = dict(zip(arrays.ids, arrays.roles, strict=True))
+    days_of: dict[str, int] = {}
     for d in plan.days:
-        for fid in set(_ids(replace(plan, days=[d]))):
+        for fid in {same[it.food_id] for it in d.items()
+                    if role[it.food_id] not in M.EVERY_DAY_ROLES and same[it.food_id] != "milk"}:
             days_of[fid] = days_of.get(fid, 0) + 1
+    return days_of
+
+
+def test_variety_across_the_week(table, week):
+    _, plan = week
+    days_of = _days_per_food(plan, table)
     assert max(days_of.values()) <= M.DEFAULT_MAX_DAYS_PER_FOOD
+    milks = {it.food_id for it in plan.items() if table_arrays(table).same_food[
+        list(table_arrays(table).ids).index(it.food_id)] == "milk"}
+    assert len(milks) <= 1   # one milk for the week
     day_sets = [frozenset((m.slot, it.food_id) for m in d.meals for it in m.items) for d in plan.days]
     assert len(set(day_sets)) == len(day_sets)
     for a, b in zip(plan.days, plan.days[1:], strict=False):
@@ -84,8 +100,7 @@ def test_variety_across_the_week(week):
 
 def test_days_per_food_is_configurable(table):
     plan = make_plan(Profile(sex="male", age=35), table, 4, max_days_per_food=1, time_limit=FAST)
-    ids = _ids(plan)
-    assert len(ids) == len(set(ids))
+    assert max(_days_per_food(plan, table).values()) == 1
 
 
 def test_json_contract(table, week):
@@ -253,11 +268,7 @@ def test_regenerate_a_day_changes_it_and_keeps_the_week_varied(table, week):
     assert [d.items() for i, d in enumerate(new.days) if i != 4] == [d.items() for i, d in enumerate(plan.days)
                                                                       if i != 4]
     assert set(_ids(replace(new, days=[new.days[4]]))) != set(_ids(replace(plan, days=[plan.days[4]])))
-    days_of = {}
-    for d in new.days:
-        for fid in {it.food_id for it in d.items()}:
-            days_of[fid] = days_of.get(fid, 0) + 1
-    assert max(days_of.values()) <= M.DEFAULT_MAX_DAYS_PER_FOOD
+    assert max(_days_per_food(new, table).values()) <= M.DEFAULT_MAX_DAYS_PER_FOOD
     with pytest.raises(PlannerError, match="days 1-7"):
         regenerate(plan, profile, table, 7)
 
@@ -472,10 +483,15 @@ def test_the_fast_week_is_no_better_than_the_whole_week_bound(table):
 
     profile = Profile(sex="male", age=50)
     fast = make_plan(profile, table, 2, time_limit=FAST)
-    ref = solve_whole_week(profile, table, 2, time_limit=3)
+    ref = solve_whole_week(profile, table, 2, time_limit=60)
     assert ref.plan is not None and ref.bound is not None
     assert M.week_objective(fast, table) >= ref.bound - 1e-3
-    assert math.isclose(M.week_objective(ref.plan, table), ref.objective, rel_tol=1e-3)   # grams to 0.1 g
+    # grams are kept to 0.1 g: each item's energy moves by up to 0.05 g of it, and the energy target's distance
+    # is priced both ways
+    rounding = sum(0.05 * table.get(it.food_id).nutrients["energy_kcal"] / 100 for it in ref.plan.items())
+    target = targets_for(profile).energy_kcal
+    assert math.isclose(M.week_objective(ref.plan, table), ref.objective, rel_tol=1e-3,
+                        abs_tol=M.ENERGY_WEIGHT * rounding / target)
     for day in ref.plan.days:
         assert day_violations(table, day, targets_for(profile)) == []
 

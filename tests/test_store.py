@@ -11,7 +11,7 @@ import sqlite3
 from contextlib import contextmanager
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.errors import PlannerError
@@ -142,7 +142,6 @@ def _failing_after_one_item():
         Store._insert_items = original
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(st.tuples(st.sampled_from(["save", "bad", "crash", "delete"]), st.integers(0, 4),
                               st.floats(min_value=1, max_value=500)), max_size=12))
 def test_property_the_store_matches_a_plain_model(tmp_path_factory, ops):

@@ -107,10 +107,18 @@ def test_overrides_win_and_say_so():
     assert t["calcium_mg"].max == 2500 and t.energy_kcal == 2100
 
 
-def test_energy_is_mifflin_st_jeor_times_activity():
-    p = Profile(sex="female", age=58, weight_kg=70, height_cm=162, activity="light")
+def test_energy_is_the_iom_2005_eer_with_the_activity_words_mapped_to_pa_levels():
+    p = Profile(sex="female", age=58, weight_kg=70, height_cm=162, activity="light")   # light = low active
     kcal, notes = estimate_energy(p)
-    assert kcal == pytest.approx((10 * 70 + 6.25 * 162 - 5 * 58 - 161) * 1.375, abs=5) and not notes
+    assert kcal == pytest.approx(354 - 6.91 * 58 + 1.12 * (9.36 * 70 + 726 * 1.62), abs=5) and not notes
+    man, _ = estimate_energy(Profile(sex="male", age=74, weight_kg=80, height_cm=176, activity="sedentary"))
+    assert man == pytest.approx(662 - 9.53 * 74 + 1.00 * (15.91 * 80 + 539.6 * 1.76), abs=5)
+    boy, _ = estimate_energy(Profile(sex="male", age=16, weight_kg=60, height_cm=172, activity="active"))
+    assert boy == pytest.approx(88.5 - 61.9 * 16 + 1.26 * (26.7 * 60 + 903 * 1.72) + 25, abs=5)
+    girl, _ = estimate_energy(Profile(sex="female", age=15, weight_kg=55, height_cm=162, activity="moderate"))
+    assert girl == pytest.approx(135.3 - 30.8 * 15 + (1.16 + 1.31) / 2 * (10.0 * 55 + 934 * 1.62) + 25, abs=5)
+    _, defaults = estimate_energy(Profile(sex="female", age=40))
+    assert defaults and "65 kg" in defaults[0]
     preg, _ = estimate_energy(Profile(sex="female", age=30, weight_kg=60, height_cm=165, pregnancy="trimester3"))
     base, _ = estimate_energy(Profile(sex="female", age=30, weight_kg=60, height_cm=165))
     assert preg - base == pytest.approx(452, abs=10)
@@ -131,3 +139,18 @@ def test_every_life_stage_has_its_dri_rows(sex, age):
             assert target.min <= target.max
     lo, hi = t.energy_range
     assert lo < t.energy_kcal < hi
+
+
+@pytest.mark.parametrize("profile, per_kg", [
+    (Profile(sex="female", age=40, weight_kg=60), 0.8),
+    (Profile(sex="male", age=70, weight_kg=80), 1.0),
+    (Profile(sex="female", age=30, weight_kg=60, pregnancy="trimester2"), 1.1),
+    (Profile(sex="male", age=30, weight_kg=75, activity="very_active"), 1.2),
+])
+def test_baseline_protein_floor_is_grams_per_kg_with_its_source(profile, per_kg):
+    from planner.targets import main_meal_protein
+
+    t = targets_for(profile)
+    assert t["protein_g"].min == pytest.approx(per_kg * profile.weight_kg, abs=0.1)
+    assert t["protein_g"].source and t["protein_g"].unit == "g" and not t["protein_g"].goal
+    assert main_meal_protein(profile, t) == (25 if profile.age >= 65 else 20)

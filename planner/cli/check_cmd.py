@@ -7,20 +7,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from foods.intake import parse_any, parse_csv, parse_json
-from foods.table import NUTRIENT_LABELS
-from planner.check import CheckReport, check_day
 from planner.cli.options import add_catalog, add_format, add_profile
-from planner.cli.output import emit, table
+from planner.cli.output import emit
 from planner.errors import shortened
 from planner.paths import MAX_INPUT_BYTES, decode_user_bytes, food_table, read_user_text
-from planner.profile_choice import resolve_profile
+from planner.render import check_text
 from planner.store import Store, parse_date
-from planner.supplements import split_supplements
-
-STATUS_WORDS = {"below": "below", "met": "met", "above_ul": "ABOVE the upper limit",
-                "above_cdrr": "above the ceiling (CDRR)", "above_limit": "above your limit",
-                "above": "above the budget", "not_pushed": "not pushed (ask your clinician)", "unknown": "unknown"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,6 +45,11 @@ def read_intake(source: str) -> tuple[str, str]:
 
 
 def run_check(args) -> int:
+    from foods.intake import parse_any, parse_csv, parse_json
+    from planner.check import check_day
+    from planner.profile_choice import resolve_profile
+    from planner.supplements import split_supplements
+
     date = dt.date.today() if args.date is None else parse_date(args.date)
     text, kind = read_intake(args.intake)
     foods = food_table(args.catalog)
@@ -67,83 +64,5 @@ def run_check(args) -> int:
                                     profile=chosen.diary_name)
         saved = {"date": date.isoformat(), "profile": chosen.diary_name, "replaced": replaced}
     data = {"date": date.isoformat(), "profile_used": chosen.to_dict(), **report.to_dict(), "saved": saved}
-    emit(args.format, data, report_text(report, date, saved))
+    emit(args.format, data, check_text(report, date, saved))
     return 0
-
-
-def _amount(value: float | None, unit: str) -> str:
-    if value is None:
-        return "missing"
-    return f"{value:,.1f} {unit}" if abs(value) < 10 else f"{value:,.0f} {unit}"
-
-
-def _target_text(s) -> str:
-    if s.nutrient == "energy_kcal":
-        return f"{s.min:,.0f}-{s.max:,.0f} kcal"
-    if s.min is not None and s.max is not None:
-        return f"{_amount(s.min, s.unit)} (max {_amount(s.max, s.unit)})"
-    if s.min is not None:
-        return f"at least {_amount(s.min, s.unit)}"
-    if s.max is not None:
-        return f"at most {_amount(s.max, s.unit)}"
-    return "-"
-
-
-def report_text(report: CheckReport, date: dt.date, saved: dict | None = None) -> str:
-    """The report for people: items and readings, totals against targets, contributors, notes, suggestions."""
-    lines = [f"Day check for {date.isoformat()}", "", "What you ate:"]
-    for it in report.items:
-        mark = "  (closest match)" if it.guessed else ""
-        lines.append(f"  line {it.line}: {it.text} -> {it.food.name} [NDB {it.food.ndb}], {it.reading}{mark}")
-    if report.supplements:
-        lines += ["", "Supplements (counted in the totals):"]
-        lines += [f"  line {s.line}: {s.text} -> {s.name}, {s.reading} [{s.source}]" for s in report.supplements]
-    if report.supplement_warnings:
-        lines += ["", "Supplement warnings:"] + [f"  ! {w}" for w in report.supplement_warnings]
-    rows = []
-    for s in report.status.values():
-        star = "*" if s.lower_bound else ""
-        status = STATUS_WORDS.get(s.status, s.status)
-        if s.nutrient == "energy_kcal":
-            status = {"below": f"under the budget ({report.energy['left_kcal']:,.0f} kcal left)",
-                      "met": "within the budget", "above": "above the budget"}[s.status]
-        elif s.status == "met" and s.min is None and s.max is not None:
-            status = "under the limit"
-        elif s.status == "below" and s.goal:
-            status += f" ({_amount(s.missing, s.unit)} short)"
-        elif s.status == "below":
-            status += " (reported, not planned for)"
-        pct = "" if s.pct is None else f"{s.pct:.0f} %"
-        rows.append([NUTRIENT_LABELS.get(s.nutrient, s.nutrient), _amount(s.total, s.unit) + star, _target_text(s),
-                     pct, status])
-        if s.counted is not None:  # calcium: oxalate greens' calcium is shown but does not count toward the goal
-            rows.append(["  of which well absorbed", _amount(s.counted, s.unit), "", "", "counts toward the goal"])
-    lines += ["", "Totals against your targets:", table(rows, ["nutrient", "total", "target", "%", "status"])]
-    if any(report.contributors.values()):
-        lines += ["", "Top contributors:"]
-        for nutrient, foods_ in report.contributors.items():
-            if foods_:
-                parts = ", ".join(f"{f['name']} {f['amount']:,.0f} mg"
-                                  + (f" ({f['share_pct']:.0f} %)" if f["share_pct"] is not None else "")
-                                  for f in foods_)
-                lines.append(f"  {NUTRIENT_LABELS.get(nutrient, nutrient).lower()}: {parts}")
-    if report.limit_notes:
-        lines += ["", "What the articles say to limit:"]
-        lines += [f"  - {n.text} [{n.source}]" for n in report.limit_notes]
-    if report.above_limits:
-        lines += ["", "Above a limit:"] + [f"  - {a['text']}" for a in report.above_limits]
-    if report.suggestions:
-        lines += ["", "To close the gap:"] + [f"  - {s.text}" for s in report.suggestions]
-    if report.gaps_unclosed:
-        lines += ["", "Not closed:"] + [f"  - {g.text}" for g in report.gaps_unclosed]
-    if not report.gaps:
-        lines += ["", "Every goal is met today" + (", but a limit is crossed (above)." if report.above_limits
-                                                   else ".")]
-    if report.notes:
-        lines += ["", "Notes:"] + [f"  - {n}" for n in report.notes]
-    if report.incomplete:
-        lines.append("* SR28 lacks a value for some food eaten: that total is a lower bound.")
-    if saved:
-        lines.append(f"Saved to the diary of '{saved['profile']}' for {saved['date']}"
-                     + (" (replaced the earlier entry)." if saved["replaced"] else "."))
-    return "\n".join(lines)

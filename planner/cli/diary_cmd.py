@@ -6,10 +6,11 @@ from __future__ import annotations
 import argparse
 
 from planner.cli.options import add_format, add_profile
-from planner.cli.output import emit, table
+from planner.cli.output import emit
 from planner.errors import PlannerError
+from planner.render import SHOWN_NUTRIENTS, table
 
-SHOWN = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
+SHOWN = SHOWN_NUTRIENTS
 DIARY_PROFILE_HELP = "whose diary: a saved profile's name or a profile file (default: as `check` picks)"
 
 

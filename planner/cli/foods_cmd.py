@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from foods.calcium import COUNTED_FIELD
-from foods.export import food_to_dict, nutrient_value
-from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS, PER_CHOICES, VALID_TAGS, resolve_nutrient
 from planner.cli.options import add_catalog, add_format
-from planner.cli.output import emit, table
+from planner.cli.output import emit
 from planner.errors import PlannerError
-from planner.paths import catalog_dir, food_table
+from planner.paths import catalog_dir, food_table, import_catalogue
+from planner.render import SHOWN_NUTRIENTS, table
 
-SHOWN = ["calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal"]
+PER_WORDS = ("100g", "portion", "100kcal")   # foods.table.PER_CHOICES, named here so --help needs no pandas
+SHOWN = SHOWN_NUTRIENTS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=10)
     p = add("top", "the richest foods in a nutrient", _top)
     p.add_argument("nutrient", help="calcium, magnesium, potassium, ... or calcium_mg")
-    p.add_argument("--per", choices=(*PER_CHOICES, "serving"), default="100g",
+    p.add_argument("--per", choices=(*PER_WORDS, "serving"), default="100g",
                    help="per 100 g, per usual portion (3 oz salmon, 1 medium banana; 'serving' says the same) "
                         "or per 100 kcal")
     p.add_argument("-n", "--limit", type=int, default=15)
@@ -56,10 +55,14 @@ def _rows(foods_):
 
 
 def _headers():
+    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+
     return ["id", "name", *[f"{NUTRIENT_LABELS[k]} {NUTRIENT_UNITS[k]}" for k in SHOWN]]
 
 
 def _check_tags(tags: list[str], option: str) -> None:
+    from foods.table import VALID_TAGS
+
     unknown = [t for t in tags if t not in VALID_TAGS]
     if unknown:
         raise PlannerError(f"unknown tag '{unknown[0]}' for {option}; tags are: {', '.join(sorted(VALID_TAGS))}")
@@ -71,6 +74,8 @@ def _at_least_one(value: int, option: str) -> None:
 
 
 def _list(args) -> int:
+    from foods.export import food_to_dict
+
     _check_tags(args.tag, "--tag")
     _check_tags(args.without, "--without")
     t = food_table(args.catalog)
@@ -84,6 +89,8 @@ def _list(args) -> int:
 
 
 def _search(args) -> int:
+    from foods.export import food_to_dict
+
     if not args.text.strip():
         raise PlannerError("give a food name to search for, e.g. `mineral-planner foods search almonds`")
     _at_least_one(args.limit, "--limit")
@@ -95,6 +102,10 @@ def _search(args) -> int:
 
 
 def _top(args) -> int:
+    from foods.calcium import COUNTED_FIELD
+    from foods.export import nutrient_value
+    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS, resolve_nutrient
+
     try:
         nutrient = resolve_nutrient(args.nutrient)
     except ValueError as exc:
@@ -123,6 +134,9 @@ def _top(args) -> int:
 
 
 def _show(args) -> int:
+    from foods.export import food_to_dict
+    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+
     food = food_table(args.catalog).get(args.food_id)
     d = food_to_dict(food, detail=True)
     lines = [f"{food.name}  [{food.id}]  SR28 NDB {food.ndb}: {food.sr28_name}", f"group: {food.group}",
@@ -142,15 +156,8 @@ def _show(args) -> int:
 
 
 def _import(args) -> int:
-    from foods.catalog import import_sr28
-
     dest = args.to or catalog_dir()
-    if not args.directory.is_dir():
-        raise PlannerError(f"{args.directory} is not a folder; give the folder that holds ABBREV.txt")
-    try:
-        n = import_sr28(args.directory, dest)
-    except (FileNotFoundError, ValueError) as exc:
-        raise PlannerError(str(exc)) from None
+    n = import_catalogue(args.directory, dest)
     emit(args.format, {"imported": n, "to": str(dest)},
          f"imported {n} SR28 foods into {dest}; use them with --catalog full (tags and limits are guessed from "
          "SR28 food groups and names)")

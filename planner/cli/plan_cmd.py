@@ -40,7 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=int, default=7, help="how many days (default 7, at most two weeks)")
     p.add_argument("--out", type=Path, default=None, help="also write the plan as JSON to this file")
     p.add_argument("--xlsx", type=Path, default=None, help="also write an Excel workbook (plan, shopping list)")
-    p.add_argument("--time-limit", type=float, default=10.0, help="seconds for the whole run (default 10)")
+    p.add_argument("--time-limit", type=float, default=30.0,
+                   help="safety cap in seconds for the whole run (default 30; the solves stop at work limits)")
     p.add_argument("--max-days-per-food", type=int, default=3, help="a food on at most this many days (default 3)")
     p.add_argument("--lock", action="append", default=[], metavar="DAY:MEAL:FOOD[:GRAMS]",
                    help="keep a food in a meal, e.g. 1:breakfast:oatmeal or 2:dinner:lentils:198 (grams)")
@@ -107,10 +108,6 @@ def parse_lock(text: str) -> Lock:
 
 def _check_options(args) -> None:
     """Every option within its range before any work (a bad --seed was numpy's traceback)."""
-    from planner.model import MAX_DAYS
-
-    if not 1 <= args.days <= MAX_DAYS:
-        raise PlannerError(f"--days must be from 1 to {MAX_DAYS}, not {args.days}", field="days")
     if not 0 <= args.seed <= MAX_SEED:
         raise PlannerError(f"--seed must be a whole number from 0 to {MAX_SEED:,}, not {args.seed}", field="seed")
     if not (math.isfinite(args.time_limit) and 0 < args.time_limit <= MAX_TIME_LIMIT):
@@ -124,14 +121,18 @@ def _check_options(args) -> None:
     for path, suffix in ((args.out, None), (args.xlsx, ".xlsx")):   # before the solve, not after it
         if path is not None:
             check_writable(path, suffix)
+    from planner.model import MAX_DAYS  # the model (pandas, the solvers) only once the cheap checks pass
+
+    if not 1 <= args.days <= MAX_DAYS:
+        raise PlannerError(f"--days must be from 1 to {MAX_DAYS}, not {args.days}", field="days")
 
 
 def run_plan(args) -> int:
+    _check_options(args)
     from planner.model import make_plan
     from planner.plan import plan_text, plan_to_dict
     from planner.shopping import load_prices
 
-    _check_options(args)
     profile, chosen = profile_from_args(args)
     table = food_table(args.catalog)
     prices = load_prices(args.prices, table) if args.prices is not None else None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from planner.cli.options import add_catalog, add_format
 from planner.cli.output import emit
-from planner.errors import PlannerError
+from planner.files import check_writable, write_bytes_atomic
 from planner.paths import food_table
 
 
@@ -32,36 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_shopping)
 
 
-def _load_plan(path: Path, table):
-    """The plan file, or one line saying what is wrong with it (never a traceback)."""
-    from foods.errors import FoodError
-    from planner.plan import load_plan
-    from planner.shopping import eaten_by_food
-
-    if path.is_dir():
-        raise PlannerError(f"plan file {path} is a folder; give the JSON file written by `mineral-planner plan --out`")
-    try:
-        plan = load_plan(path, table)
-        eaten_by_food(plan)                       # every amount a finite, positive number of grams
-        return plan
-    except (PlannerError, FoodError) as exc:
-        message = str(exc)
-        raise PlannerError(message if str(path) in message else f"plan file {path}: {message}") from None
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        what = f"field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise PlannerError(f"plan file {path} is not a plan written by `mineral-planner plan --out` "
-                           f"({type(exc).__name__}: {what})") from None
-
-
 def _shopping(args) -> int:
-    from planner.shopping import load_pantry_entries, load_prices, parse_days, shopping_list
+    from planner.shopping import load_pantry_entries, load_prices, parse_days, read_plan_file, shopping_list
 
-    if args.xlsx or args.csv:
-        from planner.files import check_writable
-
-        check_writable(args.xlsx or args.csv, ".xlsx" if args.xlsx else ".csv")
+    target = args.xlsx or args.csv
+    if target:
+        check_writable(target, ".xlsx" if args.xlsx else ".csv")
     table = food_table(args.catalog)
-    plan = _load_plan(args.plan, table)
+    plan = read_plan_file(args.plan, table)
     days = None
     if args.days is not None and args.days.strip().lower() != "all":
         days = parse_days(args.days, n_days=max((d.index + 1 for d in plan.days), default=0))
@@ -69,20 +47,22 @@ def _shopping(args) -> int:
     prices = load_prices(args.prices, table) if args.prices else None
     shopping = shopping_list(plan, table, days, {e.food_id for e in entries}, prices)
     shopping.notes += [e.note(table) for e in entries if not e.exact]
-    if args.xlsx or args.csv:
-        from planner.excel import write_workbook
-        from planner.files import write_bytes_atomic
-
-        if args.xlsx:
-            path = write_workbook(plan, table, args.xlsx, shopping=shopping)
-        else:
-            # with a BOM, so Excel reads the names and "×" as UTF-8 when the file is double-clicked
-            path = write_bytes_atomic(args.csv, shopping.to_csv().encode("utf-8-sig"))
-        n = len(shopping.items)
-        emit(args.format, {"written": str(path), "items": n, "days": [d + 1 for d in shopping.days],
-                           "notes": shopping.notes},
-             "\n".join([f"wrote {path}: {n} item{'s' if n != 1 else ''} to buy for {shopping.days_text()}",
-                        *[f"Note: {note}" for note in shopping.notes]]))
+    if not target:
+        emit(args.format, shopping.to_dict(), shopping.to_text())
         return 0
-    emit(args.format, shopping.to_dict(), shopping.to_text())
+    path = _write_list(plan, table, shopping, args)
+    n = len(shopping.items)
+    emit(args.format, {"written": str(path), "items": n, "days": [d + 1 for d in shopping.days],
+                       "notes": shopping.notes},
+         "\n".join([f"wrote {path}: {n} item{'s' if n != 1 else ''} to buy for {shopping.days_text()}",
+                    *[f"Note: {note}" for note in shopping.notes]]))
     return 0
+
+
+def _write_list(plan, table, shopping, args) -> Path:
+    if args.xlsx:
+        from planner.excel import write_workbook
+
+        return write_workbook(plan, table, args.xlsx, shopping=shopping)
+    # with a BOM, so Excel reads the names and "×" as UTF-8 when the file is double-clicked
+    return write_bytes_atomic(args.csv, shopping.to_csv().encode("utf-8-sig"))
