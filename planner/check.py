@@ -31,7 +31,8 @@ from planner.plan import SolveStatus
 from planner.profile import Profile, profile_from_dict
 from planner.rules import DATA_DIR
 from planner.solver import solve
-from planner.targets import GOAL_NUTRIENTS, Target, Targets, targets_for
+from planner.supplements import SupplementItem, split_supplements, supplement_amounts, supplement_warnings
+from planner.targets import GOAL_NUTRIENTS, Target, Targets, magnesium_supplement_ul, targets_for
 
 MINERALS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg")
 STATUS_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
@@ -164,6 +165,8 @@ class CheckReport:
     notes: list[str] = field(default_factory=list)
     solver: SolveStatus | None = None
     above_limits: list[dict] = field(default_factory=list)  # ceilings crossed today, with the foods behind them
+    supplements: list[SupplementItem] = field(default_factory=list)  # counted in the totals
+    supplement_warnings: list[str] = field(default_factory=list)
 
     @property
     def gaps(self) -> dict[str, float]:
@@ -185,6 +188,8 @@ class CheckReport:
             "suggestions": [s.to_dict() for s in self.suggestions],
             "gaps_unclosed": [g.to_dict() for g in self.gaps_unclosed],
             "above_limits": list(self.above_limits),
+            "supplements": [s.to_dict() for s in self.supplements],
+            "supplement_warnings": list(self.supplement_warnings),
             "notes": list(self.notes),
             "solver": None if self.solver is None else self.solver.to_dict(),
         }
@@ -565,13 +570,18 @@ def day_totals(items: Sequence[IntakeItem], table: FoodTable) -> tuple[dict[str,
 
 
 def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: FoodTable, *, suggest: bool = True,
-              time_limit: float = 1.0) -> CheckReport:
-    """The day's report: totals equal SR28 values x grams / 100, status per nutrient, notes, suggestions."""
+              time_limit: float = 1.0, supplements: Sequence[SupplementItem] = ()) -> CheckReport:
+    """The day's report: totals equal SR28 values x grams / 100 (plus what supplements bring), status per
+    nutrient, notes, suggestions, and warnings for supplements (the magnesium upper limit, potassium)."""
     if not isinstance(profile, Profile):
         profile = profile_from_dict(dict(profile))
     targets = targets_for(profile)
     items = list(items)
     totals, incomplete, frame = day_totals(items, table)
+    for nutrient, amount in supplement_amounts(supplements).items():
+        totals[nutrient] = (totals.get(nutrient) or 0.0) + amount
+        if nutrient == "calcium_mg":  # a supplement's calcium (carbonate, citrate) is well absorbed
+            totals[COUNTED_FIELD] = (totals.get(COUNTED_FIELD) or 0.0) + amount
     push_k = targets.push_potassium
     status = {}
     for nutrient in (*STATUS_NUTRIENTS, *(n for n in targets.items if n not in STATUS_NUTRIENTS)):
@@ -616,10 +626,12 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
         allowed_any = not allowed_foods(profile, targets, table).empty
         gaps = unclosed_gaps(totals, suggestions, targets, budget, allowed_any, solver_status)
     shown = (*REPORTED, *(n for n in status if n not in REPORTED))
+    ul, ul_source = magnesium_supplement_ul(profile)
+    warnings = supplement_warnings(supplements, profile.conditions, profile.kidney_disease, ul, ul_source)
     return CheckReport(items, {k: totals[k] for k in shown}, {k: v for k, v in incomplete.items() if k in shown},
                        targets, status, _contributors(frame, items) if items else {m: [] for m in MINERALS},
                        limit_notes(items, totals, targets), suggestions, gaps, energy, notes, solver_status,
-                       above_limits(status, frame, items))
+                       above_limits(status, frame, items), list(supplements), warnings)
 
 
 def check_intake(intake: str | Sequence[IntakeItem | Mapping | str], profile: Profile | Mapping | None = None,
@@ -631,8 +643,10 @@ def check_intake(intake: str | Sequence[IntakeItem | Mapping | str], profile: Pr
     Profile, a dict of its fields, or None for the default adult; `table` the shipped foods by default.
     """
     table = table if table is not None else load_table()
+    supplements: list[SupplementItem] = []
     if isinstance(intake, str):
-        items = parse_any(intake, table)
+        food_text, supplements, any_food = split_supplements(intake)
+        items = parse_any(food_text, table) if any_food else []
     else:
         rows = list(intake)
         if rows and all(isinstance(r, IntakeItem) for r in rows):
@@ -644,4 +658,4 @@ def check_intake(intake: str | Sequence[IntakeItem | Mapping | str], profile: Pr
                                 {"food_id": r.food.id, "grams": r.grams} if isinstance(r, IntakeItem) else r
                                 for r in rows], table)
     return check_day(items, Profile() if profile is None else profile, table, suggest=suggest,
-                     time_limit=time_limit)
+                     time_limit=time_limit, supplements=supplements)

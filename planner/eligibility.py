@@ -17,7 +17,7 @@ import numpy as np
 
 from foods import FoodTable
 from planner.errors import PlannerError
-from planner.profile import Profile, excluded_tags, required_diet_tag
+from planner.profile import Profile, excluded_tags, missing_means_none, required_diet_tag
 from planner.rules import rules
 from planner.targets import Targets
 
@@ -145,8 +145,8 @@ def assess(profile: Profile, table: FoodTable, targets: Targets | None = None, k
     said = rules().get("exclusion_notes", {})
     notes = [said[w] for w in dict.fromkeys(x.strip().lower() for x in profile.exclude) if w in said]
     caps = strict_caps(profile, targets) if targets is not None else ()
-    for cap in caps:
-        missing = ok & table.frame[cap].isna().to_numpy()
+    for cap in caps:  # a plant food's missing retinol is none, not unknown (missing_means_none)
+        missing = ok & table.frame[cap].isna().to_numpy() & ~has_any_tag(columns.tags, missing_means_none(profile, cap))
         shown = missing & within if within is not None else missing
         if shown.any():
             names = ", ".join(columns.ids[shown][:5]) + (" ..." if shown.sum() > 5 else "")

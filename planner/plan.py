@@ -154,6 +154,7 @@ def plan_to_dict(plan: Plan, table: FoodTable) -> dict:
                           "items": [i.to_dict() for i in m.items], "totals": _rounded(mt)})
         days.append({"day": d.index + 1, "label": d.label, "meals": meals, "totals": _rounded(t),
                      "incomplete": [k for k in t.incomplete if k in REPORTED],
+                     "reported_not_planned": reported_not_planned(t.values, (plan.targets or {}).get("nutrients", {})),
                      "shortfalls": [s.to_dict() for s in plan.shortfalls if s.day == d.index]})
     return {"version": PLAN_VERSION, "profile": plan.profile, "targets": plan.targets,
             "status": plan.status.to_dict(), "days": days,

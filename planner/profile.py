@@ -14,7 +14,8 @@ SEXES = ("female", "male")
 PREGNANCY = ("trimester1", "trimester2", "trimester3")
 ACTIVITIES = ("sedentary", "light", "moderate", "active", "very_active")
 DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
-ALLERGENS = ("lactose", "dairy", "gluten", "tree_nuts", "nuts", "peanuts", "fish", "shellfish", "egg", "eggs")
+ALLERGENS = ("lactose", "dairy", "gluten", "tree_nuts", "nuts", "peanuts", "fish", "shellfish", "egg", "eggs",
+             "sesame")
 CONDITIONS = ("kidney_disease", "heart_failure", "ace_inhibitor", "arb", "potassium_sparing_diuretic", "nsaid",
               "thiazide_diuretic", "loop_diuretic")
 TARGET_SETS = ("us", "efsa")

@@ -132,6 +132,11 @@ def check_text(report: CheckReport, date: dt.date, saved: dict | None = None) ->
     for it in report.items:
         mark = "  (closest match)" if it.guessed else ""
         lines.append(f"  line {it.line}: {it.text} -> {it.food.name} [NDB {it.food.ndb}], {it.reading}{mark}")
+    if report.supplements:
+        lines += ["", "Supplements (counted in the totals):"]
+        lines += [f"  line {s.line}: {s.text} -> {s.name}, {s.reading} [{s.source}]" for s in report.supplements]
+    if report.supplement_warnings:
+        lines += ["", "Supplement warnings:"] + [f"  ! {w}" for w in report.supplement_warnings]
     rows = []
     for s in report.status.values():
         star = "*" if s.lower_bound else ""

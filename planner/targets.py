@@ -300,6 +300,9 @@ def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
     inhibitors or ARBs, the unsalted-food assumption for athletes and thiazide users (and a sodium floor)."""
     said = rules()["dietitian_notes"]
     out = []
+    words = {w.strip().lower() for w in (*p.exclude, *p.dislike)}
+    if "fish" in words and not {"shellfish", "seafood"} & words:
+        out.append(rules()["exclusion_notes"]["fish_keeps_shellfish"])
     if p.diet == "vegan":
         out.append(said["vegan"])
     if p.age >= said["vitamin_d_age"]:
@@ -333,6 +336,12 @@ def reported_not_planned(values: Mapping[str, float | None], nutrients: Mapping[
             continue
         out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.1f} of {t['min']:,.1f} {t.get('unit', '')}")
     return out
+
+
+def magnesium_supplement_ul(p: Profile) -> tuple[float, str]:
+    """The magnesium upper limit for supplements and medicines (never food), and its source (IOM 1997)."""
+    row = _dri_rows(p)["magnesium"]
+    return float(row.ul), row.source
 
 
 def body_weight(p: Profile) -> tuple[float, bool]:

@@ -301,3 +301,86 @@ def test_the_kcl_warning_is_printed_in_the_plan_text_and_vitamin_shortfalls_are_
     assert code == 0, err
     assert "never use potassium-chloride salt substitutes" in out
     assert "reported, not planned for:" in out and "Vitamin B12 0.0 of 2.4 µg" in out
+
+
+@pytest.mark.parametrize("food_id, ndb", [("soy_milk", "16139"), ("almond_milk", "14091"),
+                                          ("fortified_cereal", "08013"), ("edamame", "11212"), ("tahini", "12166"),
+                                          ("tofu", "16426"), ("canned_salmon", "15181")])
+def test_foods_for_vegans_dairy_free_and_calcium_are_in_the_table(food_id, ndb):
+    from foods import load_table
+
+    food = load_table().get(food_id)
+    assert food.ndb == ndb and food.nutrients["calcium_mg"] > 50
+
+
+def test_fortified_plant_milk_and_cereal_bring_b12_for_vegans():
+    from foods import load_table
+
+    table = load_table()
+    assert table.get("soy_milk").nutrients["vitamin_b12_ug"] > 0 and "vegan" in table.get("soy_milk").tags
+    assert table.get("fortified_cereal").nutrients["vitamin_b12_ug"] > 0
+
+
+def test_sesame_is_an_allergen():
+    from foods import load_table
+    from planner.check import allowed_foods
+    from planner.targets import targets_for
+
+    table = load_table()
+    assert {"sesame_seeds", "tahini", "sesame_oil"} <= {f.id for f in table if "sesame" in f.tags}
+    p = Profile(exclude=["sesame"])
+    allowed = set(allowed_foods(p, targets_for(p), table).index)
+    assert not {"sesame_seeds", "tahini", "sesame_oil"} & allowed and "almonds" in allowed
+
+
+@pytest.mark.parametrize("field", ["exclude", "dislike"])
+def test_leaving_out_fish_says_shellfish_were_kept(field):
+    from planner.targets import targets_for
+
+    notes = targets_for(profile_from_dict({field: ["fish"]})).notes
+    assert any("keeps shellfish" in n for n in notes)
+    assert not any("keeps shellfish" in n for n in targets_for(profile_from_dict({field: ["fish", "shellfish"]})).notes)
+
+
+def test_calcium_set_tofu_is_planned_in_pregnancy_though_sr28_has_no_retinol_for_it():
+    import math
+
+    from foods import load_table
+    from planner.model_foods import select_foods
+    from planner.targets import targets_for
+
+    table = load_table()
+    assert math.isnan(table.get("tofu").nutrients["retinol_ug"])  # SR28's value stays missing
+    p = Profile(sex="female", age=30, pregnancy="trimester2", diet="vegan")
+    chosen = set(select_foods(p, table, targets_for(p)).foods.ids)
+    assert "tofu" in chosen
+
+
+def test_typed_plant_milks_find_the_fortified_plant_milks():
+    from foods import load_table
+    from foods.intake import parse_text
+
+    table = load_table()
+    assert [i.food.id for i in parse_text("1 cup soy milk\n1 cup almond milk", table)] == ["soy_milk", "almond_milk"]
+
+
+def test_the_plan_command_takes_the_kidney_stage_and_dialysis_as_flags(capsys):
+    import json
+
+    code, out, err = run(capsys, "plan", "--kidney-stage", "4", "--dialysis", "--weight-kg", "70", "--days", "1",
+                         "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["profile"]["kidney_stage"] == "4" and data["profile"]["dialysis"] is True
+    assert data["targets"]["nutrients"]["protein_g"]["min"] == pytest.approx(70.0)
+    code, out, err = run(capsys, "plan", "--kidney-stage", "2", "--days", "1")
+    assert code == 2 and out == "" and "3a, 3b, 4, 5" in err
+
+
+def test_plan_json_lists_vitamin_shortfalls_as_reported_not_planned(capsys):
+    import json
+
+    code, out, err = run(capsys, "plan", "--diet", "vegan", "--days", "1", "--format", "json")
+    assert code == 0, err
+    day = json.loads(out)["days"][0]
+    assert any(line.startswith("Vitamin B12 0.0 of 2.4") for line in day["reported_not_planned"])

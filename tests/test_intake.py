@@ -298,10 +298,10 @@ def test_number_words(table, word):
 
 # --- names: a guess fixes a typo, it never drops a word ---------------------------------------------------
 
-@pytest.mark.parametrize("text", ["soy milk", "1 cup soy milk", "mineral water", "garlic salt", "1 tsp celery salt",
+@pytest.mark.parametrize("text", ["oat milk", "1 cup oat milk", "mineral water", "garlic salt", "1 tsp celery salt",
                                   "1 cup of coffee with milk", "lamb chop"])
 def test_a_name_that_ignores_a_typed_word_is_an_error_not_a_guess(table, text):
-    """'soy milk' is not cow's milk and 'salt' is not 'tomato juice, no salt added': ask, with the closest."""
+    """'oat milk' is not cow's milk (not in SR28) and 'salt' is not 'tomato juice, no salt added': ask, with the closest."""
     with pytest.raises(IntakeError, match=r"line 1 .*unknown food") as err:
         parse_text(text, table)
     assert "Did you mean" in str(err.value)

@@ -10,6 +10,8 @@ import streamlit as st
 from dashboard import charts, frames, state
 from foods.intake import IntakeError, parse_rows, parse_text
 from planner.check import CheckReport, check_day
+from planner.errors import PlannerError
+from planner.supplements import split_supplements
 
 STATUS_WORDS = {"below": "below target", "met": "met", "above_ul": "above the upper limit",
                 "above_cdrr": "above the sodium ceiling", "above_limit": "above your limit",
@@ -59,18 +61,22 @@ def run_check(rows: pd.DataFrame, text: str) -> None:
             items += parse_rows(records, table)
         except IntakeError as exc:
             errors += [f"Table row {e.line} '{e.text}': {e.message}" for e in exc.errors] or [str(exc)]
+    supplements = []
     if text.strip():
-        try:
-            items += parse_text(text, table)
+        try:  # supplement lines ("2 Magne B6") first: they count in the totals, not as foods
+            text, supplements, any_food = split_supplements(text)
+            items += parse_text(text, table) if any_food else []
         except IntakeError as exc:
             errors += [f"Text line {e.line} '{e.text}': {e.message}" for e in exc.errors] or [str(exc)]
+        except PlannerError as exc:
+            errors.append(f"Text {exc}")
     if errors:
         ss.check_errors = errors
         return
-    if not items:
+    if not items and not supplements:
         ss.check_errors = ["Nothing to check yet: type what you ate, one food a line, or fill the table."]
         return
-    ss.check_report = check_day(items, state.profile(), table)
+    ss.check_report = check_day(items, state.profile(), table, supplements=supplements)
 
 
 def joined(words: list[str]) -> str:
@@ -154,6 +160,11 @@ if report is not None:
     read = pd.DataFrame([{"You wrote": i.text, "Food": i.food.name, "Grams": round(i.grams), "Read as": i.reading}
                          for i in report.items])
     st.dataframe(read, hide_index=True, width="stretch")
+    if report.supplements:
+        st.markdown("**Supplements** (counted in the totals)\n" + "\n".join(
+            f"- {s.text}: {s.name}, {s.reading} _({s.source})_" for s in report.supplements))
+    for warning in report.supplement_warnings:
+        st.error(warning)
 
     st.subheader("Where it came from")
     ccols = st.columns(3)

@@ -48,13 +48,15 @@ def run_check(args) -> int:
     from foods.intake import parse_any, parse_csv, parse_json
     from planner.check import check_day
     from planner.profile_choice import resolve_profile
+    from planner.supplements import split_supplements
 
     date = dt.date.today() if args.date is None else parse_date(args.date)
     text, kind = read_intake(args.intake)
     foods = food_table(args.catalog)
     chosen = resolve_profile(args.profile)
-    items = {"json": parse_json, "csv": parse_csv}.get(kind, parse_any)(text, foods)
-    report = check_day(items, chosen.profile, foods, suggest=not args.no_suggest)
+    food_text, supplements, any_food = split_supplements(text)  # "2 Magne B6" lines, before the food parse
+    items = {"json": parse_json, "csv": parse_csv}.get(kind, parse_any)(food_text, foods) if any_food else []
+    report = check_day(items, chosen.profile, foods, suggest=not args.no_suggest, supplements=supplements)
     report.notes.insert(0, chosen.note)
     saved = None
     if args.save:  # everything above succeeded: the whole input is valid

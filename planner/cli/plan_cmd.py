@@ -26,7 +26,7 @@ EXIT_NO_PLAN = 1   # the solver failed or the hard rules contradict each other: 
 # flag -> profile field, for the single-valued fields a flag replaces
 _FIELD_FLAGS = {"sex": "sex", "age": "age", "pregnancy": "pregnancy", "weight_kg": "weight_kg",
                 "height_cm": "height_cm", "activity": "activity", "energy_kcal": "energy_kcal", "diet": "diet",
-                "target_set": "target_set"}
+                "target_set": "target_set", "kidney_stage": "kidney_stage"}
 # repeatable flags add to the file's lists (an exclusion in the file must never be dropped by a flag)
 _LIST_FLAGS = {"exclude": "exclude", "dislike": "dislike", "like": "like", "condition": "conditions"}
 
@@ -66,6 +66,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     who.add_argument("--condition", action="append", default=[],
                      help="kidney_disease, heart_failure, ace_inhibitor, arb, ... (repeatable)")
     who.add_argument("--target-set", default=None, help="us | efsa")
+    who.add_argument("--kidney-stage", default=None, help="chronic kidney disease stage: 3a | 3b | 4 | 5")
+    who.add_argument("--dialysis", action="store_true", default=None, help="on dialysis (with --kidney-stage)")
     add_format(p)
     p.set_defaults(handler=run_plan)
 
@@ -87,6 +89,9 @@ def profile_from_args(args) -> tuple[Profile, ResolvedProfile]:
     if args.lactation:
         data["lactation"] = True
         given.append("--lactation")
+    if args.dialysis:
+        data["dialysis"] = True
+        given.append("--dialysis")
     for flag, name in _LIST_FLAGS.items():
         data[name] = list(dict.fromkeys([*data.get(name, []), *getattr(args, flag)]))
         given += [f"--{flag} {value}" for value in getattr(args, flag)]
