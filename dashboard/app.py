@@ -13,13 +13,9 @@ import streamlit as st
 from dashboard import state
 from foods.errors import FoodError
 from planner.errors import PlannerError
+from planner.render import DISCLAIMER_LEAD, DISCLAIMER_REST
 
-DISCLAIMER = (
-    "**This tool informs; it does not prescribe.** If you have kidney disease, take medicines that raise "
-    "potassium (ACE inhibitors, ARBs, potassium-sparing diuretics, NSAIDs), or take supplements in pregnancy, "
-    "ask your clinician before changing what you eat. Cramps that are frequent, severe or new deserve a visit "
-    "to a doctor."
-)
+DISCLAIMER = f"**{DISCLAIMER_LEAD}** {DISCLAIMER_REST}"   # the one text (planner/render.py), bold lead
 
 st.set_page_config(page_title="mineral-planner", page_icon="🥬", layout="wide")
 state.init()

@@ -17,7 +17,7 @@ import pandas as pd
 
 from foods.errors import BadAmount, UnknownUnit
 from foods.table import DATA_DIR, Food, FoodTable, Portion, split_list
-from foods.text import SIZE_WORDS, normalize, quote, singular
+from foods.text import DENSITY_WORDS, SIZE_WORDS, normalize, quote, singular
 from foods.units import (
     GRAMS_PER,
     ML_PER,
@@ -272,14 +272,18 @@ def like_food(table: FoodTable, food: Food, unit: str) -> Food | None:
     def find() -> Food | None:
         words = set(normalize(food.sr28_name or food.name).split())
         head = normalize((food.sr28_name or food.name).split(",")[0])
+        state = words & DENSITY_WORDS
         best, rank = None, (False, 0)
         for other in table:
             if other.id == food.id or (unit in ML_PER and volume_density(other) is None):
                 continue
+            other_words = set(normalize(other.sr28_name or other.name).split())
+            if other_words & DENSITY_WORDS != state:
+                continue
             alike = normalize((other.sr28_name or other.name).split(",")[0]) == head
             if not alike and (not food.group or other.group != food.group):
                 continue
-            other_rank = (alike, len(words & set(normalize(other.sr28_name or other.name).split())))
+            other_rank = (alike, len(words & other_words))
             if other_rank > rank:
                 best, rank = other, other_rank
         return best if rank[1] > 0 else None

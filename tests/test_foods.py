@@ -366,7 +366,7 @@ def test_table_built_from_frames_directly():
 def test_loading_the_shipped_table_is_fast():
     began = time.perf_counter()
     read_table(DATA_DIR)
-    assert time.perf_counter() - began < 2.0
+    assert time.perf_counter() - began < 10.0   # ~0.1 s quiet; a guard against a slow path, not a benchmark
 
 
 def test_catalogue_guesses_keep_the_safety_tags_and_limits():

@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=int, default=7, help="how many days (default 7, at most two weeks)")
     p.add_argument("--out", type=Path, default=None, help="also write the plan as JSON to this file")
     p.add_argument("--xlsx", type=Path, default=None, help="also write an Excel workbook (plan, shopping list)")
-    p.add_argument("--time-limit", type=float, default=30.0,
-                   help="safety cap in seconds for the whole run (default 30; the solves stop at work limits)")
+    p.add_argument("--time-limit", type=float, default=120.0,
+                   help="safety cap in seconds for the whole run (default 120; the solves stop at work limits, so a plan is the same on a busy machine)")
     p.add_argument("--max-days-per-food", type=int, default=3, help="a food on at most this many days (default 3)")
     p.add_argument("--lock", action="append", default=[], metavar="DAY:MEAL:FOOD[:GRAMS]",
                    help="keep a food in a meal, e.g. 1:breakfast:oatmeal or 2:dinner:lentils:198 (grams)")
