@@ -124,6 +124,11 @@ def _target_text(s) -> str:
     return "-"
 
 
+def _section(title: str, entries: list[str]) -> list[str]:
+    """A titled block of the check's text after a blank line; nothing when it has no entries."""
+    return ["", title, *entries] if entries else []
+
+
 def check_text(report: CheckReport, date: dt.date, saved: dict | None = None) -> str:
     """The report for people: items and readings, totals against targets, contributors, notes, suggestions."""
     from foods.table import NUTRIENT_LABELS
@@ -132,11 +137,9 @@ def check_text(report: CheckReport, date: dt.date, saved: dict | None = None) ->
     for it in report.items:
         mark = "  (closest match)" if it.guessed else ""
         lines.append(f"  line {it.line}: {it.text} -> {it.food.name} [NDB {it.food.ndb}], {it.reading}{mark}")
-    if report.supplements:
-        lines += ["", "Supplements (counted in the totals):"]
-        lines += [f"  line {s.line}: {s.text} -> {s.name}, {s.reading} [{s.source}]" for s in report.supplements]
-    if report.supplement_warnings:
-        lines += ["", "Supplement warnings:"] + [f"  ! {w}" for w in report.supplement_warnings]
+    lines += _section("Supplements (counted in the totals):",
+                      [f"  line {s.line}: {s.text} -> {s.name}, {s.reading} [{s.source}]" for s in report.supplements])
+    lines += _section("Supplement warnings:", [f"  ! {w}" for w in report.supplement_warnings])
     rows = []
     for s in report.status.values():
         star = "*" if s.lower_bound else ""
@@ -164,20 +167,14 @@ def check_text(report: CheckReport, date: dt.date, saved: dict | None = None) ->
                                   + (f" ({f['share_pct']:.0f} %)" if f["share_pct"] is not None else "")
                                   for f in foods_)
                 lines.append(f"  {NUTRIENT_LABELS.get(nutrient, nutrient).lower()}: {parts}")
-    if report.limit_notes:
-        lines += ["", "What the articles say to limit:"]
-        lines += [f"  - {n.text} [{n.source}]" for n in report.limit_notes]
-    if report.above_limits:
-        lines += ["", "Above a limit:"] + [f"  - {a['text']}" for a in report.above_limits]
-    if report.suggestions:
-        lines += ["", "To close the gap:"] + [f"  - {s.text}" for s in report.suggestions]
-    if report.gaps_unclosed:
-        lines += ["", "Not closed:"] + [f"  - {g.text}" for g in report.gaps_unclosed]
+    lines += _section("What the articles say to limit:", [f"  - {n.text} [{n.source}]" for n in report.limit_notes])
+    lines += _section("Above a limit:", [f"  - {a['text']}" for a in report.above_limits])
+    lines += _section("To close the gap:", [f"  - {s.text}" for s in report.suggestions])
+    lines += _section("Not closed:", [f"  - {g.text}" for g in report.gaps_unclosed])
     if not report.gaps:
         lines += ["", "Every goal is met today" + (", but a limit is crossed (above)." if report.above_limits
                                                    else ".")]
-    if report.notes:
-        lines += ["", "Notes:"] + [f"  - {n}" for n in report.notes]
+    lines += _section("Notes:", [f"  - {n}" for n in report.notes])
     if report.incomplete:
         lines.append("* SR28 lacks a value for some food eaten: that total is a lower bound.")
     if saved:
