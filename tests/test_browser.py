@@ -137,10 +137,20 @@ def wait_idle(page) -> None:
 
 
 def go_to(page, name: str) -> None:
+    """Open a page from the sidebar; on a phone the sidebar closes itself after a choice, and may still be
+    sliding shut when it is looked at, so a click that finds it gone opens it and tries again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     nav = page.get_by_test_id("stSidebarNav")
-    if not nav.is_visible():
-        page.get_by_test_id("stExpandSidebarButton").click()
-    nav.get_by_text(name, exact=True).click()
+    for attempt in range(3):
+        if not nav.is_visible():
+            page.get_by_test_id("stExpandSidebarButton").click()
+        try:
+            nav.get_by_text(name, exact=True).click(timeout=STEP_MS // 3 if attempt < 2 else STEP_MS)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     page.get_by_role("heading", name=name, exact=True).wait_for()
     wait_idle(page)
 
