@@ -871,7 +871,7 @@ def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: floa
         meal = day.meal(slot)
         f_lo, f_hi = day_rules.foods_per_meal[s]
         counted = sum(1 for it in meal.items if role.get(it.food_id) not in day_rules.uncounted_roles)
-        if not f_lo <= counted <= f_hi:
+        if not meal.dish and not f_lo <= counted <= f_hi:   # a named dish brings its own ingredients
             out.append(f"{meal.label.lower()}: {plural(counted, 'food')}, not {f_lo}-{f_hi}")
         share_lo, share_hi = day_rules.shares[s]
         meal_energy = day_totals(table, Day(day.index, [meal])).values["energy_kcal"]
