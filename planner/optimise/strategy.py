@@ -123,7 +123,8 @@ def _dish_core(model: DayModel, x: np.ndarray, reduced: np.ndarray, per_slot: in
     return cols[keep]
 
 
-CORE_SIZES = (10, 30)   # pairs per meal offered to the MIP, widened once if the first core falls short
+CORE_SIZES = (10,)      # pairs per meal offered to the MIP (measured on the kidney and vegan weeks' hard days: a
+                        # second, wider core of 30 never met goals the first missed and cost 20-40 % of the day)
 CORE_NODES = 200        # branch-and-bound nodes of each core MIP: a work limit, so a plan does not depend on
 WHOLE_NODES = 150       # the machine's load; wall-clock time is only a safety cap, reported when hit
 GOAL_SLACK_UNITS = 2.0   # objective units of extra shortfall worth that try (0.2 % of one goal)
@@ -133,8 +134,7 @@ WIDE_CORE = 120             # the whole model: HiGHS's presolve alone would over
 
 def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs_gap: float = 0.0
                  ) -> tuple[np.ndarray | None, SolveStatus, float | None]:
-    """Solve the LP relaxation, then the MIP over a core of promising pairs, widened once when its plan is
-    not within the gap of the relaxation's bound; the whole model (started from the best plan so far)
+    """Solve the LP relaxation, then the MIP over a core of promising pairs (one per CORE_SIZES); the whole model (started from the best plan so far)
     only when no core plan meets goals the relaxation meets. The LP bound holds for the whole model, so
     the gap reported is honest: "optimal" when within the gap, else "feasible" with the gap it has.
 
@@ -322,10 +322,13 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
         gap = lows[r] - food_activity(r)
         x[model.blocks["energy_under"].start], x[model.blocks["energy_over"].start] = max(0.0, gap), max(0.0, -gap)
     protein = model.blocks.get("protein_slack", slice(0, 0))
+    seafood = model.blocks.get("seafood_slack", slice(0, 0))
     for r, name in enumerate(names):
-        if name == "protein_floor" or name.startswith("meal_protein:"):
+        block = protein if name == "protein_floor" or name.startswith("meal_protein:") else \
+            seafood if name == "seafood_aim" else None
+        if block is not None:
             cols = index[starts[r]:starts[r + 1]]
-            slack = [c for c in cols if protein.start <= c < protein.stop]
+            slack = [c for c in cols if block.start <= c < block.stop]
             if slack:
                 x[slack[0]] = max(0.0, lows[r] - food_activity(r))
     return x
