@@ -14,13 +14,23 @@ from planner.cli import main
 from planner.edit import with_portion as set_portion
 from planner.edit import without_item as remove_item
 from planner.errors import PlannerError
-from planner.optimise import Lock, context, day_violations, explain, make_plan, regenerate, strategy
+from planner.optimise import (
+    Lock,
+    context,
+    day_violations,
+    explain,
+    make_plan,
+    regenerate,
+    strategy,
+    uneven_goals,
+)
 from planner.optimise.candidates import table_arrays
 from planner.optimise.day import ENERGY_WEIGHT
 from planner.plan import (
     Day,
     Meal,
     Plan,
+    PlanItem,
     Shortfall,
     SolveStatus,
     day_totals,
@@ -28,8 +38,8 @@ from planner.plan import (
     plan_text,
     plan_to_dict,
 )
-from planner.profile import Profile
-from planner.render import shortfall_sentence
+from planner.profile import Profile, profile_from_dict
+from planner.render import nutrient_word, shortfall_sentence
 from planner.rules import meal_slots
 from planner.targets import targets_for
 
@@ -548,3 +558,90 @@ def test_the_plan_speaks_of_meals_days_and_nutrients_as_people_do(table):
     short = Plan([day], shortfalls=[Shortfall("vitamin_d_ug", 15, 3, 0, ["the energy target"], "more fish")])
     text = plan_text(short, table)
     assert "Day 1: vitamin d 3 of 15 µg (limited by the energy target): more fish" in text
+
+
+# --- a week planned as a week ------------------------------------------------------------------------------
+
+README_KIDNEY = {"sex": "female", "age": 58, "weight_kg": 70, "height_cm": 162, "activity": "light",
+                 "exclude": ["lactose", "walnuts"], "conditions": ["kidney_disease"],
+                 "targets": {"potassium_mg": {"max": 2000}}}   # the README's profile file
+SHARING_PROFILES = {
+    "kidney": README_KIDNEY,
+    "vegan": {"sex": "male", "age": 30, "weight_kg": 75, "height_cm": 180, "activity": "very_active",
+              "diet": "vegan"},
+    "pregnant": {"sex": "female", "age": 30, "weight_kg": 65, "height_cm": 165, "pregnancy": "trimester2"},
+}
+WEEK_CAP = 600.0   # a safety cap only: the solves stop at their work limits
+
+
+@pytest.fixture(scope="module")
+def shared_weeks(table):
+    return {name: make_plan(profile_from_dict(p), table, 7, time_limit=WEEK_CAP)
+            for name, p in SHARING_PROFILES.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(SHARING_PROFILES))
+def test_no_day_is_short_of_a_goal_while_another_overshoots_it_by_more_unless_the_notes_say_why(table,
+                                                                                                 shared_weeks, name):
+    """Scarce foods are shared across the week: where one day misses a goal and another passes it by more
+    than that, the plan says why (the foods that carry it are each on as many days as the week allows)."""
+    plan = shared_weeks[name]
+    assert plan.status.status in ("optimal", "feasible")   # stopped by work limits, not the safety cap
+    goals = {k: v["min"] for k, v in plan.targets["nutrients"].items() if v.get("goal") and v.get("min")}
+    for u in uneven_goals(table, plan.days, goals):
+        said = [n for n in plan.notes if n.startswith(nutrient_word(u.nutrient).capitalize() + ":")]
+        assert said, (name, u)
+        assert f"Day {u.short_day + 1} is" in said[0] and f"Day {u.over_day + 1} has" in said[0]
+        assert "at most 3 days" in said[0]
+
+
+def test_uneven_goals_finds_a_short_day_beside_one_that_overshoots_by_more(table):
+    banana = table.get("banana")
+
+    def day(i, n):
+        return Day(i, [Meal("breakfast", [PlanItem("banana", banana.name, banana.ndb, 118.0 * n, "", False)])])
+
+    potassium = banana.nutrients["potassium_mg"] * 1.18   # one banana
+    goal = {"potassium_mg": 2 * potassium}
+    found = uneven_goals(table, [day(0, 1), day(1, 4), day(2, 2)], goal)
+    assert [(u.nutrient, u.short_day, u.over_day) for u in found] == [("potassium_mg", 0, 1)]
+    assert math.isclose(found[0].short, potassium) and math.isclose(found[0].over, 2 * potassium)
+    assert not uneven_goals(table, [day(0, 1), day(1, 3)], goal)   # over by the shortfall, not more
+    assert not uneven_goals(table, [day(0, 2), day(1, 4)], goal)   # nobody short
+
+
+def test_the_kidney_week_shares_calcium_better_than_day_by_day_spending(table, shared_weeks):
+    """The README's lactose-free kidney week: day by day without prices, its last days got 30-60 % of the
+    calcium goal; priced, no day falls under 60 % of it."""
+    plan = shared_weeks["kidney"]
+    goal = plan.targets["nutrients"]["calcium_mg"]["min"]
+    counted = [M.goal_amount(day_totals(table, d).values, "calcium_mg") for d in plan.days]
+    assert min(counted) >= 0.6 * goal, counted
+
+
+def test_the_same_kidney_profile_and_seed_give_byte_identical_plan_json(table, shared_weeks):
+    """Reproducible on any load: the search stops at work limits (the wall-clock cap is far off)."""
+    again = make_plan(profile_from_dict(README_KIDNEY), table, 7, time_limit=WEEK_CAP)
+
+    def as_json(plan):
+        data = plan_to_dict(plan, table)
+        data["status"].pop("seconds", None)
+        return json.dumps(data, sort_keys=True)
+
+    assert as_json(again) == as_json(shared_weeks["kidney"])
+
+
+def test_a_pregnancy_week_holds_at_most_340_g_of_seafood_and_aims_at_227_g(table, shared_weeks):
+    from planner.rules import rules
+
+    pregnancy = rules()["pregnancy"]
+    if "seafood_g_per_week" not in pregnancy:
+        pytest.skip("planner/data/rules.toml has no [pregnancy] seafood_g_per_week yet")
+    low, high = pregnancy["seafood_g_per_week"]
+    plan = shared_weeks["pregnant"]
+    tags = set(pregnancy["seafood_tags"])
+    grams = sum(it.grams for it in plan.items() if tags & table.get(it.food_id).tags)
+    assert low - 1 <= grams <= high + 1
+    assert sum("8-12 oz" in n for n in plan.notes) == 1
+    assert any(n.startswith("Seafood this week:") for n in plan.notes)

@@ -5,9 +5,11 @@ Rooms, in the order a plan passes through them:
 - `context`     the week's fixed context and each day's request (costs, used-up foods, repeats to avoid);
 - `day`         one day as a mixed-integer program: the formulation, written at its top, and `build_day`;
 - `strategy`    how a day model is solved (relaxation, core MIPs, the whole model; work limits);
-- `week`        the week driver: `make_plan` and `regenerate`, day by day;
+- `scarcity`    what a day of each scarce food is worth to the days still to plan (the week's LP duals);
+- `week`        the week driver: `make_plan` and `regenerate`, day by day, scarce foods priced;
 - `explain`     shortfalls in words: what binds and what would help; protein notes;
-- `verify`      checks on a finished plan (hard rules broken, the objective, distinct foods);
+- `verify`      checks on a finished plan (hard rules broken, the objective, distinct foods, goals shared
+                unevenly across the week);
 - `whole_week`  the whole-week reference MILP that measures what the day-by-day method gives up;
 - `realism`     how a dietitian would read a plan (benchmarks/realism.py prints it).
 Other modules import from here, never a private name.
@@ -22,12 +24,12 @@ from planner.optimise.context import (
     day_rules_for,
 )
 from planner.optimise.explain import SHORTFALL_TOLERANCE, shortfall_order
-from planner.optimise.verify import day_violations, distinct_foods, week_objective
+from planner.optimise.verify import Uneven, day_violations, distinct_foods, uneven_goals, week_objective
 from planner.optimise.week import make_plan, regenerate
 from planner.optimise.whole_week import WeekResult, solve_whole_week
 
 __all__ = [
     "DEFAULT_MAX_DAYS_PER_FOOD", "MAX_DAYS", "SHORTFALL_TOLERANCE", "VARIETIES", "Lock", "WeekResult",
     "day_rules_for", "day_violations", "distinct_foods", "goal_amount", "make_plan", "regenerate",
-    "shortfall_order", "solve_whole_week", "week_objective",
+    "shortfall_order", "solve_whole_week", "uneven_goals", "Uneven", "week_objective",
 ]

@@ -11,7 +11,8 @@ import numpy as np
 from foods import FoodTable
 from planner.errors import PlannerError
 from planner.optimise.candidates import Selection, dishes, meal_patterns, select_foods
-from planner.optimise.day import Amount, DayRequest, DayRules, DaySolution, build_day, pairs_of
+from planner.optimise.day import GOAL_COUNTED, Amount, DayRequest, DayRules, DaySolution, build_day, pairs_of
+from planner.optimise.scarcity import day_prices, food_groups
 from planner.optimise.strategy import solve_day
 from planner.plan import Day, Meal, PlanItem
 from planner.profile import Profile
@@ -73,6 +74,8 @@ class Week:
     variety: str = "usual"
     milk: str = ""                 # the week's one milk (2 % unless liked, locked or kept otherwise)
     notes: list[str] = field(default_factory=list)
+    seafood: np.ndarray | None = None          # bool per food: seafood, held to a week's amount (pregnancy)
+    seafood_week: tuple[float, float] = (0.0, float("inf"))   # grams a week: aim, most
     pair_index: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -197,9 +200,31 @@ def build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_pe
         if not prices:
             raise PlannerError("a weekly budget needs prices (food id -> price per kg as bought)")
         budget_total = float(weekly_budget) * days / 7.0
+    seafood, seafood_week = _seafood(profile, table, foods.ids)
     return Week(profile, table, targets, selection, day_rules_for(targets, profile), days, fi, si, preference, kcal_share,
                  step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, variety,
-                 _week_milk(selection, {lk.food_id for lk in locks} | {f for f, _ in keep}), notes)
+                 _week_milk(selection, {lk.food_id for lk in locks} | {f for f, _ in keep}), notes, seafood,
+                 seafood_week)
+
+
+def _seafood(profile: Profile, table: FoodTable, ids: tuple[str, ...]
+             ) -> tuple[np.ndarray | None, tuple[float, float]]:
+    """In pregnancy, which foods are seafood and the week's grams of it, aim and most (planner/data/rules.toml
+    [pregnancy] seafood_g_per_week, FDA/EPA 2021: 8-12 oz); otherwise no week limit."""
+    pregnancy = rules().get("pregnancy", {})
+    if not profile.pregnant or "seafood_g_per_week" not in pregnancy:
+        return None, (0.0, float("inf"))
+    tags = set(pregnancy.get("seafood_tags", ()))
+    low, high = (float(x) for x in pregnancy["seafood_g_per_week"])
+    return np.array([bool(tags & table.foods[fid].tags) for fid in ids], dtype=bool), (low, high)
+
+
+def seafood_grams(week: Week, pairs: DayPairs) -> float:
+    """Grams of seafood in one day's (food, slot) -> steps."""
+    if week.seafood is None:
+        return 0.0
+    step = week.selection.foods.step_grams
+    return float(sum(step[f] * n for (f, _), n in pairs.items() if week.seafood[f]))
 
 
 def _week_milk(selection: Selection, kept: set[str]) -> str:
@@ -295,8 +320,64 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
             if meal:
                 avoid.append(meal)
     avoid += avoid_extra or []
+    seafood = {}
+    if week.seafood is not None:   # the week's seafood: what the other days left, and this day's share of the aim
+        eaten = sum(seafood_grams(week, pairs) for e, pairs in planned.items() if e != d)
+        open_days = sum(1 for e in range(week.days) if e not in planned or e == d)
+        aim, most = (x * week.days / 7.0 for x in week.seafood_week)
+        seafood = {"seafood": week.seafood, "seafood_max": most - eaten,
+                   "seafood_aim": max(0.0, aim - eaten) / max(1, open_days)}
     return DayRequest(step_cost, banned_foods=banned, banned_pairs=banned_pairs, forced=dict(forced), avoid=avoid,
-                      budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost)
+                      budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost, **seafood)
+
+
+def days_left(week: Week, d: int, planned: dict[int, DayPairs]) -> tuple[np.ndarray, int]:
+    """Per food group (scarcity.food_groups): on how many more days it may be eaten (inf for cooking fats,
+    garnishes and the week's milk, never used up), and how many days are still to plan, day `d` included."""
+    foods = week.selection.foods
+    groups = food_groups(foods)
+    eaten = np.zeros(groups.max(initial=0) + 1)
+    for e, pairs in planned.items():
+        if e != d and pairs:
+            np.add.at(eaten, np.unique(groups[[f for f, _ in pairs]]), 1)
+    left = np.maximum(0.0, week.max_days_per_food - eaten)
+    roles = foods.roles if foods.roles is not None else np.full(len(week.ids), "", dtype=str)
+    free = np.isin(roles, EVERY_DAY_ROLES) | (np.array(week.ids) == week.milk)
+    left[np.unique(groups[free])] = np.inf
+    open_days = sum(1 for e in range(week.days) if e not in planned or e == d)
+    return left, open_days
+
+
+CARRIER_SHARE = 0.15   # a food whose largest serving brings this share of a goal carries it: its days are priced
+
+
+def goal_carriers(week: Week) -> np.ndarray:
+    """Per food: whether its largest serving brings CARRIER_SHARE of some goal. Only these foods' days are
+    priced: the days limit of a food that carries no goal binds through preferences alone, and pricing it
+    would weaken the day's relaxation (a fixed charge per use) for nothing the goals need."""
+    foods = week.selection.foods
+    out = np.zeros(len(foods), dtype=bool)
+    for name, goal in week.day_rules.goals.items():
+        counted = GOAL_COUNTED.get(name)
+        values = foods.per_step[counted if counted in foods.per_step else name]
+        out |= np.nan_to_num(values) * foods.max_steps >= CARRIER_SHARE * goal
+    return out
+
+
+def priced_request(week: Week, d: int, planned: dict[int, DayPairs], request: DayRequest, time_limit: float
+                   ) -> DayRequest:
+    """The request with each scarce food's day priced for the days still to plan (planner.optimise.scarcity),
+    so that day `d` leaves the few foods that carry a goal to the days that need them too."""
+    left, open_days = days_left(week, d, planned)
+    if open_days <= 1 or "variety" in request.relax:
+        return request
+    model = build_day(week.selection.foods, week.day_rules, request)
+    prices = day_prices(model, food_groups(week.selection.foods), left, open_days, time_limit)
+    if prices is None or not prices.any():
+        return request
+    extra = (prices[food_groups(week.selection.foods)] * goal_carriers(week))[week.food_idx]
+    base = request.pair_cost if request.pair_cost is not None else np.zeros(len(extra))
+    return replace(request, pair_cost=base + extra)
 
 
 def without_variety(request: DayRequest, relax: frozenset[str] = frozenset()) -> DayRequest:

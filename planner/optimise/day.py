@@ -10,11 +10,12 @@ minimums); C maximums; R roles (starch, milk, legume, protein, vegetable, ...).
 Variables (named column blocks, see column_blocks): option x[p,k] in {0,1} (pair p takes k steps);
 dish y[d] in {0,1}; no_dish n[s] in {0,1} (slot s is built food by food); pattern w[s,q] in {0,1};
 goal_slack g[i] >= 0; soft_excess e[c] >= 0; energy_under u, energy_over o >= 0; protein_slack v >= 0;
-budget b >= 0. "Items" are options and dish servings: a[j, nutrient] is what item j brings.
+seafood_slack a >= 0; budget b >= 0. "Items" are options and dish servings: a[j, nutrient] is what item j brings.
 
 Objective (minimise, assembled in build_day): sum of step costs of items (preference per kcal, prices,
 new-food costs) + GOAL_WEIGHT * g[i] / goal[i] + SOFT_CAP_WEIGHT * e[c] / level[c]
-+ ENERGY_WEIGHT * (u + o) / target + PROTEIN_WEIGHT * v / floor + DISH_BONUS * n[s] + BUDGET_WEIGHT * b / budget.
++ ENERGY_WEIGHT * (u + o) / target + PROTEIN_WEIGHT * v / floor + DISH_BONUS * n[s] + BUDGET_WEIGHT * b / budget
++ SEAFOOD_WEIGHT * a / aim.
 
 Constraints:
 - one_portion:     sum_k x[p,k] <= 1 (= 1 for a locked pair)
@@ -34,6 +35,8 @@ Constraints:
 - day_amount:name, meal_amount:s:name   grams / portions / foods of roles (vegetables 250-600 g, ...)
 - avoid_repeat     not all of an earlier day's (or yesterday's meal's) foods again
 - budget           money - b <= the day's budget
+- seafood_week, seafood_aim   grams of seafood within what the week has left (pregnancy: 340 g a week), and
+                   + a >= the day's share of the week's aim (227 g) where the profile eats fish
 Every hard row is tightened by what rounding grams to 0.1 g can move it. Goals and protein floors carry
 heavily penalised slack, so a day always comes back with how far short it is, never a bare "infeasible".
 
@@ -56,6 +59,7 @@ SOFT_CAP_WEIGHT = 15.0      # objective units for going 100 % over a soft ceilin
 BUDGET_WEIGHT = 20000.0     # objective units for going 100 % over the day's budget: the budget comes first
 ENERGY_WEIGHT = 300.0       # objective units for a day 100 % away from its energy target (1 % costs 3)
 PROTEIN_WEIGHT = 3000.0     # objective units for missing 100 % of a protein floor: kept unless impossible
+SEAFOOD_WEIGHT = 2.0       # objective units for a day with none of its share of the week's seafood aim
 DISH_BONUS = 1.5            # objective units a meal that is not a named dish costs (a day's food costs about 10)
 GOAL_COUNTED = {"calcium_mg": "calcium_counted_mg"}   # a goal measured on what counts toward it (oxalate greens'
                                                       # calcium is shown, not counted), when the table has it
@@ -148,6 +152,9 @@ class DayRequest:
     unit: float = 1.0                             # money per objective unit (1 without prices)
     fixed_slots: frozenset[int] = frozenset()     # meals kept as they are: their meal rules are not rechecked
     pair_cost: np.ndarray | None = None           # (pairs,) objective cost of using the pair at all (new foods)
+    seafood: np.ndarray | None = None             # bool (foods,): seafood, held to a week's amount (pregnancy)
+    seafood_max: float = float("inf")             # grams of seafood the week has left for this day
+    seafood_aim: float = 0.0                      # grams of seafood this day aims at (its share of the week's)
 
 
 @dataclass
@@ -410,12 +417,17 @@ def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, n_dish: int,
              "energy_under": 1 if rules.energy_target else 0, "energy_over": 1 if rules.energy_target else 0,
              "protein_slack": 1 + len(rules.slots) if rules.protein_floor or any(rules.meal_protein) else 0,
              "pattern": sum(len(p) for s, p in enumerate(rules.patterns) if s not in request.fixed_slots),
-             "dish": n_dish, "no_dish": len(dish_slots), "budget": 1 if has_budget else 0}
+             "dish": n_dish, "no_dish": len(dish_slots), "seafood_slack": 1 if _seafood_aim(request) else 0,
+             "budget": 1 if has_budget else 0}
     out, start = {}, 0
     for name, size in sizes.items():
         out[name] = slice(start, start + size)
         start += size
     return out
+
+
+def _seafood_aim(request: DayRequest) -> float:
+    return request.seafood_aim if request.seafood is not None and request.seafood.any() else 0.0
 
 
 def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayModel:
@@ -625,6 +637,14 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
                     cols.append(dish_cols[hits > 0])
                     vals.append(hits[hits > 0].astype(float))
                 rows.add("avoid_repeat", np.concatenate(cols), np.concatenate(vals), upper=len(ks) - 1)
+    # seafood_week and seafood_aim: the week's seafood (pregnancy: 8-12 oz), as what this day may and should hold
+    if request.seafood is not None and request.seafood.any():
+        grams = amount(np.where(request.seafood, foods.step_grams, 0.0))
+        rows.add("seafood_week", item_cols, grams, upper=max(0.0, request.seafood_max) - GRAMS_ROUNDING * max_items)
+        if _seafood_aim(request):
+            col = blocks["seafood_slack"].start
+            rows.add("seafood_aim", np.r_[item_cols, col], np.r_[grams, 1.0], lower=request.seafood_aim)
+            cost[col] = SEAFOOD_WEIGHT * request.unit / request.seafood_aim
     if has_budget:
         budget_col = n_cols - 1
         cost[budget_col] = BUDGET_WEIGHT * request.unit / max(request.budget, 1e-9)

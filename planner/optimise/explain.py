@@ -24,6 +24,7 @@ from planner.optimise.context import (
 )
 from planner.optimise.day import DayModel, DayRequest, DaySolution, build_day, pairs_of
 from planner.optimise.strategy import relaxation_slack, solve_day
+from planner.optimise.verify import uneven_goals
 from planner.plan import Day, Shortfall, day_totals, items_totals
 from planner.render import nutrient_word, plural, unit_word
 
@@ -50,6 +51,35 @@ def protein_notes(week: Week, days: list[Day]) -> list[str]:
             if floor and meal_got < floor - 0.05:
                 notes.append(f"{day.label} {meal.label}: protein {meal_got:.0f} g, under the {floor:.0f} g a main "
                              "meal should hold.")
+    return notes
+
+
+def sharing_notes(week: Week, days: list[Day]) -> list[str]:
+    """Why a goal is not shared evenly, where one day is short of it while another passes it by more than
+    that: the foods that carry it on the fuller day, each already on as many days as the week allows."""
+    used: dict[str, set[int]] = {}
+    groups = dict(zip(week.ids, week.selection.foods.same_food if week.selection.foods.same_food is not None
+                      else week.ids, strict=True))
+    for day in days:
+        for it in day.items():
+            used.setdefault(groups.get(it.food_id, it.food_id), set()).add(day.index)
+    notes = []
+    for u in uneven_goals(week.table, days, week.day_rules.goals):
+        goal = week.day_rules.goals[u.nutrient]
+        over_day, short_day = days[u.over_day], days[u.short_day]
+        carriers = []
+        for it in sorted(over_day.items(), key=lambda it: -goal_amount(items_totals(week.table, [it]).values,
+                                                                         u.nutrient)):
+            amount = goal_amount(items_totals(week.table, [it]).values, u.nutrient)
+            if amount >= 0.1 * goal and len(used.get(groups.get(it.food_id, it.food_id), ())) >= week.max_days_per_food:
+                carriers.append(it.name.split(",")[0].lower())
+        foods = f" ({', '.join(dict.fromkeys(carriers))})" if carriers else ""
+        unit = unit_word(u.nutrient)
+        notes.append(f"{nutrient_word(u.nutrient).capitalize()}: {short_day.label} is {u.short:,.0f} {unit} short "
+                     f"while {over_day.label} has {u.over:,.0f} {unit} more than the goal. The few foods that carry "
+                     f"it for this profile{foods} come in whole servings and each is on at most "
+                     f"{plural(week.max_days_per_food, 'day')} of the week: the planner found no fairer share of them; "
+                     "allowing foods on more days would help.")
     return notes
 
 

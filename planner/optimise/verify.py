@@ -3,6 +3,8 @@ chance (the measure the whole-week reference minimises) and distinct foods."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from foods import FoodTable
@@ -113,6 +115,38 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
                 cost = money + TIE_BREAK * money_unit * cost
             total += cost
     return total
+
+
+@dataclass(frozen=True)
+class Uneven:
+    """A goal a week shares badly: `short_day` misses it by `short` while `over_day` passes it by `over`,
+    more than the shortfall (days 0-based, amounts in the nutrient's unit, as counted toward the goal)."""
+
+    nutrient: str
+    short_day: int
+    short: float
+    over_day: int
+    over: float
+
+
+def uneven_goals(table: FoodTable, days: list[Day], goals: dict[str, float], tolerance: float = 0.5
+                 ) -> list[Uneven]:
+    """Per goal nutrient, the worst case of one day short of it while another day of the week overshoots it
+    by more than that shortfall: the scarce foods that carry it were not shared (issue: a week is planned
+    as a week). Empty when every goal is shared fairly."""
+    amounts = {name: np.array([goal_amount(day_totals(table, d).values, name) for d in days]) for name in goals}
+    out = []
+    for name, goal in goals.items():
+        got = amounts[name]
+        short, over = np.maximum(0.0, goal - got), np.maximum(0.0, got - goal)
+        short_days = np.flatnonzero(short > tolerance)
+        if not len(short_days):
+            continue
+        a = int(short_days[np.argmin(short[short_days])])
+        b = int(np.argmax(over))
+        if over[b] > short[a] + tolerance:
+            out.append(Uneven(name, a, float(short[a]), b, float(over[b])))
+    return out
 
 
 def _liked(profile: Profile, table: FoodTable, targets: Targets) -> set[str]:

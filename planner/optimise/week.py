@@ -3,7 +3,9 @@
 Method (measured in benchmarks/plan_speed.py): one small MILP per day (planner.optimise.day), days solved
 in turn. Variety is carried from day to day: a food eaten on earlier days costs more per kcal each time,
 a food on `max_days_per_food` days is used up, no day holds a whole earlier day, and no meal holds the
-same meal of the day before or after. Goals carry heavily penalised slack, so a day always comes back
+same meal of the day before or after. Scarce foods are shared across the week: each day pays, for every
+food that carries a goal, what one of its days is worth to the days still to plan (the duals of their
+LP relaxation, planner.optimise.scarcity); where a goal is still shared unevenly, the notes say why. Goals carry heavily penalised slack, so a day always comes back
 with its shortfalls; which rules bind and what would help are found by solving the hardest day again
 with one rule eased at a time.
 
@@ -37,18 +39,28 @@ from planner.optimise.context import (
     day_budget,
     day_pairs,
     day_request,
+    priced_request,
+    seafood_grams,
     solve_request,
     to_day,
     without_variety,
 )
-from planner.optimise.day import DayRequest, DaySolution
-from planner.optimise.explain import diagnose_infeasible, explain_shortfalls, protein_notes, shortfall_order
+from planner.optimise.day import GOAL_WEIGHT, DayRequest, DaySolution
+from planner.optimise.explain import (
+    diagnose_infeasible,
+    explain_shortfalls,
+    protein_notes,
+    sharing_notes,
+    shortfall_order,
+)
+from planner.optimise.verify import uneven_goals
 from planner.plan import Day, Plan, SolveStatus
 from planner.profile import Profile
 from planner.rules import meal_slots
 
 WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
 DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
+GRAMS_PER_OZ = 28.35
 _STATUS_RANK = {"optimal": 0, "feasible": 1, "time_limit": 2, "infeasible": 3, "failed": 4}
 
 
@@ -61,6 +73,7 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
     say so. `closed_pairs` may not be used (meals kept as they are)."""
     began = time.perf_counter()
     request = day_request(week, d, planned, forced, salt, day_budget(week, d, planned), avoid_extra)
+    request = priced_request(week, d, planned, request, time_limit / 4)
     if closed_pairs is not None:
         banned = closed_pairs if request.banned_pairs is None else request.banned_pairs | closed_pairs
         request = replace(request, banned_pairs=banned, fixed_slots=fixed_slots)
@@ -120,6 +133,36 @@ def _status_notes(week: Week, solutions: dict[int, DaySolution]) -> list[str]:
     return notes
 
 
+SHARING_REPAIRS = 2      # times a week plans a badly shared goal's fullest and shortest days again
+
+
+def _shortfall(week: Week, solution: DaySolution) -> float:
+    """A day's goal shortfalls in objective units (as the day model weighs them)."""
+    return sum(GOAL_WEIGHT * solution.slack.get(name, 0.0) / goal for name, goal in week.day_rules.goals.items())
+
+
+def _share_again(week: Week, full: int, short: int, planned: dict[int, DayPairs], requests: dict[int, DayRequest],
+                 solutions: dict[int, DaySolution], deadline: float) -> bool:
+    """Plan day `full` again, with its scarce foods priced for itself and day `short` (the LP of those two
+    days), then day `short` with what that leaves; keep both when the two days fall short by less than
+    before. Returns whether they were kept. A plan's locks and kept items stay as they are."""
+    others = {e: pairs for e, pairs in planned.items() if e not in (full, short)}
+    share = max(0.05, (deadline - time.perf_counter()) / 4)
+    req_full, sol_full, _ = plan_day(week, full, others, week.locks.get(full, {}), share)
+    if sol_full.status.status not in SOLVED:
+        return False
+    req_short, sol_short, _ = plan_day(week, short, others | {full: sol_full.steps}, week.locks.get(short, {}),
+                                       share)
+    if sol_short.status.status not in SOLVED:
+        return False
+    before = _shortfall(week, solutions[full]) + _shortfall(week, solutions[short])
+    if _shortfall(week, sol_full) + _shortfall(week, sol_short) >= before - 1e-6:
+        return False
+    for d, request, solution in ((full, req_full, sol_full), (short, req_short, sol_short)):
+        requests[d], solutions[d], planned[d] = request, solution, solution.steps
+    return True
+
+
 def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
               max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, prices: dict[str, float] | None = None,
               weekly_budget: float | None = None, time_limit: float = 120.0, seed: int = 0,
@@ -150,7 +193,23 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
     plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
+    for _ in range(SHARING_REPAIRS):   # a goal shared unevenly: plan its fullest and its shortest day again
+        uneven = uneven_goals(table, plan_days, week.day_rules.goals)
+        if not uneven:
+            break
+        if time.perf_counter() > deadline - reserve:   # the safety cap, not a work limit: say so
+            notes.append("The week's goals were not shared again: the plan reached its safety time cap first; "
+                         "on a busy machine this plan may differ from run to run.")
+            break
+        if not _share_again(week, uneven[0].over_day, uneven[0].short_day, planned, requests, solutions, deadline):
+            break
+        plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes)
+                     for d in range(days)]
     notes += protein_notes(week, plan_days)
+    notes += sharing_notes(week, plan_days)
+    if week.seafood is not None and week.seafood.any():   # the advice itself is in the pregnancy note
+        grams = sum(seafood_grams(week, planned[d]) for d in range(days))
+        notes.append(f"Seafood this week: {grams:,.0f} g (about {grams / GRAMS_PER_OZ:.0f} oz).")
     shortfalls = explain_shortfalls(week, planned, requests, solutions, deadline)
     notes += _status_notes(week, solutions)
     status = _combined([s.status for s in solutions.values()], time.perf_counter() - began)

@@ -1,0 +1,74 @@
+"""What a day of each food is worth to the rest of the week, so that day-by-day planning shares scarce foods
+instead of spending them on the first days.
+
+Each food may be eaten on at most `max_days_per_food` days. Planning day `d`, the days d..D-1 still to plan
+form a whole-week LP relaxation (every day's columns, one row per food for the days it has left). Its days
+are alike but for the seeded noise, so its optimum is the average day repeated: the relaxation is one day's
+LP with each food's use capped at (days it has left) / (days still to plan). The dual of that row is what
+one more day of the food would save the rest of the week; day `d` pays it for every meal the food is in
+(`DayRequest.pair_cost`), so it uses a scarce food only where it does more good than on the days after.
+
+Deterministic: a simplex run with an iteration limit (wall-clock is only a safety cap).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planner.optimise.day import DayModel, FoodArrays, highs_lp
+
+PRICE_ITERATIONS = 20000   # simplex iterations of the pricing LP: a work limit (measured: 2,000-6,000 suffice)
+
+
+def food_groups(foods: FoodArrays) -> np.ndarray:
+    """Per food: the index of the food it is a form of (raw and cooked forms are one food for the days rule)."""
+    group = foods.same_food if foods.same_food is not None else np.array(foods.ids)
+    return np.unique(group, return_inverse=True)[1]
+
+
+def day_prices(model: DayModel, groups: np.ndarray, days_left: np.ndarray, open_days: int,
+               time_limit: float) -> np.ndarray | None:
+    """Per food group: the price of one more day of it (objective units, 0 when not scarce), from the
+    average-day LP relaxation of the `open_days` days still to plan, where group g may be used on
+    `days_left[g]` of them (inf: not limited). None when the LP is not solved within its limits."""
+    import highspy
+
+    from planner.quiet import new_highs
+
+    limited = np.isfinite(days_left) & (days_left < open_days)
+    if open_days <= 1 or not limited.any():
+        return np.zeros(len(days_left))
+    dish = model.blocks.get("dish", slice(0, 0))
+    if model.dishes is not None and len(model.dishes):
+        item_cols = np.r_[np.arange(model.n_options), dish.start + model.dishes.entry_col]
+        item_food = np.r_[model.food_idx[model.opt_pair], model.dishes.entry_food]
+    else:
+        item_cols, item_food = np.arange(model.n_options), model.food_idx[model.opt_pair]
+    item_group = groups[item_food]
+    on = limited[item_group] & (model.upper[item_cols] > 0)
+    if not on.any():
+        return np.zeros(len(days_left))
+    share = days_left / open_days
+    rows = model.rows
+    n_rows = len(rows.names)
+    keys = item_group[on]
+    uniq = np.unique(keys)
+    rows.add_groups("days_left", item_cols[on], keys, share[uniq])
+    try:
+        h = new_highs()
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("time_limit", float(max(time_limit, 0.05)))
+        h.setOptionValue("simplex_iteration_limit", PRICE_ITERATIONS)
+        h.passModel(highs_lp(model.cost, model.lower, model.upper, None, rows.csr(), rows.lower, rows.upper))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        duals = np.asarray(h.getSolution().row_dual)[n_rows:]
+    finally:   # the day model is left as it was built
+        for block in (rows.counts, rows.index, rows.value, rows.lows, rows.highs):
+            block.pop()
+        del rows.names[n_rows:]
+    prices = np.zeros(len(days_left))
+    prices[uniq] = np.maximum(0.0, -duals)
+    return prices
