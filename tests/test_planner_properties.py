@@ -1,5 +1,6 @@
 """Invariants of plans over random valid profiles: every day keeps every hard rule, totals are the items'
-sums, a goal not reported short is met, and nothing the profile rules out ever appears."""
+sums, a goal not reported short is met, a goal shared unevenly across the days is explained, a pregnancy
+week's seafood stays within the advice, and nothing the profile rules out ever appears."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from planner import optimise as M
 from planner.optimise import day_violations, make_plan
 from planner.plan import day_totals, plan_to_dict
 from planner.profile import ACTIVITIES, DIETS, Profile, excluded_tags, required_diet_tag
+from planner.render import nutrient_word
+from planner.rules import rules
 from planner.targets import targets_for
 
 ALLERGENS = ["lactose", "gluten", "tree_nuts", "peanuts", "fish", "shellfish", "egg"]
@@ -80,3 +83,14 @@ def test_random_profiles_get_plans_that_keep_every_rule(table, profile, days):
         assert max(days_of.values()) <= M.DEFAULT_MAX_DAYS_PER_FOOD
     if not targets.push_potassium:
         assert "potassium_mg" not in {s.nutrient for s in plan.shortfalls}
+    # a goal shared unevenly (one day short, another over by more than that) is explained in the notes
+    goals = {k: t.min for k, t in targets.items.items() if t.goal and t.min}
+    for u in M.uneven_goals(table, plan.days, goals):
+        assert any(n.startswith(f"{nutrient_word(u.nutrient).capitalize()}: Day {u.short_day + 1} is")
+                   for n in plan.notes), u
+    # pregnancy: the week's seafood within the advice's most, scaled to the plan's length
+    seafood = rules()["pregnancy"].get("seafood_g_per_week")
+    if profile.pregnant and seafood and not any(it.locked for it in plan.items()):
+        tags = set(rules()["pregnancy"]["seafood_tags"])
+        grams = sum(it.grams for it in plan.items() if tags & table.get(it.food_id).tags)
+        assert grams <= seafood[1] * days / 7 + 0.5

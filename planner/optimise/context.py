@@ -325,7 +325,9 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
         eaten = sum(seafood_grams(week, pairs) for e, pairs in planned.items() if e != d)
         open_days = sum(1 for e in range(week.days) if e not in planned or e == d)
         aim, most = (x * week.days / 7.0 for x in week.seafood_week)
-        seafood = {"seafood": week.seafood, "seafood_max": most - eaten,
+        step, top = week.selection.foods.step_grams, week.selection.foods.max_steps
+        locked = sum(step[f] * (top[f] if n is None else n) for (f, _), n in forced.items() if week.seafood[f])
+        seafood = {"seafood": week.seafood, "seafood_max": max(most - eaten, locked),   # a lock the person set wins
                    "seafood_aim": max(0.0, aim - eaten) / max(1, open_days)}
     return DayRequest(step_cost, banned_foods=banned, banned_pairs=banned_pairs, forced=dict(forced), avoid=avoid,
                       budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost, **seafood)

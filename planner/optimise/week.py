@@ -201,7 +201,8 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
             notes.append("The week's goals were not shared again: the plan reached its safety time cap first; "
                          "on a busy machine this plan may differ from run to run.")
             break
-        if not _share_again(week, uneven[0].over_day, uneven[0].short_day, planned, requests, solutions, deadline):
+        shortest = max(range(days), key=lambda d: (solutions[d].slack.get(uneven[0].nutrient, 0.0), -d))
+        if not _share_again(week, uneven[0].over_day, shortest, planned, requests, solutions, deadline):
             break
         plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes)
                      for d in range(days)]
