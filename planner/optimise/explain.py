@@ -64,7 +64,7 @@ def sharing_notes(week: Week, days: list[Day]) -> list[str]:
         for it in day.items():
             used.setdefault(groups.get(it.food_id, it.food_id), set()).add(day.index)
     notes = []
-    for u in uneven_goals(week.table, days, week.day_rules.goals):
+    for u in uneven_goals(week.table, days, week.day_rules.goals, SHORTFALL_TOLERANCE):
         goal = week.day_rules.goals[u.nutrient]
         over_day, short_day = days[u.over_day], days[u.short_day]
         carriers = []

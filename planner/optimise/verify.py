@@ -129,22 +129,23 @@ class Uneven:
     over: float
 
 
-def uneven_goals(table: FoodTable, days: list[Day], goals: dict[str, float], tolerance: float = 0.5
+def uneven_goals(table: FoodTable, days: list[Day], goals: dict[str, float], tolerance: float = 0.001
                  ) -> list[Uneven]:
     """Per goal nutrient, the worst case of one day short of it while another day of the week overshoots it
     by more than that shortfall: the scarce foods that carry it were not shared (issue: a week is planned
-    as a week). Empty when every goal is shared fairly."""
+    as a week). A day within `tolerance` (a share of the goal, as shortfalls count) is not short. Empty when
+    every goal is shared fairly."""
     amounts = {name: np.array([goal_amount(day_totals(table, d).values, name) for d in days]) for name in goals}
     out = []
     for name, goal in goals.items():
         got = amounts[name]
         short, over = np.maximum(0.0, goal - got), np.maximum(0.0, got - goal)
-        short_days = np.flatnonzero(short > tolerance)
+        short_days = np.flatnonzero(short > tolerance * goal)
         if not len(short_days):
             continue
         a = int(short_days[np.argmin(short[short_days])])
         b = int(np.argmax(over))
-        if over[b] > short[a] + tolerance:
+        if over[b] > short[a] + tolerance * goal:
             out.append(Uneven(name, a, float(short[a]), b, float(over[b])))
     return out
 

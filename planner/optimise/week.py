@@ -47,6 +47,7 @@ from planner.optimise.context import (
 )
 from planner.optimise.day import GOAL_WEIGHT, DayRequest, DaySolution
 from planner.optimise.explain import (
+    SHORTFALL_TOLERANCE,
     diagnose_infeasible,
     explain_shortfalls,
     protein_notes,
@@ -194,7 +195,7 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
     plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
     for _ in range(SHARING_REPAIRS):   # a goal shared unevenly: plan its fullest and its shortest day again
-        uneven = uneven_goals(table, plan_days, week.day_rules.goals)
+        uneven = uneven_goals(table, plan_days, week.day_rules.goals, SHORTFALL_TOLERANCE)
         if not uneven:
             break
         if time.perf_counter() > deadline - reserve:   # the safety cap, not a work limit: say so
