@@ -24,10 +24,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, frames
 from foods.intake import parse_text
-from planner import model
-from planner.cli import build_parser
+from planner import optimise
 from planner.check import check_day
-from planner.model import make_plan
+from planner.cli import build_parser
+from planner.optimise import make_plan
 from planner.plan import Day, Meal, Shortfall, day_totals
 from planner.profile import Profile
 from planner.profile_choice import resolve_profile
@@ -239,13 +239,13 @@ def heat_percent(at: AppTest, day: int, nutrient: str) -> float:
 
 def test_plan_generate_shows_progress_the_week_and_its_charts(table, monkeypatch):
     calls = []
-    real = model.make_plan
+    real = optimise.make_plan
 
     def spy(*args, **kw):
         calls.append(inspect.signature(real).bind(*args, **kw))
         return real(*args, **kw)
 
-    monkeypatch.setattr(model, "make_plan", spy)
+    monkeypatch.setattr(optimise, "make_plan", spy)
     at = generated(open_app())
     plan = at.session_state.plan
     assert len(plan.days) == 7 and all(d.items() for d in plan.days)
@@ -389,7 +389,7 @@ def test_plan_page_without_a_plan_says_what_to_do():
 
 
 def test_a_day_that_could_not_be_planned_is_named_with_the_reason(monkeypatch):
-    real = model.make_plan
+    real = optimise.make_plan
     why = "Day 2: the solver failed (time limit reached before any plan was found)."
 
     def cut_short(profile, table, days=7, **kw):
@@ -397,7 +397,7 @@ def test_a_day_that_could_not_be_planned_is_named_with_the_reason(monkeypatch):
         plan.days[1] = Day(1, [Meal(m.slot, []) for m in plan.days[1].meals])
         return replace(plan, notes=[*plan.notes, why], status=replace(plan.status, status="failed"))
 
-    monkeypatch.setattr(model, "make_plan", cut_short)
+    monkeypatch.setattr(optimise, "make_plan", cut_short)
     at = generated(open_app())
     assert at.get("status")[0].label.startswith("Some days could not be planned")
     assert [e for e in texts(at.error) if e.startswith("Day 2 could not be planned.") and why in e]

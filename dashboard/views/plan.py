@@ -13,7 +13,7 @@ import time
 import streamlit as st
 
 from dashboard import charts, frames, state
-from planner import edit, model
+from planner import edit, optimise
 from planner.errors import PlannerError
 from planner.plan import SLOT_LABELS, Plan, plan_from_dict, plan_to_dict
 from planner.render import plural
@@ -39,7 +39,7 @@ def generate(days: int, max_days: int) -> None:
                      "meeting your calcium, magnesium and potassium targets"
                      + (f"; keeping {plural(len(locks), 'locked food')}" if locks else "") + "…")
         started = time.perf_counter()
-        plan = model.make_plan(state.profile(), table, days=days, locks=locks, max_days_per_food=max_days)
+        plan = optimise.make_plan(state.profile(), table, days=days, locks=locks, max_days_per_food=max_days)
         took = time.perf_counter() - started
         if unplanned_days(plan):
             status.update(label=f"Some days could not be planned ({took:.1f} s)", state="error", expanded=False)
@@ -160,9 +160,9 @@ def settings() -> None:
         "Make a new week (days, variety)", expanded=state.plan_stale() or bool(unplanned_days(plan)))
     with box:
         c1, c2 = st.columns(2)
-        n_days = c1.number_input("Days", min_value=1, max_value=model.MAX_DAYS, value=7, step=1, key="plan_days")
-        max_days = c2.number_input("Each food on at most … days", min_value=1, max_value=model.MAX_DAYS,
-                                   value=model.DEFAULT_MAX_DAYS_PER_FOOD, step=1, key="plan_max_days",
+        n_days = c1.number_input("Days", min_value=1, max_value=optimise.MAX_DAYS, value=7, step=1, key="plan_days")
+        max_days = c2.number_input("Each food on at most … days", min_value=1, max_value=optimise.MAX_DAYS,
+                                   value=optimise.DEFAULT_MAX_DAYS_PER_FOOD, step=1, key="plan_max_days",
                                    help="Variety: how often the same food may come back.")
         if st.button("Generate a week" if ss.plan is None else "Generate again", type="primary", key="plan_generate",
                      help="Locked foods stay where they are."):
