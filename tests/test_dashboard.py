@@ -28,7 +28,7 @@ from planner import optimise
 from planner.check import check_day
 from planner.cli import build_parser
 from planner.optimise import make_plan
-from planner.plan import Day, Meal, Shortfall, day_totals
+from planner.plan import Day, Meal, Shortfall, day_totals, rules_fluids
 from planner.profile import Profile
 from planner.profile_choice import resolve_profile
 from planner.shopping import shopping_list
@@ -524,6 +524,35 @@ def test_check_reads_the_editable_table(table):
     assert [i.food.id for i in report.items] == [table.find("kefir").id]
 
 
+def test_check_counts_supplement_lines_typed_or_in_the_table(table):
+    at = open_app("views/check.py")
+    at.text_area(key="intake_text").set_value("1 banana\n2 Magne B6")
+    click(at, "check_run")
+    report = at.session_state.check_report
+    assert [i.food.id for i in report.items] == [table.find("banana").id]
+    assert [(s.text, s.count) for s in report.supplements] == [("2 Magne B6", 2)]
+    expected = check_day(parse_text("1 banana", table), Profile(), table, supplements=report.supplements)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Magnesium"] == f"{expected.totals['magnesium_mg']:,.0f} mg"    # the tablets count
+    assert any(m.startswith("**Supplements** (counted in the totals)") and "2 Magne B6" in m for m in texts(at.markdown))
+
+    at.text_area(key="intake_text").set_value("")
+    at.session_state["intake_editor_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"food": "Magne B6", "amount": 2, "unit": None}, {"food": "kefir", "amount": 1, "unit": "cup"}]}
+    at.run()
+    click(at, "check_run")                                     # a table row may name a supplement too
+    report = at.session_state.check_report
+    assert [i.food.id for i in report.items] == [table.find("kefir").id]
+    assert [(s.name, s.count) for s in report.supplements] == [("Magne B6 (Sanofi)", 2)]
+
+    at.session_state["intake_editor_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"food": "zorbles", "amount": 1, "unit": None}, {"food": "magnesium tablet", "amount": 1, "unit": None}]}
+    at.run()
+    click(at, "check_run")                                     # a supplement without its strength: row 2 says so
+    assert at.session_state.check_report is None
+    assert any(e.startswith("Table row 2:") for e in texts(at.error)) and any("zorbles" in e for e in texts(at.error))
+
+
 def test_check_names_each_bad_line_and_shows_no_report():
     at = open_app("views/check.py")
     at.text_area(key="intake_text").set_value("2 bananas\n3 zorbles\n-1 cup milk")
@@ -724,8 +753,15 @@ def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table,
         assert f"**{m.label}**" in menu
         for it in m.items:
             assert f"**{it.name}**: {it.portion}" in menu
-    mg = day_totals(table, small_plan.days[0])["magnesium_mg"]
-    assert f"Magnesium {mg:,.0f} mg" in minerals and minerals.endswith(" kcal")
+    totals = day_totals(table, small_plan.days[0])
+    assert f"Magnesium {totals['magnesium_mg']:,.0f} mg" in minerals
+    assert f"Protein {totals['protein_g']:,.0f} g" in minerals      # beside the minerals, as the text plan
+    assert minerals.endswith(f"{totals['energy_kcal']:,.0f} of {small_plan.targets['energy_kcal']:,.0f} kcal")
+    assert menu.endswith(f"**Fluids**: {rules_fluids()}") and rules_fluids()    # one line a day, not meal items
+    for m in (m for m in small_plan.days[0].meals if m.dish):   # the dish, then its foods in household portions
+        block = next(b for b in menu.split("\n\n") if b.startswith(f"**{m.label}**"))
+        assert block.splitlines()[0].startswith(f"**{m.label}**: {m.dish} · ")
+        assert block.splitlines()[1:] == [f"- {'🔒 ' if it.locked else ''}**{it.name}**: {it.portion}" for it in m.items]
 
 
 def test_shortfall_sentences_are_plain_words():
