@@ -50,14 +50,17 @@ def generate(days: int, max_days: int) -> None:
 
 # --- adjustments (button callbacks: they run before the page draws) ------------------------------------------
 
-def done(result: edit.Edit, rerun: list[str]) -> None:
-    """The edit's plan kept, its message and its bad news shown next to the buttons, and only the fragments
-    in `rerun` drawn again (the whole page when the edit filled or emptied a day: the settings open for it)."""
+def done(result: edit.Edit, rerun: list[str], warning: str = "") -> None:
+    """The edit's plan kept, its message, its bad news and any `warning` shown next to the buttons, and only
+    the fragments in `rerun` drawn again (the whole page when the edit filled or emptied a day: the settings
+    open for it)."""
     before = ss.plan
     ss.plan = result.plan
     state.flash(result.kind, state.for_people(result.message), "adjust")
     if result.news:
         state.flash("warning", "**Check this:** " + " ".join(result.news), "adjust")
+    if warning:
+        state.flash("warning", warning, "adjust")
     st.rerun(PAGE if unplanned_days(before) != unplanned_days(result.plan) else rerun)
 
 
@@ -99,10 +102,10 @@ def never_use(food_id: str) -> None:
     state.set_profile(result.profile, ss.profile_name)
     try:
         state.save_profile(ss.profile_name, result.profile)
+        unsaved = ""
     except PlannerError as exc:
-        state.flash("warning", f"{item_name(food_id)} is excluded for this session, but the profile was not "
-                               f"saved: {exc}", "adjust")
-    done(result, [PAGE])        # the page's caption names the profile's exclusions
+        unsaved = f"{item_name(food_id)} is excluded for this session, but the profile was not saved: {exc}"
+    done(result, [PAGE], unsaved)   # the whole page: its caption names the profile's exclusions
 
 
 @state.guarded("saved_plans")
@@ -178,10 +181,9 @@ def summary(plan: Plan) -> None:
         why = [state.for_people(n) for n in plan.notes if n.startswith(tuple(f"Day {d + 1}:" for d in empty))]
         st.error(f"{'Day' if len(empty) == 1 else 'Days'} {', '.join(str(d + 1) for d in empty)} could not be "
                  "planned." + ("\n" + "\n".join(f"- {w}" for w in why) if why else ""))
-    elif status.status == "time_limit":    # the safety cap cut the search: the week may differ from run to run
-        st.info(f"**The search stopped at its safety time cap**, not at its work limit ({status.message}). Every "
-                "hard rule is kept, but on a busy computer the same profile may give another week: press "
-                "**Generate again** when it is quieter for the week `mineral-planner plan` gives.")
+    elif status.status == "time_limit":    # the safety cap cut the search: the answer may differ from run to run
+        st.info(f"**The last search stopped at its safety time cap**, not at its work limit ({status.message}). "
+                "Every hard rule is kept, but on a busy computer the same request may give another answer.")
     if plan.shortfalls:
         st.warning("**Not every target could be met:**\n" + "\n".join(f"- {state.for_people(frames.shortfall_sentence(s))}"
                                                                         for s in plan.shortfalls))
@@ -264,21 +266,21 @@ def adjust() -> None:
                             value=now, step=float(food.step), format="%g", key=count_key)
             p2.button("Set portion", key="adj_set_portion", on_click=change_portion,
                       args=(day_index, slot, food_id, count_key))
-            q1, q2, q3 = st.columns(3)
-            q1.button("Unlock" if item.locked else "Lock (keep it)", key="adj_lock", on_click=toggle_lock,
+            actions = st.container(horizontal=True)   # one block, not four columns: fewer elements to redraw
+            actions.button("Unlock" if item.locked else "Lock (keep it)", key="adj_lock", on_click=toggle_lock,
                       args=(day_index, slot, food_id),
                       help="A locked food stays when you regenerate its meal, its day or the week.")
-            q2.button("Remove", key="adj_remove", on_click=remove, args=(day_index, slot, food_id))
-            q3.button("Never use it", key="adj_exclude", on_click=never_use, args=(food_id,),
+            actions.button("Remove", key="adj_remove", on_click=remove, args=(day_index, slot, food_id))
+            actions.button("Never use it", key="adj_exclude", on_click=never_use, args=(food_id,),
                       help="Adds it to your profile's exclusions and replans the meals that had it.")
-    r1, r2, r3 = st.columns(3)
-    r1.button(f"Regenerate {meal.label.lower()}, {day.label}", key="adj_regen_meal", on_click=regenerate,
+    again = st.container(horizontal=True)
+    again.button(f"Regenerate {meal.label.lower()}, {day.label}", key="adj_regen_meal", on_click=regenerate,
               args=(day_index, slot), help="New foods for this meal; locked foods and the rest of the week stay.")
-    r2.button(f"Regenerate all of {day.label}", key="adj_regen_day", on_click=regenerate, args=(day_index, None),
+    again.button(f"Regenerate all of {day.label}", key="adj_regen_day", on_click=regenerate, args=(day_index, None),
               help="A new day; locked foods and the other days stay.")
     n_locked = len(edit.locks_of(plan))
     if n_locked:
-        r3.button(f"Unlock all ({n_locked} locked)", key="plan_unlock_all", on_click=unlock_all,
+        again.button(f"Unlock all ({n_locked} locked)", key="plan_unlock_all", on_click=unlock_all,
                   help="Every food may change again when you regenerate.")
     state.show_flash("adjust")
 
