@@ -607,6 +607,7 @@ def served(monkeypatch) -> dict:
     return files
 
 
+@pytest.mark.slow
 def test_shopping_list_by_aisle_with_pantry_ticks_and_downloads(table, served):
     at = generated(open_app())
     at.switch_page("views/shopping.py")
