@@ -11,7 +11,7 @@ from conftest import examples
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.model import day_violations, make_plan
+from planner.optimise import day_violations, make_plan
 from planner.optimise.realism import realism
 from planner.plan import plan_to_dict
 from planner.profile import Profile
