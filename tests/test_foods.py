@@ -480,6 +480,7 @@ def _csv_copy(folder):
 
 
 def test_a_table_loaded_from_its_snapshot_is_the_table_the_csvs_make(tmp_path):
+    from foods.export import food_to_dict
     from foods.snapshot import SNAPSHOT_NAME
 
     folder = _csv_copy(tmp_path / "table")
@@ -487,8 +488,7 @@ def test_a_table_loaded_from_its_snapshot_is_the_table_the_csvs_make(tmp_path):
     assert (folder / SNAPSHOT_NAME).is_file() and read._frame is not None
     kept = load_table.__wrapped__(folder)            # the next process: foods and search index, no frame yet
     assert kept._frame is None and kept is not read
-    from foods.export import food_to_dict   # every field; a missing value as None, so missing equals missing
-
+    # every field, a missing value as None (missing equals missing), tags and meals sorted
     assert [food_to_dict(f, detail=True) for f in kept] == [food_to_dict(f, detail=True) for f in read]
     assert kept.source == read.source
     for query in ("buckwheat", "2% milk", "almnds", "salmon fillet"):
