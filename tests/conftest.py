@@ -150,16 +150,22 @@ def cli_process(isolated_home):
 
 
 @pytest.fixture(scope="session")
-def plan_json(tmp_path_factory, table) -> Path:
-    """A 2-day plan for a default adult, made once per session and written as `plan --out` writes it."""
-    from planner.cli.output import dumps
+def default_plan(table):
+    """A 2-day plan for a default adult, made once per session (do not change it: copy it first)."""
     from planner.optimise import make_plan
-    from planner.plan import plan_to_dict
     from planner.profile import Profile
 
+    return make_plan(Profile(), table, 2, time_limit=30)
+
+
+@pytest.fixture(scope="session")
+def plan_json(tmp_path_factory, table, default_plan) -> Path:
+    """`default_plan` written as `plan --out` writes it."""
+    from planner.cli.output import dumps
+    from planner.plan import plan_to_dict
+
     path = tmp_path_factory.mktemp("plan") / "week.json"
-    plan = make_plan(Profile(), table, 2, time_limit=30)
-    path.write_text(dumps(plan_to_dict(plan, table)) + "\n", encoding="utf-8")
+    path.write_text(dumps(plan_to_dict(default_plan, table)) + "\n", encoding="utf-8")
     return path
 
 

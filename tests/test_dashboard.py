@@ -649,41 +649,36 @@ def test_shopping_list_without_a_plan_points_to_the_plan_page():
 
 # --- frames and charts (pure) ----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def small_plan(table):
-    return make_plan(Profile(), table, days=2, time_limit=3.0)
-
-
-def test_plan_frames_agree_with_the_plans_own_totals(table, small_plan):
-    items = frames.plan_items_frame(small_plan, table)
-    for d in small_plan.days:
+def test_plan_frames_agree_with_the_plans_own_totals(table, default_plan):
+    items = frames.plan_items_frame(default_plan, table)
+    for d in default_plan.days:
         totals = day_totals(table, d)
         for n in frames.MINERALS:
             assert math.isclose(items.loc[items["day"] == d.index, n].sum(), totals[n], rel_tol=1e-9)
-    pct = frames.day_percent(small_plan, items)
-    lo, _ = frames.plan_target(small_plan, "magnesium_mg")
+    pct = frames.day_percent(default_plan, items)
+    lo, _ = frames.plan_target(default_plan, "magnesium_mg")
     row = pct[(pct["day"] == 0) & (pct["key"] == "magnesium_mg")].iloc[0]
-    assert row["percent"] == round(100 * day_totals(table, small_plan.days[0])["magnesium_mg"] / lo)
-    grid = frames.week_grid(small_plan)
+    assert row["percent"] == round(100 * day_totals(table, default_plan.days[0])["magnesium_mg"] / lo)
+    grid = frames.week_grid(default_plan)
     assert list(grid.columns) == ["Day 1", "Day 2"] and len(grid) == 5
 
 
-def test_charts_draw_the_target_lines(table, small_plan):
-    items = frames.plan_items_frame(small_plan, table)
+def test_charts_draw_the_target_lines(table, default_plan):
+    items = frames.plan_items_frame(default_plan, table)
     long = frames.meal_totals(items)
     spec = charts.meals_against_target(long[long["nutrient"] == "calcium_mg"], "Calcium", "mg", 1000, 2500).to_dict()
     lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
     assert lines and {v["value"] for v in spec["datasets"][lines[0]["data"]["name"]]} == {1000, 2500}
-    heat = charts.week_heatmap(frames.day_percent(small_plan, items)).to_dict()
+    heat = charts.week_heatmap(frames.day_percent(default_plan, items)).to_dict()
     assert heat["layer"][0]["mark"]["type"] == "rect"
     history = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-02"]), "nutrient": ["Calcium"] * 2,
                             "percent": [80, 105]})
     assert charts.diary_history(history).to_dict()["layer"][1]["mark"]["type"] == "rule"
 
 
-def test_a_chart_spec_made_once_carries_each_plans_own_data(table, small_plan):
-    items = frames.plan_items_frame(small_plan, table)
-    pct = frames.day_percent(small_plan, items)
+def test_a_chart_spec_made_once_carries_each_plans_own_data(table, default_plan):
+    items = frames.plan_items_frame(default_plan, table)
+    pct = frames.day_percent(default_plan, items)
     spec = charts.spec(charts.week_heatmap, pct)
     built = charts.week_heatmap(pct).to_dict()
     assert {k: v for k, v in spec.items() if k != "datasets"} == \
@@ -694,17 +689,17 @@ def test_a_chart_spec_made_once_carries_each_plans_own_data(table, small_plan):
     assert again["datasets"][again["data"]["name"]] is other and spec["datasets"][spec["data"]["name"]] is pct
 
 
-def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table, small_plan):
-    items = frames.plan_items_frame(small_plan, table)
-    pct = frames.day_percent(small_plan, items)
-    texts_ = frames.day_texts(small_plan, items, pct)
-    assert len(texts_) == len(small_plan.days)
+def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table, default_plan):
+    items = frames.plan_items_frame(default_plan, table)
+    pct = frames.day_percent(default_plan, items)
+    texts_ = frames.day_texts(default_plan, items, pct)
+    assert len(texts_) == len(default_plan.days)
     menu, minerals = texts_[0]
-    for m in small_plan.days[0].meals:
+    for m in default_plan.days[0].meals:
         assert f"**{m.label}**" in menu
         for it in m.items:
             assert f"**{it.name}**: {it.portion}" in menu
-    mg = day_totals(table, small_plan.days[0])["magnesium_mg"]
+    mg = day_totals(table, default_plan.days[0])["magnesium_mg"]
     assert f"Magnesium {mg:,.0f} mg" in minerals and minerals.endswith(" kcal")
 
 

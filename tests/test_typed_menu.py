@@ -53,6 +53,7 @@ def test_the_typed_day_lands_within_ten_percent_of_the_published_analysis(menu_i
     assert _totals(menu_items)[nutrient] == pytest.approx(PUBLISHED[nutrient], rel=0.10)
 
 
+@pytest.mark.slow
 def test_the_menu_reads_on_the_full_catalogue_too(tmp_path, sr28_data):
     from foods.catalog import catalog_tables
     from foods.table import FoodTable
