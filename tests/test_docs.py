@@ -94,3 +94,11 @@ def test_the_layout_names_files_that_exist_and_answers_where_to_change_things():
     assert named and all((root / path).exists() for path in named), [p for p in named if not (root / p).exists()]
     assert "½ cup" in rows["`foods/amounts.py`"] and "disclaimer" in rows["`planner/render.py`"]
     assert "week driver" in rows["`planner/optimise/`"] and "whole-week reference" in rows["`planner/optimise/`"]
+
+
+def test_the_quick_start_holds_exactly_two_commands():
+    """A fresh machine needs two commands: `make run` (the dashboard) and `make test` (the whole suite)."""
+    section = README.read_text(encoding="utf-8").split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```", 2)[1]
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.split("#")[0].strip()]
+    assert commands == ["make run", "make test"]
