@@ -5,7 +5,10 @@ target, protein floors kept (or said), food-group amounts per day, and the same 
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.cli import main as cli_main
 from planner.optimise import day_rules_for, day_violations, make_plan
 from planner.optimise.candidates import dishes, meal_patterns, select_foods, table_arrays
 from planner.optimise.day import DayRequest, dish_options
@@ -185,3 +189,24 @@ def test_a_plans_realism_counts_its_shopping_list(table):
     r = realism(plan, table, profile, targets_for(profile))
     shopping = shopping_list(plan, table)
     assert r.shopping_rows == len(shopping.items) and r.bought_eaten_share == pytest.approx(shopping.eaten_share)
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+README_WEEK = re.compile(r"Day 1 of\s+`mineral-planner (plan [^`]+)`:\n```\n(== Day 1 ==\n.*?)```", re.S)
+
+
+@pytest.mark.slow
+def test_the_readmes_example_day_is_a_real_runs_output(capsys):
+    """The README shows Day 1 of a real week as dishes: the command beside it prints exactly that day."""
+    found = README_WEEK.search(README.read_text(encoding="utf-8"))
+    assert found, "the README's example week (Day 1 of `mineral-planner plan ...`) is missing"
+    command, shown = found.groups()
+    assert cli_main(shlex.split(command)) == 0
+    out = capsys.readouterr().out
+    day1 = out[out.index("== Day 1 ==\n"):out.index("== Day 2 ==\n")]
+    assert shown == day1, ("README's Day 1 is not what the command prints now; paste this in:\n" + day1)
+    assert re.search(r"^  (Breakfast|Lunch|Dinner): \S", shown, re.M), "the example day names its dishes"
+
+
+def test_the_readme_counts_the_dishes_there_are():
+    assert f"names {len(dishes())} dishes" in " ".join(README.read_text(encoding="utf-8").split())
