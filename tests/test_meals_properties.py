@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.cli import main as cli_main
@@ -46,7 +47,8 @@ def _json(plan, table) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@examples(0.16)
 @given(profile=profiles(), seed=st.integers(0, 50))
 def test_meals_are_dishes_or_patterns_with_energy_and_protein_on_target(table, profile, seed):
     plan = make_plan(profile, table, 2, seed=seed, time_limit=120)
