@@ -4,7 +4,8 @@ Each food's eaten grams are summed over the chosen days and converted to the for
 (dry lentils for cooked, raw potatoes for baked, whole bananas with their peel) with the food table's
 yield factor and SR28 refuse; foods bought in the same form (baked and boiled potatoes, lemons and
 lemon juice) share one line. Amounts are rounded up to what a shop sells: whole pieces, bunches of herbs,
-whole packs, round weights for loose goods.
+whole packs, round weights for loose goods. The list says what share of the bought weight the meals eat
+(the rest stays in opened packs or rounds up to whole pieces), and which lines are mostly left over.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from planner.rules import DATA_DIR
 _EPS = 1e-9  # amounts within this of a whole piece or pack are that piece or pack (float noise)
 _EXACT_SCORE = 200.0  # foods.search scores an exact id, name or alias this high
 _LAST_DAY = 366  # no plan runs longer; a larger day number is a typo, not a range to build
+MOSTLY_LEFT_OVER = 0.5  # a line whose meals eat less than this share of what is bought is named as left over
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,14 @@ class ShoppingItem:
     unit_text: str = ""          # the unit as a shopper reads it: "bananas", "1 l carton", "bunch", "g"
     need_text: str = ""          # the amount needed in words: "184 g", "2 cups"
 
+    @property
+    def eaten_share(self) -> float:
+        """Share of the bought weight the meals eat (needed ÷ bought, both in the bought form)."""
+        return min(1.0, self.needed_grams / self.buy_grams) if self.buy_grams > 0 else 1.0
+
     def to_dict(self) -> dict:
         d = asdict(self)
+        d["eaten_share"] = round(self.eaten_share, 3)
         d["food_ids"] = list(self.food_ids)
         for key in ("eaten_grams", "needed_grams", "buy_grams"):
             d[key] = round(d[key], 1)
@@ -127,6 +135,40 @@ class ShoppingList:
     def unpriced(self) -> list[ShoppingItem]:
         return [i for i in self.items if i.price is None]
 
+    @property
+    def bought_grams(self) -> float:
+        """Weight of everything to buy, as bought (whole pieces and packs)."""
+        return sum(i.buy_grams for i in self.items)
+
+    @property
+    def eaten_share(self) -> float | None:
+        """Share of the bought grams the meals eat (the rest stays in opened packs or rounds up to whole
+        pieces and round weights); None when there is nothing to buy."""
+        bought = self.bought_grams
+        return min(1.0, sum(i.needed_grams for i in self.items) / bought) if bought > 0 else None
+
+    @property
+    def left_over(self) -> list[ShoppingItem]:
+        """Lines whose meals eat less than half of what is bought (a pack opened for a little)."""
+        return [i for i in self.items if i.eaten_share < MOSTLY_LEFT_OVER]
+
+    def eaten_text(self) -> str:
+        """'Eaten: 91 % of the bought weight ...; mostly left over: Cheese, cheddar (14 % eaten)', or ''."""
+        share = self.eaten_share
+        if share is None:
+            return ""
+        text = (f"Eaten: {share * 100:.0f} % of the bought weight (the rest stays in opened packs or rounds up to whole "
+                "pieces)")
+        if self.left_over:
+            text += f"; {self.left_over_text()}"
+        return text
+
+    def left_over_text(self) -> str:
+        """'mostly left over: Cheese, cheddar (14 % eaten), ...', or '' when every line is mostly eaten."""
+        if not self.left_over:
+            return ""
+        return "mostly left over: " + ", ".join(f"{i.label} ({i.eaten_share * 100:.0f} % eaten)" for i in self.left_over)
+
     def days_text(self) -> str:
         return days_text(self.days)
 
@@ -141,7 +183,9 @@ class ShoppingList:
                 "pantry": [i.to_dict() for i in self.pantry], "not_bought": list(self.not_bought),
                 "total_price": None if self.total_price is None else round(self.total_price, 2),
                 "unpriced": [i.food_id for i in self.unpriced] if self.total_price is not None else [],
-                "notes": list(self.notes)}
+                "notes": list(self.notes),
+                "bought_grams": round(self.bought_grams, 1),
+                "eaten_share": None if self.eaten_share is None else round(self.eaten_share, 3)}
 
     def to_csv(self) -> str:
         """One row per item to buy (pantry items follow, marked), for a spreadsheet or another app."""
@@ -176,6 +220,8 @@ class ShoppingList:
             missing = len(self.unpriced)
             note = f" ({missing} item{'s' if missing != 1 else ''} without a price)" if missing else ""
             lines.append(f"\nEstimated cost: {self.total_price:.2f}{note}")
+        if self.items:
+            lines.append(f"\n{self.eaten_text()}")
         if self.notes:
             lines.append("")
             lines += [f"Note: {n}" for n in self.notes]

@@ -5,16 +5,27 @@ target, protein floors kept (or said), food-group amounts per day, and the same 
 from __future__ import annotations
 
 import json
+import re
+import shlex
+from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import examples
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.optimise import day_violations, make_plan
-from planner.optimise.realism import realism
+from planner.cli import main as cli_main
+from planner.optimise import day_rules_for, day_violations, make_plan
+from planner.optimise.candidates import dishes, meal_patterns, select_foods, table_arrays
+from planner.optimise.day import DayRequest, dish_options
+from planner.optimise.realism import MAIN_MEALS, ONE_PER_MEAL, Realism, checks, realism
 from planner.plan import plan_to_dict
 from planner.profile import Profile
+from planner.rules import DATA_DIR, rules
+from planner.shopping import shopping_list
 from planner.targets import targets_for
 
 
@@ -61,3 +72,143 @@ def test_meals_are_dishes_or_patterns_with_energy_and_protein_on_target(table, p
             if meal.dish:
                 assert meal.items
             assert not any(it.food_id in ("water", "green_tea", "black_tea", "coffee") for it in meal.items)
+
+
+# --- the data a plan is built from: roles and named dishes --------------------------------------------------
+
+TYPICAL_KCAL = 2000.0                       # "a typical 2,000 kcal target": each dish fits its meals' shares of it
+EVERYONE = Profile(sex="female", age=40)    # a profile that may eat every dish ingredient
+
+
+def _role_words() -> set[str]:
+    data = meal_patterns()
+    named = {r for kind in data["patterns"].values() for pattern in kind.values() for key in pattern
+             for r in key.split("+")}
+    return named | set(data["free_roles"]) | set(data["uncounted_roles"]) | set(data["not_planned_roles"])
+
+
+def test_every_food_has_a_role_and_a_real_base_food(table):
+    roles = pd.read_csv(DATA_DIR / "food_roles.csv", dtype=str, keep_default_na=False)
+    assert not roles["food_id"].duplicated().any()
+    assert set(roles["food_id"]) == set(table.foods), "food_roles.csv lists exactly the table's foods"
+    assert set(roles["role"]) <= _role_words(), set(roles["role"]) - _role_words()
+    bases = set(roles["same_food"]) - {""}
+    assert bases <= set(table.foods), bases - set(table.foods)
+    role = dict(zip(roles["food_id"], roles["role"], strict=True))
+    assert role["soy_milk"] == role["almond_milk"] == "milk"     # fortified plant milks are a meal's milk
+
+
+def test_the_dishes_are_many_named_once_and_cover_vegan_and_low_potassium_meals(table):
+    all_dishes = dishes()
+    names = [d.name for d in all_dishes]
+    assert len(names) >= 60 and len(set(names)) == len(names)
+    kinds = rules()["meals"]["kind"]
+
+    def vegan(d) -> bool:
+        return all("vegan" in table.get(f).tags for f in d.ingredients if f not in d.optional)
+
+    for kind, least in (("breakfast", 8), ("snack", 10), ("lunch", 15)):
+        found = [d.name for d in all_dishes if vegan(d) and any(kinds[s] == kind for s in d.slots)]
+        assert len(found) >= least, (kind, found)
+
+
+@pytest.fixture(scope="module")
+def servings(table):
+    """Every serving of every dish a profile that eats everything is offered, with its energy and protein."""
+    targets = targets_for(EVERYONE)
+    selection = select_foods(EVERYONE, table, targets)
+    day_rules = day_rules_for(targets, EVERYONE)
+    options = dish_options(selection.foods, day_rules, DayRequest(np.zeros(1)))
+
+    def total(name: str) -> np.ndarray:
+        return options.total(np.nan_to_num(selection.foods.per_step[name]))
+
+    return day_rules, options, total("energy_kcal"), total("protein_g"), total("potassium_mg")
+
+
+@pytest.mark.parametrize("dish", dishes(), ids=lambda d: d.name)
+def test_every_dish_is_feasible_on_its_own(table, servings, dish):
+    """Its ingredients exist and fit its meals, amounts within each food's portions, at most one starch,
+    milk, legume and main protein food; in every meal it names, one serving fits that meal's share of a
+    2,000 kcal day, and a lunch or dinner serving holds 20 g of protein."""
+    day_rules, options, kcal, protein, _ = servings
+    slots = rules()["meals"]["kind"]
+    frame = table.frame.set_index("id")
+    roles = dict(zip(table_arrays(table).ids, table_arrays(table).roles, strict=True))
+    for fid, (low, high) in dish.ingredients.items():
+        food = table.get(fid)
+        step = food.portion_grams * frame.loc[fid, "step"]
+        assert 0 < low <= high, (fid, low, high)
+        assert frame.loc[fid, "min_steps"] * step - 0.1 <= low and high <= frame.loc[fid, "max_steps"] * step + 0.1, \
+            f"{fid} {low}-{high} g: its portions run {frame.loc[fid, 'min_steps'] * step:g}-" \
+            f"{frame.loc[fid, 'max_steps'] * step:g} g"
+        for slot in dish.slots:
+            assert slots[slot] in food.meals or fid in dish.optional, (fid, slot)
+    counted = [roles[f] for f in dish.ingredients]
+    assert all(counted.count(r) <= 1 for r in ONE_PER_MEAL), counted
+    for slot in dish.slots:
+        s = day_rules.slots.index(slot)
+        here = np.flatnonzero((np.array(options.names) == dish.name) & (options.slot == s))
+        assert len(here), f"not offered at {slot}"
+        lo, hi = day_rules.shares[s]
+        floor = 20.0 if slots[slot] in MAIN_MEALS else 0.0
+        fits = [(lo * TYPICAL_KCAL <= kcal[j] <= hi * TYPICAL_KCAL) and protein[j] >= floor for j in here]
+        assert any(fits), (f"{slot}: share {lo * TYPICAL_KCAL:.0f}-{hi * TYPICAL_KCAL:.0f} kcal, protein "
+                           f"{floor:g} g; servings " + ", ".join(f"{kcal[j]:.0f} kcal {protein[j]:.0f} g" for j in here))
+
+
+def test_a_lactose_free_kidney_patient_with_a_potassium_max_has_dishes_for_every_meal(table):
+    profile = Profile(sex="female", age=60, exclude=["lactose"], conditions=["kidney_disease"],
+                      targets={"potassium_mg": {"max": 2000}})
+    targets = targets_for(profile)
+    selection = select_foods(profile, table, targets)
+    day_rules = day_rules_for(targets, profile)
+    options = dish_options(selection.foods, day_rules, DayRequest(np.zeros(1)))
+    potassium = options.total(np.nan_to_num(selection.foods.per_step["potassium_mg"]))
+    kinds = rules()["meals"]["kind"]
+    for kind, most, least in (("breakfast", 500, 3), ("snack", 400, 4), ("lunch", 600, 6)):
+        low_k = {options.names[j] for j in range(len(options))
+                 if kinds[day_rules.slots[options.slot[j]]] == kind and potassium[j] <= most}
+        assert len(low_k) >= least, (kind, sorted(low_k))
+
+
+def test_the_realism_checks_judge_every_target_of_the_issue():
+    good = Realism(7, 7, 7, 14, 14, 0, 0, (250.0, 600.0), (0.0, 400.0), 38, 0.8, 40, 0.8)
+    assert all(c.ok for c in checks(good, identical=True)) and len(checks(good, identical=True)) == 12
+    assert len(checks(good)) == 11                      # without two runs, no verdict on them
+    bad = replace(good, days_energy_on_target=6, vegetable_grams=(240.0, 600.0), fruit_grams=(0.0, 420.0),
+                  distinct_foods=46, shopping_rows=46, dish_share=0.5, bought_eaten_share=0.7, meals_over_one=1)
+    failed = {c.name for c in checks(bad, identical=False) if not c.ok}
+    assert failed == {"days within ±5 % of the energy target", "vegetables, g per day (min-max)",
+                      "fruit, g per day (min-max)", "distinct foods (raw and cooked as one)", "shopping rows",
+                      "meals that are named dishes", "share of the bought grams eaten",
+                      "meals with > 1 starch, milk, legume or main protein food", "two runs give the same plan"}
+
+
+def test_a_plans_realism_counts_its_shopping_list(table):
+    profile = Profile(sex="female", age=25)
+    plan = make_plan(profile, table, 2, seed=1)
+    r = realism(plan, table, profile, targets_for(profile))
+    shopping = shopping_list(plan, table)
+    assert r.shopping_rows == len(shopping.items) and r.bought_eaten_share == pytest.approx(shopping.eaten_share)
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+README_WEEK = re.compile(r"Day 1 of\s+`mineral-planner (plan [^`]+)`:\n```\n(== Day 1 ==\n.*?)```", re.S)
+
+
+@pytest.mark.slow
+def test_the_readmes_example_day_is_a_real_runs_output(capsys):
+    """The README shows Day 1 of a real week as dishes: the command beside it prints exactly that day."""
+    found = README_WEEK.search(README.read_text(encoding="utf-8"))
+    assert found, "the README's example week (Day 1 of `mineral-planner plan ...`) is missing"
+    command, shown = found.groups()
+    assert cli_main(shlex.split(command)) == 0
+    out = capsys.readouterr().out
+    day1 = out[out.index("== Day 1 ==\n"):out.index("== Day 2 ==\n")]
+    assert shown == day1, ("README's Day 1 is not what the command prints now; paste this in:\n" + day1)
+    assert re.search(r"^  (Breakfast|Lunch|Dinner): \S", shown, re.M), "the example day names its dishes"
+
+
+def test_the_readme_counts_the_dishes_there_are():
+    assert f"names {len(dishes())} dishes" in " ".join(README.read_text(encoding="utf-8").split())

@@ -108,6 +108,25 @@ def test_packs_round_up_to_whole_packs(table):
     assert line.buy_text == f"2 × {milk.pack_label}" and line.buy_grams == pytest.approx(2 * milk.pack_grams)
 
 
+def test_the_list_says_what_share_of_the_bought_grams_is_eaten(table):
+    milk = table.get("milk")
+    plan = plan_of(table, [{"breakfast": [("milk", 2)]}] * 5 + [{"lunch": [("cheese", 1)]}])
+    sl = shopping_list(plan, table)
+    by_id = {i.food_id: i for i in sl.items}
+    assert by_id["milk"].eaten_share == pytest.approx(by_id["milk"].needed_grams / (2 * milk.pack_grams))
+    assert sl.bought_grams == pytest.approx(sum(i.buy_grams for i in sl.items))
+    assert sl.eaten_share == pytest.approx(sum(i.needed_grams for i in sl.items) / sl.bought_grams)
+    assert [i.food_id for i in sl.left_over] == ["cheese"]           # 14 g of a 200 g pack: mostly left over
+    data = json.loads(json.dumps(sl.to_dict()))
+    assert data["eaten_share"] == pytest.approx(sl.eaten_share, abs=0.001)
+    assert data["bought_grams"] == pytest.approx(sl.bought_grams, abs=0.1)
+    assert {i["food_id"]: i["eaten_share"] for i in data["items"]}["cheese"] < 0.5
+    text = sl.to_text()
+    assert f"Eaten: {sl.eaten_share * 100:.0f} % of the bought weight" in text
+    assert "mostly left over: Cheese" in text and "Milk" not in text.split("mostly left over:")[1]
+    assert shopping_list(Plan([Day(0, [Meal("breakfast", [])])]), table).eaten_share is None
+
+
 def test_herbs_are_bought_by_the_bunch(table):
     plan = plan_of(table, [{"lunch": [("parsley", 4), ("dill", 4), ("green_onions", 4)]}])
     by_id = {i.food_id: i for i in shopping_list(plan, table).items}
@@ -353,8 +372,10 @@ def test_amounts_equal_the_plan_after_conversion(plan):
     lines = sl.items + sl.pantry
     covered = [fid for line in lines for fid in line.food_ids] + sl.not_bought
     assert sorted(covered) == sorted({it.food_id for it in plan.items()})      # every food exactly once
+    assert sl.eaten_share is None if not sl.items else 0 < sl.eaten_share <= 1
     for line in lines:
         assert line.buy_grams >= line.needed_grams - 1e-6          # never buy less than is needed
+        assert 0 < line.eaten_share <= 1
         foods = [table.get(f) for f in line.food_ids]
         assert len({(rules.line_ndb(f.bought_ndb), f.aisle) for f in foods}) == 1
         for f in foods:

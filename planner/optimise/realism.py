@@ -1,5 +1,6 @@
 """How a plan reads to a dietitian: energy on target, protein floors, meals that follow a pattern, food-group
-amounts, distinct foods, dishes. Pure measures on a plan and the table, shared by the tests and
+amounts, distinct foods, dishes, the shopping list's rows and the share of the bought grams that is eaten.
+Pure measures on a plan and the table, and issue 10's targets for them, shared by the tests and
 benchmarks/realism.py."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from planner.optimise.candidates import meal_patterns, table_arrays
 from planner.plan import Day, Meal, Plan, day_totals, items_totals
 from planner.profile import Profile
 from planner.rules import rules
+from planner.shopping import shopping_list
 from planner.targets import Targets, main_meal_protein
 
 MAIN_MEALS = ("lunch", "dinner")
@@ -32,6 +34,8 @@ class Realism:
     fruit_grams: tuple[float, float]
     distinct_foods: int               # raw and cooked forms count as one
     dish_share: float                 # meals that are named dishes
+    shopping_rows: int = 0            # lines on the plan's shopping list
+    bought_eaten_share: float = 1.0   # share of the bought grams the meals eat (half-used packs lower it)
 
 
 def _roles(table: FoodTable) -> dict[str, str]:
@@ -98,6 +102,60 @@ def realism(plan: Plan, table: FoodTable, profile: Profile, targets: Targets) ->
             if rules()["meals"]["kind"][meal.slot] in MAIN_MEALS:
                 main += 1
                 main_ok += items_totals(table, meal.items).values["protein_g"] >= per_meal - 0.05
+    shopping = shopping_list(plan, table)
+    eaten = shopping.eaten_share
     return Realism(len(plan.days), energy_ok, protein_ok, main, main_ok, over, off,
                    (min(veg), max(veg)), (min(fruit), max(fruit)), distinct_foods(plan, table),
-                   dishes / max(1, meals))
+                   dishes / max(1, meals), len(shopping.items), 1.0 if eaten is None else eaten)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One of issue 10's targets on one plan: what was measured, what it should be, and whether it is."""
+
+    name: str
+    value: str
+    target: str
+    ok: bool
+
+
+# Issue 10's numbers. The issue sets none for dishes and eaten grams: "the planner prefers dishes" is read as
+# most meals, and "few half-used packs" as at least three quarters of the bought weight eaten.
+VEGETABLE_GRAMS = (250.0, 600.0)
+FRUIT_MAX_GRAMS = 400.0
+DISTINCT_FOODS = (30, 45)
+SHOPPING_ROWS_MAX = 45
+DISH_SHARE_MIN = 0.6
+BOUGHT_EATEN_MIN = 0.75
+
+
+def checks(r: Realism, identical: bool | None = None) -> list[Check]:
+    """Each target issue 10 names, measured on one plan (`identical`: whether two runs gave the same plan)."""
+    veg_lo, veg_hi = VEGETABLE_GRAMS
+    foods_lo, foods_hi = DISTINCT_FOODS
+    out = [
+        Check("days within ±5 % of the energy target", f"{r.days_energy_on_target}/{r.days}", "all",
+              r.days_energy_on_target == r.days),
+        Check("days meeting the protein floor", f"{r.days_protein_floor}/{r.days}", "all",
+              r.days_protein_floor == r.days),
+        Check("lunches and dinners with their protein (20 g, 25 g from 65)", f"{r.main_meals_protein}/{r.main_meals}",
+              "all", r.main_meals_protein == r.main_meals),
+        Check("meals with > 1 starch, milk, legume or main protein food", f"{r.meals_over_one}", "0",
+              r.meals_over_one == 0),
+        Check("meals built food by food that follow no pattern", f"{r.meals_off_pattern}", "0",
+              r.meals_off_pattern == 0),
+        Check("vegetables, g per day (min-max)", f"{r.vegetable_grams[0]:.0f}-{r.vegetable_grams[1]:.0f}",
+              f"{veg_lo:.0f}-{veg_hi:.0f}", r.vegetable_grams[0] >= veg_lo - 1 and r.vegetable_grams[1] <= veg_hi + 1),
+        Check("fruit, g per day (min-max)", f"{r.fruit_grams[0]:.0f}-{r.fruit_grams[1]:.0f}",
+              f"≤ {FRUIT_MAX_GRAMS:.0f}", r.fruit_grams[1] <= FRUIT_MAX_GRAMS + 1),
+        Check("distinct foods (raw and cooked as one)", f"{r.distinct_foods}", f"{foods_lo}-{foods_hi}",
+              foods_lo <= r.distinct_foods <= foods_hi),
+        Check("shopping rows", f"{r.shopping_rows}", f"≤ {SHOPPING_ROWS_MAX}", r.shopping_rows <= SHOPPING_ROWS_MAX),
+        Check("meals that are named dishes", f"{r.dish_share:.0%}", f"≥ {DISH_SHARE_MIN:.0%}",
+              r.dish_share >= DISH_SHARE_MIN),
+        Check("share of the bought grams eaten", f"{r.bought_eaten_share:.0%}", f"≥ {BOUGHT_EATEN_MIN:.0%}",
+              r.bought_eaten_share >= BOUGHT_EATEN_MIN),
+    ]
+    if identical is not None:
+        out.append(Check("two runs give the same plan", "yes" if identical else "no", "yes", identical))
+    return out
