@@ -72,3 +72,15 @@ def test_a_hand_written_pulp_model_of_the_formulation_reaches_the_same_optimum()
     problem += pulp.lpSum(CALCIUM[f] * k * x[f, k] for f, k in x) + slack >= 300   # goal:calcium_mg
     problem.solve(pulp.HiGHS(msg=False) if pulp.HiGHS().available() else pulp.PULP_CBC_CMD(msg=False))
     assert pulp.value(problem.objective) == pytest.approx(solution.objective, rel=1e-6)
+
+
+def test_the_whole_model_stopped_early_without_a_relaxation_is_feasible_not_a_crash(monkeypatch):
+    """Solved without the relaxation first (core=False) there is no bound to judge the plan by: a run cut
+    by its work limit is 'feasible', never a TypeError on the missing bound."""
+    from planner.optimise import strategy
+    from planner.plan import SolveStatus
+
+    foods, rules, request = _day()
+    monkeypatch.setattr(strategy, "highs_status", lambda h, seconds: SolveStatus("feasible", "HiGHS", seconds, None))
+    solution = solve_day(build_day(foods, rules, request), 10, core=False)
+    assert solution.status.status == "feasible" and solution.steps

@@ -171,13 +171,15 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
                     cores.append(keep)
 
     def good(x: np.ndarray, value: float) -> bool:
-        return value - bound <= max(abs_gap, gap * abs(value))
+        return bound is not None and value - bound <= max(abs_gap, gap * abs(value))
 
     def goals_as_lp(x: np.ndarray) -> bool:
         return shortfall(x) <= lp_shortfall + GOAL_SLACK_UNITS * model.unit
 
     def judged(x: np.ndarray, value: float, seconds: float) -> SolveStatus:
         """'optimal' within the gap of the LP bound (it holds for the whole model), else 'feasible'."""
+        if bound is None:   # no relaxation was solved: nothing to measure the gap against
+            return SolveStatus("feasible", "HiGHS", seconds, None, "not proven the best possible day")
         true_gap = max(0.0, (value - bound) / max(abs(value), 1e-9))
         if good(x, value):
             return SolveStatus("optimal", "HiGHS", seconds, true_gap)
@@ -239,9 +241,12 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         if status.status != "time_limit" and (cols is not None or status.status == "feasible"):
             status = judged(x, value, status.seconds)   # proven on a core or cut by the work limit: the LP's bound
         return x, status, value
-    if best is not None:
+    if best is not None:   # the whole model failed: the core plan stands, not proven the best
+        seconds = time.perf_counter() - began
+        if bound is None:
+            return best[0], judged(*best, seconds), best[1]
         true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
-        return best[0], SolveStatus("feasible", "HiGHS", time.perf_counter() - began, true_gap,
+        return best[0], SolveStatus("feasible", "HiGHS", seconds, true_gap,
                                     f"within {true_gap:.0%} of the best possible day"), best[1]
     return None, status, None
 
