@@ -384,3 +384,30 @@ def test_plan_json_lists_vitamin_shortfalls_as_reported_not_planned(capsys):
     assert code == 0, err
     day = json.loads(out)["days"][0]
     assert any(line.startswith("Vitamin B12 0.0 of 2.4") for line in day["reported_not_planned"])
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "-", "--no-suggest"], ["plan", "--days", "1", "--dislike", "oat milk"],
+    ["plan", "--days", "1", "--exclude", "oat_milk"],
+], ids=["check", "dislike", "exclude"])
+def test_oat_milk_is_said_to_be_missing_from_sr28_with_the_fortified_plant_milks(argv, capsys, monkeypatch):
+    """SR28 (2015) has no oat milk: one plain line naming the closest foods it has, not dairy milk guesses."""
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"1 glass of oat milk\n1 banana\n")))
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "is not in USDA SR28" in err and "fortified soy milk (soy_milk)" in err and "almond_milk" in err
+    assert "whole_milk" not in err and "unknown food" not in err
+
+
+def test_foods_search_for_oat_milk_says_so_and_lists_the_fortified_plant_milks(capsys):
+    import json
+
+    code, out, err = run(capsys, "foods", "search", "oat milk")
+    assert code == 0 and out.splitlines()[0].startswith("'oat milk' is not in USDA SR28")
+    assert "soy_milk" in out and "almond_milk" in out and "whole_milk" not in out
+    code, out, err = run(capsys, "foods", "search", "oat milk", "--format", "json")
+    assert [f["food_id"] for f in json.loads(out)] == ["soy_milk", "almond_milk"]
+    code, out, err = run(capsys, "foods", "search", "oatmeal")
+    assert "not in USDA SR28" not in out and "oatmeal" in out   # oats themselves are in SR28
