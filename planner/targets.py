@@ -21,6 +21,9 @@ from planner.rules import DATA_DIR, amdr_table, dri_table, efsa_table, rules, ru
 GOAL_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg")
 # shown against their DRI and reported when short ("reported, not planned"); never pursued by the planner
 REPORTED_NUTRIENTS = ("vitamin_d_ug", "vitamin_b6_mg", "vitamin_b12_ug", "iron_mg", "folate_dfe_ug")
+# floors that are reported each day, never planned for: sodium's AI (1,500 mg) for a thiazide user, whose plan's
+# unsalted foods can fall far below it (thiazides can lower blood sodium); without a floor nothing is said
+REPORTED_FLOORS = ("sodium_mg",)
 # tracked against their DRI; their upper limit is a hard maximum on food (selenium: Brazil nuts)
 TRACKED_WITH_UL = ("phosphorus_mg", "selenium_ug")
 # upper limits that count only some sources, so never a maximum on food (folate: synthetic folic acid only)
@@ -329,12 +332,13 @@ def reported_not_planned(values: Mapping[str, float | None], nutrients: Mapping[
     """'Vitamin D 2.9 of 15.0 µg': the reported nutrients (vitamin D, B12, iron, folate, B6) below their DRI,
     said as reported, not planned for. `nutrients` is Targets.to_dict()["nutrients"] (a plan keeps that)."""
     out = []
-    for name in REPORTED_NUTRIENTS:
+    for name in (*REPORTED_NUTRIENTS, *REPORTED_FLOORS):
         t = nutrients.get(name) or {}
         value = values.get(name)
         if t.get("min") is None or value is None or value >= t["min"]:
             continue
-        out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.1f} of {t['min']:,.1f} {t.get('unit', '')}")
+        digits = 1 if f"{value:,.1f}" != f"{t['min']:,.1f}" else 2   # never '1.5 of 1.5 mg' for 1.49 of 1.5
+        out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.{digits}f} of {t['min']:,.{digits}f} {t.get('unit', '')}")
     return out
 
 

@@ -296,6 +296,20 @@ def test_thiazide_users_get_a_sodium_floor_that_is_reported_not_planned():
     assert t["sodium_mg"].min == 1500 and t["sodium_mg"].max == 2300 and not t["sodium_mg"].goal
 
 
+def test_a_thiazide_users_day_below_the_sodium_floor_says_so_each_day():
+    """A week of unsalted foods for a 75-year-old on a thiazide ran at 480-1,460 mg sodium a day and only a
+    general note said so: each day below the 1,500 mg floor now lists it as reported, not planned for."""
+    from planner.targets import reported_not_planned, targets_for
+
+    thiazide = targets_for(Profile(age=75, conditions=["thiazide_diuretic"])).to_dict()["nutrients"]
+    usual = targets_for(Profile(age=75)).to_dict()["nutrients"]
+    day = {"sodium_mg": 721.0, "vitamin_b6_mg": 1.49, "vitamin_d_ug": 30.0}
+    assert "Sodium 721.0 of 1,500.0 mg" in reported_not_planned(day, thiazide)
+    assert not any(line.startswith("Sodium") for line in reported_not_planned(day, usual))
+    assert not any(line.startswith("Sodium") for line in reported_not_planned(day | {"sodium_mg": 1600.0}, thiazide))
+    assert "Vitamin B6 1.49 of 1.50 mg" in reported_not_planned(day, usual)   # never '1.5 of 1.5'
+
+
 def test_the_kcl_warning_is_printed_in_the_plan_text_and_vitamin_shortfalls_are_reported_not_planned(capsys):
     code, out, err = run(capsys, "plan", "--diet", "vegan", "--condition", "ace_inhibitor", "--days", "1")
     assert code == 0, err
