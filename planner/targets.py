@@ -389,6 +389,8 @@ def _kidney_targets(p: Profile, items: dict[str, Target], energy: float, notes: 
         energy = round(clamped / 10) * 10
     stage = p.kidney_stage or "on dialysis"
     notes.append(k["note"].format(stage=stage, dialysis=", on dialysis" if p.dialysis and p.kidney_stage else ""))
+    if p.dialysis:
+        notes.append(f"{part['fluid_note']} ({part['fluid_source'].split(':')[0]})")
     return energy, (float(items["protein_g"].min), float(items["protein_g"].max))
 
 

@@ -113,6 +113,9 @@ def test_dialysis_raises_protein_and_a_bare_kidney_condition_asks_for_the_stage(
 
     t = targets_for(profile_from_dict({**KIDNEY_4, "kidney_stage": "5", "dialysis": True}))
     assert (t["protein_g"].min, t["protein_g"].max) == (pytest.approx(70), pytest.approx(84))
+    # the plan's general '1.5-2 L of water a day' is wrong on dialysis: the renal team's allowance replaces it
+    assert any("renal team sets how much you may drink" in n for n in t.notes)
+    assert not any("may drink" in n for n in targets_for(profile_from_dict(KIDNEY_4)).notes)
     bare = targets_for(profile_from_dict({"sex": "male", "age": 62, "conditions": ["kidney_disease"]}))
     assert "protein_g" not in bare.items and any("give kidney_stage" in n for n in bare.notes)
     with pytest.raises(PlannerError, match="kidney_stage.*3a, 3b, 4, 5"):
