@@ -227,49 +227,39 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _validate_items(items: Sequence[Mapping]) -> list[dict]:
-    if not isinstance(items, list | tuple):
-        raise PlannerError("a diary day's items must be a list of records with food_id and grams")
+def _validate_rows(rows: Sequence[Mapping], what: str, id_key: str, amount_key: str) -> list[dict]:
+    """A diary day's rows (foods: food_id and grams; supplements: supplement_id and count): a list of records,
+    each with an id and an amount above zero."""
+    if not isinstance(rows, list | tuple):
+        raise PlannerError(f"a diary day's {what}s must be a list of records with {id_key} and {amount_key}")
     out = []
-    for i, item in enumerate(items, start=1):
-        if not isinstance(item, Mapping):
-            raise PlannerError(f"diary item {i} is not a record with food_id and grams")
-        food_id = item.get("food_id")
-        if not isinstance(food_id, str) or not food_id.strip():
-            raise PlannerError(f"diary item {i} has no food_id")
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            raise PlannerError(f"diary {what} {i} is not a record with {id_key} and {amount_key}")
+        ident = row.get(id_key)
+        if not isinstance(ident, str) or not ident.strip():
+            raise PlannerError(f"diary {what} {i} has no {id_key}")
         try:
-            grams = float(item.get("grams"))
+            amount = float(row.get(amount_key))
         except (TypeError, ValueError):
-            raise PlannerError(f"diary item {i} ({food_id}): grams '{item.get('grams')}' is not a number") from None
-        if not math.isfinite(grams) or grams <= 0:
-            raise PlannerError(f"diary item {i} ({food_id}): grams must be more than zero, not {grams:g}")
-        out.append(json_safe(dict(item)) | {"food_id": food_id, "grams": grams})
+            raise PlannerError(f"diary {what} {i} ({ident}): {amount_key} '{row.get(amount_key)}' is not a number"
+                               ) from None
+        if not math.isfinite(amount) or amount <= 0:
+            raise PlannerError(f"diary {what} {i} ({ident}): {amount_key} must be more than zero, not {amount:g}")
+        out.append(json_safe(dict(row)) | {id_key: ident, amount_key: amount})
     return out
 
 
 def _validate_supplements(supplements: Sequence[Mapping]) -> list[dict]:
     """Supplement records as the day check gives them (SupplementItem.to_dict): an id, a count above zero and
     the amounts they brought."""
-    if not isinstance(supplements, list | tuple):
-        raise PlannerError("a diary day's supplements must be a list of records with supplement_id and count")
-    out = []
-    for i, entry in enumerate(supplements, start=1):
-        if not isinstance(entry, Mapping):
-            raise PlannerError(f"diary supplement {i} is not a record with supplement_id and count")
-        sid = entry.get("supplement_id")
-        if not isinstance(sid, str) or not sid.strip():
-            raise PlannerError(f"diary supplement {i} has no supplement_id")
-        try:
-            count = float(entry.get("count"))
-        except (TypeError, ValueError):
-            raise PlannerError(f"diary supplement {i} ({sid}): count '{entry.get('count')}' is not a number") from None
-        if not math.isfinite(count) or count <= 0:
-            raise PlannerError(f"diary supplement {i} ({sid}): count must be more than zero, not {count:g}")
+    out = _validate_rows(supplements, "supplement", "supplement_id", "count")
+    for i, entry in enumerate(out, start=1):
         amounts = entry.get("amounts", {})
         if not isinstance(amounts, Mapping) or any(isinstance(v, bool) or not isinstance(v, int | float)
                                                    or not math.isfinite(v) or v < 0 for v in amounts.values()):
-            raise PlannerError(f"diary supplement {i} ({sid}): amounts must be nutrient -> a number of 0 or more")
-        out.append(json_safe(dict(entry)) | {"supplement_id": sid, "count": count})
+            raise PlannerError(f"diary supplement {i} ({entry['supplement_id']}): amounts must be nutrient -> a "
+                               "number of 0 or more")
     return out
 
 
@@ -463,7 +453,7 @@ class Store:
         supplement."""
         day = parse_date(date)
         owner = check_name("profile", profile)
-        rows = _validate_items(items)
+        rows = _validate_rows(items, "item", "food_id", "grams")
         taken = _validate_supplements(supplements)
         if not rows and not taken:
             raise PlannerError("a diary day needs at least one item (a food or a supplement)")
