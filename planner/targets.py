@@ -249,8 +249,9 @@ def targets_for(p: Profile) -> Targets:
     else:
         items["potassium_mg"] = Target(
             "potassium_mg", None, None, "mg", k.source, "not pushed", goal=False, soft_max=_num(k.target),
-            note=f"Potassium is not pushed for this profile: plans hold it near or below the usual adequate intake "
-                 f"({k.target:,.0f} mg) while they meet the other goals. Your clinician's limit "
+            note=f"Potassium is not pushed for this profile: plans try to hold it near or below the usual adequate "
+                 f"intake ({k.target:,.0f} mg) while they meet the other goals, and each day above it says so. "
+                 "Your clinician's limit "
                  "(targets.potassium_mg.max) replaces this. Never take potassium supplements or "
                  "potassium-chloride salt substitutes without your clinician.")
     na = source_row("sodium")
@@ -329,8 +330,9 @@ def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
 
 
 def reported_not_planned(values: Mapping[str, float | None], nutrients: Mapping[str, Mapping]) -> list[str]:
-    """'Vitamin D 2.9 of 15.0 µg': the reported nutrients (vitamin D, B12, iron, folate, B6) below their DRI,
-    said as reported, not planned for. `nutrients` is Targets.to_dict()["nutrients"] (a plan keeps that)."""
+    """'Vitamin D 2.9 of 15.0 µg': the reported nutrients (vitamin D, B12, iron, folate, B6; a thiazide user's
+    sodium floor) below their DRI, and a nutrient held back without a limit (potassium not pushed) above the mark
+    it is held near, said as reported, not planned for. `nutrients` is Targets.to_dict()["nutrients"]."""
     out = []
     for name in (*REPORTED_NUTRIENTS, *REPORTED_FLOORS):
         t = nutrients.get(name) or {}
@@ -339,6 +341,11 @@ def reported_not_planned(values: Mapping[str, float | None], nutrients: Mapping[
             continue
         digits = 1 if f"{value:,.1f}" != f"{t['min']:,.1f}" else 2   # never '1.5 of 1.5 mg' for 1.49 of 1.5
         out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.{digits}f} of {t['min']:,.{digits}f} {t.get('unit', '')}")
+    for name, t in nutrients.items():   # a nutrient held back, not capped (potassium not pushed), above its mark
+        value, held = values.get(name), (t or {}).get("soft_max")
+        if held is not None and value is not None and value > held and t.get("max") is None:
+            out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.0f} {t.get('unit', '')}, above the {held:,.0f} "
+                       f"{t.get('unit', '')} it is held near ({t.get('kind', '')}: ask your clinician for your limit)")
     return out
 
 

@@ -313,6 +313,22 @@ def test_a_thiazide_users_day_below_the_sodium_floor_says_so_each_day():
     assert "Vitamin B6 1.49 of 1.50 mg" in reported_not_planned(day, usual)   # never '1.5 of 1.5'
 
 
+def test_potassium_not_pushed_says_each_day_it_ends_above_the_mark_it_is_held_near():
+    """A kidney stage-4 week ran at 3,400-5,700 mg potassium while the note said plans hold it near or below
+    3,400 mg: each such day now says so; a clinician's limit (a hard maximum) is the plan's own rule instead."""
+    from planner.targets import reported_not_planned, targets_for
+
+    kidney = targets_for(profile_from_dict(KIDNEY_4)).to_dict()["nutrients"]
+    held = kidney["potassium_mg"]["soft_max"]
+    lines = reported_not_planned({"potassium_mg": 5724.0}, kidney)
+    assert f"Potassium 5,724 mg, above the {held:,.0f} mg it is held near" in " ".join(lines)
+    assert not any("Potassium" in x for x in reported_not_planned({"potassium_mg": held - 1}, kidney))
+    capped = targets_for(profile_from_dict({**KIDNEY_4, "targets": {"potassium_mg": {"max": 2500}}}))
+    assert not any("Potassium" in x for x in reported_not_planned({"potassium_mg": 2400.0}, capped.to_dict()["nutrients"]))
+    usual = targets_for(Profile()).to_dict()["nutrients"]
+    assert not any("Potassium" in x for x in reported_not_planned({"potassium_mg": 6000.0}, usual))
+
+
 def test_the_kcl_warning_is_printed_in_the_plan_text_and_vitamin_shortfalls_are_reported_not_planned(capsys):
     code, out, err = run(capsys, "plan", "--diet", "vegan", "--condition", "ace_inhibitor", "--days", "1")
     assert code == 0, err
