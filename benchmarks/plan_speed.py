@@ -5,7 +5,7 @@
 - wall time of `make_plan` (model building, every solve and the shortfall analysis included) for a
   default adult: 1, 7 and 14 days on the shipped table, and 1 day on the full SR28 catalogue (imported
   to a temporary folder from ../shared/usda-sr28 when it is there; skipped otherwise);
-- quality: the fast week's objective against the whole-week reference model (planner/model_week.py)
+- quality: the fast week's objective against the whole-week reference model (planner/optimise/whole_week.py)
   given a long time limit, and against that model's lower bound.
 
 Targets (issue 3): 7 days at most 2 s median on the shipped table; 1 day on the full catalogue at most 5 s.
@@ -25,8 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from foods import load_table  # noqa: E402
 from foods.sr28 import default_sr28_dir  # noqa: E402
-from planner.model import distinct_foods, make_plan, week_objective  # noqa: E402
-from planner.model_week import solve_whole_week  # noqa: E402
+from planner.optimise import distinct_foods, make_plan, solve_whole_week, week_objective  # noqa: E402
 from planner.profile import Profile  # noqa: E402
 
 

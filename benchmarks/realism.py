@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from foods import load_table  # noqa: E402
-from planner.model import make_plan  # noqa: E402
+from planner.optimise import make_plan  # noqa: E402
 from planner.optimise.realism import realism  # noqa: E402
 from planner.plan import plan_to_dict  # noqa: E402
 from planner.profile import Profile  # noqa: E402

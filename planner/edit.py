@@ -14,11 +14,9 @@ from dataclasses import dataclass, field, replace
 from foods import FoodTable
 from foods.table import NUTRIENT_LABELS
 from planner.errors import PlannerError
-from planner.model import SHORTFALL_TOLERANCE, Lock, day_violations, shortfalls_from_totals
-from planner.model import regenerate as regenerate_plan
-from planner.model import remove_item as remove_plan_item
-from planner.model import set_portion as set_plan_portion
-from planner.plan import SLOT_LABELS, Plan, Shortfall, day_totals
+from planner.optimise import SHORTFALL_TOLERANCE, Lock, day_violations, goal_amount, shortfall_order
+from planner.optimise import regenerate as regenerate_plan
+from planner.plan import SLOT_LABELS, Day, Meal, Plan, PlanItem, Shortfall, day_totals
 from planner.profile import Profile, profile_from_dict
 from planner.targets import targets_for
 
@@ -120,7 +118,7 @@ def unlock_all(plan: Plan) -> Edit:
 
 def set_portion(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str, grams: float) -> Edit:
     """One item's amount changed (snapped to whole steps of its portion), or the food added to the meal."""
-    new = refreshed(set_plan_portion(plan, table, day, slot, food_id, grams), table, before=plan)
+    new = refreshed(with_portion(plan, table, day, slot, food_id, grams), table, before=plan)
     item = next(it for it in new.days[day].meal(slot).items if it.food_id == table.get(food_id).id)
     return Edit(new, plan_profile(plan), f"{item.name} set to {item.portion} in {meal_place(day, slot)}.",
                 news(plan, new, table))
@@ -128,7 +126,7 @@ def set_portion(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str,
 
 def remove(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str) -> Edit:
     name = _item(plan, day, slot, food_id).name
-    new = refreshed(remove_plan_item(plan, day, slot, food_id, table), table, before=plan)
+    new = refreshed(without_item(plan, day, slot, food_id, table), table, before=plan)
     return Edit(new, plan_profile(plan), f"{name} removed from {meal_place(day, slot)}.", news(plan, new, table))
 
 
@@ -168,7 +166,7 @@ def never_use(plan: Plan, table: FoodTable, food_id: str, *, profile: Profile | 
     where = [(d.index, m.slot) for d in plan.days for m in d.meals if any(it.food_id == food.id for it in m.items)]
     new = plan
     for day, slot in where:     # out everywhere first: a replan keeps the day's other meals as they are
-        new = remove_plan_item(new, day, slot, food.id, table)
+        new = without_item(new, day, slot, food.id, table)
     unchanged = []
     for day, slot in where:
         new, changed = _replanned(new, new_profile, table, day, slot, time_limit)
@@ -256,3 +254,74 @@ def news(before: Plan, after: Plan, table: FoodTable) -> list[str]:
                 side = "below" if kcal < lo else "above"
                 out.append(f"Day {d.index + 1} now has {kcal:,.0f} kcal, {side} your {lo:,.0f}-{hi:,.0f} kcal range.")
     return out
+
+
+# --- the plan-level changes the edits above are made of ----------------------------------------------
+
+def _find_meal(plan: Plan, day: int, slot: str) -> tuple[Day, Meal]:
+    if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day < len(plan.days):
+        shown = day + 1 if isinstance(day, int) else day
+        raise PlannerError(f"day {shown} is not in the plan (days 1-{len(plan.days)})")
+    d = plan.days[day]
+    return d, d.meal(slot)
+
+
+def with_portion(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str, grams: float) -> Plan:
+    """A new plan with one item's amount changed, snapped to whole steps of the food's portion (or the
+    food added to the meal); the day's shortfalls and rule checks are recomputed."""
+    d, meal = _find_meal(plan, day, slot)
+    food = table.get(food_id)
+    if isinstance(grams, bool) or not isinstance(grams, int | float) or not 0 < grams <= 5000:
+        raise PlannerError(f"{food.id}: grams must be more than 0 and at most 5000, not {grams}")
+    grams = round(max(1, round(grams / food.step_grams)) * food.step_grams, 1)
+    items = list(meal.items)
+    for i, it in enumerate(items):
+        if it.food_id == food.id:
+            items[i] = replace(it, grams=grams, portion=food.portion_text(grams))
+            break
+    else:
+        items.append(PlanItem(food.id, food.name, food.ndb, grams, food.portion_text(grams)))
+    return _edited(plan, table, day, [Meal(m.slot, items, m.dish) if m.slot == slot else m for m in d.meals])
+
+
+def without_item(plan: Plan, day: int, slot: str, food_id: str, table: FoodTable | None = None) -> Plan:
+    """A new plan without one item. With `table`, the day's shortfalls and rule checks are recomputed;
+    without it, the day's old shortfalls are dropped rather than left wrong."""
+    d, meal = _find_meal(plan, day, slot)
+    items = [it for it in meal.items if it.food_id != food_id]
+    if len(items) == len(meal.items):
+        have = ", ".join(it.food_id for it in meal.items) or "nothing"
+        raise PlannerError(f"{food_id} is not in {d.label} {meal.label} (it has {have})")
+    meals = [Meal(m.slot, items, m.dish) if m.slot == slot else m for m in d.meals]
+    if table is not None:
+        return _edited(plan, table, day, meals)
+    days = [Day(x.index, meals) if x.index == day else x for x in plan.days]
+    return replace(plan, days=days, shortfalls=[s for s in plan.shortfalls if s.day != day])
+
+
+def _edited(plan: Plan, table: FoodTable, day: int, meals: list[Meal]) -> Plan:
+    """The plan with day `day`'s meals replaced by hand: shortfalls from totals, broken rules as notes."""
+    days = [Day(d.index, meals) if d.index == day else d for d in plan.days]
+    edited = replace(plan, days=days)
+    others = [s for s in plan.shortfalls if s.day != day]
+    prefix = f"Day {day + 1} after your edit:"
+    notes = [n for n in plan.notes if not n.startswith(prefix)]
+    if plan.profile:
+        broken = day_violations(table, days[day], targets_for(profile_from_dict(plan.profile)))
+        if broken:
+            notes.append(f"{prefix} {'; '.join(broken)}.")
+    return replace(edited, shortfalls=sorted(others + shortfalls_from_totals(edited, table, day),
+                                             key=shortfall_order), notes=notes)
+
+
+def _plan_goals(plan_targets: dict) -> dict[str, float]:
+    nutrients = plan_targets.get("nutrients", {}) if plan_targets else {}
+    return {k: float(v["min"]) for k, v in nutrients.items() if v.get("goal") and v.get("min")}
+
+
+def shortfalls_from_totals(plan: Plan, table: FoodTable, day: int) -> list[Shortfall]:
+    """A day's shortfalls from its recomputed totals (after a hand edit: no what-if analysis)."""
+    values = day_totals(table, plan.days[day]).values
+    return [Shortfall(name, target, goal_amount(values, name), day, [], "changed by hand")
+            for name, target in _plan_goals(plan.targets).items()
+            if goal_amount(values, name) < target * (1 - SHORTFALL_TOLERANCE)]

@@ -141,7 +141,7 @@ def cli_process(isolated_home):
 def plan_json(tmp_path_factory, table) -> Path:
     """A 2-day plan for a default adult, made once per session and written as `plan --out` writes it."""
     from planner.cli.output import dumps
-    from planner.model import make_plan
+    from planner.optimise import make_plan
     from planner.plan import plan_to_dict
     from planner.profile import Profile
 

@@ -126,7 +126,7 @@ def test_dialysis_raises_protein_and_a_bare_kidney_condition_asks_for_the_stage(
 
 def test_a_kidney_stage_4_plan_keeps_protein_phosphorus_calcium_and_sodium_in_range_or_says_so():
     from foods import load_table
-    from planner.model import make_plan
+    from planner.optimise import make_plan
     from planner.plan import day_totals
 
     table = load_table()
@@ -157,7 +157,7 @@ def test_selenium_upper_limit_and_brazil_nut_portions():
 
 def test_a_week_of_plans_never_passes_400_ug_selenium():
     from foods import load_table
-    from planner.model import make_plan
+    from planner.optimise import make_plan
     from planner.plan import day_totals
 
     table = load_table()
@@ -223,7 +223,7 @@ def test_as_eaten_foods_stay(full_catalogue, name):
 
 
 def test_a_pregnancy_plan_on_the_full_catalogue_holds_no_raw_animal_infant_or_high_mercury_food(full_catalogue):
-    from planner.model import make_plan
+    from planner.optimise import make_plan
 
     profile = Profile(sex="female", age=30, pregnancy="trimester2")
     plan = make_plan(profile, full_catalogue, 1, time_limit=10.0)
@@ -379,7 +379,7 @@ def test_calcium_set_tofu_is_planned_in_pregnancy_though_sr28_has_no_retinol_for
     import math
 
     from foods import load_table
-    from planner.model_foods import select_foods
+    from planner.optimise.candidates import select_foods
     from planner.targets import targets_for
 
     table = load_table()

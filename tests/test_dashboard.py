@@ -22,9 +22,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, frames
 from foods.intake import parse_text
-from planner import model
+from planner import optimise as model
 from planner.check import check_day
-from planner.model import make_plan
+from planner.optimise import make_plan
 from planner.plan import Day, Meal, Shortfall, day_totals
 from planner.profile import Profile
 from planner.profile_choice import resolve_profile

@@ -7,15 +7,15 @@ import numpy as np
 import pulp
 import pytest
 
-from planner.model_day import (
+from planner.optimise.day import (
     ENERGY_WEIGHT,
     GOAL_WEIGHT,
     DayRequest,
     DayRules,
     FoodArrays,
     build_day,
-    solve_day,
 )
+from planner.optimise.strategy import solve_day
 
 IDS = ("oats", "milk", "apple")
 KCAL = np.array([70.0, 50.0, 52.0])        # per step (100 g)

@@ -13,7 +13,8 @@ import pytest
 
 from planner import edit
 from planner.cli import main
-from planner.model import day_violations, make_plan, shortfalls_from_totals
+from planner.edit import shortfalls_from_totals
+from planner.optimise import day_violations, make_plan
 from planner.plan import day_totals, plan_to_dict
 from planner.profile import Profile
 from planner.targets import targets_for

@@ -6,7 +6,7 @@ import pytest
 
 from planner.eligibility import eligible_ids, eligible_mask, words_to_foods
 from planner.errors import PlannerError
-from planner.model_foods import select_foods
+from planner.optimise.candidates import select_foods
 from planner.profile import Profile
 from planner.targets import targets_for
 

@@ -76,3 +76,23 @@ def test_the_food_words_have_one_home():
                     if name.lstrip("_") in ("STOPWORDS", "FORM_WORDS", "SIZE_WORDS"):
                         defined.setdefault(name.lstrip("_"), []).append(path.name)
     assert defined == {"STOPWORDS": ["text.py"], "FORM_WORDS": ["text.py"], "SIZE_WORDS": ["text.py"]}
+
+
+PROJECT = FOODS.parent
+HOUSE = sorted(p for pkg in ("foods", "planner", "dashboard") for p in (PROJECT / pkg).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", HOUSE, ids=lambda p: str(p.relative_to(PROJECT)))
+def test_no_module_borrows_another_modules_private_name(path):
+    for module, names in _runtime_imports(path):
+        private = [n for n in names if n.startswith("_") and module.split(".")[0] in ("foods", "planner", "dashboard")]
+        assert not private, f"{path.relative_to(PROJECT)} imports {module}.{', '.join(private)}"
+
+
+def test_the_optimiser_is_one_package_with_a_public_front():
+    """planner/optimise/ holds the optimiser; code outside it imports `planner.optimise` names only from its
+    front (`planner/optimise/__init__.py`), or a public name of one of its rooms."""
+    assert not list((PROJECT / "planner").glob("model*.py")), "the optimiser lives in planner/optimise/"
+    import planner.optimise as optimise
+    for name in optimise.__all__:
+        assert hasattr(optimise, name), name

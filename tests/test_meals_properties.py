@@ -9,7 +9,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.model import day_violations, make_plan
+from planner.optimise import day_violations, make_plan
 from planner.optimise.realism import realism
 from planner.plan import plan_to_dict
 from planner.profile import Profile

@@ -9,12 +9,14 @@ from dataclasses import replace
 
 import pytest
 
-from planner import model as M
-from planner import model_day
+from planner import optimise as M
 from planner.cli import main
+from planner.edit import with_portion as set_portion
+from planner.edit import without_item as remove_item
 from planner.errors import PlannerError
-from planner.model import Lock, day_violations, make_plan, regenerate, remove_item, set_portion
-from planner.model_foods import table_arrays
+from planner.optimise import Lock, context, day_violations, explain, make_plan, regenerate, strategy
+from planner.optimise.candidates import table_arrays
+from planner.optimise.day import ENERGY_WEIGHT
 from planner.plan import (
     Day,
     Meal,
@@ -90,7 +92,7 @@ def _days_per_food(plan, table) -> dict[str, int]:
     days_of: dict[str, int] = {}
     for d in plan.days:
         for fid in {same[it.food_id] for it in d.items()
-                    if role[it.food_id] not in M.EVERY_DAY_ROLES and same[it.food_id] != "milk"}:
+                    if role[it.food_id] not in context.EVERY_DAY_ROLES and same[it.food_id] != "milk"}:
             days_of[fid] = days_of.get(fid, 0) + 1
     return days_of
 
@@ -360,16 +362,16 @@ def test_a_day_on_the_full_sr28_catalogue_keeps_its_time_limit_and_every_rule(sr
 
 
 def test_a_large_model_gets_a_wide_core_not_the_whole_model(table, monkeypatch):
-    monkeypatch.setattr(model_day, "WHOLE_MODEL_OPTIONS", 10)
-    monkeypatch.setattr(model_day, "CORE_SIZES", (1,))   # the first core cannot fill a day: the last try runs
+    monkeypatch.setattr(strategy, "WHOLE_MODEL_OPTIONS", 10)
+    monkeypatch.setattr(strategy, "CORE_SIZES", (1,))   # the first core cannot fill a day: the last try runs
     seen = []
-    real = model_day._run_highs
+    real = strategy._run_highs
 
     def spy(model, upper, mip, *args, cols=None, **kwargs):
         seen.append((mip, None if cols is None else len(cols), model.n_options))
         return real(model, upper, mip, *args, cols=cols, **kwargs)
 
-    monkeypatch.setattr(model_day, "_run_highs", spy)
+    monkeypatch.setattr(strategy, "_run_highs", spy)
     plan = make_plan(Profile(), table, 1, time_limit=FAST)
     mips = [(n, total) for mip, n, total in seen if mip]
     assert mips and all(n is not None and n < total for n, total in mips)
@@ -380,8 +382,8 @@ def test_cbc_is_not_tried_on_a_model_too_big_to_build_in_time(table, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("simulated HiGHS crash")
 
-    monkeypatch.setattr(model_day, "_solve_highs", broken)
-    monkeypatch.setattr(model_day, "WHOLE_MODEL_OPTIONS", 10)
+    monkeypatch.setattr(strategy, "_solve_highs", broken)
+    monkeypatch.setattr(strategy, "WHOLE_MODEL_OPTIONS", 10)
     plan = make_plan(Profile(), table, 1, time_limit=FAST)
     assert plan.status.status == "failed" and "too big for the CBC fallback" in plan.status.message
     assert any("solver failed" in n for n in plan.notes)
@@ -389,7 +391,7 @@ def test_cbc_is_not_tried_on_a_model_too_big_to_build_in_time(table, monkeypatch
 
 def test_a_solver_failure_is_reported_as_such(table, monkeypatch, tmp_path, capsys):
     failed = SolveStatus("failed", "HiGHS", 0.0, None, "time limit reached before any plan was found")
-    monkeypatch.setattr(model_day, "_solve_highs", lambda *a, **k: (None, failed, None))
+    monkeypatch.setattr(strategy, "_solve_highs", lambda *a, **k: (None, failed, None))
     plan = make_plan(Profile(), table, 1, time_limit=FAST)
     assert plan.status.status == "failed"
     assert any("solver failed" in n and "does not mean no plan exists" in n for n in plan.notes)
@@ -404,7 +406,7 @@ def test_cbc_takes_over_when_highs_breaks(table, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated HiGHS crash")
 
-    monkeypatch.setattr(model_day, "_solve_highs", broken)
+    monkeypatch.setattr(strategy, "_solve_highs", broken)
     monkeypatch.setattr(pulp.HiGHS, "available", lambda self: False)
     profile = Profile()
     plan = make_plan(profile, table, 1, time_limit=20)
@@ -490,7 +492,7 @@ def test_cli_plan_errors_are_one_line(argv, fragment, capsys):
 # --- the whole-week reference ----------------------------------------------------------------------------
 
 def test_the_fast_week_is_no_better_than_the_whole_week_bound(table):
-    from planner.model_week import solve_whole_week
+    from planner.optimise import solve_whole_week
 
     profile = Profile(sex="male", age=50)
     fast = make_plan(profile, table, 2, time_limit=FAST)
@@ -502,7 +504,7 @@ def test_the_fast_week_is_no_better_than_the_whole_week_bound(table):
     rounding = sum(0.05 * table.get(it.food_id).nutrients["energy_kcal"] / 100 for it in ref.plan.items())
     target = targets_for(profile).energy_kcal
     assert math.isclose(M.week_objective(ref.plan, table), ref.objective, rel_tol=1e-3,
-                        abs_tol=M.ENERGY_WEIGHT * rounding / target)
+                        abs_tol=ENERGY_WEIGHT * rounding / target)
     for day in ref.plan.days:
         assert day_violations(table, day, targets_for(profile)) == []
 
@@ -539,8 +541,8 @@ def test_the_plan_speaks_of_meals_days_and_nutrients_as_people_do(table):
     broken = "; ".join(day_violations(table, no_snack, targets))
     assert "afternoon snack: 0 foods, not" in broken and "afternoon snack: 0 kcal, not" in broken
     assert "_" not in broken
-    week = M._build_week(profile, table, 1, (), 1, None, None, 0)
-    binds = [case.binds for case in M._what_ifs(week, M._request(week, 0, {}, {}), ["magnesium_mg"])]
+    week = context.build_week(profile, table, 1, (), 1, None, None, 0)
+    binds = [case.binds for case in explain.what_ifs(week, context.day_request(week, 0, {}, {}), ["magnesium_mg"])]
     assert any("each food on at most 1 day," in b for b in binds), binds
     assert not any("days," in b and "at most 1 " in b for b in binds) and not any("AMDR" in b for b in binds)
     short = Plan([day], shortfalls=[Shortfall("vitamin_d_ug", 15, 3, 0, ["the energy target"], "more fish")])

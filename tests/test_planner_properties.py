@@ -8,8 +8,8 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner import model as M
-from planner.model import day_violations, make_plan
+from planner import optimise as M
+from planner.optimise import day_violations, make_plan
 from planner.plan import day_totals, plan_to_dict
 from planner.profile import ACTIVITIES, DIETS, Profile, excluded_tags, required_diet_tag
 from planner.targets import targets_for

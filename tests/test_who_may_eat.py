@@ -13,7 +13,7 @@ from test_dashboard import open_app, texts
 from foods.intake import parse_text
 from planner.check import allowed_foods, check_day
 from planner.eligibility import eligible_ids, words_to_foods
-from planner.model import make_plan
+from planner.optimise import make_plan
 from planner.profile import Profile
 from planner.store import Store
 from planner.targets import targets_for

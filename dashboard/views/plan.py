@@ -11,7 +11,8 @@ import time
 import streamlit as st
 
 from dashboard import charts, frames, state
-from planner import edit, model
+from planner import edit
+from planner import optimise as model
 from planner.errors import PlannerError
 from planner.plan import SLOT_LABELS, Plan, plan_from_dict, plan_to_dict
 from planner.render import plural

@@ -15,7 +15,7 @@ from planner.files import check_writable, write_together
 from planner.paths import food_table
 
 if TYPE_CHECKING:   # the model, pandas and the solvers load when a plan is made, not when the CLI starts
-    from planner.model import Lock
+    from planner.optimise import Lock
     from planner.profile import Profile
     from planner.profile_choice import ResolvedProfile
 
@@ -101,7 +101,7 @@ def profile_from_args(args) -> tuple[Profile, ResolvedProfile]:
 
 def parse_lock(text: str) -> Lock:
     """'1:breakfast:oatmeal' or '2:lunch:lentils:198' -> Lock (days counted from 1 on the command line)."""
-    from planner.model import Lock
+    from planner.optimise import Lock
 
     parts = text.split(":")
     if len(parts) not in (3, 4):
@@ -129,7 +129,7 @@ def _check_options(args) -> None:
     for path, suffix in ((args.out, None), (args.xlsx, ".xlsx")):   # before the solve, not after it
         if path is not None:
             check_writable(path, suffix)
-    from planner.model import MAX_DAYS  # the model (pandas, the solvers) only once the cheap checks pass
+    from planner.optimise import MAX_DAYS  # the model (pandas, the solvers) only once the cheap checks pass
 
     if not 1 <= args.days <= MAX_DAYS:
         raise PlannerError(f"--days must be from 1 to {MAX_DAYS}, not {args.days}", field="days")
@@ -137,7 +137,7 @@ def _check_options(args) -> None:
 
 def run_plan(args) -> int:
     _check_options(args)
-    from planner.model import make_plan
+    from planner.optimise import make_plan
     from planner.plan import plan_text, plan_to_dict
     from planner.shopping import load_prices
 

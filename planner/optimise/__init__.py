@@ -1,1 +1,33 @@
-"""The meal-plan optimiser's measures of how a dietitian would read a plan (realism)."""
+"""The meal-plan optimiser: a profile becomes 1-14 days of five meals that meet its Mg/K/Ca targets.
+
+Rooms, in the order a plan passes through them:
+- `candidates`  the foods a profile may eat as arrays, their roles, the meal patterns and named dishes;
+- `context`     the week's fixed context and each day's request (costs, used-up foods, repeats to avoid);
+- `day`         one day as a mixed-integer program: the formulation, written at its top, and `build_day`;
+- `strategy`    how a day model is solved (relaxation, core MIPs, the whole model; work limits);
+- `week`        the week driver: `make_plan` and `regenerate`, day by day;
+- `explain`     shortfalls in words: what binds and what would help; protein notes;
+- `verify`      checks on a finished plan (hard rules broken, the objective, distinct foods);
+- `whole_week`  the whole-week reference MILP that measures what the day-by-day method gives up;
+- `realism`     how a dietitian would read a plan (benchmarks/realism.py prints it).
+Other modules import from here, never a private name.
+"""
+
+from planner.optimise.candidates import goal_amount
+from planner.optimise.context import (
+    DEFAULT_MAX_DAYS_PER_FOOD,
+    MAX_DAYS,
+    VARIETIES,
+    Lock,
+    day_rules_for,
+)
+from planner.optimise.explain import SHORTFALL_TOLERANCE, shortfall_order
+from planner.optimise.verify import day_violations, distinct_foods, week_objective
+from planner.optimise.week import make_plan, regenerate
+from planner.optimise.whole_week import WeekResult, solve_whole_week
+
+__all__ = [
+    "DEFAULT_MAX_DAYS_PER_FOOD", "MAX_DAYS", "SHORTFALL_TOLERANCE", "VARIETIES", "Lock", "WeekResult",
+    "day_rules_for", "day_violations", "distinct_foods", "goal_amount", "make_plan", "regenerate",
+    "shortfall_order", "solve_whole_week", "week_objective",
+]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from foods import FoodTable
-from planner.model_foods import meal_patterns, table_arrays
+from planner.optimise.candidates import meal_patterns, table_arrays
 from planner.plan import Day, Meal, Plan, day_totals, items_totals
 from planner.profile import Profile
 from planner.rules import rules

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import tomllib
-import weakref
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,14 +17,12 @@ from foods import FoodTable
 from foods.table import NUTRIENT_FIELDS
 from planner.eligibility import assess
 from planner.errors import PlannerError
-from planner.model_day import Dish, FoodArrays
+from planner.optimise.day import GOAL_COUNTED, Dish, FoodArrays
 from planner.profile import Profile
 from planner.rules import DATA_DIR, meal_slots, rules
 from planner.targets import Targets
 
 MODEL_BASICS = ("energy_kcal", "protein_g", "fat_g", "carbohydrate_g")
-GOAL_COUNTED = {"calcium_mg": "calcium_counted_mg"}   # a goal measured on what counts toward it (oxalate greens'
-                                                      # calcium is shown, not counted), when the table has it
 
 
 def goal_amount(values, name: str) -> float:
@@ -53,9 +50,6 @@ class TableArrays:
     roles: np.ndarray         # str: the food's role in a meal (planner/data/food_roles.csv)
     same_food: np.ndarray     # str: the food it is a form of (raw and cooked count as one), else its own id
     portion_grams: np.ndarray
-
-
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @functools.cache
@@ -96,9 +90,11 @@ def same_food(frame: pd.DataFrame) -> np.ndarray:
 
 
 def table_arrays(table: FoodTable) -> TableArrays:
-    cached = _CACHE.get(table)
-    if cached is not None:
-        return cached
+    """The table as the optimiser's arrays, made once per table (FoodTable's one cache)."""
+    return table.cached("optimise.table_arrays", lambda: _arrays(table))
+
+
+def _arrays(table: FoodTable) -> TableArrays:
     frame = table.frame
     kinds = rules()["meals"]["kind"]
     meals = ";" + frame["meals"].fillna("").astype(str) + ";"
@@ -116,7 +112,6 @@ def table_arrays(table: FoodTable) -> TableArrays:
         recommended=frame["articles"].fillna("").astype(str).str.strip().ne("").to_numpy(),
         roles=food_roles(frame), same_food=same_food(frame),
         portion_grams=frame["portion_grams"].to_numpy(dtype=float))
-    _CACHE[table] = arrays
     return arrays
 
 

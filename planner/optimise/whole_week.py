@@ -1,7 +1,7 @@
 """The whole-week reference model: every day in one MILP, solved with a long time limit.
 
-It exists to measure what the fast day-by-day method (planner.model) gives up. It minimises the same
-measure as `planner.model.week_objective` (goal shortfalls and preference-weighted energy) under the
+It exists to measure what the fast day-by-day method (planner.optimise.week) gives up. It minimises the same
+measure as `planner.optimise.verify.week_objective` (goal shortfalls and preference-weighted energy) under the
 same daily rules and "each food on at most N days", but it leaves out "no two identical days" and "no
 meal repeated on consecutive days": it is a relaxation, so its best bound is a lower bound on any week
 the fast method could return, and comparing against it can only overstate the fast method's loss.
@@ -15,8 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from foods import FoodTable
-from planner.model import DEFAULT_MAX_DAYS_PER_FOOD, EVERY_DAY_ROLES, PREFERENCE_WEIGHT, _build_week, _to_day
-from planner.model_day import DayRequest, Rows, build_day, highs_lp, tightened
+from planner.optimise.context import (
+    DEFAULT_MAX_DAYS_PER_FOOD,
+    EVERY_DAY_ROLES,
+    PREFERENCE_WEIGHT,
+    build_week,
+    to_day,
+)
+from planner.optimise.day import DayRequest, Rows, build_day, highs_lp
+from planner.optimise.strategy import tightened
 from planner.plan import Plan, SolveStatus
 from planner.profile import Profile
 from planner.quiet import new_highs
@@ -39,7 +46,7 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     """All days in one MILP (block-diagonal days, plus one row per food for its days): slow, for reference."""
 
     began = time.perf_counter()
-    week = _build_week(profile, table, days, (), max_days_per_food, None, None, 0)
+    week = build_week(profile, table, days, (), max_days_per_food, None, None, 0)
     request = DayRequest(PREFERENCE_WEIGHT * week.preference * week.kcal_share)
     day = build_day(week.selection.foods, week.day_rules, request)
     n = len(day.cost)
@@ -94,6 +101,6 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
             s = int(dishes.slot[j])
             names[s] = dishes.names[j]
             pairs.update({(f, s): k for f, k in dishes.items(int(j)).items()})
-        plan_days.append(_to_day(week, d, pairs, set(), names))
+        plan_days.append(to_day(week, d, pairs, set(), names))
     plan = Plan(plan_days, profile.to_dict(), week.targets.to_dict(), [], status, [])
     return WeekResult(plan, objective, bound, status)

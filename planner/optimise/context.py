@@ -1,0 +1,367 @@
+"""The week's fixed context (profile, targets, foods as arrays, costs, locks) and each day's request built
+from it and the days already planned: what a food costs today, what is used up, what may not repeat.
+Plans convert to (food, meal) -> steps and back here too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from foods import FoodTable
+from planner.errors import PlannerError
+from planner.optimise.candidates import Selection, dishes, meal_patterns, select_foods
+from planner.optimise.day import Amount, DayRequest, DayRules, DaySolution, build_day, pairs_of
+from planner.optimise.strategy import solve_day
+from planner.plan import Day, Meal, PlanItem
+from planner.profile import Profile
+from planner.rules import amdr_table, meal_slots, rules
+from planner.targets import Targets, main_meal_protein, targets_for
+
+MAX_DAYS = 14
+DEFAULT_MAX_DAYS_PER_FOOD = 3
+PREFERENCE_WEIGHT = 10.0  # objective units for a day's energy from neutral foods
+LIKE_BONUS = 0.5          # per kcal, a liked food costs this share less
+RECOMMENDED_BONUS = 0.15  # per kcal, a food the articles recommend costs this share less
+NEW_FOOD_COST = {"low": 1.0, "usual": 0.5, "high": 0.1}   # objective units to bring a food new to the week in
+VARIETIES = tuple(NEW_FOOD_COST)
+LEFTOVER_BONUS = 0.3      # per kcal, last night's dinner foods cost this share less at lunch (cook once, eat twice)
+EVERY_DAY_ROLES = ("fat", "garnish")   # cooking fats and garnishes are never used up
+MILK_ORDER = ("milk", "skim_milk", "whole_milk")   # the week's milk unless one is liked or kept: 2 % first
+NOISE = 0.3               # per kcal, a seeded random share up to this, so that days differ
+TIE_BREAK = 0.05          # with prices: preferences weigh this share of a typical day's cost
+TYPICAL_STEPS = 15        # planning steps in a typical day, to size that share
+DAY_GAP = 0.02            # a day is "optimal" within 2 % of the LP bound ...
+ABS_GAP = 1.0             # ... or within 1 objective unit (10 % of a day's food cost: dishes and patterns make
+                          # the relaxation weaker than the whole-portion day), whichever is looser
+SOLVED = ("optimal", "feasible", "time_limit")
+
+DayPairs = dict[tuple[int, int], int]   # (food, slot) -> steps
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Keep `food_id` in meal `slot` of 0-based `day`; `grams` None lets the planner choose the amount."""
+
+    day: int
+    slot: str
+    food_id: str
+    grams: float | None = None
+
+
+@dataclass
+class Week:
+    """Everything fixed for one plan: profile, targets, the foods as arrays, costs, locks."""
+
+    profile: Profile
+    table: FoodTable
+    targets: Targets
+    selection: Selection
+    day_rules: DayRules
+    days: int
+    food_idx: np.ndarray           # per pair
+    slot_idx: np.ndarray           # per pair
+    preference: np.ndarray         # per pair: share of neutral cost per kcal (liked, recommended cheaper)
+    kcal_share: np.ndarray         # per pair: one step's share of the day's energy target
+    step_price: np.ndarray | None  # per pair: money per step
+    unit: float                    # money per objective unit (1 without prices)
+    extra_pairs: np.ndarray        # per pair: exists only because a lock put the food in that meal
+    locks: dict[int, dict[tuple[int, int], int | None]]
+    max_days_per_food: int
+    seed: int
+    budget_total: float | None
+    variety: str = "usual"
+    milk: str = ""                 # the week's one milk (2 % unless liked, locked or kept otherwise)
+    notes: list[str] = field(default_factory=list)
+    pair_index: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.pair_index = {(int(f), int(s)): k
+                           for k, (f, s) in enumerate(zip(self.food_idx, self.slot_idx, strict=True))}
+
+    @property
+    def slots(self) -> tuple[str, ...]:
+        return self.day_rules.slots
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self.selection.foods.ids
+
+
+def day_rules_for(targets: Targets, profile: Profile | None = None) -> DayRules:
+    """The hard rules and goals every day shares, from the targets, planner/data/rules.toml and the meal
+    patterns (planner/data/meal_patterns.toml); `profile` sets the per-meal protein and the vegan legumes."""
+    meal_rules = rules()["meals"]
+    slots = tuple(meal_slots())
+    goals = {k: float(t.min) for k, t in targets.items.items() if t.goal and t.min}
+    caps = {k: float(t.max) for k, t in targets.items.items() if t.max is not None}
+    soft = {k: float(t.soft_max) for k, t in targets.items.items() if t.soft_max}
+    amdr = {row.field: (row.min_pct / 100.0, row.max_pct / 100.0, float(row.kcal_per_g))
+            for row in amdr_table().itertuples()}
+    protein = targets.items.get("protein_g")
+    floor = min(x for x in (protein.min, protein.max) if x is not None) if protein and protein.min else 0.0
+    if protein is not None and protein.max is not None:   # a clinical protein range replaces the AMDR's share
+        amdr.pop("protein_g", None)
+    per_meal = main_meal_protein(profile, targets) if profile is not None else 0.0
+    kinds = meal_rules["kind"]
+    meal_protein = tuple(per_meal if kinds[s] in ("lunch", "dinner") else 0.0 for s in slots)
+    data = meal_patterns()
+    patterns = tuple(tuple((name, {k: tuple(v) for k, v in counts.items()})
+                           for name, counts in data["patterns"]["main" if kinds[s] in ("lunch", "dinner")
+                                                                 else kinds[s]].items()) for s in slots)
+    vegan = profile is not None and profile.diet == "vegan"
+    day_amounts = tuple(_amount(name, spec, vegan) for name, spec in data["day"].items())
+    meal_amounts = tuple(_amount(name, spec, vegan) for name, spec in data["meal"].items())
+    return DayRules(slots, tuple(tuple(meal_rules["foods"][s]) for s in slots),
+                    tuple(tuple(meal_rules["share"][s]) for s in slots), targets.energy_range,
+                    dict(targets.macros), caps, goals, soft, float(targets.energy_kcal), amdr, float(floor),
+                    meal_protein, patterns, tuple(data["free_roles"]), tuple(data["uncounted_roles"]),
+                    day_amounts, meal_amounts, dishes())
+
+
+def _amount(name: str, spec: dict, vegan: bool) -> Amount:
+    for measure in ("grams", "portions", "items"):
+        if measure in spec:
+            low, high = spec[f"vegan_{measure}"] if vegan and f"vegan_{measure}" in spec else spec[measure]
+            return Amount(name, tuple(spec["roles"]), measure, float(low), float(high))
+    raise ValueError(f"meal_patterns.toml: {name} needs grams, portions or items")
+
+
+def check_days(days) -> None:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise PlannerError(f"days must be a whole number from 1 to {MAX_DAYS}, not {days}")
+
+
+def check_time_limit(time_limit) -> float:
+    if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not 0 < time_limit <= 3600:
+        raise PlannerError(f"the time limit must be more than 0 and at most 3600 seconds, not {time_limit}")
+    return float(time_limit)
+
+
+def _check_lock(lock: Lock, days: int, table: FoodTable) -> None:
+    if not isinstance(lock, Lock):
+        raise PlannerError(f"a lock is Lock(day, slot, food_id, grams), not {lock!r}")
+    if isinstance(lock.day, bool) or not isinstance(lock.day, int) or not 0 <= lock.day < days:
+        shown = lock.day + 1 if isinstance(lock.day, int) else lock.day
+        raise PlannerError(f"lock on day {shown}: the plan has days 1-{days}")
+    if lock.slot not in meal_slots():
+        raise PlannerError(f"lock meal '{lock.slot}' is not a meal; meals are {', '.join(meal_slots())}")
+    table.get(lock.food_id)
+    grams = lock.grams
+    if grams is not None and (isinstance(grams, bool) or not isinstance(grams, int | float) or not 0 < grams <= 5000):
+        raise PlannerError(f"lock {lock.food_id}: grams must be more than 0 and at most 5000, not {grams}")
+
+
+def build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_per_food: int, prices,
+                weekly_budget, seed: int, keep: set[tuple[str, str]] = frozenset(), variety: str = "usual"
+                ) -> Week:
+    """The week's context. `keep` holds (food id, meal) items to be kept as they are (regenerate): like
+    locks, they may be foods the articles say to limit, or sit in a meal the food does not usually fit."""
+    locks = tuple(locks)
+    for lock in locks:
+        _check_lock(lock, days, table)
+    if variety not in VARIETIES:
+        raise PlannerError(f"variety must be one of {', '.join(VARIETIES)}, not {variety!r}")
+    if isinstance(max_days_per_food, bool) or not isinstance(max_days_per_food, int) or max_days_per_food < 1:
+        raise PlannerError(f"max_days_per_food must be a whole number of days, 1 or more, not {max_days_per_food}")
+    targets = targets_for(profile)
+    selection = select_foods(profile, table, targets, keep={lk.food_id for lk in locks} | {f for f, _ in keep})
+    foods = selection.foods
+    index = {fid: i for i, fid in enumerate(foods.ids)}
+    slots = tuple(meal_slots())
+    # a lock may put a food in a meal it does not usually fit: that pair exists, but only on its day
+    fits = foods.fits.copy()
+    for food_id, slot in [(lk.food_id, lk.slot) for lk in locks] + list(keep):
+        fits[index[food_id], slots.index(slot)] = True
+    extra = fits & ~foods.fits
+    if extra.any():
+        selection = replace(selection, foods=replace(foods, fits=fits))
+        foods = selection.foods
+    fi, si = pairs_of(foods)
+    preference = food_preference(selection.liked, selection.recommended)[fi]
+    kcal_share = np.nan_to_num(foods.per_step["energy_kcal"][fi]) / targets.energy_kcal
+    notes = list(targets.notes) + list(selection.notes)
+    step_price, unit = None, 1.0
+    if prices:
+        step_price, unit, price_notes = _prices(table, selection, fi, prices)
+        notes += price_notes
+    lock_map: dict[int, dict[tuple[int, int], int | None]] = {}
+    for lock in locks:
+        f = index[lock.food_id]
+        steps = None if lock.grams is None else max(1, round(lock.grams / float(foods.step_grams[f])))
+        lock_map.setdefault(lock.day, {})[(f, slots.index(lock.slot))] = steps
+    budget_total = None
+    if weekly_budget is not None:
+        if isinstance(weekly_budget, bool) or not isinstance(weekly_budget, int | float) or weekly_budget <= 0:
+            raise PlannerError(f"the weekly budget must be a positive amount, not {weekly_budget}")
+        if not prices:
+            raise PlannerError("a weekly budget needs prices (food id -> price per kg as bought)")
+        budget_total = float(weekly_budget) * days / 7.0
+    return Week(profile, table, targets, selection, day_rules_for(targets, profile), days, fi, si, preference, kcal_share,
+                 step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, variety,
+                 _week_milk(selection, {lk.food_id for lk in locks} | {f for f, _ in keep}), notes)
+
+
+def _week_milk(selection: Selection, kept: set[str]) -> str:
+    """The week's one milk: a kept or locked one, else a liked one, else the first of MILK_ORDER planned."""
+    foods = selection.foods
+    group = foods.same_food if foods.same_food is not None else np.array(foods.ids)
+    milks = [fid for fid, g in zip(foods.ids, group, strict=True) if g == "milk"]
+    liked = {fid for fid, like in zip(foods.ids, selection.liked, strict=True) if like}
+    for choice in ([m for m in milks if m in kept], [m for m in milks if m in liked],
+                   [m for m in MILK_ORDER if m in milks], milks):
+        if choice:
+            return choice[0]
+    return ""
+
+
+def food_preference(liked, recommended):
+    """A food's share of the neutral cost per kcal: liked and recommended foods cost less (arrays or bools)."""
+    return 1.0 - LIKE_BONUS * liked - RECOMMENDED_BONUS * recommended
+
+
+def _prices(table: FoodTable, selection: Selection, fi: np.ndarray, prices: dict
+            ) -> tuple[np.ndarray, float, list[str]]:
+    """Money per planning step of each pair, from prices per kg of the bought form (as planner.shopping
+    reads them), and the money one objective unit is worth."""
+    per_kg = {}
+    for fid, price in prices.items():
+        table.get(fid)
+        if isinstance(price, bool) or not isinstance(price, int | float) or not 0 <= price < 1e6:
+            raise PlannerError(f"price of {fid} must be a number per kg, 0 or more, not {price}")
+        per_kg[fid] = float(price)
+    foods = selection.foods
+    known = np.array([per_kg.get(fid, np.nan) for fid in foods.ids])
+    if np.isnan(known).all():
+        raise PlannerError("none of the priced foods can be planned for this profile; price some of: "
+                           + ", ".join(foods.ids[:8]))
+    notes = []
+    missing = np.isnan(known)
+    if missing.any():
+        median = float(np.nanmedian(known))
+        known = np.where(missing, median, known)
+        notes.append(f"{int(missing.sum())} foods have no price; they are counted at the median price of the "
+                     f"priced ones ({median:.2f} per kg).")
+    bought_per_gram = np.array([table.foods[fid].bought_grams(1.0) for fid in foods.ids])
+    step_price = known / 1000.0 * bought_per_gram * foods.step_grams
+    positive = step_price[step_price > 0]
+    typical_day = float(np.median(positive)) * TYPICAL_STEPS if len(positive) else 1.0
+    return step_price[fi], typical_day / PREFERENCE_WEIGHT, notes
+
+
+def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, salt: int = 0,
+             budget: float | None = None, avoid_extra: list | None = None) -> DayRequest:
+    """Day `d`'s costs and variety rules, given the days already planned.
+
+    A week reuses food on purpose: a food (raw and cooked forms are one food) not yet eaten this week
+    costs NEW_FOOD_COST[variety] to bring in; one used on `max_days_per_food` days is used up, except
+    cooking fats, garnishes and the week's milk; once the week has a milk, no other milk joins it; the
+    day before's dinner comes cheaper at lunch (cook once, eat twice).
+    """
+    foods = week.selection.foods
+    group = foods.same_food if foods.same_food is not None else np.array(week.ids)
+    _, group_idx = np.unique(group, return_inverse=True)
+    days_eaten = np.zeros(group_idx.max(initial=0) + 1)
+    for e, pairs in planned.items():
+        if e != d:
+            np.add.at(days_eaten, np.unique(group_idx[[f for f, _ in pairs]]) if pairs else [], 1)
+    usage = days_eaten[group_idx]
+    rng = np.random.default_rng([week.seed, d, salt])
+    per_kcal = week.preference + NOISE * rng.random(len(week.preference))
+    fi, si = week.food_idx, week.slot_idx
+    leftovers = {f for f, s in planned.get(d - 1, {}) if week.slots[s] == "dinner"}
+    if leftovers and "lunch" in week.slots:
+        lunch = week.slots.index("lunch")
+        per_kcal = per_kcal - LEFTOVER_BONUS * (np.isin(fi, list(leftovers)) & (si == lunch))
+    step_cost = PREFERENCE_WEIGHT * per_kcal * week.kcal_share
+    pair_cost = np.where(usage[fi] > 0, 0.0, NEW_FOOD_COST[week.variety])
+    if week.step_price is not None:
+        step_cost = week.step_price + TIE_BREAK * week.unit * step_cost
+        pair_cost = TIE_BREAK * week.unit * pair_cost
+    roles = foods.roles if foods.roles is not None else np.full(len(week.ids), "", dtype=str)
+    week_milk = np.array(week.ids) == week.milk
+    banned = (usage >= week.max_days_per_food) & ~np.isin(roles, EVERY_DAY_ROLES) & ~week_milk
+    banned |= (group == "milk") & ~week_milk   # one milk for the week
+    banned[[f for f, _ in forced]] = False
+    banned_pairs = None
+    if week.extra_pairs.any():   # a pair a lock created on another day is not on the menu today
+        today = np.zeros(len(week.food_idx), dtype=bool)
+        today[[week.pair_index[p] for p in forced if p in week.pair_index]] = True
+        banned_pairs = week.extra_pairs & ~today
+    avoid = [sorted(pairs) for e, pairs in planned.items() if e != d and pairs]
+    for e in (d - 1, d + 1):
+        for s in range(len(week.slots)):
+            meal = sorted((f, s2) for f, s2 in planned.get(e, {}) if s2 == s)
+            if meal:
+                avoid.append(meal)
+    avoid += avoid_extra or []
+    return DayRequest(step_cost, banned_foods=banned, banned_pairs=banned_pairs, forced=dict(forced), avoid=avoid,
+                      budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost)
+
+
+def without_variety(request: DayRequest, relax: frozenset[str] = frozenset()) -> DayRequest:
+    """The request with the variety rules left out (no food used up, no day or meal to avoid), and `relax`."""
+    return replace(request, banned_foods=None, avoid=[], relax=relax | {"variety"})
+
+
+def solve_request(week: Week, request: DayRequest, time_limit: float, selection: Selection | None = None
+           ) -> DaySolution:
+    model = build_day((selection or week.selection).foods, week.day_rules, request)
+    return solve_day(model, time_limit, DAY_GAP, abs_gap=ABS_GAP * week.unit)
+
+
+def day_budget(week: Week, d: int, planned: dict[int, DayPairs]) -> float | None:
+    """The day's share of what is left of the budget after the other planned days."""
+    if week.budget_total is None:
+        return None
+    spent = sum(_money(week, pairs) for e, pairs in planned.items() if e != d)
+    open_days = sum(1 for e in range(week.days) if e not in planned or e == d)
+    return max(0.0, week.budget_total - spent) / max(1, open_days)
+
+
+def _money(week: Week, pairs: DayPairs) -> float:
+    if week.step_price is None:
+        return 0.0
+    return float(sum(week.step_price[week.pair_index[p]] * n for p, n in pairs.items() if p in week.pair_index))
+
+
+def to_day(week: Week, d: int, pairs: DayPairs, locked: set[tuple[int, int]],
+            dishes: dict[int, str] | None = None) -> Day:
+    """A Day of PlanItems: grams are whole steps of the food's portion; the biggest item of a meal first."""
+    foods = week.selection.foods
+    energy = np.nan_to_num(foods.per_step["energy_kcal"])
+    meals = []
+    for s, slot in enumerate(week.slots):
+        chosen = sorted(((f, n) for (f, s2), n in pairs.items() if s2 == s),
+                        key=lambda fn: (-energy[fn[0]] * fn[1], week.ids[fn[0]]))
+        items = []
+        for f, n in chosen:
+            food = week.table.foods[week.ids[f]]
+            grams = round(float(foods.step_grams[f]) * n, 1)   # as JSON keeps it; the model allows for it
+            items.append(PlanItem(food.id, food.name, food.ndb, grams, food.portion_text(grams), (f, s) in locked))
+        meals.append(Meal(slot, items, (dishes or {}).get(s, "")))
+    return Day(d, meals)
+
+
+def day_pairs(week: Week, day: Day, kept_slots: frozenset[str] = frozenset()
+               ) -> tuple[DayPairs, set[tuple[int, int]]]:
+    """A plan's day as (food, slot) -> steps for this week. A food the week cannot plan is skipped, unless
+    it is locked or in one of `kept_slots`: then it was meant to be kept, and that is an error."""
+    index = {fid: i for i, fid in enumerate(week.ids)}
+    pairs: DayPairs = {}
+    locked = set()
+    for meal in day.meals:
+        if meal.slot not in week.slots:
+            continue
+        s = week.slots.index(meal.slot)
+        for it in meal.items:
+            f = index.get(it.food_id)
+            if f is None:
+                if it.locked or meal.slot in kept_slots:
+                    raise PlannerError(f"{it.food_id} in {day.label} {meal.label} cannot be kept: this profile "
+                                       "excludes it")
+                continue
+            pairs[(f, s)] = max(1, round(it.grams / float(week.selection.foods.step_grams[f])))
+            if it.locked:
+                locked.add((f, s))
+    return pairs, locked

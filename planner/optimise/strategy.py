@@ -1,0 +1,371 @@
+"""How a day model is solved: the LP relaxation, then the MIP over a core of promising columns, widened
+once, then the whole model; each run stopped by a deterministic node limit, wall-clock only a safety cap.
+CBC through PuLP only when HiGHS is missing or fails."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from planner.optimise.day import DayModel, DaySolution, highs_lp
+from planner.plan import SolveStatus
+from planner.quiet import new_highs
+from planner.solver import highs_status
+
+TIME_CAP_MESSAGE = ("stopped at the safety time cap, not the work limit: on a busy machine this plan may "
+                    "differ from run to run")
+_INF = float("inf")
+
+# --- solving ----------------------------------------------------------------------------------------------
+
+def _columns(model: DayModel, cols: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The model restricted to `cols` (renumbered 0..len(cols)-1): the CSR rows and their bounds. It is
+    the model with the other columns at zero: a row left empty is dropped only when zero keeps it."""
+    starts, index, value = model.rows.csr()
+    pos = np.full(len(model.cost), -1)
+    pos[cols] = np.arange(len(cols))
+    keep = pos[index] >= 0
+    row_of = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    counts = np.bincount(row_of[keep], minlength=len(starts) - 1)
+    lows, highs = model.rows.lower, model.rows.upper
+    rows = (counts > 0) | (lows > 0) | (highs < 0)
+    index, value, row_of = pos[index[keep]], value[keep], row_of[keep]
+    on = rows[row_of]
+    return (np.concatenate([[0], np.cumsum(counts[rows])]), index[on], value[on], lows[rows], highs[rows])
+
+
+def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float, gap: float,
+               abs_gap: float = 0.0, start: np.ndarray | None = None, cols: np.ndarray | None = None,
+               nodes: int | None = None):
+    """One HiGHS run on the model's arrays with these upper bounds, as a MIP or as its LP relaxation;
+    with `cols`, on those columns only (HiGHS's presolve does not watch the time limit, and on the full
+    catalogue's whole model it alone takes minutes: a core is handed over as a small model)."""
+    import highspy
+
+    h = new_highs()
+    h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+    h.setOptionValue("mip_rel_gap", float(gap))
+    h.setOptionValue("mip_abs_gap", float(abs_gap))
+    h.setOptionValue("threads", 1)
+    if nodes is not None:   # a deterministic work limit: the same model gives the same plan on any load
+        h.setOptionValue("mip_max_nodes", int(nodes))
+    if not mip:   # measured: presolve is most of an LP's time here, up to 20x on the full catalogue
+        h.setOptionValue("presolve", "off")
+    cost, lower, integer = model.cost, model.lower, model.integer
+    if cols is None:
+        starts, index, value = model.rows.csr()
+        row_lower, row_upper = model.rows.lower, model.rows.upper
+    else:
+        starts, index, value, row_lower, row_upper = _columns(model, cols)
+        cost, lower, upper, integer = cost[cols], lower[cols], upper[cols], integer[cols]
+        start = None if start is None else start[cols]
+    h.passModel(highs_lp(cost, lower, upper, integer if mip else None, (starts, index, value), row_lower, row_upper))
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = list(start)
+        solution.value_valid = True
+        h.setSolution(solution)
+    h.run()
+    return h
+
+
+FREE_PER_MEAL = 2        # foods with next to no energy (water, tea, herbs) a core offers per meal
+
+
+def _core(model: DayModel, x: np.ndarray, reduced: np.ndarray, per_slot: int) -> np.ndarray:
+    """Options worth offering the MIP: every option of the pairs the LP relaxation uses or forces, and for
+    each meal the `per_slot` most attractive other foods by reduced cost, each food in one meal's list
+    (a food is eaten once a day) and few with next to no energy (they cannot fill a meal)."""
+    n_opt, n_pairs = model.n_options, model.n_pairs
+    used = np.bincount(model.opt_pair, weights=x[:n_opt], minlength=n_pairs) > 1e-6
+    forced = np.bincount(model.opt_pair, weights=model.lower[:n_opt], minlength=n_pairs) > 0.5
+    open_ = np.bincount(model.opt_pair, weights=model.upper[:n_opt], minlength=n_pairs) > 0.5
+    starts = np.flatnonzero(np.r_[True, np.diff(model.opt_pair) != 0])
+    score = np.where(open_, np.minimum.reduceat(reduced[:n_opt], starts), np.inf)
+    keep = used | forced
+    energy = model.pair_energy if model.pair_energy is not None else np.ones(n_pairs)
+    free = energy < 0.01 * max(float(np.max(energy, initial=0.0)), 1.0)
+    n_slots = int(model.slot_idx.max(initial=-1)) + 1
+    taken = np.zeros(n_slots, dtype=int)
+    free_taken = np.zeros(n_slots, dtype=int)
+    foods_taken: set[int] = set()
+    for k in np.argsort(score, kind="stable"):
+        if not np.isfinite(score[k]) or taken.min(initial=per_slot) >= per_slot:
+            break
+        s, f = int(model.slot_idx[k]), int(model.food_idx[k])
+        if taken[s] >= per_slot or f in foods_taken or (free[k] and free_taken[s] >= FREE_PER_MEAL):
+            continue
+        keep[k] = True
+        taken[s] += 1
+        free_taken[s] += bool(free[k])
+        foods_taken.add(f)
+    return keep[model.opt_pair]
+
+
+DISH_CORE = 12          # dish columns per meal offered to the MIP: those the relaxation uses, then the cheapest
+
+
+def _dish_core(model: DayModel, x: np.ndarray, reduced: np.ndarray, per_slot: int) -> np.ndarray:
+    """The dish columns worth offering the MIP: every one the LP relaxation uses, and per meal the
+    `per_slot` with the least reduced cost that are open today."""
+    block = model.blocks.get("dish", slice(0, 0))
+    if model.dishes is None or not len(model.dishes):
+        return np.zeros(0, dtype=int)
+    cols = np.arange(block.start, block.stop)
+    used = x[cols] > 1e-6
+    score = np.where(model.upper[cols] > 0.5, reduced[cols], np.inf)
+    keep = used.copy()
+    for s in np.unique(model.dishes.slot):
+        here = np.flatnonzero((model.dishes.slot == s) & np.isfinite(score))
+        keep[here[np.argsort(score[here], kind="stable")[:per_slot]]] = True
+    return cols[keep]
+
+
+CORE_SIZES = (10, 30)   # pairs per meal offered to the MIP, widened once if the first core falls short
+CORE_NODES = 200        # branch-and-bound nodes of each core MIP: a work limit, so a plan does not depend on
+WHOLE_NODES = 150       # the machine's load; wall-clock time is only a safety cap, reported when hit
+GOAL_SLACK_UNITS = 2.0   # objective units of extra shortfall worth that try (0.2 % of one goal)
+WHOLE_MODEL_OPTIONS = 5000  # above this many options (the full catalogue) the last try is a wide core, not
+WIDE_CORE = 120             # the whole model: HiGHS's presolve alone would overrun any time limit
+
+
+def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs_gap: float = 0.0
+                 ) -> tuple[np.ndarray | None, SolveStatus, float | None]:
+    """Solve the LP relaxation, then the MIP over a core of promising pairs, widened once when its plan is
+    not within the gap of the relaxation's bound; the whole model (started from the best plan so far)
+    only when no core plan meets goals the relaxation meets. The LP bound holds for the whole model, so
+    the gap reported is honest: "optimal" when within the gap, else "feasible" with the gap it has.
+
+    Measured: much faster than one MIP over every pair, whose time goes to proving, not finding.
+    """
+    import highspy
+
+    began = time.perf_counter()
+    deadline = began + time_limit
+    capped = False   # the safety time cap stopped a run: the plan may then differ from run to run
+    n_opt = model.n_options
+    slack_cols = slice(n_opt, n_opt + len(model.goal_names))
+
+    def shortfall(x: np.ndarray) -> float:
+        return float(np.dot(model.cost[slack_cols], x[slack_cols]))
+
+    cores: list[np.ndarray] = []
+    bound = lp_shortfall = x_lp = reduced = None
+    if core:
+        h = _run_highs(model, model.upper, False, time_limit, gap)
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None, SolveStatus("infeasible", "HiGHS", time.perf_counter() - began, None,
+                                     "the hard rules contradict each other"), None
+        if status == highspy.HighsModelStatus.kOptimal:
+            solution = h.getSolution()
+            x_lp, reduced = np.asarray(solution.col_value), np.asarray(solution.col_dual)
+            bound, lp_shortfall = float(h.getInfo().objective_function_value), shortfall(x_lp)
+            for size in CORE_SIZES:
+                keep = _core(model, x_lp, reduced, size)
+                if keep.sum() * 2 >= n_opt:
+                    break
+                if not cores or keep.sum() > cores[-1].sum():
+                    cores.append(keep)
+
+    def good(x: np.ndarray, value: float) -> bool:
+        return value - bound <= max(abs_gap, gap * abs(value))
+
+    def goals_as_lp(x: np.ndarray) -> bool:
+        return shortfall(x) <= lp_shortfall + GOAL_SLACK_UNITS * model.unit
+
+    def judged(x: np.ndarray, value: float, seconds: float) -> SolveStatus:
+        """'optimal' within the gap of the LP bound (it holds for the whole model), else 'feasible'."""
+        true_gap = max(0.0, (value - bound) / max(abs(value), 1e-9))
+        if good(x, value):
+            return SolveStatus("optimal", "HiGHS", seconds, true_gap)
+        return SolveStatus("feasible", "HiGHS", seconds, true_gap, f"within {true_gap:.0%} of the best possible day")
+
+    dish_block = model.blocks.get("dish", slice(n_opt, n_opt))
+    extra_cols = np.setdiff1d(np.arange(n_opt, len(model.cost)), np.arange(dish_block.start, dish_block.stop))
+
+    def columns(keep: np.ndarray, per_slot: int = DISH_CORE) -> np.ndarray:
+        dish_cols = _dish_core(model, x_lp, reduced, per_slot) if x_lp is not None else \
+            np.arange(dish_block.start, dish_block.stop)
+        return np.concatenate([np.flatnonzero(keep), np.sort(np.r_[extra_cols, dish_cols])]).astype(int)
+
+    def solution(h, cols: np.ndarray | None) -> np.ndarray:
+        values = np.asarray(h.getSolution().col_value)
+        if cols is None:
+            return values
+        x = np.zeros(len(model.cost))
+        x[cols] = values
+        return x
+
+    best: tuple[np.ndarray, float] | None = None
+    for keep in cores:
+        cols = columns(keep)
+        left = deadline - time.perf_counter()
+        h = _run_highs(model, model.upper, True, left, gap, abs_gap, cols=cols, nodes=CORE_NODES)
+        capped |= h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+        if h.getInfo().primal_solution_status == 2:
+            value = float(h.getInfo().objective_function_value)
+            if best is None or value < best[1]:
+                best = (solution(h, cols), value)
+            if good(*best) or goals_as_lp(best[0]):   # measured: a wider core rarely pays for its time
+                break
+        if time.perf_counter() >= deadline - 0.01:
+            break
+    if best is not None and (goals_as_lp(best[0]) or time.perf_counter() >= deadline - 0.05):
+        status = judged(*best, time.perf_counter() - began)
+        if capped or time.perf_counter() >= deadline - 0.05:
+            status = SolveStatus("time_limit", "HiGHS", status.seconds, status.gap, TIME_CAP_MESSAGE)
+        return best[0], status, best[1]
+    # no core, or its plan falls short where the relaxation does not: the whole model (a wide core when
+    # the model is too big for HiGHS's presolve to keep the time limit), from the best plan so far, with
+    # the rest of the time (a goal missed costs far more than the seconds)
+    left = max(0.05, deadline - time.perf_counter())
+    cols = None
+    if n_opt > WHOLE_MODEL_OPTIONS:
+        if x_lp is None:   # not even the relaxation in time: the whole MIP would overrun by minutes
+            return None, SolveStatus("failed", "HiGHS", time.perf_counter() - began, None,
+                                     "time limit reached before any plan was found"), None
+        cols = columns(_core(model, x_lp, reduced, WIDE_CORE), 4 * DISH_CORE)
+    h = _run_highs(model, model.upper, True, left, gap, abs_gap,
+                   start=None if best is None else best[0], cols=cols, nodes=WHOLE_NODES)
+    status = highs_status(h, time.perf_counter() - began)
+    if status.status in ("optimal", "time_limit", "feasible"):
+        x = solution(h, cols)
+        if best is not None and float(h.getInfo().objective_function_value) > best[1]:
+            x = best[0]
+        value = float(np.dot(model.cost, x))
+        if status.status != "time_limit" and (cols is not None or status.status == "feasible"):
+            status = judged(x, value, status.seconds)   # proven on a core or cut by the work limit: the LP's bound
+        return x, status, value
+    if best is not None:
+        true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
+        return best[0], SolveStatus("feasible", "HiGHS", time.perf_counter() - began, true_gap,
+                                    f"within {true_gap:.0%} of the best possible day"), best[1]
+    return None, status, None
+
+
+def relaxation_slack(model: DayModel, time_limit: float = 1.0) -> dict[str, float] | None:
+    """Each goal's slack in the LP relaxation (portions may be fractions): a fast, optimistic answer to
+    "could the day reach its goals with this rule eased?". None when the relaxation is not solved."""
+    import highspy
+
+    try:
+        h = _run_highs(model, model.upper, False, time_limit, 0.0)
+    except Exception:  # noqa: BLE001 - a what-if that cannot be answered is left out
+        return None
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    x = np.asarray(h.getSolution().col_value)
+    return {g: float(x[model.n_options + i]) for i, g in enumerate(model.goal_names)}
+
+
+def _solve_cbc(model: DayModel, time_limit: float, gap: float, first_error: str
+               ) -> tuple[np.ndarray | None, SolveStatus, float | None]:
+    """The fallback: the same arrays as a PuLP problem, solved by CBC through planner.solver."""
+    import pulp
+
+    from planner.solver import solve
+
+    problem = pulp.LpProblem("day", pulp.LpMinimize)
+    cols = [problem.add_variable(f"x{j}", lowBound=model.lower[j],
+                            upBound=None if model.upper[j] == _INF else model.upper[j],
+                            cat=pulp.LpInteger if model.integer[j] else pulp.LpContinuous)
+            for j in range(len(model.cost))]
+    problem += pulp.LpAffineExpression({cols[j]: c for j, c in enumerate(model.cost) if c})
+    starts, index, value = model.rows.csr()
+    lows, highs = model.rows.lower, model.rows.upper
+    for r in range(len(lows)):
+        expr = pulp.LpAffineExpression(
+            {cols[j]: v for j, v in zip(index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]],
+                                        strict=True)})
+        lo, hi = lows[r], highs[r]
+        if lo == hi:
+            problem += expr == lo
+        else:
+            if lo > -_INF:
+                problem += expr >= lo
+            if hi < _INF:
+                problem += expr <= hi
+    status = solve(problem, time_limit=time_limit, gap=gap)
+    status.message = (first_error + status.message).strip("; ")
+    if status.status in ("optimal", "time_limit"):
+        x = np.array([c.varValue or 0.0 for c in cols])
+        return x, status, float(pulp.value(problem.objective) or 0.0)
+    return None, status, None
+
+
+def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
+    """`x` with every goal slack and soft-ceiling excess set to the least its row allows. A solve cut off
+    by its time limit may hand back more slack than the chosen foods need (the rows bound it from one
+    side only): left so, it would report shortfalls and costs that the plan does not have."""
+    x = np.array(x, dtype=float)
+    starts, index, value = model.rows.csr()
+    lows, highs = model.rows.lower, model.rows.upper
+    n_opt = model.n_options
+
+    dish = model.blocks.get("dish", slice(0, 0))
+
+    def food_activity(r: int) -> float:
+        cols, vals = index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]]
+        food = (cols < n_opt) | ((cols >= dish.start) & (cols < dish.stop))
+        return float(np.dot(vals[food], x[cols[food]]))
+
+    for g, r in enumerate(model.goal_rows):
+        x[n_opt + g] = max(0.0, lows[r] - food_activity(r))
+    for c, r in enumerate(model.soft_rows):
+        x[n_opt + len(model.goal_rows) + c] = max(0.0, food_activity(r) - highs[r])
+    names = model.rows.names
+    if "energy_target" in names and model.blocks["energy_under"].stop > model.blocks["energy_under"].start:
+        r = names.index("energy_target")
+        gap = lows[r] - food_activity(r)
+        x[model.blocks["energy_under"].start], x[model.blocks["energy_over"].start] = max(0.0, gap), max(0.0, -gap)
+    protein = model.blocks.get("protein_slack", slice(0, 0))
+    for r, name in enumerate(names):
+        if name == "protein_floor" or name.startswith("meal_protein:"):
+            cols = index[starts[r]:starts[r + 1]]
+            slack = [c for c in cols if protein.start <= c < protein.stop]
+            if slack:
+                x[slack[0]] = max(0.0, lows[r] - food_activity(r))
+    return x
+
+
+def solve_day(model: DayModel, time_limit: float, gap: float = 0.01, use_highs: bool = True,
+              core: bool = True, abs_gap: float = 0.0) -> DaySolution:
+    """Solve under a hard time limit; HiGHS first, CBC if HiGHS is missing or crashes. Never raises."""
+    first_error = ""
+    x = obj = None
+    if use_highs:
+        try:
+            x, status, obj = _solve_highs(model, time_limit, gap, core, abs_gap)
+        except ImportError:
+            first_error, status = "HiGHS is not installed; ", None
+        except Exception as exc:  # noqa: BLE001 - a solver crash is reported, then CBC tries
+            first_error, status = f"HiGHS failed ({exc}); ", None
+    else:
+        status = None
+    if status is None and model.n_options > WHOLE_MODEL_OPTIONS:   # PuLP alone would take minutes to build it
+        status = SolveStatus("failed", "CBC", 0.0, None, f"{first_error}the model is too big for the CBC "
+                             "fallback within the time limit")
+    elif status is None:
+        x, status, obj = _solve_cbc(model, time_limit, gap, first_error)
+    if x is None:
+        return DaySolution({}, {}, None, status)
+    x = tightened(model, x)
+    obj = float(np.dot(model.cost, x))
+    n_opt = model.n_options
+    picked = np.flatnonzero(x[:n_opt] > 0.5)
+    pairs = model.opt_pair[picked]
+    chosen = {(int(model.food_idx[k]), int(model.slot_idx[k])): int(n)
+              for k, n in zip(pairs, model.opt_steps[picked], strict=True)}
+    dishes: dict[int, str] = {}
+    if model.dishes is not None and len(model.dishes):
+        on = np.flatnonzero(x[model.blocks["dish"]] > 0.5)
+        for j in on:
+            s = int(model.dishes.slot[j])
+            dishes[s] = model.dishes.names[j]
+            chosen.update({(f, s): n for f, n in model.dishes.items(int(j)).items()})
+    slack = {g: float(x[n_opt + i]) for i, g in enumerate(model.goal_names)}
+    over = float(x[-1]) if model.has_budget else 0.0
+    return DaySolution(chosen, slack, obj, status, over, dishes)

@@ -1,0 +1,125 @@
+"""Checks on a finished plan, recomputed from the table: the hard rules a day breaks, the objective without
+chance (the measure the whole-week reference minimises) and distinct foods."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from foods import FoodTable
+from planner.optimise.candidates import goal_amount, select_foods, table_arrays
+from planner.optimise.context import (
+    DEFAULT_MAX_DAYS_PER_FOOD,
+    PREFERENCE_WEIGHT,
+    TIE_BREAK,
+    build_week,
+    day_rules_for,
+    food_preference,
+)
+from planner.optimise.day import (
+    DISH_BONUS,
+    ENERGY_WEIGHT,
+    GOAL_WEIGHT,
+    PROTEIN_WEIGHT,
+    SOFT_CAP_WEIGHT,
+    DayRequest,
+    dish_options,
+)
+from planner.plan import Day, Plan, day_totals, items_totals
+from planner.profile import Profile, profile_from_dict
+from planner.render import nutrient_word, plural, unit_word
+from planner.targets import Targets, targets_for
+
+
+def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: float = 1e-9) -> list[str]:
+    """Every hard rule the day breaks, in words (empty when it keeps them all). Totals from the table."""
+    day_rules = day_rules_for(targets)
+    out = []
+    values = day_totals(table, day).values
+    energy = values["energy_kcal"]
+    lo, hi = day_rules.energy_range
+    target = (lo + hi) / 2
+    slack = tolerance * max(1.0, energy)
+    if not lo - slack <= energy <= hi + slack:
+        out.append(f"energy {energy:,.0f} kcal outside {lo:,.0f}-{hi:,.0f}")
+    arrays = table_arrays(table)
+    role = dict(zip(arrays.ids, arrays.roles, strict=True))
+    for s, slot in enumerate(day_rules.slots):
+        meal = day.meal(slot)
+        f_lo, f_hi = day_rules.foods_per_meal[s]
+        counted = sum(1 for it in meal.items if role.get(it.food_id) not in day_rules.uncounted_roles)
+        if not meal.dish and not f_lo <= counted <= f_hi:   # a named dish brings its own ingredients
+            out.append(f"{meal.label.lower()}: {plural(counted, 'food')}, not {f_lo}-{f_hi}")
+        share_lo, share_hi = day_rules.shares[s]
+        meal_energy = day_totals(table, Day(day.index, [meal])).values["energy_kcal"]
+        if not share_lo * target - slack <= meal_energy <= share_hi * target + slack:
+            out.append(f"{meal.label.lower()}: {meal_energy:,.0f} kcal, not {share_lo:.0%}-{share_hi:.0%} of the "
+                       f"{target:,.0f} kcal target")
+    for name, (share_lo, share_hi, kcal_per_g) in day_rules.amdr.items():
+        share = kcal_per_g * values[name] / max(energy, 1e-9)
+        if not share_lo * (1 - tolerance) <= share <= share_hi * (1 + tolerance):
+            out.append(f"{nutrient_word(name)} {share:.0%} of the day's energy, outside {share_lo:.0%}-{share_hi:.0%}")
+    for name, cap in day_rules.caps.items():
+        if values[name] > cap * (1 + tolerance):
+            out.append(f"{nutrient_word(name)} {values[name]:,.0f} {unit_word(name)}, above its limit "
+                       f"{cap:,.0f} {unit_word(name)}")
+    ids = [it.food_id for it in day.items()]
+    if len(ids) != len(set(ids)):
+        out.append("a food in two meals")
+    return out
+
+
+def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None = None) -> float:
+    """The plan's objective without chance or the repeat costs that steer variety: goal shortfalls and
+    the preference-weighted energy (money first, with prices), and what goes over a soft ceiling. The
+    whole-week reference model in
+    planner/optimise/whole_week.py minimises the same measure."""
+    profile = profile_from_dict(plan.profile)
+    targets = targets_for(profile)
+    day_rules = day_rules_for(targets, profile)
+    goals = day_rules.goals
+    liked = _liked(profile, table, targets)
+    total = 0.0
+    money_unit = 1.0
+    if prices:
+        week = build_week(profile, table, len(plan.days), (), DEFAULT_MAX_DAYS_PER_FOOD, prices, None, 0,
+                           keep={(it.food_id, m.slot) for d in plan.days for m in d.meals for it in m.items})
+        money_unit = week.unit
+    protein_floor = day_rules.protein_floor
+    foods = select_foods(profile, table, targets).foods
+    with_dishes = set(dish_options(foods, day_rules, DayRequest(np.zeros(0))).slot.tolist())
+    for d in plan.days:
+        values = day_totals(table, d).values
+        total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - goal_amount(values, n)) / t for n, t in goals.items())
+        total += ENERGY_WEIGHT * money_unit * abs(values["energy_kcal"] - day_rules.energy_target) / day_rules.energy_target
+        if protein_floor:
+            total += PROTEIN_WEIGHT * money_unit * max(0.0, protein_floor - values["protein_g"]) / protein_floor
+        for s, meal in enumerate(d.meals):
+            floor = day_rules.meal_protein[s] if s < len(day_rules.meal_protein) else 0.0
+            if floor:
+                got = items_totals(table, meal.items).values["protein_g"]
+                total += PROTEIN_WEIGHT * money_unit * max(0.0, floor - got) / floor
+            if s in with_dishes and not meal.dish:
+                total += DISH_BONUS * money_unit
+        total += sum(SOFT_CAP_WEIGHT * money_unit * max(0.0, values[n] - level) / level
+                     for n, level in day_rules.soft_caps.items())
+        for it in d.items():
+            food = table.foods[it.food_id]
+            kcal_share = food.nutrients["energy_kcal"] * it.grams / 100 / targets.energy_kcal
+            pref = food_preference(it.food_id in liked, bool(food.articles))
+            cost = PREFERENCE_WEIGHT * pref * kcal_share
+            if prices:
+                price = prices.get(it.food_id)
+                money = 0.0 if price is None else price / 1000 * food.bought_grams(it.grams)
+                cost = money + TIE_BREAK * money_unit * cost
+            total += cost
+    return total
+
+
+def _liked(profile: Profile, table: FoodTable, targets: Targets) -> set[str]:
+    selection = select_foods(profile, table, targets)
+    return set(np.array(selection.foods.ids)[selection.liked])
+
+
+def distinct_foods(plan: Plan) -> int:
+    """How many different foods the plan uses: a plain measure of variety."""
+    return len({it.food_id for it in plan.items()})

@@ -1,0 +1,211 @@
+"""The meal-plan optimiser: a profile becomes 1-14 days of five small meals that meet its Mg/K/Ca targets.
+
+Method (measured in benchmarks/plan_speed.py): one small MILP per day (planner.optimise.day), days solved
+in turn. Variety is carried from day to day: a food eaten on earlier days costs more per kcal each time,
+a food on `max_days_per_food` days is used up, no day holds a whole earlier day, and no meal holds the
+same meal of the day before or after. Goals carry heavily penalised slack, so a day always comes back
+with its shortfalls; which rules bind and what would help are found by solving the hardest day again
+with one rule eased at a time.
+
+Meal energy shares are shares of the day's energy target (measured: against the day's actual energy the
+rows mix signs and the MIP is 1.5-3x slower). Grams are stored rounded to 0.1 g, as the JSON keeps them;
+the day model tightens every hard row by the most that rounding can move it, so a plan read back from
+its file keeps every rule exactly.
+
+Objective, per day: without prices, the day's energy weighted by preference (liked and recommended
+foods cheaper, foods eaten on earlier days dearer, a small seeded random part so days differ); with
+prices, money first and preferences as a tie-break; always the goals' slack, heavily.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from foods import FoodTable
+from planner.errors import PlannerError
+from planner.optimise.context import (
+    DEFAULT_MAX_DAYS_PER_FOOD,
+    SOLVED,
+    DayPairs,
+    Week,
+    build_week,
+    check_days,
+    check_time_limit,
+    day_budget,
+    day_pairs,
+    day_request,
+    solve_request,
+    to_day,
+    without_variety,
+)
+from planner.optimise.day import DayRequest, DaySolution
+from planner.optimise.explain import diagnose_infeasible, explain_shortfalls, protein_notes, shortfall_order
+from planner.plan import Day, Plan, SolveStatus
+from planner.profile import Profile
+from planner.rules import meal_slots
+
+WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
+DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
+_STATUS_RANK = {"optimal": 0, "feasible": 1, "time_limit": 2, "infeasible": 3, "failed": 4}
+
+
+def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, time_limit: float,
+              salt: int = 0, avoid_extra: list | None = None, closed_pairs: np.ndarray | None = None,
+              fixed_slots: frozenset[int] = frozenset(), deadline: float | None = None
+              ) -> tuple[DayRequest, DaySolution, list[str]]:
+    """Solve one day; if the solver fails in `time_limit` and `deadline` leaves time, solve it again with
+    the time that is left; if the variety rules alone make it impossible, solve it again without them, and
+    say so. `closed_pairs` may not be used (meals kept as they are)."""
+    began = time.perf_counter()
+    request = day_request(week, d, planned, forced, salt, day_budget(week, d, planned), avoid_extra)
+    if closed_pairs is not None:
+        banned = closed_pairs if request.banned_pairs is None else request.banned_pairs | closed_pairs
+        request = replace(request, banned_pairs=banned, fixed_slots=fixed_slots)
+    solution = solve_request(week, request, time_limit)
+    left = 0.0 if deadline is None else deadline - time.perf_counter() - 0.05
+    if solution.status.status == "failed" and left > 0.5:   # no plan in its share: use what is left
+        began, time_limit = time.perf_counter(), left
+        solution = solve_request(week, request, time_limit)
+    if solution.status.status == "infeasible":
+        eased = without_variety(request)
+        retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
+        if retry.status.status in SOLVED:
+            note = (f"Day {d + 1}: foods repeat more than the variety rules allow, because the other rules "
+                    "left no other way.")
+            return eased, retry, [note]
+        if forced:   # what is kept or locked may leave no meal pattern or food-group amount possible
+            eased = without_variety(request, frozenset({"meal_patterns", "food_groups"}))
+            retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
+            if retry.status.status in SOLVED:
+                note = (f"Day {d + 1}: with the foods you kept, its meals do not all follow a meal pattern and "
+                        "its vegetables, fruit or legumes may be outside their daily amounts.")
+                return eased, retry, [note]
+    return request, solution, []
+
+
+def _combined(statuses: list[SolveStatus], seconds: float) -> SolveStatus:
+    """The plan's status: the worst day's, the largest gap, and one message that says which days."""
+    if not statuses:
+        return SolveStatus("optimal", "HiGHS", seconds, 0.0)
+    worst = max(statuses, key=lambda s: _STATUS_RANK.get(s.status, 4))
+    gaps = [s.gap for s in statuses if s.gap is not None]
+    gap = max(gaps) if gaps else None
+    parts = []
+    for kind, words in (("failed", "the solver failed on"), ("infeasible", "the hard rules contradict on"),
+                        ("time_limit", "stopped at the time limit on"), ("feasible", "not proven best on")):
+        days = [str(d + 1) for d, s in enumerate(statuses) if s.status == kind]
+        if days:
+            parts.append(f"{words} day{'s' if len(days) > 1 else ''} {', '.join(days)}")
+    if parts and gap is not None and worst.status in ("feasible", "time_limit"):
+        parts.append(f"every day within {gap:.0%} of its best possible")
+    parts += list(dict.fromkeys(s.message for s in statuses if s.solver == "CBC" and s.message))
+    solver = "CBC" if any(s.solver == "CBC" for s in statuses) else worst.solver
+    return SolveStatus(worst.status, solver, seconds, gap, "; ".join(parts))
+
+
+def _status_notes(week: Week, solutions: dict[int, DaySolution]) -> list[str]:
+    notes = []
+    for d, sol in sorted(solutions.items()):
+        if sol.status.status == "failed":
+            notes.append(f"Day {d + 1}: the solver failed ({sol.status.message}). This does not mean no plan "
+                         "exists: try a longer time limit.")
+        elif sol.status.status == "infeasible":
+            notes.append(f"Day {d + 1}: no day can keep all the hard rules; {diagnose_infeasible(week, d)}")
+        if sol.over_budget > 0.005:
+            notes.append(f"Day {d + 1}: {sol.over_budget:.2f} over its share of the budget; no cheaper day keeps "
+                         "the rules.")
+    return notes
+
+
+def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
+              max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, prices: dict[str, float] | None = None,
+              weekly_budget: float | None = None, time_limit: float = 120.0, seed: int = 0,
+              variety: str = "usual") -> Plan:
+    """A plan of `days` days for `profile`: the hard rules always, the Mg/K/Ca goals as far as they go.
+
+    `locks` keep foods in meals; `prices` (food id -> price per kg as bought) make the objective money,
+    within `weekly_budget` (per 7 days, scaled to the plan's length); `time_limit` bounds the whole run,
+    every solve included; `seed` picks among equally good plans. Solver trouble comes back in
+    `plan.status` and the notes, never as "no plan exists".
+    """
+    began = time.perf_counter()
+    check_days(days)
+    time_limit = check_time_limit(time_limit)
+    week = build_week(profile, table, days, locks, max_days_per_food, prices, weekly_budget, seed, variety=variety)
+    deadline = began + time_limit
+    reserve = WHAT_IF_RESERVE * time_limit
+    planned: dict[int, DayPairs] = {}
+    notes: list[str] = []
+    requests: dict[int, DayRequest] = {}
+    solutions: dict[int, DaySolution] = {}
+    for d in range(days):
+        # wall-clock is only a safety cap (the solves stop at deterministic work limits): a day may use all
+        # that is left but a little for each day after it
+        share = max(0.05, deadline - reserve - time.perf_counter() - DAY_RESERVE * (days - d - 1))
+        request, solution, day_notes = plan_day(week, d, planned, week.locks.get(d, {}), share,
+                                                 deadline=deadline)
+        notes += day_notes
+        requests[d], solutions[d], planned[d] = request, solution, solution.steps
+    plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
+    notes += protein_notes(week, plan_days)
+    shortfalls = explain_shortfalls(week, planned, requests, solutions, deadline)
+    notes += _status_notes(week, solutions)
+    status = _combined([s.status for s in solutions.values()], time.perf_counter() - began)
+    return Plan(plan_days, profile.to_dict(), week.targets.to_dict(), shortfalls, status,
+                list(dict.fromkeys(week.notes + notes)))
+
+
+def regenerate(plan: Plan, profile: Profile, table: FoodTable, day: int, slot: str | None = None, *,
+               locks=(), time_limit: float = 5.0, max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD,
+               prices: dict[str, float] | None = None, weekly_budget: float | None = None,
+               seed: int | None = None) -> Plan:
+    """A new plan with day `day` (0-based), or only its meal `slot`, planned again: every other day and
+    meal, and every locked item (marked in the plan or in `locks`), stays as it was; what is planned
+    again differs from what was there. On solver trouble the old plan comes back with the status."""
+    began = time.perf_counter()
+    time_limit = check_time_limit(time_limit)
+    n_days = len(plan.days)
+    if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day < n_days:
+        shown = day + 1 if isinstance(day, int) else day
+        raise PlannerError(f"day {shown} is not in the plan (days 1-{n_days})")
+    if slot is not None and slot not in meal_slots():
+        raise PlannerError(f"'{slot}' is not a meal; meals are {', '.join(meal_slots())}")
+    old_day = plan.days[day]
+    kept = {(it.food_id, m.slot) for m in old_day.meals for it in m.items
+            if it.locked or (slot is not None and m.slot != slot)}
+    seed = time.time_ns() % 1_000_003 if seed is None else seed
+    week = build_week(profile, table, n_days, locks, max_days_per_food, prices, weekly_budget, seed, keep=kept)
+    planned = {other.index: day_pairs(week, other)[0] for other in plan.days if other.index != day}
+    others = frozenset(meal_slots()) - {slot} if slot is not None else frozenset()
+    old_pairs, old_locked = day_pairs(week, old_day, kept_slots=others)
+    forced: dict[tuple[int, int], int | None] = {p: old_pairs[p] for p in old_locked}
+    in_scope = (lambda p: True) if slot is None else (lambda p: p[1] == week.slots.index(slot))
+    forced.update({p: n for p, n in old_pairs.items() if not in_scope(p)})
+    forced.update(week.locks.get(day, {}))
+    # something must change: the old day (or meal) may not come back whole
+    old_scope = sorted(p for p in old_pairs if in_scope(p))
+    avoid_extra = [old_scope] if old_scope and any(p not in forced for p in old_scope) else []
+    closed = None
+    fixed = frozenset()
+    if slot is not None:   # the other meals are kept as they are: nothing may join them
+        closed = np.array([int(s) != week.slots.index(slot) and (int(f), int(s)) not in forced
+                           for f, s in zip(week.food_idx, week.slot_idx, strict=True)])
+        fixed = frozenset(s for s in range(len(week.slots)) if week.slots[s] != slot)
+    request, solution, notes = plan_day(week, day, planned, forced, time_limit * (1 - WHAT_IF_RESERVE),
+                                         salt=seed, avoid_extra=avoid_extra, closed_pairs=closed, fixed_slots=fixed)
+    if solution.status.status not in SOLVED:
+        status = replace(solution.status, seconds=time.perf_counter() - began)
+        return replace(plan, status=status, notes=list(plan.notes) + _status_notes(week, {day: solution}))
+    new_day = to_day(week, day, solution.steps, set(old_locked) | set(week.locks.get(day, {})), solution.dishes)
+    if slot is not None:   # the kept meals stay exactly as they were, item order and all
+        new_day = Day(day, [new_day.meal(slot) if m.slot == slot else m for m in old_day.meals])
+    days = [new_day if d.index == day else d for d in plan.days]
+    planned[day] = solution.steps
+    fresh = explain_shortfalls(week, {day: solution.steps}, {day: request}, {day: solution}, began + time_limit)
+    others = [s for s in plan.shortfalls if s.day != day]
+    status = replace(solution.status, seconds=time.perf_counter() - began)
+    return replace(plan, days=days, shortfalls=sorted(others + fresh, key=shortfall_order), status=status,
+                   notes=list(dict.fromkeys(list(plan.notes) + notes)))
