@@ -64,7 +64,7 @@ class Targets:
     notes: list[str] = field(default_factory=list)
     push_potassium: bool = True
     excluded_tags: tuple[str, ...] = ()
-    capped: tuple[str, ...] = ()  # nutrients whose maximum the person (or their clinician) set: never pushed
+    capped: tuple[str, ...] = ()  # nutrients whose maximum the person (or their clinician) set: no supplement advised
 
     def may_suggest_supplement(self, nutrient: str) -> bool:
         """Whether advice may name a supplement for this nutrient: never against a limit the person or their
@@ -286,7 +286,7 @@ def targets_for(p: Profile) -> Targets:
             continue
         items[nutrient], note = _your_setting(nutrient, bounds, items.get(nutrient), push_k)
         notes += [note] if note else []
-        if "max" in bounds and "min" not in bounds:
+        if "max" in bounds:   # a limit the person set: no supplement is ever advised for it, even with a minimum
             capped.append(nutrient)
 
     macros = {}

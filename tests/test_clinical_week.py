@@ -7,18 +7,13 @@ import re
 
 import pytest
 
+from planner.optimise import make_plan
 from planner.plan import day_totals, plan_text, plan_to_dict
 from planner.profile import Profile, profile_from_dict
 from planner.targets import targets_for
 
 WEEK = 7
 GENEROUS = 900.0   # s: a safety cap only; the solves stop at their work limits, so the plan is the same on any load
-
-
-def make_plan(*args, **kwargs):
-    from planner.model import make_plan as make
-
-    return make(*args, **kwargs)
 
 
 def _said(plan, table) -> str:
@@ -173,3 +168,22 @@ def test_a_week_that_likes_spinach_and_chard_meets_calcium_only_with_well_absorb
         assert t[COUNTED_FIELD] == pytest.approx(t["calcium_mg"] - from_greens, abs=0.5)
         if t[COUNTED_FIELD] < goal - 1:                      # ...but their calcium never meets the goal
             assert day.index in missed and missed[day.index].achieved == pytest.approx(t[COUNTED_FIELD], abs=1)
+
+
+@pytest.mark.parametrize("bounds, supplement", [({"min": 2000}, True), ({"min": 2000, "max": 2400}, False)],
+                         ids=["minimum only", "minimum and a limit"])
+def test_shortfall_advice_names_a_supplement_only_without_a_limit_the_person_set(bounds, supplement, table,
+                                                                                monkeypatch):
+    """When no change to the rules closes a shortfall, the advice may name a supplement, never for a nutrient
+    whose maximum the person (or their clinician) set. The what-ifs are left out so that the advice is the
+    last resort's, whatever the machine."""
+    import planner.optimise.explain as explain
+
+    monkeypatch.setattr(explain, "what_ifs", lambda *args, **kwargs: [])
+    profile = profile_from_dict({"sex": "female", "age": 40, "diet": "vegan", "targets": {"calcium_mg": bounds},
+                                 "exclude": ["tofu", "soy_milk", "almond_milk", "fortified_cereal", "sesame"]})
+    assert targets_for(profile).may_suggest_supplement("calcium_mg") is supplement
+    plan = make_plan(profile, table, 1, time_limit=GENEROUS)
+    (short,) = [s for s in plan.shortfalls if s.nutrient == "calcium_mg"]   # 2,000 mg is out of reach here
+    assert ("supplement" in short.help) is supplement
+    assert bool(_supplement_advice_for("calcium", _said(plan, table))) is supplement
