@@ -270,7 +270,8 @@ def targets_for(p: Profile) -> Targets:
     r = dri["retinol"]
     items["retinol_ug"] = Target("retinol_ug", None, _num(r.ul), "µg", r.source, "UL", goal=False, note=r.ul_scope)
     if p.pregnant:
-        notes += [rules()["pregnancy"]["note"], rules()["pregnancy"]["caffeine_note"]]
+        pregnancy = rules()["pregnancy"]   # the safety note for the diet (no fish advice for a vegan)
+        notes += [n for n in (pregnancy["note_by_diet"].get(p.diet, pregnancy["note"]), pregnancy["caffeine_note"]) if n]
     notes += dietitian_notes(p, items)
     renal_protein = None
     if p.kidney_disease:

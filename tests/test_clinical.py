@@ -177,6 +177,10 @@ def test_pregnancy_rules_out_raw_animal_food_and_high_mercury_fish_and_speaks_of
     assert "swordfish" in rules()["pregnancy"]["high_mercury_fish"]
     notes = " ".join(targets_for(p).notes)
     assert "200 mg caffeine" in notes and "8-12 oz" in notes and "high-mercury" in notes
+    vegan = " ".join(targets_for(Profile(sex="female", age=30, pregnancy="trimester2", diet="vegan")).notes)
+    assert "200 mg caffeine" in vegan and "fish" not in vegan and "8-12 oz" not in vegan   # no fish advice to a vegan
+    vegetarian = " ".join(targets_for(Profile(sex="female", age=30, pregnancy="trimester2", diet="vegetarian")).notes)
+    assert "raw or undercooked eggs" in vegetarian and "8-12 oz" not in vegetarian
 
 
 def test_pregnancy_day_check_names_the_raw_egg_yolk_and_kelp_gets_an_iodine_note():
