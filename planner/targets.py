@@ -301,7 +301,7 @@ def targets_for(p: Profile) -> Targets:
 
 def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
     """What a dietitian would add for this person (planner/data/rules.toml [dietitian_notes]): vegans' B12 and
-    vitamin D, vitamin D over 70, pregnancy's prenatal supplement, thiazides and calcium, no KCl salt with ACE
+    vitamin D, B12 over 50, vitamin D over 70, pregnancy's prenatal supplement, thiazides and calcium, no KCl salt with ACE
     inhibitors or ARBs, the unsalted-food assumption for athletes and thiazide users (and a sodium floor)."""
     said = rules()["dietitian_notes"]
     out = []
@@ -310,6 +310,8 @@ def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
         out.append(rules()["exclusion_notes"]["fish_keeps_shellfish"])
     if p.diet == "vegan":
         out.append(said["vegan"])
+    elif p.age >= said["b12_age"]:   # a vegan's note already sends all B12 to fortified foods or a supplement
+        out.append(said["b12_over_50"])
     if p.age >= said["vitamin_d_age"]:
         out.append(said["age_70"])
     if p.pregnant:

@@ -282,6 +282,7 @@ def test_spinach_never_closes_a_calcium_gap():
 @pytest.mark.parametrize("fields, fragment", [
     ({"diet": "vegan"}, "vitamin B12 comes only from fortified foods"),
     ({"age": 75}, "vitamin D RDA is 20 µg"),
+    ({"age": 51}, "absorb the vitamin B12 bound in food poorly"),
     ({"sex": "female", "age": 30, "pregnancy": "trimester2"}, "prenatal supplement with 400 µg folic acid"),
     ({"conditions": ["thiazide_diuretic"]}, "lower the calcium lost in urine"),
     ({"conditions": ["ace_inhibitor"]}, "never use potassium-chloride salt substitutes"),
