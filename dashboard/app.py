@@ -48,3 +48,5 @@ with body:
         logging.getLogger("mineral-planner").exception("dashboard page failed")
         st.error(f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your plan and profile are "
                  "kept; try again, or reload the page.")
+    finally:
+        state.keep_collections_quick()   # after the page, so the modules it loaded are counted

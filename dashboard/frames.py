@@ -14,7 +14,7 @@ import pandas as pd
 from foods import FoodTable
 from foods.nutrition import contributions
 from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
-from planner.plan import SLOT_LABELS, Plan, Shortfall
+from planner.plan import SLOT_LABELS, Plan, Shortfall, rules_fluids
 from planner.rules import meal_slots
 from planner.targets import Targets
 
@@ -88,41 +88,59 @@ def plan_target(plan: Plan, nutrient: str) -> tuple[float | None, float | None]:
 
 # --- plans ----------------------------------------------------------------------------------------------
 
+PLAN_COLUMNS = (*SHOWN, "protein_g")   # the nutrients a plan's frames carry: the minerals, sodium, energy, protein
+
+
 def plan_items_frame(plan: Plan, table: FoodTable) -> pd.DataFrame:
-    """One row per planned item with its day, meal, portion, lock and nutrient amounts (NaN where SR28 lacks one)."""
+    """One row per planned item with its day, meal, portion and nutrient amounts (NaN where SR28 lacks one).
+    Only what the items' amounts decide: a lock or a dish name changes nothing here (see day_texts)."""
     rows = [(d.index, m.slot, it) for d in plan.days for m in d.meals for it in m.items]
     base = pd.DataFrame({
-        "day": [r[0] for r in rows], "day_label": [f"Day {r[0] + 1}" for r in rows],
+        "day": pd.Series([r[0] for r in rows], dtype="int64"), "day_label": [f"Day {r[0] + 1}" for r in rows],
         "slot": [r[1] for r in rows], "meal": [SLOT_LABELS.get(r[1], r[1]) for r in rows],
         "food_id": [r[2].food_id for r in rows], "food": [r[2].name for r in rows],
-        "portion": [r[2].portion for r in rows], "grams": [float(r[2].grams) for r in rows],
-        "locked": [r[2].locked for r in rows],
+        "portion": [r[2].portion for r in rows], "grams": pd.Series([float(r[2].grams) for r in rows], dtype=float),
     })
     if not rows:
-        return base.assign(**{k: pd.Series(dtype=float) for k in SHOWN})
+        return base.assign(**{k: pd.Series(dtype=float) for k in PLAN_COLUMNS})
     amounts = contributions(table, list(base["food_id"]), list(base["grams"]))
-    return pd.concat([base, amounts[list(SHOWN)]], axis=1)
+    return pd.concat([base, amounts[list(PLAN_COLUMNS)]], axis=1)
+
+
+def _group_sums(codes: np.ndarray, values: pd.Series, size: int) -> np.ndarray:
+    """Sums of `values` per group code (0..size-1); NaN for a group whose every value is missing (SR28 has
+    none), so a sum of unknowns never reads as zero."""
+    v = values.to_numpy(dtype=float)
+    known = ~np.isnan(v)
+    sums = np.bincount(codes[known], weights=v[known], minlength=size)
+    return np.where(np.bincount(codes[known], minlength=size) > 0, sums, np.nan)
 
 
 def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[str, str]]:
-    """Per day, its meals as one markdown list (the meal's dish, 🔒 for a locked food, each meal's kcal) and a
-    caption of its minerals against the targets: made once per plan (one grouping, no filtering per meal)."""
+    """Per day, its meals as one markdown list (the meal's dish, then its foods in household portions, 🔒 for a
+    locked food, each meal's kcal) and the day's fluids line, and a caption of its minerals against the targets,
+    its protein and its energy against the energy target. The words come from the plan itself (dish, lock,
+    portion), the amounts from the frames."""
     kcal = items.groupby(["day", "slot"])["energy_kcal"].sum().to_dict() if not items.empty else {}
-    lines_of: dict[tuple[int, str], list[str]] = {}
-    for day, slot, locked, food, portion in zip(items["day"], items["slot"], items["locked"], items["food"],
-                                                items["portion"], strict=True):
-        lines_of.setdefault((day, slot), []).append(f"- {'🔒 ' if locked else ''}**{food}**: {portion}")
+    protein = items.groupby("day")["protein_g"].sum().to_dict() if not items.empty else {}
     minerals: dict[int, list[str]] = {}
     for day, nutrient, amount, percent in zip(pct["day"], pct["nutrient"], pct["amount"], pct["percent"],
                                               strict=True):
         shown = f" ({percent:.0f} %)" if percent is not None and not pd.isna(percent) and percent else ""
         minerals.setdefault(day, []).append(f"{nutrient} {amount:,.0f} mg{shown}")
+    energy_target = (plan.targets or {}).get("energy_kcal")
+    fluids = rules_fluids()
     out = []
     for d in plan.days:
         meals = [f"**{m.label}**{f': {m.dish}' if m.dish else ''} · {kcal.get((d.index, m.slot), 0):,.0f} kcal\n"
-                 + "\n".join(lines_of.get((d.index, m.slot), ["- nothing"])) for m in d.meals]
+                 + "\n".join([f"- {'🔒 ' if it.locked else ''}**{it.name}**: {it.portion}" for it in m.items]
+                             or ["- nothing"]) for m in d.meals]
+        if fluids and d.items():
+            meals.append(f"**Fluids**: {fluids}")
         day_kcal = sum(kcal.get((d.index, m.slot), 0) for m in d.meals)
-        out.append(("\n\n".join(meals), " · ".join([*minerals.get(d.index, []), f"{day_kcal:,.0f} kcal"])))
+        energy = f"{day_kcal:,.0f}" + (f" of {energy_target:,.0f}" if energy_target else "") + " kcal"
+        out.append(("\n\n".join(meals),
+                    " · ".join([*minerals.get(d.index, []), f"Protein {protein.get(d.index, 0):,.0f} g", energy])))
     return out
 
 
@@ -143,28 +161,42 @@ def week_grid(plan: Plan) -> pd.DataFrame:
 
 
 def meal_totals(items: pd.DataFrame, nutrients=MINERALS) -> pd.DataFrame:
-    """Long frame: day, meal, nutrient, amount (sum over the meal's foods; missing values count as unknown)."""
+    """Long frame: day, meal, nutrient, amount (sum over the meal's foods; NaN when every value is missing),
+    ordered by day and meal. Summed with one bincount per nutrient: it is made again after every edit."""
+    columns = ["day", "day_label", "slot", "meal", "nutrient", "amount", "meal_order"]
     if items.empty:
-        return pd.DataFrame(columns=["day", "day_label", "slot", "meal", "meal_order", "nutrient", "amount"])
+        return pd.DataFrame(columns=columns)
     order = {s: i for i, s in enumerate(meal_slots())}
-    grouped = items.groupby(["day", "day_label", "slot", "meal"], as_index=False)[list(nutrients)].sum(min_count=1)
-    long = grouped.melt(id_vars=["day", "day_label", "slot", "meal"], var_name="nutrient", value_name="amount")
-    long["meal_order"] = long["slot"].map(order)
-    return long.sort_values(["day", "meal_order"]).reset_index(drop=True)
+    slot_order = items["slot"].map(order).fillna(len(order)).to_numpy(dtype=int)
+    codes = items["day"].to_numpy(dtype=int) * (len(order) + 1) + slot_order
+    groups, first, codes = np.unique(codes, return_index=True, return_inverse=True)   # sorted: by day, then meal
+    heads = items.iloc[first]
+    n = len(groups)
+    return pd.DataFrame({
+        "day": np.tile(heads["day"].to_numpy(), len(nutrients)),
+        "day_label": np.tile(heads["day_label"].to_numpy(), len(nutrients)),
+        "slot": np.tile(heads["slot"].to_numpy(), len(nutrients)),
+        "meal": np.tile(heads["meal"].to_numpy(), len(nutrients)),
+        "nutrient": np.repeat(list(nutrients), n),
+        "amount": np.concatenate([_group_sums(codes, items[k], n) for k in nutrients]),
+        "meal_order": np.tile(slot_order[first], len(nutrients)),
+    }, columns=columns).sort_values(["day", "meal_order"], kind="stable").reset_index(drop=True)
 
 
 def day_percent(plan: Plan, items: pd.DataFrame, nutrients=MINERALS) -> pd.DataFrame:
     """Long frame: day, nutrient, amount, target minimum and the percentage of it reached."""
-    days = [(d.index, d.label) for d in plan.days]
-    sums = items.groupby("day")[list(nutrients)].sum(min_count=1) if not items.empty else pd.DataFrame()
+    index = {d.index: i for i, d in enumerate(plan.days)}
+    codes = items["day"].map(index).to_numpy(dtype=int)
+    sums = {n: np.nan_to_num(_group_sums(codes, items[n], len(index))) for n in nutrients}
+    bounds = {n: plan_target(plan, n) for n in nutrients}
     rows = []
-    for index, label in days:
+    for d in plan.days:
         for n in nutrients:
-            amount = float(sums.at[index, n]) if index in sums.index and not pd.isna(sums.at[index, n]) else 0.0
-            lo, hi = plan_target(plan, n)
-            pct = round(100.0 * amount / lo) if lo else None
-            rows.append({"day": index, "day_label": label, "nutrient": nutrient_name(n), "key": n,
-                         "amount": round(amount), "target": lo, "maximum": hi, "percent": pct})
+            amount = float(sums[n][index[d.index]])
+            lo, hi = bounds[n]
+            rows.append({"day": d.index, "day_label": d.label, "nutrient": nutrient_name(n), "key": n,
+                         "amount": round(amount), "target": lo, "maximum": hi,
+                         "percent": round(100.0 * amount / lo) if lo else None})
     return pd.DataFrame(rows)
 
 

@@ -6,11 +6,14 @@ Pages read and write the session through these helpers only, so every key has on
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import re
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -109,6 +112,22 @@ def article_name(number: str) -> str:
     return f"article {number}: {title}" if title else f"article {number}"
 
 
+_FROZEN_WITH = [0]   # how many modules were loaded when the long-lived objects were last frozen
+
+
+def keep_collections_quick() -> None:
+    """Streamlit collects garbage in full after every run (its runner.postScriptGC option), and with pandas,
+    Altair and HiGHS loaded a full collection scans some 130,000 long-lived objects: 50-200 ms, holding the
+    interpreter lock, before the browser hears that the run is over, on every click. So whenever a run has
+    loaded new modules, collect once and freeze what is alive (gc.freeze): later collections leave those
+    objects alone and scan only what the runs make. What is frozen is never freed; it is the modules, the food
+    table and what a few early runs held, a fixed amount per server."""
+    if len(sys.modules) != _FROZEN_WITH[0]:
+        gc.collect()
+        gc.freeze()
+        _FROZEN_WITH[0] = len(sys.modules)
+
+
 # --- the session -------------------------------------------------------------------------------------------
 
 def init() -> None:
@@ -164,17 +183,38 @@ def set_plan(plan, name: str = "") -> None:
     ss.plan, ss.plan_name = plan, name
 
 
-def plan_frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[tuple[str, str]]]:
-    """The plan's items, each day's % of target, each meal's minerals and each day's menu text
-    (frames.plan_items_frame, day_percent, meal_totals, day_texts), made once per plan: a widget's rerun
-    reuses them, and every change to the plan is a new Plan."""
-    kept = st.session_state.get("_plan_frames")
-    if kept is None or kept[0] is not plan:
+class PlanFrames(NamedTuple):
+    """What the plan page draws from: the items with their amounts, each day's % of target, each meal's
+    minerals (frames.plan_items_frame, day_percent, meal_totals) and each day's menu text (frames.day_texts)."""
+
+    items: pd.DataFrame
+    day_pct: pd.DataFrame
+    meal_minerals: pd.DataFrame
+    day_texts: list[tuple[str, str]]
+
+
+def amounts_key(plan: Plan) -> tuple:
+    """What a plan's amounts depend on: each item's day, meal, food and grams, and the targets."""
+    return (tuple((d.index, m.slot, it.food_id, it.grams) for d in plan.days for m in d.meals for it in m.items),
+            plan.targets)
+
+
+def plan_frames(plan: Plan) -> PlanFrames:
+    """The plan's frames, made once per plan: a widget's rerun reuses them (every change to the plan is a new
+    Plan), and an edit that leaves every amount as it was (a lock, an unlock) reuses the amounts and only
+    writes the menu text again."""
+    kept = st.session_state.get("_plan_frames")     # (plan, amounts key, PlanFrames)
+    if kept is not None and kept[0] is plan:
+        return kept[2]
+    key = amounts_key(plan)
+    if kept is not None and kept[1] == key:
+        items, pct, minerals = kept[2][:3]
+    else:
         items = frames.plan_items_frame(plan, food_table())
-        pct = frames.day_percent(plan, items)
-        kept = st.session_state["_plan_frames"] = (plan, items, pct, frames.meal_totals(items),
-                                                   frames.day_texts(plan, items, pct))
-    return kept[1:]
+        pct, minerals = frames.day_percent(plan, items), frames.meal_totals(items)
+    made = PlanFrames(items, pct, minerals, frames.day_texts(plan, items, pct))
+    st.session_state["_plan_frames"] = (plan, key, made)
+    return made
 
 
 def eligible_food_ids(p: Profile | None = None) -> frozenset[str]:

@@ -135,6 +135,8 @@ def test_no_internal_words_on_the_plan_page_of_a_hard_week():
     click(at, "plan_generate")
     food_id = at.selectbox(key="adj_food").value
     click(at, "adj_exclude")
+    at.session_state["plan_notes"] = True                    # the folded notes too
+    at.run()
     shown = on_screen(at)
     assert "Not every target could be met" in shown or "Every day meets" in shown
     assert not [w for w in INTERNAL if w in shown], [w for w in INTERNAL if w in shown]
@@ -183,9 +185,13 @@ def test_the_plan_page_shows_the_heat_map_before_the_settings_and_folds_the_note
     order = [getattr(e, "key", None) or e.type for e in at.main]
     assert order.index("vega_lite_chart") < order.index("plan_generate")
     notes = next(e for e in at.expander if e.label.startswith("Notes on this plan"))
-    assert not notes.proto.expanded and texts(notes.caption)
+    assert not notes.proto.expanded and not texts(notes.caption)      # folded, and drawn only when opened
     settings = next(e for e in at.expander if e.label.startswith("Make a new week"))
     assert not settings.proto.expanded
+    at.session_state["plan_notes"] = True
+    at.run()
+    notes = next(e for e in at.expander if e.label.startswith("Notes on this plan"))
+    assert len(texts(notes.caption)) == len(at.session_state.plan.notes)
 
 
 def test_the_diary_chart_ticks_once_a_day():

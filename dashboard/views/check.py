@@ -11,7 +11,7 @@ from dashboard import charts, frames, state
 from foods.intake import IntakeError, parse_rows, parse_text
 from planner.check import CheckReport, check_day
 from planner.errors import PlannerError
-from planner.supplements import split_supplements
+from planner.supplements import SupplementItem, read_supplement, split_supplements
 
 STATUS_WORDS = {"below": "below target", "met": "met", "above_ul": "above the upper limit",
                 "above_cdrr": "above the sodium ceiling", "above_limit": "above your limit",
@@ -50,21 +50,38 @@ def current_rows() -> pd.DataFrame:
     return ss.get("intake_edited", ss.intake_rows)
 
 
+def row_supplements(records: list[dict]) -> tuple[list[dict], list[SupplementItem], list[str]]:
+    """The table's rows with each supplement row ('Magne B6', amount 2) left blank (parse_rows skips a blank
+    row, so the others keep their numbers), the supplements read as a CSV's rows are (the amount, then the
+    name: planner.supplements.read_supplement), and one message per row that names a supplement badly."""
+    kept, found, errors = [], [], []
+    for number, row in enumerate(records, start=1):
+        try:
+            item = read_supplement(f"{row.get('amount') or ''} {row['food']}".strip(), number)
+        except PlannerError as exc:
+            errors.append(f"Table row {number}: {str(exc).removeprefix(f'line {number}: ')}")
+            item = None
+        kept.append(row if item is None else {})
+        found += [item] if item is not None else []
+    return kept, found, errors
+
+
 def run_check(rows: pd.DataFrame, text: str) -> None:
     """Read the table and the text, check them; line errors are kept for display next to the inputs."""
     ss.check_errors, ss.check_report = [], None
-    items, errors = [], []
+    items = []
     records = [{**r, "amount": plain_amount(r.get("amount"))} for r in rows.to_dict("records")
                if str(r.get("food") or "").strip()]
-    if records:
+    records, supplements, errors = row_supplements(records)
+    if any(records):
         try:
             items += parse_rows(records, table)
         except IntakeError as exc:
             errors += [f"Table row {e.line} '{e.text}': {e.message}" for e in exc.errors] or [str(exc)]
-    supplements = []
     if text.strip():
         try:  # supplement lines ("2 Magne B6") first: they count in the totals, not as foods
-            text, supplements, any_food = split_supplements(text)
+            text, typed, any_food = split_supplements(text)
+            supplements += typed
             items += parse_text(text, table) if any_food else []
         except IntakeError as exc:
             errors += [f"Text line {e.line} '{e.text}': {e.message}" for e in exc.errors] or [str(exc)]

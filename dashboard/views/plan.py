@@ -1,7 +1,9 @@
 """Weekly plan: generate a week, see it meal by meal and against the targets, adjust it, save it.
 
-Adjustments run as button callbacks: the plan changes before the page draws, so one run shows the new
-totals and charts (no second run), and the message stands next to the buttons.
+The page is a fragment holding smaller keyed fragments (the week against the targets, the chart, the meals,
+the editor, the saved plans). A widget reruns only the fragment it sits in; an adjustment is a button
+callback that changes the plan before anything draws and then reruns only the fragments that show what it
+changed (RERUN_*): a lock redraws the meals and the editor, not the charts.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ import time
 import streamlit as st
 
 from dashboard import charts, frames, state
-from planner import edit
-from planner import optimise as model
+from planner import edit, optimise
 from planner.errors import PlannerError
 from planner.plan import SLOT_LABELS, Plan, plan_from_dict, plan_to_dict
 from planner.render import plural
 
-FIRST_PLAN_SECONDS = 2.5   # the week appears within 3 s; a longer search is one click away
-RETRY_SECONDS = 10.0       # when the quick search left days unplanned (a busy machine), one longer search
+PAGE = "plan_page"                                   # the whole page under the title (settings, everything)
+RERUN_AMOUNTS = ["plan_week", "plan_chart", "plan_meals", "plan_adjust"]   # what an edit of amounts changes
+RERUN_LOCKS = ["plan_meals", "plan_adjust"]          # what a lock changes: the 🔒 marks and the editor
 table = state.food_table()
 ss = st.session_state
 
@@ -27,22 +29,17 @@ def unplanned_days(plan: Plan) -> list[int]:
     return [d.index for d in plan.days if not d.items()]
 
 
-def generate(days: int, max_days: int, seconds: float) -> None:
-    """A new week, with its progress shown while it solves; days the quick search left empty get a longer one."""
+def generate(days: int, max_days: int) -> None:
+    """A new week with the CLI's defaults (its seed, and wall-clock only as a safety cap: the solves stop at
+    their deterministic work limits, so the dashboard and `mineral-planner plan` give the same week), with its
+    progress shown while it solves."""
     locks = edit.locks_of(ss.plan, days)
     with st.status("Planning your week…", expanded=True) as status:
         status.write(f"Choosing real foods for {plural(days, 'day')} × 5 meals within your energy budget, and "
                      "meeting your calcium, magnesium and potassium targets"
                      + (f"; keeping {plural(len(locks), 'locked food')}" if locks else "") + "…")
         started = time.perf_counter()
-        make = dict(locks=locks, max_days_per_food=max_days)
-        plan = model.make_plan(state.profile(), table, days=days, time_limit=seconds, **make)
-        if unplanned_days(plan):
-            status.update(label="Searching longer…")
-            status.write(f"The quick search left {plural(len(unplanned_days(plan)), 'day')} unplanned (the "
-                         f"computer is busy); searching for up to {RETRY_SECONDS:g} s.")
-            plan = model.make_plan(state.profile(), table, days=days, time_limit=max(RETRY_SECONDS, 3 * seconds),
-                                   **make)
+        plan = optimise.make_plan(state.profile(), table, days=days, locks=locks, max_days_per_food=max_days)
         took = time.perf_counter() - started
         if unplanned_days(plan):
             status.update(label=f"Some days could not be planned ({took:.1f} s)", state="error", expanded=False)
@@ -53,12 +50,18 @@ def generate(days: int, max_days: int, seconds: float) -> None:
 
 # --- adjustments (button callbacks: they run before the page draws) ------------------------------------------
 
-def done(result: edit.Edit) -> None:
-    """The edit's plan and profile kept, its message and its bad news shown next to the buttons."""
+def done(result: edit.Edit, rerun: list[str], warning: str = "") -> None:
+    """The edit's plan kept, its message, its bad news and any `warning` shown next to the buttons, and only
+    the fragments in `rerun` drawn again (the whole page when the edit filled or emptied a day: the settings
+    open for it)."""
+    before = ss.plan
     ss.plan = result.plan
     state.flash(result.kind, state.for_people(result.message), "adjust")
     if result.news:
         state.flash("warning", "**Check this:** " + " ".join(result.news), "adjust")
+    if warning:
+        state.flash("warning", warning, "adjust")
+    st.rerun(PAGE if unplanned_days(before) != unplanned_days(result.plan) else rerun)
 
 
 def item_name(food_id: str) -> str:
@@ -68,29 +71,28 @@ def item_name(food_id: str) -> str:
 @state.guarded("adjust")
 def toggle_lock(day: int, slot: str, food_id: str) -> None:
     locked = (day, slot, food_id) in edit.lock_keys(ss.plan)
-    done(edit.set_locked(ss.plan, day, slot, food_id, not locked))
+    done(edit.set_locked(ss.plan, day, slot, food_id, not locked), RERUN_LOCKS)
 
 
-@state.guarded("generate")
+@state.guarded("adjust")
 def unlock_all() -> None:
-    result = edit.unlock_all(ss.plan)
-    ss.plan = result.plan
-    state.flash("success", result.message, "generate")
+    done(edit.unlock_all(ss.plan), RERUN_LOCKS)
 
 
 @state.guarded("adjust")
 def change_portion(day: int, slot: str, food_id: str, count_key: str) -> None:
-    done(edit.set_portion(ss.plan, table, day, slot, food_id, float(ss[count_key]) * table.get(food_id).portion_grams))
+    done(edit.set_portion(ss.plan, table, day, slot, food_id, float(ss[count_key]) * table.get(food_id).portion_grams),
+         RERUN_AMOUNTS)
 
 
 @state.guarded("adjust")
 def remove(day: int, slot: str, food_id: str) -> None:
-    done(edit.remove(ss.plan, table, day, slot, food_id))
+    done(edit.remove(ss.plan, table, day, slot, food_id), RERUN_AMOUNTS)
 
 
 @state.guarded("adjust")
 def regenerate(day: int, slot: str | None) -> None:
-    done(edit.regenerate(ss.plan, table, day, slot, profile=state.profile()))
+    done(edit.regenerate(ss.plan, table, day, slot, profile=state.profile()), RERUN_AMOUNTS)
 
 
 @state.guarded("adjust")
@@ -98,12 +100,12 @@ def never_use(food_id: str) -> None:
     """Add the food to the profile's exclusions, take it out of the week and replan the meals that had it."""
     result = edit.never_use(ss.plan, table, food_id, profile=state.profile())
     state.set_profile(result.profile, ss.profile_name)
-    done(result)
     try:
         state.save_profile(ss.profile_name, result.profile)
+        unsaved = ""
     except PlannerError as exc:
-        state.flash("warning", f"{item_name(food_id)} is excluded for this session, but the profile was not "
-                               f"saved: {exc}", "adjust")
+        unsaved = f"{item_name(food_id)} is excluded for this session, but the profile was not saved: {exc}"
+    done(result, [PAGE], unsaved)   # the whole page: its caption names the profile's exclusions
 
 
 @state.guarded("saved_plans")
@@ -111,6 +113,7 @@ def load_plan(name: str) -> None:
     loaded = plan_from_dict(state.store().load_plan(name), table)
     state.set_plan(loaded, name)
     state.flash("success", f"Plan '{name}' loaded.", "saved_plans")
+    st.rerun(PAGE)              # a new plan: everything on the page follows it
 
 
 @state.guarded("saved_plans")
@@ -129,8 +132,10 @@ def save_plan() -> None:
     state.flash("success", f"Plan '{name}' saved.", "saved_plans")
 
 
-def saved_plans(plan: Plan | None) -> None:
+@st.fragment(key="plan_saved")
+def saved_plans() -> None:
     """Save the plan on screen under a name; load or delete a saved one (also before any plan is made)."""
+    plan: Plan | None = ss.plan
     st.subheader("Saved plans")
     state.show_flash("saved_plans")
     if plan is not None:
@@ -147,31 +152,24 @@ def saved_plans(plan: Plan | None) -> None:
     l3.button("Delete", key="plan_delete", on_click=delete_plan, args=(choice,))
 
 
-# --- the page ----------------------------------------------------------------------------------------------
+# --- the page: each part a fragment that reads the plan from the session (a fragment rerun calls it again
+# with the arguments of its last run, so no part takes the plan as an argument) ------------------------------
 
 def settings() -> None:
-    """Days, variety and search time, and the button that plans the week: open until there is a plan (or
-    the plan needs planning again), then folded under the week, which a phone shows first."""
+    """Days and variety, and the button that plans the week: open until there is a plan (or the plan needs
+    planning again), then folded under the week, which a phone shows first."""
     plan = ss.plan
     box = st.container(border=True) if plan is None else st.expander(
-        "Make a new week (days, variety, search time)", expanded=state.plan_stale() or bool(unplanned_days(plan)))
+        "Make a new week (days, variety)", expanded=state.plan_stale() or bool(unplanned_days(plan)))
     with box:
         c1, c2 = st.columns(2)
-        n_days = c1.number_input("Days", min_value=1, max_value=model.MAX_DAYS, value=7, step=1, key="plan_days")
-        max_days = c2.number_input("Each food on at most … days", min_value=1, max_value=model.MAX_DAYS, value=3,
-                                   step=1, key="plan_max_days", help="Variety: how often the same food may come back.")
-        seconds = st.select_slider("Search time", [FIRST_PLAN_SECONDS, 5.0, 10.0, 20.0], value=FIRST_PLAN_SECONDS,
-                                   format_func=lambda s: f"{s:g} s", key="plan_seconds",
-                                   help="A longer search finds a slightly better week (more variety, closer to the "
-                                        "targets); every plan keeps the hard rules.")
-        b1, b2 = st.columns(2)
-        state.show_flash("generate")
-        n_locked = len(edit.locks_of(ss.plan))
-        if n_locked:
-            b2.button(f"Unlock all ({n_locked} locked)", key="plan_unlock_all", on_click=unlock_all)
-        if b1.button("Generate a week" if ss.plan is None else "Generate again", type="primary", key="plan_generate",
+        n_days = c1.number_input("Days", min_value=1, max_value=optimise.MAX_DAYS, value=7, step=1, key="plan_days")
+        max_days = c2.number_input("Each food on at most … days", min_value=1, max_value=optimise.MAX_DAYS,
+                                   value=optimise.DEFAULT_MAX_DAYS_PER_FOOD, step=1, key="plan_max_days",
+                                   help="Variety: how often the same food may come back.")
+        if st.button("Generate a week" if ss.plan is None else "Generate again", type="primary", key="plan_generate",
                      help="Locked foods stay where they are."):
-            generate(int(n_days), int(max_days), float(seconds))
+            generate(int(n_days), int(max_days))
 
 
 def summary(plan: Plan) -> None:
@@ -180,30 +178,40 @@ def summary(plan: Plan) -> None:
     status = plan.status
     empty = unplanned_days(plan)
     if empty:
-        st.error(f"Day {', '.join(str(d + 1) for d in empty)} could not be planned in time. Choose a longer "
-                 "**Search time** and press **Generate again**.")
-    elif status.status in ("time_limit", "feasible"):
-        st.caption(f"The best week found in {status.seconds:.1f} s, every hard rule kept. A longer search time may "
-                   "find a slightly better one.")
+        why = [state.for_people(n) for n in plan.notes if n.startswith(tuple(f"Day {d + 1}:" for d in empty))]
+        st.error(f"{'Day' if len(empty) == 1 else 'Days'} {', '.join(str(d + 1) for d in empty)} could not be "
+                 "planned." + ("\n" + "\n".join(f"- {w}" for w in why) if why else ""))
+    elif status.status == "time_limit":    # the safety cap cut the search: the answer may differ from run to run
+        st.info(f"**The last search stopped at its safety time cap**, not at its work limit ({status.message}). "
+                "Every hard rule is kept, but on a busy computer the same request may give another answer.")
     if plan.shortfalls:
         st.warning("**Not every target could be met:**\n" + "\n".join(f"- {state.for_people(frames.shortfall_sentence(s))}"
                                                                         for s in plan.shortfalls))
     elif not empty:
         st.success("Every day meets its calcium, magnesium and potassium targets.")
-    if plan.notes:      # folded: on a phone the week comes first, the fine print after
-        with st.expander(f"Notes on this plan ({len(plan.notes)})"):
-            for note in plan.notes:
-                st.caption(state.for_people(note))
+    if plan.notes:      # folded (and drawn only when opened): on a phone the week comes first, the fine print after
+        notes = st.expander(f"Notes on this plan ({len(plan.notes)})", key="plan_notes", on_change="rerun")
+        if notes.open:
+            with notes:
+                for note in plan.notes:
+                    st.caption(state.for_people(note))
 
 
-def heat_map(pct) -> None:
+@st.fragment(key="plan_week")
+def week_view() -> None:
+    """The week against the targets (the heat map), and what the plan says about itself."""
+    plan: Plan = ss.plan
     st.subheader("The week against your targets")
     st.caption("% of each day's target: green is met, red is far below.")
-    st.vega_lite_chart(spec=charts.spec(charts.week_heatmap, pct), width="stretch")
+    st.vega_lite_chart(spec=charts.spec(charts.week_heatmap, state.plan_frames(plan).day_pct), width="stretch")
+    summary(plan)
 
 
-def meal_chart(plan: Plan, long) -> None:
+@st.fragment(key="plan_chart")
+def meal_chart() -> None:
     # one mineral at a time (tabs would draw all three on every change, and the browser would redraw them all)
+    plan: Plan = ss.plan
+    long = state.plan_frames(plan).meal_minerals
     state.persist("plan_chart_mineral", frames.MINERALS[0])
     key = st.segmented_control("Each day's minerals by meal, against the daily target (dashed)", frames.MINERALS,
                                format_func=frames.nutrient_name, key="plan_chart_mineral") or frames.MINERALS[0]
@@ -212,17 +220,27 @@ def meal_chart(plan: Plan, long) -> None:
                                         frames.nutrient_name(key), frames.unit_of(key), lo, hi), width="stretch")
 
 
-def meals(plan: Plan, texts) -> None:
+@st.fragment(key="plan_meals")
+def meals() -> None:
+    plan: Plan = ss.plan
     st.subheader("Meals")
-    for tab, (menu, minerals) in zip(st.tabs([d.label for d in plan.days]), texts, strict=True):
-        with tab:
-            st.markdown(menu)
-            st.caption(minerals)
-    with st.expander("Week at a glance (table)"):
-        st.dataframe(frames.week_grid(plan), width="stretch")
+    # only the open day and an open table are drawn: choosing another day reruns this fragment alone, and an
+    # edit sends one day's menu to the browser, not seven
+    tabs = st.tabs([d.label for d in plan.days], key="plan_meals_day", on_change="rerun")
+    for tab, (menu, minerals) in zip(tabs, state.plan_frames(plan).day_texts, strict=True):
+        if tab.open:
+            with tab:
+                st.markdown(menu)
+                st.caption(minerals)
+    grid = st.expander("Week at a glance (table)", key="plan_week_grid", on_change="rerun")
+    if grid.open:
+        with grid:
+            st.dataframe(frames.week_grid(plan), width="stretch")
 
 
-def adjust(plan: Plan) -> None:
+@st.fragment(key="plan_adjust")
+def adjust() -> None:
+    plan: Plan = ss.plan
     st.subheader("Change something")
     st.caption("Pick a day, a meal and a food. A locked food stays when you regenerate its meal, its day or the week.")
     a1, a2, a3 = st.columns(3)
@@ -248,42 +266,43 @@ def adjust(plan: Plan) -> None:
                             value=now, step=float(food.step), format="%g", key=count_key)
             p2.button("Set portion", key="adj_set_portion", on_click=change_portion,
                       args=(day_index, slot, food_id, count_key))
-            q1, q2, q3 = st.columns(3)
-            q1.button("Unlock" if item.locked else "Lock (keep it)", key="adj_lock", on_click=toggle_lock,
+            actions = st.container(horizontal=True)   # one block, not four columns: fewer elements to redraw
+            actions.button("Unlock" if item.locked else "Lock (keep it)", key="adj_lock", on_click=toggle_lock,
                       args=(day_index, slot, food_id),
                       help="A locked food stays when you regenerate its meal, its day or the week.")
-            q2.button("Remove", key="adj_remove", on_click=remove, args=(day_index, slot, food_id))
-            q3.button("Never use it", key="adj_exclude", on_click=never_use, args=(food_id,),
+            actions.button("Remove", key="adj_remove", on_click=remove, args=(day_index, slot, food_id))
+            actions.button("Never use it", key="adj_exclude", on_click=never_use, args=(food_id,),
                       help="Adds it to your profile's exclusions and replans the meals that had it.")
-    r1, r2 = st.columns(2)
-    r1.button(f"Regenerate {meal.label.lower()}, {day.label}", key="adj_regen_meal", on_click=regenerate,
+    again = st.container(horizontal=True)
+    again.button(f"Regenerate {meal.label.lower()}, {day.label}", key="adj_regen_meal", on_click=regenerate,
               args=(day_index, slot), help="New foods for this meal; locked foods and the rest of the week stay.")
-    r2.button(f"Regenerate all of {day.label}", key="adj_regen_day", on_click=regenerate, args=(day_index, None),
+    again.button(f"Regenerate all of {day.label}", key="adj_regen_day", on_click=regenerate, args=(day_index, None),
               help="A new day; locked foods and the other days stay.")
+    n_locked = len(edit.locks_of(plan))
+    if n_locked:
+        again.button(f"Unlock all ({n_locked} locked)", key="plan_unlock_all", on_click=unlock_all,
+                  help="Every food may change again when you regenerate.")
     state.show_flash("adjust")
 
 
-@st.fragment
+@st.fragment(key=PAGE)
 def plan_page() -> None:
-    """Everything under the title. A fragment: a button here reruns only this, not the app around it (the
-    navigation, the sidebar, the disclaimer), so an adjustment answers quickly."""
+    """Everything under the title. A fragment: Generate reruns only this, not the app around it (the
+    navigation, the sidebar, the disclaimer)."""
     p = state.profile()
     never = f", never {', '.join(state.exclude_word(w) for w in p.exclude)}" if p.exclude else ""
     st.caption(f"For {ss.profile_name}: {state.profile_words(p)}{never}. Change it under **Profile and targets**.")
     week = st.container()     # the week and how it meets the targets first; filled once the plan is known
     settings()
-    plan: Plan | None = ss.plan
-    if plan is None:
+    if ss.plan is None:
         st.info("No plan yet: press **Generate a week**.")
     else:
-        plan_items, day_pct, meal_minerals, day_texts = state.plan_frames(plan)
         with week:
-            heat_map(day_pct)
-            summary(plan)
-        meal_chart(plan, meal_minerals)
-        meals(plan, day_texts)
-        adjust(plan)
-    saved_plans(plan)
+            week_view()
+        meal_chart()
+        meals()
+        adjust()
+    saved_plans()
 
 
 st.title("Weekly plan")
