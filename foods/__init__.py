@@ -1,7 +1,7 @@
 """The food table: curated USDA SR28 foods with portions, tags and articles; loading, search and units."""
 
 from foods.errors import BadAmount, FoodError, TableError, UnknownFood, UnknownUnit
-from foods.table import NUTRIENTS, Food, FoodTable, Portion, load_table
+from foods.table import Food, FoodTable, Portion, load_table
 
 __all__ = [
     "NUTRIENTS",
@@ -15,3 +15,12 @@ __all__ = [
     "UnknownUnit",
     "load_table",
 ]
+
+
+def __getattr__(name: str):
+    """`foods.NUTRIENTS` (a DataFrame) is made when first asked for, so importing `foods` needs no pandas."""
+    if name == "NUTRIENTS":
+        from foods import table
+
+        return table.NUTRIENTS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:   # the callers hand in pandas Series; importing this module (for COUNTED_FIELD) needs no pandas
+    import pandas as pd
 
 CLASSES_FILE = Path(__file__).resolve().parent / "data" / "calcium_classes.csv"
 NOT_COUNTED = frozenset({"oxalate"})   # classes whose calcium never counts toward a calcium goal
@@ -22,12 +25,16 @@ COUNTED_FIELD = "calcium_counted_mg"
 
 @functools.cache
 def _rules() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_csv(CLASSES_FILE, dtype=str, keep_default_na=False).rename(columns={"class": "klass"})
 
 
 def calcium_class(names: pd.Series, groups: pd.Series | None = None) -> pd.Series:
     """Each food's calcium absorption class: the first name rule that matches, else its SR28 group's (by
     group name), else 'other'."""
+    import pandas as pd
+
     out = pd.Series(UNCLASSED, index=names.index, dtype=object)
     lowered = names.fillna("").astype(str).str.lower()
     todo = np.ones(len(names), dtype=bool)

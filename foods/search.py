@@ -15,7 +15,8 @@ from foods.text import COOKING_WORDS, SERVING_WORDS, STOPWORDS, normalize, singu
 if TYPE_CHECKING:  # the table calls the search, never the other way round
     from foods.table import Food, FoodTable
 
-__all__ = ["MATCH_THRESHOLD", "best_match", "normalize", "scored", "search", "singular"]
+__all__ = ["MATCH_THRESHOLD", "SEARCH_INDEX", "best_match", "normalize", "scored", "search", "search_index",
+           "singular"]
 
 MATCH_THRESHOLD = 72.0
 SR28_NAME_PENALTY = 12.0  # SR28's long name ("Fish, cod, Atlantic, ...") finds "fish", below our own names
@@ -60,9 +61,12 @@ def _unusual(food: Food) -> float:
     return UNUSUAL_GROUP_PENALTY if food.tags_guessed and food.group in UNUSUAL_GROUPS else 0.0
 
 
-def _index(table: FoodTable) -> _Index:
-    """The table's search index, built once per table."""
-    return table.cached("search_index", lambda: _build_index(table))
+SEARCH_INDEX = "search_index"   # the index's key in the table's cache (and in its snapshot)
+
+
+def search_index(table: FoodTable) -> _Index:
+    """The table's search index, built once per table (kept in the table's snapshot)."""
+    return table.cached(SEARCH_INDEX, lambda: _build_index(table))
 
 
 def _build_index(table: FoodTable) -> _Index:
@@ -134,7 +138,7 @@ def scored(table: FoodTable, text: str, limit: int = 10) -> list[tuple[Food, flo
     query = _name_key(text) or normalize(text)  # "unsalted butter" is butter, as its name is searched
     if not query:
         return []
-    index = _index(table)
+    index = search_index(table)
     if not index.food_ids:
         return []
     qwords = [w for w in query.split() if w not in STOPWORDS] or query.split()

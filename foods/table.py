@@ -1,26 +1,48 @@
-"""Load and validate the food table once; look foods up by id, search, rank and filter them."""
+"""Load and validate the food table once; look foods up by id, search, rank and filter them.
+
+pandas is imported inside the functions that read, check or rank the table's frame: a table loaded from its
+snapshot (foods/snapshot.py) looks foods up and searches without it, so `foods search` starts fast."""
 
 from __future__ import annotations
 
+import csv
 import functools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from foods import snapshot
 from foods.calcium import COUNTED_FIELD, calcium_class, counted_calcium
 from foods.errors import FoodError, TableError, UnknownFood
-from foods.search import best_match
+from foods.search import SEARCH_INDEX, best_match, search_index
 from foods.search import search as search_foods
 from foods.text import measure_text, measure_unit, measure_words
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ALIASES_FILE = DATA_DIR / "aliases.csv"
-NUTRIENTS = pd.read_csv(DATA_DIR / "nutrients.csv", dtype=str)
-NUTRIENT_FIELDS: list[str] = list(NUTRIENTS["field"])
-NUTRIENT_UNITS: dict[str, str] = dict(zip(NUTRIENTS["field"], NUTRIENTS["unit"], strict=True))
-NUTRIENT_LABELS: dict[str, str] = dict(zip(NUTRIENTS["field"], NUTRIENTS["label"], strict=True))
+NUTRIENTS_FILE = DATA_DIR / "nutrients.csv"
+with open(NUTRIENTS_FILE, encoding="utf-8", newline="") as _fh:
+    _NUTRIENT_ROWS = list(csv.DictReader(_fh))
+NUTRIENT_FIELDS: list[str] = [row["field"] for row in _NUTRIENT_ROWS]
+NUTRIENT_UNITS: dict[str, str] = {row["field"]: row["unit"] for row in _NUTRIENT_ROWS}
+NUTRIENT_LABELS: dict[str, str] = {row["field"]: row["label"] for row in _NUTRIENT_ROWS}
+
+
+def __getattr__(name: str):
+    """`NUTRIENTS`, the nutrient registry as a DataFrame (field, sr28_column, unit, label, source), made
+    when first asked for: the build and the fidelity test want it, a look-up does not want pandas."""
+    if name == "NUTRIENTS":
+        import pandas as pd
+
+        globals()["NUTRIENTS"] = frame = pd.read_csv(NUTRIENTS_FILE, dtype=str)
+        return frame
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 VALID_MEALS = frozenset({"breakfast", "snack", "lunch", "dinner"})
 DIET_TAGS = frozenset({"vegan", "vegetarian", "pescatarian"})
@@ -121,7 +143,7 @@ class Food:
 
     def missing(self) -> list[str]:
         """Nutrients SR28 has no value for: totals that include this food are lower bounds."""
-        return [k for k, v in self.nutrients.items() if v is None or (isinstance(v, float) and np.isnan(v))]
+        return [k for k, v in self.nutrients.items() if v is None or (isinstance(v, float) and math.isnan(v))]
 
     def bought_grams(self, eaten_grams: float) -> float:
         """Grams to buy, as bought, for grams eaten: eaten × yield factor ÷ (1 − refuse)."""
@@ -154,6 +176,8 @@ def _fail_if_missing(frame: pd.DataFrame, columns: list[str], name: str) -> None
 
 def _check_numbers(frame: pd.DataFrame, columns: list[str], name: str) -> pd.DataFrame:
     """Convert to numbers; a non-numeric or negative value names its row (file line) and column."""
+    import pandas as pd
+
     out = frame.copy()
     for col in columns:
         raw = out[col]
@@ -167,7 +191,7 @@ def _check_numbers(frame: pd.DataFrame, columns: list[str], name: str) -> pd.Dat
 
 def split_list(value) -> list[str]:
     """A ';'-separated cell ('dairy; gluten') as its items; an empty or missing cell is no items."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
     return [v.strip() for v in str(value).split(";") if v.strip()]
 
@@ -184,7 +208,7 @@ def _tuple(value) -> tuple[str, ...]:
 
 
 def _text(value) -> str:
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def _number(value) -> float:
@@ -227,11 +251,13 @@ class FoodTable:
         portion_ndb = foods["portion_ndb"].where(foods["portion_ndb"].notna() & (foods["portion_ndb"] != ""), ndb)
         foods = foods.assign(id=ids, ndb=ndb, portion_ndb=portion_ndb.astype(str).str.zfill(5),
                              bought_ndb=foods["bought_ndb"].astype(str).str.zfill(5))
-        self.frame = foods.set_index("id", drop=False)
-        self.frame.index.name = None
-        classes = calcium_class(self.frame["name"], self.frame["group"])
-        self.frame["calcium_class"] = classes
-        self.frame[COUNTED_FIELD] = counted_calcium(self.frame["calcium_mg"], classes)
+        frame = foods.set_index("id", drop=False)
+        frame.index.name = None
+        classes = calcium_class(frame["name"], frame["group"])
+        frame["calcium_class"] = classes
+        frame[COUNTED_FIELD] = counted_calcium(frame["calcium_mg"], classes)
+        self._frame: pd.DataFrame | None = frame
+        self._folder: Path | None = None
         self.source = source
         by_food: dict[str, list[Portion]] = {}
         for fid, seq, amount, measure, grams, src in zip(
@@ -241,8 +267,8 @@ class FoodTable:
             if amount > 0 and grams > 0:
                 by_food.setdefault(fid, []).append(Portion(int(seq), float(amount), str(measure), float(grams), str(src)))
         self.foods: dict[str, Food] = {}
-        col = {c: self.frame[c].tolist() for c in FOOD_COLUMNS}
-        nutrient_rows = self.frame[NUTRIENT_FIELDS].to_numpy(dtype=float).tolist()
+        col = {c: frame[c].tolist() for c in FOOD_COLUMNS}
+        nutrient_rows = frame[NUTRIENT_FIELDS].to_numpy(dtype=float).tolist()
         for i, fid in enumerate(col["id"]):
             self.foods[fid] = Food(
                 id=fid, name=str(col["name"][i]), ndb=col["ndb"][i], group=_text(col["group"][i]),
@@ -261,6 +287,22 @@ class FoodTable:
                 portion_ndb=col["portion_ndb"][i],
             )
         self._cache: dict = {}
+
+    @classmethod
+    def restored(cls, foods: dict[str, Food], source: str, folder: Path, cache: dict) -> FoodTable:
+        """A table from its snapshot: the foods (and cached search index) without the frame, which is read
+        from `folder`'s CSVs the first time something asks for it."""
+        table = cls.__new__(cls)
+        table.foods, table.source, table._cache = foods, source, dict(cache)
+        table._frame, table._folder = None, folder
+        return table
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per food (indexed by id), the CSV's columns, nutrients per 100 g and the calcium class."""
+        if self._frame is None:
+            self._frame = read_table(self._folder)._frame
+        return self._frame
 
     def __len__(self) -> int:
         return len(self.foods)
@@ -334,6 +376,8 @@ class FoodTable:
         unknown = [fid for fid in foods or [] if fid not in self.foods]
         if unknown:
             self.get(unknown[0])  # an error naming the closest matches
+        import pandas as pd
+
         frame = self.frame if foods is None else self.frame.loc[foods]
         if not include_limit:
             frame = frame[frame["limit"] == 0]
@@ -393,6 +437,8 @@ def resolve_nutrient(name: str) -> str:
 
 
 def _read_csv(path: Path, dtype: dict) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         return pd.read_csv(path, dtype=dtype, na_values=[""])
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
@@ -412,12 +458,30 @@ def read_table(directory: Path) -> FoodTable:
 
 @functools.lru_cache(maxsize=1)
 def _alias_file() -> pd.DataFrame:
+    import pandas as pd
+
     if not ALIASES_FILE.is_file():
         return pd.DataFrame(columns=["food_id", "alias"])
     return pd.read_csv(ALIASES_FILE, dtype=str, keep_default_na=False)
 
 
+# the files and code a snapshot is made from, beside a folder's own foods.csv and portions.csv: a change to any
+# of them makes the snapshot stale (a catalogue's search index holds the curated names and aliases)
+_SNAPSHOT_INPUTS = (ALIASES_FILE, NUTRIENTS_FILE, DATA_DIR / "foods.csv", DATA_DIR / "calcium_classes.csv")
+
+
 @functools.lru_cache(maxsize=4)
 def load_table(directory: str | Path | None = None) -> FoodTable:
-    """The food table, loaded once per folder and cached (default: the table shipped in the package)."""
-    return read_table(Path(directory) if directory else DATA_DIR)
+    """The food table, loaded once per folder and cached (default: the table shipped in the package).
+
+    A checked table is kept as a snapshot beside its CSVs (foods/snapshot.py): the next process loads the
+    foods and the search index from it without pandas, and reads the frame only when it needs it."""
+    folder = Path(directory) if directory else DATA_DIR
+    inputs = (folder / "foods.csv", folder / "portions.csv", *_SNAPSHOT_INPUTS)
+    kept = snapshot.read(folder, inputs)
+    if kept is not None:
+        return FoodTable.restored(kept["foods"], kept["source"], folder, {SEARCH_INDEX: kept["search_index"]})
+    stamp = snapshot.stamp(inputs)   # taken before reading: a file changed meanwhile makes the snapshot stale
+    table = read_table(folder)
+    snapshot.write(folder, stamp, {"source": table.source, "foods": table.foods, "search_index": search_index(table)})
+    return table

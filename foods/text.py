@@ -41,13 +41,24 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
+# Foods and measures whose singular ends in -ie: 'cookies' is cookie, not 'cooky' ('berries' is berry).
+_IE_SINGULARS = frozenset({"cookie", "brownie", "pie", "smoothie", "veggie", "calorie", "hoagie", "pierogie",
+                           "rotisserie", "goodie"})
+# Words that end in -s in the singular too, beyond the -ss, -us and -is rule ('hummus', 'swiss')
+_ALREADY_SINGULAR = frozenset({"molasses"})
+
+
 def singular(word: str) -> str:
-    """A crude English singular: 'bananas' -> 'banana', 'berries' -> 'berry', 'potatoes' -> 'potato'."""
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+    """A crude English singular: 'bananas' -> 'banana', 'berries' -> 'berry', 'potatoes' -> 'potato', and the
+    household words no suffix rule gives: 'leaves' -> 'leaf', 'halves' -> 'half', 'cookies' -> 'cookie',
+    'glasses' -> 'glass'."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")) or word in _ALREADY_SINGULAR:
         return word
+    if word in _IRREGULAR_SINGULARS:
+        return _IRREGULAR_SINGULARS[word]
     if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("oes", "ches", "shes", "xes")):
+        return word[:-1] if word[:-1] in _IE_SINGULARS else word[:-3] + "y"
+    if word.endswith(("oes", "sses", "ches", "shes", "xes")):
         return word[:-2]
     if word.endswith("s"):
         return word[:-1]
@@ -90,6 +101,7 @@ TBSP_PER_CUP = 16
 # Plurals that no suffix rule gives, then suffix rules (ending -> plural ending), first match wins.
 _IRREGULAR_PLURALS = {"half": "halves", "leaf": "leaves", "loaf": "loaves", "kiwifruit": "kiwifruit",
                       "fish": "fish", "avocado": "avocados", "potato": "potatoes", "tomato": "tomatoes"}
+_IRREGULAR_SINGULARS = {many: one for one, many in _IRREGULAR_PLURALS.items() if many != one}
 _PLURAL_SUFFIXES = (("ss", "sses"), ("sh", "shes"), ("ch", "ches"), ("x", "xes"), ("ay", "ays"), ("ey", "eys"),
                     ("oy", "oys"), ("y", "ies"), ("s", "s"))
 # A label's counted part ends at its first '(', ',' or ' of ': 'medium ear of corn', 'cup, chopped'.

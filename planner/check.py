@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pulp
 
 from foods import Food, FoodTable, load_table
 from foods.calcium import COUNTED_FIELD, NOT_COUNTED, well_absorbed
@@ -29,8 +28,8 @@ from foods.units import resolve_amount
 from planner.eligibility import eligible_mask
 from planner.plan import SolveStatus
 from planner.profile import Profile, profile_from_dict
+from planner.render import CEILING_STATUSES, Status, nutrient_word
 from planner.rules import DATA_DIR
-from planner.solver import solve
 from planner.supplements import SupplementItem, split_supplements, supplement_amounts, warnings_for
 from planner.targets import GOAL_NUTRIENTS, Target, Targets, targets_for
 
@@ -58,7 +57,7 @@ class NutrientStatus:
     min: float | None
     max: float | None
     unit: str
-    status: str          # below | met | above_ul | above_cdrr | above_limit | above (energy) | not_pushed | unknown
+    status: Status       # below | met | above_ul | above_cdrr | above_limit | above (energy) | not_pushed | unknown
     pct: float | None    # % of the minimum (or of the maximum when there is no minimum)
     goal: bool
     lower_bound: bool    # some eaten food lacks an SR28 value: the total is at least this
@@ -74,7 +73,7 @@ class NutrientStatus:
 
     @property
     def missing(self) -> float:
-        if self.min is None or self.toward_goal is None or self.status != "below":
+        if self.min is None or self.toward_goal is None or self.status != Status.BELOW:
             return 0.0
         return max(0.0, self.min - self.toward_goal)
 
@@ -171,7 +170,7 @@ class CheckReport:
     @property
     def gaps(self) -> dict[str, float]:
         """Goals below target before any suggestion: nutrient -> amount missing."""
-        return {n: s.missing for n, s in self.status.items() if s.goal and s.status == "below"}
+        return {n: s.missing for n, s in self.status.items() if s.goal and s.status == Status.BELOW}
 
     def to_dict(self) -> dict:
         return {
@@ -207,11 +206,6 @@ def _label(nutrient: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _short(nutrient: str) -> str:
-    """'magnesium_mg' -> 'magnesium': the word used in suggestion sentences."""
-    return nutrient.rsplit("_", 1)[0].replace("_", " ")
-
-
 # ---------------------------------------------------------------------------------------------- status
 
 
@@ -221,30 +215,31 @@ def nutrient_status(nutrient: str, total: float | None, target: Target | None, *
     (calcium: without oxalate greens) is what the minimum is measured against; the ceiling takes the total."""
     unit = NUTRIENT_UNITS.get(nutrient, "")
     if target is None:
-        return NutrientStatus(nutrient, total, None, None, unit, "unknown" if total is None else "met", None, False,
+        return NutrientStatus(nutrient, total, None, None, unit, Status.UNKNOWN if total is None else Status.MET, None,
+                              False,
                               lower_bound)
     lo, hi = target.min, target.max
     goal = target.goal and lo is not None and not (nutrient == "potassium_mg" and not push_potassium)
     base = dict(unit=target.unit or unit, kind=target.kind, source=target.source, note=target.note)
     if total is None:
-        return NutrientStatus(nutrient, None, lo, hi, status="unknown", pct=None, goal=goal, lower_bound=True,
+        return NutrientStatus(nutrient, None, lo, hi, status=Status.UNKNOWN, pct=None, goal=goal, lower_bound=True,
                               **base)
     toward = total if counted is None else counted
     pct = toward / lo * 100 if lo else (total / hi * 100 if hi else None)
     base["counted"] = counted
     if hi is not None and total > hi:
         if nutrient == "sodium_mg":
-            status = "above_cdrr"
+            status = Status.ABOVE_CDRR
         elif target.kind == "your setting":
-            status = "above_limit"  # a limit the person (or their clinician) set
+            status = Status.ABOVE_LIMIT  # a limit the person (or their clinician) set
         else:
-            status = "above_ul"
+            status = Status.ABOVE_UL
     elif nutrient == "potassium_mg" and not push_potassium:
-        status = "not_pushed"
+        status = Status.NOT_PUSHED
     elif lo is not None and toward < lo:
-        status = "below"
+        status = Status.BELOW
     else:
-        status = "met"
+        status = Status.MET
     return NutrientStatus(nutrient, total, lo, hi, status=status, pct=pct, goal=goal, lower_bound=lower_bound,
                           **base)
 
@@ -252,7 +247,7 @@ def nutrient_status(nutrient: str, total: float | None, target: Target | None, *
 def energy_status(eaten: float, targets: Targets) -> NutrientStatus:
     """Energy against the profile's budget and its band: below / met / above."""
     low, high = targets.energy_range
-    status = "below" if eaten < low else "above" if eaten > high else "met"
+    status = Status.BELOW if eaten < low else Status.ABOVE if eaten > high else Status.MET
     return NutrientStatus("energy_kcal", eaten, low, high, "kcal", status, eaten / targets.energy_kcal * 100, False,
                           False, "energy", "profile", f"about {targets.energy_kcal:,.0f} kcal a day "
                           f"(±{targets.energy_band_pct:g} %)")
@@ -409,6 +404,10 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
     per_step = allowed.loc[ids, list(NUTRIENT_FIELDS)].fillna(0.0).mul(pool["step_g"] / 100.0, axis=0)
     toward_gap = pool[list(NUTRIENT_FIELDS)].fillna(0.0).mul(pool["step_g"] / 100.0, axis=0)
     liked = set(profile.like)
+    # the solver loads when there is a gap to close, not for `check --no-suggest`
+    import pulp
+
+    from planner.solver import solve
 
     problem = pulp.LpProblem("close_gap", pulp.LpMinimize)
     n = {f: problem.add_variable(f"n_{i}", 0, int(pool.at[f, "max_n"]), cat="Integer") for i, f in enumerate(ids)}
@@ -475,7 +474,7 @@ def _suggestion(food: Food, grams: float, gaps: Mapping[str, float], targets: Ta
     portion = portion_words(grams / food.portion_grams, food.portion_label)
     if not set(normalize(food.portion_label).split()) & set(normalize(food.name).split()):
         portion += f" of {food.name}"  # a catalogue label such as 'cup' does not name the food
-    gains = ", ".join(f"+{amounts[g]:,.0f} {NUTRIENT_UNITS[g]} {_short(g)}" for g in helps)
+    gains = ", ".join(f"+{amounts[g]:,.0f} {NUTRIENT_UNITS[g]} {nutrient_word(g)}" for g in helps)
     kcal = amounts.get("energy_kcal")
     brings = "; ".join(x for x in (gains, f"{kcal:,.0f} kcal" if kcal is not None else "") if x)
     text = f"add {portion} ({grams:.0f} g): {brings}"
@@ -537,7 +536,7 @@ def above_limits(status: Mapping[str, NutrientStatus], frame: pd.DataFrame,
                  items: Sequence[IntakeItem]) -> list[dict]:
     """Each ceiling crossed today (calcium UL, sodium CDRR, retinol UL, a clinician's limit): by how much, and
     the foods that brought most of it."""
-    over = [s for s in status.values() if s.status in ("above_ul", "above_cdrr", "above_limit")
+    over = [s for s in status.values() if s.status in CEILING_STATUSES
             and s.total is not None and s.max is not None]
     if not over or not items:
         return []

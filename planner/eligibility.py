@@ -10,7 +10,6 @@ not eligible either: the maximum could not be checked. Pure functions on the tab
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,19 +32,14 @@ class FoodColumns:
     limit: np.ndarray         # bool: the articles say to limit it
 
 
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def food_columns(table: FoodTable) -> FoodColumns:
-    cached = _CACHE.get(table)
-    if cached is not None:
-        return cached
-    frame = table.frame
-    columns = FoodColumns(ids=frame["id"].astype(str).to_numpy(), names=frame["name"].astype(str).to_numpy(),
-                          tags=(";" + frame["tags"].fillna("").astype(str) + ";").to_numpy(dtype=str),
-                          limit=frame["limit"].fillna(0).astype(int).to_numpy() == 1)
-    _CACHE[table] = columns
-    return columns
+    """The table's columns eligibility reads, made once per table (in the table's own cache)."""
+    def columns() -> FoodColumns:
+        frame = table.frame
+        return FoodColumns(ids=frame["id"].astype(str).to_numpy(), names=frame["name"].astype(str).to_numpy(),
+                           tags=(";" + frame["tags"].fillna("").astype(str) + ";").to_numpy(dtype=str),
+                           limit=frame["limit"].fillna(0).astype(int).to_numpy() == 1)
+    return table.cached("eligibility_columns", columns)
 
 
 def has_any_tag(tags: np.ndarray, wanted) -> np.ndarray:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,6 +86,8 @@ def import_catalogue(source: Path, destination: Path) -> int:
     """Import an SR28 folder as the full catalogue at `destination`, whole or not at all: it is built in a
     temporary folder beside it and swapped in only when it holds foods, so a failed or empty import leaves
     the catalogue imported before intact. Returns the food count."""
+    import tempfile
+
     from foods.catalog import import_sr28
 
     source, destination = Path(source), Path(destination)

@@ -37,6 +37,9 @@ class Status(StrEnum):
     UNKNOWN = "unknown"
 
 
+# the statuses that say a ceiling is crossed (an upper limit, the sodium CDRR, a limit the person set)
+CEILING_STATUSES = frozenset({Status.ABOVE_UL, Status.ABOVE_CDRR, Status.ABOVE_LIMIT})
+
 STATUS_WORDS = {
     Status.BELOW: "below", Status.MET: "met", Status.ABOVE_UL: "ABOVE the upper limit",
     Status.ABOVE_CDRR: "above the sodium ceiling", Status.ABOVE_LIMIT: "above your limit",
@@ -145,13 +148,13 @@ def check_text(report: CheckReport, date: dt.date, saved: dict | None = None) ->
         star = "*" if s.lower_bound else ""
         status = status_words(s.status)
         if s.nutrient == "energy_kcal":
-            status = {"below": f"under the budget ({report.energy['left_kcal']:,.0f} kcal left)",
-                      "met": "within the budget", "above": "above the budget"}[s.status]
-        elif s.status == "met" and s.min is None and s.max is not None:
+            status = {Status.BELOW: f"under the budget ({report.energy['left_kcal']:,.0f} kcal left)",
+                      Status.MET: "within the budget", Status.ABOVE: "above the budget"}[s.status]
+        elif s.status == Status.MET and s.min is None and s.max is not None:
             status = "under the limit"
-        elif s.status == "below" and s.goal:
+        elif s.status == Status.BELOW and s.goal:
             status += f" ({_amount(s.missing, s.unit)} short)"
-        elif s.status == "below":
+        elif s.status == Status.BELOW:
             status += " (reported, not planned for)"
         pct = "" if s.pct is None else f"{s.pct:.0f} %"
         rows.append([NUTRIENT_LABELS.get(s.nutrient, s.nutrient), _amount(s.total, s.unit) + star, _target_text(s),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:   # the meal words (`plan edit --help`) need no pandas; the tables import it when read
+    import pandas as pd
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -26,16 +28,22 @@ def rules_kidney() -> dict:
 
 @functools.cache
 def dri_table() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_csv(DATA_DIR / "dri_us.csv", dtype={"target": float, "ul": float})
 
 
 @functools.cache
 def efsa_table() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_csv(DATA_DIR / "efsa_adults.csv", dtype={"target": float, "ul": float})
 
 
 @functools.cache
 def amdr_table() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_csv(DATA_DIR / "amdr.csv")
 
 

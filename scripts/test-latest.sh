@@ -25,7 +25,20 @@ log="$VENV/install.log"
   || skip "pip could not install the newest $names (see $log)"
 # the project itself without its bounds: --no-deps keeps the newest versions just installed
 "$VENV/bin/python" -m pip install --quiet --no-deps -e . >>"$log" 2>&1 || skip "could not install the project (see $log)"
-echo "test-latest: the suite against"
-"$VENV/bin/python" -m pip list --format freeze 2>/dev/null | grep -i -E "^($(echo "$names" | tr ' ' '|'))==" | tr '\n' ' '
-echo
+# the versions the venv now holds, read from the installed packages' metadata (not from pip's list output)
+# shellcheck disable=SC2086  # the names are separate words
+versions=$("$VENV/bin/python" - $names <<'PY'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+def installed(name):
+    try:
+        return f"{name} {version(name)}"
+    except PackageNotFoundError:
+        return f"{name} (not installed)"
+
+print(", ".join(installed(name) for name in sys.argv[1:]))
+PY
+) || skip "could not read the installed versions in $VENV"
+echo "test-latest: the suite against the newest releases: $versions"
 exec "$VENV/bin/python" -m pytest -n 2 --dist loadfile -q -p no:cacheprovider "$@"

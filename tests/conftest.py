@@ -11,18 +11,26 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 from foods import load_table
 from foods.sr28 import SR28_ENV, default_sr28_dir, sr28_candidates
 
 # Hypothesis: one place for how hard the invariants are tried. `dev` (default) keeps a run quick; `ci` (CI=true,
-# or HYPOTHESIS_PROFILE=ci) tries four times as many examples. A test sets max_examples itself only when one
-# example is expensive (a solve, a workbook), and then as a share of the profile's figure.
+# or HYPOTHESIS_PROFILE=ci) tries four times as many examples. A test never sets max_examples itself: one whose
+# example is dearer or cheaper than most takes `@examples(share)`, a share of the profile's figure.
 settings.register_profile("dev", max_examples=25, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
+
+
+def examples(share: float) -> settings:
+    """Settings for a test whose one example costs more (a solve, a workbook: share < 1) or less (a parse:
+    share > 1) than most: `share` of the loaded profile's max_examples, at least 2. `@examples(0.5)` tries
+    12 examples under `dev` and 50 under `ci`."""
+    return settings(max_examples=max(2, round(settings.default.max_examples * share)))
 
 
 @pytest.fixture(scope="session")
@@ -95,6 +103,10 @@ class Ran:
     out: str
     err: str
 
+    def __iter__(self):
+        """`code, out, err = cli(...)`."""
+        return iter((self.code, self.out, self.err))
+
 
 @pytest.fixture
 def cli(capsys):
@@ -138,26 +150,64 @@ def cli_process(isolated_home):
 
 
 @pytest.fixture(scope="session")
-def plan_json(tmp_path_factory, table) -> Path:
-    """A 2-day plan for a default adult, made once per session and written as `plan --out` writes it."""
-    from planner.cli.output import dumps
+def default_plan(table):
+    """A 2-day plan for a default adult, made once per session (do not change it: copy it first)."""
     from planner.optimise import make_plan
-    from planner.plan import plan_to_dict
     from planner.profile import Profile
 
+    return make_plan(Profile(), table, 2, time_limit=30)
+
+
+@pytest.fixture(scope="session")
+def plan_json(tmp_path_factory, table, default_plan) -> Path:
+    """`default_plan` written as `plan --out` writes it."""
+    from planner.cli.output import dumps
+    from planner.plan import plan_to_dict
+
     path = tmp_path_factory.mktemp("plan") / "week.json"
-    plan = make_plan(Profile(), table, 2, time_limit=30)
-    path.write_text(dumps(plan_to_dict(plan, table)) + "\n", encoding="utf-8")
+    path.write_text(dumps(plan_to_dict(default_plan, table)) + "\n", encoding="utf-8")
     return path
 
 
 def cli_commands() -> set[str]:
-    """'plan', 'foods search', ...: every command and sub-command the CLI's parser knows."""
+    """'plan', 'plan edit', 'foods search', ...: every command and sub-command the CLI's parser knows (a
+    command whose sub-command is optional, `plan`, is a command of its own too)."""
     from planner.cli import build_parser
 
     top = build_parser()._subparsers._group_actions[0]
     found = set()
     for name, sub in top.choices.items():
         nested = [a for a in sub._actions if isinstance(a, type(top))]
-        found |= {f"{name} {n}" for n in nested[0].choices} if nested else {name}
-    return {c.replace("plan-edit", "plan edit") for c in found}   # `plan edit` is written as two words
+        found |= {f"{name} {n}" for n in nested[0].choices} if nested else set()
+        if not nested or not nested[0].required:
+            found.add(name)
+    return found
+
+
+# --- plans built by hand -----------------------------------------------------------------------------------
+
+def plan_item(table, food_id: str, steps: float = 1, name: str | None = None):
+    """A plan item of `steps` planning steps of a food, as the planner writes it (grams and household words)."""
+    from planner.plan import PlanItem
+
+    food = table.get(food_id)
+    grams = steps * food.step_grams
+    return PlanItem(food.id, name or food.name, food.ndb, grams, food.portion_text(grams))
+
+
+@st.composite
+def random_plans(draw, targets: dict | None = None):
+    """Plans of 1-7 days, 1-5 meals a day, 1-4 shipped foods a meal in 1-8 steps (for invariants over plans)."""
+    from planner.plan import Day, Meal, Plan
+    from planner.rules import meal_slots
+
+    table = load_table()
+    food_ids = sorted(table.foods)
+    days = []
+    for d in range(draw(st.integers(1, 7))):
+        meals = []
+        for slot in draw(st.lists(st.sampled_from(meal_slots()), min_size=1, max_size=5, unique=True)):
+            foods = draw(st.lists(st.sampled_from(food_ids), min_size=1, max_size=4, unique=True))
+            meals.append(Meal(slot, [plan_item(table, f, draw(st.integers(1, 8))) for f in foods]))
+        days.append(Day(d, meals))
+    return Plan(days, {}, targets) if targets is not None else Plan(days)

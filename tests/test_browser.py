@@ -35,7 +35,7 @@ PHONE = {"width": 390, "height": 844}
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
             "Mobile Safari/537.36")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _need(what: str, ok: bool, why: str) -> None:

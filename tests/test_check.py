@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from foods.intake import IntakeError, parse_text
@@ -61,7 +62,7 @@ def test_totals_equal_sr28_values_times_grams(table, sr28_rows):
     assert d["items"][2]["portion"] == "1 cup = 244 g" and d["items"][2]["grams"] == 244
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(1.5)
 @given(picks=st.lists(st.tuples(st.integers(0, 10_000), st.floats(min_value=0.5, max_value=800)), min_size=1,
                       max_size=8))
 def test_property_totals_are_sr28_values_times_grams(table, sr28_rows, picks):
@@ -257,7 +258,7 @@ _PROFILES = [OLDER_WOMAN, KIDNEY, Profile(sex="male", age=25, diet="vegan", acti
              Profile(sex="female", age=75, energy_kcal=1500, target_set="efsa")]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
 @given(data=st.data())
 def test_property_suggestions_are_realistic_allowed_and_do_what_they_say(table, data):
     profile = data.draw(st.sampled_from(_PROFILES))
@@ -354,7 +355,8 @@ def test_more_than_one_food_only_when_no_single_food_closes_the_gaps(table):
 _GAIN_RE = re.compile(r"\+([\d,]+) (mg|µg) ([a-z ]+?)(?:,|;|$)")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@examples(0.6)
 @given(profile=st.sampled_from(_PROFILES), grams=st.sampled_from([100, 250, 400]))
 def test_property_the_numbers_in_a_suggestion_are_sr28_values_for_its_grams(table, sr28_rows, profile, grams):
     """'add ½ cup tofu (126 g): +861 mg calcium; 181 kcal': every number is SR28 per 100 g x grams / 100."""

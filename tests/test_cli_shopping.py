@@ -8,21 +8,9 @@ import json
 
 import openpyxl
 import pytest
+from conftest import plan_item as item
 
-from planner.cli import main
-from planner.plan import Day, Meal, Plan, PlanItem, plan_to_dict
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def item(table, food_id: str, steps: float = 1) -> PlanItem:
-    food = table.get(food_id)
-    grams = steps * food.step_grams
-    return PlanItem(food.id, food.name, food.ndb, grams, food.portion_text(grams))
+from planner.plan import Day, Meal, Plan, plan_to_dict
 
 
 @pytest.fixture
@@ -39,20 +27,20 @@ def plan_file(table, tmp_path):
     return path
 
 
-def test_text_list_for_a_phone(capsys, plan_file):
-    code, out, err = run(capsys, "shopping", plan_file)
+def test_text_list_for_a_phone(cli, plan_file):
+    code, out, err = cli("shopping", plan_file)
     assert code == 0 and err == ""
     assert out.startswith("# Shopping list: days 1-3")
     assert "- [ ] Bananas: 3 bananas" in out and "- [ ] Lentils, dry: 100 g" in out
     assert "- [ ] Potatoes: 2 potatoes" in out and "water" in out.split("Not on the list")[1]
 
 
-def test_json_days_pantry_prices(capsys, plan_file, tmp_path):
+def test_json_days_pantry_prices(cli, plan_file, tmp_path):
     pantry = tmp_path / "pantry.txt"
     pantry.write_text("almonds\nMilk\n", encoding="utf-8")
     prices = tmp_path / "prices.csv"
     prices.write_text("food_id,price_per_kg\nbanana,2\nsalmon,20\n", encoding="utf-8")
-    code, out, _ = run(capsys, "shopping", plan_file, "--days", "1-2", "--pantry", pantry, "--prices", prices,
+    code, out, _ = cli("shopping", plan_file, "--days", "1-2", "--pantry", pantry, "--prices", prices,
                        "--format", "json")
     data = json.loads(out)
     assert code == 0 and data["days"] == [1, 2]
@@ -63,13 +51,13 @@ def test_json_days_pantry_prices(capsys, plan_file, tmp_path):
     assert data["unpriced"] == ["potato_baked", "lentils"]
 
 
-def test_writes_xlsx_and_csv(capsys, plan_file, tmp_path):
-    code, out, _ = run(capsys, "shopping", plan_file, "--days", "2", "--xlsx", tmp_path / "list.xlsx")
+def test_writes_xlsx_and_csv(cli, plan_file, tmp_path):
+    code, out, _ = cli("shopping", plan_file, "--days", "2", "--xlsx", tmp_path / "list.xlsx")
     assert code == 0 and out.startswith(f"wrote {tmp_path / 'list.xlsx'}")
     wb = openpyxl.load_workbook(tmp_path / "list.xlsx")
     assert wb.sheetnames == ["Shopping list", "Meal plan", "Nutrients", "About"]
     assert {r[0] for r in wb["Meal plan"].iter_rows(min_row=2, values_only=True)} == {"Day 2"}
-    code, out, _ = run(capsys, "shopping", plan_file, "--csv", tmp_path / "list.csv", "--format", "json")
+    code, out, _ = cli("shopping", plan_file, "--csv", tmp_path / "list.csv", "--format", "json")
     assert code == 0 and json.loads(out)["items"] == 7
     rows = list(csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 7 and rows[0]["item"] == "Bananas" and rows[0]["to_buy"] == "3"
@@ -85,10 +73,10 @@ def test_writes_xlsx_and_csv(capsys, plan_file, tmp_path):
     (["--csv", "list.txt"], "ends in .csv"),
     (["--csv", "plan.json/list.csv"], "is not a folder"),
 ])
-def test_errors_are_one_line_exit_2(capsys, plan_file, tmp_path, monkeypatch, args, message):
+def test_errors_are_one_line_exit_2(cli, plan_file, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     argv = args if args[0] == "missing.json" else [plan_file, *args]
-    code, out, err = run(capsys, "shopping", *argv)
+    code, out, err = cli("shopping", *argv)
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err and "Traceback" not in err
 
 
@@ -105,76 +93,75 @@ def lunch(item: str) -> str:
     ('{"days": [], "shortfalls": [{}]}', "malformed in its shortfalls: the field 'nutrient' is missing"),
     ('{"days": [], "status": [1]}', "malformed in its status: it must be an object"),
 ])
-def test_bad_plan_files(capsys, tmp_path, content, message):
+def test_bad_plan_files(cli, tmp_path, content, message):
     path = tmp_path / "plan.json"
     path.write_text(content, encoding="utf-8")
-    code, out, err = run(capsys, "shopping", path)
+    code, out, err = cli("shopping", path)
     assert code == 2 and out == "" and message in err and err.count("\n") == 1 and "Traceback" not in err
     assert str(path) in err
 
 
-def test_plan_folder_and_bad_pantry(capsys, plan_file, tmp_path):
-    code, _, err = run(capsys, "shopping", tmp_path)
+def test_plan_folder_and_bad_pantry(cli, plan_file, tmp_path):
+    code, _, err = cli("shopping", tmp_path)
     assert code == 2 and "is a folder" in err
     pantry = tmp_path / "pantry.txt"
     pantry.write_text("milk\nqqzzv\n", encoding="utf-8")
-    code, _, err = run(capsys, "shopping", plan_file, "--pantry", pantry)
+    code, _, err = cli("shopping", plan_file, "--pantry", pantry)
     assert code == 2 and err.count("\n") == 1 and f"pantry file {pantry}: unknown food on line 2 'qqzzv'" in err
-    code, _, err = run(capsys, "shopping", plan_file, "--prices", tmp_path / "none.csv")
+    code, _, err = cli("shopping", plan_file, "--prices", tmp_path / "none.csv")
     assert code == 2 and "prices file" in err and "not found" in err
 
 
-def test_xlsx_and_csv_together_is_a_usage_error(capsys, plan_file, tmp_path):
-    with pytest.raises(SystemExit) as exc:
-        main(["shopping", str(plan_file), "--xlsx", str(tmp_path / "a.xlsx"), "--csv", str(tmp_path / "a.csv")])
-    assert exc.value.code == 2 and "not allowed with" in capsys.readouterr().err
+def test_xlsx_and_csv_together_is_a_usage_error(cli, plan_file, tmp_path):
+    code, _, err = cli("shopping", plan_file, "--xlsx", tmp_path / "a.xlsx", "--csv", tmp_path / "a.csv")
+    assert code == 2 and "not allowed with" in err
 
 
-def test_days_lists_and_all(capsys, plan_file):
-    code, out, _ = run(capsys, "shopping", plan_file, "--days", "1,3", "--format", "json")
+def test_days_lists_and_all(cli, plan_file):
+    code, out, _ = cli("shopping", plan_file, "--days", "1,3", "--format", "json")
     assert code == 0 and json.loads(out)["days"] == [1, 3]
-    code, out, _ = run(capsys, "shopping", plan_file, "--days", "all", "--format", "json")
+    code, out, _ = cli("shopping", plan_file, "--days", "all", "--format", "json")
     assert code == 0 and json.loads(out)["days"] == [1, 2, 3]
 
 
-def test_pantry_typos_are_forgiven_and_reported(capsys, plan_file, tmp_path):
+def test_pantry_typos_are_forgiven_and_reported(cli, plan_file, tmp_path):
     pantry = tmp_path / "pantry.txt"
     pantry.write_text("# at home\nbananna\nmilk\n", encoding="utf-8")
-    code, out, _ = run(capsys, "shopping", plan_file, "--pantry", pantry)
+    code, out, _ = cli("shopping", plan_file, "--pantry", pantry)
     assert code == 0 and "- [ ] Bananas" not in out and "Already at home" in out
     assert "Note: pantry line 2: 'bananna' read as Banana, raw" in out and "line 3" not in out
-    code, out, _ = run(capsys, "shopping", plan_file, "--pantry", pantry, "--format", "json")
+    code, out, _ = cli("shopping", plan_file, "--pantry", pantry, "--format", "json")
     assert json.loads(out)["notes"] == ["pantry line 2: 'bananna' read as Banana, raw"]
 
 
-def test_prices_per_pack_on_the_command_line(capsys, plan_file, tmp_path):
+def test_prices_per_pack_on_the_command_line(cli, plan_file, tmp_path):
     prices = tmp_path / "prices.csv"
     prices.write_text("food_id,price,per\nmilk,1.10,pack\nbananas,0.30,piece\n", encoding="utf-8")
-    code, out, _ = run(capsys, "shopping", plan_file, "--prices", prices, "--format", "json")
+    code, out, _ = cli("shopping", plan_file, "--prices", prices, "--format", "json")
     by_id = {i["food_id"]: i for i in json.loads(out)["items"]}
     assert code == 0 and by_id["milk"]["price"] == 1.10 and by_id["banana"]["price"] == pytest.approx(0.90)
 
 
-def test_an_unwritable_target_fails_before_any_work_and_writes_nothing(capsys, tmp_path):
+def test_an_unwritable_target_fails_before_any_work_and_writes_nothing(cli, tmp_path):
     (tmp_path / "week.xlsx").write_bytes(b"open")
     (tmp_path / ".~lock.week.xlsx#").write_text("x")
-    code, out, err = run(capsys, "shopping", tmp_path / "missing.json", "--xlsx", tmp_path / "week.xlsx")
+    code, out, err = cli("shopping", tmp_path / "missing.json", "--xlsx", tmp_path / "week.xlsx")
     assert code == 2 and out == "" and "open in another program" in err      # checked before the plan is read
     assert (tmp_path / "week.xlsx").read_bytes() == b"open"
 
 
-def test_csv_has_a_shoppers_unit(capsys, plan_file, tmp_path):
-    code, _, _ = run(capsys, "shopping", plan_file, "--csv", tmp_path / "list.csv")
+def test_csv_has_a_shoppers_unit(cli, plan_file, tmp_path):
+    code, _, _ = cli("shopping", plan_file, "--csv", tmp_path / "list.csv")
     rows = {r["item"]: r for r in csv.DictReader(io.StringIO((tmp_path / "list.csv").read_text(encoding="utf-8-sig")))}
     assert (tmp_path / "list.csv").read_bytes()[:3] == b"\xef\xbb\xbf"       # a BOM: Excel reads it as UTF-8
     assert code == 0 and (rows["Bananas"]["unit"], rows["Bananas"]["unit_kind"]) == ("bananas", "piece")
     assert rows["Lentils, dry"]["unit"] == "g" and rows["Lentils, dry"]["need"].endswith(" g")
 
 
-def test_workbook_agrees_with_the_plan_file_to_the_gram(capsys, plan_file, tmp_path):
+def test_workbook_agrees_with_the_plan_file_to_the_gram(cli, plan_file, tmp_path):
     """What the user has: the plan JSON. Every item, gram and day total of it is in the workbook."""
     data = json.loads(plan_file.read_text(encoding="utf-8"))
-    code, _, _ = run(capsys, "shopping", plan_file, "--xlsx", tmp_path / "week.xlsx")
+    code, _, _ = cli("shopping", plan_file, "--xlsx", tmp_path / "week.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "week.xlsx")
     meal_rows = [r for r in wb["Meal plan"].iter_rows(min_row=2, values_only=True) if r[0]]
     planned = [(d["label"], it["food_id"], it["grams"]) for d in data["days"] for m in d["meals"] for it in m["items"]]

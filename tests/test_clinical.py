@@ -124,6 +124,7 @@ def test_dialysis_raises_protein_and_a_bare_kidney_condition_asks_for_the_stage(
         profile_from_dict({"dialysis": "yes"})
 
 
+@pytest.mark.slow
 def test_a_kidney_stage_4_plan_keeps_protein_phosphorus_calcium_and_sodium_in_range_or_says_so():
     from foods import load_table
     from planner.optimise import make_plan

@@ -657,6 +657,7 @@ def served(monkeypatch) -> dict:
     return files
 
 
+@pytest.mark.slow
 def test_shopping_list_by_aisle_with_pantry_ticks_and_downloads(table, served):
     at = generated(open_app())
     at.switch_page("views/shopping.py")
@@ -698,41 +699,36 @@ def test_shopping_list_without_a_plan_points_to_the_plan_page():
 
 # --- frames and charts (pure) ----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def small_plan(table):
-    return make_plan(Profile(), table, days=2, time_limit=3.0)
-
-
-def test_plan_frames_agree_with_the_plans_own_totals(table, small_plan):
-    items = frames.plan_items_frame(small_plan, table)
-    for d in small_plan.days:
+def test_plan_frames_agree_with_the_plans_own_totals(table, default_plan):
+    items = frames.plan_items_frame(default_plan, table)
+    for d in default_plan.days:
         totals = day_totals(table, d)
         for n in frames.MINERALS:
             assert math.isclose(items.loc[items["day"] == d.index, n].sum(), totals[n], rel_tol=1e-9)
-    pct = frames.day_percent(small_plan, items)
-    lo, _ = frames.plan_target(small_plan, "magnesium_mg")
+    pct = frames.day_percent(default_plan, items)
+    lo, _ = frames.plan_target(default_plan, "magnesium_mg")
     row = pct[(pct["day"] == 0) & (pct["key"] == "magnesium_mg")].iloc[0]
-    assert row["percent"] == round(100 * day_totals(table, small_plan.days[0])["magnesium_mg"] / lo)
-    grid = frames.week_grid(small_plan)
+    assert row["percent"] == round(100 * day_totals(table, default_plan.days[0])["magnesium_mg"] / lo)
+    grid = frames.week_grid(default_plan)
     assert list(grid.columns) == ["Day 1", "Day 2"] and len(grid) == 5
 
 
-def test_charts_draw_the_target_lines(table, small_plan):
-    items = frames.plan_items_frame(small_plan, table)
+def test_charts_draw_the_target_lines(table, default_plan):
+    items = frames.plan_items_frame(default_plan, table)
     long = frames.meal_totals(items)
     spec = charts.meals_against_target(long[long["nutrient"] == "calcium_mg"], "Calcium", "mg", 1000, 2500).to_dict()
     lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
     assert lines and {v["value"] for v in spec["datasets"][lines[0]["data"]["name"]]} == {1000, 2500}
-    heat = charts.week_heatmap(frames.day_percent(small_plan, items)).to_dict()
+    heat = charts.week_heatmap(frames.day_percent(default_plan, items)).to_dict()
     assert heat["layer"][0]["mark"]["type"] == "rect"
     history = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-02"]), "nutrient": ["Calcium"] * 2,
                             "percent": [80, 105]})
     assert charts.diary_history(history).to_dict()["layer"][1]["mark"]["type"] == "rule"
 
 
-def test_a_chart_spec_made_once_carries_each_plans_own_data(table, small_plan):
-    items = frames.plan_items_frame(small_plan, table)
-    pct = frames.day_percent(small_plan, items)
+def test_a_chart_spec_made_once_carries_each_plans_own_data(table, default_plan):
+    items = frames.plan_items_frame(default_plan, table)
+    pct = frames.day_percent(default_plan, items)
     spec = charts.spec(charts.week_heatmap, pct)
     built = charts.week_heatmap(pct).to_dict()
     assert {k: v for k, v in spec.items() if k != "datasets"} == \
@@ -743,22 +739,22 @@ def test_a_chart_spec_made_once_carries_each_plans_own_data(table, small_plan):
     assert again["datasets"][again["data"]["name"]] is other and spec["datasets"][spec["data"]["name"]] is pct
 
 
-def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table, small_plan):
-    items = frames.plan_items_frame(small_plan, table)
-    pct = frames.day_percent(small_plan, items)
-    texts_ = frames.day_texts(small_plan, items, pct)
-    assert len(texts_) == len(small_plan.days)
+def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table, default_plan):
+    items = frames.plan_items_frame(default_plan, table)
+    pct = frames.day_percent(default_plan, items)
+    texts_ = frames.day_texts(default_plan, items, pct)
+    assert len(texts_) == len(default_plan.days)
     menu, minerals = texts_[0]
-    for m in small_plan.days[0].meals:
+    for m in default_plan.days[0].meals:
         assert f"**{m.label}**" in menu
         for it in m.items:
             assert f"**{it.name}**: {it.portion}" in menu
-    totals = day_totals(table, small_plan.days[0])
+    totals = day_totals(table, default_plan.days[0])
     assert f"Magnesium {totals['magnesium_mg']:,.0f} mg" in minerals
     assert f"Protein {totals['protein_g']:,.0f} g" in minerals      # beside the minerals, as the text plan
-    assert minerals.endswith(f"{totals['energy_kcal']:,.0f} of {small_plan.targets['energy_kcal']:,.0f} kcal")
+    assert minerals.endswith(f"{totals['energy_kcal']:,.0f} of {default_plan.targets['energy_kcal']:,.0f} kcal")
     assert menu.endswith(f"**Fluids**: {rules_fluids()}") and rules_fluids()    # one line a day, not meal items
-    for m in (m for m in small_plan.days[0].meals if m.dish):   # the dish, then its foods in household portions
+    for m in (m for m in default_plan.days[0].meals if m.dish):   # the dish, then its foods in household portions
         block = next(b for b in menu.split("\n\n") if b.startswith(f"**{m.label}**"))
         assert block.splitlines()[0].startswith(f"**{m.label}**: {m.dish} · ")
         assert block.splitlines()[1:] == [f"- {'🔒 ' if it.locked else ''}**{it.name}**: {it.portion}" for it in m.items]

@@ -4,6 +4,7 @@ button, and no internal word (AMDR, afternoon_snack, weight_kg, raw food ids) re
 
 from __future__ import annotations
 
+import pytest
 from test_dashboard import click, generated, open_app, submit_profile, texts
 
 from planner.plan import day_totals
@@ -67,6 +68,7 @@ def order_of(at) -> list[str]:
     return [getattr(e, "key", None) or e.type for e in at.main]
 
 
+@pytest.mark.slow
 def test_a_portion_cut_that_leaves_a_day_short_says_so_next_to_the_buttons(table):
     at = generated(open_app())
     slot, item = biggest(at.session_state.plan, table)
@@ -93,6 +95,7 @@ def biggest(plan, table, day: int = 0):
                key=lambda p: table.frame.loc[p[1].food_id, "energy_kcal"] * p[1].grams)
 
 
+@pytest.mark.slow
 def test_never_use_without_a_replacement_names_the_days_now_short(table, monkeypatch):
     import planner.edit
 
@@ -127,6 +130,7 @@ def on_screen(at) -> str:
     return "\n".join(t for kind in kinds for t in texts(getattr(at, kind)))
 
 
+@pytest.mark.slow
 def test_no_internal_words_on_the_plan_page_of_a_hard_week():
     Store().save_profile("me", Profile(sex="female", age=40, diet="vegan").to_dict())
     at = open_app("views/plan.py")
@@ -179,6 +183,7 @@ def test_searching_salt_with_limit_foods_hidden_names_the_toggle(table):
 
 # --- the plan page: the week first, the fine print folded ------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_plan_page_shows_the_heat_map_before_the_settings_and_folds_the_notes():
     at = generated(open_app())
     at.run()                                                  # the page as drawn for a plan

@@ -82,3 +82,23 @@ def test_every_readme_python_snippet_runs(snippet):
     namespace: dict = {}
     exec(compile(snippet, "README.md", "exec"), namespace)   # noqa: S102 - the README's own code
     assert namespace, "the snippet defined nothing"
+
+
+def test_the_layout_names_files_that_exist_and_answers_where_to_change_things():
+    """A newcomer's questions, one file each: where "½ cup" is read, where the disclaimer is."""
+    text = README.read_text(encoding="utf-8")
+    layout = text[text.index("## Layout"):].split("\n## ")[0]
+    rows = {line.split("|")[1].strip(): line for line in layout.splitlines() if line.startswith("| `")}
+    root = README.parent
+    named = [path for key in rows for path in re.findall(r"`([\w./-]+/[\w./-]*)`", key)]
+    assert named and all((root / path).exists() for path in named), [p for p in named if not (root / p).exists()]
+    assert "½ cup" in rows["`foods/amounts.py`"] and "disclaimer" in rows["`planner/render.py`"]
+    assert "week driver" in rows["`planner/optimise/`"] and "whole-week reference" in rows["`planner/optimise/`"]
+
+
+def test_the_quick_start_holds_exactly_two_commands():
+    """A fresh machine needs two commands: `make run` (the dashboard) and `make test` (the whole suite)."""
+    section = README.read_text(encoding="utf-8").split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```", 2)[1]
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.split("#")[0].strip()]
+    assert commands == ["make run", "make test"]

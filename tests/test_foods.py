@@ -465,3 +465,95 @@ def test_catalogue_guesses_no_caffeine_where_sr28_names_say_none():
                        "Beverages, carbonated, cola, without caffeine", "Beverages, carbonated, cola, regular"])
     tags = guess_fields(pd.Series(["1400"] * 4), names)["tags"].tolist()
     assert ["caffeine" in t for t in tags] == [False, False, False, True]
+
+
+# --- the table's snapshot (foods/snapshot.py) ------------------------------------------------------------------
+
+def _csv_copy(folder):
+    """The shipped foods.csv and portions.csv in a folder of their own (the snapshot is written beside them)."""
+    import shutil
+
+    folder.mkdir()
+    for name in ("foods.csv", "portions.csv"):
+        shutil.copy2(DATA_DIR / name, folder / name)
+    return folder
+
+
+def test_a_table_loaded_from_its_snapshot_is_the_table_the_csvs_make(tmp_path):
+    from foods.export import food_to_dict
+    from foods.snapshot import SNAPSHOT_NAME
+
+    folder = _csv_copy(tmp_path / "table")
+    read = load_table.__wrapped__(folder)            # read from the CSVs: the snapshot is written beside them
+    assert (folder / SNAPSHOT_NAME).is_file() and read._frame is not None
+    kept = load_table.__wrapped__(folder)            # the next process: foods and search index, no frame yet
+    assert kept._frame is None and kept is not read
+    # every field, a missing value as None (missing equals missing), tags and meals sorted
+    assert [food_to_dict(f, detail=True) for f in kept] == [food_to_dict(f, detail=True) for f in read]
+    assert kept.source == read.source
+    for query in ("buckwheat", "2% milk", "almnds", "salmon fillet"):
+        assert [f.id for f in kept.search(query)] == [f.id for f in read.search(query)]
+    pd.testing.assert_frame_equal(kept.frame, read.frame)   # read from the CSVs when first asked for
+    pd.testing.assert_frame_equal(kept.top("magnesium_mg", n=5), read.top("magnesium_mg", n=5))
+
+
+def test_a_changed_csv_or_a_broken_snapshot_is_read_from_the_csvs_again(tmp_path):
+    from foods.snapshot import SNAPSHOT_NAME
+
+    folder = _csv_copy(tmp_path / "table")
+    load_table.__wrapped__(folder)
+    foods = pd.read_csv(folder / "foods.csv", dtype=str, keep_default_na=False)
+    foods.loc[foods["id"] == "banana", "name"] = "Banana, ripe"
+    foods.to_csv(folder / "foods.csv", index=False)
+    changed = load_table.__wrapped__(folder)
+    assert changed._frame is not None and changed.get("banana").name == "Banana, ripe"
+    assert load_table.__wrapped__(folder).get("banana").name == "Banana, ripe"   # the new snapshot
+    (folder / SNAPSHOT_NAME).write_bytes(b"\x80\x05 not a pickle")
+    assert load_table.__wrapped__(folder).get("banana").name == "Banana, ripe"
+    foods.loc[foods["id"] == "banana", "calcium_mg"] = "lots"
+    foods.to_csv(folder / "foods.csv", index=False)
+    with pytest.raises(TableError, match="'lots' is not a number"):   # a bad CSV is refused, never hidden
+        load_table.__wrapped__(folder)
+
+
+def test_a_folder_that_cannot_be_written_keeps_no_snapshot_and_still_loads(tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    folder = _csv_copy(tmp_path / "table")
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)   # an installed package's read-only data folder
+    table = load_table.__wrapped__(folder)
+    assert len(table) == len(load_table()) and table.get("banana").ndb == "09040"
+    assert sorted(p.name for p in folder.iterdir()) == ["foods.csv", "portions.csv"]
+
+
+@pytest.mark.parametrize(("word", "one"), [
+    ("leaves", "leaf"), ("halves", "half"), ("loaves", "loaf"), ("glasses", "glass"), ("cookies", "cookie"),
+    ("brownies", "brownie"), ("pies", "pie"), ("berries", "berry"), ("anchovies", "anchovy"),
+    ("potatoes", "potato"), ("peaches", "peach"), ("dishes", "dish"), ("boxes", "box"), ("bananas", "banana"),
+    ("molasses", "molasses"), ("hummus", "hummus"), ("asparagus", "asparagus"), ("leaf", "leaf"), ("oats", "oat"),
+])
+def test_singular_reads_household_plurals(word, one):
+    from foods.text import singular
+
+    assert singular(word) == one
+
+
+def test_every_counted_unit_and_plural_reads_back_to_its_singular():
+    """What the plan writes ('2 leaves', '3 glasses', '2 halves') is read back as the unit it counted."""
+    from foods.text import _IRREGULAR_PLURALS, COUNTED_UNITS, plural, singular
+
+    words = sorted(COUNTED_UNITS | set(_IRREGULAR_PLURALS) | {"cookie", "pie", "berry", "peach", "box", "banana"})
+    assert {w: singular(plural(w)) for w in words} == {w: w for w in words}
+
+
+def test_plural_and_singular_forms_find_the_same_food(table):
+    from foods.intake import parse_text
+
+    for many, one in (("lettuce leaves", "lettuce leaf"), ("dried apricot halves", "dried apricot half"),
+                      ("cookies", "cookie"), ("brownies", "brownie")):
+        assert [f.id for f in table.search(many)] == [f.id for f in table.search(one)], many
+    # 'cookies' was read as 'cooky': '2 cookies' found the butter cookies, '1 cookie' nothing
+    assert [i.food.id for i in parse_text("1 cookie\n2 cookies", table)] == ["cookies", "cookies"]

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from foods.errors import FoodError
@@ -241,6 +242,7 @@ def _run_check(stdin: bytes, home: Path):
                           capture_output=True, timeout=240, env=env, cwd=home)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CLI_CASES)
 def test_hostile_stdin_exits_2_with_one_short_line_and_saves_nothing(name, tmp_path):
     home = tmp_path / "home"
@@ -263,7 +265,8 @@ _TEXT = st.one_of(st.text(max_size=300), st.lists(_PIECES, max_size=60).map("".j
                   st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=40).map(" ".join))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@examples(12)
 @given(text=_TEXT)
 def test_fuzzed_text_raises_only_the_projects_own_errors(text, table):
     try:
@@ -272,7 +275,7 @@ def test_fuzzed_text_raises_only_the_projects_own_errors(text, table):
         assert "\n" not in str(exc).strip() and "Traceback" not in str(exc)
 
 
-@settings(max_examples=200, deadline=None)
+@examples(8)
 @given(data=st.binary(max_size=400))
 def test_fuzzed_bytes_raise_only_the_projects_own_errors(data, table):
     with contextlib.suppress(FoodError, PlannerError):  # anything else fails the test

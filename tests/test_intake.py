@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from foods.intake import IntakeError, parse_any, parse_csv, parse_json, parse_rows, parse_text
@@ -88,10 +89,35 @@ def test_household_amounts_read_through_sr28_weights(table, text, food_id, measu
     ("1,5 kg lentils", "lentils", 1500),
     ("2 oz cheddar", "cheese", 2 * GRAMS_PER["oz"]),
     ("1 lb potatoes", "potato_boiled", GRAMS_PER["lb"]),
+    # everyday words and the measures SR28 spells otherwise (as a published menu writes them)
+    ("2 tbsp light mayonnaise", "light_mayonnaise", 30.0),      # SR28 writes 'tablespoon'
+    ("1 cup marinara sauce", "marinara_sauce", 263.9),          # SR28 has only 'serving 1/2 cup' = 132 g
+    ("1 medium whole-wheat tortilla", "whole_wheat_tortilla", 41.0),
+    ("1 tortilla", "tortilla", 48.0),
+    ("a handful of nuts", "mixed_nuts", 28.35),
+    ("nuts", "mixed_nuts", 28.35),
+    ("a pinch of salt", "salt", 6.0 / 16),
+    ("a splash of milk", "milk", 244 / 16),
+    ("2 handfuls of almonds", "almonds", 56.7),
+    ("1 cup chopped cooked chicken", "chicken", 140.0),
+    ("1 cup salad greens", "salad_greens", 36.0),
+    ("1 bran muffin", "bran_muffin", 34.0),
+    ("1 oat bran muffin", "oat_bran_muffin", 113.0),
+    ("1 tsp margarine", "margarine", 14.2 / 3),
+    ("1 cup vanilla yogurt", "vanilla_yogurt", 245.0),
+    ("1 oz pretzels", "pretzels", 28.35),
+    ("1/2 tsp curry powder", "curry_powder", 1.0),
+    ("1 cup herbal tea", "herbal_tea", 237.0),
+    ("1 cup mixed fruit", "mixed_fruit", 249.0),
+    ("1 tbsp mayonnaise", "mayonnaise", 13.8),
+    ("1 fl oz espresso", "espresso", 29.6),
+    ("2 slices ham", "ham", 56.0),
 ])
-def test_mass_units_and_glued_numbers(table, text, food_id, grams):
+def test_a_typed_line_reads_as_its_food_and_grams(table, text, food_id, grams):
+    """Mass units, numbers glued to them, and everyday words ('a handful', 'a splash', '1 bran muffin'): the
+    food and its grams (to 0.1 %: SR28 gives a weight to a tenth of a gram)."""
     item = one(text, table)
-    assert (item.food.id, item.grams) == (food_id, pytest.approx(grams))
+    assert (item.food.id, item.grams) == (food_id, pytest.approx(grams, rel=1e-3))
 
 
 def test_volume_goes_through_the_foods_own_density(table):
@@ -257,7 +283,7 @@ UNIT_SPELLINGS = {"g": ["g", "grams", "gram", "gr"], "oz": ["oz", "ounces"], "cu
                   "tbsp": ["tbsp", "tablespoons", "tbsp."], "ml": ["ml", "millilitres"], "kg": ["kg", "kilos"]}
 
 
-@settings(max_examples=60, deadline=None)
+@examples(2)
 @given(quarters=st.integers(min_value=1, max_value=24), style=st.sampled_from(["decimal", "fraction", "unicode"]),
        unit=st.sampled_from(sorted(UNIT_SPELLINGS)), spelling=st.integers(0, 3),
        food_id=st.sampled_from(["lentils", "milk", "buckwheat", "oatmeal", "yogurt"]), of=st.booleans())
@@ -277,7 +303,7 @@ def test_amount_text_round_trips_to_the_same_grams(table, quarters, style, unit,
         assert item.grams == pytest.approx(amount * GRAMS_PER[unit])
 
 
-@settings(max_examples=40, deadline=None)
+@examples(1.5)
 @given(grams=st.floats(min_value=0.5, max_value=4999, allow_nan=False), food_index=st.integers(0, 10_000))
 def test_grams_written_any_way_come_back(table, grams, food_index):
     food = list(table)[food_index % len(table)]
@@ -288,7 +314,6 @@ def test_grams_written_any_way_come_back(table, grams, food_index):
     assert (csv_item.food.id, csv_item.grams) == (food.id, pytest.approx(text_grams))
 
 
-@settings(max_examples=30, deadline=None)
 @given(word=st.sampled_from([("a", 1), ("an", 1), ("one", 1), ("two", 2), ("three", 3), ("half a", 0.5),
                              ("a couple of", 2), ("twelve", 12)]))
 def test_number_words(table, word):

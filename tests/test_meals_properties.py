@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.optimise import day_violations, make_plan
@@ -34,7 +36,8 @@ def _json(plan, table) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@examples(0.16)
 @given(profile=profiles(), seed=st.integers(0, 50))
 def test_meals_are_dishes_or_patterns_with_energy_and_protein_on_target(table, profile, seed):
     plan = make_plan(profile, table, 2, seed=seed, time_limit=120)

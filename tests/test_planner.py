@@ -177,6 +177,7 @@ def test_kidney_disease_is_never_pushed_towards_potassium_and_keeps_the_clinicia
         assert day_totals(table, day)["potassium_mg"] <= 2000 + 1e-6
 
 
+@pytest.mark.slow
 def test_where_potassium_is_not_pushed_plans_hold_it_near_the_adequate_intake_not_above(table):
     # a generous limit: the plans come back as soon as each day is proven; only a loaded machine needs it
     default = make_plan(Profile(sex="female", age=58), table, 3, time_limit=60)
@@ -318,6 +319,7 @@ def test_remove_item_recomputes_the_days_shortfalls(table, week):
 
 # --- shortfalls ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_an_unreachable_goal_comes_back_as_a_shortfall_with_what_binds_and_what_would_help(table):
     profile = Profile(targets={"magnesium_mg": {"min": 3000}})
     plan = make_plan(profile, table, 2, time_limit=3 * FAST)   # the what-ifs run only while time is left: 17 s of 20 on a loaded machine
@@ -331,6 +333,7 @@ def test_an_unreachable_goal_comes_back_as_a_shortfall_with_what_binds_and_what_
         assert "magnesium" in shortfall_sentence(s) and "of 3,000 mg" in shortfall_sentence(s)
 
 
+@pytest.mark.slow
 def test_what_would_help_names_disliked_foods_that_close_the_gap(table):
     # the 40 richest the articles recommend (herbal tea and curry powder, rich per kcal, close no real gap)
     richest = table.top("magnesium_mg", per="100kcal", n=60)["food_id"]
@@ -345,6 +348,7 @@ def test_what_would_help_names_disliked_foods_that_close_the_gap(table):
 
 # --- solver trouble ------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_day_on_the_full_sr28_catalogue_keeps_its_time_limit_and_every_rule(sr28_dir, tmp_path):
     """HiGHS's presolve does not watch the time limit: on the whole 8,790-food model it ran for minutes."""
     import time
@@ -400,6 +404,7 @@ def test_a_solver_failure_is_reported_as_such(table, monkeypatch, tmp_path, caps
     assert "solver failed" in capsys.readouterr().err and not out.exists()
 
 
+@pytest.mark.slow
 def test_cbc_takes_over_when_highs_breaks(table, monkeypatch):
     import pulp
 
@@ -432,6 +437,7 @@ def _money(plan, table, prices):
     return sum(prices[it.food_id] / 1000 * table.get(it.food_id).bought_grams(it.grams) for it in plan.items())
 
 
+@pytest.mark.slow
 def test_prices_make_the_week_cheaper_and_a_budget_is_kept(table):
     prices = {f.id: 4.0 + (sum(map(ord, f.id)) % 17) for f in table}
     prices.update({"lentils": 1.0, "potato_baked": 0.8, "milk": 0.9, "oatmeal": 1.2})
@@ -491,6 +497,7 @@ def test_cli_plan_errors_are_one_line(argv, fragment, capsys):
 
 # --- the whole-week reference ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_fast_week_is_no_better_than_the_whole_week_bound(table):
     from planner.optimise import solve_whole_week
 

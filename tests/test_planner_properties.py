@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from planner import optimise as M
@@ -39,7 +41,8 @@ def profiles(draw) -> Profile:
         conditions=draw(st.lists(st.sampled_from(CONDITIONS), max_size=2, unique=True)))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@examples(0.5)
 @given(profile=profiles(), days=st.integers(1, 3))
 def test_random_profiles_get_plans_that_keep_every_rule(table, profile, days):
     plan = make_plan(profile, table, days, time_limit=6.0)

@@ -8,14 +8,14 @@ import json
 import math
 
 import pytest
+from conftest import plan_item as item
+from conftest import random_plans
 from hypothesis import given
-from hypothesis import strategies as st
 
 from foods import load_table
 from foods.table import VALID_AISLES
 from planner.errors import PlannerError
 from planner.plan import Day, Meal, Plan, PlanItem, plan_to_dict
-from planner.rules import meal_slots
 from planner.shopping import (
     buy_rules,
     days_text,
@@ -26,14 +26,6 @@ from planner.shopping import (
     round_loose,
     shopping_list,
 )
-
-FOOD_IDS = sorted(load_table().foods)
-
-
-def item(table, food_id: str, steps: float = 1) -> PlanItem:
-    food = table.get(food_id)
-    grams = steps * food.step_grams
-    return PlanItem(food.id, food.name, food.ndb, grams, food.portion_text(grams))
 
 
 def plan_of(table, days: list[dict[str, list[tuple[str, float]]]]) -> Plan:
@@ -351,17 +343,6 @@ def test_aisles_file_matches_the_food_table(table):
 
 # --- invariants over random plans ------------------------------------------------------------------------
 
-@st.composite
-def random_plans(draw):
-    table = load_table()
-    days = []
-    for d in range(draw(st.integers(1, 7))):
-        meals = []
-        for slot in draw(st.lists(st.sampled_from(meal_slots()), min_size=1, max_size=5, unique=True)):
-            foods = draw(st.lists(st.sampled_from(FOOD_IDS), min_size=1, max_size=4, unique=True))
-            meals.append(Meal(slot, [item(table, f, draw(st.integers(1, 8))) for f in foods]))
-        days.append(Day(d, meals))
-    return Plan(days)
 
 
 @given(random_plans())

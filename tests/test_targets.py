@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.errors import PlannerError
@@ -125,7 +126,7 @@ def test_energy_is_the_iom_2005_eer_with_the_activity_words_mapped_to_pa_levels(
     assert estimate_energy(Profile(energy_kcal=1900))[0] == 1900
 
 
-@settings(max_examples=80, deadline=None)
+@examples(3)
 @given(sex=st.sampled_from(["female", "male"]), age=st.integers(14, 120))
 def test_every_life_stage_has_its_dri_rows(sex, age):
     p = Profile(sex=sex, age=age)

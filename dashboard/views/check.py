@@ -11,11 +11,9 @@ from dashboard import charts, frames, state
 from foods.intake import IntakeError, parse_rows, parse_text
 from planner.check import CheckReport, check_day
 from planner.errors import PlannerError
+from planner.render import STATUS_WORDS
 from planner.supplements import SupplementItem, read_supplement, split_supplements
 
-STATUS_WORDS = {"below": "below target", "met": "met", "above_ul": "above the upper limit",
-                "above_cdrr": "above the sodium ceiling", "above_limit": "above your limit",
-                "above": "above budget", "not_pushed": "not pushed (your clinician's call)", "unknown": "unknown"}
 CEILING_WORDS = {   # what each ceiling (by the nutrient's status) means, said once under the ceilings crossed
     "above_ul": "An upper limit (UL) is the most that is safe to eat day after day; more is not better.",
     "above_cdrr": "The sodium ceiling (CDRR) is a limit, not a goal: above it, eating less lowers the risk of chronic "

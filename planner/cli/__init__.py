@@ -14,12 +14,11 @@ import sys
 from planner.errors import PlannerError, one_line, shortened
 from planner.quiet import quiet_stdout
 
-COMMAND_MODULES = ("foods_cmd", "plan_cmd", "edit_cmd", "check_cmd", "shopping_cmd", "diary_cmd", "profile_cmd",
-                   "dashboard_cmd")
 # the command on the command line -> its module: only that module is imported to run it (fast start whatever
-# the other modules import at their top); --help and unknown commands import them all
-MODULE_OF = {"foods": "foods_cmd", "plan": "plan_cmd", "plan-edit": "edit_cmd", "check": "check_cmd",
-             "shopping": "shopping_cmd", "diary": "diary_cmd", "profile": "profile_cmd", "dashboard": "dashboard_cmd"}
+# the other modules import at their top); --help and unknown commands import them all. `plan edit` is a
+# sub-command of `plan` (plan_cmd registers planner.cli.edit_cmd under it).
+MODULE_OF = {"foods": "foods_cmd", "plan": "plan_cmd", "check": "check_cmd", "shopping": "shopping_cmd",
+             "diary": "diary_cmd", "profile": "profile_cmd", "dashboard": "dashboard_cmd"}
 EXIT_USAGE = 2
 
 
@@ -33,7 +32,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="mineral-planner", description="Meal plans and day checks for magnesium, "
                      "potassium and calcium. It informs; it does not prescribe.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in [MODULE_OF[command]] if command in MODULE_OF else COMMAND_MODULES:
+    for name in [MODULE_OF[command]] if command in MODULE_OF else MODULE_OF.values():
         try:
             module = importlib.import_module(f"planner.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -63,8 +62,6 @@ def main(argv: list[str] | None = None) -> int:
         from planner.cli.dashboard_cmd import run_dashboard
 
         return run_dashboard(argv[1:])
-    if argv[:2] == ["plan", "edit"]:  # `plan edit` is its own command (planner.cli.edit_cmd)
-        argv = ["plan-edit", *argv[2:]]
     parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

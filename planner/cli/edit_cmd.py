@@ -8,24 +8,25 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from planner import edit
 from planner.cli.options import add_catalog, add_format
 from planner.cli.output import dumps, emit
 from planner.errors import PlannerError
 from planner.files import check_writable, write_bytes_atomic
 from planner.paths import food_table
-from planner.plan import load_plan, plan_text, plan_to_dict
 from planner.rules import meal_slots
 
-COMMAND = "plan-edit"          # `plan edit` on the command line (planner.cli.main turns it into this)
+if TYPE_CHECKING:   # the plan and the edits (pandas, the model) load when an edit runs, not when `plan` starts
+    from planner import edit
+
 MEAL_ACTIONS = ("set_portion", "remove", "lock", "unlock")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(COMMAND, prog="mineral-planner plan edit",
-                       help="change a saved plan: set a portion, remove, lock or unlock a food, never use a food, "
-                            "regenerate a meal or day (written `plan edit`)",
+    """`edit` under `plan`'s sub-commands: `mineral-planner plan edit PLAN.json ...`."""
+    p = sub.add_parser("edit", help="change a saved plan: set a portion, remove, lock or unlock a food, never use "
+                                    "a food, regenerate a meal or day",
                        description="One change to a plan file from `mineral-planner plan --out FILE`. Days count "
                                    "from 1. The plan is printed; --out also writes it.")
     p.add_argument("plan", type=Path, help="plan JSON file")
@@ -75,6 +76,8 @@ def _grams(text: str) -> float:
 
 def apply(args, plan, table) -> edit.Edit:
     """The one edit the arguments ask for."""
+    from planner import edit
+
     action = _action(args)
     if action == "never_use":
         return edit.never_use(plan, table, args.never_use, time_limit=args.time_limit)
@@ -92,6 +95,9 @@ def apply(args, plan, table) -> edit.Edit:
 
 
 def run_edit(args) -> int:
+    from planner import edit
+    from planner.plan import load_plan, plan_text, plan_to_dict
+
     if args.out is not None:
         check_writable(args.out, None)
     table = food_table(args.catalog)

@@ -6,10 +6,10 @@ import json
 import sys
 from typing import Any
 
-from planner.store import json_safe
-
 
 def dumps(value: Any) -> str:
+    from planner.store import json_safe  # sqlite3 and the store load for JSON output, not for every command
+
     return json.dumps(json_safe(value), indent=2, ensure_ascii=False)
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.cli import edit_cmd
 from planner.cli.options import add_catalog, add_format, add_profile
 from planner.cli.output import dumps, emit
 from planner.errors import PlannerError
@@ -32,10 +33,15 @@ _LIST_FLAGS = {"exclude": "exclude", "dislike": "dislike", "like": "like", "cond
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("plan", help="plan meals for 1-14 days that meet your magnesium, potassium and calcium targets",
+    p = sub.add_parser("plan", usage="%(prog)s [--profile FILE|NAME] [--days DAYS] [options]\n"
+                                     "       %(prog)s edit PLAN.json (--remove FOOD | --regenerate | ...) [options]",
+                       help="plan meals for 1-14 days that meet your magnesium, potassium and calcium "
+                                    "targets; `plan edit` changes a saved plan",
                        description="Plan 1-14 days of five small meals in household portions. Profile fields come "
                                    "from --profile and from flags; a flag replaces the file's value, and a "
-                                   "repeatable flag (--exclude, --dislike, --like, --condition) adds to its list.")
+                                   "repeatable flag (--exclude, --dislike, --like, --condition) adds to its list. "
+                                   "`mineral-planner plan edit PLAN.json ...` changes a saved plan (see "
+                                   "`mineral-planner plan edit --help`).")
     add_profile(p)
     p.add_argument("--days", type=int, default=7, help="how many days (default 7, at most two weeks)")
     p.add_argument("--out", type=Path, default=None, help="also write the plan as JSON to this file")
@@ -70,6 +76,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     who.add_argument("--dialysis", action="store_true", default=None, help="on dialysis (with --kidney-stage)")
     add_format(p)
     p.set_defaults(handler=run_plan)
+    edit_cmd.register(p.add_subparsers(dest="plan_action", metavar="ACTION", title="changing a saved plan",
+                                       prog=p.prog))
 
 
 def profile_from_args(args) -> tuple[Profile, ResolvedProfile]:
