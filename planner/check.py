@@ -30,8 +30,8 @@ from planner.plan import SolveStatus
 from planner.profile import Profile, profile_from_dict
 from planner.render import CEILING_STATUSES, Status, nutrient_word
 from planner.rules import DATA_DIR
-from planner.supplements import SupplementItem, split_supplements, supplement_amounts, supplement_warnings
-from planner.targets import GOAL_NUTRIENTS, Target, Targets, magnesium_supplement_ul, targets_for
+from planner.supplements import SupplementItem, split_supplements, supplement_amounts, warnings_for
+from planner.targets import GOAL_NUTRIENTS, Target, Targets, targets_for
 
 MINERALS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg")
 STATUS_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
@@ -625,8 +625,7 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
         allowed_any = not allowed_foods(profile, targets, table).empty
         gaps = unclosed_gaps(totals, suggestions, targets, budget, allowed_any, solver_status)
     shown = (*REPORTED, *(n for n in status if n not in REPORTED))
-    ul, ul_source = magnesium_supplement_ul(profile)
-    warnings = supplement_warnings(supplements, profile.conditions, profile.kidney_disease, ul, ul_source)
+    warnings = warnings_for(supplements, profile)
     return CheckReport(items, {k: totals[k] for k in shown}, {k: v for k, v in incomplete.items() if k in shown},
                        targets, status, _contributors(frame, items) if items else {m: [] for m in MINERALS},
                        limit_notes(items, totals, targets), suggestions, gaps, energy, notes, solver_status,

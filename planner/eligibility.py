@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foods import FoodTable
+from foods.errors import not_in_sr28
 from planner.errors import PlannerError
 from planner.profile import Profile, excluded_tags, missing_means_none, required_diet_tag
 from planner.rules import rules
@@ -71,6 +72,9 @@ def words_to_foods(table: FoodTable, words: list[str], field: str) -> tuple[set[
                     if pattern.search(n.lower()) or pattern.search(i)} if key else set()
             if key in table:
                 hits.add(key)
+            absent = not_in_sr28(key)
+            if not hits and absent is not None:   # 'oat milk': SR28 lacks it; say so, with its stand-ins
+                raise PlannerError(f"profile field '{field}': {absent[0]}")
             if not hits:
                 close = ", ".join(f.id for f in table.search(key, limit=3)) or "none"
                 raise PlannerError(f"profile field '{field}': no food or allergen '{word}'; closest foods: {close}; "

@@ -16,13 +16,13 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.errors import PlannerError, StoreError, quoted
 from planner.paths import data_dir
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "mineral-planner.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -94,6 +94,23 @@ DROP TABLE diary_days_1;
 """
 
 
+# Schema 3: supplements typed in a day check ("2 Magne B6") are kept with the day, beside its foods: they count in
+# the day's totals and in the supplement-only magnesium upper limit, so the diary must show them. A new table;
+# no row of schema 2 is touched.
+_SCHEMA_3 = """
+CREATE TABLE diary_supplements (
+    profile TEXT NOT NULL,
+    date TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    supplement_id TEXT NOT NULL CHECK (length(supplement_id) > 0),
+    count REAL NOT NULL CHECK (count > 0),
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    PRIMARY KEY (profile, date, position),
+    FOREIGN KEY (profile, date) REFERENCES diary_days(profile, date) ON DELETE CASCADE
+)
+"""
+
+
 def _diary_owner(conn: sqlite3.Connection) -> str:
     """Whose the shared diary of schema 1 was: 'me' if saved, else the first saved profile, else 'me'."""
     names = [r[0] for r in conn.execute("SELECT name FROM profiles ORDER BY name")]
@@ -113,8 +130,12 @@ def _create_1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    conn.execute(_SCHEMA_3)
+
+
 # version reached -> the step that reaches it from the version before
-_MIGRATIONS = {1: _create_1, 2: _migrate_1_to_2}
+_MIGRATIONS = {1: _create_1, 2: _migrate_1_to_2, 3: _migrate_2_to_3}
 
 
 class NameTakenError(StoreError):
@@ -123,17 +144,19 @@ class NameTakenError(StoreError):
 
 @dataclass(frozen=True)
 class DiaryDay:
-    """One day of the diary: what was eaten (item dicts with food_id, grams, ...), its totals, a note."""
+    """One day of the diary: what was eaten (item dicts with food_id, grams, ...), the supplements taken
+    (dicts with supplement_id, count, amounts, ...), the day's totals (supplements included), a note."""
 
     date: dt.date
     items: list[dict]
     totals: dict[str, float | None]
     note: str = ""
     saved_at: str = ""
+    supplements: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"date": self.date.isoformat(), "items": self.items, "totals": self.totals, "note": self.note,
-                "saved_at": self.saved_at}
+        return {"date": self.date.isoformat(), "items": self.items, "supplements": self.supplements,
+                "totals": self.totals, "note": self.note, "saved_at": self.saved_at}
 
 
 @dataclass(frozen=True)
@@ -204,23 +227,39 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _validate_items(items: Sequence[Mapping]) -> list[dict]:
-    if not isinstance(items, list | tuple) or not items:
-        raise PlannerError("a diary day needs at least one item")
+def _validate_rows(rows: Sequence[Mapping], what: str, id_key: str, amount_key: str) -> list[dict]:
+    """A diary day's rows (foods: food_id and grams; supplements: supplement_id and count): a list of records,
+    each with an id and an amount above zero."""
+    if not isinstance(rows, list | tuple):
+        raise PlannerError(f"a diary day's {what}s must be a list of records with {id_key} and {amount_key}")
     out = []
-    for i, item in enumerate(items, start=1):
-        if not isinstance(item, Mapping):
-            raise PlannerError(f"diary item {i} is not a record with food_id and grams")
-        food_id = item.get("food_id")
-        if not isinstance(food_id, str) or not food_id.strip():
-            raise PlannerError(f"diary item {i} has no food_id")
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            raise PlannerError(f"diary {what} {i} is not a record with {id_key} and {amount_key}")
+        ident = row.get(id_key)
+        if not isinstance(ident, str) or not ident.strip():
+            raise PlannerError(f"diary {what} {i} has no {id_key}")
         try:
-            grams = float(item.get("grams"))
+            amount = float(row.get(amount_key))
         except (TypeError, ValueError):
-            raise PlannerError(f"diary item {i} ({food_id}): grams '{item.get('grams')}' is not a number") from None
-        if not math.isfinite(grams) or grams <= 0:
-            raise PlannerError(f"diary item {i} ({food_id}): grams must be more than zero, not {grams:g}")
-        out.append(json_safe(dict(item)) | {"food_id": food_id, "grams": grams})
+            raise PlannerError(f"diary {what} {i} ({ident}): {amount_key} '{row.get(amount_key)}' is not a number"
+                               ) from None
+        if not math.isfinite(amount) or amount <= 0:
+            raise PlannerError(f"diary {what} {i} ({ident}): {amount_key} must be more than zero, not {amount:g}")
+        out.append(json_safe(dict(row)) | {id_key: ident, amount_key: amount})
+    return out
+
+
+def _validate_supplements(supplements: Sequence[Mapping]) -> list[dict]:
+    """Supplement records as the day check gives them (SupplementItem.to_dict): an id, a count above zero and
+    the amounts they brought."""
+    out = _validate_rows(supplements, "supplement", "supplement_id", "count")
+    for i, entry in enumerate(out, start=1):
+        amounts = entry.get("amounts", {})
+        if not isinstance(amounts, Mapping) or any(isinstance(v, bool) or not isinstance(v, int | float)
+                                                   or not math.isfinite(v) or v < 0 for v in amounts.values()):
+            raise PlannerError(f"diary supplement {i} ({entry['supplement_id']}): amounts must be nutrient -> a "
+                               "number of 0 or more")
     return out
 
 
@@ -408,16 +447,22 @@ class Store:
     # ------------------------------------------------------------------ the diary
 
     def save_day(self, date: dt.date | str, items: Sequence[Mapping], totals: Mapping, note: str = "",
-                 profile: str = DEFAULT_PROFILE_NAME) -> bool:
-        """Store one day's items and totals in `profile`'s diary, replacing that person's entry for the date
-        (never another person's); True when one was replaced."""
+                 profile: str = DEFAULT_PROFILE_NAME, supplements: Sequence[Mapping] = ()) -> bool:
+        """Store one day's items, supplements and totals in `profile`'s diary, replacing that person's entry
+        for the date (never another person's); True when one was replaced. A day holds at least one food or
+        supplement."""
         day = parse_date(date)
         owner = check_name("profile", profile)
-        rows = _validate_items(items)
+        rows = _validate_rows(items, "item", "food_id", "grams")
+        taken = _validate_supplements(supplements)
+        if not rows and not taken:
+            raise PlannerError("a diary day needs at least one item (a food or a supplement)")
         totals_text = _encode("the day's totals", _validate_totals(totals))
         if not isinstance(note, str):
             raise PlannerError("a diary note must be text")
         encoded = [(r["food_id"], r["grams"], _encode(f"diary item {i}", r)) for i, r in enumerate(rows, start=1)]
+        encoded_supplements = [(r["supplement_id"], r["count"], _encode(f"diary supplement {i}", r))
+                               for i, r in enumerate(taken, start=1)]
         with self._write() as conn:
             key = day.isoformat()
             replaced = conn.execute("DELETE FROM diary_days WHERE profile = ? AND date = ?",
@@ -425,6 +470,10 @@ class Store:
             conn.execute("INSERT INTO diary_days (profile, date, totals, note, saved_at) VALUES (?, ?, ?, ?, ?)",
                          (owner, key, totals_text, note, _now()))
             self._insert_items(conn, owner, key, encoded)
+            conn.executemany("INSERT INTO diary_supplements (profile, date, position, supplement_id, count, data) "
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             [(owner, key, i, sid, count, data)
+                              for i, (sid, count, data) in enumerate(encoded_supplements)])
         return replaced
 
     @staticmethod
@@ -448,7 +497,11 @@ class Store:
             for date, data in conn.execute("SELECT date, data FROM diary_items WHERE profile = ? AND "
                                            "date BETWEEN ? AND ? ORDER BY date, position", (owner, lo, hi)):
                 items.setdefault(date, []).append(json.loads(data))
-        return [DiaryDay(dt.date.fromisoformat(d), items.get(d, []), json.loads(t), note, saved)
+            taken: dict[str, list[dict]] = {}
+            for date, data in conn.execute("SELECT date, data FROM diary_supplements WHERE profile = ? AND "
+                                           "date BETWEEN ? AND ? ORDER BY date, position", (owner, lo, hi)):
+                taken.setdefault(date, []).append(json.loads(data))
+        return [DiaryDay(dt.date.fromisoformat(d), items.get(d, []), json.loads(t), note, saved, taken.get(d, []))
                 for d, t, note, saved in days]
 
     def diary_profiles(self) -> list[str]:

@@ -13,12 +13,14 @@ import functools
 import json
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS
 from planner.errors import PlannerError
+from planner.profile import Profile
 from planner.rules import DATA_DIR
+from planner.targets import magnesium_supplement_ul
 
 _COUNT_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0,
                 "half": 0.5, "½": 0.5}
@@ -84,6 +86,15 @@ class SupplementItem:
                 "source": self.source, "reading": self.reading}
 
 
+def from_record(record: Mapping) -> SupplementItem:
+    """A supplement as the diary keeps it (SupplementItem.to_dict) read back, for its warnings and its line."""
+    amounts = {str(k): float(v) for k, v in (record.get("amounts") or {}).items()}
+    return SupplementItem(int(record.get("line") or 0), str(record.get("text") or ""), str(record["supplement_id"]),
+                          str(record.get("name") or record["supplement_id"]), float(record["count"]), amounts,
+                          str(record.get("source") or ""), str(record.get("reading") or ""),
+                          amounts.get("potassium_mg", 0.0) > 0)
+
+
 def _norm(text: str) -> str:
     text = text.strip().lower().replace("×", " x ").replace("‑", "-")
     text = re.sub(r"^[-*•]\s*", "", text)
@@ -113,10 +124,14 @@ def _count(rest: str, line: int, text: str) -> float | None:
     return 1.0 if count is None else count
 
 
+def amounts_text(amounts: Mapping[str, float]) -> str:
+    """'96 mg magnesium, 10 mg vitamin B6': what a supplement line brings, in words."""
+    return ", ".join(f"{v:,.4g} {NUTRIENT_UNITS.get(k, '')} {NUTRIENT_LABELS.get(k, k)[:1].lower()}"
+                     f"{NUTRIENT_LABELS.get(k, k)[1:]}" for k, v in amounts.items())
+
+
 def _reading(count: float, unit_word: str, amounts: dict[str, float]) -> str:
-    parts = ", ".join(f"{v:,.4g} {NUTRIENT_UNITS[k]} {NUTRIENT_LABELS[k][:1].lower()}{NUTRIENT_LABELS[k][1:]}"
-                      for k, v in amounts.items())
-    return f"{count:g} {unit_word}{'' if count == 1 else 's'} = {parts}"
+    return f"{count:g} {unit_word}{'' if count == 1 else 's'} = {amounts_text(amounts)}"
 
 
 def _generic(t: str, line: int, text: str) -> SupplementItem | None:
@@ -323,3 +338,10 @@ def supplement_warnings(items: Sequence[SupplementItem], conditions: Sequence[st
     if why and with_k:
         out.append(limits["potassium_warning"].format(names=", ".join(with_k), why=" and ".join(why)))
     return out
+
+
+def warnings_for(items: Sequence[SupplementItem], profile: Profile) -> list[str]:
+    """`supplement_warnings` for one person: their magnesium upper limit, conditions and kidney disease. The day
+    check and the diary both ask it, so a saved day warns as its check did."""
+    ul, ul_source = magnesium_supplement_ul(profile)
+    return supplement_warnings(items, profile.conditions, profile.kidney_disease, ul, ul_source)

@@ -21,6 +21,9 @@ from planner.rules import DATA_DIR, amdr_table, dri_table, efsa_table, rules, ru
 GOAL_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg")
 # shown against their DRI and reported when short ("reported, not planned"); never pursued by the planner
 REPORTED_NUTRIENTS = ("vitamin_d_ug", "vitamin_b6_mg", "vitamin_b12_ug", "iron_mg", "folate_dfe_ug")
+# floors that are reported each day, never planned for: sodium's AI (1,500 mg) for a thiazide user, whose plan's
+# unsalted foods can fall far below it (thiazides can lower blood sodium); without a floor nothing is said
+REPORTED_FLOORS = ("sodium_mg",)
 # tracked against their DRI; their upper limit is a hard maximum on food (selenium: Brazil nuts)
 TRACKED_WITH_UL = ("phosphorus_mg", "selenium_ug")
 # upper limits that count only some sources, so never a maximum on food (folate: synthetic folic acid only)
@@ -61,7 +64,7 @@ class Targets:
     notes: list[str] = field(default_factory=list)
     push_potassium: bool = True
     excluded_tags: tuple[str, ...] = ()
-    capped: tuple[str, ...] = ()  # nutrients whose maximum the person (or their clinician) set: never pushed
+    capped: tuple[str, ...] = ()  # nutrients whose maximum the person (or their clinician) set: no supplement advised
 
     def may_suggest_supplement(self, nutrient: str) -> bool:
         """Whether advice may name a supplement for this nutrient: never against a limit the person or their
@@ -246,8 +249,9 @@ def targets_for(p: Profile) -> Targets:
     else:
         items["potassium_mg"] = Target(
             "potassium_mg", None, None, "mg", k.source, "not pushed", goal=False, soft_max=_num(k.target),
-            note=f"Potassium is not pushed for this profile: plans hold it near or below the usual adequate intake "
-                 f"({k.target:,.0f} mg) while they meet the other goals. Your clinician's limit "
+            note=f"Potassium is not pushed for this profile: plans try to hold it near or below the usual adequate "
+                 f"intake ({k.target:,.0f} mg) while they meet the other goals, and each day above it says so. "
+                 "Your clinician's limit "
                  "(targets.potassium_mg.max) replaces this. Never take potassium supplements or "
                  "potassium-chloride salt substitutes without your clinician.")
     na = source_row("sodium")
@@ -266,7 +270,8 @@ def targets_for(p: Profile) -> Targets:
     r = dri["retinol"]
     items["retinol_ug"] = Target("retinol_ug", None, _num(r.ul), "µg", r.source, "UL", goal=False, note=r.ul_scope)
     if p.pregnant:
-        notes += [rules()["pregnancy"]["note"], rules()["pregnancy"]["caffeine_note"]]
+        pregnancy = rules()["pregnancy"]   # the safety note for the diet (no fish advice for a vegan)
+        notes += [n for n in (pregnancy["note_by_diet"].get(p.diet, pregnancy["note"]), pregnancy["caffeine_note"]) if n]
     notes += dietitian_notes(p, items)
     renal_protein = None
     if p.kidney_disease:
@@ -282,7 +287,7 @@ def targets_for(p: Profile) -> Targets:
             continue
         items[nutrient], note = _your_setting(nutrient, bounds, items.get(nutrient), push_k)
         notes += [note] if note else []
-        if "max" in bounds and "min" not in bounds:
+        if "max" in bounds:   # a limit the person set: no supplement is ever advised for it, even with a minimum
             capped.append(nutrient)
 
     macros = {}
@@ -296,7 +301,7 @@ def targets_for(p: Profile) -> Targets:
 
 def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
     """What a dietitian would add for this person (planner/data/rules.toml [dietitian_notes]): vegans' B12 and
-    vitamin D, vitamin D over 70, pregnancy's prenatal supplement, thiazides and calcium, no KCl salt with ACE
+    vitamin D, B12 over 50, vitamin D over 70, pregnancy's prenatal supplement, thiazides and calcium, no KCl salt with ACE
     inhibitors or ARBs, the unsalted-food assumption for athletes and thiazide users (and a sodium floor)."""
     said = rules()["dietitian_notes"]
     out = []
@@ -305,6 +310,8 @@ def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
         out.append(rules()["exclusion_notes"]["fish_keeps_shellfish"])
     if p.diet == "vegan":
         out.append(said["vegan"])
+    elif p.age >= said["b12_age"]:   # a vegan's note already sends all B12 to fortified foods or a supplement
+        out.append(said["b12_over_50"])
     if p.age >= said["vitamin_d_age"]:
         out.append(said["age_70"])
     if p.pregnant:
@@ -326,15 +333,22 @@ def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
 
 
 def reported_not_planned(values: Mapping[str, float | None], nutrients: Mapping[str, Mapping]) -> list[str]:
-    """'Vitamin D 2.9 of 15.0 µg': the reported nutrients (vitamin D, B12, iron, folate, B6) below their DRI,
-    said as reported, not planned for. `nutrients` is Targets.to_dict()["nutrients"] (a plan keeps that)."""
+    """'Vitamin D 2.9 of 15.0 µg': the reported nutrients (vitamin D, B12, iron, folate, B6; a thiazide user's
+    sodium floor) below their DRI, and a nutrient held back without a limit (potassium not pushed) above the mark
+    it is held near, said as reported, not planned for. `nutrients` is Targets.to_dict()["nutrients"]."""
     out = []
-    for name in REPORTED_NUTRIENTS:
+    for name in (*REPORTED_NUTRIENTS, *REPORTED_FLOORS):
         t = nutrients.get(name) or {}
         value = values.get(name)
         if t.get("min") is None or value is None or value >= t["min"]:
             continue
-        out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.1f} of {t['min']:,.1f} {t.get('unit', '')}")
+        digits = 1 if f"{value:,.1f}" != f"{t['min']:,.1f}" else 2   # never '1.5 of 1.5 mg' for 1.49 of 1.5
+        out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.{digits}f} of {t['min']:,.{digits}f} {t.get('unit', '')}")
+    for name, t in nutrients.items():   # a nutrient held back, not capped (potassium not pushed), above its mark
+        value, held = values.get(name), (t or {}).get("soft_max")
+        if held is not None and value is not None and value > held and t.get("max") is None:
+            out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.0f} {t.get('unit', '')}, above the {held:,.0f} "
+                       f"{t.get('unit', '')} it is held near ({t.get('kind', '')}: ask your clinician for your limit)")
     return out
 
 
@@ -385,6 +399,8 @@ def _kidney_targets(p: Profile, items: dict[str, Target], energy: float, notes: 
         energy = round(clamped / 10) * 10
     stage = p.kidney_stage or "on dialysis"
     notes.append(k["note"].format(stage=stage, dialysis=", on dialysis" if p.dialysis and p.kidney_stage else ""))
+    if p.dialysis:
+        notes.append(f"{part['fluid_note']} ({part['fluid_source'].split(':')[0]})")
     return energy, (float(items["protein_g"].min), float(items["protein_g"].max))
 
 

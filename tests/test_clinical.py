@@ -113,6 +113,9 @@ def test_dialysis_raises_protein_and_a_bare_kidney_condition_asks_for_the_stage(
 
     t = targets_for(profile_from_dict({**KIDNEY_4, "kidney_stage": "5", "dialysis": True}))
     assert (t["protein_g"].min, t["protein_g"].max) == (pytest.approx(70), pytest.approx(84))
+    # the plan's general '1.5-2 L of water a day' is wrong on dialysis: the renal team's allowance replaces it
+    assert any("renal team sets how much you may drink" in n for n in t.notes)
+    assert not any("may drink" in n for n in targets_for(profile_from_dict(KIDNEY_4)).notes)
     bare = targets_for(profile_from_dict({"sex": "male", "age": 62, "conditions": ["kidney_disease"]}))
     assert "protein_g" not in bare.items and any("give kidney_stage" in n for n in bare.notes)
     with pytest.raises(PlannerError, match="kidney_stage.*3a, 3b, 4, 5"):
@@ -175,6 +178,10 @@ def test_pregnancy_rules_out_raw_animal_food_and_high_mercury_fish_and_speaks_of
     assert "swordfish" in rules()["pregnancy"]["high_mercury_fish"]
     notes = " ".join(targets_for(p).notes)
     assert "200 mg caffeine" in notes and "8-12 oz" in notes and "high-mercury" in notes
+    vegan = " ".join(targets_for(Profile(sex="female", age=30, pregnancy="trimester2", diet="vegan")).notes)
+    assert "200 mg caffeine" in vegan and "fish" not in vegan and "8-12 oz" not in vegan   # no fish advice to a vegan
+    vegetarian = " ".join(targets_for(Profile(sex="female", age=30, pregnancy="trimester2", diet="vegetarian")).notes)
+    assert "raw or undercooked eggs" in vegetarian and "8-12 oz" not in vegetarian
 
 
 def test_pregnancy_day_check_names_the_raw_egg_yolk_and_kelp_gets_an_iodine_note():
@@ -276,6 +283,7 @@ def test_spinach_never_closes_a_calcium_gap():
 @pytest.mark.parametrize("fields, fragment", [
     ({"diet": "vegan"}, "vitamin B12 comes only from fortified foods"),
     ({"age": 75}, "vitamin D RDA is 20 µg"),
+    ({"age": 51}, "absorb the vitamin B12 bound in food poorly"),
     ({"sex": "female", "age": 30, "pregnancy": "trimester2"}, "prenatal supplement with 400 µg folic acid"),
     ({"conditions": ["thiazide_diuretic"]}, "lower the calcium lost in urine"),
     ({"conditions": ["ace_inhibitor"]}, "never use potassium-chloride salt substitutes"),
@@ -295,6 +303,36 @@ def test_thiazide_users_get_a_sodium_floor_that_is_reported_not_planned():
 
     t = targets_for(Profile(conditions=["thiazide_diuretic"]))
     assert t["sodium_mg"].min == 1500 and t["sodium_mg"].max == 2300 and not t["sodium_mg"].goal
+
+
+def test_a_thiazide_users_day_below_the_sodium_floor_says_so_each_day():
+    """A week of unsalted foods for a 75-year-old on a thiazide ran at 480-1,460 mg sodium a day and only a
+    general note said so: each day below the 1,500 mg floor now lists it as reported, not planned for."""
+    from planner.targets import reported_not_planned, targets_for
+
+    thiazide = targets_for(Profile(age=75, conditions=["thiazide_diuretic"])).to_dict()["nutrients"]
+    usual = targets_for(Profile(age=75)).to_dict()["nutrients"]
+    day = {"sodium_mg": 721.0, "vitamin_b6_mg": 1.49, "vitamin_d_ug": 30.0}
+    assert "Sodium 721.0 of 1,500.0 mg" in reported_not_planned(day, thiazide)
+    assert not any(line.startswith("Sodium") for line in reported_not_planned(day, usual))
+    assert not any(line.startswith("Sodium") for line in reported_not_planned(day | {"sodium_mg": 1600.0}, thiazide))
+    assert "Vitamin B6 1.49 of 1.50 mg" in reported_not_planned(day, usual)   # never '1.5 of 1.5'
+
+
+def test_potassium_not_pushed_says_each_day_it_ends_above_the_mark_it_is_held_near():
+    """A kidney stage-4 week ran at 3,400-5,700 mg potassium while the note said plans hold it near or below
+    3,400 mg: each such day now says so; a clinician's limit (a hard maximum) is the plan's own rule instead."""
+    from planner.targets import reported_not_planned, targets_for
+
+    kidney = targets_for(profile_from_dict(KIDNEY_4)).to_dict()["nutrients"]
+    held = kidney["potassium_mg"]["soft_max"]
+    lines = reported_not_planned({"potassium_mg": 5724.0}, kidney)
+    assert f"Potassium 5,724 mg, above the {held:,.0f} mg it is held near" in " ".join(lines)
+    assert not any("Potassium" in x for x in reported_not_planned({"potassium_mg": held - 1}, kidney))
+    capped = targets_for(profile_from_dict({**KIDNEY_4, "targets": {"potassium_mg": {"max": 2500}}}))
+    assert not any("Potassium" in x for x in reported_not_planned({"potassium_mg": 2400.0}, capped.to_dict()["nutrients"]))
+    usual = targets_for(Profile()).to_dict()["nutrients"]
+    assert not any("Potassium" in x for x in reported_not_planned({"potassium_mg": 6000.0}, usual))
 
 
 def test_the_kcl_warning_is_printed_in_the_plan_text_and_vitamin_shortfalls_are_reported_not_planned(capsys):
@@ -385,3 +423,30 @@ def test_plan_json_lists_vitamin_shortfalls_as_reported_not_planned(capsys):
     assert code == 0, err
     day = json.loads(out)["days"][0]
     assert any(line.startswith("Vitamin B12 0.0 of 2.4") for line in day["reported_not_planned"])
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "-", "--no-suggest"], ["plan", "--days", "1", "--dislike", "oat milk"],
+    ["plan", "--days", "1", "--exclude", "oat_milk"],
+], ids=["check", "dislike", "exclude"])
+def test_oat_milk_is_said_to_be_missing_from_sr28_with_the_fortified_plant_milks(argv, capsys, monkeypatch):
+    """SR28 (2015) has no oat milk: one plain line naming the closest foods it has, not dairy milk guesses."""
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"1 glass of oat milk\n1 banana\n")))
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "is not in USDA SR28" in err and "fortified soy milk (soy_milk)" in err and "almond_milk" in err
+    assert "whole_milk" not in err and "unknown food" not in err
+
+
+def test_foods_search_for_oat_milk_says_so_and_lists_the_fortified_plant_milks(capsys):
+    import json
+
+    code, out, err = run(capsys, "foods", "search", "oat milk")
+    assert code == 0 and out.splitlines()[0].startswith("'oat milk' is not in USDA SR28")
+    assert "soy_milk" in out and "almond_milk" in out and "whole_milk" not in out
+    code, out, err = run(capsys, "foods", "search", "oat milk", "--format", "json")
+    assert [f["food_id"] for f in json.loads(out)] == ["soy_milk", "almond_milk"]
+    code, out, err = run(capsys, "foods", "search", "oatmeal")
+    assert "not in USDA SR28" not in out and "oatmeal" in out   # oats themselves are in SR28

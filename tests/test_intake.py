@@ -323,13 +323,21 @@ def test_number_words(table, word):
 
 # --- names: a guess fixes a typo, it never drops a word ---------------------------------------------------
 
-@pytest.mark.parametrize("text", ["oat milk", "1 cup oat milk", "mineral water", "garlic salt", "1 tsp celery salt",
-                                  "1 cup of coffee with milk", "lamb chop"])
+@pytest.mark.parametrize("text", ["mineral water", "garlic salt", "1 tsp celery salt", "1 cup of coffee with milk",
+                                  "lamb chop"])
 def test_a_name_that_ignores_a_typed_word_is_an_error_not_a_guess(table, text):
-    """'oat milk' is not cow's milk (not in SR28) and 'salt' is not 'tomato juice, no salt added': ask, with the closest."""
+    """'salt' is not 'tomato juice, no salt added': ask, with the closest."""
     with pytest.raises(IntakeError, match=r"line 1 .*unknown food") as err:
         parse_text(text, table)
     assert "Did you mean" in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["oat milk", "1 cup oat milk"])
+def test_oat_milk_is_not_cows_milk_and_sr28_lacks_it(table, text):
+    """'oat milk' is not cow's milk, and SR28 has none: said plainly, with the fortified plant milks it has."""
+    with pytest.raises(IntakeError, match=r"line 1 .*'oat milk' is not in USDA SR28") as err:
+        parse_text(text, table)
+    assert "soy_milk" in str(err.value) and "whole_milk" not in str(err.value)
 
 
 def test_coffee_with_milk_says_to_write_each_food_on_its_own_line(table):

@@ -332,7 +332,7 @@ def test_remove_item_recomputes_the_days_shortfalls(table, week):
 @pytest.mark.slow
 def test_an_unreachable_goal_comes_back_as_a_shortfall_with_what_binds_and_what_would_help(table):
     profile = Profile(targets={"magnesium_mg": {"min": 3000}})
-    plan = make_plan(profile, table, 2, time_limit=FAST)
+    plan = make_plan(profile, table, 2, time_limit=3 * FAST)   # the what-ifs run only while time is left: 17 s of 20 on a loaded machine
     assert plan.status.status in ("optimal", "feasible", "time_limit")
     mg = [s for s in plan.shortfalls if s.nutrient == "magnesium_mg"]
     assert {s.day for s in mg} == {0, 1}

@@ -333,7 +333,7 @@ def test_a_schema_1_store_migrates_to_one_diary_per_profile_and_drops_nothing(tm
     assert store.list_profiles() == sorted(profiles) and store.list_plans() == ["week"]
     assert store.diary_profiles() == [owner]
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert conn.execute("SELECT count(*) FROM diary_items").fetchone()[0] == 8
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
@@ -369,3 +369,80 @@ def test_each_profile_has_its_own_diary(store):
     assert [len(d.items) for d in store.diary(profile="kid")] == [1]
     assert store.delete_day(D1, profile="kid") and len(store.diary(profile="me")) == 1
     assert store.diary_profiles() == ["me"]
+
+
+# --- supplements kept with the day (schema 3), and the migration from schema 2 ------------------------------
+
+MAGNE = {"supplement_id": "magne_b6", "name": "Magne B6 (Sanofi)", "count": 2.0, "text": "2 Magne B6",
+         "amounts": {"magnesium_mg": 96.0, "vitamin_b6_mg": 10.0}, "line": 3}
+
+# Schema 2 as it was on main (one diary per profile, no supplements), written out here and not imported.
+SCHEMA_2 = """
+CREATE TABLE profiles (name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+    data TEXT NOT NULL CHECK (json_valid(data)), saved_at TEXT NOT NULL);
+CREATE TABLE plans (name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),
+    data TEXT NOT NULL CHECK (json_valid(data)), saved_at TEXT NOT NULL);
+CREATE TABLE diary_days (profile TEXT NOT NULL CHECK (length(profile) BETWEEN 1 AND 100),
+    date TEXT NOT NULL CHECK (date(date) = date), totals TEXT NOT NULL CHECK (json_valid(totals)),
+    note TEXT NOT NULL DEFAULT '', saved_at TEXT NOT NULL, PRIMARY KEY (profile, date));
+CREATE TABLE diary_items (profile TEXT NOT NULL, date TEXT NOT NULL, position INTEGER NOT NULL,
+    food_id TEXT NOT NULL CHECK (length(food_id) > 0), grams REAL NOT NULL CHECK (grams > 0),
+    data TEXT NOT NULL CHECK (json_valid(data)), PRIMARY KEY (profile, date, position),
+    FOREIGN KEY (profile, date) REFERENCES diary_days(profile, date) ON DELETE CASCADE);
+PRAGMA user_version = 2;
+"""
+
+
+def test_a_schema_2_store_gains_supplements_and_keeps_every_row(tmp_path):
+    path = tmp_path / "v2.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA_2)
+    with conn:
+        conn.execute("INSERT INTO profiles VALUES ('me', '{\"age\": 50}', '2026-11-01')")
+        for who, n in (("me", 3), ("dad", 1)):
+            conn.execute("INSERT INTO diary_days VALUES (?, '2026-11-02', ?, 'old', '2026-11-02T08:00:00+00:00')",
+                         (who, json.dumps({"magnesium_mg": 100.0 * n})))
+            conn.executemany("INSERT INTO diary_items VALUES (?, '2026-11-02', ?, 'banana', 118.0, ?)",
+                             [(who, i, json.dumps({"food_id": "banana", "grams": 118.0})) for i in range(n)])
+    conn.close()
+    store = Store(path)
+    (day,) = store.diary(profile="me")
+    assert (len(day.items), day.supplements, day.totals, day.note) == (3, [], {"magnesium_mg": 300.0}, "old")
+    assert [len(d.items) for d in store.diary(profile="dad")] == [1]
+    store.save_day("2026-11-03", BANANA, {"magnesium_mg": 128.0}, supplements=[MAGNE])
+    assert store.diary(start="2026-11-03")[0].supplements == [MAGNE]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("SELECT count(*) FROM diary_items").fetchone()[0] == 5
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+
+
+def test_supplements_are_kept_with_their_day_replaced_and_deleted_with_it(store):
+    store.save_day(D1, BANANA, {"magnesium_mg": 128.0}, supplements=[MAGNE])
+    (day,) = store.diary()
+    assert day.supplements == [MAGNE] and day.to_dict()["supplements"] == [MAGNE]
+    store.save_day(D1, BANANA, {"magnesium_mg": 32.0})          # the replacement took none
+    assert store.diary()[0].supplements == []
+    store.save_day(D2, [], {"magnesium_mg": 96.0}, supplements=[MAGNE, MAGNE | {"count": 1.0}])
+    assert [s["count"] for s in store.diary(start=D2)[0].supplements] == [2.0, 1.0]  # a day of supplements only
+    assert store.delete_day(D2)
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("SELECT count(*) FROM diary_supplements").fetchone()[0] == 0  # gone with their day
+    conn.close()
+
+
+@pytest.mark.parametrize("items, supplements, words", [
+    ([], [], r"at least one item \(a food or a supplement\)"),
+    (BANANA, [{"count": 1}], "no supplement_id"),
+    (BANANA, [MAGNE | {"count": 0}], "more than zero"),
+    (BANANA, [MAGNE | {"count": "two"}], "not a number"),
+    (BANANA, [MAGNE | {"amounts": {"magnesium_mg": -1}}], "a number of 0 or more"),
+    (BANANA, ["2 Magne B6"], "not a record"),
+])
+def test_bad_supplement_records_are_refused_and_store_nothing(store, items, supplements, words):
+    store.save_day(D1, MILK, {"calcium_mg": 390.0}, supplements=[MAGNE])
+    before = snapshot(store)
+    with pytest.raises(PlannerError, match=words):
+        store.save_day(D1, items, {}, supplements=supplements)
+    assert snapshot(store) == before

@@ -10,6 +10,7 @@ import pytest
 from planner.check import check_intake
 from planner.cli import main
 from planner.errors import PlannerError
+from planner.store import Store
 from planner.supplements import preparations, read_supplement, split_supplements
 
 
@@ -117,7 +118,53 @@ def test_the_dashboard_check_page_counts_typed_supplements_and_warns():
     assert report.totals["magnesium_mg"] >= 384
     assert any("above the 350 mg upper limit for supplements" in e for e in texts(at.error))
     assert any("Supplements" in m for m in texts(at.markdown))
+    click(at, "diary_save")                          # the saved day keeps the tablets it counted
+    (day,) = Store().diary()
+    assert [(s["supplement_id"], s["count"]) for s in day.supplements] == [("magne_b6", 8.0)]
+    assert day.totals["magnesium_mg"] == pytest.approx(report.totals["magnesium_mg"])
     at.text_area(key="intake_text").set_value("1 banana\na magnesium tablet")
     click(at, "check_run")
     assert at.session_state.check_report is None
     assert any("type the amount on the pack" in e for e in texts(at.error))
+
+
+def test_check_save_keeps_supplements_in_the_diary_with_their_totals_and_warning(capsys, tmp_path):
+    """'2 Magne B6' saved with a day is a diary item: shown with its magnesium, in the day's and the week's
+    totals exactly as the check counted them, and the supplement-only upper limit warns in the diary too."""
+    (tmp_path / "mon.txt").write_text("1 banana\n2 Magne B6\n6 Magne B6\n")
+    (tmp_path / "tue.txt").write_text("1 banana\n")
+    checked = {}
+    for day, name in (("2024-03-04", "mon.txt"), ("2024-03-05", "tue.txt")):
+        code, out, err = run(capsys, "check", tmp_path / name, "--no-suggest", "--save", "--date", day,
+                             "--format", "json")
+        assert code == 0, err
+        checked[day] = json.loads(out)
+    code, out, err = run(capsys, "diary", "show", "--format", "json")
+    shown = json.loads(out)
+    monday, tuesday = shown["days"]
+    assert [(s["supplement_id"], s["count"], s["amounts"]["magnesium_mg"]) for s in monday["supplements"]] == [
+        ("magne_b6", 2.0, 96.0), ("magne_b6", 6.0, 288.0)]
+    assert tuesday["supplements"] == [] and tuesday["supplement_warnings"] == []
+    for day in shown["days"]:
+        assert day["totals"]["magnesium_mg"] == pytest.approx(checked[day["date"]]["totals"]["magnesium_mg"], abs=0.1)
+    assert checked["2024-03-04"]["supplement_warnings"] == monday["supplement_warnings"]
+    assert any("384 mg magnesium, above the 350 mg upper limit" in w for w in monday["supplement_warnings"])
+    (week,) = shown["weekly_averages"]
+    assert week["averages"]["magnesium_mg"] == pytest.approx(
+        (checked["2024-03-04"]["totals"]["magnesium_mg"] + checked["2024-03-05"]["totals"]["magnesium_mg"]) / 2,
+        abs=0.1)
+    code, out, err = run(capsys, "diary", "show")
+    assert code == 0 and "2024-03-04: 2 Magne B6 -> Magne B6 (Sanofi): 96 mg magnesium, 10 mg vitamin B6" in out
+    assert "! 2024-03-04: Supplements today bring 384 mg magnesium, above the 350 mg upper limit" in out
+
+
+def test_a_day_of_supplements_only_is_saved_and_potassium_warns_in_the_diary(capsys, tmp_path):
+    (tmp_path / "kidney.toml").write_text('sex = "male"\nage = 62\nkidney_stage = "4"\n')
+    (tmp_path / "day.txt").write_text("2 Panangin\n")
+    code, out, err = run(capsys, "check", tmp_path / "day.txt", "--profile", tmp_path / "kidney.toml", "--save",
+                         "--date", "2024-03-04", "--no-suggest")
+    assert code == 0 and "Saved to the diary of 'kidney'" in out, err
+    code, out, err = run(capsys, "diary", "show", "--profile", tmp_path / "kidney.toml", "--format", "json")
+    (day,) = json.loads(out)["days"]
+    assert day["items"] == [] and day["totals"]["potassium_mg"] == pytest.approx(72.4)
+    assert any(w.startswith("STRONG WARNING: potassium in Panangin") for w in day["supplement_warnings"])

@@ -217,7 +217,8 @@ if report is not None:
         note = st.text_input("Note for the diary (optional)", key="diary_note", placeholder="e.g. cramp at night")
         if st.button("Save to diary", key="diary_save"):
             replaced = state.store().save_day(day, [i.to_dict() for i in report.items], report.totals, note,
-                                              profile=ss.profile_name)
+                                              profile=ss.profile_name,
+                                              supplements=[s.to_dict() for s in report.supplements])
             st.success(f"{day:%A %d %B} saved to the diary" + (" (replacing the earlier entry)." if replaced else "."))
 
 st.header("Diary")

@@ -61,7 +61,7 @@ def run_check(args) -> int:
     saved = None
     if args.save:  # everything above succeeded: the whole input is valid
         replaced = Store().save_day(date, [i.to_dict() for i in items], report.totals, note=args.note,
-                                    profile=chosen.diary_name)
+                                    profile=chosen.diary_name, supplements=[s.to_dict() for s in supplements])
         saved = {"date": date.isoformat(), "profile": chosen.diary_name, "replaced": replaced}
     data = {"date": date.isoformat(), "profile_used": chosen.to_dict(), **report.to_dict(), "saved": saved}
     emit(args.format, data, check_text(report, date, saved))

@@ -39,29 +39,49 @@ def _headers() -> list[str]:
 def run_show(args) -> int:
     from planner.profile_choice import resolve_profile
     from planner.store import Store, parse_date
+    from planner.supplements import from_record, warnings_for
 
     start, end = (None if d is None else parse_date(d) for d in (args.start, args.end))
     if start and end and start > end:
         raise PlannerError(f"--from {start} is after --to {end}")
-    whose = resolve_profile(args.profile).diary_name
+    chosen = resolve_profile(args.profile)
+    whose = chosen.diary_name
     store = Store()
     days = store.diary(start, end, profile=whose) if store.path.is_file() else []
     weeks = store.weekly_averages(days=days)
+    taken = {d.date: [from_record(r) for r in d.supplements] for d in days}
+    warnings = {day: warnings_for(items, chosen.profile) for day, items in taken.items()}
     data = {"profile": whose, "from": start and start.isoformat(), "to": end and end.isoformat(),
-            "days": [d.to_dict() for d in days], "weekly_averages": [w.to_dict() for w in weeks]}
-    emit(args.format, data, _diary_text(whose, days, weeks, bool(start or end)))
+            "days": [d.to_dict() | {"supplement_warnings": warnings[d.date]} for d in days],
+            "weekly_averages": [w.to_dict() for w in weeks]}
+    emit(args.format, data, _diary_text(whose, days, weeks, bool(start or end), taken, warnings))
     return 0
 
 
-def _diary_text(whose: str, days, weeks, ranged: bool) -> str:
+def _supplement_lines(taken, warnings) -> list[str]:
+    """Each day's supplements with what they brought, and the day's supplement warnings (the magnesium upper
+    limit counts supplements only), as the day's check showed them."""
+    from planner.supplements import amounts_text
+
+    lines = []
+    for day, items in taken.items():
+        lines += [f"  {day.isoformat()}: {s.text or s.name} -> {s.name}: {amounts_text(s.amounts)}" for s in items]
+        lines += [f"  ! {day.isoformat()}: {w}" for w in warnings[day]]
+    return ["", "Supplements (counted in the totals):", *lines] if lines else []
+
+
+def _diary_text(whose: str, days, weeks, ranged: bool, taken, warnings) -> str:
     if not days:
         return (f"No days in the diary of '{whose}'" + (" for that range" if ranged else "")
                 + ": save one with `mineral-planner check FILE --save`.")
-    rows = [[d.date.isoformat(), len(d.items), *[d.totals.get(k) for k in SHOWN], d.note] for d in days]
+    rows = [[d.date.isoformat(), len(d.items), len(d.supplements), *[d.totals.get(k) for k in SHOWN], d.note]
+            for d in days]
     week_rows = [[w.week, f"{w.start.isoformat()}..{w.end.isoformat()}", w.days,
                   *[w.averages.get(k) for k in SHOWN]] for w in weeks]
-    return "\n".join([f"Diary of '{whose}'", table(rows, ["date", "items", *_headers(), "note"]), "",
-                      "Weekly averages (days with an entry):", table(week_rows, ["week", "dates", "days", *_headers()])])
+    return "\n".join([f"Diary of '{whose}'", table(rows, ["date", "foods", "supplements", *_headers(), "note"]),
+                      *_supplement_lines(taken, warnings), "",
+                      "Weekly averages (days with an entry, supplements included):",
+                      table(week_rows, ["week", "dates", "days", *_headers()])])
 
 
 def run_delete(args) -> int:

@@ -89,15 +89,20 @@ def _list(args) -> int:
 
 
 def _search(args) -> int:
+    from foods.errors import not_in_sr28
     from foods.export import food_to_dict
 
     if not args.text.strip():
         raise PlannerError("give a food name to search for, e.g. `mineral-planner foods search almonds`")
     _at_least_one(args.limit, "--limit")
-    hits = food_table(args.catalog).search(args.text, limit=args.limit)
+    foods_ = food_table(args.catalog)
+    absent = not_in_sr28(args.text)   # 'oat milk': not in SR28; its stand-ins, not the dairy milks
+    hits = [foods_.get(i) for i in absent[1] if i in foods_] if absent else []
+    hits = hits or foods_.search(args.text, limit=args.limit)
     if not hits:
         raise PlannerError(f"no food matches '{args.text}'; try a shorter or more common name")
-    emit(args.format, [food_to_dict(f) for f in hits], table(_rows(hits), _headers()))
+    emit(args.format, [food_to_dict(f) for f in hits],
+         (f"{absent[0]}.\n" if absent else "") + table(_rows(hits), _headers()))
     return 0
 
 
