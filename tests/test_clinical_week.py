@@ -122,7 +122,6 @@ def _seafood_grams(plan, table, tags) -> float:
     return sum(i.grams for i in plan.items() if set(tags) & table.get(i.food_id).tags)
 
 
-@pytest.mark.xfail(reason="lead: week seafood constraint", strict=False)
 def test_a_pregnancy_week_holds_at_most_340_g_seafood_and_says_the_8_to_12_oz_advice(table):
     """FDA/EPA 2021: 8-12 oz (225-340 g) of low-mercury fish a week in pregnancy; the plan says so."""
     from planner.rules import rules
