@@ -109,7 +109,7 @@ def _arrays(table: FoodTable) -> TableArrays:
                   if f in frame},
         fits=fits, tags=(";" + frame["tags"].fillna("").astype(str) + ";").to_numpy(dtype=str),
         limit=frame["limit"].fillna(0).astype(int).to_numpy() == 1,
-        recommended=frame["articles"].fillna("").astype(str).str.strip().ne("").to_numpy(),
+        recommended=frame["articles"].astype("string").fillna("").str.strip().ne("").to_numpy(dtype=bool),
         roles=food_roles(frame), same_food=same_food(frame),
         portion_grams=frame["portion_grams"].to_numpy(dtype=float))
     return arrays
