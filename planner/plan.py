@@ -242,13 +242,19 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
         parts = []
         for key in ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "protein_g", "energy_kcal"):
             tgt = nutrients.get(key, {})
-            bound = tgt.get("min") or tgt.get("max")
-            if key == "energy_kcal":
-                bound = energy_target
+            goal = energy_target if key == "energy_kcal" else tgt.get("min")
             mark = "*" if key in t.incomplete else ""
             marked = marked or bool(mark)
             unit = " g" if key == "protein_g" else ""
-            parts.append(f"{nutrient_word(key)} {t[key]:,.0f}{unit}{mark}" + (f"/{bound:,.0f}" if bound else ""))
+            if goal and key != "energy_kcal" and tgt.get("max"):   # a range: a clinical one, or goal to UL
+                against = f"/{goal:,.0f}-{tgt['max']:,.0f}"
+            elif goal:
+                against = f"/{goal:,.0f}"
+            elif tgt.get("max"):   # a ceiling (sodium, a clinician's limit) is never written like a target
+                against = f" (max {tgt['max']:,.0f})"
+            else:
+                against = ""
+            parts.append(f"{nutrient_word(key)} {t[key]:,.0f}{unit}{mark}{against}")
         lines.append("  totals: " + ", ".join(parts))
         low = reported_not_planned(t.values, nutrients)
         if low:
