@@ -129,7 +129,7 @@ def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[
         shown = f" ({percent:.0f} %)" if percent is not None and not pd.isna(percent) and percent else ""
         minerals.setdefault(day, []).append(f"{nutrient} {amount:,.0f} mg{shown}")
     energy_target = (plan.targets or {}).get("energy_kcal")
-    fluids = rules_fluids()
+    fluids = rules_fluids(plan.profile)
     out = []
     for d in plan.days:
         meals = [f"**{m.label}**{f': {m.dish}' if m.dish else ''} · {kcal.get((d.index, m.slot), 0):,.0f} kcal\n"

@@ -213,12 +213,16 @@ def load_plan(path: str | Path, table: FoodTable) -> Plan:
     return plan_from_dict(data, table)
 
 
-def rules_fluids() -> str:
-    """The one line a day on fluids (water, tea and coffee are not meal items), from meal_patterns.toml."""
+def rules_fluids(profile: dict | None = None) -> str:
+    """The one line a day on fluids (water, tea and coffee are not meal items), from meal_patterns.toml; on
+    dialysis the renal team's allowance instead (planner/data/kidney.toml): 1.5-2 L would be wrong there."""
     import tomllib
 
     from planner.rules import DATA_DIR
 
+    if profile and profile.get("dialysis"):
+        with open(DATA_DIR / "kidney.toml", "rb") as fh:
+            return tomllib.load(fh)["dialysis"]["fluids_line"]
     with open(DATA_DIR / "meal_patterns.toml", "rb") as fh:
         return tomllib.load(fh).get("fluids", {}).get("text", "")
 
@@ -227,7 +231,7 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
     """A readable week: each day's meals with portions, then the day's minerals against targets."""
     nutrients = plan.targets.get("nutrients", {}) if plan.targets else {}
     energy_target = plan.targets.get("energy_kcal") if plan.targets else None
-    fluids = rules_fluids()
+    fluids = rules_fluids(plan.profile)
     lines = []
     marked = False
     for d in plan.days:

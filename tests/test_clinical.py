@@ -3,6 +3,8 @@ pregnancy safety, absorbable calcium and the notes a dietitian would add."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from planner.cli import main
@@ -450,3 +452,17 @@ def test_foods_search_for_oat_milk_says_so_and_lists_the_fortified_plant_milks(c
     assert [f["food_id"] for f in json.loads(out)] == ["soy_milk", "almond_milk"]
     code, out, err = run(capsys, "foods", "search", "oatmeal")
     assert "not in USDA SR28" not in out and "oatmeal" in out   # oats themselves are in SR28
+
+
+def test_a_dialysis_plan_reads_its_ceilings_and_fluids_as_a_renal_dietitian_would(table):
+    """On dialysis calcium has a ceiling and no goal, sodium a ceiling: the day's totals say 'max', never
+    '272/1,000' as if it were a target; the fluids line is the renal team's allowance, not 1.5-2 L of water."""
+    from planner.optimise import make_plan
+    from planner.plan import plan_text
+
+    profile = Profile(sex="female", age=58, weight_kg=68, kidney_stage="5", dialysis=True)
+    text = plan_text(make_plan(profile, table, 1, time_limit=60), table)
+    totals = next(line for line in text.splitlines() if line.strip().startswith("totals:"))
+    assert re.search(r"calcium [\d,]+ \(max 1,000\)", totals), totals
+    assert re.search(r"sodium [\d,]+ \(max 2,000\)", totals), totals
+    assert "renal team allows" in text and "1.5-2 L" not in text
