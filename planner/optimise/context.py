@@ -285,12 +285,8 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     """
     foods = week.selection.foods
     group = foods.same_food if foods.same_food is not None else np.array(week.ids)
-    _, group_idx = np.unique(group, return_inverse=True)
-    days_eaten = np.zeros(group_idx.max(initial=0) + 1)
-    for e, pairs in planned.items():
-        if e != d:
-            np.add.at(days_eaten, np.unique(group_idx[[f for f, _ in pairs]]) if pairs else [], 1)
-    usage = days_eaten[group_idx]
+    groups = food_groups(foods)
+    usage = _days_eaten(week, d, planned, groups)[groups]
     rng = np.random.default_rng([week.seed, d, salt])
     per_kcal = week.preference + NOISE * rng.random(len(week.preference))
     fi, si = week.food_idx, week.slot_idx
@@ -303,9 +299,8 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     if week.step_price is not None:
         step_cost = week.step_price + TIE_BREAK * week.unit * step_cost
         pair_cost = TIE_BREAK * week.unit * pair_cost
-    roles = foods.roles if foods.roles is not None else np.full(len(week.ids), "", dtype=str)
     week_milk = np.array(week.ids) == week.milk
-    banned = (usage >= week.max_days_per_food) & ~np.isin(roles, EVERY_DAY_ROLES) & ~week_milk
+    banned = (usage >= week.max_days_per_food) & ~_never_used_up(week)
     banned |= (group == "milk") & ~week_milk   # one milk for the week
     banned[[f for f, _ in forced]] = False
     banned_pairs = None
@@ -323,31 +318,41 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     seafood = {}
     if week.seafood is not None:   # the week's seafood: what the other days left, and this day's share of the aim
         eaten = sum(seafood_grams(week, pairs) for e, pairs in planned.items() if e != d)
-        open_days = sum(1 for e in range(week.days) if e not in planned or e == d)
         aim, most = (x * week.days / 7.0 for x in week.seafood_week)
         step, top = week.selection.foods.step_grams, week.selection.foods.max_steps
         locked = sum(step[f] * (top[f] if n is None else n) for (f, _), n in forced.items() if week.seafood[f])
         seafood = {"seafood": week.seafood, "seafood_max": max(most - eaten, locked),   # a lock the person set wins
-                   "seafood_aim": max(0.0, aim - eaten) / max(1, open_days)}
+                   "seafood_aim": max(0.0, aim - eaten) / max(1, open_days(week, d, planned))}
     return DayRequest(step_cost, banned_foods=banned, banned_pairs=banned_pairs, forced=dict(forced), avoid=avoid,
                       budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost, **seafood)
 
 
-def days_left(week: Week, d: int, planned: dict[int, DayPairs]) -> tuple[np.ndarray, int]:
-    """Per food group (scarcity.food_groups): on how many more days it may be eaten (inf for cooking fats,
-    garnishes and the week's milk, never used up), and how many days are still to plan, day `d` included."""
-    foods = week.selection.foods
-    groups = food_groups(foods)
+def _days_eaten(week: Week, d: int, planned: dict[int, DayPairs], groups: np.ndarray) -> np.ndarray:
+    """Per food group: on how many planned days other than `d` it is eaten."""
     eaten = np.zeros(groups.max(initial=0) + 1)
     for e, pairs in planned.items():
         if e != d and pairs:
             np.add.at(eaten, np.unique(groups[[f for f, _ in pairs]]), 1)
-    left = np.maximum(0.0, week.max_days_per_food - eaten)
+    return eaten
+
+
+def _never_used_up(week: Week) -> np.ndarray:
+    """Per food: cooking fats, garnishes and the week's milk, which the days-per-food rule leaves alone."""
+    foods = week.selection.foods
     roles = foods.roles if foods.roles is not None else np.full(len(week.ids), "", dtype=str)
-    free = np.isin(roles, EVERY_DAY_ROLES) | (np.array(week.ids) == week.milk)
-    left[np.unique(groups[free])] = np.inf
-    open_days = sum(1 for e in range(week.days) if e not in planned or e == d)
-    return left, open_days
+    return np.isin(roles, EVERY_DAY_ROLES) | (np.array(week.ids) == week.milk)
+
+
+def open_days(week: Week, d: int, planned: dict[int, DayPairs]) -> int:
+    """Days still to plan, day `d` included."""
+    return sum(1 for e in range(week.days) if e not in planned or e == d)
+
+
+def days_left(week: Week, d: int, planned: dict[int, DayPairs], groups: np.ndarray) -> np.ndarray:
+    """Per food group (scarcity.food_groups): on how many more days it may be eaten (inf when never used up)."""
+    left = np.maximum(0.0, week.max_days_per_food - _days_eaten(week, d, planned, groups))
+    left[np.unique(groups[_never_used_up(week)])] = np.inf
+    return left
 
 
 CARRIER_SHARE = 0.15   # a food whose largest serving brings this share of a goal carries it: its days are priced
@@ -370,14 +375,15 @@ def priced_request(week: Week, d: int, planned: dict[int, DayPairs], request: Da
                    ) -> DayRequest:
     """The request with each scarce food's day priced for the days still to plan (planner.optimise.scarcity),
     so that day `d` leaves the few foods that carry a goal to the days that need them too."""
-    left, open_days = days_left(week, d, planned)
-    if open_days <= 1 or "variety" in request.relax:
+    still_open = open_days(week, d, planned)
+    if still_open <= 1 or "variety" in request.relax:
         return request
+    groups = food_groups(week.selection.foods)
     model = build_day(week.selection.foods, week.day_rules, request)
-    prices = day_prices(model, food_groups(week.selection.foods), left, open_days, time_limit)
+    prices = day_prices(model, groups, days_left(week, d, planned, groups), still_open, time_limit)
     if prices is None or not prices.any():
         return request
-    extra = (prices[food_groups(week.selection.foods)] * goal_carriers(week))[week.food_idx]
+    extra = (prices[groups] * goal_carriers(week))[week.food_idx]
     base = request.pair_cost if request.pair_cost is not None else np.zeros(len(extra))
     return replace(request, pair_cost=base + extra)
 
@@ -398,8 +404,7 @@ def day_budget(week: Week, d: int, planned: dict[int, DayPairs]) -> float | None
     if week.budget_total is None:
         return None
     spent = sum(_money(week, pairs) for e, pairs in planned.items() if e != d)
-    open_days = sum(1 for e in range(week.days) if e not in planned or e == d)
-    return max(0.0, week.budget_total - spent) / max(1, open_days)
+    return max(0.0, week.budget_total - spent) / max(1, open_days(week, d, planned))
 
 
 def _money(week: Week, pairs: DayPairs) -> float:
