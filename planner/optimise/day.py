@@ -379,7 +379,8 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
             required = [fid for fid in dish.ingredients if fid not in dish.optional]
             if any(fid not in index or not foods.fits[index[fid], s] for fid in required):
                 continue
-            optional = [fid for fid in dish.optional if fid in index and foods.fits[index[fid], s]]
+            optional = [fid for fid in dish.ingredients   # in the file's order: a set's order changes per process
+                        if fid in dish.optional and fid in index and foods.fits[index[fid], s]]
             garnish = [fid for fid in optional if roles[index[fid]] in rules.uncounted_roles]
             extra = [fid for fid in optional if fid not in garnish]
             variants = [(t, required + garnish) for t in DISH_SIZES]
