@@ -26,7 +26,7 @@ from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS
 from foods.text import measure_words as portion_words  # '2 medium baked potatoes', '¾ cup kelp'
 from foods.units import resolve_amount
 from planner.eligibility import eligible_mask
-from planner.plan import SolveStatus
+from planner.plan import SolveState, SolveStatus
 from planner.profile import Profile, profile_from_dict
 from planner.render import CEILING_STATUSES, Status, nutrient_word
 from planner.rules import DATA_DIR
@@ -438,7 +438,7 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
     shortfall = pulp.lpSum(slack[g] * (100.0 / gaps[g]) for g in gaps)  # % of each gap left open
     problem.setObjective(shortfall)
     first = solve(problem, time_limit=time_limit / 2, gap=1e-6)
-    if first.status in ("failed", "infeasible"):
+    if not first.status.solved:
         return [], first
     best = pulp.value(shortfall) or 0.0
     problem += shortfall <= best + 1e-4
@@ -451,9 +451,9 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
                                     for f in ids))
     # a relative gap far below 1 / (max_additions + 1) keeps the number of foods exact; kcal within 0.5 %
     second = solve(problem, time_limit=time_limit / 2, gap=KCAL_GAP)
-    status = SolveStatus(second.status if first.status == "optimal" else first.status, second.solver,
+    status = SolveStatus(second.status if first.status == SolveState.OPTIMAL else first.status, second.solver,
                          first.seconds + second.seconds, second.gap, second.message or first.message)
-    if second.status in ("failed", "infeasible"):
+    if not second.status.solved:
         return [], status
     chosen = [(f, round(n[f].value() or 0)) for f in ids if round(n[f].value() or 0) > 0]
     suggestions = [_suggestion(table.foods[f], steps * float(pool.at[f, "step_g"]), gaps, targets,
@@ -499,7 +499,7 @@ def unclosed_gaps(values: Mapping[str, float | None], suggestions: Sequence[Sugg
             reason = "no energy is left in today's budget for additions"
         elif not allowed_any:
             reason = "no food your profile allows brings it"
-        elif solver is not None and solver.status in ("failed", "infeasible"):
+        elif solver is not None and not solver.status.solved:
             reason = f"the search for additions did not finish ({solver.message or solver.status})"
         elif used_kcal >= budget * 0.9:
             reason = f"the additions that fit in the {budget:,.0f} kcal left (with the +band) cannot close it"

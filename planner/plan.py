@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from foods import FoodTable
@@ -102,18 +103,39 @@ class Shortfall:
                 "missing": round(self.missing, 1), "binding": list(self.binding), "help": self.help}
 
 
+class SolveState(StrEnum):
+    """How a solve ended; the words are the JSON contract's `status.status`."""
+
+    OPTIMAL = "optimal"            # proven best within the gap
+    FEASIBLE = "feasible"          # a good plan, stopped at a deterministic work limit
+    TIME_LIMIT = "time_limit"      # a good plan, cut by the wall-clock safety cap
+    INFEASIBLE = "infeasible"      # the hard rules contradict each other
+    FAILED = "failed"              # no plan at all
+
+    @property
+    def solved(self) -> bool:
+        """A plan came back (proven best or not)."""
+        return self in (SolveState.OPTIMAL, SolveState.FEASIBLE, SolveState.TIME_LIMIT)
+
+
 @dataclass
 class SolveStatus:
     """What the solver said, read from the solver itself (not PuLP's label)."""
 
-    status: str                    # optimal | feasible | time_limit | failed
+    status: SolveState
     solver: str = ""
     seconds: float = 0.0
     gap: float | None = None
     message: str = ""
 
+    def __post_init__(self):
+        try:
+            self.status = SolveState(self.status)
+        except ValueError:
+            raise ValueError(f"status {self.status!r} is not one of {', '.join(s.value for s in SolveState)}") from None
+
     def to_dict(self) -> dict:
-        return {"status": self.status, "solver": self.solver, "seconds": round(self.seconds, 3),
+        return {"status": self.status.value, "solver": self.solver, "seconds": round(self.seconds, 3),
                 "gap": None if self.gap is None else round(self.gap, 5), "message": self.message}
 
 
@@ -123,7 +145,7 @@ class Plan:
     profile: dict = field(default_factory=dict)
     targets: dict = field(default_factory=dict)     # Targets.to_dict()
     shortfalls: list[Shortfall] = field(default_factory=list)
-    status: SolveStatus = field(default_factory=lambda: SolveStatus("optimal"))
+    status: SolveStatus = field(default_factory=lambda: SolveStatus(SolveState.OPTIMAL))
     notes: list[str] = field(default_factory=list)
 
     def items(self) -> list[PlanItem]:
@@ -191,7 +213,7 @@ def plan_from_dict(data: dict, table: FoodTable) -> Plan:
         st = data.get("status") or {}
         if not isinstance(st, dict):
             raise TypeError('it must be an object such as {"status": "optimal", "solver": "HiGHS"}')
-        status = SolveStatus(st.get("status", "optimal"), st.get("solver", ""), float(st.get("seconds", 0) or 0),
+        status = SolveStatus(st.get("status", SolveState.OPTIMAL), st.get("solver", ""), float(st.get("seconds", 0) or 0),
                              st.get("gap"), st.get("message", ""))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         if isinstance(exc, PlannerError | FoodError):

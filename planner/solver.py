@@ -10,7 +10,7 @@ import time
 
 import pulp
 
-from planner.plan import SolveStatus
+from planner.plan import SolveState, SolveStatus
 from planner.quiet import quiet_stdout
 
 
@@ -25,18 +25,18 @@ def highs_status(h, seconds: float) -> SolveStatus:
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     kinds = highspy.HighsModelStatus
     if status == kinds.kOptimal:
-        return SolveStatus("optimal", "HiGHS", seconds, gap or 0.0)
+        return SolveStatus(SolveState.OPTIMAL, "HiGHS", seconds, gap or 0.0)
     if status in (kinds.kIterationLimit, kinds.kSolutionLimit) and has_solution:   # a work limit: deterministic
-        return SolveStatus("feasible", "HiGHS", seconds, gap, "stopped at its work limit with a good plan "
+        return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, gap, "stopped at its work limit with a good plan "
                            "(not proven best)")
     if status in (kinds.kTimeLimit, kinds.kIterationLimit, kinds.kInterrupt, kinds.kSolutionLimit):
         if has_solution:
-            return SolveStatus("time_limit", "HiGHS", seconds, gap,
+            return SolveStatus(SolveState.TIME_LIMIT, "HiGHS", seconds, gap,
                                "stopped at its time limit with a good plan (not proven best)")
-        return SolveStatus("failed", "HiGHS", seconds, None, "time limit reached before any plan was found")
+        return SolveStatus(SolveState.FAILED, "HiGHS", seconds, None, "time limit reached before any plan was found")
     if status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible):
-        return SolveStatus("infeasible", "HiGHS", seconds, None, "the hard rules contradict each other")
-    return SolveStatus("failed", "HiGHS", seconds, None, f"HiGHS stopped: {h.modelStatusToString(status)}")
+        return SolveStatus(SolveState.INFEASIBLE, "HiGHS", seconds, None, "the hard rules contradict each other")
+    return SolveStatus(SolveState.FAILED, "HiGHS", seconds, None, f"HiGHS stopped: {h.modelStatusToString(status)}")
 
 
 def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) -> SolveStatus:
@@ -58,13 +58,13 @@ def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) 
         with quiet_stdout():
             code = problem.solve(cbc)
     except Exception as exc:  # noqa: BLE001
-        return SolveStatus("failed", "CBC", time.perf_counter() - start, None, first_error + f"CBC failed ({exc})")
+        return SolveStatus(SolveState.FAILED, "CBC", time.perf_counter() - start, None, first_error + f"CBC failed ({exc})")
     seconds = time.perf_counter() - start
     label = pulp.LpStatus.get(code, "Undefined")
     if label == "Optimal" and problem.sol_status == pulp.LpSolutionOptimal:
-        return SolveStatus("optimal", "CBC", seconds, None, first_error.rstrip("; "))
+        return SolveStatus(SolveState.OPTIMAL, "CBC", seconds, None, first_error.rstrip("; "))
     if problem.sol_status == pulp.LpSolutionIntegerFeasible:
-        return SolveStatus("time_limit", "CBC", seconds, None, first_error + "stopped at its time limit")
+        return SolveStatus(SolveState.TIME_LIMIT, "CBC", seconds, None, first_error + "stopped at its time limit")
     if label == "Infeasible":
-        return SolveStatus("infeasible", "CBC", seconds, None, "the hard rules contradict each other")
-    return SolveStatus("failed", "CBC", seconds, None, first_error + f"CBC: {label}")
+        return SolveStatus(SolveState.INFEASIBLE, "CBC", seconds, None, "the hard rules contradict each other")
+    return SolveStatus(SolveState.FAILED, "CBC", seconds, None, first_error + f"CBC: {label}")

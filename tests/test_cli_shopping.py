@@ -92,6 +92,8 @@ def lunch(item: str) -> str:
     (lunch('{"food_id": "lentils", "grams": "lots"}'), "malformed"),
     ('{"days": [], "shortfalls": [{}]}', "malformed in its shortfalls: the field 'nutrient' is missing"),
     ('{"days": [], "status": [1]}', "malformed in its status: it must be an object"),
+    ('{"days": [], "status": {"status": "done"}}',
+     "malformed in its status: status 'done' is not one of optimal, feasible, time_limit, infeasible, failed"),
 ])
 def test_bad_plan_files(cli, tmp_path, content, message):
     path = tmp_path / "plan.json"

@@ -652,3 +652,13 @@ def test_a_pregnancy_week_holds_at_most_340_g_of_seafood_and_aims_at_227_g(table
     assert low - 1 <= grams <= high + 1
     assert sum("8-12 oz" in n for n in plan.notes) == 1
     assert any(n.startswith("Seafood this week:") for n in plan.notes)
+
+
+def test_solver_statuses_are_one_vocabulary_and_the_json_keeps_its_words():
+    from planner.plan import SolveState, SolveStatus
+    status = SolveStatus("time_limit", "HiGHS", 1.0)
+    assert status.status is SolveState.TIME_LIMIT and status.status.solved
+    assert json.dumps(status.to_dict()["status"]) == '"time_limit"'
+    assert [s.value for s in SolveState if not s.solved] == ["infeasible", "failed"]
+    with pytest.raises(ValueError, match="not one of optimal, feasible"):
+        SolveStatus("done")

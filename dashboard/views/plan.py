@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import charts, frames, state
 from planner import edit, optimise
 from planner.errors import PlannerError
-from planner.plan import SLOT_LABELS, Plan, plan_from_dict, plan_to_dict
+from planner.plan import SLOT_LABELS, Plan, SolveState, plan_from_dict, plan_to_dict
 from planner.render import plural
 
 PAGE = "plan_page"                                   # the whole page under the title (settings, everything)
@@ -181,7 +181,7 @@ def summary(plan: Plan) -> None:
         why = [state.for_people(n) for n in plan.notes if n.startswith(tuple(f"Day {d + 1}:" for d in empty))]
         st.error(f"{'Day' if len(empty) == 1 else 'Days'} {', '.join(str(d + 1) for d in empty)} could not be "
                  "planned." + ("\n" + "\n".join(f"- {w}" for w in why) if why else ""))
-    elif status.status == "time_limit":    # the safety cap cut the search: the answer may differ from run to run
+    elif status.status == SolveState.TIME_LIMIT:    # the safety cap cut the search: the answer may differ from run to run
         st.info(f"**The last search stopped at its safety time cap**, not at its work limit ({status.message}). "
                 "Every hard rule is kept, but on a busy computer the same request may give another answer.")
     if plan.shortfalls:

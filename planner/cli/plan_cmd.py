@@ -157,7 +157,7 @@ def run_plan(args) -> int:
                      prices=prices, weekly_budget=args.budget, time_limit=args.time_limit, seed=args.seed)
     data = plan_to_dict(plan, table) | {"profile_used": chosen.to_dict()}
     emit(args.format, data, f"Profile: {chosen.note}\n\n{plan_text(plan, table)}")
-    if plan.status.status in ("failed", "infeasible"):   # no file gets a plan with empty days
+    if not plan.status.status.solved:   # no file gets a plan with empty days
         problem = [n for n in plan.notes if "solver failed" in n or "hard rules" in n]
         print(f"error: {problem[0] if problem else plan.status.message}; nothing written", file=sys.stderr)
         return EXIT_NO_PLAN

@@ -35,7 +35,6 @@ TYPICAL_STEPS = 15        # planning steps in a typical day, to size that share
 DAY_GAP = 0.02            # a day is "optimal" within 2 % of the LP bound ...
 ABS_GAP = 1.0             # ... or within 1 objective unit (10 % of a day's food cost: dishes and patterns make
                           # the relaxation weaker than the whole-portion day), whichever is looser
-SOLVED = ("optimal", "feasible", "time_limit")
 
 DayPairs = dict[tuple[int, int], int]   # (food, slot) -> steps
 

@@ -13,7 +13,6 @@ from planner.optimise.context import (
     ABS_GAP,
     DAY_GAP,
     PREFERENCE_WEIGHT,
-    SOLVED,
     TIE_BREAK,
     DayPairs,
     Week,
@@ -172,7 +171,7 @@ def explain_shortfalls(week: Week, planned: dict[int, DayPairs], requests: dict[
     goals = week.day_rules.goals
     missed: dict[int, dict[str, float]] = {}
     for d, pairs in planned.items():
-        if solutions[d].status.status not in SOLVED:
+        if not solutions[d].status.status.solved:
             continue
         values = day_totals(week.table, to_day(week, d, pairs, set())).values
         for name, target in goals.items():
@@ -205,7 +204,7 @@ def explain_shortfalls(week: Week, planned: dict[int, DayPairs], requests: dict[
             continue
         sol = solve_day(case.model, min(WHAT_IF_SECONDS, max(0.05, deadline - time.perf_counter())), DAY_GAP,
                         abs_gap=ABS_GAP * week.unit)
-        if sol.status.status not in SOLVED:
+        if not sol.status.status.solved:
             continue
         for name in names:
             before, after = achieved.get(name, 0.0), sol.slack.get(name, achieved.get(name, 0.0))
@@ -243,7 +242,7 @@ def diagnose_infeasible(week: Week, d: int) -> str:
         if label == "your locks" and not forced:
             continue
         req = without_variety(day_request(week, d, {}, forced_), relax | {"meal_patterns", "food_groups"})
-        if solve_request(week, req, WHAT_IF_SECONDS).status.status in SOLVED:
+        if solve_request(week, req, WHAT_IF_SECONDS).status.status.solved:
             culprits.append(label)
     if culprits:
         return "easing " + " or ".join(culprits) + " would make it possible."

@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from planner.optimise.day import DayModel, DaySolution, highs_lp
-from planner.plan import SolveStatus
+from planner.plan import SolveState, SolveStatus
 from planner.quiet import new_highs
 from planner.solver import highs_status
 
@@ -157,7 +157,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         h = _run_highs(model, model.upper, False, time_limit, gap)
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
-            return None, SolveStatus("infeasible", "HiGHS", time.perf_counter() - began, None,
+            return None, SolveStatus(SolveState.INFEASIBLE, "HiGHS", time.perf_counter() - began, None,
                                      "the hard rules contradict each other"), None
         if status == highspy.HighsModelStatus.kOptimal:
             solution = h.getSolution()
@@ -179,11 +179,11 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     def judged(x: np.ndarray, value: float, seconds: float) -> SolveStatus:
         """'optimal' within the gap of the LP bound (it holds for the whole model), else 'feasible'."""
         if bound is None:   # no relaxation was solved: nothing to measure the gap against
-            return SolveStatus("feasible", "HiGHS", seconds, None, "not proven the best possible day")
+            return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, None, "not proven the best possible day")
         true_gap = max(0.0, (value - bound) / max(abs(value), 1e-9))
         if good(x, value):
-            return SolveStatus("optimal", "HiGHS", seconds, true_gap)
-        return SolveStatus("feasible", "HiGHS", seconds, true_gap, f"within {true_gap:.0%} of the best possible day")
+            return SolveStatus(SolveState.OPTIMAL, "HiGHS", seconds, true_gap)
+        return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, true_gap, f"within {true_gap:.0%} of the best possible day")
 
     dish_block = model.blocks.get("dish", slice(n_opt, n_opt))
     extra_cols = np.setdiff1d(np.arange(n_opt, len(model.cost)), np.arange(dish_block.start, dish_block.stop))
@@ -218,7 +218,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     if best is not None and (goals_as_lp(best[0]) or time.perf_counter() >= deadline - 0.05):
         status = judged(*best, time.perf_counter() - began)
         if capped or time.perf_counter() >= deadline - 0.05:
-            status = SolveStatus("time_limit", "HiGHS", status.seconds, status.gap, TIME_CAP_MESSAGE)
+            status = SolveStatus(SolveState.TIME_LIMIT, "HiGHS", status.seconds, status.gap, TIME_CAP_MESSAGE)
         return best[0], status, best[1]
     # no core, or its plan falls short where the relaxation does not: the whole model (a wide core when
     # the model is too big for HiGHS's presolve to keep the time limit), from the best plan so far, with
@@ -227,18 +227,18 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     cols = None
     if n_opt > WHOLE_MODEL_OPTIONS:
         if x_lp is None:   # not even the relaxation in time: the whole MIP would overrun by minutes
-            return None, SolveStatus("failed", "HiGHS", time.perf_counter() - began, None,
+            return None, SolveStatus(SolveState.FAILED, "HiGHS", time.perf_counter() - began, None,
                                      "time limit reached before any plan was found"), None
         cols = columns(_core(model, x_lp, reduced, WIDE_CORE), 4 * DISH_CORE)
     h = _run_highs(model, model.upper, True, left, gap, abs_gap,
                    start=None if best is None else best[0], cols=cols, nodes=WHOLE_NODES)
     status = highs_status(h, time.perf_counter() - began)
-    if status.status in ("optimal", "time_limit", "feasible"):
+    if status.status.solved:
         x = solution(h, cols)
         if best is not None and float(h.getInfo().objective_function_value) > best[1]:
             x = best[0]
         value = float(np.dot(model.cost, x))
-        if status.status != "time_limit" and (cols is not None or status.status == "feasible"):
+        if status.status != SolveState.TIME_LIMIT and (cols is not None or status.status == SolveState.FEASIBLE):
             status = judged(x, value, status.seconds)   # proven on a core or cut by the work limit: the LP's bound
         return x, status, value
     if best is not None:   # the whole model failed: the core plan stands, not proven the best
@@ -246,7 +246,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         if bound is None:
             return best[0], judged(*best, seconds), best[1]
         true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
-        return best[0], SolveStatus("feasible", "HiGHS", seconds, true_gap,
+        return best[0], SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, true_gap,
                                     f"within {true_gap:.0%} of the best possible day"), best[1]
     return None, status, None
 
@@ -295,7 +295,7 @@ def _solve_cbc(model: DayModel, time_limit: float, gap: float, first_error: str
                 problem += expr <= hi
     status = solve(problem, time_limit=time_limit, gap=gap)
     status.message = (first_error + status.message).strip("; ")
-    if status.status in ("optimal", "time_limit"):
+    if status.status in (SolveState.OPTIMAL, SolveState.TIME_LIMIT):
         x = np.array([c.varValue or 0.0 for c in cols])
         return x, status, float(pulp.value(problem.objective) or 0.0)
     return None, status, None
@@ -354,7 +354,7 @@ def solve_day(model: DayModel, time_limit: float, gap: float = 0.01, use_highs: 
     else:
         status = None
     if status is None and model.n_options > WHOLE_MODEL_OPTIONS:   # PuLP alone would take minutes to build it
-        status = SolveStatus("failed", "CBC", 0.0, None, f"{first_error}the model is too big for the CBC "
+        status = SolveStatus(SolveState.FAILED, "CBC", 0.0, None, f"{first_error}the model is too big for the CBC "
                              "fallback within the time limit")
     elif status is None:
         x, status, obj = _solve_cbc(model, time_limit, gap, first_error)

@@ -30,7 +30,6 @@ from foods import FoodTable
 from planner.errors import PlannerError
 from planner.optimise.context import (
     DEFAULT_MAX_DAYS_PER_FOOD,
-    SOLVED,
     DayPairs,
     Week,
     build_week,
@@ -55,14 +54,14 @@ from planner.optimise.explain import (
     shortfall_order,
 )
 from planner.optimise.verify import uneven_goals
-from planner.plan import Day, Plan, SolveStatus
+from planner.plan import Day, Plan, SolveState, SolveStatus
 from planner.profile import Profile
 from planner.rules import meal_slots
 
 WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
 DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
 GRAMS_PER_OZ = 28.35
-_STATUS_RANK = {"optimal": 0, "feasible": 1, "time_limit": 2, "infeasible": 3, "failed": 4}
+_STATUS_RANK = {state: rank for rank, state in enumerate(SolveState)}   # the enum is declared best first
 
 
 def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, time_limit: float,
@@ -80,20 +79,20 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
         request = replace(request, banned_pairs=banned, fixed_slots=fixed_slots)
     solution = solve_request(week, request, time_limit)
     left = 0.0 if deadline is None else deadline - time.perf_counter() - 0.05
-    if solution.status.status == "failed" and left > 0.5:   # no plan in its share: use what is left
+    if solution.status.status == SolveState.FAILED and left > 0.5:   # no plan in its share: use what is left
         began, time_limit = time.perf_counter(), left
         solution = solve_request(week, request, time_limit)
-    if solution.status.status == "infeasible":
+    if solution.status.status == SolveState.INFEASIBLE:
         eased = without_variety(request)
         retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
-        if retry.status.status in SOLVED:
+        if retry.status.status.solved:
             note = (f"Day {d + 1}: foods repeat more than the variety rules allow, because the other rules "
                     "left no other way.")
             return eased, retry, [note]
         if forced:   # what is kept or locked may leave no meal pattern or food-group amount possible
             eased = without_variety(request, frozenset({"meal_patterns", "food_groups"}))
             retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
-            if retry.status.status in SOLVED:
+            if retry.status.status.solved:
                 note = (f"Day {d + 1}: with the foods you kept, its meals do not all follow a meal pattern and "
                         "its vegetables, fruit or legumes may be outside their daily amounts.")
                 return eased, retry, [note]
@@ -103,17 +102,19 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
 def _combined(statuses: list[SolveStatus], seconds: float) -> SolveStatus:
     """The plan's status: the worst day's, the largest gap, and one message that says which days."""
     if not statuses:
-        return SolveStatus("optimal", "HiGHS", seconds, 0.0)
-    worst = max(statuses, key=lambda s: _STATUS_RANK.get(s.status, 4))
+        return SolveStatus(SolveState.OPTIMAL, "HiGHS", seconds, 0.0)
+    worst = max(statuses, key=lambda s: _STATUS_RANK[s.status])
     gaps = [s.gap for s in statuses if s.gap is not None]
     gap = max(gaps) if gaps else None
     parts = []
-    for kind, words in (("failed", "the solver failed on"), ("infeasible", "the hard rules contradict on"),
-                        ("time_limit", "stopped at the time limit on"), ("feasible", "not proven best on")):
+    for kind, words in ((SolveState.FAILED, "the solver failed on"),
+                        (SolveState.INFEASIBLE, "the hard rules contradict on"),
+                        (SolveState.TIME_LIMIT, "stopped at the time limit on"),
+                        (SolveState.FEASIBLE, "not proven best on")):
         days = [str(d + 1) for d, s in enumerate(statuses) if s.status == kind]
         if days:
             parts.append(f"{words} day{'s' if len(days) > 1 else ''} {', '.join(days)}")
-    if parts and gap is not None and worst.status in ("feasible", "time_limit"):
+    if parts and gap is not None and worst.status in (SolveState.FEASIBLE, SolveState.TIME_LIMIT):
         parts.append(f"every day within {gap:.0%} of its best possible")
     parts += list(dict.fromkeys(s.message for s in statuses if s.solver == "CBC" and s.message))
     solver = "CBC" if any(s.solver == "CBC" for s in statuses) else worst.solver
@@ -123,10 +124,10 @@ def _combined(statuses: list[SolveStatus], seconds: float) -> SolveStatus:
 def _status_notes(week: Week, solutions: dict[int, DaySolution]) -> list[str]:
     notes = []
     for d, sol in sorted(solutions.items()):
-        if sol.status.status == "failed":
+        if sol.status.status == SolveState.FAILED:
             notes.append(f"Day {d + 1}: the solver failed ({sol.status.message}). This does not mean no plan "
                          "exists: try a longer time limit.")
-        elif sol.status.status == "infeasible":
+        elif sol.status.status == SolveState.INFEASIBLE:
             notes.append(f"Day {d + 1}: no day can keep all the hard rules; {diagnose_infeasible(week, d)}")
         if sol.over_budget > 0.005:
             notes.append(f"Day {d + 1}: {sol.over_budget:.2f} over its share of the budget; no cheaper day keeps "
@@ -150,11 +151,11 @@ def _share_again(week: Week, full: int, short: int, planned: dict[int, DayPairs]
     others = {e: pairs for e, pairs in planned.items() if e not in (full, short)}
     share = max(0.05, (deadline - time.perf_counter()) / 4)
     req_full, sol_full, _ = plan_day(week, full, others, week.locks.get(full, {}), share)
-    if sol_full.status.status not in SOLVED:
+    if not sol_full.status.status.solved:
         return False
     req_short, sol_short, _ = plan_day(week, short, others | {full: sol_full.steps}, week.locks.get(short, {}),
                                        share)
-    if sol_short.status.status not in SOLVED:
+    if not sol_short.status.status.solved:
         return False
     before = _shortfall(week, solutions[full]) + _shortfall(week, solutions[short])
     if _shortfall(week, sol_full) + _shortfall(week, sol_short) >= before - 1e-6:
@@ -257,7 +258,7 @@ def regenerate(plan: Plan, profile: Profile, table: FoodTable, day: int, slot: s
         fixed = frozenset(s for s in range(len(week.slots)) if week.slots[s] != slot)
     request, solution, notes = plan_day(week, day, planned, forced, time_limit * (1 - WHAT_IF_RESERVE),
                                          salt=seed, avoid_extra=avoid_extra, closed_pairs=closed, fixed_slots=fixed)
-    if solution.status.status not in SOLVED:
+    if not solution.status.status.solved:
         status = replace(solution.status, seconds=time.perf_counter() - began)
         return replace(plan, status=status, notes=list(plan.notes) + _status_notes(week, {day: solution}))
     new_day = to_day(week, day, solution.steps, set(old_locked) | set(week.locks.get(day, {})), solution.dishes)

@@ -85,7 +85,7 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     status = highs_status(h, time.perf_counter() - began)
     info = h.getInfo()
     bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
-    if status.status not in ("optimal", "time_limit", "feasible"):
+    if not status.status.solved:
         return WeekResult(None, None, bound, status)
     x = np.asarray(h.getSolution().col_value)
     plan_days = []
