@@ -24,13 +24,17 @@ from planner.optimise.context import (
 from planner.optimise.day import DayModel, DayRequest, DaySolution, build_day, pairs_of
 from planner.optimise.strategy import relaxation_slack, solve_day
 from planner.optimise.verify import uneven_goals
-from planner.plan import Day, Shortfall, day_totals, items_totals
+from planner.plan import Day, Shortfall, SolveState, day_totals, items_totals
 from planner.render import nutrient_word, plural, unit_word
 
 SHORTFALL_TOLERANCE = 0.001  # a goal missed by less than 0.1 % counts as met (float and gram rounding)
 WHAT_IF_SECONDS = 2.0     # safety cap of each "what would help" solve (it stops at its work limit)
 EXTRA_KCAL = 200          # the "more energy" what-if
 MACRO_RANGES = "the protein, fat and carbohydrate ranges"   # the AMDR, as people say it
+WHOLE_PORTIONS = "whole portions (with portions in fractions the day would reach it)"
+# a day the wall-clock safety cap cut: its solve was stopped, so whole portions are not shown to be the cause
+TIME_CAP_REASON = ("the safety time cap, which stopped this day's solve before it finished (a longer --time-limit "
+                   "or a less busy machine may reach it)")
 
 
 def protein_notes(week: Week, days: list[Day]) -> list[str]:
@@ -188,7 +192,7 @@ def explain_shortfalls(week: Week, planned: dict[int, DayPairs], requests: dict[
     achieved = solutions[worst].slack
     for name in names:
         if base.get(name, 0.0) <= goals[name] * SHORTFALL_TOLERANCE:
-            binding[name].append("whole portions (with portions in fractions the day would reach it)")
+            binding[name].append(WHOLE_PORTIONS)
     for case in (what_ifs(week, requests[worst], names) if time.perf_counter() < deadline else []):
         for name in names:
             before, after = base.get(name, 0.0), case.relaxed.get(name, base.get(name, 0.0))
@@ -224,7 +228,10 @@ def explain_shortfalls(week: Week, planned: dict[int, DayPairs], requests: dict[
                         f"{nutrient_word(name)}, or asking your clinician about a supplement, would")
             else:   # never a supplement against a limit the person, their clinician or a rule set holds
                 text = f"no single change to the rules closes it; foods richer in {nutrient_word(name)} would"
-            out.append(Shortfall(name, goals[name], got, d, list(dict.fromkeys(binding[name])), text))
+            reasons = list(dict.fromkeys(binding[name]))
+            if solutions[d].status.status == SolveState.TIME_LIMIT:   # the cap, not the portions, cut this day
+                reasons = [TIME_CAP_REASON] + [r for r in reasons if r != WHOLE_PORTIONS]
+            out.append(Shortfall(name, goals[name], got, d, reasons, text))
     return out
 
 
