@@ -49,7 +49,7 @@ DIET_TAGS = frozenset({"vegan", "vegetarian", "pescatarian"})
 CONTENT_TAGS = frozenset({
     "dairy", "lactose", "gluten", "tree_nuts", "peanuts", "fish", "shellfish", "egg", "liver",
     "fish_liver_oil", "caffeine", "alcohol", "added_sugar", "salty", "sesame", "raw_animal", "high_mercury",
-    "not_as_eaten",
+    "not_as_eaten", "iodine_rich",
 })
 VALID_TAGS = DIET_TAGS | CONTENT_TAGS
 VALID_AISLES = ("produce", "dairy_eggs", "grains_legumes", "nuts_seeds", "meat_fish", "other")

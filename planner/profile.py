@@ -160,9 +160,10 @@ def load_profile(path: str | Path) -> Profile:
 
 def excluded_tags(p: Profile) -> set[str]:
     """Food tags this profile never eats: exclusions that name allergens, forms not eaten as they are (raw
-    meat, dry pasta, infant formula), pregnancy's safety rules and kidney disease's fish-liver oil."""
+    meat, dry pasta, infant formula), kelp's iodine, pregnancy's safety rules and kidney disease's fish-liver oil."""
     table = rules()["exclusions"]
     tags = {t for word in p.exclude if word in table for t in table[word]} | set(rules()["as_eaten"]["excluded_tags"])
+    tags |= set(rules()["iodine"]["excluded_tags"])
     if p.pregnant:
         tags |= set(rules()["pregnancy"]["excluded_tags"])
     if p.kidney_disease:
