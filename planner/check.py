@@ -465,7 +465,7 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
 def _suggestion(food: Food, grams: float, gaps: Mapping[str, float], targets: Targets,
                 poorly_absorbed: bool = False) -> Suggestion:
     amounts = {k: (None if math.isnan(v) else v * grams / 100.0) for k, v in food.nutrients.items()}
-    adds = {k: amounts[k] for k in (*MINERALS, "energy_kcal") if k in amounts}
+    adds = {k: amounts[k] for k in (*MINERALS, "energy_kcal", *gaps) if k in amounts}   # any goal (a vegan's B12)
     helps = sorted((g for g in gaps if (amounts.get(g) or 0) > 0 and not (poorly_absorbed and g == "calcium_mg")),
                    key=lambda g: -(amounts[g] or 0) / gaps[g])
     if not targets.push_potassium:
@@ -474,7 +474,8 @@ def _suggestion(food: Food, grams: float, gaps: Mapping[str, float], targets: Ta
     portion = portion_words(grams / food.portion_grams, food.portion_label)
     if not set(normalize(food.portion_label).split()) & set(normalize(food.name).split()):
         portion += f" of {food.name}"  # a catalogue label such as 'cup' does not name the food
-    gains = ", ".join(f"+{amounts[g]:,.0f} {NUTRIENT_UNITS[g]} {nutrient_word(g)}" for g in helps)
+    digits = {g: 1 if g not in MINERALS and amounts[g] < 10 else 0 for g in helps}   # '+3.1 µg vitamin B12'
+    gains = ", ".join(f"+{amounts[g]:,.{digits[g]}f} {NUTRIENT_UNITS[g]} {nutrient_word(g)}" for g in helps)
     kcal = amounts.get("energy_kcal")
     brings = "; ".join(x for x in (gains, f"{kcal:,.0f} kcal" if kcal is not None else "") if x)
     text = f"add {portion} ({grams:.0f} g): {brings}"

@@ -16,7 +16,7 @@ from foods import FoodTable
 from foods.errors import FoodError
 from foods.nutrition import Totals, totals
 from planner.errors import PlannerError
-from planner.render import nutrient_word, shortfall_sentence
+from planner.render import nutrient_word, shortfall_sentence, unit_word
 from planner.rules import meal_slots, rules
 from planner.targets import reported_not_planned
 
@@ -266,21 +266,24 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
             lines.append(f"  Fluids: {fluids}")
         t = day_totals(table, d)
         parts = []
-        for key in ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "protein_g", "energy_kcal"):
+        shown = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "protein_g", "energy_kcal")
+        planned = tuple(k for k, v in nutrients.items() if k not in shown and (v or {}).get("goal") and v.get("min"))
+        for key in shown + planned:   # the usual six, then any other nutrient planned for (a vegan's B12)
             tgt = nutrients.get(key, {})
             goal = energy_target if key == "energy_kcal" else tgt.get("min")
             mark = "*" if key in t.incomplete else ""
             marked = marked or bool(mark)
-            unit = " g" if key == "protein_g" else ""
+            unit = " g" if key == "protein_g" else f" {unit_word(key)}" if key in planned else ""
             if goal and key != "energy_kcal" and tgt.get("max"):   # a range: a clinical one, or goal to UL
                 against = f"/{goal:,.0f}-{tgt['max']:,.0f}"
             elif goal:
-                against = f"/{goal:,.0f}"
+                against = f"/{goal:,.1f}" if key in planned and goal < 10 else f"/{goal:,.0f}"
             elif tgt.get("max"):   # a ceiling (sodium, a clinician's limit) is never written like a target
                 against = f" (max {tgt['max']:,.0f})"
             else:
                 against = ""
-            parts.append(f"{nutrient_word(key)} {t[key]:,.0f}{unit}{mark}{against}")
+            value = f"{t[key]:,.1f}" if key in planned and (goal or 0) < 10 else f"{t[key]:,.0f}"
+            parts.append(f"{nutrient_word(key)} {value}{unit}{mark}{against}")
         lines.append("  totals: " + ", ".join(parts))
         low = reported_not_planned(t.values, nutrients)
         if low:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -54,8 +55,9 @@ def status_words(status: str) -> str:
 
 
 def nutrient_word(name: str) -> str:
-    """'magnesium_mg' -> 'magnesium', 'vitamin_b6_mg' -> 'vitamin b6': the nutrient inside a sentence."""
-    return name.rsplit("_", 1)[0].replace("_", " ")
+    """'magnesium_mg' -> 'magnesium', 'vitamin_b6_mg' -> 'vitamin B6': the nutrient inside a sentence."""
+    word = name.rsplit("_", 1)[0].replace("_", " ")
+    return re.sub(r"\bvitamin (\w+)", lambda m: f"vitamin {m.group(1).upper()}", word)
 
 
 def plural(n: int, word: str) -> str:
@@ -87,7 +89,9 @@ class _ShortfallLike(Protocol):
 def shortfall_sentence(s: _ShortfallLike, with_day: bool = True) -> str:
     """'Day 3: magnesium 250 of 320 mg (limited by the energy budget): add nuts' for people."""
     where = f"Day {s.day + 1}: " if with_day and s.day is not None else ""
-    text = f"{where}{nutrient_word(s.nutrient)} {s.achieved:,.0f} of {s.target:,.0f} {unit_word(s.nutrient)}"
+    digits = 1 if s.target < 10 else 0   # 'vitamin B12 1.9 of 2.6 µg', never '2 of 3'
+    text = (f"{where}{nutrient_word(s.nutrient)} {s.achieved:,.{digits}f} of {s.target:,.{digits}f} "
+            f"{unit_word(s.nutrient)}")
     if s.binding:
         text += f" (limited by {', '.join(s.binding)})"
     return text + (f": {s.help}" if s.help else "")

@@ -41,10 +41,12 @@ def efsa_table() -> pd.DataFrame:
 
 
 @functools.cache
-def amdr_table() -> pd.DataFrame:
+def amdr_table(age: int = 19) -> pd.DataFrame:
+    """IOM 2005 AMDR rows (planner/data/amdr.csv) for an age: adults 19+ (the default) or adolescents 14-18."""
     import pandas as pd
 
-    return pd.read_csv(DATA_DIR / "amdr.csv")
+    table = pd.read_csv(DATA_DIR / "amdr.csv")
+    return table[(table["min_age"] <= age) & (table["max_age"] >= age)].reset_index(drop=True)
 
 
 def meal_slots() -> list[str]:

@@ -65,6 +65,7 @@ class Targets:
     push_potassium: bool = True
     excluded_tags: tuple[str, ...] = ()
     capped: tuple[str, ...] = ()  # nutrients whose maximum the person (or their clinician) set: no supplement advised
+    amdr: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # macro -> (min, max share, kcal/g), by age
 
     def may_suggest_supplement(self, nutrient: str) -> bool:
         """Whether advice may name a supplement for this nutrient: never against a limit the person or their
@@ -265,7 +266,10 @@ def targets_for(p: Profile) -> Targets:
             f"the upper limit ({r.ul:,.0f} {_unit(r.unit)}) is a maximum on the plan."
         if field_ in UL_NOT_FOR_FOOD:
             note += f" Its upper limit ({r.ul:,.0f} {_unit(r.unit)}) counts {r.ul_scope}."
-        items[field_] = Target(field_, _num(r.target), ceiling, _unit(r.unit), r.source, r.target_type, goal=False,
+        planned = p.diet == "vegan" and field_ in rules()["dietitian_notes"]["vegan_planned"]
+        if planned:
+            note = rules()["dietitian_notes"]["vegan_planned_note"]
+        items[field_] = Target(field_, _num(r.target), ceiling, _unit(r.unit), r.source, r.target_type, goal=planned,
                                note=note)
     r = dri["retinol"]
     items["retinol_ug"] = Target("retinol_ug", None, _num(r.ul), "µg", r.source, "UL", goal=False, note=r.ul_scope)
@@ -291,12 +295,14 @@ def targets_for(p: Profile) -> Targets:
             capped.append(nutrient)
 
     macros = {}
-    for row in amdr_table().itertuples():
+    amdr = {row.field: (row.min_pct / 100.0, row.max_pct / 100.0, float(row.kcal_per_g))
+            for row in amdr_table(p.age).itertuples()}
+    for row in amdr_table(p.age).itertuples():
         macros[row.field] = (energy * row.min_pct / 100 / row.kcal_per_g, energy * row.max_pct / 100 / row.kcal_per_g)
     if renal_protein is not None:  # the renal range replaces the AMDR's (10 % of energy can exceed 0.8 g/kg)
         macros["protein_g"] = renal_protein
     return Targets(items, energy, float(rules()["energy"]["band_pct"]), macros, notes, push_k,
-                   tuple(sorted(_excluded(p))), tuple(capped))
+                   tuple(sorted(_excluded(p))), tuple(capped), amdr)
 
 
 def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
@@ -333,14 +339,15 @@ def dietitian_notes(p: Profile, items: dict[str, Target]) -> list[str]:
 
 
 def reported_not_planned(values: Mapping[str, float | None], nutrients: Mapping[str, Mapping]) -> list[str]:
-    """'Vitamin D 2.9 of 15.0 µg': the reported nutrients (vitamin D, B12, iron, folate, B6; a thiazide user's
+    """'Vitamin D 2.9 of 15.0 µg': the reported nutrients not planned for this person (vitamin D, B12 but a vegan's,
+    iron, folate, B6; a thiazide user's
     sodium floor) below their DRI, and a nutrient held back without a limit (potassium not pushed) above the mark
     it is held near, said as reported, not planned for. `nutrients` is Targets.to_dict()["nutrients"]."""
     out = []
     for name in (*REPORTED_NUTRIENTS, *REPORTED_FLOORS):
         t = nutrients.get(name) or {}
         value = values.get(name)
-        if t.get("min") is None or value is None or value >= t["min"]:
+        if t.get("goal") or t.get("min") is None or value is None or value >= t["min"]:
             continue
         digits = 1 if f"{value:,.1f}" != f"{t['min']:,.1f}" else 2   # never '1.5 of 1.5 mg' for 1.49 of 1.5
         out.append(f"{NUTRIENT_LABELS.get(name, name)} {value:,.{digits}f} of {t['min']:,.{digits}f} {t.get('unit', '')}")
@@ -398,10 +405,24 @@ def _kidney_targets(p: Profile, items: dict[str, Target], energy: float, notes: 
                          f"{part['energy_kcal_per_kg'][1]} kcal per kg ({common['energy_source']}).")
         energy = round(clamped / 10) * 10
     stage = p.kidney_stage or "on dialysis"
+    if "max" not in p.targets.get("potassium_mg", {}) and (p.dialysis or p.kidney_stage in
+                                                          k["potassium"]["default_limit_stages"]):
+        _default_potassium_limit(p, items, notes)
     notes.append(k["note"].format(stage=stage, dialysis=", on dialysis" if p.dialysis and p.kidney_stage else ""))
     if p.dialysis:
         notes.append(f"{part['fluid_note']} ({part['fluid_source'].split(':')[0]})")
     return energy, (float(items["protein_g"].min), float(items["protein_g"].max))
+
+
+def _default_potassium_limit(p: Profile, items: dict[str, Target], notes: list[str]) -> None:
+    """Stages 4-5 (and dialysis) without a clinician's potassium limit: a default hard limit (kidney.toml
+    [potassium]) instead of the soft hold near the adequate intake, said as a default a renal dietitian replaces."""
+    rule = rules_kidney()["potassium"]
+    limit = float(rule["default_max_mg"])
+    note = rule["default_note"].format(stage=p.kidney_stage or "5, on dialysis", limit=limit)
+    items["potassium_mg"] = Target("potassium_mg", None, limit, "mg", rule["default_source"], rule["default_kind"],
+                                   goal=False, note=note)
+    notes.append(note)
 
 
 def _unit(unit: str) -> str:
@@ -420,8 +441,9 @@ def _your_setting(nutrient: str, bounds: dict, old: Target | None, push_k: bool)
         if old is not None and old.min is not None:
             note = (f"{label}: your limit of {bounds['max']:,.0f} {unit} is followed; the usual minimum "
                     f"({old.min:,.0f} {unit}, {old.source}) is not pursued and no supplement is suggested for it.")
+        kept = old.note if old and old.kind != rules_kidney()["potassium"]["default_kind"] else ""
         return Target(nutrient, None, _num(bounds["max"]), unit, "your setting", "your setting", goal=False,
-                      note=old.note if old else ""), note
+                      note=kept), note
     new_min = bounds.get("min", old.min if old else None)
     new_max = bounds.get("max", old.max if old else None)
     return Target(nutrient, _num(new_min), _num(new_max), unit, "your setting", "your setting",

@@ -323,10 +323,11 @@ def test_a_thiazide_users_day_below_the_sodium_floor_says_so_each_day():
 
 def test_potassium_not_pushed_says_each_day_it_ends_above_the_mark_it_is_held_near():
     """A kidney stage-4 week ran at 3,400-5,700 mg potassium while the note said plans hold it near or below
-    3,400 mg: each such day now says so; a clinician's limit (a hard maximum) is the plan's own rule instead."""
+    3,400 mg: each such day now says so; a clinician's limit (a hard maximum) is the plan's own rule instead.
+    (Stages 4-5 now get a default hard limit: the soft hold is stage 3's, and the medicines'.)"""
     from planner.targets import reported_not_planned, targets_for
 
-    kidney = targets_for(profile_from_dict(KIDNEY_4)).to_dict()["nutrients"]
+    kidney = targets_for(profile_from_dict({**KIDNEY_4, "kidney_stage": "3b"})).to_dict()["nutrients"]
     held = kidney["potassium_mg"]["soft_max"]
     lines = reported_not_planned({"potassium_mg": 5724.0}, kidney)
     assert f"Potassium 5,724 mg, above the {held:,.0f} mg it is held near" in " ".join(lines)
@@ -341,7 +342,8 @@ def test_the_kcl_warning_is_printed_in_the_plan_text_and_vitamin_shortfalls_are_
     code, out, err = run(capsys, "plan", "--diet", "vegan", "--condition", "ace_inhibitor", "--days", "1")
     assert code == 0, err
     assert "never use potassium-chloride salt substitutes" in out
-    assert "reported, not planned for:" in out and "Vitamin B12 0.0 of 2.4 µg" in out
+    assert "reported, not planned for:" in out and re.search(r"Vitamin D [\d.]+ of 15\.0 µg", out)
+    assert "Vitamin B12" not in out.split("reported, not planned for:", 1)[1].splitlines()[0]   # a vegan's is planned
 
 
 @pytest.mark.parametrize("food_id, ndb", [("soy_milk", "16139"), ("almond_milk", "14091"),
@@ -423,8 +425,11 @@ def test_plan_json_lists_vitamin_shortfalls_as_reported_not_planned(capsys):
 
     code, out, err = run(capsys, "plan", "--diet", "vegan", "--days", "1", "--format", "json")
     assert code == 0, err
-    day = json.loads(out)["days"][0]
-    assert any(line.startswith("Vitamin B12 0.0 of 2.4") for line in day["reported_not_planned"])
+    data = json.loads(out)
+    day = data["days"][0]
+    assert any(line.startswith("Vitamin D ") for line in day["reported_not_planned"])
+    assert not any(line.startswith("Vitamin B12") for line in day["reported_not_planned"])   # planned for vegans
+    assert data["targets"]["nutrients"]["vitamin_b12_ug"]["goal"] is True
 
 
 @pytest.mark.parametrize("argv", [

@@ -112,6 +112,7 @@ def test_a_pregnancy_week_on_the_full_catalogue_holds_no_raw_animal_infant_or_hi
         food = full_catalogue.get(item.food_id)
         name = food.name.lower()
         assert not {"raw_animal", "high_mercury", "not_as_eaten", "liver", "fish_liver_oil"} & food.tags, food.name
+        assert not {"caffeine", "iodine_rich"} & food.tags, food.name   # <= 200 mg caffeine; no kelp (iodine)
         assert not name.startswith(("babyfood", "infant formula")), food.name
         assert not any(fish in name for fish in mercury), food.name
         if any(word in food.group.lower() for word in ("poultry", "pork", "beef", "fish", "lamb", "sausage", "egg")):

@@ -564,7 +564,7 @@ def test_the_plan_speaks_of_meals_days_and_nutrients_as_people_do(table):
     assert not any("days," in b and "at most 1 " in b for b in binds) and not any("AMDR" in b for b in binds)
     short = Plan([day], shortfalls=[Shortfall("vitamin_d_ug", 15, 3, 0, ["the energy target"], "more fish")])
     text = plan_text(short, table)
-    assert "Day 1: vitamin d 3 of 15 µg (limited by the energy target): more fish" in text
+    assert "Day 1: vitamin D 3 of 15 µg (limited by the energy target): more fish" in text
 
 
 # --- a week planned as a week ------------------------------------------------------------------------------

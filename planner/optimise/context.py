@@ -16,7 +16,7 @@ from planner.optimise.scarcity import day_prices, food_groups
 from planner.optimise.strategy import solve_day
 from planner.plan import Day, Meal, PlanItem
 from planner.profile import Profile
-from planner.rules import amdr_table, meal_slots, rules
+from planner.rules import meal_slots, rules
 from planner.targets import Targets, main_meal_protein, targets_for
 
 MAX_DAYS = 14
@@ -98,8 +98,7 @@ def day_rules_for(targets: Targets, profile: Profile | None = None) -> DayRules:
     goals = {k: float(t.min) for k, t in targets.items.items() if t.goal and t.min}
     caps = {k: float(t.max) for k, t in targets.items.items() if t.max is not None}
     soft = {k: float(t.soft_max) for k, t in targets.items.items() if t.soft_max}
-    amdr = {row.field: (row.min_pct / 100.0, row.max_pct / 100.0, float(row.kcal_per_g))
-            for row in amdr_table().itertuples()}
+    amdr = dict(targets.amdr)   # the AMDR shares for the person's age (adolescents: fat 25-35 %, protein 10-30 %)
     protein = targets.items.get("protein_g")
     floor = min(x for x in (protein.min, protein.max) if x is not None) if protein and protein.min else 0.0
     if protein is not None and protein.max is not None:   # a clinical protein range replaces the AMDR's share
