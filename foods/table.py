@@ -394,7 +394,8 @@ class FoodTable:
             "portion_grams": serving, "grams": grams, nutrient: frame[nutrient] * grams / 100.0, "per": per,
             **({COUNTED_FIELD: frame[COUNTED_FIELD] * grams / 100.0} if nutrient == "calcium_mg" else {}),
         }).dropna(subset=[nutrient])
-        return out.sort_values(nutrient, ascending=False, kind="stable").head(n).reset_index(drop=True)
+        rank = [COUNTED_FIELD, nutrient] if nutrient == "calcium_mg" else [nutrient]   # oxalate greens rank by
+        return out.sort_values(rank, ascending=False, kind="stable").head(n).reset_index(drop=True)   # what counts
 
     def filter(self, tags: list[str] | None = None, exclude_tags: list[str] | None = None,
                group: str | None = None, include_limit: bool = True) -> list[Food]:

@@ -265,3 +265,12 @@ def test_the_day_check_suggests_a_fortified_food_for_a_vegans_b12():
     assert b12 and all(s.adds["vitamin_b12_ug"] > 0 for s in b12)
     assert re.search(r"\+\d+\.\d µg vitamin B12", b12[0].text), b12[0].text
     assert "vitamin_b12_ug" not in {g.nutrient for g in report.gaps_unclosed}
+
+
+def test_foods_top_calcium_ranks_by_the_calcium_that_counts(table):
+    """Oxalate greens' calcium is barely absorbed (Weaver 1999) and never counts toward the goal: a top list of
+    calcium foods ranks them by what counts (none), not above tofu and milk by their total."""
+    top = table.top("calcium", per="100kcal", n=12)
+    assert not {"spinach", "spinach_cooked", "swiss_chard"} & set(top["food_id"])
+    ranked = table.top("calcium", per="100kcal", n=len(table.frame))
+    assert ranked["calcium_counted_mg"].is_monotonic_decreasing
