@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ import numpy as np
 from foods import snapshot
 from foods.calcium import COUNTED_FIELD, calcium_class, counted_calcium
 from foods.errors import FoodError, TableError, UnknownFood
-from foods.search import SEARCH_INDEX, best_match, search_index
+from foods.search import SEARCH_INDEX, best_match, index_from_state, index_to_state, search_index
 from foods.search import search as search_foods
 from foods.text import measure_text, measure_unit, measure_words
 
@@ -154,6 +154,77 @@ class Food:
     def portion_text(self, grams: float) -> str:
         """'1 medium banana (118 g)', '1½ cups cooked lentils (297 g)': one bracket, the weight's."""
         return measure_text(grams / self.portion_grams, self.portion_label, f"{grams:.0f} g")
+
+
+# --- a table's foods as plain JSON data, for its snapshot (foods/snapshot.py) ---------------------------------
+# One row a food, the fields in STATE_FIELDS' order, nutrients as a list in the state's own `nutrients` order.
+# Read back, every value is checked to be of its field's type: a snapshot is a file others may write, so it is
+# checked, not trusted (a wrong one is a miss, and the CSVs are read).
+
+def _of(kind: type):
+    """A reader that takes a JSON value of exactly this type, else TypeError."""
+    def check(value):
+        if type(value) is not kind:
+            raise TypeError(f"expected {kind.__name__}, found {type(value).__name__}")
+        return value
+    return check
+
+
+_STR, _FLOAT, _INT, _BOOL, _LIST = _of(str), _of(float), _of(int), _of(bool), _of(list)
+
+
+def _strings(value) -> list[str]:
+    if type(value) is not list or not all(type(v) is str for v in value):
+        raise TypeError("expected a list of strings")
+    return value
+
+
+def _portions(value) -> tuple[Portion, ...]:
+    return tuple(Portion(_INT(seq), _FLOAT(amount), _STR(measure), _FLOAT(grams), _STR(source))
+                 for seq, amount, measure, grams, source in map(_LIST, _LIST(value)))
+
+
+_READERS_BY_TYPE = {   # how a field is read back, by its declared type
+    "str": _STR, "float": _FLOAT, "int": _INT, "bool": _BOOL,
+    "float | None": lambda v: None if v is None else _FLOAT(v),
+    "frozenset[str]": lambda v: frozenset(_strings(v)),
+    "tuple[str, ...]": lambda v: tuple(_strings(v)),
+    "tuple[Portion, ...]": _portions,
+}
+STATE_FIELDS = tuple(f.name for f in fields(Food) if f.name not in ("extra", "nutrients"))
+_STATE_READERS = tuple(_READERS_BY_TYPE[f.type] for f in fields(Food) if f.name in STATE_FIELDS)
+
+
+def _state_value(value):
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return [[p.seq, p.amount, p.measure, p.grams, p.source] if isinstance(p, Portion) else p for p in value]
+    return value
+
+
+def foods_to_state(foods: list[Food]) -> dict:
+    """The foods as plain JSON data (`foods_from_state` reads them back)."""
+    nutrients = list(dict.fromkeys(k for f in foods for k in f.nutrients))
+    return {"fields": list(STATE_FIELDS), "nutrients": nutrients,
+            "rows": [[*(_state_value(getattr(f, name)) for name in STATE_FIELDS),
+                      [f.nutrients.get(k) for k in nutrients]] for f in foods]}
+
+
+def foods_from_state(state: dict) -> list[Food]:
+    """The foods `foods_to_state` wrote; TypeError, ValueError or KeyError when the data is not that."""
+    if state["fields"] != list(STATE_FIELDS):
+        raise ValueError("the snapshot's foods have other fields than this code's")
+    nutrients = _strings(state["nutrients"])
+    foods = []
+    for row in _LIST(state["rows"]):
+        *values, amounts = _LIST(row)
+        if len(values) != len(STATE_FIELDS) or type(amounts) is not list or len(amounts) != len(nutrients) \
+                or not all(type(x) is float for x in amounts):
+            raise TypeError("a food's row in the snapshot is not one this code wrote")
+        foods.append(Food(**{name: read(v) for name, read, v in zip(STATE_FIELDS, _STATE_READERS, values, strict=True)},
+                          nutrients=dict(zip(nutrients, amounts, strict=True))))
+    return foods
 
 
 _REQUIRED_NUMBERS = ["portion_grams", "step", "default_steps", "min_steps", "max_steps", "yield_factor"]
@@ -478,10 +549,23 @@ def load_table(directory: str | Path | None = None) -> FoodTable:
     foods and the search index from it without pandas, and reads the frame only when it needs it."""
     folder = Path(directory) if directory else DATA_DIR
     inputs = (folder / "foods.csv", folder / "portions.csv", *_SNAPSHOT_INPUTS)
-    kept = snapshot.read(folder, inputs)
+    kept = _from_snapshot(snapshot.read(folder, inputs), folder)
     if kept is not None:
-        return FoodTable.restored(kept["foods"], kept["source"], folder, {SEARCH_INDEX: kept["search_index"]})
+        return kept
     stamp = snapshot.stamp(inputs)   # taken before reading: a file changed meanwhile makes the snapshot stale
     table = read_table(folder)
-    snapshot.write(folder, stamp, {"source": table.source, "foods": table.foods, "search_index": search_index(table)})
+    snapshot.write(folder, stamp, {"source": table.source, "foods": foods_to_state(list(table)),
+                                   "search_index": index_to_state(search_index(table))})
     return table
+
+
+def _from_snapshot(state: dict | None, folder: Path) -> FoodTable | None:
+    """The table a snapshot's state holds, or None when there is none or it is not what `load_table` wrote."""
+    if state is None:
+        return None
+    try:
+        foods = foods_from_state(state["foods"])
+        index = index_from_state(state["search_index"], len(foods))
+        return FoodTable.restored({f.id: f for f in foods}, _STR(state["source"]), folder, {SEARCH_INDEX: index})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
