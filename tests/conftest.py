@@ -155,7 +155,7 @@ def default_plan(table):
     from planner.optimise import make_plan
     from planner.profile import Profile
 
-    return make_plan(Profile(), table, 2, time_limit=30)
+    return make_plan(Profile(), table, 2, time_limit=120)   # a fuse: the solves stop at work limits
 
 
 @pytest.fixture(scope="session")
