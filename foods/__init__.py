@@ -20,7 +20,7 @@ __all__ = [
 def __getattr__(name: str):
     """`foods.NUTRIENTS` (a DataFrame) is made when first asked for, so importing `foods` needs no pandas."""
     if name == "NUTRIENTS":
-        from foods import table
+        from foods import nutrients
 
-        return table.NUTRIENTS
+        return nutrients.NUTRIENTS
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,7 +23,7 @@ FORMER_NAMES = (".table-snapshot.pickle",)   # written by earlier versions; neve
 FORMAT = 2   # raise when what a snapshot holds changes shape
 _CODE = Path(__file__).resolve().parent
 # the modules whose code decides what a loaded table holds (its Food objects, its search index)
-CODE_FILES = tuple(_CODE / f"{name}.py" for name in ("table", "search", "text", "calcium", "snapshot"))
+CODE_FILES = tuple(_CODE / f"{name}.py" for name in ("table", "nutrients", "search", "text", "calcium", "snapshot"))
 
 
 def stamp(inputs: tuple[Path, ...]) -> str | None:

@@ -5,7 +5,6 @@ snapshot (foods/snapshot.py) looks foods up and searches without it, so `foods s
 
 from __future__ import annotations
 
-import csv
 import functools
 import math
 from dataclasses import dataclass, field, fields
@@ -17,6 +16,7 @@ import numpy as np
 from foods import snapshot
 from foods.calcium import COUNTED_FIELD, calcium_class, counted_calcium
 from foods.errors import FoodError, TableError, UnknownFood
+from foods.nutrients import NUTRIENT_FIELDS, NUTRIENTS_FILE, resolve_nutrient
 from foods.search import SEARCH_INDEX, best_match, index_from_state, index_to_state, search_index
 from foods.search import search as search_foods
 from foods.text import measure_text, measure_unit, measure_words
@@ -26,23 +26,6 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ALIASES_FILE = DATA_DIR / "aliases.csv"
-NUTRIENTS_FILE = DATA_DIR / "nutrients.csv"
-with open(NUTRIENTS_FILE, encoding="utf-8", newline="") as _fh:
-    _NUTRIENT_ROWS = list(csv.DictReader(_fh))
-NUTRIENT_FIELDS: list[str] = [row["field"] for row in _NUTRIENT_ROWS]
-NUTRIENT_UNITS: dict[str, str] = {row["field"]: row["unit"] for row in _NUTRIENT_ROWS}
-NUTRIENT_LABELS: dict[str, str] = {row["field"]: row["label"] for row in _NUTRIENT_ROWS}
-
-
-def __getattr__(name: str):
-    """`NUTRIENTS`, the nutrient registry as a DataFrame (field, sr28_column, unit, label, source), made
-    when first asked for: the build and the fidelity test want it, a look-up does not want pandas."""
-    if name == "NUTRIENTS":
-        import pandas as pd
-
-        globals()["NUTRIENTS"] = frame = pd.read_csv(NUTRIENTS_FILE, dtype=str)
-        return frame
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 VALID_MEALS = frozenset({"breakfast", "snack", "lunch", "dinner"})
 DIET_TAGS = frozenset({"vegan", "vegetarian", "pescatarian"})
@@ -481,30 +464,6 @@ class FoodTable:
                 continue
             out.append(food)
         return out
-
-
-_NUTRIENT_ALIASES = {
-    "calcium": "calcium_mg", "ca": "calcium_mg", "magnesium": "magnesium_mg", "mg": "magnesium_mg",
-    "potassium": "potassium_mg", "k": "potassium_mg", "sodium": "sodium_mg", "na": "sodium_mg",
-    "energy": "energy_kcal", "kcal": "energy_kcal", "calories": "energy_kcal", "protein": "protein_g",
-    "fat": "fat_g", "carbohydrate": "carbohydrate_g", "carbs": "carbohydrate_g", "fiber": "fiber_g",
-    "fibre": "fiber_g", "vitamin_d": "vitamin_d_ug", "vitamin d": "vitamin_d_ug", "vitamin_b6": "vitamin_b6_mg",
-    "b6": "vitamin_b6_mg", "retinol": "retinol_ug", "phosphorus": "phosphorus_mg", "p": "phosphorus_mg",
-    "selenium": "selenium_ug", "se": "selenium_ug", "iron": "iron_mg", "fe": "iron_mg", "folate": "folate_dfe_ug",
-    "folate dfe": "folate_dfe_ug", "vitamin_b12": "vitamin_b12_ug", "vitamin b12": "vitamin_b12_ug",
-    "b12": "vitamin_b12_ug",
-}
-
-
-def resolve_nutrient(name: str) -> str:
-    """'magnesium', 'Mg' or 'magnesium_mg' -> 'magnesium_mg'; anything else is a clear error."""
-    key = name.strip().lower()
-    if key in NUTRIENT_FIELDS:
-        return key
-    if key in _NUTRIENT_ALIASES:
-        return _NUTRIENT_ALIASES[key]
-    names = sorted({k for k in _NUTRIENT_ALIASES if len(k) > 2})
-    raise ValueError(f"unknown nutrient '{name}'; use one of: {', '.join(names)}")
 
 
 def _read_csv(path: Path, dtype: dict) -> pd.DataFrame:

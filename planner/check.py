@@ -20,9 +20,10 @@ import pandas as pd
 from foods import Food, FoodTable, load_table
 from foods.calcium import COUNTED_FIELD, NOT_COUNTED, well_absorbed
 from foods.intake import IntakeItem, parse_any, parse_rows, parse_text
+from foods.nutrients import MINERALS, NUTRIENT_LABELS, NUTRIENT_UNITS, SHOWN_NUTRIENTS
 from foods.nutrition import Totals, contributions
 from foods.search import normalize
-from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS
+from foods.table import NUTRIENT_FIELDS
 from foods.text import measure_words as portion_words  # '2 medium baked potatoes', '¾ cup kelp'
 from foods.units import resolve_amount
 from planner.eligibility import eligible_mask
@@ -33,10 +34,8 @@ from planner.rules import DATA_DIR
 from planner.supplements import SupplementItem, split_supplements, supplement_amounts, warnings_for
 from planner.targets import GOAL_NUTRIENTS, Target, Targets, targets_for
 
-MINERALS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg")
-STATUS_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
-                    "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug", "iron_mg", "folate_dfe_ug",
-                    "vitamin_b12_ug")
+STATUS_NUTRIENTS = (*SHOWN_NUTRIENTS, "vitamin_d_ug", "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug",
+                    "iron_mg", "folate_dfe_ug", "vitamin_b12_ug")
 REPORTED = (*STATUS_NUTRIENTS, COUNTED_FIELD, "protein_g", "fat_g", "carbohydrate_g", "fiber_g")
 TOP_CONTRIBUTORS = 3
 CANDIDATES_PER_NUTRIENT = 20  # foods kept per gap nutrient before the model (richest per kcal and per portion)

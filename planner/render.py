@@ -20,8 +20,6 @@ DISCLAIMER_REST = (
 )
 DISCLAIMER = f"{DISCLAIMER_LEAD} {DISCLAIMER_REST}"
 
-# the minerals and energy every table shows, in this order (CLI tables, diary, workbook)
-SHOWN_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
 
 
 class Status(StrEnum):
@@ -70,7 +68,7 @@ def unit_word(name: str) -> str:
 
 def nutrient_heading(name: str) -> str:
     """'Magnesium mg': the column heading of a nutrient (its SR28 label and unit)."""
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS  # pandas: only when a table is drawn
+    from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS  # pandas: only when a table is drawn
 
     return f"{NUTRIENT_LABELS.get(name, nutrient_word(name))} {NUTRIENT_UNITS.get(name, unit_word(name))}"
 
@@ -134,7 +132,7 @@ def _section(title: str, entries: list[str]) -> list[str]:
 
 def check_text(report: CheckReport, date: dt.date, saved: dict | None = None) -> str:
     """The report for people: items and readings, totals against targets, contributors, notes, suggestions."""
-    from foods.table import NUTRIENT_LABELS
+    from foods.nutrients import NUTRIENT_LABELS
 
     lines = [f"Day check for {date.isoformat()}", "", "What you ate:"]
     for it in report.items:

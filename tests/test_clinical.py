@@ -42,7 +42,8 @@ def test_adolescents_and_adults_get_their_dri_rows(age, stage):
 
 def test_phosphorus_selenium_iron_folate_and_b12_are_tracked_from_sr28():
     from foods import load_table
-    from foods.table import NUTRIENT_FIELDS, resolve_nutrient
+    from foods.nutrients import resolve_nutrient
+    from foods.table import NUTRIENT_FIELDS
 
     table = load_table()
     for field in ("phosphorus_mg", "selenium_ug", "iron_mg", "folate_dfe_ug", "vitamin_b12_ug"):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from foods.nutrients import SHOWN_NUTRIENTS
 from planner.cli.options import add_catalog, add_format
 from planner.cli.output import emit
 from planner.errors import PlannerError
 from planner.paths import catalog_dir, food_table, import_catalogue
-from planner.render import SHOWN_NUTRIENTS, table
+from planner.render import table
 
 PER_WORDS = ("100g", "portion", "100kcal")   # foods.table.PER_CHOICES, named here so --help needs no pandas
-SHOWN = SHOWN_NUTRIENTS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,13 +51,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _rows(foods_):
-    return [[f.id, f.name, *[f.nutrients[k] for k in SHOWN]] for f in foods_]
+    return [[f.id, f.name, *[f.nutrients[k] for k in SHOWN_NUTRIENTS]] for f in foods_]
 
 
 def _headers():
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+    from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS
 
-    return ["id", "name", *[f"{NUTRIENT_LABELS[k]} {NUTRIENT_UNITS[k]}" for k in SHOWN]]
+    return ["id", "name", *[f"{NUTRIENT_LABELS[k]} {NUTRIENT_UNITS[k]}" for k in SHOWN_NUTRIENTS]]
 
 
 def _check_tags(tags: list[str], option: str) -> None:
@@ -109,7 +109,7 @@ def _search(args) -> int:
 def _top(args) -> int:
     from foods.calcium import COUNTED_FIELD
     from foods.export import nutrient_value
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS, resolve_nutrient
+    from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS, resolve_nutrient
 
     try:
         nutrient = resolve_nutrient(args.nutrient)
@@ -140,7 +140,7 @@ def _top(args) -> int:
 
 def _show(args) -> int:
     from foods.export import food_to_dict
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+    from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS
 
     food = food_table(args.catalog).get(args.food_id)
     d = food_to_dict(food, detail=True)
