@@ -179,3 +179,25 @@ def test_cli_plan_edit_as_a_process_prints_only_json(plan_file, tmp_path):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["edit"]["action"] == "regenerate" and len(data["days"]) == 3
+
+
+def test_cli_plan_edit_sets_a_portion_and_locks_then_unlocks_one_food(plan_file, week, table, capsys, tmp_path):
+    """Every edit the dashboard has, the command line has: a portion set, one food locked and unlocked again."""
+    item = week.days[0].meal("dinner").items[0]
+    grams = 2 * table.get(item.food_id).step_grams
+    out = tmp_path / "edited.json"
+    assert main(["plan", "edit", str(plan_file), "--day", "1", "--meal", "dinner", "--set-portion", item.food_id,
+                 str(grams), "--out", str(out), "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    dinner = next(m for m in shown["days"][0]["meals"] if m["meal"] == "dinner")
+    assert shown["edit"]["action"] == "set_portion"
+    assert [it["grams"] for it in dinner["items"] if it["food_id"] == item.food_id] == [pytest.approx(grams)]
+    locked = {}
+    for flag in ("--lock", "--unlock"):
+        assert main(["plan", "edit", str(out), "--day", "1", "--meal", "dinner", flag, item.food_id, "--out", str(out),
+                     "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        dinner = next(m for m in data["days"][0]["meals"] if m["meal"] == "dinner")
+        locked[flag] = {it["food_id"]: it.get("locked", False) for it in dinner["items"]}
+    assert locked["--lock"][item.food_id] is True and locked["--unlock"][item.food_id] is False
+    assert not any(v for k, v in locked["--lock"].items() if k != item.food_id)   # only that food

@@ -106,9 +106,12 @@ def _search(args) -> int:
     return 0
 
 
+PER_WORDS = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100 kcal"}
+
+
 def _top(args) -> int:
     from foods.calcium import COUNTED_FIELD
-    from foods.export import nutrient_value
+    from foods.export import top_to_dicts
     from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS, resolve_nutrient
 
     try:
@@ -116,25 +119,15 @@ def _top(args) -> int:
     except ValueError as exc:
         raise PlannerError(str(exc)) from None
     _at_least_one(args.limit, "-n/--limit")
-    args.per = "portion" if args.per == "serving" else args.per
-    t = food_table(args.catalog)
-    top = t.top(nutrient, per=args.per, n=args.limit, include_limit=args.include_limited)
-    per_label = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100 kcal"}[args.per]
-    data = [{"rank": i + 1, "food_id": r.food_id, "name": r.name, "ndb": r.ndb, "per": args.per,
-             "grams": round(r.grams, 1), nutrient: nutrient_value(getattr(r, nutrient)),
-             "portion": f"{r.portion} ({r.portion_grams:.0f} g)", "portion_grams": round(r.portion_grams, 1)}
-            for i, r in enumerate(top.itertuples())]
-    amount = {"100g": lambda d: "100 g", "portion": lambda d: d["portion"],
-              "100kcal": lambda d: f"{d['grams']:g} g"}[args.per]
-    rows = [[d["rank"], d["food_id"], d["name"], amount(d), d[nutrient]] for d in data]
-    headers = ["#", "id", "name", "amount", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} {per_label}"]
-    if COUNTED_FIELD in top.columns:  # calcium: and of which well absorbed (oxalate greens: none)
-        for d, r, row in zip(data, top.itertuples(), rows, strict=True):
-            d[COUNTED_FIELD] = nutrient_value(getattr(r, COUNTED_FIELD))
-            row.append(d[COUNTED_FIELD])
-        headers.append("of which well absorbed")
-    text = table(rows, headers)
-    emit(args.format, data, text)
+    per = "portion" if args.per == "serving" else args.per
+    data = top_to_dicts(food_table(args.catalog).top(nutrient, per=per, n=args.limit,
+                                                     include_limit=args.include_limited), nutrient)
+    amount = {"100g": lambda d: "100 g", "portion": lambda d: d["portion"], "100kcal": lambda d: f"{d['grams']:g} g"}
+    calcium = [COUNTED_FIELD] if data and COUNTED_FIELD in data[0] else []   # and of which well absorbed
+    rows = [[d["rank"], d["food_id"], d["name"], amount[per](d), d[nutrient], *(d[k] for k in calcium)] for d in data]
+    headers = ["#", "id", "name", "amount", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} {PER_WORDS[per]}",
+               *(["of which well absorbed"] if calcium else [])]
+    emit(args.format, data, table(rows, headers))
     return 0
 
 
