@@ -116,3 +116,9 @@ def test_the_minerals_and_the_5000_g_limit_are_written_once():
     not_grams = ("planner/optimise/strategy.py",                       # a count of options
                  "planner/profile.py", "dashboard/views/profile.py")     # kcal a day
     assert [x.split(":")[0] for x in limits if not x.startswith(not_grams)] == ["foods/units.py"], limits
+
+
+def test_the_disclaimer_is_written_once():
+    """The CLI's help, the plan text, the workbook and the dashboard take it from planner/render.py."""
+    holders = [str(p.relative_to(PROJECT)) for p in HOUSE if "does not prescribe" in p.read_text(encoding="utf-8")]
+    assert holders == ["planner/render.py"]
