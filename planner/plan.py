@@ -159,6 +159,12 @@ class Plan:
     def items(self) -> list[PlanItem]:
         return [it for d in self.days for it in d.items()]
 
+    def why_unsolved(self) -> str:
+        """Why no plan came back, in words: the week's note on the solver failing or the hard rules
+        contradicting each other (planner.optimise.week writes them), else the solver's own message."""
+        said = [n for n in self.notes if "solver failed" in n or "hard rules" in n]
+        return said[0] if said else self.status.message
+
 
 def items_totals(table: FoodTable, items: list[PlanItem]) -> Totals:
     return totals(table, [i.food_id for i in items], [i.grams for i in items])

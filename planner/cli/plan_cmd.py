@@ -160,8 +160,7 @@ def run_plan(args) -> int:
     data = plan_to_dict(plan, table) | {"profile_used": chosen.to_dict()}
     emit(args.format, data, f"Profile: {chosen.note}\n\n{plan_text(plan, table)}")
     if not plan.status.status.solved:   # no file gets a plan with empty days
-        problem = [n for n in plan.notes if "solver failed" in n or "hard rules" in n]
-        print(f"error: {problem[0] if problem else plan.status.message}; nothing written", file=sys.stderr)
+        print(f"error: {plan.why_unsolved()}; nothing written", file=sys.stderr)
         return EXIT_NO_PLAN
     files = {args.out: (dumps(data) + "\n").encode("utf-8")} if args.out else {}
     if args.xlsx is not None:
