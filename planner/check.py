@@ -557,9 +557,9 @@ def above_limits(status: Mapping[str, NutrientStatus], frame: pd.DataFrame,
     return out
 
 
-def day_totals(items: Sequence[IntakeItem], table: FoodTable) -> tuple[dict[str, float | None], dict[str, list[str]],
-                                                                        pd.DataFrame]:
-    """Totals per nutrient (None when no eaten food has a value), foods lacking a value, per-item amounts."""
+def intake_totals(items: Sequence[IntakeItem], table: FoodTable
+                  ) -> tuple[dict[str, float | None], dict[str, list[str]], pd.DataFrame]:
+    """A typed day's totals (planner.plan.day_totals is a planned day's): totals per nutrient (None when no eaten food has a value), foods lacking a value, per-item amounts."""
     ids = [i.food.id for i in items]
     frame = contributions(table, ids, [i.grams for i in items])
     if not items:
@@ -580,7 +580,7 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
         profile = profile_from_dict(dict(profile))
     targets = targets_for(profile)
     items = list(items)
-    totals, incomplete, frame = day_totals(items, table)
+    totals, incomplete, frame = intake_totals(items, table)
     for nutrient, amount in supplement_amounts(supplements).items():
         totals[nutrient] = (totals.get(nutrient) or 0.0) + amount
         if nutrient == "calcium_mg":  # a supplement's calcium (carbonate, citrate) is well absorbed
