@@ -48,10 +48,19 @@ def _cpu_seconds() -> float:
 
 
 @pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """The test's fixtures count too: a module's dear fixture is paid by its first test, slow or not."""
+    began = _cpu_seconds()
+    yield
+    item.user_properties.append(("setup_cpu_seconds", _cpu_seconds() - began))
+
+
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
     began = _cpu_seconds()
     yield
-    item.user_properties.append(("cpu_seconds", _cpu_seconds() - began))
+    setup = dict(item.user_properties).get("setup_cpu_seconds", 0.0)
+    item.user_properties.append(("cpu_seconds", setup + _cpu_seconds() - began))
 
 
 def pytest_terminal_summary(terminalreporter):

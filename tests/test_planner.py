@@ -620,6 +620,7 @@ def test_uneven_goals_finds_a_short_day_beside_one_that_overshoots_by_more(table
     assert not uneven_goals(table, [day(0, 2), day(1, 4)], goal)   # nobody short
 
 
+@pytest.mark.slow   # the module's shared weeks take minutes to plan
 def test_the_kidney_week_shares_calcium_better_than_day_by_day_spending(table, shared_weeks):
     """The README's lactose-free kidney week: day by day without prices, its last day got 29 % of the
     calcium goal (350 of 1,200 mg); priced and shared again, no day falls under 45 % of it."""
@@ -629,6 +630,7 @@ def test_the_kidney_week_shares_calcium_better_than_day_by_day_spending(table, s
     assert min(counted) >= 0.45 * goal, counted
 
 
+@pytest.mark.slow   # the module's shared weeks take minutes to plan
 def test_the_same_kidney_profile_and_seed_give_byte_identical_plan_json(table, shared_weeks):
     """Reproducible on any load: the search stops at work limits (the wall-clock cap is far off)."""
     again = make_plan(profile_from_dict(README_KIDNEY), table, 7, time_limit=WEEK_CAP)
@@ -641,6 +643,7 @@ def test_the_same_kidney_profile_and_seed_give_byte_identical_plan_json(table, s
     assert as_json(again) == as_json(shared_weeks["kidney"])
 
 
+@pytest.mark.slow   # the module's shared weeks take minutes to plan
 def test_a_pregnancy_week_holds_at_most_340_g_of_seafood_and_aims_at_227_g(table, shared_weeks):
     from planner.rules import rules
 

@@ -106,7 +106,7 @@ def _search(args) -> int:
     return 0
 
 
-PER_WORDS = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100 kcal"}
+PER_HEADINGS = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100 kcal"}
 
 
 def _top(args) -> int:
@@ -125,7 +125,7 @@ def _top(args) -> int:
     amount = {"100g": lambda d: "100 g", "portion": lambda d: d["portion"], "100kcal": lambda d: f"{d['grams']:g} g"}
     calcium = [COUNTED_FIELD] if data and COUNTED_FIELD in data[0] else []   # and of which well absorbed
     rows = [[d["rank"], d["food_id"], d["name"], amount[per](d), d[nutrient], *(d[k] for k in calcium)] for d in data]
-    headers = ["#", "id", "name", "amount", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} {PER_WORDS[per]}",
+    headers = ["#", "id", "name", "amount", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} {PER_HEADINGS[per]}",
                *(["of which well absorbed"] if calcium else [])]
     emit(args.format, data, table(rows, headers))
     return 0
