@@ -64,6 +64,7 @@ def write(folder: Path, made_from: str | None, state: dict) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(f"{made_from}\n{text}")
+            os.chmod(name, 0o644)   # readable like the CSVs beside it (mkstemp makes it private to its writer)
             os.replace(name, folder / SNAPSHOT_NAME)
         finally:
             with contextlib.suppress(OSError):

@@ -577,6 +577,7 @@ def test_the_snapshot_is_json_and_a_pickle_beside_the_csvs_is_never_run(tmp_path
     load_table.__wrapped__(folder)
     stamp, text = (folder / SNAPSHOT_NAME).read_text(encoding="utf-8").split("\n", 1)
     assert json.loads(stamp) and isinstance(json.loads(text), dict)   # plain JSON, stamp first
+    assert (folder / SNAPSHOT_NAME).stat().st_mode & 0o777 == 0o644   # others who read the CSVs can use it
     assert not (folder / FORMER_NAMES[0]).exists()                      # the old pickle is removed, not read
     (folder / SNAPSHOT_NAME).write_bytes(stamp.encode() + b"\n" + pickle.dumps(Payload()))
     assert len(load_table.__wrapped__(folder)) == len(load_table())
