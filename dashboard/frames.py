@@ -7,6 +7,7 @@ check report); nothing here plans or judges.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -116,11 +117,24 @@ def _group_sums(codes: np.ndarray, values: pd.Series, size: int) -> np.ndarray:
     return np.where(np.bincount(codes[known], minlength=size) > 0, sums, np.nan)
 
 
-def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[str, str]]:
-    """Per day, its meals as one markdown list (the meal's dish, then its foods in household portions, 🔒 for a
-    locked food, each meal's kcal) and the day's fluids line, and a caption of its minerals against the targets,
-    its protein and its energy against the energy target. The words come from the plan itself (dish, lock,
-    portion), the amounts from the frames."""
+class DayText(NamedTuple):
+    """A day's menu as markdown blocks (one per meal, then the fluids line) and the caption of its totals. One
+    block per meal, drawn as one element each: an edit of one meal changes one element, and the browser keeps
+    the others as they were instead of laying the whole day out again."""
+
+    blocks: tuple[str, ...]
+    minerals: str
+
+    @property
+    def menu(self) -> str:
+        return "\n\n".join(self.blocks)
+
+
+def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[DayText]:
+    """Per day, its meals (the meal's dish, then its foods in household portions, 🔒 for a locked food, each
+    meal's kcal) and the day's fluids line, and a caption of its minerals against the targets, its protein and
+    its energy against the energy target. The words come from the plan itself (dish, lock, portion), the
+    amounts from the frames."""
     kcal = items.groupby(["day", "slot"])["energy_kcal"].sum().to_dict() if not items.empty else {}
     protein = items.groupby("day")["protein_g"].sum().to_dict() if not items.empty else {}
     minerals: dict[int, list[str]] = {}
@@ -139,8 +153,8 @@ def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[
             meals.append(f"**Fluids**: {fluids}")
         day_kcal = sum(kcal.get((d.index, m.slot), 0) for m in d.meals)
         energy = f"{day_kcal:,.0f}" + (f" of {energy_target:,.0f}" if energy_target else "") + " kcal"
-        out.append(("\n\n".join(meals),
-                    " · ".join([*minerals.get(d.index, []), f"Protein {protein.get(d.index, 0):,.0f} g", energy])))
+        out.append(DayText(tuple(meals),
+                           " · ".join([*minerals.get(d.index, []), f"Protein {protein.get(d.index, 0):,.0f} g", energy])))
     return out
 
 

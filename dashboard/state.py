@@ -190,7 +190,7 @@ class PlanFrames(NamedTuple):
     items: pd.DataFrame
     day_pct: pd.DataFrame
     meal_minerals: pd.DataFrame
-    day_texts: list[tuple[str, str]]
+    day_texts: list[frames.DayText]
 
 
 def amounts_key(plan: Plan) -> tuple:

@@ -744,7 +744,8 @@ def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table,
     pct = frames.day_percent(default_plan, items)
     texts_ = frames.day_texts(default_plan, items, pct)
     assert len(texts_) == len(default_plan.days)
-    menu, minerals = texts_[0]
+    menu, minerals = texts_[0].menu, texts_[0].minerals
+    assert len(texts_[0].blocks) == len(default_plan.days[0].meals) + 1     # a block a meal, then the fluids
     for m in default_plan.days[0].meals:
         assert f"**{m.label}**" in menu
         for it in m.items:
