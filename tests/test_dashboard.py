@@ -469,6 +469,37 @@ def test_check_a_typed_day_add_a_suggestion_and_save_it_to_the_diary(table):
     click(at, "check_run")                                    # a re-check keeps the page clean
 
 
+def test_the_diary_shows_each_days_supplements_counted_in_its_totals_with_their_warnings(table):
+    at = open_app("views/check.py")
+    at.session_state["profile"] = Profile(conditions=["ace_inhibitor"])     # potassium supplements: a strong warning
+    typed = "1 banana\n8 Magne B6\n2 Asparkam"
+    at.text_area(key="intake_text").set_value(typed)
+    click(at, "check_run")
+    report = at.session_state.check_report
+    assert [s.count for s in report.supplements] == [8, 2]
+    click(at, "diary_save")
+    assert_clean(at)
+    listing = next(df.value for df in at.dataframe if "Supplements" in df.value.columns)
+    assert list(listing["Foods"]) == [1] and list(listing["Supplements"]) == [2]
+    food_only = check_day(parse_text("1 banana", table), Profile(conditions=["ace_inhibitor"]), table)
+    magnesium = listing["Magnesium (mg)"].iloc[0]
+    assert magnesium == pytest.approx(report.totals["magnesium_mg"])          # the tablets count, as in the CLI
+    assert magnesium == pytest.approx(food_only.totals["magnesium_mg"] + 8 * 48 + 2 * 12, abs=0.5)
+    shown = next(df.value for df in at.dataframe if "Adds" in df.value.columns)
+    assert list(shown["Supplement"]) == ["Magne B6 (Sanofi)", "Asparkam"]
+    assert list(shown["You wrote"]) == ["8 Magne B6", "2 Asparkam"]
+    assert "384 mg magnesium" in shown["Adds"].iloc[0] and "76 mg potassium" in shown["Adds"].iloc[1]
+    dated = f"{listing['Date'].iloc[0]:%d %B %Y}: "               # the diary's warnings name their day
+    errors = [e for e in texts(at.error) if e.startswith(dated)]
+    assert any("above the 350 mg upper limit for supplements" in e for e in errors)   # 408 mg from tablets only
+    assert any("STRONG WARNING: potassium in Asparkam" in e and "an ACE inhibitor" in e for e in errors)
+    at.session_state["profile"] = Profile()                   # no potassium-raising medicine: the UL warning alone
+    at.run()
+    assert_clean(at)
+    errors = [e for e in texts(at.error) if e.startswith(dated)]
+    assert any("upper limit for supplements" in e for e in errors) and not any("STRONG" in e for e in errors)
+
+
 def test_the_typed_day_and_its_report_survive_a_visit_to_another_page():
     at = open_app("views/check.py")
     at.text_area(key="intake_text").set_value("2 bananas")
