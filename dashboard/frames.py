@@ -143,6 +143,8 @@ def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[DayTex
         shown = f" ({percent:.0f} %)" if percent is not None and not pd.isna(percent) and percent else ""
         minerals.setdefault(day, []).append(f"{nutrient} {amount:,.0f} mg{shown}")
     energy_target = (plan.targets or {}).get("energy_kcal")
+    protein_range = range_text(*plan_target(plan, "protein_g"), "g")   # the day's protein beside what it is for
+    protein_for = "" if protein_range == "—" else f" ({protein_range})"
     fluids = rules_fluids(plan.profile)
     out = []
     for d in plan.days:
@@ -153,8 +155,8 @@ def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[DayTex
             meals.append(f"**Fluids**: {fluids}")
         day_kcal = sum(kcal.get((d.index, m.slot), 0) for m in d.meals)
         energy = f"{day_kcal:,.0f}" + (f" of {energy_target:,.0f}" if energy_target else "") + " kcal"
-        out.append(DayText(tuple(meals),
-                           " · ".join([*minerals.get(d.index, []), f"Protein {protein.get(d.index, 0):,.0f} g", energy])))
+        totals = [*minerals.get(d.index, []), f"Protein {protein.get(d.index, 0):,.0f} g{protein_for}", energy]
+        out.append(DayText(tuple(meals), " · ".join(totals)))
     return out
 
 

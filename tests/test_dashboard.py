@@ -784,6 +784,8 @@ def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table,
     totals = day_totals(table, default_plan.days[0])
     assert f"Magnesium {totals['magnesium_mg']:,.0f} mg" in minerals
     assert f"Protein {totals['protein_g']:,.0f} g" in minerals      # beside the minerals, as the text plan
+    protein_min = default_plan.targets["nutrients"]["protein_g"]["min"]
+    assert f"Protein {totals['protein_g']:,.0f} g (at least {protein_min:,.0f} g)" in minerals   # and its target
     assert minerals.endswith(f"{totals['energy_kcal']:,.0f} of {default_plan.targets['energy_kcal']:,.0f} kcal")
     assert menu.endswith(f"**Fluids**: {rules_fluids()}") and rules_fluids()    # one line a day, not meal items
     for m in (m for m in default_plan.days[0].meals if m.dish):   # the dish, then its foods in household portions
