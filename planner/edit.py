@@ -9,6 +9,8 @@ or exported describes the plan before the change.
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, field, replace
 
 from foods import FoodTable
@@ -18,7 +20,7 @@ from planner.optimise import SHORTFALL_TOLERANCE, Lock, day_violations, goal_amo
 from planner.optimise import regenerate as regenerate_plan
 from planner.plan import SLOT_LABELS, Day, Meal, Plan, PlanItem, Shortfall, day_totals
 from planner.profile import Profile, profile_from_dict
-from planner.targets import targets_for
+from planner.targets import Targets, targets_for
 
 ADJUST_SECONDS = 0.6          # an adjustment answers within a second, drawing included
 EDIT_NOTE = "Day {n} after your edit:"
@@ -193,6 +195,17 @@ def never_use(plan: Plan, table: FoodTable, food_id: str, *, profile: Profile | 
 
 # --- the plan's notes and shortfalls, from the final plan ----------------------------------------------------
 
+def plan_targets(plan: Plan) -> Targets | None:
+    """The targets of the profile a plan follows (None for a plan without one), worked out once per profile:
+    the same person's edits ask for them again and again, and they depend on the profile alone."""
+    return _targets_of(json.dumps(plan.profile, sort_keys=True)) if plan.profile else None
+
+
+@functools.lru_cache(maxsize=16)
+def _targets_of(profile_json: str) -> Targets:
+    return targets_for(profile_from_dict(json.loads(profile_json)))
+
+
 def changed_days(before: Plan | None, after: Plan) -> list[int]:
     """The days whose items differ between two versions of a plan (every day when there is no `before`)."""
     if before is None:
@@ -218,7 +231,7 @@ def _refresh(plan: Plan, table: FoodTable, before: Plan | None = None,
     summing those days once more (the targets are worked out once, the totals once per changed day). Day
     `by_hand` was edited by hand: it is worked out again even when its amounts came out the same, and its
     shortfalls say 'changed by hand' instead of what the optimiser said about it."""
-    targets = targets_for(plan_profile(plan)) if plan.profile else None
+    targets = plan_targets(plan)
     days = sorted({*changed_days(before, plan), *([] if by_hand is None else [by_hand])})
     totals = {index: day_totals(table, plan.days[index]).values for index in days}
     edit_prefixes = tuple(EDIT_NOTE.format(n=d + 1) for d in days)

@@ -762,8 +762,9 @@ def test_a_chart_spec_made_once_carries_each_plans_own_data(table, default_plan)
     pct = frames.day_percent(default_plan, items)
     spec = charts.spec(charts.week_heatmap, pct)
     built = charts.week_heatmap(pct).to_dict()
-    assert {k: v for k, v in spec.items() if k != "datasets"} == \
+    assert {k: v for k, v in spec.items() if k not in ("datasets", "usermeta")} == \
         {k: v for k, v in built.items() if k not in ("datasets", "data")} | {"data": spec["data"]}
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas"     # one element to redraw, not 400 nodes
     assert spec["datasets"][spec["data"]["name"]] is pct          # the frame itself, handed to Streamlit as Arrow
     other = pct.assign(percent=pct["percent"].map(lambda p: None if p is None else p + 1))
     again = charts.spec(charts.week_heatmap, other)

@@ -88,7 +88,7 @@ def test_a_portion_cut_to_one_step_names_the_energy_that_falls_out_of_range(week
 
 def test_an_edit_works_out_the_targets_once_and_each_changed_days_totals_once(week, table, monkeypatch):
     """An adjustment answers within 300 ms in the dashboard: the edit sums a changed day once before and once
-    after (its news and its shortfalls read the same totals) and works the targets out once."""
+    after (its news and its shortfalls read the same totals) and works the targets out once per profile."""
     calls = {"targets_for": 0, "day_totals": 0}
 
     def counted(name, fn):
@@ -98,6 +98,7 @@ def test_an_edit_works_out_the_targets_once_and_each_changed_days_totals_once(we
         return run
 
     monkeypatch.setattr(edit, "targets_for", counted("targets_for", edit.targets_for))
+    edit._targets_of.cache_clear()
     monkeypatch.setattr(edit, "day_totals", counted("day_totals", edit.day_totals))
     slot, item = richest(week, table, 1, "calcium_mg")
     for change in (lambda: edit.set_portion(week, table, 1, slot, item.food_id, 2 * item.grams),
@@ -105,7 +106,10 @@ def test_an_edit_works_out_the_targets_once_and_each_changed_days_totals_once(we
         result = change()
         assert calls == {"targets_for": 1, "day_totals": 2}
         assert_notes_and_shortfalls_describe(result.plan, table)
-        calls.update(targets_for=0, day_totals=0)
+        calls.update(day_totals=0)                               # the targets: not again for the same person
+    assert edit.plan_targets(week) is edit.plan_targets(week)
+    assert edit.plan_targets(week).to_dict() == targets_for(edit.plan_profile(week)).to_dict()
+    edit._targets_of.cache_clear()
 
 
 def test_setting_a_portion_to_what_it_was_keeps_the_days_shortfalls_as_changed_by_hand(week, table):
