@@ -222,15 +222,17 @@ def meal_chart() -> None:
 @st.fragment(key="plan_meals")
 def meals() -> None:
     plan: Plan = ss.plan
-    # only the open day and an open table are drawn: choosing another day reruns this fragment alone, and an
-    # edit sends one day's menu to the browser, not seven
-    tabs = st.tabs([d.label for d in plan.days], key="plan_meals_day", on_change="rerun")
-    for tab, text in zip(tabs, state.plan_frames(plan).day_texts, strict=True):
-        if tab.open:
-            with tab:
-                for block in text.blocks:   # one element a meal: regenerating one meal changes one element
-                    st.markdown(block)
-                st.caption(text.minerals)
+    # only the open day is drawn: choosing another day reruns this fragment alone. The day is picked with one
+    # radio, not tabs, and its menu is one element: each element an edit sends is one more update of the page
+    # in the browser (seven tabs were eight), and that, not the words in it, is what an adjustment waits for
+    labels = [d.label for d in plan.days]
+    state.persist("plan_meals_day", labels[0])
+    if ss.plan_meals_day not in labels:          # a shorter week than the day picked before
+        ss.plan_meals_day = labels[0]
+    picked = st.radio("Day", labels, key="plan_meals_day", horizontal=True, label_visibility="collapsed")
+    text = state.plan_frames(plan).day_texts[labels.index(picked)]
+    st.markdown(text.menu)
+    st.caption(text.minerals)
     grid = st.expander("Week at a glance (table)", key="plan_week_grid", on_change="rerun")
     if grid.open:
         with grid:
