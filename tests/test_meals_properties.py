@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 import shlex
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from planner.cli import main as cli_main
 from planner.optimise import day_rules_for, day_violations, make_plan
 from planner.optimise.candidates import dishes, meal_patterns, select_foods, table_arrays
+from planner.optimise.context import MILK_ORDER, build_week, milk_score
 from planner.optimise.day import ANY_OF_KIND, DayRequest, dish_options
 from planner.optimise.realism import MAIN_MEALS, ONE_PER_MEAL, Realism, checks, realism
 from planner.plan import plan_to_dict
@@ -147,6 +149,10 @@ def test_every_dish_is_feasible_on_its_own(table, servings, dish):
             assert slots[slot] in food.meals or fid in dish.optional, (fid, slot)
     counted = [roles[f] for f in dish.ingredients]
     assert all(counted.count(r) <= 1 for r in ONE_PER_MEAL), counted
+    for spec in day_rules.meal_amounts:   # herbs and lemon at their least fit a meal's few grams of them
+        if spec.measure == "grams":
+            least = sum(low for f, (low, _) in dish.ingredients.items() if roles[f] in spec.roles)
+            assert least <= spec.high, (spec.name, least, spec.high)
     for slot in dish.slots:
         s = day_rules.slots.index(slot)
         here = np.flatnonzero((np.array(options.names) == dish.name) & (options.slot == s))
@@ -171,6 +177,89 @@ def test_a_lactose_free_kidney_patient_with_a_potassium_max_has_dishes_for_every
         low_k = {options.names[j] for j in range(len(options))
                  if kinds[day_rules.slots[options.slot[j]]] == kind and potassium[j] <= most}
         assert len(low_k) >= least, (kind, sorted(low_k))
+
+
+def _offered(profile: Profile, table, energy: float | None = None, request: DayRequest | None = None):
+    targets = targets_for(profile)
+    selection = select_foods(profile, table, targets)
+    day_rules = day_rules_for(targets, profile)
+    if energy is not None:
+        day_rules = replace(day_rules, energy_target=energy)
+    return selection.foods, day_rules, dish_options(selection.foods, day_rules, request or DayRequest(np.zeros(1)))
+
+
+def test_dish_servings_grow_with_the_energy_target_and_garnishes_stay_as_written(table):
+    """An athlete's lunch is the same dish in bigger portions: each serving at 3,600 kcal holds about 1.8x
+    the energy of the same serving at 2,000 kcal (whole portions round it), its herbs and lemon do not grow."""
+    foods, _, small = _offered(EVERYONE, table, TYPICAL_KCAL)
+    _, _, big = _offered(EVERYONE, table, 3600.0)
+    kcal = np.nan_to_num(foods.per_step["energy_kcal"])
+    garnish = np.isin(foods.roles, meal_patterns()["uncounted_roles"]) * foods.step_grams
+
+    def largest(options) -> dict[tuple[str, int], tuple[float, float]]:
+        """Per dish and meal: the energy and garnish grams of its largest serving."""
+        energy, herbs, out = options.total(kcal), options.total(garnish), {}
+        for j, name in enumerate(options.names):
+            key = (name, int(options.slot[j]))
+            out[key] = max(out.get(key, (0.0, 0.0)), (energy[j], herbs[j]))
+        return out
+
+    before, after = largest(small), largest(big)
+    assert before.keys() == after.keys()
+    ratio = np.array([after[k][0] / before[k][0] for k in before])
+    mains = np.array([name in {d.name for d in dishes() if "lunch" in d.slots} for name, _ in before])
+    assert 1.5 <= np.median(ratio[mains]) <= 2.0, np.median(ratio[mains])
+    assert (ratio >= 1.0 - 1e-9).all()
+    assert all(after[k][1] == before[k][1] for k in before)   # herbs and lemon as written
+
+
+def test_a_dishs_milk_is_the_weeks_milk_whichever_it_is(table):
+    """"Oatmeal with milk and banana" is a vegan's dish too: its milk is the week's milk (a fortified plant
+    milk), the one today's request leaves open."""
+    vegan = Profile(sex="male", age=25, diet="vegan")
+    foods, _, options = _offered(vegan, table)
+    index = foods.index
+    oatmeal = [j for j, name in enumerate(options.names) if name == "Oatmeal with milk and banana"]
+    assert oatmeal
+    milks = {foods.ids[f] for j in oatmeal for f in options.items(j) if foods.same_food[f] == "milk"}
+    assert milks and milks <= {"soy_milk", "almond_milk"}
+    for week_milk in ("soy_milk", "almond_milk"):
+        banned = np.array([fid in ("soy_milk", "almond_milk") and fid != week_milk for fid in foods.ids])
+        _, _, today = _offered(vegan, table, request=DayRequest(np.zeros(1), banned_foods=banned))
+        served = {foods.ids[f] for j, name in enumerate(today.names) if name == "Oatmeal with milk and banana"
+                  for f in today.items(j)}
+        assert week_milk in served and not ({"soy_milk", "almond_milk"} - {week_milk}) & served
+        assert index[week_milk] in today.entry_food
+
+
+def test_the_weeks_milk_is_chosen_by_the_profiles_goals_and_ceilings(table):
+    """Lactose-free kidney disease with a 2,000 mg potassium limit: almond milk (more calcium, less
+    potassium than soy milk), whatever the table's order; a person who drinks cow's milk keeps cow's milk;
+    a liked milk wins."""
+    kidney = Profile(sex="female", age=60, exclude=["lactose"], conditions=["kidney_disease"],
+                     targets={"potassium_mg": {"max": 2000}})
+    assert build_week(kidney, table, 7, (), 3, None, None, 0).milk == "almond_milk"
+    assert build_week(EVERYONE, table, 7, (), 3, None, None, 0).milk in MILK_ORDER
+    liked = replace(EVERYONE, like=["soy_milk"])
+    assert build_week(liked, table, 7, (), 3, None, None, 0).milk == "soy_milk"
+    selection = select_foods(kidney, table, targets_for(kidney))
+    score = milk_score(selection, targets_for(kidney))
+    assert score["almond_milk"] > score["soy_milk"]
+
+
+@pytest.mark.slow
+def test_a_high_energy_vegan_week_is_mostly_named_dishes_of_many_kinds(table):
+    """A 3,600 kcal vegan athlete's week: at least 60 % of the meals are named dishes, at least 12 different
+    ones, none on more than 3 days, every day within ±5 % of its energy target and its protein floors kept."""
+    athlete = Profile(sex="male", age=25, weight_kg=75, height_cm=180, activity="very_active", diet="vegan")
+    targets = targets_for(athlete)
+    plan = make_plan(athlete, table, 7, seed=0)
+    r = realism(plan, table, athlete, targets)
+    used = Counter(m.dish for d in plan.days for m in d.meals if m.dish)
+    assert r.dish_share >= 0.6 and len(used) >= 12, (r.dish_share, used)
+    assert max(used.values()) <= 3, used
+    assert r.days_energy_on_target == r.days and r.days_protein_floor == r.days
+    assert r.main_meals_protein == r.main_meals
 
 
 def test_the_realism_checks_judge_every_target_of_the_issue():
