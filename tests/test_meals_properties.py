@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 import shlex
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
