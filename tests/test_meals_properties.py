@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from planner.cli import main as cli_main
 from planner.optimise import day_rules_for, day_violations, make_plan
 from planner.optimise.candidates import dishes, meal_patterns, select_foods, table_arrays
-from planner.optimise.context import MILK_ORDER, build_week, milk_score
-from planner.optimise.day import ANY_OF_KIND, DayRequest, dish_options
+from planner.optimise.context import ABS_GAP, DAY_GAP, MILK_ORDER, build_week, day_request, milk_score
+from planner.optimise.day import ANY_OF_KIND, DayRequest, build_day, dish_options
 from planner.optimise.realism import MAIN_MEALS, ONE_PER_MEAL, Realism, checks, realism
+from planner.optimise.strategy import solve_day
 from planner.plan import plan_to_dict
 from planner.profile import Profile
 from planner.rules import DATA_DIR, rules
@@ -260,6 +261,37 @@ def test_a_high_energy_vegan_week_is_mostly_named_dishes_of_many_kinds(table):
     assert max(used.values()) <= 3, used
     assert r.days_energy_on_target == r.days and r.days_protein_floor == r.days
     assert r.main_meals_protein == r.main_meals
+
+
+REACHABLE_COST = 5.0   # objective units a forced dish may add to a free day (a day's food costs about 10)
+
+
+@pytest.mark.slow
+def test_every_dish_can_be_a_meal_of_a_real_day(table):
+    """For a person who may eat every dish, each dish forced into one of its meals leaves a day that keeps
+    every hard rule, misses no goal and costs at most REACHABLE_COST more than the free day: a dish that is
+    never chosen is not chosen for its price or the week's variety, not because no day can hold it."""
+    week = build_week(EVERYONE, table, 7, (), 3, None, None, 0)
+    model = build_day(week.selection.foods, week.day_rules, day_request(week, 0, {}, {}))
+    free = solve_day(model, 30, DAY_GAP, abs_gap=ABS_GAP)
+    names, slots = np.array(model.dishes.names), model.dishes.slot
+    dish_cols, no_dish = model.blocks["dish"], model.blocks["no_dish"]
+    no_dish_col = dict(zip(sorted(set(slots.tolist())), range(no_dish.start, no_dish.stop), strict=True))
+    unreachable = {}
+    for dish in dishes():
+        costs = []
+        for s in sorted(set(slots[names == dish.name].tolist())):
+            upper = model.upper.copy()
+            upper[dish_cols.start + np.flatnonzero((slots == s) & (names != dish.name))] = 0
+            upper[no_dish_col[s]] = 0
+            day = solve_day(replace(model, upper=upper), 30, DAY_GAP, abs_gap=ABS_GAP)
+            if day.objective is not None and not any(v > 1e-6 for v in day.slack.values()):
+                costs.append(day.objective - free.objective)
+                if costs[-1] <= REACHABLE_COST:
+                    break   # one meal that holds it is enough
+        if not costs or min(costs) > REACHABLE_COST:
+            unreachable[dish.name] = min(costs, default=float("inf"))
+    assert not unreachable, unreachable
 
 
 def test_the_realism_checks_judge_every_target_of_the_issue():
