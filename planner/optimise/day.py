@@ -745,6 +745,22 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
                      np.r_[np.ones(members.sum()), -big * covers], upper=0.0)
 
 
+def pass_model(h, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray | None,
+               csr: tuple[np.ndarray, np.ndarray, np.ndarray], row_lower: np.ndarray, row_upper: np.ndarray) -> None:
+    """Hand arrays to the Highs object `h` as one model (rows in CSR; `integer` None: an LP), as buffers:
+    the same model as highs_lp, without copying each array element by element into a HighsLp (measured:
+    3-4x the cost of the solver's own passModel on a day model)."""
+    import highspy
+
+    starts, index, value = csr
+    kinds = np.zeros(len(cost), dtype=np.int32) if integer is None else np.asarray(integer, dtype=np.int32)
+    h.passModel(len(cost), len(row_lower), len(value), int(highspy.MatrixFormat.kRowwise),
+                int(highspy.ObjSense.kMinimize), 0.0, np.asarray(cost, dtype=float), np.asarray(lower, dtype=float),
+                np.asarray(upper, dtype=float), np.asarray(row_lower, dtype=float), np.asarray(row_upper, dtype=float),
+                np.asarray(starts, dtype=np.int32), np.asarray(index, dtype=np.int32), np.asarray(value, dtype=float),
+                kinds)
+
+
 def highs_lp(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray | None,
              csr: tuple[np.ndarray, np.ndarray, np.ndarray], row_lower: np.ndarray, row_upper: np.ndarray):
     """Arrays as one highspy model (rows in CSR); `integer` None passes it as an LP."""

@@ -22,7 +22,7 @@ from planner.optimise.context import (
     build_week,
     to_day,
 )
-from planner.optimise.day import DayRequest, Rows, build_day, highs_lp
+from planner.optimise.day import DayRequest, Rows, build_day, pass_model
 from planner.optimise.strategy import tightened
 from planner.plan import Plan, SolveStatus
 from planner.profile import Profile
@@ -80,7 +80,7 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", 1)
-    h.passModel(highs_lp(cost, lower, upper, integer, rows.csr(), rows.lower, rows.upper))
+    pass_model(h, cost, lower, upper, integer, rows.csr(), rows.lower, rows.upper)
     h.run()
     status = highs_status(h, time.perf_counter() - began)
     info = h.getInfo()
