@@ -2,9 +2,10 @@
 
 It exists to measure what the fast day-by-day method (planner.optimise.week) gives up. It minimises the same
 measure as `planner.optimise.verify.week_objective` (goal shortfalls and preference-weighted energy) under the
-same daily rules and "each food on at most N days", but it leaves out "no two identical days" and "no
-meal repeated on consecutive days": it is a relaxation, so its best bound is a lower bound on any week
-the fast method could return, and comparing against it can only overstate the fast method's loss.
+same daily rules, "each food on at most N days" and the week's most seafood (pregnancy), but it leaves out
+"no two identical days" and "no meal repeated on consecutive days": it is a relaxation, so its best bound is a
+lower bound on any week the fast method could return, and comparing against it can only overstate the fast
+method's loss.
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     keep = counted[item_food]
     cols = np.concatenate([item_cols[keep] + d * n for d in range(days)])
     rows.add_groups("days_per_food", cols, np.tile(group[item_food[keep]], days), float(max_days_per_food))
+    if week.seafood is not None and week.seafood.any():   # seafood_week: the week's most (pregnancy), as the
+        grams = np.where(week.seafood, foods.step_grams, 0.0)   # fast week holds it
+        per_item = np.r_[grams[day.food_idx[day.opt_pair]] * day.opt_steps, dishes.total(grams)]
+        day_cols = np.r_[np.arange(day.n_options), np.arange(day.blocks["dish"].start, day.blocks["dish"].stop)]
+        rows.add("seafood_week", np.concatenate([day_cols + d * n for d in range(days)]), np.tile(per_item, days),
+                 upper=week.seafood_week[1] * days / 7.0)
     h = new_highs()
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
