@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from foods import load_table
 from foods.nutrition import TOTAL_FIELDS, contributions, totals
-from planner.optimise import solve_whole_week
+from planner.optimise import make_plan, solve_whole_week, week_objective
 from planner.optimise.context import build_week, day_pairs, day_request, priced_request, seafood_grams
 from planner.optimise.day import build_day, dish_options, highs_lp, pass_model
 from planner.profile import Profile
@@ -106,3 +106,11 @@ def test_the_whole_week_reference_keeps_the_weeks_most_seafood():
     week = _week(pregnant, 2)
     eaten = sum(seafood_grams(week, day_pairs(week, d)[0]) for d in result.plan.days)
     assert eaten <= week.seafood_week[1] * 2 / 7 + 0.5
+
+
+@pytest.mark.slow
+def test_the_whole_week_reference_starts_from_the_fast_week_and_is_never_worse():
+    fast = make_plan(Profile(), TABLE, 2)
+    result = solve_whole_week(Profile(), TABLE, 2, time_limit=30, start=fast)
+    assert result.plan is not None   # even when stopped early: it has the fast week to return
+    assert week_objective(result.plan, TABLE) <= week_objective(fast, TABLE) + 1e-6
