@@ -73,10 +73,10 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
     say so. `closed_pairs` may not be used (meals kept as they are)."""
     began = time.perf_counter()
     request = day_request(week, d, planned, forced, salt, day_budget(week, d, planned), avoid_extra)
-    request, model = priced_request(week, d, planned, request, time_limit / 4)
-    if closed_pairs is not None:   # meals kept as they are: a different model, built again
+    if closed_pairs is not None:   # meals kept as they are (regenerate: every other day is planned, nothing to price)
         banned = closed_pairs if request.banned_pairs is None else request.banned_pairs | closed_pairs
-        request, model = replace(request, banned_pairs=banned, fixed_slots=fixed_slots), None
+        request = replace(request, banned_pairs=banned, fixed_slots=fixed_slots)
+    request, model = priced_request(week, d, planned, request, time_limit / 4)
     solution = solve_request(week, request, time_limit, model=model)
     left = 0.0 if deadline is None else deadline - time.perf_counter() - 0.05
     if solution.status.status == SolveState.FAILED and left > 0.5:   # no plan in its share: use what is left
