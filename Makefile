@@ -51,4 +51,4 @@ build-foods: $(STAMP)
 	$(BIN)/python -m foods.build
 
 clean:
-	rm -rf $(VENV) .venv-latest .pytest_cache .ruff_cache .hypothesis foods/data/.table-snapshot.pickle*
+	rm -rf $(VENV) .venv-latest .pytest_cache .ruff_cache .hypothesis foods/data/.table-snapshot.*

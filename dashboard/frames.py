@@ -12,14 +12,13 @@ import numpy as np
 import pandas as pd
 
 from foods import FoodTable
+from foods.nutrients import GOAL_MINERALS, NUTRIENT_LABELS, NUTRIENT_UNITS, SHOWN_NUTRIENTS
 from foods.nutrition import contributions
-from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
 from planner.plan import SLOT_LABELS, Plan, Shortfall, rules_fluids
 from planner.rules import meal_slots
 from planner.targets import Targets
 
-MINERALS = ("calcium_mg", "magnesium_mg", "potassium_mg")
-SHOWN = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
+MINERALS, SHOWN = GOAL_MINERALS, SHOWN_NUTRIENTS   # the registry's (foods/nutrients.py)
 
 
 def nutrient_name(key: str) -> str:

@@ -1,7 +1,8 @@
-"""The food table: curated USDA SR28 foods with portions, tags and articles; loading, search and units."""
+"""The food table: curated USDA SR28 foods with portions, tags and articles; loading, search and units.
 
-from foods.errors import BadAmount, FoodError, TableError, UnknownFood, UnknownUnit
-from foods.table import Food, FoodTable, Portion, load_table
+The names below load their module when first asked for, so that `import foods.nutrients` (the nutrient
+registry, plain CSV) or `foods.errors` does not pull in the table and numpy: the CLI's help and the
+plan text's words start without them."""
 
 __all__ = [
     "NUTRIENTS",
@@ -16,11 +17,17 @@ __all__ = [
     "load_table",
 ]
 
+_HOMES = {"NUTRIENTS": "nutrients", "BadAmount": "errors", "FoodError": "errors", "TableError": "errors",
+          "UnknownFood": "errors", "UnknownUnit": "errors", "Food": "table", "FoodTable": "table",
+          "Portion": "table", "load_table": "table"}
+
 
 def __getattr__(name: str):
-    """`foods.NUTRIENTS` (a DataFrame) is made when first asked for, so importing `foods` needs no pandas."""
-    if name == "NUTRIENTS":
-        from foods import table
+    """`foods.X` for each of __all__, imported from its module when first asked for."""
+    if name in _HOMES:
+        import importlib
 
-        return table.NUTRIENTS
+        value = getattr(importlib.import_module(f"foods.{_HOMES[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

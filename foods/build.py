@@ -16,10 +16,10 @@ import pandas as pd
 
 from foods import sr28
 from foods.errors import FoodError, TableError
+from foods.nutrients import NUTRIENTS
 from foods.table import (
     DATA_DIR,
     FOOD_COLUMNS,
-    NUTRIENTS,
     PORTION_COLUMNS,
     VALID_AISLES,
     VALID_BUY_UNITS,

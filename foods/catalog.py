@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from foods.build import Sr28, write_csv_atomically
-from foods.table import DATA_DIR, FOOD_COLUMNS, NUTRIENTS, PORTION_COLUMNS, VALID_TAGS, split_list
+from foods.nutrients import NUTRIENTS
+from foods.table import DATA_DIR, FOOD_COLUMNS, PORTION_COLUMNS, VALID_TAGS, split_list
 
 GUESSES_FILE = DATA_DIR / "catalog_guesses.csv"
 _ALL_MEALS = "breakfast;snack;lunch;dinner"

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
+from foods.calcium import COUNTED_FIELD
 from foods.table import Food
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def nutrient_value(value: float) -> float | None:
@@ -36,3 +41,17 @@ def food_to_dict(food: Food, detail: bool = False) -> dict:
                        "refuse_pct": food.refuse_pct, "unit": food.buy_unit, "aisle": food.aisle},
         })
     return out
+
+
+def top_to_dicts(top: pd.DataFrame, nutrient: str) -> list[dict]:
+    """`FoodTable.top`'s ranking for JSON: rank, food, the amount the value is for, the value (None where
+    missing) and, for calcium, how much of it is well absorbed."""
+    rows = []
+    for i, r in enumerate(top.itertuples()):
+        row = {"rank": i + 1, "food_id": r.food_id, "name": r.name, "ndb": r.ndb, "per": r.per,
+               "grams": round(r.grams, 1), nutrient: nutrient_value(getattr(r, nutrient)),
+               "portion": f"{r.portion} ({r.portion_grams:.0f} g)", "portion_grams": round(r.portion_grams, 1)}
+        if COUNTED_FIELD in top.columns:
+            row[COUNTED_FIELD] = nutrient_value(getattr(r, COUNTED_FIELD))
+        rows.append(row)
+    return rows

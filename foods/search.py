@@ -15,8 +15,8 @@ from foods.text import COOKING_WORDS, SERVING_WORDS, STOPWORDS, normalize, singu
 if TYPE_CHECKING:  # the table calls the search, never the other way round
     from foods.table import Food, FoodTable
 
-__all__ = ["MATCH_THRESHOLD", "SEARCH_INDEX", "best_match", "normalize", "scored", "search", "search_index",
-           "singular"]
+__all__ = ["MATCH_THRESHOLD", "SEARCH_INDEX", "best_match", "index_from_state", "index_to_state", "normalize", "scored",
+           "search", "search_index", "singular"]
 
 MATCH_THRESHOLD = 72.0
 SR28_NAME_PENALTY = 12.0  # SR28's long name ("Fish, cod, Atlantic, ...") finds "fish", below our own names
@@ -113,6 +113,48 @@ def _build_index(table: FoodTable) -> _Index:
         np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int), lengths,
         {w: np.array(sorted(f), dtype=int) for w, f in word_foods.items()},
     )
+
+
+_ARRAY_TYPES = {"name_lengths": int, "owners": int, "penalties": float, "limited": bool, "key_words": int,
+                "key_starts": int, "key_lengths": int}
+
+
+def index_to_state(index: _Index) -> dict:
+    """The index as plain JSON data, for the table's snapshot (`index_from_state` reads it back)."""
+    return {"exact": index.exact, "food_ids": index.food_ids, "vocabulary": index.vocabulary,
+            **{name: getattr(index, name).tolist() for name in _ARRAY_TYPES},
+            "word_foods": {w: foods.tolist() for w, foods in index.word_foods.items()}}
+
+
+def index_from_state(state: dict, n_foods: int) -> _Index:
+    """The index `index_to_state` wrote; ValueError, TypeError or KeyError when its parts do not fit together
+    (every owner a known food, every word a known word, the keys' words within key_words)."""
+    arrays = {name: np.asarray(state[name], dtype=kind) for name, kind in _ARRAY_TYPES.items()}
+    food_ids, vocabulary, exact = list(state["food_ids"]), list(state["vocabulary"]), dict(state["exact"])
+    word_foods = {str(w): np.asarray(f, dtype=int) for w, f in dict(state["word_foods"]).items()}
+    n_keys, words = len(arrays["owners"]), arrays["key_words"]
+    fits = (
+        all(isinstance(x, str) for x in (*food_ids, *vocabulary, *exact, *exact.values()))
+        and len(food_ids) <= n_foods and len(arrays["name_lengths"]) == len(food_ids)
+        and all(arrays[k].ndim == 1 and len(arrays[k]) == n_keys
+                for k in ("owners", "penalties", "limited", "key_starts", "key_lengths"))
+        and set(exact.values()) <= set(food_ids) and set(word_foods) <= set(vocabulary)
+        and _within(arrays["owners"], len(food_ids)) and _within(words, len(vocabulary))
+        and all(_within(f, len(food_ids)) for f in word_foods.values())
+        and n_keys > 0 and bool((arrays["key_lengths"] > 0).all()) and len(set(vocabulary)) == len(vocabulary)
+        and np.array_equal(arrays["key_starts"], np.concatenate([[0], np.cumsum(arrays["key_lengths"])[:-1]]))
+        and int(arrays["key_lengths"].sum()) == len(words)
+    )
+    if not fits:
+        raise ValueError("the snapshot's search index does not fit together")
+    return _Index(exact, food_ids, arrays["name_lengths"], arrays["owners"], arrays["penalties"], arrays["limited"],
+                  vocabulary, {w: i for i, w in enumerate(vocabulary)}, words, arrays["key_starts"],
+                  arrays["key_lengths"], word_foods)
+
+
+def _within(numbers: np.ndarray, size: int) -> bool:
+    """Every number an index into something of `size` things (a one-dimensional array)."""
+    return numbers.ndim == 1 and (len(numbers) == 0 or (int(numbers.min()) >= 0 and int(numbers.max()) < size))
 
 
 # Typed words a name may lack and still be the match: "salmon fillet" is salmon, "grilled chicken" chicken.

@@ -5,10 +5,9 @@ snapshot (foods/snapshot.py) looks foods up and searches without it, so `foods s
 
 from __future__ import annotations
 
-import csv
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,8 @@ import numpy as np
 from foods import snapshot
 from foods.calcium import COUNTED_FIELD, calcium_class, counted_calcium
 from foods.errors import FoodError, TableError, UnknownFood
-from foods.search import SEARCH_INDEX, best_match, search_index
+from foods.nutrients import NUTRIENT_FIELDS, NUTRIENTS_FILE, resolve_nutrient
+from foods.search import SEARCH_INDEX, best_match, index_from_state, index_to_state, search_index
 from foods.search import search as search_foods
 from foods.text import measure_text, measure_unit, measure_words
 
@@ -26,23 +26,6 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ALIASES_FILE = DATA_DIR / "aliases.csv"
-NUTRIENTS_FILE = DATA_DIR / "nutrients.csv"
-with open(NUTRIENTS_FILE, encoding="utf-8", newline="") as _fh:
-    _NUTRIENT_ROWS = list(csv.DictReader(_fh))
-NUTRIENT_FIELDS: list[str] = [row["field"] for row in _NUTRIENT_ROWS]
-NUTRIENT_UNITS: dict[str, str] = {row["field"]: row["unit"] for row in _NUTRIENT_ROWS}
-NUTRIENT_LABELS: dict[str, str] = {row["field"]: row["label"] for row in _NUTRIENT_ROWS}
-
-
-def __getattr__(name: str):
-    """`NUTRIENTS`, the nutrient registry as a DataFrame (field, sr28_column, unit, label, source), made
-    when first asked for: the build and the fidelity test want it, a look-up does not want pandas."""
-    if name == "NUTRIENTS":
-        import pandas as pd
-
-        globals()["NUTRIENTS"] = frame = pd.read_csv(NUTRIENTS_FILE, dtype=str)
-        return frame
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 VALID_MEALS = frozenset({"breakfast", "snack", "lunch", "dinner"})
 DIET_TAGS = frozenset({"vegan", "vegetarian", "pescatarian"})
@@ -154,6 +137,77 @@ class Food:
     def portion_text(self, grams: float) -> str:
         """'1 medium banana (118 g)', '1½ cups cooked lentils (297 g)': one bracket, the weight's."""
         return measure_text(grams / self.portion_grams, self.portion_label, f"{grams:.0f} g")
+
+
+# --- a table's foods as plain JSON data, for its snapshot (foods/snapshot.py) ---------------------------------
+# One row a food, the fields in STATE_FIELDS' order, nutrients as a list in the state's own `nutrients` order.
+# Read back, every value is checked to be of its field's type: a snapshot is a file others may write, so it is
+# checked, not trusted (a wrong one is a miss, and the CSVs are read).
+
+def _of(kind: type):
+    """A reader that takes a JSON value of exactly this type, else TypeError."""
+    def check(value):
+        if type(value) is not kind:
+            raise TypeError(f"expected {kind.__name__}, found {type(value).__name__}")
+        return value
+    return check
+
+
+_STR, _FLOAT, _INT, _BOOL, _LIST = _of(str), _of(float), _of(int), _of(bool), _of(list)
+
+
+def _strings(value) -> list[str]:
+    if type(value) is not list or not all(type(v) is str for v in value):
+        raise TypeError("expected a list of strings")
+    return value
+
+
+def _portions(value) -> tuple[Portion, ...]:
+    return tuple(Portion(_INT(seq), _FLOAT(amount), _STR(measure), _FLOAT(grams), _STR(source))
+                 for seq, amount, measure, grams, source in map(_LIST, _LIST(value)))
+
+
+_READERS_BY_TYPE = {   # how a field is read back, by its declared type
+    "str": _STR, "float": _FLOAT, "int": _INT, "bool": _BOOL,
+    "float | None": lambda v: None if v is None else _FLOAT(v),
+    "frozenset[str]": lambda v: frozenset(_strings(v)),
+    "tuple[str, ...]": lambda v: tuple(_strings(v)),
+    "tuple[Portion, ...]": _portions,
+}
+STATE_FIELDS = tuple(f.name for f in fields(Food) if f.name not in ("extra", "nutrients"))
+_STATE_READERS = tuple(_READERS_BY_TYPE[f.type] for f in fields(Food) if f.name in STATE_FIELDS)
+
+
+def _state_value(value):
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return [[p.seq, p.amount, p.measure, p.grams, p.source] if isinstance(p, Portion) else p for p in value]
+    return value
+
+
+def foods_to_state(foods: list[Food]) -> dict:
+    """The foods as plain JSON data (`foods_from_state` reads them back)."""
+    nutrients = list(dict.fromkeys(k for f in foods for k in f.nutrients))
+    return {"fields": list(STATE_FIELDS), "nutrients": nutrients,
+            "rows": [[*(_state_value(getattr(f, name)) for name in STATE_FIELDS),
+                      [f.nutrients.get(k) for k in nutrients]] for f in foods]}
+
+
+def foods_from_state(state: dict) -> list[Food]:
+    """The foods `foods_to_state` wrote; TypeError, ValueError or KeyError when the data is not that."""
+    if state["fields"] != list(STATE_FIELDS):
+        raise ValueError("the snapshot's foods have other fields than this code's")
+    nutrients = _strings(state["nutrients"])
+    foods = []
+    for row in _LIST(state["rows"]):
+        *values, amounts = _LIST(row)
+        if len(values) != len(STATE_FIELDS) or type(amounts) is not list or len(amounts) != len(nutrients) \
+                or not all(type(x) is float for x in amounts):
+            raise TypeError("a food's row in the snapshot is not one this code wrote")
+        foods.append(Food(**{name: read(v) for name, read, v in zip(STATE_FIELDS, _STATE_READERS, values, strict=True)},
+                          nutrients=dict(zip(nutrients, amounts, strict=True))))
+    return foods
 
 
 _REQUIRED_NUMBERS = ["portion_grams", "step", "default_steps", "min_steps", "max_steps", "yield_factor"]
@@ -412,30 +466,6 @@ class FoodTable:
         return out
 
 
-_NUTRIENT_ALIASES = {
-    "calcium": "calcium_mg", "ca": "calcium_mg", "magnesium": "magnesium_mg", "mg": "magnesium_mg",
-    "potassium": "potassium_mg", "k": "potassium_mg", "sodium": "sodium_mg", "na": "sodium_mg",
-    "energy": "energy_kcal", "kcal": "energy_kcal", "calories": "energy_kcal", "protein": "protein_g",
-    "fat": "fat_g", "carbohydrate": "carbohydrate_g", "carbs": "carbohydrate_g", "fiber": "fiber_g",
-    "fibre": "fiber_g", "vitamin_d": "vitamin_d_ug", "vitamin d": "vitamin_d_ug", "vitamin_b6": "vitamin_b6_mg",
-    "b6": "vitamin_b6_mg", "retinol": "retinol_ug", "phosphorus": "phosphorus_mg", "p": "phosphorus_mg",
-    "selenium": "selenium_ug", "se": "selenium_ug", "iron": "iron_mg", "fe": "iron_mg", "folate": "folate_dfe_ug",
-    "folate dfe": "folate_dfe_ug", "vitamin_b12": "vitamin_b12_ug", "vitamin b12": "vitamin_b12_ug",
-    "b12": "vitamin_b12_ug",
-}
-
-
-def resolve_nutrient(name: str) -> str:
-    """'magnesium', 'Mg' or 'magnesium_mg' -> 'magnesium_mg'; anything else is a clear error."""
-    key = name.strip().lower()
-    if key in NUTRIENT_FIELDS:
-        return key
-    if key in _NUTRIENT_ALIASES:
-        return _NUTRIENT_ALIASES[key]
-    names = sorted({k for k in _NUTRIENT_ALIASES if len(k) > 2})
-    raise ValueError(f"unknown nutrient '{name}'; use one of: {', '.join(names)}")
-
-
 def _read_csv(path: Path, dtype: dict) -> pd.DataFrame:
     import pandas as pd
 
@@ -478,10 +508,23 @@ def load_table(directory: str | Path | None = None) -> FoodTable:
     foods and the search index from it without pandas, and reads the frame only when it needs it."""
     folder = Path(directory) if directory else DATA_DIR
     inputs = (folder / "foods.csv", folder / "portions.csv", *_SNAPSHOT_INPUTS)
-    kept = snapshot.read(folder, inputs)
+    kept = _from_snapshot(snapshot.read(folder, inputs), folder)
     if kept is not None:
-        return FoodTable.restored(kept["foods"], kept["source"], folder, {SEARCH_INDEX: kept["search_index"]})
+        return kept
     stamp = snapshot.stamp(inputs)   # taken before reading: a file changed meanwhile makes the snapshot stale
     table = read_table(folder)
-    snapshot.write(folder, stamp, {"source": table.source, "foods": table.foods, "search_index": search_index(table)})
+    snapshot.write(folder, stamp, {"source": table.source, "foods": foods_to_state(list(table)),
+                                   "search_index": index_to_state(search_index(table))})
     return table
+
+
+def _from_snapshot(state: dict | None, folder: Path) -> FoodTable | None:
+    """The table a snapshot's state holds, or None when there is none or it is not what `load_table` wrote."""
+    if state is None:
+        return None
+    try:
+        foods = foods_from_state(state["foods"])
+        index = index_from_state(state["search_index"], len(foods))
+        return FoodTable.restored({f.id: f for f in foods}, _STR(state["source"]), folder, {SEARCH_INDEX: index})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None

@@ -20,9 +20,10 @@ import pandas as pd
 from foods import Food, FoodTable, load_table
 from foods.calcium import COUNTED_FIELD, NOT_COUNTED, well_absorbed
 from foods.intake import IntakeItem, parse_any, parse_rows, parse_text
+from foods.nutrients import MINERALS, NUTRIENT_LABELS, NUTRIENT_UNITS, SHOWN_NUTRIENTS
 from foods.nutrition import Totals, contributions
 from foods.search import normalize
-from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS
+from foods.table import NUTRIENT_FIELDS
 from foods.text import measure_words as portion_words  # '2 medium baked potatoes', '¾ cup kelp'
 from foods.units import resolve_amount
 from planner.eligibility import eligible_mask
@@ -33,10 +34,8 @@ from planner.rules import DATA_DIR
 from planner.supplements import SupplementItem, split_supplements, supplement_amounts, warnings_for
 from planner.targets import GOAL_NUTRIENTS, Target, Targets, targets_for
 
-MINERALS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg")
-STATUS_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "vitamin_d_ug",
-                    "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug", "iron_mg", "folate_dfe_ug",
-                    "vitamin_b12_ug")
+STATUS_NUTRIENTS = (*SHOWN_NUTRIENTS, "vitamin_d_ug", "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug",
+                    "iron_mg", "folate_dfe_ug", "vitamin_b12_ug")
 REPORTED = (*STATUS_NUTRIENTS, COUNTED_FIELD, "protein_g", "fat_g", "carbohydrate_g", "fiber_g")
 TOP_CONTRIBUTORS = 3
 CANDIDATES_PER_NUTRIENT = 20  # foods kept per gap nutrient before the model (richest per kcal and per portion)
@@ -46,6 +45,11 @@ CEILING_ROOM_WHEN_OVER = 0.02  # already above a ceiling: additions may bring at
 POTASSIUM_PER_EXTRA_FOOD = 300.0  # mg: potassium not pushed, one more food is preferred to this much potassium
 KCAL_GAP = 0.005               # relative MIP gap of the second stage (fewest foods exact, kcal within 0.5 %)
 SAFETY_MARGIN = 0.01           # mg: a closed gap is closed with this much to spare, so re-checks agree
+# The gap MILP stops at a work limit, not the clock, so its answer is the same on a busy machine: each pass may
+# explore this many branch-and-bound nodes (the day checks of the tests need at most 5; most end at the root).
+# GAP_TIME_LIMIT (seconds, both passes together) is only a fuse far above what those nodes take.
+GAP_MAX_NODES = 500
+GAP_TIME_LIMIT = 20.0
 
 
 @dataclass(frozen=True)
@@ -371,7 +375,7 @@ def _candidates(allowed: pd.DataFrame, gaps: Mapping[str, float], budget: float,
 
 
 def close_gap(totals: Totals | Mapping[str, float | None], profile: Profile, targets: Targets, table: FoodTable,
-              energy_left: float, *, eaten: Mapping[str, float] | None = None, time_limit: float = 1.0,
+              energy_left: float, *, eaten: Mapping[str, float] | None = None, time_limit: float = GAP_TIME_LIMIT,
               max_additions: int = MAX_ADDITIONS) -> list[Suggestion]:
     """The fewest, then smallest, whole-portion additions of allowed foods that close the goals' gaps."""
     return solve_gap(totals, profile, targets, table, energy_left, eaten=eaten, time_limit=time_limit,
@@ -379,7 +383,7 @@ def close_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
 
 
 def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, targets: Targets, table: FoodTable,
-              energy_left: float, *, eaten: Mapping[str, float] | None = None, time_limit: float = 1.0,
+              energy_left: float, *, eaten: Mapping[str, float] | None = None, time_limit: float = GAP_TIME_LIMIT,
               max_additions: int = MAX_ADDITIONS) -> tuple[list[Suggestion], SolveStatus | None]:
     """The fewest, then smallest (kcal), whole-portion additions that bring each goal to its minimum.
 
@@ -437,7 +441,7 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
 
     shortfall = pulp.lpSum(slack[g] * (100.0 / gaps[g]) for g in gaps)  # % of each gap left open
     problem.setObjective(shortfall)
-    first = solve(problem, time_limit=time_limit / 2, gap=1e-6)
+    first = solve(problem, time_limit=time_limit / 2, gap=1e-6, max_nodes=GAP_MAX_NODES)
     if not first.status.solved:
         return [], first
     best = pulp.value(shortfall) or 0.0
@@ -450,7 +454,7 @@ def solve_gap(totals: Totals | Mapping[str, float | None], profile: Profile, tar
                                                           * float(per_step.at[f, "potassium_mg"])) * n[f]
                                     for f in ids))
     # a relative gap far below 1 / (max_additions + 1) keeps the number of foods exact; kcal within 0.5 %
-    second = solve(problem, time_limit=time_limit / 2, gap=KCAL_GAP)
+    second = solve(problem, time_limit=time_limit / 2, gap=KCAL_GAP, max_nodes=GAP_MAX_NODES)
     status = SolveStatus(second.status if first.status == SolveState.OPTIMAL else first.status, second.solver,
                          first.seconds + second.seconds, second.gap, second.message or first.message)
     if not second.status.solved:
@@ -553,9 +557,9 @@ def above_limits(status: Mapping[str, NutrientStatus], frame: pd.DataFrame,
     return out
 
 
-def day_totals(items: Sequence[IntakeItem], table: FoodTable) -> tuple[dict[str, float | None], dict[str, list[str]],
-                                                                        pd.DataFrame]:
-    """Totals per nutrient (None when no eaten food has a value), foods lacking a value, per-item amounts."""
+def intake_totals(items: Sequence[IntakeItem], table: FoodTable
+                  ) -> tuple[dict[str, float | None], dict[str, list[str]], pd.DataFrame]:
+    """A typed day's totals (planner.plan.day_totals is a planned day's): totals per nutrient (None when no eaten food has a value), foods lacking a value, per-item amounts."""
     ids = [i.food.id for i in items]
     frame = contributions(table, ids, [i.grams for i in items])
     if not items:
@@ -569,14 +573,14 @@ def day_totals(items: Sequence[IntakeItem], table: FoodTable) -> tuple[dict[str,
 
 
 def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: FoodTable, *, suggest: bool = True,
-              time_limit: float = 1.0, supplements: Sequence[SupplementItem] = ()) -> CheckReport:
+              time_limit: float = GAP_TIME_LIMIT, supplements: Sequence[SupplementItem] = ()) -> CheckReport:
     """The day's report: totals equal SR28 values x grams / 100 (plus what supplements bring), status per
     nutrient, notes, suggestions, and warnings for supplements (the magnesium upper limit, potassium)."""
     if not isinstance(profile, Profile):
         profile = profile_from_dict(dict(profile))
     targets = targets_for(profile)
     items = list(items)
-    totals, incomplete, frame = day_totals(items, table)
+    totals, incomplete, frame = intake_totals(items, table)
     for nutrient, amount in supplement_amounts(supplements).items():
         totals[nutrient] = (totals.get(nutrient) or 0.0) + amount
         if nutrient == "calcium_mg":  # a supplement's calcium (carbonate, citrate) is well absorbed
@@ -633,7 +637,7 @@ def check_day(items: Sequence[IntakeItem], profile: Profile | Mapping, table: Fo
 
 
 def check_intake(intake: str | Sequence[IntakeItem | Mapping | str], profile: Profile | Mapping | None = None,
-                 table: FoodTable | None = None, *, suggest: bool = True, time_limit: float = 1.0) -> CheckReport:
+                 table: FoodTable | None = None, *, suggest: bool = True, time_limit: float = GAP_TIME_LIMIT) -> CheckReport:
     """The Python API in one call: `check_intake("2 bananas\\n30 g almonds", {"sex": "female", "age": 58})`.
 
     `intake` is free text, CSV or JSON text, rows such as {"food": "banana", "amount": 2} or

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from foods import FoodTable
-from foods.table import NUTRIENT_LABELS
+from foods.nutrients import NUTRIENT_LABELS
 from planner.errors import PlannerError
 from planner.optimise import SHORTFALL_TOLERANCE, Lock, day_violations, goal_amount, shortfall_order
 from planner.optimise import regenerate as regenerate_plan
-from planner.plan import SLOT_LABELS, Day, Meal, Plan, PlanItem, Shortfall, day_totals
+from planner.plan import SLOT_LABELS, Day, Meal, Plan, PlanItem, Shortfall, check_item_grams, day_totals
 from planner.profile import Profile, profile_from_dict
 from planner.targets import targets_for
 
@@ -271,8 +271,7 @@ def with_portion(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str
     food added to the meal); the day's shortfalls and rule checks are recomputed."""
     d, meal = _find_meal(plan, day, slot)
     food = table.get(food_id)
-    if isinstance(grams, bool) or not isinstance(grams, int | float) or not 0 < grams <= 5000:
-        raise PlannerError(f"{food.id}: grams must be more than 0 and at most 5000, not {grams}")
+    check_item_grams(grams, food.id)
     grams = round(max(1, round(grams / food.step_grams)) * food.step_grams, 1)
     items = list(meal.items)
     for i, it in enumerate(items):

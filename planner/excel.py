@@ -23,11 +23,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from foods import FoodTable
+from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS, SHOWN_NUTRIENTS
 from foods.nutrition import contributions
-from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
 from planner.files import check_writable, write_bytes_atomic
 from planner.plan import Day, Plan, day_totals
-from planner.render import DISCLAIMER, SHOWN_NUTRIENTS, shortfall_sentence
+from planner.render import DISCLAIMER, shortfall_sentence
 from planner.rules import amdr_table
 from planner.shopping import ShoppingItem, ShoppingList, buy_rules, check_days, days_text, shopping_list
 

@@ -14,21 +14,29 @@ from pathlib import Path
 
 from foods import FoodTable
 from foods.errors import FoodError
+from foods.nutrients import MINERALS, SHOWN_NUTRIENTS
 from foods.nutrition import Totals, totals
+from foods.units import MAX_GRAMS
 from planner.errors import PlannerError
 from planner.render import nutrient_word, shortfall_sentence
 from planner.rules import meal_slots, rules
 from planner.targets import reported_not_planned
 
 PLAN_VERSION = 1
-REPORTED = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal", "protein_g", "fat_g",
-            "carbohydrate_g", "fiber_g", "vitamin_d_ug", "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug",
+REPORTED = (*SHOWN_NUTRIENTS, "protein_g", "fat_g", "carbohydrate_g", "fiber_g", "vitamin_d_ug", "vitamin_b6_mg", "retinol_ug", "phosphorus_mg", "selenium_ug",
             "iron_mg", "folate_dfe_ug", "vitamin_b12_ug", "calcium_counted_mg")
 SLOT_LABELS = {"breakfast": "Breakfast", "morning_snack": "Morning snack", "lunch": "Lunch",
                "afternoon_snack": "Afternoon snack", "dinner": "Dinner"}
 
 
-MAX_ITEM_GRAMS = 5000   # one food in one meal: more is a typing slip, not a meal
+MAX_ITEM_GRAMS = MAX_GRAMS   # one food in one meal, as in a typed day (foods/units.py): more is a typing slip
+
+
+def check_item_grams(grams: object, what: str) -> None:
+    """One food's grams in a meal (an edit, a lock): a number above 0 and at most MAX_ITEM_GRAMS, or one error."""
+    if isinstance(grams, bool) or not isinstance(grams, int | float) or not (math.isfinite(grams) and
+                                                                            0 < grams <= MAX_ITEM_GRAMS):
+        raise PlannerError(f"{what}: grams must be more than 0 and at most {MAX_ITEM_GRAMS:,.0f}, not {grams}")
 
 
 @dataclass
@@ -151,6 +159,12 @@ class Plan:
     def items(self) -> list[PlanItem]:
         return [it for d in self.days for it in d.items()]
 
+    def why_unsolved(self) -> str:
+        """Why no plan came back, in words: the week's note on the solver failing or the hard rules
+        contradicting each other (planner.optimise.week writes them), else the solver's own message."""
+        said = [n for n in self.notes if "solver failed" in n or "hard rules" in n]
+        return said[0] if said else self.status.message
+
 
 def items_totals(table: FoodTable, items: list[PlanItem]) -> Totals:
     return totals(table, [i.food_id for i in items], [i.grams for i in items])
@@ -200,7 +214,7 @@ def plan_from_dict(data: dict, table: FoodTable) -> Plan:
                     grams = round(float(it["grams"]), 1)   # as the file keeps it: totals agree with the file
                     if not (math.isfinite(grams) and 0 < grams <= MAX_ITEM_GRAMS):
                         raise PlannerError(f"plan file: {where}, {m['meal']}: {food.id} has {grams:g} g; an item "
-                                           f"must weigh more than 0 and at most {MAX_ITEM_GRAMS:,} g")
+                                           f"must weigh more than 0 and at most {MAX_ITEM_GRAMS:,.0f} g")
                     items.append(PlanItem(food.id, food.name, food.ndb, grams,
                                           it.get("portion") or food.portion_text(grams), bool(it.get("locked", False))))
                 meals.append(Meal(str(m["meal"]), items, str(m.get("dish") or "")))
@@ -266,7 +280,7 @@ def plan_text(plan: Plan, table: FoodTable) -> str:
             lines.append(f"  Fluids: {fluids}")
         t = day_totals(table, d)
         parts = []
-        for key in ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "protein_g", "energy_kcal"):
+        for key in (*MINERALS, "protein_g", "energy_kcal"):
             tgt = nutrients.get(key, {})
             goal = energy_target if key == "energy_kcal" else tgt.get("min")
             mark = "*" if key in t.incomplete else ""

@@ -1,6 +1,6 @@
 """Words the CLI, the workbook and the dashboard share, written once: the disclaimer, the nutrients shown
 and their words, status words, the sentence for a shortfall, text tables and the day check as text.
-Light to import (pandas only inside the functions that need the food table's labels)."""
+Light to import: the nutrients' names come from the registry (foods/nutrients.py), which needs no pandas."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import datetime as dt
 import math
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
+
+from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS
 
 if TYPE_CHECKING:
     from planner.check import CheckReport
@@ -20,8 +22,6 @@ DISCLAIMER_REST = (
 )
 DISCLAIMER = f"{DISCLAIMER_LEAD} {DISCLAIMER_REST}"
 
-# the minerals and energy every table shows, in this order (CLI tables, diary, workbook)
-SHOWN_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg", "sodium_mg", "energy_kcal")
 
 
 class Status(StrEnum):
@@ -70,8 +70,6 @@ def unit_word(name: str) -> str:
 
 def nutrient_heading(name: str) -> str:
     """'Magnesium mg': the column heading of a nutrient (its SR28 label and unit)."""
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS  # pandas: only when a table is drawn
-
     return f"{NUTRIENT_LABELS.get(name, nutrient_word(name))} {NUTRIENT_UNITS.get(name, unit_word(name))}"
 
 
@@ -134,8 +132,6 @@ def _section(title: str, entries: list[str]) -> list[str]:
 
 def check_text(report: CheckReport, date: dt.date, saved: dict | None = None) -> str:
     """The report for people: items and readings, totals against targets, contributors, notes, suggestions."""
-    from foods.table import NUTRIENT_LABELS
-
     lines = [f"Day check for {date.isoformat()}", "", "What you ate:"]
     for it in report.items:
         mark = "  (closest match)" if it.guessed else ""

@@ -490,6 +490,13 @@ def read_plan_file(path: str | Path, table: FoodTable) -> Plan:
     return plan
 
 
+def chosen_days(plan: Plan, text: str | None) -> list[int] | None:
+    """The days `--days TEXT` picks from a plan (0-based), or None for every day (no TEXT, or 'all')."""
+    if text is None or text.strip().lower() == "all":
+        return None
+    return parse_days(text, n_days=max((d.index + 1 for d in plan.days), default=0))
+
+
 def parse_days(text: str, n_days: int | None = None) -> list[int]:
     """'1-3,5' -> 0-based [0, 1, 2, 4]; 'all' -> every day (needs n_days). Errors say what is wrong."""
     raw = (text or "").strip().replace("–", "-").replace("—", "-")

@@ -39,14 +39,31 @@ def highs_status(h, seconds: float) -> SolveStatus:
     return SolveStatus(SolveState.FAILED, "HiGHS", seconds, None, f"HiGHS stopped: {h.modelStatusToString(status)}")
 
 
-def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) -> SolveStatus:
-    """Solve in place; returns what the solver really reported. Never raises for solver trouble."""
+def _stopped_at_work_limit(problem: pulp.LpProblem) -> bool:
+    import highspy
+
+    model = getattr(problem, "solverModel", None)
+    return model is not None and model.getModelStatus() == highspy.HighsModelStatus.kSolutionLimit
+
+
+def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01,
+          max_nodes: int | None = None) -> SolveStatus:
+    """Solve in place; returns what the solver really reported. Never raises for solver trouble.
+
+    `max_nodes` is a work limit (branch-and-bound nodes): unlike the wall-clock `time_limit`, where it stops
+    does not depend on how busy the machine is, so the same problem gives the same answer. Give it, and a
+    time limit well above what the nodes take, wherever the answer must not change with the machine's load."""
     start = time.perf_counter()
-    highs = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1)
+    work = {} if max_nodes is None else {"mip_max_nodes": int(max_nodes)}
+    highs = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **work)
     if highs.available():
         try:
             with quiet_stdout():
-                problem.solve(highs)
+                try:
+                    problem.solve(highs)
+                except KeyError:   # PuLP 3 has no word for a node limit (kSolutionLimit); the values are set
+                    if not _stopped_at_work_limit(problem):
+                        raise
             return highs_status(problem.solverModel, time.perf_counter() - start)
         except Exception as exc:  # noqa: BLE001 - a solver crash is reported, then CBC tries
             first_error = f"HiGHS failed ({exc}); "
@@ -54,7 +71,7 @@ def solve(problem: pulp.LpProblem, time_limit: float = 10.0, gap: float = 0.01) 
         first_error = "HiGHS is not installed; "
     try:
         # the CBC that ships inside PuLP 3 (deprecated there; pyproject keeps PuLP below 4, which drops it)
-        cbc = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(time_limit)), gapRel=gap)
+        cbc = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(time_limit)), gapRel=gap, maxNodes=max_nodes)
         with quiet_stdout():
             code = problem.solve(cbc)
     except Exception as exc:  # noqa: BLE001

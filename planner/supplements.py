@@ -16,7 +16,8 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from foods.table import NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS
+from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS
+from foods.table import NUTRIENT_FIELDS
 from planner.errors import PlannerError
 from planner.profile import Profile
 from planner.rules import DATA_DIR

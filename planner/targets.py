@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+from foods.nutrients import GOAL_MINERALS, NUTRIENT_LABELS, NUTRIENT_UNITS
 from planner.profile import Profile
 from planner.rules import DATA_DIR, amdr_table, dri_table, efsa_table, rules, rules_kidney
 
-GOAL_NUTRIENTS = ("calcium_mg", "magnesium_mg", "potassium_mg")
+GOAL_NUTRIENTS = GOAL_MINERALS   # the registry's (foods/nutrients.py)
 # shown against their DRI and reported when short ("reported, not planned"); never pursued by the planner
 REPORTED_NUTRIENTS = ("vitamin_d_ug", "vitamin_b6_mg", "vitamin_b12_ug", "iron_mg", "folate_dfe_ug")
 # floors that are reported each day, never planned for: sodium's AI (1,500 mg) for a thiazide user, whose plan's

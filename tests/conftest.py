@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,46 @@ def examples(share: float) -> settings:
     share > 1) than most: `share` of the loaded profile's max_examples, at least 2. `@examples(0.5)` tries
     12 examples under `dev` and 50 under `ci`."""
     return settings(max_examples=max(2, round(settings.default.max_examples * share)))
+
+
+# Tests over about 3 s are marked `slow` (`make test-quick` leaves them out). Wall time says little on a shared
+# machine, so each test's CPU time (its process and the processes it ran) is measured, and the run's summary
+# names the unmarked tests above the line: mark them, or make them cheaper.
+SLOW_CPU_SECONDS = 3.0
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """The test's fixtures count too: a module's dear fixture is paid by its first test, slow or not."""
+    began = _cpu_seconds()
+    yield
+    item.user_properties.append(("setup_cpu_seconds", _cpu_seconds() - began))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    began = _cpu_seconds()
+    yield
+    setup = dict(item.user_properties).get("setup_cpu_seconds", 0.0)
+    item.user_properties.append(("cpu_seconds", setup + _cpu_seconds() - began))
+
+
+def pytest_terminal_summary(terminalreporter):
+    unmarked = sorted(((dict(r.user_properties).get("cpu_seconds", 0.0), r.nodeid)
+                       for kind in ("passed", "failed") for r in terminalreporter.stats.get(kind, [])
+                       if r.when == "call" and "slow" not in r.keywords), reverse=True)
+    over = [(s, nodeid) for s, nodeid in unmarked if s > SLOW_CPU_SECONDS]
+    if over:
+        terminalreporter.section(f"tests over {SLOW_CPU_SECONDS:g} s of CPU not marked slow")
+        for seconds, nodeid in over:
+            terminalreporter.write_line(f"{seconds:6.1f} s  {nodeid}")
 
 
 @pytest.fixture(scope="session")
@@ -155,7 +196,7 @@ def default_plan(table):
     from planner.optimise import make_plan
     from planner.profile import Profile
 
-    return make_plan(Profile(), table, 2, time_limit=30)
+    return make_plan(Profile(), table, 2, time_limit=120)   # a fuse: the solves stop at work limits
 
 
 @pytest.fixture(scope="session")

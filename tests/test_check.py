@@ -463,3 +463,41 @@ def test_limit_note_numbers_are_the_facts_they_state_and_the_references():
         text = reference.read_text(encoding="utf-8")
         assert "about 4.6 mg/day more negative; about 40 mg of extra calcium offsets it" in text
         assert "each 2.3 g of sodium carries out about 40 mg of calcium" in text
+
+
+def test_a_node_limited_solve_is_a_good_answer_at_its_work_limit_not_a_failure():
+    """HiGHS stopped by `max_nodes` (a work limit, the same on a busy machine) is reported as feasible with
+    its values read, not as a crash that falls back to CBC (PuLP 3 has no word for that HiGHS status)."""
+    import pulp
+
+    from planner.plan import SolveState
+    from planner.solver import solve
+
+    weights = [23, 31, 29, 44, 53, 38, 63, 85, 89, 82, 17, 41, 37, 59, 71]
+    problem = pulp.LpProblem("knapsack", pulp.LpMaximize)
+    take = [problem.add_variable(f"x{i}", 0, 1, cat="Binary") for i in range(len(weights))]
+    problem += pulp.lpSum((w + i % 3) * x for i, (w, x) in enumerate(zip(weights, take, strict=True)))
+    problem += pulp.lpSum(w * x for w, x in zip(weights, take, strict=True)) <= 165
+    status = solve(problem, time_limit=60, gap=0.0, max_nodes=1)
+    assert status.solver == "HiGHS" and status.status == SolveState.FEASIBLE, status   # 17 nodes prove the best
+    assert sum(w * (x.value() or 0) for w, x in zip(weights, take, strict=True)) <= 165 + 1e-6
+
+
+def test_the_gap_milp_stops_at_a_work_limit_and_its_clock_is_only_a_fuse(table, monkeypatch):
+    """The day check's suggestions must not depend on how busy the machine is: each pass of the gap MILP gets
+    the node limit, and a wall-clock cap far above what those nodes take (a cap of 0.5 s a pass once left
+    a loaded machine with no suggestion at all)."""
+    import planner.solver as solver
+    from planner.check import GAP_MAX_NODES
+
+    calls, real = [], solver.solve
+
+    def recording(problem, **options):
+        calls.append(options)
+        return real(problem, **options)
+
+    monkeypatch.setattr(solver, "solve", recording)
+    items = [item(table, "rice", 730), item(table, "olive_oil", 40.5), item(table, "white_bread", 116)]
+    report = check_day(items, Profile(sex="female", age=58, energy_kcal=1600), table)
+    assert report.suggestions and len(calls) == 2
+    assert all(c["max_nodes"] == GAP_MAX_NODES and c["time_limit"] >= 5 for c in calls), calls

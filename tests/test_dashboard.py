@@ -276,7 +276,7 @@ def test_plan_generate_shows_progress_the_week_and_its_charts(table, monkeypatch
 
 
 def test_the_plan_page_names_each_meals_dish_as_the_text_plan_does(table):
-    plan = make_plan(Profile(), table, 1, time_limit=20)
+    plan = make_plan(Profile(), table, 1, time_limit=120)
     dished = [m for m in plan.days[0].meals if m.dish]
     assert dished, "a planned day has at least one named dish"
     at = open_app("views/plan.py")
@@ -405,7 +405,7 @@ def test_a_day_that_could_not_be_planned_is_named_with_the_reason(monkeypatch):
 
 
 def test_a_week_cut_by_the_safety_time_cap_says_so(table):
-    plan = make_plan(Profile(), table, 1, time_limit=20)
+    plan = make_plan(Profile(), table, 1, time_limit=120)
     at = open_app("views/plan.py")
     at.session_state.plan = replace(plan, status=replace(plan.status, status="time_limit",
                                                          message="stopped at the time limit on day 1"))

@@ -22,7 +22,7 @@ from planner.targets import targets_for
 
 @pytest.fixture(scope="module")
 def week(table):
-    return make_plan(Profile(sex="female", age=40), table, days=3, time_limit=8)
+    return make_plan(Profile(sex="female", age=40), table, days=3, time_limit=120)
 
 
 def richest(plan, table, day: int, nutrient: str):
@@ -88,7 +88,7 @@ def test_a_portion_cut_to_one_step_names_the_energy_that_falls_out_of_range(week
 
 def test_never_use_takes_the_food_out_replans_and_notes_the_final_plan(week, table):
     food_id = max(week.items(), key=lambda it: it.grams).food_id
-    result = edit.never_use(week, table, food_id, time_limit=3)
+    result = edit.never_use(week, table, food_id, time_limit=60)
     assert food_id in result.profile.exclude and result.plan.profile == result.profile.to_dict()
     assert food_id not in {it.food_id for it in result.plan.items()}
     assert "will not be planned again" in result.message
@@ -105,7 +105,7 @@ def test_regenerate_keeps_locked_foods_and_other_days(week, table):
     slot = "dinner"
     keep = week.days[0].meal(slot).items[0]
     locked = edit.set_locked(week, 0, slot, keep.food_id, True).plan
-    result = edit.regenerate(locked, table, 0, time_limit=3)
+    result = edit.regenerate(locked, table, 0, time_limit=60)
     assert [d.items() for d in result.plan.days[1:]] == [d.items() for d in week.days[1:]]
     assert keep.food_id in {it.food_id for it in result.plan.days[0].meal(slot).items if it.locked}
     assert (result.changed and "Day 1 replanned" in result.message) or "Nothing changed" in result.message
@@ -145,7 +145,7 @@ def test_cli_plan_edit_removes_and_writes_json_with_the_edit(plan_file, week, ca
 
 def test_cli_plan_edit_never_use_and_lock_in_text(plan_file, week, capsys):
     food_id = week.days[0].meal("breakfast").items[0].food_id
-    assert main(["plan", "edit", str(plan_file), "--never-use", food_id, "--time-limit", "3"]) == 0
+    assert main(["plan", "edit", str(plan_file), "--never-use", food_id, "--time-limit", "60"]) == 0
     text = capsys.readouterr().out
     assert "will not be planned again" in text and "== Day 1 ==" in text
     assert main(["plan", "edit", str(plan_file), "--day", "1", "--meal", "breakfast", "--lock"]) == 0
@@ -174,8 +174,30 @@ def test_cli_plan_edit_errors_are_one_line_and_exit_2(plan_file, capsys, args, m
 def test_cli_plan_edit_as_a_process_prints_only_json(plan_file, tmp_path):
     script = Path(sys.executable).with_name("mineral-planner")
     done = subprocess.run([str(script), "plan", "edit", str(plan_file), "--day", "1", "--meal", "dinner",
-                           "--regenerate", "--time-limit", "3", "--format", "json"], capture_output=True, text=True,
+                           "--regenerate", "--time-limit", "60", "--format", "json"], capture_output=True, text=True,
                           timeout=240, env={**os.environ, "MINERAL_PLANNER_HOME": str(tmp_path / "home")})
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["edit"]["action"] == "regenerate" and len(data["days"]) == 3
+
+
+def test_cli_plan_edit_sets_a_portion_and_locks_then_unlocks_one_food(plan_file, week, table, capsys, tmp_path):
+    """Every edit the dashboard has, the command line has: a portion set, one food locked and unlocked again."""
+    item = week.days[0].meal("dinner").items[0]
+    grams = 2 * table.get(item.food_id).step_grams
+    out = tmp_path / "edited.json"
+    assert main(["plan", "edit", str(plan_file), "--day", "1", "--meal", "dinner", "--set-portion", item.food_id,
+                 str(grams), "--out", str(out), "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    dinner = next(m for m in shown["days"][0]["meals"] if m["meal"] == "dinner")
+    assert shown["edit"]["action"] == "set_portion"
+    assert [it["grams"] for it in dinner["items"] if it["food_id"] == item.food_id] == [pytest.approx(grams)]
+    locked = {}
+    for flag in ("--lock", "--unlock"):
+        assert main(["plan", "edit", str(out), "--day", "1", "--meal", "dinner", flag, item.food_id, "--out", str(out),
+                     "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        dinner = next(m for m in data["days"][0]["meals"] if m["meal"] == "dinner")
+        locked[flag] = {it["food_id"]: it.get("locked", False) for it in dinner["items"]}
+    assert locked["--lock"][item.food_id] is True and locked["--unlock"][item.food_id] is False
+    assert not any(v for k, v in locked["--lock"].items() if k != item.food_id)   # only that food

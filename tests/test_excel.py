@@ -57,7 +57,7 @@ def meal_rows(ws) -> list[tuple]:
 def nutrient_columns(ws) -> dict[str, int]:
     """Nutrient -> 1-based column of its amount, read from the header row."""
     headers = [c.value for c in ws[1]]
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+    from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS
     return {n: headers.index(f"{NUTRIENT_LABELS[n]} ({NUTRIENT_UNITS[n]})") + 1 for n in NUTRIENT_COLUMNS}
 
 

@@ -14,7 +14,8 @@ import pytest
 
 from foods.build import build_tables, read_selection, write_csv_atomically, yield_factor
 from foods.errors import TableError
-from foods.table import DATA_DIR, NUTRIENTS
+from foods.nutrients import NUTRIENTS
+from foods.table import DATA_DIR
 
 
 @pytest.fixture(scope="module")

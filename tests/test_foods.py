@@ -508,12 +508,80 @@ def test_a_changed_csv_or_a_broken_snapshot_is_read_from_the_csvs_again(tmp_path
     changed = load_table.__wrapped__(folder)
     assert changed._frame is not None and changed.get("banana").name == "Banana, ripe"
     assert load_table.__wrapped__(folder).get("banana").name == "Banana, ripe"   # the new snapshot
-    (folder / SNAPSHOT_NAME).write_bytes(b"\x80\x05 not a pickle")
+    (folder / SNAPSHOT_NAME).write_bytes(b"\x80\x05 not JSON")
     assert load_table.__wrapped__(folder).get("banana").name == "Banana, ripe"
     foods.loc[foods["id"] == "banana", "calcium_mg"] = "lots"
     foods.to_csv(folder / "foods.csv", index=False)
     with pytest.raises(TableError, match="'lots' is not a number"):   # a bad CSV is refused, never hidden
         load_table.__wrapped__(folder)
+
+
+def _tampered(folder, change) -> None:
+    """The snapshot with its stamp kept (so it is read) and its state changed by `change(state)`."""
+    import json
+
+    from foods.snapshot import SNAPSHOT_NAME
+
+    stamp, text = (folder / SNAPSHOT_NAME).read_text(encoding="utf-8").split("\n", 1)
+    state = json.loads(text)
+    change(state)
+    (folder / SNAPSHOT_NAME).write_text(f"{stamp}\n{json.dumps(state)}", encoding="utf-8")
+
+
+def _set_field(state, name, value):
+    from foods.table import STATE_FIELDS
+
+    state["foods"]["rows"][0][STATE_FIELDS.index(name)] = value
+
+
+@pytest.mark.parametrize("change", [
+    lambda s: _set_field(s, "portion_grams", "118"),                         # a number as text
+    lambda s: _set_field(s, "tags", "vegan"),                                # a set as a string
+    lambda s: _set_field(s, "min_steps", True),                              # a flag for a count
+    lambda s: s["foods"]["rows"][0].pop(3),                                  # a field missing
+    lambda s: s["foods"]["rows"][0][-1].append(1.0),                         # one nutrient too many
+    lambda s: s["foods"]["fields"].reverse(),                                # fields of other code
+    lambda s: _set_field(s, "portions", [[1, 1.0, "cup"]]),                  # a portion cut short
+    lambda s: s["search_index"]["owners"].__setitem__(0, 10**6),            # a key owned by no food
+    lambda s: s["search_index"]["key_words"].append(0),                      # words beyond the keys
+    lambda s: s["search_index"].update(word_foods={"banana": [-1]}),         # a food index below zero
+    lambda s: s.update(foods=[{}]),                                          # not the foods' table
+], ids=["text-number", "tags-string", "bool-count", "missing-field", "extra-nutrient", "other-fields",
+        "short-portion", "owner-range", "extra-word", "negative-food", "foods-list"])
+def test_a_tampered_snapshot_is_a_miss_and_the_csvs_are_read(tmp_path, change):
+    """A snapshot is checked, not trusted: whatever does not fit what load_table writes is read from the CSVs."""
+    folder = _csv_copy(tmp_path / "table")
+    read = load_table.__wrapped__(folder)
+    _tampered(folder, change)
+    again = load_table.__wrapped__(folder)
+    assert again._frame is not None                                   # read from the CSVs, not the snapshot
+    assert again.get("banana") == read.get("banana") and again.search("almnds")[0].id == "almonds"
+    assert load_table.__wrapped__(folder)._frame is None              # and a good snapshot written again
+
+
+def test_the_snapshot_is_json_and_a_pickle_beside_the_csvs_is_never_run(tmp_path):
+    """A folder others can write to (a --catalog DIR) must not run their code: the snapshot is plain JSON, and a
+    pickle in the old snapshot's place, or in the new one's with a valid stamp, is never unpickled."""
+    import json
+    import pickle
+    from pathlib import Path
+
+    from foods.snapshot import FORMER_NAMES, SNAPSHOT_NAME
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (tmp_path / "ran",))
+
+    folder = _csv_copy(tmp_path / "table")
+    (folder / FORMER_NAMES[0]).write_bytes(pickle.dumps(Payload()))
+    load_table.__wrapped__(folder)
+    stamp, text = (folder / SNAPSHOT_NAME).read_text(encoding="utf-8").split("\n", 1)
+    assert json.loads(stamp) and isinstance(json.loads(text), dict)   # plain JSON, stamp first
+    assert (folder / SNAPSHOT_NAME).stat().st_mode & 0o777 == 0o644   # others who read the CSVs can use it
+    assert not (folder / FORMER_NAMES[0]).exists()                      # the old pickle is removed, not read
+    (folder / SNAPSHOT_NAME).write_bytes(stamp.encode() + b"\n" + pickle.dumps(Payload()))
+    assert len(load_table.__wrapped__(folder)) == len(load_table())
+    assert not (tmp_path / "ran").exists()
 
 
 def test_a_folder_that_cannot_be_written_keeps_no_snapshot_and_still_loads(tmp_path, monkeypatch):

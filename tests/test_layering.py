@@ -96,3 +96,29 @@ def test_the_optimiser_is_one_package_with_a_public_front():
     import planner.optimise as optimise
     for name in optimise.__all__:
         assert hasattr(optimise, name), name
+
+
+def test_the_minerals_and_the_5000_g_limit_are_written_once():
+    """The minerals (and the day's shown figures) come from foods/nutrients.py, the 5,000 g limit of one food
+    from foods/units.py: no other module writes the tuple of minerals or the number again."""
+    minerals = {"calcium_mg", "magnesium_mg", "potassium_mg"}
+    tuples, limits = [], []
+    for path in HOUSE:
+        where = str(path.relative_to(PROJECT))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set):
+                words = {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+                if minerals <= words:
+                    tuples.append(f"{where}:{node.lineno}")
+            elif isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value == 5000:
+                limits.append(f"{where}:{node.lineno}")
+    assert [t.split(":")[0] for t in tuples] == ["foods/nutrients.py"], tuples
+    not_grams = ("planner/optimise/strategy.py",                       # a count of options
+                 "planner/profile.py", "dashboard/views/profile.py")     # kcal a day
+    assert [x.split(":")[0] for x in limits if not x.startswith(not_grams)] == ["foods/units.py"], limits
+
+
+def test_the_disclaimer_is_written_once():
+    """The CLI's help, the plan text, the workbook and the dashboard take it from planner/render.py."""
+    holders = [str(p.relative_to(PROJECT)) for p in HOUSE if "does not prescribe" in p.read_text(encoding="utf-8")]
+    assert holders == ["planner/render.py"]

@@ -36,7 +36,7 @@ def excluded_ids(table, words) -> set[str]:
 def test_the_day_check_never_suggests_a_food_excluded_by_a_plain_word(table, word, food_id):
     profile = Profile(exclude=[word])
     assert food_id not in allowed_foods(profile, targets_for(profile), table).index
-    report = check_day(parse_text(LOW_DAY, table), profile, table, time_limit=2)
+    report = check_day(parse_text(LOW_DAY, table), profile, table)
     assert report.suggestions, "a day this poor gets suggestions"
     assert food_id not in {s.food_id for s in report.suggestions}
     assert not [s.food_id for s in report.suggestions if excluded_by(word, table.get(s.food_id))]
@@ -51,7 +51,7 @@ WORDS = ("potato", "chard", "milk", "banana", "almonds", "yogurt", "spinach", "b
        diet=st.sampled_from(["omnivore", "vegetarian", "vegan"]), seed=st.integers(0, 50))
 def test_no_suggested_or_planned_food_is_one_the_profile_excludes(table, words, diet, seed):
     profile = Profile(diet=diet, exclude=list(words))
-    report = check_day(parse_text(LOW_DAY, table), profile, table, time_limit=1)
+    report = check_day(parse_text(LOW_DAY, table), profile, table)
     plan = make_plan(profile, table, days=1, time_limit=2, seed=seed)
     foods = [table.get(s.food_id) for s in report.suggestions] + [table.get(it.food_id) for it in plan.items()]
     out = excluded_ids(table, words)

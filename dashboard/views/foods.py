@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, frames, state
-from foods.table import DIET_TAGS, NUTRIENT_FIELDS, NUTRIENT_LABELS, NUTRIENT_UNITS
+from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS
+from foods.table import DIET_TAGS, NUTRIENT_FIELDS
 from planner.check import limit_note_rules
 
 PER_LABELS = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100 kcal"}

@@ -29,8 +29,10 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser for every command, or only for `command` (the one about to run)."""
+    from planner.render import DISCLAIMER_LEAD  # the one disclaimer's first sentence
+
     parser = _Parser(prog="mineral-planner", description="Meal plans and day checks for magnesium, "
-                     "potassium and calcium. It informs; it does not prescribe.")
+                     f"potassium and calcium. {DISCLAIMER_LEAD}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in [MODULE_OF[command]] if command in MODULE_OF else MODULE_OF.values():
         try:

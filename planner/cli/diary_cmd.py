@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 
+from foods.nutrients import SHOWN_NUTRIENTS
 from planner.cli.options import add_format, add_profile
 from planner.cli.output import emit
 from planner.errors import PlannerError
-from planner.render import SHOWN_NUTRIENTS, table
+from planner.render import table
 
-SHOWN = SHOWN_NUTRIENTS
 DIARY_PROFILE_HELP = "whose diary: a saved profile's name or a profile file (default: as `check` picks)"
 
 
@@ -31,9 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _headers() -> list[str]:
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+    from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS
 
-    return [f"{NUTRIENT_LABELS[k].lower()} {NUTRIENT_UNITS[k]}" for k in SHOWN]
+    return [f"{NUTRIENT_LABELS[k].lower()} {NUTRIENT_UNITS[k]}" for k in SHOWN_NUTRIENTS]
 
 
 def run_show(args) -> int:
@@ -74,10 +74,10 @@ def _diary_text(whose: str, days, weeks, ranged: bool, taken, warnings) -> str:
     if not days:
         return (f"No days in the diary of '{whose}'" + (" for that range" if ranged else "")
                 + ": save one with `mineral-planner check FILE --save`.")
-    rows = [[d.date.isoformat(), len(d.items), len(d.supplements), *[d.totals.get(k) for k in SHOWN], d.note]
+    rows = [[d.date.isoformat(), len(d.items), len(d.supplements), *[d.totals.get(k) for k in SHOWN_NUTRIENTS], d.note]
             for d in days]
     week_rows = [[w.week, f"{w.start.isoformat()}..{w.end.isoformat()}", w.days,
-                  *[w.averages.get(k) for k in SHOWN]] for w in weeks]
+                  *[w.averages.get(k) for k in SHOWN_NUTRIENTS]] for w in weeks]
     return "\n".join([f"Diary of '{whose}'", table(rows, ["date", "foods", "supplements", *_headers(), "note"]),
                       *_supplement_lines(taken, warnings), "",
                       "Weekly averages (days with an entry, supplements included):",

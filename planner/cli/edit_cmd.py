@@ -21,6 +21,7 @@ if TYPE_CHECKING:   # the plan and the edits (pandas, the model) load when an ed
     from planner import edit
 
 MEAL_ACTIONS = ("set_portion", "remove", "lock", "unlock")
+DEFAULT_TIME_LIMIT = 5.0   # seconds for each replanned meal
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--never-use", metavar="FOOD",
                       help="exclude a food everywhere and replan the meals that had it")
     what.add_argument("--regenerate", action="store_true", help="plan the meal (or without --meal, the day) again")
-    p.add_argument("--time-limit", type=float, default=5.0, help="seconds for each replanned meal (default 5)")
+    p.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
+                   help=f"seconds for each replanned meal (default {DEFAULT_TIME_LIMIT:g})")
     p.add_argument("--out", type=Path, default=None, help="also write the edited plan as JSON to this file")
     add_catalog(p)
     add_format(p)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from foods.nutrients import SHOWN_NUTRIENTS
 from planner.cli.options import add_catalog, add_format
 from planner.cli.output import emit
 from planner.errors import PlannerError
 from planner.paths import catalog_dir, food_table, import_catalogue
-from planner.render import SHOWN_NUTRIENTS, table
+from planner.render import table
 
 PER_WORDS = ("100g", "portion", "100kcal")   # foods.table.PER_CHOICES, named here so --help needs no pandas
-SHOWN = SHOWN_NUTRIENTS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,13 +51,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _rows(foods_):
-    return [[f.id, f.name, *[f.nutrients[k] for k in SHOWN]] for f in foods_]
+    return [[f.id, f.name, *[f.nutrients[k] for k in SHOWN_NUTRIENTS]] for f in foods_]
 
 
 def _headers():
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+    from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS
 
-    return ["id", "name", *[f"{NUTRIENT_LABELS[k]} {NUTRIENT_UNITS[k]}" for k in SHOWN]]
+    return ["id", "name", *[f"{NUTRIENT_LABELS[k]} {NUTRIENT_UNITS[k]}" for k in SHOWN_NUTRIENTS]]
 
 
 def _check_tags(tags: list[str], option: str) -> None:
@@ -106,41 +106,34 @@ def _search(args) -> int:
     return 0
 
 
+PER_HEADINGS = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100 kcal"}
+
+
 def _top(args) -> int:
     from foods.calcium import COUNTED_FIELD
-    from foods.export import nutrient_value
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS, resolve_nutrient
+    from foods.export import top_to_dicts
+    from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS, resolve_nutrient
 
     try:
         nutrient = resolve_nutrient(args.nutrient)
     except ValueError as exc:
         raise PlannerError(str(exc)) from None
     _at_least_one(args.limit, "-n/--limit")
-    args.per = "portion" if args.per == "serving" else args.per
-    t = food_table(args.catalog)
-    top = t.top(nutrient, per=args.per, n=args.limit, include_limit=args.include_limited)
-    per_label = {"100g": "per 100 g", "portion": "per portion", "100kcal": "per 100 kcal"}[args.per]
-    data = [{"rank": i + 1, "food_id": r.food_id, "name": r.name, "ndb": r.ndb, "per": args.per,
-             "grams": round(r.grams, 1), nutrient: nutrient_value(getattr(r, nutrient)),
-             "portion": f"{r.portion} ({r.portion_grams:.0f} g)", "portion_grams": round(r.portion_grams, 1)}
-            for i, r in enumerate(top.itertuples())]
-    amount = {"100g": lambda d: "100 g", "portion": lambda d: d["portion"],
-              "100kcal": lambda d: f"{d['grams']:g} g"}[args.per]
-    rows = [[d["rank"], d["food_id"], d["name"], amount(d), d[nutrient]] for d in data]
-    headers = ["#", "id", "name", "amount", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} {per_label}"]
-    if COUNTED_FIELD in top.columns:  # calcium: and of which well absorbed (oxalate greens: none)
-        for d, r, row in zip(data, top.itertuples(), rows, strict=True):
-            d[COUNTED_FIELD] = nutrient_value(getattr(r, COUNTED_FIELD))
-            row.append(d[COUNTED_FIELD])
-        headers.append("of which well absorbed")
-    text = table(rows, headers)
-    emit(args.format, data, text)
+    per = "portion" if args.per == "serving" else args.per
+    data = top_to_dicts(food_table(args.catalog).top(nutrient, per=per, n=args.limit,
+                                                     include_limit=args.include_limited), nutrient)
+    amount = {"100g": lambda d: "100 g", "portion": lambda d: d["portion"], "100kcal": lambda d: f"{d['grams']:g} g"}
+    calcium = [COUNTED_FIELD] if data and COUNTED_FIELD in data[0] else []   # and of which well absorbed
+    rows = [[d["rank"], d["food_id"], d["name"], amount[per](d), d[nutrient], *(d[k] for k in calcium)] for d in data]
+    headers = ["#", "id", "name", "amount", f"{NUTRIENT_LABELS[nutrient]} {NUTRIENT_UNITS[nutrient]} {PER_HEADINGS[per]}",
+               *(["of which well absorbed"] if calcium else [])]
+    emit(args.format, data, table(rows, headers))
     return 0
 
 
 def _show(args) -> int:
     from foods.export import food_to_dict
-    from foods.table import NUTRIENT_LABELS, NUTRIENT_UNITS
+    from foods.nutrients import NUTRIENT_LABELS, NUTRIENT_UNITS
 
     food = food_table(args.catalog).get(args.food_id)
     d = food_to_dict(food, detail=True)

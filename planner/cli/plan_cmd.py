@@ -22,6 +22,7 @@ if TYPE_CHECKING:   # the model, pandas and the solvers load when a plan is made
 
 MAX_SEED = 2**32 - 1     # numpy's seed range
 MAX_TIME_LIMIT = 3600.0
+DEFAULT_TIME_LIMIT = 120.0   # seconds: a safety cap for the whole run; the solves stop at their work limits
 EXIT_NO_PLAN = 1   # the solver failed or the hard rules contradict each other: the message says which
 
 # flag -> profile field, for the single-valued fields a flag replaces
@@ -46,8 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=int, default=7, help="how many days (default 7, at most two weeks)")
     p.add_argument("--out", type=Path, default=None, help="also write the plan as JSON to this file")
     p.add_argument("--xlsx", type=Path, default=None, help="also write an Excel workbook (plan, shopping list)")
-    p.add_argument("--time-limit", type=float, default=120.0,
-                   help="safety cap in seconds for the whole run (default 120; the solves stop at work limits, so a plan is the same on a busy machine)")
+    p.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
+                   help=f"safety cap in seconds for the whole run (default {DEFAULT_TIME_LIMIT:g}; the solves stop at "
+                        "work limits, so a plan is the same on a busy machine)")
     p.add_argument("--max-days-per-food", type=int, default=3, help="a food on at most this many days (default 3)")
     p.add_argument("--lock", action="append", default=[], metavar="DAY:MEAL:FOOD[:GRAMS]",
                    help="keep a food in a meal, e.g. 1:breakfast:oatmeal or 2:dinner:lentils:198 (grams)")
@@ -158,8 +160,7 @@ def run_plan(args) -> int:
     data = plan_to_dict(plan, table) | {"profile_used": chosen.to_dict()}
     emit(args.format, data, f"Profile: {chosen.note}\n\n{plan_text(plan, table)}")
     if not plan.status.status.solved:   # no file gets a plan with empty days
-        problem = [n for n in plan.notes if "solver failed" in n or "hard rules" in n]
-        print(f"error: {problem[0] if problem else plan.status.message}; nothing written", file=sys.stderr)
+        print(f"error: {plan.why_unsolved()}; nothing written", file=sys.stderr)
         return EXIT_NO_PLAN
     files = {args.out: (dumps(data) + "\n").encode("utf-8")} if args.out else {}
     if args.xlsx is not None:

@@ -33,16 +33,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _shopping(args) -> int:
-    from planner.shopping import load_pantry_entries, load_prices, parse_days, read_plan_file, shopping_list
+    from planner.shopping import chosen_days, load_pantry_entries, load_prices, read_plan_file, shopping_list
 
     target = args.xlsx or args.csv
     if target:
         check_writable(target, ".xlsx" if args.xlsx else ".csv")
     table = food_table(args.catalog)
     plan = read_plan_file(args.plan, table)
-    days = None
-    if args.days is not None and args.days.strip().lower() != "all":
-        days = parse_days(args.days, n_days=max((d.index + 1 for d in plan.days), default=0))
+    days = chosen_days(plan, args.days)
     entries = load_pantry_entries(args.pantry, table) if args.pantry else []
     prices = load_prices(args.prices, table) if args.prices else None
     shopping = shopping_list(plan, table, days, {e.food_id for e in entries}, prices)

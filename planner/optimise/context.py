@@ -24,7 +24,7 @@ from planner.optimise.day import (
 )
 from planner.optimise.scarcity import day_prices, food_groups
 from planner.optimise.strategy import solve_day
-from planner.plan import Day, Meal, PlanItem
+from planner.plan import Day, Meal, PlanItem, check_item_grams
 from planner.profile import Profile
 from planner.rules import amdr_table, meal_slots, rules
 from planner.targets import Targets, main_meal_protein, targets_for
@@ -170,8 +170,8 @@ def _check_lock(lock: Lock, days: int, table: FoodTable) -> None:
         raise PlannerError(f"lock meal '{lock.slot}' is not a meal; meals are {', '.join(meal_slots())}")
     table.get(lock.food_id)
     grams = lock.grams
-    if grams is not None and (isinstance(grams, bool) or not isinstance(grams, int | float) or not 0 < grams <= 5000):
-        raise PlannerError(f"lock {lock.food_id}: grams must be more than 0 and at most 5000, not {grams}")
+    if grams is not None:
+        check_item_grams(grams, f"lock {lock.food_id}")
 
 
 def build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_per_food: int, prices,
