@@ -118,8 +118,11 @@ def main() -> int:
         print(f"  whole week        objective {ref_obj:9.3f}   distinct foods {distinct_foods(ref.plan)}   "
               f"({ref.status.status}, {took:.1f} s)")
         loss = 100 * (fast_obj - ref_obj) / ref_obj
-        print(f"  fast vs whole week: {loss:+.2f} %  (target <= {QUALITY_TARGET:g} %: "
-              f"{'met' if loss <= QUALITY_TARGET else 'MISSED'})")
+        if ref.status.status != "optimal" and ref_obj >= fast_obj - 1e-9:   # it only has the week it started from
+            verdict = "not measured: the reference found no better week in its time limit; give it longer"
+        else:
+            verdict = f"target <= {QUALITY_TARGET:g} %: {'met' if loss <= QUALITY_TARGET else 'MISSED'}"
+        print(f"  fast vs whole week: {loss:+.2f} %  ({verdict})")
     if ref.bound:
         print(f"  whole-week lower bound {ref.bound:9.3f}: the fast week is within "
               f"{100 * (fast_obj - ref.bound) / ref.bound:.2f} % of the best any week could be")
