@@ -462,7 +462,7 @@ def _day_dishes(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dish
         return hit[2]
     options = dish_options(foods, rules, request)
     if len(_dish_memo) >= DISH_MEMO_SIZE:
-        _dish_memo.pop(next(iter(_dish_memo)))
+        _dish_memo.pop(next(iter(_dish_memo), None), None)   # tolerant of another thread (the dashboard)
     _dish_memo[key] = (foods, rules, options)
     return options
 
