@@ -90,7 +90,7 @@ def test_pass_model_hands_highs_the_model_highs_lp_describes(mip):
     for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
         assert np.array_equal(getattr(a, name), getattr(b, name))
     for h in (fast, slow):
-        h.setOptionValue("mip_max_nodes", 20)
+        h.setOptionValue("mip_max_nodes", 1)
         h.setOptionValue("threads", 1)
         h.run()
     assert fast.getModelStatus() == slow.getModelStatus()
