@@ -8,7 +8,7 @@ lunches and dinners with their protein (20 g, 25 g from 65), meals with more tha
 or main protein food, meals that follow no pattern, vegetable and fruit grams per day (min-max), distinct
 foods (raw and cooked as one) and shopping rows per week, the share of meals that are named dishes, the
 share of the bought grams that is eaten, and whether two runs gave byte-identical JSON; then seconds per
-run, the solver's status, shortfalls and the dishes used. The targets live in planner/optimise/realism.py.
+run, the solver's status, how far the days' energy is from the target, shortfalls and the dishes used. The targets live in planner/optimise/realism.py.
 Exit code 0 whatever the figures: this measures, the tests enforce.
 """
 
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from foods import load_table  # noqa: E402
 from planner.optimise import make_plan  # noqa: E402
 from planner.optimise.realism import checks, realism  # noqa: E402
-from planner.plan import plan_to_dict  # noqa: E402
+from planner.plan import day_totals, plan_to_dict  # noqa: E402
 from planner.profile import Profile  # noqa: E402
 from planner.render import shortfall_sentence  # noqa: E402
 from planner.targets import targets_for  # noqa: E402
@@ -74,6 +74,8 @@ def main() -> None:
         width = max(len(c.name) for c in results)
         for c in results:
             print(f"  {'pass' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.value:>9}   target {c.target}")
+        off = [abs(day_totals(table, d).values["energy_kcal"] / targets.energy_kcal - 1) for d in plan.days]
+        print(f"  energy off target: mean {sum(off) / len(off):.1%}, most {max(off):.1%}")
         print(f"  shortfalls: {len(plan.shortfalls)}"
               + "".join(f"; {shortfall_sentence(s)}" for s in plan.shortfalls[:3]))
         used = Counter(m.dish for d in plan.days for m in d.meals if m.dish)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,8 +21,10 @@ from hypothesis import strategies as st
 from planner.cli import main as cli_main
 from planner.optimise import day_rules_for, day_violations, make_plan
 from planner.optimise.candidates import dishes, meal_patterns, select_foods, table_arrays
-from planner.optimise.day import DayRequest, dish_options
+from planner.optimise.context import ABS_GAP, DAY_GAP, MILK_ORDER, build_week, day_request, milk_score
+from planner.optimise.day import ANY_OF_KIND, DayRequest, build_day, dish_options
 from planner.optimise.realism import MAIN_MEALS, ONE_PER_MEAL, Realism, checks, realism
+from planner.optimise.strategy import solve_day
 from planner.plan import plan_to_dict
 from planner.profile import Profile
 from planner.rules import DATA_DIR, rules
@@ -104,8 +107,8 @@ def test_the_dishes_are_many_named_once_and_cover_vegan_and_low_potassium_meals(
     assert len(names) >= 60 and len(set(names)) == len(names)
     kinds = rules()["meals"]["kind"]
 
-    def vegan(d) -> bool:
-        return all("vegan" in table.get(f).tags for f in d.ingredients if f not in d.optional)
+    def vegan(d) -> bool:   # "milk" is the week's milk: a fortified plant one for a vegan
+        return all("vegan" in table.get(f).tags or f in ANY_OF_KIND for f in d.ingredients if f not in d.optional)
 
     for kind, least in (("breakfast", 8), ("snack", 10), ("lunch", 15)):
         found = [d.name for d in all_dishes if vegan(d) and any(kinds[s] == kind for s in d.slots)]
@@ -117,7 +120,7 @@ def servings(table):
     """Every serving of every dish a profile that eats everything is offered, with its energy and protein."""
     targets = targets_for(EVERYONE)
     selection = select_foods(EVERYONE, table, targets)
-    day_rules = day_rules_for(targets, EVERYONE)
+    day_rules = replace(day_rules_for(targets, EVERYONE), energy_target=TYPICAL_KCAL)   # served as written
     options = dish_options(selection.foods, day_rules, DayRequest(np.zeros(1)))
 
     def total(name: str) -> np.ndarray:
@@ -132,6 +135,7 @@ def test_every_dish_is_feasible_on_its_own(table, servings, dish):
     milk, legume and main protein food; in every meal it names, one serving fits that meal's share of a
     2,000 kcal day, and a lunch or dinner serving holds 20 g of protein."""
     day_rules, options, kcal, protein, _ = servings
+    assert dish.written_for_kcal == TYPICAL_KCAL
     slots = rules()["meals"]["kind"]
     frame = table.frame.set_index("id")
     roles = dict(zip(table_arrays(table).ids, table_arrays(table).roles, strict=True))
@@ -146,6 +150,10 @@ def test_every_dish_is_feasible_on_its_own(table, servings, dish):
             assert slots[slot] in food.meals or fid in dish.optional, (fid, slot)
     counted = [roles[f] for f in dish.ingredients]
     assert all(counted.count(r) <= 1 for r in ONE_PER_MEAL), counted
+    for spec in day_rules.meal_amounts:   # herbs and lemon at their least fit a meal's few grams of them
+        if spec.measure == "grams":
+            least = sum(low for f, (low, _) in dish.ingredients.items() if roles[f] in spec.roles)
+            assert least <= spec.high, (spec.name, least, spec.high)
     for slot in dish.slots:
         s = day_rules.slots.index(slot)
         here = np.flatnonzero((np.array(options.names) == dish.name) & (options.slot == s))
@@ -170,6 +178,120 @@ def test_a_lactose_free_kidney_patient_with_a_potassium_max_has_dishes_for_every
         low_k = {options.names[j] for j in range(len(options))
                  if kinds[day_rules.slots[options.slot[j]]] == kind and potassium[j] <= most}
         assert len(low_k) >= least, (kind, sorted(low_k))
+
+
+def _offered(profile: Profile, table, energy: float | None = None, request: DayRequest | None = None):
+    targets = targets_for(profile)
+    selection = select_foods(profile, table, targets)
+    day_rules = day_rules_for(targets, profile)
+    if energy is not None:
+        day_rules = replace(day_rules, energy_target=energy)
+    return selection.foods, day_rules, dish_options(selection.foods, day_rules, request or DayRequest(np.zeros(1)))
+
+
+def test_dish_servings_grow_with_the_energy_target_and_garnishes_stay_as_written(table):
+    """An athlete's lunch is the same dish in bigger portions: each serving at 3,600 kcal holds about 1.8x
+    the energy of the same serving at 2,000 kcal (whole portions round it), its herbs and lemon do not grow."""
+    foods, _, small = _offered(EVERYONE, table, TYPICAL_KCAL)
+    _, _, big = _offered(EVERYONE, table, 3600.0)
+    kcal = np.nan_to_num(foods.per_step["energy_kcal"])
+    garnish = np.isin(foods.roles, meal_patterns()["uncounted_roles"]) * foods.step_grams
+
+    def largest(options) -> dict[tuple[str, int], tuple[float, float]]:
+        """Per dish and meal: the energy and garnish grams of its largest serving."""
+        energy, herbs, out = options.total(kcal), options.total(garnish), {}
+        for j, name in enumerate(options.names):
+            key = (name, int(options.slot[j]))
+            out[key] = max(out.get(key, (0.0, 0.0)), (energy[j], herbs[j]))
+        return out
+
+    before, after = largest(small), largest(big)
+    assert before.keys() == after.keys()
+    ratio = np.array([after[k][0] / before[k][0] for k in before])
+    mains = np.array([name in {d.name for d in dishes() if "lunch" in d.slots} for name, _ in before])
+    assert 1.5 <= np.median(ratio[mains]) <= 2.0, np.median(ratio[mains])
+    assert (ratio >= 1.0 - 1e-9).all()
+    assert all(after[k][1] == before[k][1] for k in before)   # herbs and lemon as written
+
+
+def test_a_dishs_milk_is_the_weeks_milk_whichever_it_is(table):
+    """"Oatmeal with milk and banana" is a vegan's dish too: its milk is the week's milk (a fortified plant
+    milk), the one today's request leaves open."""
+    vegan = Profile(sex="male", age=25, diet="vegan")
+    foods, _, options = _offered(vegan, table)
+    index = foods.index
+    oatmeal = [j for j, name in enumerate(options.names) if name == "Oatmeal with milk and banana"]
+    assert oatmeal
+    milks = {foods.ids[f] for j in oatmeal for f in options.items(j) if foods.same_food[f] == "milk"}
+    assert milks and milks <= {"soy_milk", "almond_milk"}
+    for week_milk in ("soy_milk", "almond_milk"):
+        banned = np.array([fid in ("soy_milk", "almond_milk") and fid != week_milk for fid in foods.ids])
+        _, _, today = _offered(vegan, table, request=DayRequest(np.zeros(1), banned_foods=banned))
+        served = {foods.ids[f] for j, name in enumerate(today.names) if name == "Oatmeal with milk and banana"
+                  for f in today.items(j)}
+        assert week_milk in served and not ({"soy_milk", "almond_milk"} - {week_milk}) & served
+        assert index[week_milk] in today.entry_food
+
+
+def test_the_weeks_milk_is_chosen_by_the_profiles_goals_and_ceilings(table):
+    """Lactose-free kidney disease with a 2,000 mg potassium limit: almond milk (more calcium, less
+    potassium than soy milk), whatever the table's order; a person who drinks cow's milk keeps cow's milk;
+    a liked milk wins."""
+    kidney = Profile(sex="female", age=60, exclude=["lactose"], conditions=["kidney_disease"],
+                     targets={"potassium_mg": {"max": 2000}})
+    assert build_week(kidney, table, 7, (), 3, None, None, 0).milk == "almond_milk"
+    assert build_week(EVERYONE, table, 7, (), 3, None, None, 0).milk in MILK_ORDER
+    liked = replace(EVERYONE, like=["soy_milk"])
+    assert build_week(liked, table, 7, (), 3, None, None, 0).milk == "soy_milk"
+    selection = select_foods(kidney, table, targets_for(kidney))
+    score = milk_score(selection, targets_for(kidney))
+    assert score["almond_milk"] > score["soy_milk"]
+
+
+@pytest.mark.slow
+def test_a_high_energy_vegan_week_is_mostly_named_dishes_of_many_kinds(table):
+    """A 3,600 kcal vegan athlete's week: at least 60 % of the meals are named dishes, at least 12 different
+    ones, none on more than 3 days, every day within ±5 % of its energy target and its protein floors kept."""
+    athlete = Profile(sex="male", age=25, weight_kg=75, height_cm=180, activity="very_active", diet="vegan")
+    targets = targets_for(athlete)
+    plan = make_plan(athlete, table, 7, seed=0)
+    r = realism(plan, table, athlete, targets)
+    used = Counter(m.dish for d in plan.days for m in d.meals if m.dish)
+    assert r.dish_share >= 0.6 and len(used) >= 12, (r.dish_share, used)
+    assert max(used.values()) <= 3, used
+    assert r.days_energy_on_target == r.days and r.days_protein_floor == r.days
+    assert r.main_meals_protein == r.main_meals
+
+
+REACHABLE_COST = 5.0   # objective units a forced dish may add to a free day (a day's food costs about 10)
+
+
+@pytest.mark.slow
+def test_every_dish_can_be_a_meal_of_a_real_day(table):
+    """For a person who may eat every dish, each dish forced into one of its meals leaves a day that keeps
+    every hard rule, misses no goal and costs at most REACHABLE_COST more than the free day: a dish that is
+    never chosen is not chosen for its price or the week's variety, not because no day can hold it."""
+    week = build_week(EVERYONE, table, 7, (), 3, None, None, 0)
+    model = build_day(week.selection.foods, week.day_rules, day_request(week, 0, {}, {}))
+    free = solve_day(model, 30, DAY_GAP, abs_gap=ABS_GAP)
+    names, slots = np.array(model.dishes.names), model.dishes.slot
+    dish_cols, no_dish = model.blocks["dish"], model.blocks["no_dish"]
+    no_dish_col = dict(zip(sorted(set(slots.tolist())), range(no_dish.start, no_dish.stop), strict=True))
+    unreachable = {}
+    for dish in dishes():
+        costs = []
+        for s in sorted(set(slots[names == dish.name].tolist())):
+            upper = model.upper.copy()
+            upper[dish_cols.start + np.flatnonzero((slots == s) & (names != dish.name))] = 0
+            upper[no_dish_col[s]] = 0
+            day = solve_day(replace(model, upper=upper), 30, DAY_GAP, abs_gap=ABS_GAP)
+            if day.objective is not None and not any(v > 1e-6 for v in day.slack.values()):
+                costs.append(day.objective - free.objective)
+                if costs[-1] <= REACHABLE_COST:
+                    break   # one meal that holds it is enough
+        if not costs or min(costs) > REACHABLE_COST:
+            unreachable[dish.name] = min(costs, default=float("inf"))
+    assert not unreachable, unreachable
 
 
 def test_the_realism_checks_judge_every_target_of_the_issue():

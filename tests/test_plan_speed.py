@@ -77,6 +77,7 @@ def test_remembered_dish_columns_are_the_ones_made_fresh(forced, fixed):
         assert model.dishes.names == fresh.names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mip", [False, True])
 def test_pass_model_hands_highs_the_model_highs_lp_describes(mip):
     week = _week()

@@ -68,7 +68,7 @@ def dishes() -> tuple[Dish, ...]:
     for d in data["dish"]:
         optional = {k: tuple(v) for k, v in d.get("optional", {}).items()}
         out.append(Dish(d["name"], {k: tuple(v) for k, v in d["ingredients"].items()} | optional,
-                        frozenset(optional), frozenset(d["slots"])))
+                        frozenset(optional), frozenset(d["slots"]), float(data["written_for_kcal"])))
     return tuple(out)
 
 

@@ -38,7 +38,7 @@ NEW_FOOD_COST = {"low": 1.0, "usual": 0.5, "high": 0.1}   # objective units to b
 VARIETIES = tuple(NEW_FOOD_COST)
 LEFTOVER_BONUS = 0.3      # per kcal, last night's dinner foods cost this share less at lunch (cook once, eat twice)
 EVERY_DAY_ROLES = ("fat", "garnish")   # cooking fats and garnishes are never used up
-MILK_ORDER = ("milk", "skim_milk", "whole_milk")   # the week's milk unless one is liked or kept: 2 % first
+MILK_ORDER = ("milk", "skim_milk", "whole_milk")   # the usual milks (cow's), before plant milks; 2 % on a tie
 NOISE = 0.3               # per kcal, a seeded random share up to this, so that days differ
 TIE_BREAK = 0.05          # with prices: preferences weigh this share of a typical day's cost
 TYPICAL_STEPS = 15        # planning steps in a typical day, to size that share
@@ -222,7 +222,7 @@ def build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_pe
     seafood, seafood_week = _seafood(profile, table, foods.ids)
     return Week(profile, table, targets, selection, day_rules_for(targets, profile), days, fi, si, preference, kcal_share,
                  step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, variety,
-                 _week_milk(selection, {lk.food_id for lk in locks} | {f for f, _ in keep}), notes, seafood,
+                 _week_milk(selection, {lk.food_id for lk in locks} | {f for f, _ in keep}, targets), notes, seafood,
                  seafood_week)
 
 
@@ -246,17 +246,46 @@ def seafood_grams(week: Week, pairs: DayPairs) -> float:
     return float(sum(step[f] * n for (f, _), n in pairs.items() if week.seafood[f]))
 
 
-def _week_milk(selection: Selection, kept: set[str]) -> str:
-    """The week's one milk: a kept or locked one, else a liked one, else the first of MILK_ORDER planned."""
+def _week_milk(selection: Selection, kept: set[str], targets: Targets | None = None) -> str:
+    """The week's one milk: a kept or locked one, else a liked one, else of the usual milks (MILK_ORDER; a
+    fortified plant milk when the profile has none of them) the one whose cup does most for the profile
+    (milk_score: its goals and protein floor, against its ceilings), MILK_ORDER breaking ties."""
     foods = selection.foods
     group = foods.same_food if foods.same_food is not None else np.array(foods.ids)
     milks = [fid for fid, g in zip(foods.ids, group, strict=True) if g == "milk"]
     liked = {fid for fid, like in zip(foods.ids, selection.liked, strict=True) if like}
-    for choice in ([m for m in milks if m in kept], [m for m in milks if m in liked],
-                   [m for m in MILK_ORDER if m in milks], milks):
+    for choice in ([m for m in milks if m in kept], [m for m in milks if m in liked]):
         if choice:
             return choice[0]
-    return ""
+    if not milks:
+        return ""
+    usual = [m for m in MILK_ORDER if m in milks] or milks   # cow's milk for those who drink it
+    score = milk_score(selection, targets) if targets is not None else {}
+    return min(usual, key=lambda m: (-round(score.get(m, 0.0), 6), usual.index(m)))
+
+
+def milk_score(selection: Selection, targets: Targets) -> dict[str, float]:
+    """Per milk the profile may drink: what one cup brings of each goal the planner pursues and of the protein
+    floor (a share of the day's minimum) less what it takes of each ceiling (a share of the maximum, or of the
+    level where it starts to cost). A vegan's protein floor makes it soy milk; kidney disease with a
+    potassium limit makes it almond milk (more calcium, less potassium)."""
+    foods = selection.foods
+    group = foods.same_food if foods.same_food is not None else np.array(foods.ids)
+    portion = foods.portion_grams if foods.portion_grams is not None else foods.step_grams
+    out = {}
+    for f in np.flatnonzero(group == "milk"):
+        cup = portion[f] / foods.step_grams[f]   # steps in one cup
+        total = 0.0
+        for name, t in targets.items.items():
+            counted = GOAL_COUNTED.get(name)
+            field_ = counted if counted in foods.per_step else name
+            if t.min and (t.goal or name == "protein_g") and field_ in foods.per_step:
+                total += float(np.nan_to_num(foods.per_step[field_][f])) * cup / t.min
+            for ceiling in (t.max, t.soft_max):
+                if ceiling and name in foods.per_step:
+                    total -= float(np.nan_to_num(foods.per_step[name][f])) * cup / ceiling
+        out[foods.ids[f]] = total
+    return out
 
 
 def food_preference(liked, recommended):

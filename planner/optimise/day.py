@@ -60,7 +60,10 @@ BUDGET_WEIGHT = 20000.0     # objective units for going 100 % over the day's bud
 ENERGY_WEIGHT = 300.0       # objective units for a day 100 % away from its energy target (1 % costs 3)
 PROTEIN_WEIGHT = 3000.0     # objective units for missing 100 % of a protein floor: kept unless impossible
 SEAFOOD_WEIGHT = 2.0       # objective units for a day with none of its share of the week's seafood aim
-DISH_BONUS = 1.5            # objective units a meal that is not a named dish costs (a day's food costs about 10)
+DISH_BONUS = 2.5            # objective units a meal that is not a named dish costs (a day's food costs about 10).
+                            # Measured on benchmarks/realism.py's five weeks: at 1.5 the meals built food by food
+                            # pulled in odd foods (46-48 a week, half-used packs); at 2.5 weeks keep to 33-44 foods
+                            # with the days' energy as close to target (vegan athlete: mean 1.0 % off, 1.1 % at 1.5)
 GOAL_COUNTED = {"calcium_mg": "calcium_counted_mg"}   # a goal measured on what counts toward it (oxalate greens'
                                                       # calcium is shown, not counted), when the table has it
 GRAMS_ROUNDING = 0.05       # grams in a plan are rounded to 0.1 g: each item may move by this much
@@ -134,6 +137,7 @@ class Dish:
     ingredients: dict[str, tuple[float, float]]
     optional: frozenset[str]
     slots: frozenset[str]
+    written_for_kcal: float = 2000.0   # the day's energy target the amounts are written for (dishes.toml)
 
 
 @dataclass
@@ -379,25 +383,57 @@ class DishOptions:
 
 
 DISH_SIZES = (0.0, 0.5, 1.0)   # where in each ingredient's amount range the served dish sits
+SERVING_SCALE = (0.75, 2.0)    # a dish's serving grows or shrinks with the day's energy target, within these
+ANY_OF_KIND = ("milk",)        # an ingredient named by its kind's base food stands for any food of that kind
+                               # the person may have today: "milk" is the week's one milk (2 %, skim, soy, ...)
+
+
+def serving_scale(rules: DayRules, dish: Dish) -> float:
+    """How much bigger than written a dish is served: the day's energy target against the one its amounts
+    were written for. An athlete's 3,600 kcal lunch is the same dish as a 2,000 kcal day's, in bigger
+    portions, not a plate built food by food."""
+    if not rules.energy_target or not dish.written_for_kcal:
+        return 1.0
+    low, high = SERVING_SCALE
+    return float(np.clip(rules.energy_target / dish.written_for_kcal, low, high))
+
+
+def _stand_in(fid: str, index: dict[str, int], foods: FoodArrays, request: DayRequest, s: int) -> str | None:
+    """The food that serves as ingredient `fid` today in slot `s`: itself when the person may have it, else
+    for a kind's base food (ANY_OF_KIND) the first food of that kind that is planned, fits and is not
+    banned today (the week's milk); None when there is none."""
+    def open_(f: int) -> bool:
+        return bool(foods.fits[f, s]) and (request.banned_foods is None or not request.banned_foods[f])
+
+    if fid in index and open_(index[fid]):
+        return fid
+    if fid in ANY_OF_KIND and foods.same_food is not None:
+        for f in np.flatnonzero(foods.same_food == fid):
+            if open_(int(f)):
+                return foods.ids[int(f)]
+    return None
 
 
 def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DishOptions:
     """The dish columns of a day: dishes whose required ingredients this profile may eat in that slot, in
-    slots that are neither kept as they are nor hold a locked food (a lock is planned food by food)."""
+    slots that are neither kept as they are nor hold a locked food (a lock is planned food by food).
+    Servings scale with the day's energy target (serving_scale); garnishes stay as written."""
     index = foods.index
     busy = set(request.fixed_slots) | {s for _, s in request.forced}
     roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
     dish_idx, slot_idx, e_col, e_food, e_steps = [], [], [], [], []
     for d, dish in enumerate(rules.dishes):
+        scale = serving_scale(rules, dish)
         for s, slot in enumerate(rules.slots):
             if slot not in dish.slots or s in busy:
                 continue
+            served = {fid: _stand_in(fid, index, foods, request, s) for fid in dish.ingredients}
             required = [fid for fid in dish.ingredients if fid not in dish.optional]
-            if any(fid not in index or not foods.fits[index[fid], s] for fid in required):
+            if any(served[fid] is None for fid in required):
                 continue
             optional = [fid for fid in dish.ingredients   # in the file's order: a set's order changes per process
-                        if fid in dish.optional and fid in index and foods.fits[index[fid], s]]
-            garnish = [fid for fid in optional if roles[index[fid]] in rules.uncounted_roles]
+                        if fid in dish.optional and served[fid] is not None]
+            garnish = [fid for fid in optional if roles[index[served[fid]]] in rules.uncounted_roles]
             extra = [fid for fid in optional if fid not in garnish]
             variants = [(t, required + garnish) for t in DISH_SIZES]
             if extra:
@@ -406,10 +442,14 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
             for t, ingredients in variants:
                 amounts = []
                 for fid in ingredients:
-                    f = index[fid]
+                    f = index[served[fid]]
                     low, high = dish.ingredients[fid]
                     grams = low + t * (high - low) if fid in required else low
-                    n = int(np.clip(round(grams / foods.step_grams[f]), foods.min_steps[f], foods.max_steps[f]))
+                    top = foods.max_steps[f]
+                    if fid not in garnish:   # garnishes ride along at their own few grams
+                        grams *= scale
+                        top = max(top, int(np.ceil(top * scale)))
+                    n = int(np.clip(round(grams / foods.step_grams[f]), foods.min_steps[f], top))
                     amounts.append((f, n))
                 key = tuple(amounts)
                 if key in seen:
@@ -452,11 +492,12 @@ _dish_memo: dict[tuple, tuple[FoodArrays, DayRules, DishOptions]] = {}
 
 
 def _day_dishes(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DishOptions:
-    """dish_options, remembered per (foods, rules, slots a request keeps or locks): the columns depend on
-    nothing else of the day, and every day of a week shares its foods and rules (measured: most of a
-    day model's building time). Keyed by identity; the entry holds foods and rules so no id is reused."""
+    """dish_options, remembered per (foods, rules, slots a request keeps or locks, foods it has used up): the
+    columns depend on nothing else of the day, and a day's model is built more than once (priced, retried,
+    what-ifs) with the same foods and rules. Keyed by identity; the entry holds foods and rules so no id is reused."""
     busy = frozenset(request.fixed_slots) | frozenset(s for _, s in request.forced)
-    key = (id(foods), id(rules), busy)
+    banned = None if request.banned_foods is None else np.asarray(request.banned_foods, dtype=bool).tobytes()
+    key = (id(foods), id(rules), busy, banned)   # foods used up change which food stands in for an ingredient
     hit = _dish_memo.get(key)
     if hit is not None and hit[0] is foods and hit[1] is rules:
         return hit[2]
