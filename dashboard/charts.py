@@ -112,12 +112,15 @@ def top_foods(frame: pd.DataFrame, value: str, title: str, height: int | None = 
 
 
 def spec(build: Callable[..., alt.TopLevelMixin], frame: pd.DataFrame, *args) -> dict:
-    """The Vega-Lite spec of `build(frame, *args)`, for st.vega_lite_chart. The chart is built and checked by
-    Altair once per kind, columns and arguments; after that only its data is put in, so the page answers an
-    adjustment without building the chart again (Altair takes tens of milliseconds per chart)."""
+    """The Vega-Lite spec of `build(frame, *args)`, for st.vega_lite_chart, drawn on a canvas. The chart is built
+    and checked by Altair once per kind, columns and arguments; after that only its data is put in, so the page
+    answers an adjustment without building the chart again (Altair takes tens of milliseconds per chart)."""
     template, name = _template(build, tuple(frame.columns), tuple(str(t) for t in frame.dtypes), args)
     out = copy.deepcopy({k: v for k, v in template.items() if k != "datasets"})
     out["datasets"] = {k: (frame if k == name else v) for k, v in template["datasets"].items()}
+    # drawn on a canvas: as SVG an edit's redraw changed some 400 nodes of the page (each bar, cell and label),
+    # and the browser laid them out again on every adjustment
+    out["usermeta"] = {**out.get("usermeta", {}), "embedOptions": {"renderer": "canvas"}}
     return out
 
 

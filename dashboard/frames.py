@@ -6,7 +6,9 @@ check report); nothing here plans or judges.
 
 from __future__ import annotations
 
+import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -115,20 +117,47 @@ def _group_sums(codes: np.ndarray, values: pd.Series, size: int) -> np.ndarray:
     return np.where(np.bincount(codes[known], minlength=size) > 0, sums, np.nan)
 
 
-def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[str, str]]:
-    """Per day, its meals as one markdown list (the meal's dish, then its foods in household portions, 🔒 for a
-    locked food, each meal's kcal) and the day's fluids line, and a caption of its minerals against the targets,
-    its protein and its energy against the energy target. The words come from the plan itself (dish, lock,
-    portion), the amounts from the frames."""
-    kcal = items.groupby(["day", "slot"])["energy_kcal"].sum().to_dict() if not items.empty else {}
-    protein = items.groupby("day")["protein_g"].sum().to_dict() if not items.empty else {}
+@functools.cache
+def fluids_line(dialysis: bool) -> str:
+    """rules_fluids read once per kind of plan (it reads a TOML file, some milliseconds of every edit's redraw)."""
+    return rules_fluids({"dialysis": True} if dialysis else None)
+
+
+class DayText(NamedTuple):
+    """A day's menu as markdown blocks (one per meal, then the fluids line) and the caption of its totals. One
+    block per meal, drawn as one element each: an edit of one meal changes one element, and the browser keeps
+    the others as they were instead of laying the whole day out again."""
+
+    blocks: tuple[str, ...]
+    minerals: str
+
+    @property
+    def menu(self) -> str:
+        return "\n\n".join(self.blocks)
+
+
+def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[DayText]:
+    """Per day, its meals (the meal's dish, then its foods in household portions, 🔒 for a locked food, each
+    meal's kcal) and the day's fluids line, and a caption of its minerals against the targets, its protein and
+    its energy against the energy target. The words come from the plan itself (dish, lock, portion), the
+    amounts from the frames."""
+    kcal: dict[tuple[int, str], float] = {}     # summed in plain Python: some 150 rows, where a pandas groupby
+    protein: dict[int, float] = {}              # took milliseconds of every edit's redraw
+    for day, slot, energy, grams in zip(items["day"].tolist(), items["slot"].tolist(), items["energy_kcal"].tolist(),
+                                        items["protein_g"].tolist(), strict=True):
+        if energy == energy:                    # NaN (SR28 has no value) adds nothing, as in a pandas sum
+            kcal[day, slot] = kcal.get((day, slot), 0.0) + energy
+        if grams == grams:
+            protein[day] = protein.get(day, 0.0) + grams
     minerals: dict[int, list[str]] = {}
     for day, nutrient, amount, percent in zip(pct["day"], pct["nutrient"], pct["amount"], pct["percent"],
                                               strict=True):
         shown = f" ({percent:.0f} %)" if percent is not None and not pd.isna(percent) and percent else ""
         minerals.setdefault(day, []).append(f"{nutrient} {amount:,.0f} mg{shown}")
     energy_target = (plan.targets or {}).get("energy_kcal")
-    fluids = rules_fluids(plan.profile)
+    protein_range = range_text(*plan_target(plan, "protein_g"), "g")   # the day's protein beside what it is for
+    protein_for = "" if protein_range == "—" else f" ({protein_range})"
+    fluids = fluids_line(bool((plan.profile or {}).get("dialysis")))
     out = []
     for d in plan.days:
         meals = [f"**{m.label}**{f': {m.dish}' if m.dish else ''} · {kcal.get((d.index, m.slot), 0):,.0f} kcal\n"
@@ -138,8 +167,8 @@ def day_texts(plan: Plan, items: pd.DataFrame, pct: pd.DataFrame) -> list[tuple[
             meals.append(f"**Fluids**: {fluids}")
         day_kcal = sum(kcal.get((d.index, m.slot), 0) for m in d.meals)
         energy = f"{day_kcal:,.0f}" + (f" of {energy_target:,.0f}" if energy_target else "") + " kcal"
-        out.append(("\n\n".join(meals),
-                    " · ".join([*minerals.get(d.index, []), f"Protein {protein.get(d.index, 0):,.0f} g", energy])))
+        totals = [*minerals.get(d.index, []), f"Protein {protein.get(d.index, 0):,.0f} g{protein_for}", energy]
+        out.append(DayText(tuple(meals), " · ".join(totals)))
     return out
 
 

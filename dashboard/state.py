@@ -81,12 +81,13 @@ def profile_words(p: Profile) -> str:
 def for_people(note: str) -> str:
     """A planner message in the words the dashboard's people read: profile-file words ('weight_kg') put as
     the form says them (labels.toml [note_words]), meal ids ('afternoon_snack') as the meals' labels, '1 days'
-    as '1 day', and the food ids a typo's suggestions name ('green_onions') as the foods' names."""
+    as '1 day', and the food ids a typo's suggestions name ('green_onions') as the foods' names, a semicolon between two."""
     for file_word, form_word in labels().get("note_words", {}).items():
         note = note.replace(file_word, form_word)
     note = SLOT_IDS.sub(lambda m: SLOT_LABELS[m.group(0)].lower(), note)
     note = re.sub(r"\b1 days\b", "1 day", note)
-    return SUGGESTED_IDS.sub(lambda m: m.group(1) + ", ".join(_food_words(i) for i in m.group(2).split(", ")) + "?",
+    # names hold commas ('Grapes, red or green, raw'): between two names a semicolon, so each reads as one
+    return SUGGESTED_IDS.sub(lambda m: m.group(1) + "; ".join(_food_words(i) for i in m.group(2).split(", ")) + "?",
                              note)
 
 
@@ -190,7 +191,7 @@ class PlanFrames(NamedTuple):
     items: pd.DataFrame
     day_pct: pd.DataFrame
     meal_minerals: pd.DataFrame
-    day_texts: list[tuple[str, str]]
+    day_texts: list[frames.DayText]
 
 
 def amounts_key(plan: Plan) -> tuple:

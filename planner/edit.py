@@ -9,6 +9,8 @@ or exported describes the plan before the change.
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, field, replace
 
 from foods import FoodTable
@@ -18,7 +20,7 @@ from planner.optimise import SHORTFALL_TOLERANCE, Lock, day_violations, goal_amo
 from planner.optimise import regenerate as regenerate_plan
 from planner.plan import SLOT_LABELS, Day, Meal, Plan, PlanItem, Shortfall, check_item_grams, day_totals
 from planner.profile import Profile, profile_from_dict
-from planner.targets import targets_for
+from planner.targets import Targets, targets_for
 
 ADJUST_SECONDS = 0.6          # an adjustment answers within a second, drawing included
 EDIT_NOTE = "Day {n} after your edit:"
@@ -118,16 +120,18 @@ def unlock_all(plan: Plan) -> Edit:
 
 def set_portion(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str, grams: float) -> Edit:
     """One item's amount changed (snapped to whole steps of its portion), or the food added to the meal."""
-    new = refreshed(with_portion(plan, table, day, slot, food_id, grams), table, before=plan)
+    meals = _portion_meal(plan, table, day, slot, food_id, grams)
+    new, totals = _refresh(_with_meals(plan, day, meals), table, before=plan, by_hand=day)
     item = next(it for it in new.days[day].meal(slot).items if it.food_id == table.get(food_id).id)
     return Edit(new, plan_profile(plan), f"{item.name} set to {item.portion} in {meal_place(day, slot)}.",
-                news(plan, new, table))
+                news(plan, new, table, totals))
 
 
 def remove(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str) -> Edit:
     name = _item(plan, day, slot, food_id).name
-    new = refreshed(without_item(plan, day, slot, food_id, table), table, before=plan)
-    return Edit(new, plan_profile(plan), f"{name} removed from {meal_place(day, slot)}.", news(plan, new, table))
+    new, totals = _refresh(without_item(plan, day, slot, food_id), table, before=plan, by_hand=day)
+    return Edit(new, plan_profile(plan), f"{name} removed from {meal_place(day, slot)}.",
+                news(plan, new, table, totals))
 
 
 # --- edits by the optimiser ----------------------------------------------------------------------------------
@@ -152,8 +156,9 @@ def regenerate(plan: Plan, table: FoodTable, day: int, slot: str | None = None, 
         why = new.status.message or new.status.status
         return Edit(plan, profile, f"Nothing changed: the planner found no other {'day' if slot is None else 'meal'} "
                                    f"that keeps the rules in time ({why}). Try again, or unlock a food.", changed=False)
-    new = refreshed(new, table, before=plan)
-    return Edit(new, profile, f"{what} replanned; locked foods and the rest of the week kept.", news(plan, new, table))
+    new, totals = _refresh(new, table, before=plan)
+    return Edit(new, profile, f"{what} replanned; locked foods and the rest of the week kept.",
+                news(plan, new, table, totals))
 
 
 def never_use(plan: Plan, table: FoodTable, food_id: str, *, profile: Profile | None = None,
@@ -166,13 +171,13 @@ def never_use(plan: Plan, table: FoodTable, food_id: str, *, profile: Profile | 
     where = [(d.index, m.slot) for d in plan.days for m in d.meals if any(it.food_id == food.id for it in m.items)]
     new = plan
     for day, slot in where:     # out everywhere first: a replan keeps the day's other meals as they are
-        new = without_item(new, day, slot, food.id, table)
+        new = without_item(new, day, slot, food.id)   # their notes and shortfalls: once, from the final plan
     unchanged = []
     for day, slot in where:
         new, changed = _replanned(new, new_profile, table, day, slot, time_limit)
         if not changed:
             unchanged.append(meal_place(day, slot))
-    new = refreshed(replace(new, profile=new_profile.to_dict()), table, before=plan)
+    new, totals = _refresh(replace(new, profile=new_profile.to_dict()), table, before=plan)
     empty = [meal_place(d, s) for d, s in where if not new.days[d].meal(s).items]
     if not where:
         message = f"{food.name} will not be planned again (it was not in this plan)."
@@ -185,10 +190,21 @@ def never_use(plan: Plan, table: FoodTable, food_id: str, *, profile: Profile | 
     else:
         meals = "the meal that had it was" if len(where) == 1 else f"the {len(where)} meals that had it were"
         message = f"{food.name} will not be planned again; {meals} replanned."
-    return Edit(new, new_profile, message, news(plan, new, table), changed=bool(where) and not unchanged)
+    return Edit(new, new_profile, message, news(plan, new, table, totals), changed=bool(where) and not unchanged)
 
 
 # --- the plan's notes and shortfalls, from the final plan ----------------------------------------------------
+
+def plan_targets(plan: Plan) -> Targets | None:
+    """The targets of the profile a plan follows (None for a plan without one), worked out once per profile:
+    the same person's edits ask for them again and again, and they depend on the profile alone."""
+    return _targets_of(json.dumps(plan.profile, sort_keys=True)) if plan.profile else None
+
+
+@functools.lru_cache(maxsize=16)
+def _targets_of(profile_json: str) -> Targets:
+    return targets_for(profile_from_dict(json.loads(profile_json)))
+
 
 def changed_days(before: Plan | None, after: Plan) -> list[int]:
     """The days whose items differ between two versions of a plan (every day when there is no `before`)."""
@@ -203,11 +219,24 @@ def refreshed(plan: Plan, table: FoodTable, before: Plan | None = None) -> Plan:
     breaks a hard rule, and a shortfall for each goal a day misses (what the optimiser said about binding
     rules and help is kept while that day still misses that goal). With `before` (the plan as it was
     before the edit, itself refreshed), only the days the edit changed are worked out again."""
-    targets = targets_for(plan_profile(plan)) if plan.profile else None
-    days = changed_days(before, plan)
+    return _refresh(plan, table, before)[0]
+
+
+DayValues = dict[int, dict[str, float]]   # 0-based day -> its nutrient totals
+
+
+def _refresh(plan: Plan, table: FoodTable, before: Plan | None = None,
+             by_hand: int | None = None) -> tuple[Plan, DayValues]:
+    """refreshed(), and the totals of the days it worked out again: an edit's news reads them instead of
+    summing those days once more (the targets are worked out once, the totals once per changed day). Day
+    `by_hand` was edited by hand: it is worked out again even when its amounts came out the same, and its
+    shortfalls say 'changed by hand' instead of what the optimiser said about it."""
+    targets = plan_targets(plan)
+    days = sorted({*changed_days(before, plan), *([] if by_hand is None else [by_hand])})
+    totals = {index: day_totals(table, plan.days[index]).values for index in days}
     edit_prefixes = tuple(EDIT_NOTE.format(n=d + 1) for d in days)
     notes = [n for n in plan.notes if not n.startswith(edit_prefixes)]
-    old = {(s.day, s.nutrient): s for s in plan.shortfalls}
+    old = {(s.day, s.nutrient): s for s in plan.shortfalls if s.day != by_hand}
     shortfalls: list[Shortfall] = [s for s in plan.shortfalls if s.day not in days]
     for index in days:
         d = plan.days[index]
@@ -215,11 +244,11 @@ def refreshed(plan: Plan, table: FoodTable, before: Plan | None = None) -> Plan:
             broken = day_violations(table, d, targets)
             if broken:
                 notes.append(f"{EDIT_NOTE.format(n=index + 1)} {'; '.join(broken)}.")
-        for now in shortfalls_from_totals(plan, table, index):
+        for now in shortfalls_from_totals(plan, table, index, totals[index]):
             was = old.get((index, now.nutrient))
             shortfalls.append(now if was is None else replace(was, target=now.target, achieved=now.achieved))
-    shortfalls.sort(key=lambda s: (-1 if s.day is None else s.day, s.nutrient))
-    return replace(plan, notes=notes, shortfalls=shortfalls)
+    shortfalls.sort(key=shortfall_order)
+    return replace(plan, notes=notes, shortfalls=shortfalls), totals
 
 
 # --- bad news, in words --------------------------------------------------------------------------------------
@@ -229,15 +258,17 @@ def _goals(plan: Plan) -> dict[str, float]:
     return {k: float(v["min"]) for k, v in nutrients.items() if v.get("goal") and v.get("min")}
 
 
-def news(before: Plan, after: Plan, table: FoodTable) -> list[str]:
+def news(before: Plan, after: Plan, table: FoodTable, totals: DayValues | None = None) -> list[str]:
     """What an edit made worse, in words: 'Day 6 now has 97 % of your calcium target', 'Day 2 now has
-    1,104 kcal, below your 1,800-2,000 kcal range'. A day already short says so only when it got shorter."""
+    1,104 kcal, below your 1,800-2,000 kcal range'. A day already short says so only when it got shorter.
+    `totals` may hold the after-plan's day totals already summed (by refreshed)."""
+    totals = totals or {}
     goals = _goals(after)
     band = (after.targets or {}).get("energy_range_kcal")
     out = []
     for index in changed_days(before, after):     # a day the edit did not touch brings no news
         d = after.days[index]
-        now = day_totals(table, d).values
+        now = totals[index] if index in totals else day_totals(table, d).values
         was = day_totals(table, before.days[d.index]).values if d.index < len(before.days) else {}
         for name, target in goals.items():
             got, had = now.get(name, 0.0), was.get(name, 0.0)
@@ -269,6 +300,11 @@ def _find_meal(plan: Plan, day: int, slot: str) -> tuple[Day, Meal]:
 def with_portion(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str, grams: float) -> Plan:
     """A new plan with one item's amount changed, snapped to whole steps of the food's portion (or the
     food added to the meal); the day's shortfalls and rule checks are recomputed."""
+    return _edited(plan, table, day, _portion_meal(plan, table, day, slot, food_id, grams))
+
+
+def _portion_meal(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str, grams: float) -> list[Meal]:
+    """Day `day`'s meals with one item's amount changed (snapped to whole steps) or the food added."""
     d, meal = _find_meal(plan, day, slot)
     food = table.get(food_id)
     check_item_grams(grams, food.id)
@@ -280,7 +316,7 @@ def with_portion(plan: Plan, table: FoodTable, day: int, slot: str, food_id: str
             break
     else:
         items.append(PlanItem(food.id, food.name, food.ndb, grams, food.portion_text(grams)))
-    return _edited(plan, table, day, [Meal(m.slot, items, m.dish) if m.slot == slot else m for m in d.meals])
+    return [Meal(m.slot, items, m.dish) if m.slot == slot else m for m in d.meals]
 
 
 def without_item(plan: Plan, day: int, slot: str, food_id: str, table: FoodTable | None = None) -> Plan:
@@ -294,23 +330,19 @@ def without_item(plan: Plan, day: int, slot: str, food_id: str, table: FoodTable
     meals = [Meal(m.slot, items, m.dish) if m.slot == slot else m for m in d.meals]
     if table is not None:
         return _edited(plan, table, day, meals)
-    days = [Day(x.index, meals) if x.index == day else x for x in plan.days]
-    return replace(plan, days=days, shortfalls=[s for s in plan.shortfalls if s.day != day])
+    return replace(_with_meals(plan, day, meals), shortfalls=[s for s in plan.shortfalls if s.day != day])
+
+
+
 
 
 def _edited(plan: Plan, table: FoodTable, day: int, meals: list[Meal]) -> Plan:
     """The plan with day `day`'s meals replaced by hand: shortfalls from totals, broken rules as notes."""
-    days = [Day(d.index, meals) if d.index == day else d for d in plan.days]
-    edited = replace(plan, days=days)
-    others = [s for s in plan.shortfalls if s.day != day]
-    prefix = f"Day {day + 1} after your edit:"
-    notes = [n for n in plan.notes if not n.startswith(prefix)]
-    if plan.profile:
-        broken = day_violations(table, days[day], targets_for(profile_from_dict(plan.profile)))
-        if broken:
-            notes.append(f"{prefix} {'; '.join(broken)}.")
-    return replace(edited, shortfalls=sorted(others + shortfalls_from_totals(edited, table, day),
-                                             key=shortfall_order), notes=notes)
+    return _refresh(_with_meals(plan, day, meals), table, before=plan, by_hand=day)[0]
+
+
+def _with_meals(plan: Plan, day: int, meals: list[Meal]) -> Plan:
+    return replace(plan, days=[Day(d.index, meals) if d.index == day else d for d in plan.days])
 
 
 def _plan_goals(plan_targets: dict) -> dict[str, float]:
@@ -318,9 +350,11 @@ def _plan_goals(plan_targets: dict) -> dict[str, float]:
     return {k: float(v["min"]) for k, v in nutrients.items() if v.get("goal") and v.get("min")}
 
 
-def shortfalls_from_totals(plan: Plan, table: FoodTable, day: int) -> list[Shortfall]:
-    """A day's shortfalls from its recomputed totals (after a hand edit: no what-if analysis)."""
-    values = day_totals(table, plan.days[day]).values
+def shortfalls_from_totals(plan: Plan, table: FoodTable, day: int,
+                           values: dict[str, float] | None = None) -> list[Shortfall]:
+    """A day's shortfalls from its recomputed totals (after a hand edit: no what-if analysis); `values` are
+    the day's totals when the caller has them already."""
+    values = day_totals(table, plan.days[day]).values if values is None else values
     return [Shortfall(name, target, goal_amount(values, name), day, [], "changed by hand")
             for name, target in _plan_goals(plan.targets).items()
             if goal_amount(values, name) < target * (1 - SHORTFALL_TOLERANCE)]

@@ -326,8 +326,10 @@ def test_plan_lock_change_portion_and_regenerate(table):
     old_day = at.session_state.plan.days[0]
     click(at, "adj_regen_day")
     after = at.session_state.plan
-    # a new day, or (when the solver finds none in time) a plain message saying nothing changed
-    assert (after.days[0] != old_day and any("Day 1 replanned" in m for m in texts(at.success))) or \
+    # a new day (its message a warning when the new day brings bad news), or (when the solver finds none in
+    # time) a plain message saying nothing changed
+    said = texts(at.success) + texts(at.warning)
+    assert (after.days[0] != old_day and any("Day 1 replanned" in m for m in said)) or \
         any("Nothing changed" in w for w in texts(at.warning))
     kept = item_of(after, 0, slot, food_id)                  # the locked food stays, amount and all
     assert kept.locked and math.isclose(kept.grams, changed.grams)
@@ -467,6 +469,37 @@ def test_check_a_typed_day_add_a_suggestion_and_save_it_to_the_diary(table):
     assert len(days[0].items) == len(report.items)
     assert len(at.get("vega_lite_chart")) >= 2         # the day's bars and the diary's history
     click(at, "check_run")                                    # a re-check keeps the page clean
+
+
+def test_the_diary_shows_each_days_supplements_counted_in_its_totals_with_their_warnings(table):
+    at = open_app("views/check.py")
+    at.session_state["profile"] = Profile(conditions=["ace_inhibitor"])     # potassium supplements: a strong warning
+    typed = "1 banana\n8 Magne B6\n2 Asparkam"
+    at.text_area(key="intake_text").set_value(typed)
+    click(at, "check_run")
+    report = at.session_state.check_report
+    assert [s.count for s in report.supplements] == [8, 2]
+    click(at, "diary_save")
+    assert_clean(at)
+    listing = next(df.value for df in at.dataframe if "Supplements" in df.value.columns)
+    assert list(listing["Foods"]) == [1] and list(listing["Supplements"]) == [2]
+    food_only = check_day(parse_text("1 banana", table), Profile(conditions=["ace_inhibitor"]), table)
+    magnesium = listing["Magnesium (mg)"].iloc[0]
+    assert magnesium == pytest.approx(report.totals["magnesium_mg"])          # the tablets count, as in the CLI
+    assert magnesium == pytest.approx(food_only.totals["magnesium_mg"] + 8 * 48 + 2 * 12, abs=0.5)
+    shown = next(df.value for df in at.dataframe if "Adds" in df.value.columns)
+    assert list(shown["Supplement"]) == ["Magne B6 (Sanofi)", "Asparkam"]
+    assert list(shown["You wrote"]) == ["8 Magne B6", "2 Asparkam"]
+    assert "384 mg magnesium" in shown["Adds"].iloc[0] and "76 mg potassium" in shown["Adds"].iloc[1]
+    dated = f"{listing['Date'].iloc[0]:%d %B %Y}: "               # the diary's warnings name their day
+    errors = [e for e in texts(at.error) if e.startswith(dated)]
+    assert any("above the 350 mg upper limit for supplements" in e for e in errors)   # 408 mg from tablets only
+    assert any("STRONG WARNING: potassium in Asparkam" in e and "an ACE inhibitor" in e for e in errors)
+    at.session_state["profile"] = Profile()                   # no potassium-raising medicine: the UL warning alone
+    at.run()
+    assert_clean(at)
+    errors = [e for e in texts(at.error) if e.startswith(dated)]
+    assert any("upper limit for supplements" in e for e in errors) and not any("STRONG" in e for e in errors)
 
 
 def test_the_typed_day_and_its_report_survive_a_visit_to_another_page():
@@ -731,8 +764,9 @@ def test_a_chart_spec_made_once_carries_each_plans_own_data(table, default_plan)
     pct = frames.day_percent(default_plan, items)
     spec = charts.spec(charts.week_heatmap, pct)
     built = charts.week_heatmap(pct).to_dict()
-    assert {k: v for k, v in spec.items() if k != "datasets"} == \
+    assert {k: v for k, v in spec.items() if k not in ("datasets", "usermeta")} == \
         {k: v for k, v in built.items() if k not in ("datasets", "data")} | {"data": spec["data"]}
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "canvas"     # one element to redraw, not 400 nodes
     assert spec["datasets"][spec["data"]["name"]] is pct          # the frame itself, handed to Streamlit as Arrow
     other = pct.assign(percent=pct["percent"].map(lambda p: None if p is None else p + 1))
     again = charts.spec(charts.week_heatmap, other)
@@ -744,7 +778,8 @@ def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table,
     pct = frames.day_percent(default_plan, items)
     texts_ = frames.day_texts(default_plan, items, pct)
     assert len(texts_) == len(default_plan.days)
-    menu, minerals = texts_[0]
+    menu, minerals = texts_[0].menu, texts_[0].minerals
+    assert len(texts_[0].blocks) == len(default_plan.days[0].meals) + 1     # a block a meal, then the fluids
     for m in default_plan.days[0].meals:
         assert f"**{m.label}**" in menu
         for it in m.items:
@@ -752,6 +787,8 @@ def test_day_texts_list_each_meal_with_its_portions_and_the_days_minerals(table,
     totals = day_totals(table, default_plan.days[0])
     assert f"Magnesium {totals['magnesium_mg']:,.0f} mg" in minerals
     assert f"Protein {totals['protein_g']:,.0f} g" in minerals      # beside the minerals, as the text plan
+    protein_min = default_plan.targets["nutrients"]["protein_g"]["min"]
+    assert f"Protein {totals['protein_g']:,.0f} g (at least {protein_min:,.0f} g)" in minerals   # and its target
     assert minerals.endswith(f"{totals['energy_kcal']:,.0f} of {default_plan.targets['energy_kcal']:,.0f} kcal")
     assert menu.endswith(f"**Fluids**: {rules_fluids()}") and rules_fluids()    # one line a day, not meal items
     for m in (m for m in default_plan.days[0].meals if m.dish):   # the dish, then its foods in household portions

@@ -35,13 +35,13 @@ def test_a_lock_redraws_the_meals_and_the_editor_and_reuses_the_plans_amounts(mo
     at = generated(open_app())
     asked = reruns(monkeypatch)
     before = at.session_state["_plan_frames"][2]
-    assert "🔒" not in before.day_texts[0][0]
+    assert "🔒" not in before.day_texts[0].menu
     click(at, "adj_lock")
     assert asked == [["plan_meals", "plan_adjust"]]          # not the heat map, the chart or the settings
     after = at.session_state["_plan_frames"][2]
     assert after.items is before.items and after.day_pct is before.day_pct   # the amounts did not change
     assert after.meal_minerals is before.meal_minerals
-    assert "🔒" in after.day_texts[0][0]                        # the menu text did
+    assert "🔒" in after.day_texts[0].menu                        # the menu text did
     assert any("🔒" in m for m in texts(at.markdown))
     click(at, "plan_unlock_all")                               # beside the lock now, with the editor's messages
     assert asked[-1] == ["plan_meals", "plan_adjust"]
@@ -80,14 +80,14 @@ def test_switching_the_day_shows_its_menu_and_the_table_opens_on_demand():
     at = generated(open_app())
     plan = at.session_state.plan
     day_texts = at.session_state["_plan_frames"][2].day_texts
-    shown = " ".join(texts(at.markdown))
-    assert day_texts[0][0] in shown and day_texts[1][0] not in shown     # only the open day is sent
+    shown = texts(at.markdown)
+    assert day_texts[0].menu in shown and day_texts[1].menu not in shown  # only the open day is sent
     at.session_state["plan_meals_day"] = plan.days[1].label
     at.run()
     assert_clean(at)
-    shown = " ".join(texts(at.markdown))
-    assert day_texts[1][0] in shown and day_texts[0][0] not in shown
-    assert day_texts[1][1] in texts(at.caption)
+    shown = texts(at.markdown)
+    assert day_texts[1].menu in shown and day_texts[0].menu not in shown
+    assert day_texts[1].minerals in texts(at.caption)
 
 
 def test_meal_totals_keep_a_meal_of_unknown_values_unknown():
@@ -111,10 +111,28 @@ def test_after_a_run_that_loaded_modules_the_collection_skips_the_long_lived_obj
     frozen = gc.get_freeze_count()
     state.keep_collections_quick()                             # nothing new loaded: no collection, nothing frozen
     assert gc.get_freeze_count() == frozen
-    (tmp_path / "dashfast_probe.py").write_text("KEPT = [object() for _ in range(1000)]\n")
+    # lists, not object(): a bare object() holds no references, so the collector never tracks (or freezes) it
+    (tmp_path / "dashfast_probe.py").write_text("KEPT = [[] for _ in range(1000)]\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     import dashfast_probe
 
     state.keep_collections_quick()
     assert gc.get_freeze_count() >= frozen + 1000
     assert not any(o is dashfast_probe.KEPT for o in gc.get_objects())    # a full collection no longer scans it
+
+
+def test_regenerating_a_meal_changes_that_meals_words_and_works_the_frames_out_before_drawing(monkeypatch):
+    at = generated(open_app())
+    before = at.session_state["_plan_frames"][2].day_texts
+    slot = at.selectbox(key="adj_slot").value
+    made = []
+    real = state.plan_frames
+    monkeypatch.setattr(state, "plan_frames", lambda plan: made.append(plan) or real(plan))
+    click(at, "adj_regen_meal")
+    assert made and made[0] is at.session_state.plan            # the callback made them, before any part drew
+    after = at.session_state["_plan_frames"][2].day_texts
+    assert after[1:] == before[1:]                               # the other days' menus are the same text
+    changed = [i for i, (a, b) in enumerate(zip(before[0].blocks, after[0].blocks, strict=True)) if a != b]
+    meal_index = [m.slot for m in at.session_state.plan.days[0].meals].index(slot)
+    assert changed in ([], [meal_index])                         # that meal's words, and no other meal's
+    assert after[0].menu in texts(at.markdown)

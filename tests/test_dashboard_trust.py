@@ -153,6 +153,12 @@ def test_a_typo_suggests_foods_by_name_not_by_id(table):
     click(at, "check_run")
     error = next(e for e in texts(at.error) if "Did you mean" in e)
     assert table.get("green_onions").name in error and "green_onions" not in error
+    names = {f.name for f in table.foods.values()}
+    at.text_area(key="intake_text").set_value("blorp 3 cups")      # suggested names with commas in them
+    click(at, "check_run")
+    error = next(e for e in texts(at.error) if "Did you mean" in e)
+    suggested = error.split("Did you mean: ", 1)[1].removesuffix("?").split("; ")
+    assert len(suggested) > 1 and set(suggested) <= names, suggested
 
 
 def test_day_check_notes_speak_of_the_form():

@@ -86,6 +86,44 @@ def test_a_portion_cut_to_one_step_names_the_energy_that_falls_out_of_range(week
     assert back.news == []
 
 
+def test_an_edit_works_out_the_targets_once_and_each_changed_days_totals_once(week, table, monkeypatch):
+    """An adjustment answers within 300 ms in the dashboard: the edit sums a changed day once before and once
+    after (its news and its shortfalls read the same totals) and works the targets out once per profile."""
+    calls = {"targets_for": 0, "day_totals": 0}
+
+    def counted(name, fn):
+        def run(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(edit, "targets_for", counted("targets_for", edit.targets_for))
+    edit._targets_of.cache_clear()
+    monkeypatch.setattr(edit, "day_totals", counted("day_totals", edit.day_totals))
+    slot, item = richest(week, table, 1, "calcium_mg")
+    for change in (lambda: edit.set_portion(week, table, 1, slot, item.food_id, 2 * item.grams),
+                   lambda: edit.remove(week, table, 1, slot, item.food_id)):
+        result = change()
+        assert calls == {"targets_for": 1, "day_totals": 2}
+        assert_notes_and_shortfalls_describe(result.plan, table)
+        calls.update(day_totals=0)                               # the targets: not again for the same person
+    assert edit.plan_targets(week) is edit.plan_targets(week)
+    assert edit.plan_targets(week).to_dict() == targets_for(edit.plan_profile(week)).to_dict()
+    edit._targets_of.cache_clear()
+
+
+def test_setting_a_portion_to_what_it_was_keeps_the_days_shortfalls_as_changed_by_hand(week, table):
+    short = next((s for s in week.shortfalls if s.day is not None), None)
+    day = short.day if short is not None else 0
+    slot, item = richest(week, table, day, "energy_kcal")
+    result = edit.set_portion(week, table, day, slot, item.food_id, item.grams)
+    assert result.plan.days == week.days and result.news == []
+    assert_notes_and_shortfalls_describe(result.plan, table)
+    assert {s.nutrient for s in result.plan.shortfalls if s.day == day} == {
+        s.nutrient for s in shortfalls_from_totals(week, table, day)}
+    assert all(s.help == "changed by hand" for s in result.plan.shortfalls if s.day == day)
+
+
 def test_never_use_takes_the_food_out_replans_and_notes_the_final_plan(week, table):
     food_id = max(week.items(), key=lambda it: it.grams).food_id
     result = edit.never_use(week, table, food_id, time_limit=60)

@@ -12,7 +12,14 @@ from foods.intake import IntakeError, parse_rows, parse_text
 from planner.check import CheckReport, check_day
 from planner.errors import PlannerError
 from planner.render import STATUS_WORDS
-from planner.supplements import SupplementItem, read_supplement, split_supplements
+from planner.supplements import (
+    SupplementItem,
+    amounts_text,
+    from_record,
+    read_supplement,
+    split_supplements,
+    warnings_for,
+)
 
 CEILING_WORDS = {   # what each ceiling (by the nutrient's status) means, said once under the ceilings crossed
     "above_ul": "An upper limit (UL) is the most that is safe to eat day after day; more is not better.",
@@ -92,6 +99,23 @@ def run_check(rows: pd.DataFrame, text: str) -> None:
         ss.check_errors = ["Nothing to check yet: type what you ate, one food a line, or fill the table."]
         return
     ss.check_report = check_day(items, state.profile(), table, supplements=supplements)
+
+
+def show_diary_supplements(days) -> None:
+    """The supplements saved with the diary's days (name, what was written, what they add, counted in the day's
+    totals above) and each day's supplement warnings for the current profile, as `mineral-planner diary` prints
+    them: the magnesium upper limit counts supplements only, and potassium preparations get a strong warning
+    with kidney disease or a potassium-raising medicine."""
+    taken = {d.date: [from_record(r) for r in d.supplements] for d in days if d.supplements}
+    if not taken:
+        return
+    st.markdown("**Supplements** (counted in the day's totals)")
+    st.dataframe(pd.DataFrame([{"Date": day, "Supplement": s.name, "You wrote": s.text or f"{s.count:g} {s.name}",
+                                "Adds": amounts_text(s.amounts)} for day, items in taken.items() for s in items]),
+                 hide_index=True, width="stretch")
+    for day, items in taken.items():
+        for warning in warnings_for(items, state.profile()):
+            st.error(f"{day:%d %B %Y}: {warning}")
 
 
 def joined(words: list[str]) -> str:
@@ -242,12 +266,14 @@ else:
     if history:
         st.altair_chart(charts.diary_history(pd.DataFrame(history)), width="stretch")
         st.caption("% of today's targets for your current profile.")
-    listing = pd.DataFrame([{"Date": d.date, "Foods": len(d.items), "Calcium (mg)": d.totals.get("calcium_mg"),
+    listing = pd.DataFrame([{"Date": d.date, "Foods": len(d.items), "Supplements": len(d.supplements),
+                             "Calcium (mg)": d.totals.get("calcium_mg"),
                              "Magnesium (mg)": d.totals.get("magnesium_mg"),
                              "Potassium (mg)": d.totals.get("potassium_mg"), "Note": d.note} for d in days])
     st.dataframe(listing, hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.0f")
                                 for c in ("Calcium (mg)", "Magnesium (mg)", "Potassium (mg)")})
+    show_diary_supplements(days)
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     gone = c1.selectbox("Remove a day", [d.date for d in days], index=None, key="diary_remove_pick",
                         placeholder="choose a date")

@@ -56,6 +56,7 @@ def done(result: edit.Edit, rerun: list[str], warning: str = "") -> None:
     open for it)."""
     before = ss.plan
     ss.plan = result.plan
+    state.plan_frames(result.plan)   # worked out before anything is drawn: the redraw then sends its parts at once
     state.flash(result.kind, state.for_people(result.message), "adjust")
     if result.news:
         state.flash("warning", "**Check this:** " + " ".join(result.news), "adjust")
@@ -201,8 +202,6 @@ def summary(plan: Plan) -> None:
 def week_view() -> None:
     """The week against the targets (the heat map), and what the plan says about itself."""
     plan: Plan = ss.plan
-    st.subheader("The week against your targets")
-    st.caption("% of each day's target: green is met, red is far below.")
     st.vega_lite_chart(spec=charts.spec(charts.week_heatmap, state.plan_frames(plan).day_pct), width="stretch")
     summary(plan)
 
@@ -223,15 +222,17 @@ def meal_chart() -> None:
 @st.fragment(key="plan_meals")
 def meals() -> None:
     plan: Plan = ss.plan
-    st.subheader("Meals")
-    # only the open day and an open table are drawn: choosing another day reruns this fragment alone, and an
-    # edit sends one day's menu to the browser, not seven
-    tabs = st.tabs([d.label for d in plan.days], key="plan_meals_day", on_change="rerun")
-    for tab, (menu, minerals) in zip(tabs, state.plan_frames(plan).day_texts, strict=True):
-        if tab.open:
-            with tab:
-                st.markdown(menu)
-                st.caption(minerals)
+    # only the open day is drawn: choosing another day reruns this fragment alone. The day is picked with one
+    # radio, not tabs, and its menu is one element: each element an edit sends is one more update of the page
+    # in the browser (seven tabs were eight), and that, not the words in it, is what an adjustment waits for
+    labels = [d.label for d in plan.days]
+    state.persist("plan_meals_day", labels[0])
+    if ss.plan_meals_day not in labels:          # a shorter week than the day picked before
+        ss.plan_meals_day = labels[0]
+    picked = st.radio("Day", labels, key="plan_meals_day", horizontal=True, label_visibility="collapsed")
+    text = state.plan_frames(plan).day_texts[labels.index(picked)]
+    st.markdown(text.menu)
+    st.caption(text.minerals)
     grid = st.expander("Week at a glance (table)", key="plan_week_grid", on_change="rerun")
     if grid.open:
         with grid:
@@ -241,8 +242,6 @@ def meals() -> None:
 @st.fragment(key="plan_adjust")
 def adjust() -> None:
     plan: Plan = ss.plan
-    st.subheader("Change something")
-    st.caption("Pick a day, a meal and a food. A locked food stays when you regenerate its meal, its day or the week.")
     a1, a2, a3 = st.columns(3)
     day_index = a1.selectbox("Day", [d.index for d in plan.days], format_func=lambda i: f"Day {i + 1}", key="adj_day")
     day = plan.days[[d.index for d in plan.days].index(day_index)]
@@ -297,10 +296,18 @@ def plan_page() -> None:
     if ss.plan is None:
         st.info("No plan yet: press **Generate a week**.")
     else:
+        # the headings stay outside the parts an edit redraws: they never change, and each element an edit sends
+        # is one more for the browser to lay out
         with week:
+            st.subheader("The week against your targets")
+            st.caption("% of each day's target: green is met, red is far below.")
             week_view()
         meal_chart()
+        st.subheader("Meals")
         meals()
+        st.subheader("Change something")
+        st.caption("Pick a day, a meal and a food. A locked food stays when you regenerate its meal, its day or the "
+                   "week.")
         adjust()
     saved_plans()
 
