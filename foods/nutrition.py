@@ -24,20 +24,46 @@ class Totals:
         return self.values[nutrient]
 
 
+@dataclass(frozen=True)
+class NutrientMatrix:
+    """The table's nutrients per 100 g as one float matrix (foods x TOTAL_FIELDS, NaN kept) and each food
+    id's row: made once per table (FoodTable.cached), so totals are one indexed product, not a frame lookup."""
+
+    rows: dict[str, int]
+    per100: np.ndarray
+
+    def take(self, food_ids: Sequence[str]) -> np.ndarray:
+        """Rows of these foods, in order; an unknown id raises KeyError as a frame lookup would."""
+        return self.per100[[self.rows[fid] for fid in food_ids]]
+
+
+def nutrient_matrix(table: FoodTable) -> NutrientMatrix:
+    """The table's NutrientMatrix (cached on the table)."""
+    def build() -> NutrientMatrix:
+        frame = table.nutrients
+        return NutrientMatrix({fid: i for i, fid in enumerate(frame.index)}, frame.to_numpy(dtype=float))
+    return table.cached("nutrition.matrix", build)
+
+
+def _amounts(table: FoodTable, food_ids: Sequence[str], grams: Sequence[float]) -> np.ndarray:
+    """(items, TOTAL_FIELDS): nutrient amounts in those grams (NaN where SR28 has no value)."""
+    return nutrient_matrix(table).take(food_ids) * (np.asarray(grams, dtype=float)[:, None] / 100.0)
+
+
 def contributions(table: FoodTable, food_ids: Sequence[str], grams: Sequence[float]) -> pd.DataFrame:
     """One row per item: nutrient amounts in those grams (NaN where SR28 has no value)."""
-    per100 = table.nutrients.loc[list(food_ids)]
-    amounts = per100.to_numpy(dtype=float) * (np.asarray(grams, dtype=float)[:, None] / 100.0)
-    return pd.DataFrame(amounts, columns=list(per100.columns), index=range(len(food_ids)))
+    return pd.DataFrame(_amounts(table, food_ids, grams), columns=TOTAL_FIELDS, index=range(len(food_ids)))
 
 
 def totals(table: FoodTable, food_ids: Sequence[str], grams: Sequence[float]) -> Totals:
     """Nutrient totals of items; nutrients with a missing value in an eaten food are flagged."""
     if len(food_ids) == 0:
         return Totals({f: 0.0 for f in TOTAL_FIELDS}, ())
-    frame = contributions(table, food_ids, grams)
-    sums = frame.sum(axis=0, skipna=True)
+    amounts = _amounts(table, food_ids, grams)
+    missing = np.isnan(amounts)
+    # summed per nutrient along a contiguous row, as a frame's column sum adds them (the same floats)
+    sums = np.ascontiguousarray(np.where(missing, 0.0, amounts).T).sum(axis=1)
     g = np.asarray(grams, dtype=float)
-    missing = frame.isna().to_numpy() & (g[:, None] > 0)
-    incomplete = tuple(f for f, m in zip(frame.columns, missing.any(axis=0), strict=True) if m)
-    return Totals({f: float(sums[f]) for f in frame.columns}, incomplete)
+    incomplete = missing & (g[:, None] > 0)
+    return Totals(dict(zip(TOTAL_FIELDS, sums.tolist(), strict=True)),
+                  tuple(f for f, m in zip(TOTAL_FIELDS, incomplete.any(axis=0), strict=True) if m))

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from planner.optimise import Lock, make_plan
+from planner.optimise import Lock, goal_amount, make_plan
 from planner.plan import day_totals, plan_text, plan_to_dict
 from planner.profile import Profile, profile_from_dict
 from planner.targets import targets_for
@@ -55,9 +55,10 @@ def test_a_kidney_stage_4_week_keeps_protein_phosphorus_calcium_and_sodium_in_ra
         assert t["sodium_mg"] <= 2000 + 1, (day.label, t["sodium_mg"])
         assert 25 * 70 * 0.95 <= t["energy_kcal"] <= 35 * 70 * 1.05, (day.label, t["energy_kcal"])
         for nutrient, low in (("protein_g", 0.55 * 70), ("calcium_mg", 800)):
-            if t[nutrient] < low - 1:   # a miss is reported honestly, in the JSON and in the text
-                assert (day.index, nutrient) in missed, (day.label, nutrient, t[nutrient])
-                assert abs(missed[day.index, nutrient].achieved - t[nutrient]) < 1
+            got = goal_amount(t, nutrient)   # as the goal counts it: oxalate greens' calcium is shown, not counted
+            if got < low - 1:   # a miss is reported honestly, in the JSON and in the text
+                assert (day.index, nutrient) in missed, (day.label, nutrient, got)
+                assert abs(missed[day.index, nutrient].achieved - got) < 1
                 assert f"{day.label}: " in text
         assert not any("cod_liver" in i.food_id or "fish_liver" in i.food_id for i in day.items())
     assert any("renal dietitian should set and check" in n for n in plan.notes)

@@ -5,13 +5,23 @@ Plans convert to (food, meal) -> steps and back here too."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
 from foods import FoodTable
 from planner.errors import PlannerError
 from planner.optimise.candidates import Selection, dishes, meal_patterns, select_foods
-from planner.optimise.day import GOAL_COUNTED, Amount, DayRequest, DayRules, DaySolution, build_day, pairs_of
+from planner.optimise.day import (
+    GOAL_COUNTED,
+    Amount,
+    DayModel,
+    DayRequest,
+    DayRules,
+    DaySolution,
+    build_day,
+    pairs_of,
+)
 from planner.optimise.scarcity import day_prices, food_groups
 from planner.optimise.strategy import solve_day
 from planner.plan import Day, Meal, PlanItem, check_item_grams
@@ -88,6 +98,16 @@ class Week:
     @property
     def ids(self) -> tuple[str, ...]:
         return self.selection.foods.ids
+
+    @cached_property
+    def groups(self) -> np.ndarray:
+        """Per food: its food group (scarcity.food_groups), fixed for the week."""
+        return food_groups(self.selection.foods)
+
+    @cached_property
+    def carriers(self) -> np.ndarray:
+        """Per food: whether it carries a goal (goal_carriers), fixed for the week."""
+        return goal_carriers(self)
 
 
 def day_rules_for(targets: Targets, profile: Profile | None = None) -> DayRules:
@@ -312,7 +332,7 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     """
     foods = week.selection.foods
     group = foods.same_food if foods.same_food is not None else np.array(week.ids)
-    groups = food_groups(foods)
+    groups = week.groups
     usage = _days_eaten(week, d, planned, groups)[groups]
     rng = np.random.default_rng([week.seed, d, salt])
     per_kcal = week.preference + NOISE * rng.random(len(week.preference))
@@ -399,20 +419,22 @@ def goal_carriers(week: Week) -> np.ndarray:
 
 
 def priced_request(week: Week, d: int, planned: dict[int, DayPairs], request: DayRequest, time_limit: float
-                   ) -> DayRequest:
+                   ) -> tuple[DayRequest, DayModel]:
     """The request with each scarce food's day priced for the days still to plan (planner.optimise.scarcity),
-    so that day `d` leaves the few foods that carry a goal to the days that need them too."""
+    so that day `d` leaves the few foods that carry a goal to the days that need them too; and its day
+    model, built once: the prices change only the objective (DayModel.priced)."""
+    model = build_day(week.selection.foods, week.day_rules, request)
     still_open = open_days(week, d, planned)
     if still_open <= 1 or "variety" in request.relax:
-        return request
-    groups = food_groups(week.selection.foods)
-    model = build_day(week.selection.foods, week.day_rules, request)
+        return request, model
+    groups = week.groups
     prices = day_prices(model, groups, days_left(week, d, planned, groups), still_open, time_limit)
     if prices is None or not prices.any():
-        return request
-    extra = (prices[groups] * goal_carriers(week))[week.food_idx]
+        return request, model
+    extra = (prices[groups] * week.carriers)[week.food_idx]
     base = request.pair_cost if request.pair_cost is not None else np.zeros(len(extra))
-    return replace(request, pair_cost=base + extra)
+    priced = replace(request, pair_cost=base + extra)
+    return priced, model.priced(priced.pair_cost)
 
 
 def without_variety(request: DayRequest, relax: frozenset[str] = frozenset()) -> DayRequest:
@@ -420,9 +442,11 @@ def without_variety(request: DayRequest, relax: frozenset[str] = frozenset()) ->
     return replace(request, banned_foods=None, avoid=[], relax=relax | {"variety"})
 
 
-def solve_request(week: Week, request: DayRequest, time_limit: float, selection: Selection | None = None
-           ) -> DaySolution:
-    model = build_day((selection or week.selection).foods, week.day_rules, request)
+def solve_request(week: Week, request: DayRequest, time_limit: float, selection: Selection | None = None,
+                  model: DayModel | None = None) -> DaySolution:
+    """Solve the day `request` asks for; `model` is its day model when already built for it."""
+    if model is None:
+        model = build_day((selection or week.selection).foods, week.day_rules, request)
     return solve_day(model, time_limit, DAY_GAP, abs_gap=ABS_GAP * week.unit)
 
 

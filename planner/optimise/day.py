@@ -264,10 +264,26 @@ class DayModel:
     soft_rows: tuple[int, ...] = ()   # the row of each soft ceiling (its excess column follows the slacks)
     blocks: dict[str, slice] = field(default_factory=dict)   # named column blocks (column_blocks)
     dishes: DishOptions | None = None   # the dish columns' ingredients
+    base_cost: np.ndarray | None = None    # the objective without the per-pair fixed costs (`priced` adds them)
+    dish_pairs: np.ndarray | None = None   # per dish ingredient entry: its (food, slot) pair
 
     @property
     def n_pairs(self) -> int:
         return len(self.food_idx)
+
+    def priced(self, pair_cost: np.ndarray | None) -> DayModel:
+        """The same day with `pair_cost` (per pair: the cost of using it at all, DayRequest.pair_cost) as its
+        fixed costs: only the objective differs, so the rows and bounds are shared, not built again (the
+        week prices scarce foods on the built day, then solves it with the prices)."""
+        cost = self.base_cost.copy()
+        if pair_cost is not None:   # a fixed cost for using a pair at all (a food new to the week, a scarce one)
+            n_opt = self.n_options
+            cost[:n_opt] += pair_cost[self.opt_pair]
+            if self.dishes is not None and len(self.dishes):
+                dish = self.blocks["dish"]
+                cost[dish.start:dish.stop] += np.bincount(self.dishes.entry_col, weights=pair_cost[self.dish_pairs],
+                                                          minlength=len(self.dishes))
+        return replace(self, cost=cost)
 
     def column_names(self, food_ids: tuple[str, ...] | None = None, slots: tuple[str, ...] | None = None
                      ) -> list[str]:
@@ -471,6 +487,27 @@ def _seafood_aim(request: DayRequest) -> float:
     return request.seafood_aim if request.seafood is not None and request.seafood.any() else 0.0
 
 
+DISH_MEMO_SIZE = 8   # weeks' dish columns remembered (a plan, its what-ifs and a dashboard edit share them)
+_dish_memo: dict[tuple, tuple[FoodArrays, DayRules, DishOptions]] = {}
+
+
+def _day_dishes(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DishOptions:
+    """dish_options, remembered per (foods, rules, slots a request keeps or locks, foods it has used up): the
+    columns depend on nothing else of the day, and a day's model is built more than once (priced, retried,
+    what-ifs) with the same foods and rules. Keyed by identity; the entry holds foods and rules so no id is reused."""
+    busy = frozenset(request.fixed_slots) | frozenset(s for _, s in request.forced)
+    banned = None if request.banned_foods is None else np.asarray(request.banned_foods, dtype=bool).tobytes()
+    key = (id(foods), id(rules), busy, banned)   # foods used up change which food stands in for an ingredient
+    hit = _dish_memo.get(key)
+    if hit is not None and hit[0] is foods and hit[1] is rules:
+        return hit[2]
+    options = dish_options(foods, rules, request)
+    if len(_dish_memo) >= DISH_MEMO_SIZE:
+        _dish_memo.pop(next(iter(_dish_memo), None), None)   # tolerant of another thread (the dashboard)
+    _dish_memo[key] = (foods, rules, options)
+    return options
+
+
 def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayModel:
     """The day's MILP as arrays: pure, no solver involved. The formulation is written at the top of
     this module; each row's name is its constraint's name."""
@@ -482,7 +519,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     relax = request.relax
     opt_pair, opt_steps, counts = _options(foods, fi, request, pair_of, relax)
     n_opt = len(opt_pair)
-    dishes = dish_options(foods, rules, request) if "dishes" not in relax else dish_options(
+    dishes = _day_dishes(foods, rules, request) if "dishes" not in relax else dish_options(
         foods, replace(rules, dishes=()), request)
     dish_slot_set = sorted(set(dishes.slot.tolist()))
     goals = tuple(rules.goals)
@@ -518,9 +555,6 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
                                                              strict=True)], dtype=int)
     cost[dish_cols] = np.bincount(dishes.entry_col, weights=request.step_cost[dish_pairs] * dishes.entry_steps,
                                   minlength=len(dishes))
-    if request.pair_cost is not None:   # a fixed cost for using a pair at all (a food new to the week)
-        cost[:n_opt] += request.pair_cost[opt_pair]
-        cost[dish_cols] += np.bincount(dishes.entry_col, weights=request.pair_cost[dish_pairs], minlength=len(dishes))
     for g, name in enumerate(goals):
         upper[slack0 + g] = rules.goals[name]
         cost[slack0 + g] = GOAL_WEIGHT * request.unit / rules.goals[name]
@@ -693,8 +727,10 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
                       np.bincount(dishes.entry_col, weights=request.step_price[dish_pairs] * dishes.entry_steps,
                                   minlength=len(dishes))]
         rows.add("budget", np.append(item_cols, budget_col), np.append(price, -1.0), upper=request.budget)
-    return DayModel(fi, si, opt_pair, opt_steps, goals, cost, lower, upper, integer, rows, has_budget, request.unit,
-                    _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows), blocks, dishes)
+    model = DayModel(fi, si, opt_pair, opt_steps, goals, cost, lower, upper, integer, rows, has_budget, request.unit,
+                     _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows), blocks, dishes,
+                     base_cost=cost, dish_pairs=dish_pairs)
+    return model.priced(request.pair_cost)
 
 
 def _amounts(foods: FoodArrays, spec: Amount, opt_food: np.ndarray, steps: np.ndarray, dishes: DishOptions
@@ -748,6 +784,22 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
             members = here & (opt_role == role)
             rows.add(f"role_allowed:{slot}:{role}", np.r_[opts[members], cols],
                      np.r_[np.ones(members.sum()), -big * covers], upper=0.0)
+
+
+def pass_model(h, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray | None,
+               csr: tuple[np.ndarray, np.ndarray, np.ndarray], row_lower: np.ndarray, row_upper: np.ndarray) -> None:
+    """Hand arrays to the Highs object `h` as one model (rows in CSR; `integer` None: an LP), as buffers:
+    the same model as highs_lp, without copying each array element by element into a HighsLp (measured:
+    3-4x the cost of the solver's own passModel on a day model)."""
+    import highspy
+
+    starts, index, value = csr
+    kinds = np.zeros(len(cost), dtype=np.int32) if integer is None else np.asarray(integer, dtype=np.int32)
+    h.passModel(len(cost), len(row_lower), len(value), int(highspy.MatrixFormat.kRowwise),
+                int(highspy.ObjSense.kMinimize), 0.0, np.asarray(cost, dtype=float), np.asarray(lower, dtype=float),
+                np.asarray(upper, dtype=float), np.asarray(row_lower, dtype=float), np.asarray(row_upper, dtype=float),
+                np.asarray(starts, dtype=np.int32), np.asarray(index, dtype=np.int32), np.asarray(value, dtype=float),
+                kinds)
 
 
 def highs_lp(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray | None,

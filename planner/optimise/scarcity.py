@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from planner.optimise.day import DayModel, FoodArrays, highs_lp
+from planner.optimise.day import DayModel, FoodArrays, pass_model
 
 PRICE_ITERATIONS = 20000   # simplex iterations of the pricing LP: a work limit (measured: 2,000-6,000 suffice)
 
@@ -60,7 +60,7 @@ def day_prices(model: DayModel, groups: np.ndarray, days_left: np.ndarray, open_
         h.setOptionValue("threads", 1)
         h.setOptionValue("time_limit", float(max(time_limit, 0.05)))
         h.setOptionValue("simplex_iteration_limit", PRICE_ITERATIONS)
-        h.passModel(highs_lp(model.cost, model.lower, model.upper, None, rows.csr(), rows.lower, rows.upper))
+        pass_model(h, model.cost, model.lower, model.upper, None, rows.csr(), rows.lower, rows.upper)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None

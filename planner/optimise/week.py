@@ -73,11 +73,11 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
     say so. `closed_pairs` may not be used (meals kept as they are)."""
     began = time.perf_counter()
     request = day_request(week, d, planned, forced, salt, day_budget(week, d, planned), avoid_extra)
-    request = priced_request(week, d, planned, request, time_limit / 4)
-    if closed_pairs is not None:
+    if closed_pairs is not None:   # meals kept as they are (regenerate: every other day is planned, nothing to price)
         banned = closed_pairs if request.banned_pairs is None else request.banned_pairs | closed_pairs
         request = replace(request, banned_pairs=banned, fixed_slots=fixed_slots)
-    solution = solve_request(week, request, time_limit)
+    request, model = priced_request(week, d, planned, request, time_limit / 4)
+    solution = solve_request(week, request, time_limit, model=model)
     left = 0.0 if deadline is None else deadline - time.perf_counter() - 0.05
     if solution.status.status == SolveState.FAILED and left > 0.5:   # no plan in its share: use what is left
         began, time_limit = time.perf_counter(), left
@@ -195,6 +195,7 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
     plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
+    shared: tuple[int, int] | None = None   # the two days last planned again
     for _ in range(SHARING_REPAIRS):   # a goal shared unevenly: plan its fullest and its shortest day again
         uneven = uneven_goals(table, plan_days, week.day_rules.goals, SHORTFALL_TOLERANCE)
         if not uneven:
@@ -204,8 +205,11 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
                          "on a busy machine this plan may differ from run to run.")
             break
         shortest = max(range(days), key=lambda d: (solutions[d].slack.get(uneven[0].nutrient, 0.0), -d))
+        if (uneven[0].over_day, shortest) == shared:   # the same two days from the same other days: the same
+            break                                      # plans again (deterministic), no better: not solved twice
         if not _share_again(week, uneven[0].over_day, shortest, planned, requests, solutions, deadline):
             break
+        shared = (uneven[0].over_day, shortest)
         plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes)
                      for d in range(days)]
     notes += protein_notes(week, plan_days)

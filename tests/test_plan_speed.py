@@ -1,0 +1,117 @@
+"""The planner's shortcuts give the same answers as the long way: a day model re-priced instead of built
+again, dish columns remembered per week, nutrient totals from one cached matrix, models handed to HiGHS as
+buffers, and the whole-week reference holding the week's seafood as the fast week does."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from foods import load_table
+from foods.nutrition import TOTAL_FIELDS, contributions, totals
+from planner.optimise import make_plan, solve_whole_week, week_objective
+from planner.optimise.context import build_week, day_pairs, day_request, priced_request, seafood_grams
+from planner.optimise.day import build_day, dish_options, highs_lp, pass_model
+from planner.profile import Profile
+from planner.quiet import new_highs
+
+TABLE = load_table()
+IDS = sorted(TABLE.foods)
+
+
+@given(st.lists(st.tuples(st.sampled_from(IDS), st.sampled_from([0.0, 0.1, 12.5, 100.0, 333.3])), max_size=30))
+def test_totals_are_the_sums_a_frame_of_the_table_gives(items):
+    ids, grams = [f for f, _ in items], [g for _, g in items]
+    got = totals(TABLE, ids, grams)
+    frame = TABLE.nutrients.loc[ids].reset_index(drop=True).mul(np.asarray(grams, dtype=float) / 100.0, axis=0)
+    assert list(got.values) == TOTAL_FIELDS
+    for field in TOTAL_FIELDS:
+        assert got.values[field] == pytest.approx(float(frame[field].sum(skipna=True)), rel=1e-12, abs=1e-12)
+    missing = {f for f in TOTAL_FIELDS if (frame[f].isna() & (np.asarray(grams) > 0)).any()} if ids else set()
+    assert set(got.incomplete) == missing
+    assert contributions(TABLE, ids, grams).equals(frame.astype(float)) or not ids
+
+
+def test_an_unknown_food_is_still_a_key_error():
+    with pytest.raises(KeyError):
+        totals(TABLE, ["no_such_food"], [100.0])
+
+
+def _week(profile=None, days=7):
+    return build_week(profile or Profile(), TABLE, days, (), 3, None, None, 0)
+
+
+def test_a_priced_day_model_is_the_model_built_with_the_prices():
+    week = _week()
+    planned = {0: {(int(week.food_idx[k]), int(week.slot_idx[k])): 1 for k in range(0, 40, 7)}}
+    request = day_request(week, 1, planned, {})
+    priced, model = priced_request(week, 1, planned, request, 5.0)
+    assert priced.pair_cost is not None and not np.array_equal(priced.pair_cost, request.pair_cost)
+    fresh = build_day(week.selection.foods, week.day_rules, priced)
+    assert np.array_equal(model.cost, fresh.cost)   # exactly: the same floats, so the same plan
+    for name in ("lower", "upper", "integer"):
+        assert np.array_equal(getattr(model, name), getattr(fresh, name))
+    for a, b in zip(model.rows.csr(), fresh.rows.csr(), strict=True):
+        assert np.array_equal(a, b)
+    assert model.rows.names == fresh.rows.names
+
+
+@pytest.mark.parametrize("forced, fixed", [({}, frozenset()), ("lunch", frozenset()), ({}, frozenset({0, 2}))])
+def test_remembered_dish_columns_are_the_ones_made_fresh(forced, fixed):
+    week = _week()
+    foods, rules = week.selection.foods, week.day_rules
+    if forced == "lunch":
+        lunch = week.slots.index("lunch")
+        k = int(np.flatnonzero(week.slot_idx == lunch)[0])
+        forced = {(int(week.food_idx[k]), lunch): None}
+    for banned_seed in (0, 1):   # the same slots busy, other foods used up: the columns are the same
+        request = day_request(week, 0, {}, forced)
+        request.fixed_slots = fixed
+        request.banned_foods = np.random.default_rng(banned_seed).random(len(foods)) < 0.2
+        model = build_day(foods, rules, request)
+        fresh = dish_options(foods, rules, request)
+        for name in ("dish", "slot", "entry_col", "entry_food", "entry_steps"):
+            assert np.array_equal(getattr(model.dishes, name), getattr(fresh, name))
+        assert model.dishes.names == fresh.names
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mip", [False, True])
+def test_pass_model_hands_highs_the_model_highs_lp_describes(mip):
+    week = _week()
+    model = build_day(week.selection.foods, week.day_rules, day_request(week, 0, {}, {}))
+    integer = model.integer if mip else None
+    args = (model.cost, model.lower, model.upper, integer, model.rows.csr(), model.rows.lower, model.rows.upper)
+    fast, slow = new_highs(), new_highs()
+    pass_model(fast, *args)
+    slow.passModel(highs_lp(*args))
+    a, b = fast.getLp(), slow.getLp()
+    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
+    for h in (fast, slow):
+        h.setOptionValue("mip_max_nodes", 1)
+        h.setOptionValue("threads", 1)
+        h.run()
+    assert fast.getModelStatus() == slow.getModelStatus()
+    assert fast.getInfo().objective_function_value == slow.getInfo().objective_function_value
+
+
+@pytest.mark.slow
+def test_the_whole_week_reference_keeps_the_weeks_most_seafood():
+    # she likes fish: liked foods cost less, so without the week's row the reference would eat more than it may
+    pregnant = Profile(sex="female", age=30, pregnancy="trimester2", like=["salmon", "sardines", "tuna"])
+    result = solve_whole_week(pregnant, TABLE, 2, time_limit=60)
+    assert result.plan is not None
+    week = _week(pregnant, 2)
+    eaten = sum(seafood_grams(week, day_pairs(week, d)[0]) for d in result.plan.days)
+    assert eaten <= week.seafood_week[1] * 2 / 7 + 0.5
+
+
+@pytest.mark.slow
+def test_the_whole_week_reference_starts_from_the_fast_week_and_is_never_worse():
+    fast = make_plan(Profile(), TABLE, 2)
+    result = solve_whole_week(Profile(), TABLE, 2, time_limit=30, start=fast)
+    assert result.plan is not None   # even when stopped early: it has the fast week to return
+    assert week_objective(result.plan, TABLE) <= week_objective(fast, TABLE) + 1e-6
