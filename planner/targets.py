@@ -422,7 +422,8 @@ def _default_potassium_limit(p: Profile, items: dict[str, Target], notes: list[s
     note = rule["default_note"].format(stage=p.kidney_stage or "5, on dialysis", limit=limit)
     items["potassium_mg"] = Target("potassium_mg", None, limit, "mg", rule["default_source"], rule["default_kind"],
                                    goal=False, note=note)
-    notes.append(note)
+    not_pushed = rules()["conditions"]["kidney_disease"]["note"]   # "not pushed; set a limit": the default says more
+    notes[:] = [n for n in notes if n != not_pushed] + [note]
 
 
 def _unit(unit: str) -> str:

@@ -33,6 +33,7 @@ def test_kidney_stages_4_and_5_hold_potassium_under_a_default_limit_a_renal_diet
     assert k.max == rule["default_max_mg"] and k.min is None and not k.goal and k.soft_max is None
     assert k.kind == "default limit: ask your renal dietitian" and "KDOQI 2020" in k.source
     assert any("default limit" in n and "renal dietitian" in n for n in t.notes)
+    assert not any("not pushed" in n for n in t.notes)   # one word on potassium, not two that disagree
     assert not t.may_suggest_supplement("potassium_mg")
 
 
