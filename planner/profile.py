@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from foods.table import NUTRIENT_FIELDS
-from planner.errors import PlannerError
+from planner.errors import PlannerError, ProfileError
 from planner.rules import rules, rules_kidney
 
 SEXES = ("female", "male")
@@ -65,21 +65,23 @@ class Profile:
 
 def _choice(name: str, value, allowed) -> None:
     if value not in allowed:
-        raise PlannerError(f"profile field '{name}' is '{value}'; allowed: {', '.join(map(str, allowed))}")
+        raise ProfileError(f"profile field '{name}' is '{value}'; allowed: {', '.join(map(str, allowed))}",
+                           field=name.split(".")[0])
 
 
 def _number(name: str, value, lo: float, hi: float, optional: bool = True) -> None:
     if value is None and optional:
         return
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PlannerError(f"profile field '{name}' must be a number, not '{value}'")
+        raise ProfileError(f"profile field '{name}' must be a number, not '{value}'", field=name.split(".")[0])
     if not lo <= value <= hi:
-        raise PlannerError(f"profile field '{name}' is {value}; it must be between {lo:g} and {hi:g}")
+        raise ProfileError(f"profile field '{name}' is {value}; it must be between {lo:g} and {hi:g}",
+                           field=name.split(".")[0])
 
 
 def _string_list(name: str, value) -> None:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise PlannerError(f"profile field '{name}' must be a list of words, e.g. {name} = [\"walnuts\"]")
+        raise ProfileError(f"profile field '{name}' must be a list of words, e.g. {name} = [\"walnuts\"]", field=name)
 
 
 def validate(p: Profile) -> None:
@@ -87,17 +89,17 @@ def validate(p: Profile) -> None:
     _choice("sex", p.sex, SEXES)
     _number("age", p.age, 0, 120, optional=False)
     if p.age < MIN_AGE:
-        raise PlannerError(f"profile field 'age' is {p.age:g}: this planner is for people aged {MIN_AGE} and over")
+        raise ProfileError(f"profile field 'age' is {p.age:g}: this planner is for people aged {MIN_AGE} and over", field="age")
     if p.pregnancy is not None:
         _choice("pregnancy", p.pregnancy, PREGNANCY)
     if not isinstance(p.lactation, bool):
-        raise PlannerError(f"profile field 'lactation' must be true or false, not '{p.lactation}'")
+        raise ProfileError(f"profile field 'lactation' must be true or false, not '{p.lactation}'", field="lactation")
     if (p.pregnancy or p.lactation) and p.sex != "female":
-        raise PlannerError("pregnancy and lactation need sex = \"female\"")
+        raise ProfileError("pregnancy and lactation need sex = \"female\"", field="pregnancy")
     if p.pregnancy and p.lactation:
-        raise PlannerError("set either pregnancy or lactation, not both")
+        raise ProfileError("set either pregnancy or lactation, not both", field="pregnancy")
     if (p.pregnancy or p.lactation) and not 14 <= p.age <= 50:
-        raise PlannerError(f"pregnancy and lactation targets exist for ages 14 to 50, not {p.age}")
+        raise ProfileError(f"pregnancy and lactation targets exist for ages 14 to 50, not {p.age}", field="pregnancy")
     _number("weight_kg", p.weight_kg, 20, 300)
     _number("height_cm", p.height_cm, 100, 250)
     _number("energy_kcal", p.energy_kcal, 1000, 5000)
@@ -111,17 +113,17 @@ def validate(p: Profile) -> None:
     if p.kidney_stage is not None:
         _choice("kidney_stage", p.kidney_stage, rules_kidney()["stages"])
     if not isinstance(p.dialysis, bool):
-        raise PlannerError(f"profile field 'dialysis' must be true or false, not '{p.dialysis}'")
+        raise ProfileError(f"profile field 'dialysis' must be true or false, not '{p.dialysis}'", field="dialysis")
     if not isinstance(p.targets, dict):
-        raise PlannerError("profile field 'targets' must be a table such as [targets.potassium_mg]")
+        raise ProfileError("profile field 'targets' must be a table such as [targets.potassium_mg]", field="targets")
     for nutrient, bounds in p.targets.items():
         _choice("targets", nutrient, OVERRIDABLE)
         if not isinstance(bounds, dict) or not set(bounds) <= {"min", "max"} or not bounds:
-            raise PlannerError(f"targets.{nutrient} takes min and/or max, e.g. [targets.{nutrient}] max = 2000")
+            raise ProfileError(f"targets.{nutrient} takes min and/or max, e.g. [targets.{nutrient}] max = 2000", field="targets")
         for k, v in bounds.items():
             _number(f"targets.{nutrient}.{k}", v, 0, 100000, optional=False)
         if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
-            raise PlannerError(f"targets.{nutrient}: min {bounds['min']} is above max {bounds['max']}")
+            raise ProfileError(f"targets.{nutrient}: min {bounds['min']} is above max {bounds['max']}", field="targets")
 
 
 def profile_from_dict(data: dict) -> Profile:
@@ -129,7 +131,7 @@ def profile_from_dict(data: dict) -> Profile:
     known = {f.name for f in fields(Profile)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise PlannerError(f"unknown profile field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ProfileError(f"unknown profile field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     data = dict(data)
     if data.get("pregnancy") in (False, "", "none"):
         data["pregnancy"] = None
@@ -155,7 +157,7 @@ def load_profile(path: str | Path) -> Profile:
     try:
         return profile_from_dict(data)
     except PlannerError as exc:
-        raise PlannerError(f"{path}: {exc}") from None
+        raise ProfileError(f"{path}: {exc}", field=exc.field) from None
 
 
 def excluded_tags(p: Profile) -> set[str]:

@@ -101,10 +101,8 @@ def profile_from_data(data: dict, where: str) -> Profile:
         raise ProfileError(f"{where}: name is {len(name):,} characters; keep it to {MAX_NAME_LENGTH}", field="name")
     try:
         return profile_from_dict(data)
-    except ProfileError:
-        raise
     except PlannerError as exc:
-        raise ProfileError(f"{where}: {exc}", field=_field_of(str(exc), data)) from None
+        raise ProfileError(f"{where}: {exc}", field=exc.field or _field_of(str(exc), data)) from None
     except (TypeError, ValueError) as exc:   # a value of the wrong kind the checks did not foresee
         raise ProfileError(f"{where}: {exc}", field=_field_of(str(exc), data)) from None
 

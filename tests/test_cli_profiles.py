@@ -116,3 +116,25 @@ def test_plan_json_and_workbook_are_written_together_or_not_at_all(cli, files, m
     monkeypatch.setattr(files_module.os, "replace", real_replace)
     assert cli("plan", "--days", "1", "--out", out, "--xlsx", xlsx).code == 0
     assert json.loads(out.read_text())["days"] and xlsx.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(("bad", "field"), [
+    ({"age": 12}, "age"), ({"age": "old"}, "age"), ({"sex": "x"}, "sex"), ({"weight_kg": 5}, "weight_kg"),
+    ({"sex": "male", "pregnancy": "trimester1"}, "pregnancy"), ({"lactation": "yes"}, "lactation"),
+    ({"conditions": ["gout"]}, "conditions"), ({"kidney_stage": "9"}, "kidney_stage"), ({"dialysis": 1}, "dialysis"),
+    ({"targets": {"potassium_mg": {"max": -1}}}, "targets"), ({"targets": {"potassium_mg": {"min": 5, "max": 1}}},
+                                                               "targets"),
+    ({"colour": "blue"}, None),
+])
+def test_a_refused_profile_names_its_field_so_a_form_can_show_the_message_beside_it(bad, field):
+    """The field comes from the check that failed, not from reading the message or retrying the profile."""
+    from planner.profile import profile_from_dict
+    from planner.profile_choice import profile_from_data
+
+    data = {"sex": "female", "age": 40, **bad}
+    with pytest.raises(ProfileError) as direct:
+        profile_from_dict(data)
+    assert direct.value.field == field
+    with pytest.raises(ProfileError) as named:
+        profile_from_data(data, "profile 'me'")
+    assert named.value.field == field and str(named.value).startswith("profile 'me': ")

@@ -54,9 +54,9 @@ def reset_form() -> None:
         st.session_state.pop(key, None)
 
 
-# Where a refused profile's message goes: the first part of the form whose reset makes the profile valid
-# (planner.profile decides what is valid; the form only finds the field to show the message beside).
-FIELD_RESETS = (("stage", {"pregnancy": None, "lactation": False}), ("limits", {"targets": {}}))
+# Where a refused profile's message goes: the form part that holds the field the error names (planner.profile
+# decides what is valid and says which field; the form only places the message beside it).
+FIELD_PARTS = {"pregnancy": "stage", "lactation": "stage", "targets": "limits", "name": "name"}
 PART_NAMES = {"stage": "'Pregnant or breastfeeding?'", "limits": "'Limits from your clinician'"}
 
 
@@ -79,14 +79,9 @@ def form_data() -> dict:
     }
 
 
-def wrong_part(data: dict) -> str:
-    for part, reset in FIELD_RESETS:
-        try:
-            profile_from_dict({**data, **reset})
-        except PlannerError:
-            continue
-        return part
-    return "form"
+def wrong_part(error: PlannerError) -> str:
+    """The form part to show a refused profile's message beside: its field's part, else the form's top."""
+    return FIELD_PARTS.get(error.field or "", "form")
 
 
 @state.guarded("profile_form")
@@ -104,7 +99,7 @@ def submit() -> None:
     try:
         new = profile_from_dict(data)
     except PlannerError as exc:
-        ss.pf_errors = {wrong_part(data): f"The profile was not saved: {state.for_people(str(exc))}."}
+        ss.pf_errors = {wrong_part(exc): f"The profile was not saved: {state.for_people(str(exc))}."}
         return
     if data["name"] != ss.profile_name and data["name"] in state.saved_profiles():
         ss.pf_pending = (data["name"], new)      # ask before saving over another saved profile
