@@ -547,6 +547,22 @@ def test_check_warns_of_each_ceiling_crossed_and_never_calls_such_a_day_all_met(
     assert not [w for w in texts(at.warning) if "limit" in w.lower()]
     assert any("Every mineral target is met today" in s for s in texts(at.success))
 
+def test_the_check_page_shows_calcium_and_of_which_well_absorbed_as_the_cli_does(table):
+    """Oxalate greens' calcium is eaten but barely absorbed: the page shows the total and, under it, the part
+    that counts toward the goal, the same figures as the day check's report."""
+    expected = check_day(parse_text("2 cups spinach cooked\n1 cup milk", table), Profile(), table).status["calcium_mg"]
+    assert expected.counted is not None and expected.counted < expected.total - 100
+    at = open_app("views/check.py")
+    at.text_area(key="intake_text").set_value("2 cups spinach cooked\n1 cup milk")
+    click(at, "check_run")
+    rows = next(df.value for df in at.dataframe if "Nutrient" in df.value.columns)
+    names = list(rows["Nutrient"])
+    under = names.index("Calcium") + 1
+    assert names[under].strip() == "of which well absorbed"
+    assert rows.iloc[under]["Eaten"] == f"{expected.counted:,.0f} mg" and rows.iloc[under]["Status"] == "counts toward the goal"
+    assert rows.iloc[under - 1]["Eaten"] == f"{expected.total:,.0f} mg"
+
+
 def test_check_reads_the_editable_table(table):
     at = open_app("views/check.py")
     at.session_state["intake_editor_0"] = {"edited_rows": {}, "deleted_rows": [],

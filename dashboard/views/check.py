@@ -11,7 +11,7 @@ from dashboard import charts, frames, state
 from foods.intake import IntakeError, parse_rows, parse_text
 from planner.check import CheckReport, check_day
 from planner.errors import PlannerError
-from planner.render import STATUS_WORDS
+from planner.render import status_words
 from planner.supplements import (
     SupplementItem,
     amounts_text,
@@ -182,16 +182,20 @@ if report is not None:
         shown = "unknown" if s.total is None else f"{s.total:,.0f}{'+' if s.lower_bound else ''} {s.unit}"
         delta = None if s.pct is None or not s.goal else f"{s.pct:.0f} % of {s.min:,.0f}"
         col.metric(frames.nutrient_name(key), shown, delta=delta, delta_color="off", delta_arrow="off",
-                   help=STATUS_WORDS.get(s.status, s.status))
+                   help=status_words(s.status))
     bars = pd.DataFrame([{"nutrient": frames.nutrient_name(k), "percent": round(status[k].pct),
                           "amount": status[k].total, "target": status[k].min or status[k].max}
                          for k in frames.SHOWN if k in status and status[k].pct is not None])
     if not bars.empty:
         st.altair_chart(charts.percent_bars(bars), width="stretch")
         st.caption("Sodium is shown as % of its ceiling (not a target); energy as % of your daily budget.")
-    rows = [{"Nutrient": frames.nutrient_name(k), "Eaten": frames.amount_text(s.total, s.unit, s.lower_bound),
-             "Status": STATUS_WORDS.get(s.status, s.status), "Target": frames.range_text(s.min, s.max, s.unit)}
-            for k, s in status.items()]
+    rows = []
+    for k, s in status.items():
+        rows.append({"Nutrient": frames.nutrient_name(k), "Eaten": frames.amount_text(s.total, s.unit, s.lower_bound),
+                     "Status": status_words(s.status), "Target": frames.range_text(s.min, s.max, s.unit)})
+        if s.counted is not None:   # calcium: oxalate greens' calcium is shown but does not count toward the goal
+            rows.append({"Nutrient": "  of which well absorbed", "Eaten": frames.amount_text(s.counted, s.unit),
+                         "Status": "counts toward the goal", "Target": ""})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     show_above_limits(report)
 
