@@ -19,6 +19,7 @@ ALLERGENS = ("lactose", "dairy", "gluten", "tree_nuts", "nuts", "peanuts", "fish
 CONDITIONS = ("kidney_disease", "heart_failure", "ace_inhibitor", "arb", "potassium_sparing_diuretic", "nsaid",
               "thiazide_diuretic", "loop_diuretic")
 TARGET_SETS = ("us", "efsa")
+ENERGY_KCAL_RANGE = (1000, 5000)   # a budget a person may set: outside it is a typing slip, not a diet
 MIN_AGE = 14  # DRI rows and IOM EER equations for adolescents (14-18) and adults; children need a paediatric plan
 # every nutrient the food table tracks (energy included) can be a target; water is not a nutrient target
 OVERRIDABLE = tuple(f for f in NUTRIENT_FIELDS if f != "water_g")
@@ -102,7 +103,7 @@ def validate(p: Profile) -> None:
         raise ProfileError(f"pregnancy and lactation targets exist for ages 14 to 50, not {p.age}", field="pregnancy")
     _number("weight_kg", p.weight_kg, 20, 300)
     _number("height_cm", p.height_cm, 100, 250)
-    _number("energy_kcal", p.energy_kcal, 1000, 5000)
+    _number("energy_kcal", p.energy_kcal, *ENERGY_KCAL_RANGE)
     _choice("activity", p.activity, ACTIVITIES)
     _choice("diet", p.diet, DIETS)
     _choice("target_set", p.target_set, TARGET_SETS)

@@ -10,6 +10,7 @@ from planner.profile import (
     ACTIVITIES,
     CONDITIONS,
     DIETS,
+    ENERGY_KCAL_RANGE,
     PREGNANCY,
     SEXES,
     TARGET_SETS,
@@ -172,9 +173,10 @@ with st.form("profile_form", border=True):
     c5, c6 = st.columns(2)
     c5.selectbox("Activity", ACTIVITIES, index=ACTIVITIES.index(p.activity),
                  format_func=lambda a: state.label("activity", a), key="pf_activity")
-    c6.number_input("Energy per day (kcal), optional", min_value=1000.0, max_value=5000.0,
+    c6.number_input("Energy per day (kcal), optional", min_value=float(ENERGY_KCAL_RANGE[0]),
+                    max_value=float(ENERGY_KCAL_RANGE[1]),
                     value=None, step=50.0, key=optional("pf_energy", p.energy_kcal), placeholder="estimated for you",
-                    help="Leave empty to estimate it from age, size and activity (Mifflin-St Jeor).")
+                    help="Leave empty to estimate it from age, sex, size and activity (IOM 2005 energy equations).")
     st.selectbox("What do you eat?", DIETS, index=DIETS.index(p.diet),
                  format_func=lambda d: state.label("diet", d), key="pf_diet")
     st.multiselect("Never include (allergies, intolerances, foods)",
