@@ -355,12 +355,16 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
         today = np.zeros(len(week.food_idx), dtype=bool)
         today[[week.pair_index[p] for p in forced if p in week.pair_index]] = True
         banned_pairs = week.extra_pairs & ~today
-    avoid = [sorted(pairs) for e, pairs in planned.items() if e != d and pairs]
+    # an earlier day or yesterday's meal may not come back whole; herbs and garnishes ride along and do not make
+    # a day new (day 3 was day 1 again but for 3 g of garlic)
+    roles = week.selection.foods.roles
+    rides_along = (np.zeros(len(week.selection.foods), dtype=bool) if roles is None
+                   else np.isin(roles, week.day_rules.uncounted_roles))
+    avoid = [sorted(p for p in pairs if not rides_along[p[0]]) for e, pairs in planned.items() if e != d]
     for e in (d - 1, d + 1):
         for s in range(len(week.slots)):
-            meal = sorted((f, s2) for f, s2 in planned.get(e, {}) if s2 == s)
-            if meal:
-                avoid.append(meal)
+            avoid.append(sorted((f, s2) for f, s2 in planned.get(e, {}) if s2 == s and not rides_along[f]))
+    avoid = [combo for combo in avoid if combo]
     avoid += avoid_extra or []
     seafood = {}
     if week.seafood is not None:   # the week's seafood: what the other days left, and this day's share of the aim
