@@ -19,7 +19,7 @@ from foods.nutrition import Totals, totals
 from foods.units import MAX_GRAMS
 from planner.errors import PlannerError
 from planner.render import nutrient_word, shortfall_sentence, unit_word
-from planner.rules import meal_slots, rules
+from planner.rules import meal_patterns, meal_slots, rules, rules_kidney
 from planner.targets import reported_not_planned
 
 PLAN_VERSION = 1
@@ -252,15 +252,9 @@ def load_plan(path: str | Path, table: FoodTable) -> Plan:
 def rules_fluids(profile: dict | None = None) -> str:
     """The one line a day on fluids (water, tea and coffee are not meal items), from meal_patterns.toml; on
     dialysis the renal team's allowance instead (planner/data/kidney.toml): 1.5-2 L would be wrong there."""
-    import tomllib
-
-    from planner.rules import DATA_DIR
-
     if profile and profile.get("dialysis"):
-        with open(DATA_DIR / "kidney.toml", "rb") as fh:
-            return tomllib.load(fh)["dialysis"]["fluids_line"]
-    with open(DATA_DIR / "meal_patterns.toml", "rb") as fh:
-        return tomllib.load(fh).get("fluids", {}).get("text", "")
+        return rules_kidney()["dialysis"]["fluids_line"]
+    return meal_patterns().get("fluids", {}).get("text", "")
 
 
 def plan_text(plan: Plan, table: FoodTable) -> str:

@@ -27,6 +27,14 @@ def rules_kidney() -> dict:
 
 
 @functools.cache
+def meal_patterns() -> dict:
+    """Meal patterns per slot kind, per-day and per-meal amounts, group roles, the fluids line
+    (planner/data/meal_patterns.toml)."""
+    with open(DATA_DIR / "meal_patterns.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.cache
 def dri_table() -> pd.DataFrame:
     import pandas as pd
 

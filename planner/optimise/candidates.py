@@ -19,7 +19,7 @@ from planner.eligibility import assess
 from planner.errors import PlannerError
 from planner.optimise.day import GOAL_COUNTED, Dish, FoodArrays
 from planner.profile import Profile
-from planner.rules import DATA_DIR, meal_slots, rules
+from planner.rules import DATA_DIR, meal_patterns, meal_slots, rules
 from planner.targets import Targets
 
 MODEL_BASICS = ("energy_kcal", "protein_g", "fat_g", "carbohydrate_g")
@@ -50,13 +50,6 @@ class TableArrays:
     roles: np.ndarray         # str: the food's role in a meal (planner/data/food_roles.csv)
     same_food: np.ndarray     # str: the food it is a form of (raw and cooked count as one), else its own id
     portion_grams: np.ndarray
-
-
-@functools.cache
-def meal_patterns() -> dict:
-    """Meal patterns per slot kind, per-day and per-meal amounts, group roles (planner/data/meal_patterns.toml)."""
-    with open(DATA_DIR / "meal_patterns.toml", "rb") as fh:
-        return tomllib.load(fh)
 
 
 @functools.cache
