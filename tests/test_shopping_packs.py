@@ -176,14 +176,3 @@ def test_a_plan_read_back_gives_the_same_pack_costs(week_of_three):
     planned = {d.index: day_pairs(week, d)[0] for d in plan.days if d.index < 2}
     first = opened_pack_savings(week, 2, planned)
     assert first.tobytes() == opened_pack_savings(week, 2, dict(reversed(planned.items()))).tobytes()
-
-
-def test_with_prices_a_step_from_an_opened_tub_is_already_paid_for(table):
-    week = build_week(YOUNG_WOMAN, table, 3, (), 3, {"greek_yogurt": 6.0, "banana": 2.0}, None, 0)
-    yogurt, breakfast = week.ids.index("greek_yogurt"), week.slots.index("breakfast")
-    pairs = week.food_idx == yogurt
-    planned = {0: {(yogurt, breakfast): 1}}                          # 100 g of a 500 g tub: more than a serving left
-    assert opened_pack_savings(week, 1, planned)[yogurt] == pytest.approx(week.step_price[pairs][0])
-    fresh, opened = context.day_request(week, 1, {}, {}), context.day_request(week, 1, planned, {})
-    assert np.all(opened.step_cost[pairs] < fresh.step_cost[pairs]) and np.all(opened.step_cost[pairs] >= 0)
-    assert np.array_equal(opened.step_cost[~pairs], fresh.step_cost[~pairs])   # nothing else changes
