@@ -179,8 +179,9 @@ class ShoppingList:
 
     @property
     def kept_for_later(self) -> list[ShoppingItem]:
-        """Long-keeping lines (oil, honey, dry pulses) the meals do not finish: the rest keeps for later weeks."""
-        return [i for i in self.items if i.keeps and i.left_grams >= 0.5]
+        """Long-keeping lines (oil, honey, dry pulses) the meals do not finish, most left first: the rest keeps for
+        later weeks."""
+        return sorted((i for i in self.items if i.keeps and i.left_grams >= 0.5), key=lambda i: -i.left_grams)
 
     @property
     def left_over(self) -> list[ShoppingItem]:
