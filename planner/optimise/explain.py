@@ -130,7 +130,7 @@ def what_ifs(week: Week, request: DayRequest, goals: list[str]) -> list[WhatIf]:
     out = []
     for binds, helps, req, selection in cases:
         try:
-            model = build_day((selection or week.selection).foods, week.day_rules, req)
+            model = build_day((selection or week.selection).foods, week.day_rules, req, week.dish_memo)
         except KeyError:   # a kept item the other selection cannot place
             continue
         relaxed = relaxation_slack(model)
@@ -188,7 +188,7 @@ def explain_shortfalls(week: Week, planned: dict[int, DayPairs], requests: dict[
     binding: dict[str, list[str]] = {n: [] for n in goals}
     closes: dict[str, list[str]] = {n: [] for n in goals}
     gains: dict[str, list[str]] = {n: [] for n in goals}
-    base = relaxation_slack(build_day(week.selection.foods, week.day_rules, requests[worst])) or {}
+    base = relaxation_slack(build_day(week.selection.foods, week.day_rules, requests[worst], week.dish_memo)) or {}
     achieved = solutions[worst].slack
     for name in names:
         if base.get(name, 0.0) <= goals[name] * SHORTFALL_TOLERANCE:
