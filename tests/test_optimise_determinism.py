@@ -46,7 +46,7 @@ def test_a_plan_and_its_advice_do_not_depend_on_the_clock(monkeypatch, table, pr
         assert any("closes it" in h for h in helps), helps   # a what-if MIP's answer is in what is compared
 
 
-@pytest.mark.parametrize("fallback", [True, False])
+@pytest.mark.parametrize("fallback", [pytest.param(True, marks=pytest.mark.slow), False])
 def test_a_what_if_stops_at_its_core_plan(table, monkeypatch, fallback):
     """A what-if solve (fallback=False) is the core MIP only, a work limit: no whole-model run even where
     the core plan falls short of the relaxation (made so here: no plan counts as meeting the goals)."""
