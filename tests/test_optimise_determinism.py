@@ -69,3 +69,28 @@ def test_a_what_if_stops_at_its_core_plan(table, monkeypatch, fallback):
     assert solution.status.status.solved
     whole = [c for c in calls if c[0] and c[1]]
     assert len(whole) == (1 if fallback else 0), calls
+
+
+def test_a_day_its_work_limit_finds_no_plan_for_is_planned_again_without_the_variety_rules(monkeypatch, table):
+    """A stage-4 day can find no plan in its node limit once earlier days have used up the foods it needs; the
+    same deterministic solve would stop there again, so the day repeats foods instead of being left empty."""
+    from planner.optimise import week as week_module
+    from planner.optimise.day import DaySolution
+    from planner.plan import SolveState, SolveStatus
+    from planner.solver import NO_PLAN_AT_WORK_LIMIT
+
+    real = week_module.solve_request
+    stuck = SolveStatus(SolveState.FAILED, "HiGHS", 0.1, None, NO_PLAN_AT_WORK_LIMIT)
+    asked = []
+
+    def first_try_of_day_2_stops(week, request, time_limit, **kwargs):
+        if request.avoid and not asked:   # day 2's first try (day 1 has no earlier day to avoid): no plan found
+            asked.append(request)
+            return DaySolution({}, {}, None, stuck)
+        return real(week, request, time_limit, **kwargs)
+
+    monkeypatch.setattr(week_module, "solve_request", first_try_of_day_2_stops)
+    plan = make_plan(Profile(), table, 2, seed=0)
+    assert all(day.items for day in plan.days)
+    assert "Day 2: foods repeat more than the variety rules allow, because no plan was found with them." in plan.notes
+    assert plan.status.status.solved and len(asked) == 1

@@ -86,12 +86,15 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
             solution.status.message != NO_PLAN_AT_WORK_LIMIT:
         began, time_limit = time.perf_counter(), left
         solution = solve_request(week, request, time_limit)
-    if solution.status.status == SolveState.INFEASIBLE:
+    # the variety rules (foods used up by earlier days) may leave no day, or none the work limit finds: a day that
+    # repeats foods beats no day
+    stuck = solution.status.status == SolveState.FAILED and solution.status.message == NO_PLAN_AT_WORK_LIMIT
+    if solution.status.status == SolveState.INFEASIBLE or stuck:
         eased = without_variety(request)
         retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
         if retry.status.status.solved:
-            note = (f"Day {d + 1}: foods repeat more than the variety rules allow, because the other rules "
-                    "left no other way.")
+            why = "no plan was found with them" if stuck else "the other rules left no other way"
+            note = f"Day {d + 1}: foods repeat more than the variety rules allow, because {why}."
             return eased, retry, [note]
         if forced:   # what is kept or locked may leave no meal pattern or food-group amount possible
             eased = without_variety(request, frozenset({"meal_patterns", "food_groups"}))
