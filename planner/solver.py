@@ -13,6 +13,8 @@ import pulp
 from planner.plan import SolveState, SolveStatus
 from planner.quiet import quiet_stdout
 
+NO_PLAN_AT_WORK_LIMIT = "stopped at its work limit before any plan was found"   # the same on any load
+
 
 def highs_status(h, seconds: float) -> SolveStatus:
     """HiGHS's own model status and MIP gap, for a highspy model (direct, or PuLP's `solverModel`)."""
@@ -29,6 +31,8 @@ def highs_status(h, seconds: float) -> SolveStatus:
     if status in (kinds.kIterationLimit, kinds.kSolutionLimit) and has_solution:   # a work limit: deterministic
         return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, gap, "stopped at its work limit with a good plan "
                            "(not proven best)")
+    if status in (kinds.kIterationLimit, kinds.kSolutionLimit) and not has_solution:
+        return SolveStatus(SolveState.FAILED, "HiGHS", seconds, None, NO_PLAN_AT_WORK_LIMIT)
     if status in (kinds.kTimeLimit, kinds.kIterationLimit, kinds.kInterrupt, kinds.kSolutionLimit):
         if has_solution:
             return SolveStatus(SolveState.TIME_LIMIT, "HiGHS", seconds, gap,

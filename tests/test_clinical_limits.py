@@ -122,9 +122,9 @@ def test_a_short_day_cut_by_the_time_cap_names_the_cap_not_whole_portions(table,
     monkeypatch.setattr(explain, "relaxation_slack", lambda model: {})   # fractions would reach every goal
     real = explain.explain_shortfalls
 
-    def first_day_cut(week, planned, requests, solutions, deadline):
+    def first_day_cut(week, planned, requests, solutions, deadline, notes=None):
         cut = SolveStatus(SolveState.TIME_LIMIT, "HiGHS", 1.0, None, "stopped at the safety time cap")
-        return real(week, planned, requests, {**solutions, 0: replace(solutions[0], status=cut)}, deadline)
+        return real(week, planned, requests, {**solutions, 0: replace(solutions[0], status=cut)}, deadline, notes)
 
     monkeypatch.setattr(week_module, "explain_shortfalls", first_day_cut)
     profile = profile_from_dict({"sex": "female", "age": 40, "diet": "vegan", "targets": {"calcium_mg": {"min": 2000}},

@@ -66,15 +66,16 @@ def test_remembered_dish_columns_are_the_ones_made_fresh(forced, fixed):
         lunch = week.slots.index("lunch")
         k = int(np.flatnonzero(week.slot_idx == lunch)[0])
         forced = {(int(week.food_idx[k]), lunch): None}
-    for banned_seed in (0, 1):   # the same slots busy, other foods used up: the columns are the same
+    for banned_seed in (0, 1, 0):   # other foods used up, then the first ones again: remembered, the same
         request = day_request(week, 0, {}, forced)
         request.fixed_slots = fixed
         request.banned_foods = np.random.default_rng(banned_seed).random(len(foods)) < 0.2
-        model = build_day(foods, rules, request)
+        model = build_day(foods, rules, request, week.dish_memo)
         fresh = dish_options(foods, rules, request)
         for name in ("dish", "slot", "entry_col", "entry_food", "entry_steps"):
             assert np.array_equal(getattr(model.dishes, name), getattr(fresh, name))
         assert model.dishes.names == fresh.names
+    assert len(week.dish_memo) == 2   # the plan's own memo: one entry per foods used up, no module state
 
 
 @pytest.mark.slow

@@ -86,6 +86,7 @@ class Week:
     seafood: np.ndarray | None = None          # bool per food: seafood, held to a week's amount (pregnancy)
     seafood_week: tuple[float, float] = (0.0, float("inf"))   # grams a week: aim, most
     pair_index: dict[tuple[int, int], int] = field(default_factory=dict)
+    dish_memo: dict = field(default_factory=dict, repr=False, compare=False)   # build_day's, for this plan only
 
     def __post_init__(self) -> None:
         self.pair_index = {(int(f), int(s)): k
@@ -427,7 +428,7 @@ def priced_request(week: Week, d: int, planned: dict[int, DayPairs], request: Da
     """The request with each scarce food's day priced for the days still to plan (planner.optimise.scarcity),
     so that day `d` leaves the few foods that carry a goal to the days that need them too; and its day
     model, built once: the prices change only the objective (DayModel.priced)."""
-    model = build_day(week.selection.foods, week.day_rules, request)
+    model = build_day(week.selection.foods, week.day_rules, request, week.dish_memo)
     still_open = open_days(week, d, planned)
     if still_open <= 1 or "variety" in request.relax:
         return request, model
@@ -450,7 +451,7 @@ def solve_request(week: Week, request: DayRequest, time_limit: float, selection:
                   model: DayModel | None = None) -> DaySolution:
     """Solve the day `request` asks for; `model` is its day model when already built for it."""
     if model is None:
-        model = build_day((selection or week.selection).foods, week.day_rules, request)
+        model = build_day((selection or week.selection).foods, week.day_rules, request, week.dish_memo)
     return solve_day(model, time_limit, DAY_GAP, abs_gap=ABS_GAP * week.unit)
 
 

@@ -487,30 +487,31 @@ def _seafood_aim(request: DayRequest) -> float:
     return request.seafood_aim if request.seafood is not None and request.seafood.any() else 0.0
 
 
-DISH_MEMO_SIZE = 8   # weeks' dish columns remembered (a plan, its what-ifs and a dashboard edit share them)
-_dish_memo: dict[tuple, tuple[FoodArrays, DayRules, DishOptions]] = {}
+DishMemo = dict   # (foods, rules, busy slots, foods used up) -> (foods, rules, DishOptions): one plan's (Week.dish_memo)
 
 
-def _day_dishes(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DishOptions:
-    """dish_options, remembered per (foods, rules, slots a request keeps or locks, foods it has used up): the
-    columns depend on nothing else of the day, and a day's model is built more than once (priced, retried,
-    what-ifs) with the same foods and rules. Keyed by identity; the entry holds foods and rules so no id is reused."""
+def _day_dishes(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: DishMemo | None) -> DishOptions:
+    """dish_options, remembered in `memo` (one plan's, held by its Week) per (foods, rules, slots a request
+    keeps or locks, foods it has used up): the columns depend on nothing else of the day, and a day's
+    model is built more than once (priced, retried, what-ifs) with the same of these. Keyed by identity;
+    the entry holds foods and rules so no id is reused while the memo lives."""
+    if memo is None:
+        return dish_options(foods, rules, request)
     busy = frozenset(request.fixed_slots) | frozenset(s for _, s in request.forced)
     banned = None if request.banned_foods is None else np.asarray(request.banned_foods, dtype=bool).tobytes()
     key = (id(foods), id(rules), busy, banned)   # foods used up change which food stands in for an ingredient
-    hit = _dish_memo.get(key)
+    hit = memo.get(key)
     if hit is not None and hit[0] is foods and hit[1] is rules:
         return hit[2]
     options = dish_options(foods, rules, request)
-    if len(_dish_memo) >= DISH_MEMO_SIZE:
-        _dish_memo.pop(next(iter(_dish_memo), None), None)   # tolerant of another thread (the dashboard)
-    _dish_memo[key] = (foods, rules, options)
+    memo[key] = (foods, rules, options)
     return options
 
 
-def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayModel:
+def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo: DishMemo | None = None
+              ) -> DayModel:
     """The day's MILP as arrays: pure, no solver involved. The formulation is written at the top of
-    this module; each row's name is its constraint's name."""
+    this module; each row's name is its constraint's name. `dish_memo` (a plan's) remembers dish columns."""
     fi, si = pairs_of(foods)
     pair_of = {(int(f), int(s)): k for k, (f, s) in enumerate(zip(fi, si, strict=True))}
     missing = [key for key in request.forced if key not in pair_of]
@@ -519,7 +520,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DayMod
     relax = request.relax
     opt_pair, opt_steps, counts = _options(foods, fi, request, pair_of, relax)
     n_opt = len(opt_pair)
-    dishes = _day_dishes(foods, rules, request) if "dishes" not in relax else dish_options(
+    dishes = _day_dishes(foods, rules, request, dish_memo) if "dishes" not in relax else dish_options(
         foods, replace(rules, dishes=()), request)
     dish_slot_set = sorted(set(dishes.slot.tolist()))
     goals = tuple(rules.goals)

@@ -28,11 +28,15 @@ from planner.plan import Day, Shortfall, SolveState, day_totals, items_totals
 from planner.render import nutrient_word, plural, unit_word
 
 SHORTFALL_TOLERANCE = 0.001  # a goal missed by less than 0.1 % counts as met (float and gram rounding)
-WHAT_IF_SECONDS = 2.0     # safety cap of each "what would help" solve (it stops at its work limit)
+WHAT_IF_SECONDS = 30.0    # safety cap of each "what would help" solve: it stops at its work limit long before,
+                          # so its answer is the same on an idle or a busy machine
 EXTRA_KCAL = 200          # the "more energy" what-if
 MACRO_RANGES = "the protein, fat and carbohydrate ranges"   # the AMDR, as people say it
 WHOLE_PORTIONS = "whole portions (with portions in fractions the day would reach it)"
 # a day the wall-clock safety cap cut: its solve was stopped, so whole portions are not shown to be the cause
+WHAT_IF_CAP_NOTE = ("What would close the shortfalls was not fully tried: the plan reached its safety time cap "
+                    "first (a longer --time-limit or a less busy machine would); on a busy machine this advice "
+                    "may differ from run to run.")
 TIME_CAP_REASON = ("the safety time cap, which stopped this day's solve before it finished (a longer --time-limit "
                    "or a less busy machine may reach it)")
 
@@ -130,7 +134,7 @@ def what_ifs(week: Week, request: DayRequest, goals: list[str]) -> list[WhatIf]:
     out = []
     for binds, helps, req, selection in cases:
         try:
-            model = build_day((selection or week.selection).foods, week.day_rules, req)
+            model = build_day((selection or week.selection).foods, week.day_rules, req, week.dish_memo)
         except KeyError:   # a kept item the other selection cannot place
             continue
         relaxed = relaxation_slack(model)
@@ -163,14 +167,17 @@ def _request_on(week: Week, wider: Selection, request: DayRequest) -> DayRequest
 
 
 def explain_shortfalls(week: Week, planned: dict[int, DayPairs], requests: dict[int, DayRequest],
-                       solutions: dict[int, DaySolution], deadline: float) -> list[Shortfall]:
+                       solutions: dict[int, DaySolution], deadline: float, notes: list[str] | None = None
+                       ) -> list[Shortfall]:
     """One Shortfall per day and goal missed: the target, what the day gives (recomputed from the table),
     the rules that bind and what would help.
 
     The hardest day (largest summed shortfall) is solved again with one rule eased at a time: a rule
     binds when easing it lowers the shortfall of the LP relaxation; a change helps when the whole-portion
     day then reaches the goal (checked with a short MIP). Its findings stand for every day: the days
-    share their rules.
+    share their rules. Each solve stops at its deterministic work limit (the what-if MIP at its core plan,
+    no whole-model fallback), so the words do not depend on the machine's load; the plan's `deadline` is only
+    a safety cap, and when it cuts the what-ifs short a note in `notes` says so.
     """
     goals = week.day_rules.goals
     missed: dict[int, dict[str, float]] = {}
@@ -188,12 +195,13 @@ def explain_shortfalls(week: Week, planned: dict[int, DayPairs], requests: dict[
     binding: dict[str, list[str]] = {n: [] for n in goals}
     closes: dict[str, list[str]] = {n: [] for n in goals}
     gains: dict[str, list[str]] = {n: [] for n in goals}
-    base = relaxation_slack(build_day(week.selection.foods, week.day_rules, requests[worst])) or {}
+    base = relaxation_slack(build_day(week.selection.foods, week.day_rules, requests[worst], week.dish_memo)) or {}
     achieved = solutions[worst].slack
     for name in names:
         if base.get(name, 0.0) <= goals[name] * SHORTFALL_TOLERANCE:
             binding[name].append(WHOLE_PORTIONS)
-    for case in (what_ifs(week, requests[worst], names) if time.perf_counter() < deadline else []):
+    capped = time.perf_counter() >= deadline
+    for case in ([] if capped else what_ifs(week, requests[worst], names)):
         for name in names:
             before, after = base.get(name, 0.0), case.relaxed.get(name, base.get(name, 0.0))
             if after < before - max(1.0, 0.05 * before):
@@ -204,10 +212,14 @@ def explain_shortfalls(week: Week, planned: dict[int, DayPairs], requests: dict[
                 before, after = base.get(name, 0.0), case.relaxed.get(name, base.get(name, 0.0))
                 if after < before - max(1.0, 0.05 * before):
                     gains[name].append(f"{case.helps} would gain up to {before - after:,.0f} {unit_word(name)}")
-        if not case.helps or not promising or time.perf_counter() >= deadline:
+        if not case.helps or not promising:
+            continue
+        if time.perf_counter() >= deadline:
+            capped = True
             continue
         sol = solve_day(case.model, min(WHAT_IF_SECONDS, max(0.05, deadline - time.perf_counter())), DAY_GAP,
-                        abs_gap=ABS_GAP * week.unit)
+                        abs_gap=ABS_GAP * week.unit, fallback=False)
+        capped |= sol.status.status == SolveState.TIME_LIMIT
         if not sol.status.status.solved:
             continue
         for name in names:
@@ -216,6 +228,8 @@ def explain_shortfalls(week: Week, planned: dict[int, DayPairs], requests: dict[
                 closes[name].append(case.helps)
             elif after < before - max(1.0, 0.05 * before):
                 gains[name].append(f"{case.helps} would gain {before - after:,.0f} {unit_word(name)}")
+    if capped and notes is not None:
+        notes.append(WHAT_IF_CAP_NOTE)
     out = []
     for d in sorted(missed):
         for name, got in sorted(missed[d].items()):

@@ -62,6 +62,7 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
         h.setOptionValue(option, value)
     if not mip:   # measured: presolve is most of an LP's time here, up to 20x on the full catalogue
         h.setOptionValue("presolve", "off")
+        h.setOptionValue("simplex_iteration_limit", LP_ITERATIONS)
     cost, lower, integer = model.cost, model.lower, model.integer
     if cols is None:
         starts, index, value = model.rows.csr()
@@ -80,6 +81,8 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
     return h
 
 
+LP_ITERATIONS = 100_000  # simplex iterations of an LP relaxation: a work limit (a day's takes 30-300), so an
+                         # answer never depends on the machine's load; the time limit is only a safety cap
 FREE_PER_MEAL = 2        # foods with next to no energy (water, tea, herbs) a core offers per meal
 
 
@@ -141,10 +144,11 @@ WHOLE_MODEL_OPTIONS = 5000  # above this many options (the full catalogue) the l
 WIDE_CORE = 120             # the whole model: HiGHS's presolve alone would overrun any time limit
 
 
-def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs_gap: float = 0.0
-                 ) -> tuple[np.ndarray | None, SolveStatus, float | None]:
+def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs_gap: float = 0.0,
+                 fallback: bool = True) -> tuple[np.ndarray | None, SolveStatus, float | None]:
     """Solve the LP relaxation, then the MIP over a core of promising pairs (one per CORE_SIZES); the whole model (started from the best plan so far)
-    only when no core plan meets goals the relaxation meets. The LP bound holds for the whole model, so
+    only when no core plan meets goals the relaxation meets (and `fallback`, else the core plan stands).
+    The LP bound holds for the whole model, so
     the gap reported is honest: "optimal" when within the gap, else "feasible" with the gap it has.
 
     Measured: much faster than one MIP over every pair, whose time goes to proving, not finding.
@@ -224,7 +228,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
                 break
         if time.perf_counter() >= deadline - 0.01:
             break
-    if best is not None and (goals_as_lp(best[0]) or time.perf_counter() >= deadline - 0.05):
+    if best is not None and (goals_as_lp(best[0]) or not fallback or time.perf_counter() >= deadline - 0.05):
         status = judged(*best, time.perf_counter() - began)
         if capped or time.perf_counter() >= deadline - 0.05:
             status = SolveStatus(SolveState.TIME_LIMIT, "HiGHS", status.seconds, status.gap, TIME_CAP_MESSAGE)
@@ -260,9 +264,10 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     return None, status, None
 
 
-def relaxation_slack(model: DayModel, time_limit: float = 1.0) -> dict[str, float] | None:
+def relaxation_slack(model: DayModel, time_limit: float = 30.0) -> dict[str, float] | None:
     """Each goal's slack in the LP relaxation (portions may be fractions): a fast, optimistic answer to
-    "could the day reach its goals with this rule eased?". None when the relaxation is not solved."""
+    "could the day reach its goals with this rule eased?". None when the relaxation is not solved within
+    LP_ITERATIONS (a work limit; `time_limit` is only a safety cap, far above what it takes)."""
     import highspy
 
     try:
@@ -349,13 +354,14 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
 
 
 def solve_day(model: DayModel, time_limit: float, gap: float = 0.01, use_highs: bool = True,
-              core: bool = True, abs_gap: float = 0.0) -> DaySolution:
-    """Solve under a hard time limit; HiGHS first, CBC if HiGHS is missing or crashes. Never raises."""
+              core: bool = True, abs_gap: float = 0.0, fallback: bool = True) -> DaySolution:
+    """Solve under a hard time limit; HiGHS first, CBC if HiGHS is missing or crashes. Never raises.
+    Without `fallback`, a core plan stands even where it falls short of the relaxation (a what-if)."""
     first_error = ""
     x = obj = None
     if use_highs:
         try:
-            x, status, obj = _solve_highs(model, time_limit, gap, core, abs_gap)
+            x, status, obj = _solve_highs(model, time_limit, gap, core, abs_gap, fallback)
         except ImportError:
             first_error, status = "HiGHS is not installed; ", None
         except Exception as exc:  # noqa: BLE001 - a solver crash is reported, then CBC tries

@@ -57,6 +57,7 @@ from planner.optimise.verify import uneven_goals
 from planner.plan import Day, Plan, SolveState, SolveStatus
 from planner.profile import Profile
 from planner.rules import meal_slots
+from planner.solver import NO_PLAN_AT_WORK_LIMIT
 
 WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
 DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
@@ -79,15 +80,21 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
     request, model = priced_request(week, d, planned, request, time_limit / 4)
     solution = solve_request(week, request, time_limit, model=model)
     left = 0.0 if deadline is None else deadline - time.perf_counter() - 0.05
-    if solution.status.status == SolveState.FAILED and left > 0.5:   # no plan in its share: use what is left
+    # no plan in its share of the time: use what is left (not when its work limit stopped it: the same
+    # deterministic solve would stop there again)
+    if solution.status.status == SolveState.FAILED and left > 0.5 and \
+            solution.status.message != NO_PLAN_AT_WORK_LIMIT:
         began, time_limit = time.perf_counter(), left
         solution = solve_request(week, request, time_limit)
-    if solution.status.status == SolveState.INFEASIBLE:
+    # the variety rules (foods used up by earlier days) may leave no day, or none the work limit finds: a day that
+    # repeats foods beats no day
+    stuck = solution.status.status == SolveState.FAILED and solution.status.message == NO_PLAN_AT_WORK_LIMIT
+    if solution.status.status == SolveState.INFEASIBLE or stuck:
         eased = without_variety(request)
         retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
         if retry.status.status.solved:
-            note = (f"Day {d + 1}: foods repeat more than the variety rules allow, because the other rules "
-                    "left no other way.")
+            why = "no plan was found with them" if stuck else "the other rules left no other way"
+            note = f"Day {d + 1}: foods repeat more than the variety rules allow, because {why}."
             return eased, retry, [note]
         if forced:   # what is kept or locked may leave no meal pattern or food-group amount possible
             eased = without_variety(request, frozenset({"meal_patterns", "food_groups"}))
@@ -125,8 +132,9 @@ def _status_notes(week: Week, solutions: dict[int, DaySolution]) -> list[str]:
     notes = []
     for d, sol in sorted(solutions.items()):
         if sol.status.status == SolveState.FAILED:
+            hint = "" if sol.status.message == NO_PLAN_AT_WORK_LIMIT else ": try a longer time limit"
             notes.append(f"Day {d + 1}: the solver failed ({sol.status.message}). This does not mean no plan "
-                         "exists: try a longer time limit.")
+                         f"exists{hint}.")
         elif sol.status.status == SolveState.INFEASIBLE:
             notes.append(f"Day {d + 1}: no day can keep all the hard rules; {diagnose_infeasible(week, d)}")
         if sol.over_budget > 0.005:
@@ -217,7 +225,7 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     if week.seafood is not None and week.seafood.any():   # the advice itself is in the pregnancy note
         grams = sum(seafood_grams(week, planned[d]) for d in range(days))
         notes.append(f"Seafood this week: {grams:,.0f} g (about {grams / GRAMS_PER_OZ:.0f} oz).")
-    shortfalls = explain_shortfalls(week, planned, requests, solutions, deadline)
+    shortfalls = explain_shortfalls(week, planned, requests, solutions, deadline, notes)
     notes += _status_notes(week, solutions)
     status = _combined([s.status for s in solutions.values()], time.perf_counter() - began)
     return Plan(plan_days, profile.to_dict(), week.targets.to_dict(), shortfalls, status,
@@ -270,7 +278,8 @@ def regenerate(plan: Plan, profile: Profile, table: FoodTable, day: int, slot: s
         new_day = Day(day, [new_day.meal(slot) if m.slot == slot else m for m in old_day.meals])
     days = [new_day if d.index == day else d for d in plan.days]
     planned[day] = solution.steps
-    fresh = explain_shortfalls(week, {day: solution.steps}, {day: request}, {day: solution}, began + time_limit)
+    fresh = explain_shortfalls(week, {day: solution.steps}, {day: request}, {day: solution}, began + time_limit,
+                               notes)
     others = [s for s in plan.shortfalls if s.day != day]
     status = replace(solution.status, seconds=time.perf_counter() - began)
     return replace(plan, days=days, shortfalls=sorted(others + fresh, key=shortfall_order), status=status,
