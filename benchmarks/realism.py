@@ -7,7 +7,7 @@ with a potassium max of 2,000 mg): days within ±5 % of the energy target, days 
 lunches and dinners with their protein (20 g, 25 g from 65), meals with more than one starch, milk, legume
 or main protein food, meals that follow no pattern, vegetable and fruit grams per day (min-max), distinct
 foods (raw and cooked as one) and shopping rows per week, the share of meals that are named dishes, the
-share of the bought grams that is eaten, and whether two runs gave byte-identical JSON; then seconds per
+share of the perishable bought grams that is eaten, and whether two runs gave byte-identical JSON; then seconds per
 run, the solver's status, how far the days' energy is from the target, shortfalls and the dishes used. The targets live in planner/optimise/realism.py.
 Exit code 0 whatever the figures: this measures, the tests enforce.
 """

@@ -204,12 +204,15 @@ def _shopping_sheet(ws: Worksheet, shopping: ShoppingList) -> None:
         _put(ws, row, 7, "no prices given (mineral-planner shopping --prices FILE with food_id,price_per_kg)")
     _put(ws, row, 3, len(shopping.items), "#,##0")
     _put(ws, row, 4, "items")
-    if shopping.eaten_share is not None:
+    if shopping.perishable_eaten_share is not None:   # oil, honey and dry pulses keep: their rest is no waste
         row += 1
-        _put(ws, row, 2, "Eaten (share of the bought weight)", font=_BOLD)
-        _put(ws, row, 3, float(shopping.eaten_share), PERCENT)
+        _put(ws, row, 2, "Eaten (share of the perishable bought weight)", font=_BOLD)
+        _put(ws, row, 3, float(shopping.perishable_eaten_share), PERCENT)
         if shopping.left_over:
             _put(ws, row, 7, shopping.left_over_text()).alignment = _INDENT2
+    if shopping.kept_for_later:
+        row += 1
+        _put(ws, row, 7, shopping.kept_for_later_text()).alignment = _INDENT2
     if shopping.pantry:
         row += 2
         _put(ws, row, 2, "Already at home (not to buy)", font=_BOLD)

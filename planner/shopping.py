@@ -4,8 +4,10 @@ Each food's eaten grams are summed over the chosen days and converted to the for
 (dry lentils for cooked, raw potatoes for baked, whole bananas with their peel) with the food table's
 yield factor and SR28 refuse; foods bought in the same form (baked and boiled potatoes, lemons and
 lemon juice) share one line. Amounts are rounded up to what a shop sells: whole pieces, bunches of herbs,
-whole packs, round weights for loose goods. The list says what share of the bought weight the meals eat
-(the rest stays in opened packs or rounds up to whole pieces), and which lines are mostly left over.
+whole packs, round weights for loose goods. The list says what share of the perishable bought weight the
+meals eat (the rest stays in opened packs or rounds up to whole pieces), which lines are mostly left over,
+and which long-keeping goods (oil, honey, dry pulses: planner/data/aisles.toml [keeps]) are left for later.
+The same rules tell the optimiser what the days already planned leave in opened packs (`opened_left`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class BuyRules:
     not_bought: frozenset[str]
     not_bought_reason: str
     bought: dict[str, dict]                         # bought_ndb -> {label, one, many, weight}
+    keeps: frozenset[str] = frozenset()             # bought_ndb of forms that keep for months once opened
+    keeps_reason: str = ""
 
     def aisle_label(self, key: str) -> str:
         return dict(self.aisles).get(key, key.replace("_", " ").capitalize())
@@ -59,6 +63,10 @@ class BuyRules:
         """The bought form a line is for: lemon juice (`same_as`) goes on the lemons' line."""
         return str(self.info(bought_ndb).get("same_as", bought_ndb))
 
+    def long_keeping(self, food: Food) -> bool:
+        """Whether the form a food is bought in keeps for months once opened (its leftovers are no waste)."""
+        return self.line_ndb(food.bought_ndb) in self.keeps
+
 
 @functools.cache
 def buy_rules() -> BuyRules:
@@ -72,6 +80,8 @@ def buy_rules() -> BuyRules:
         not_bought=frozenset(data["not_bought"]["foods"]),
         not_bought_reason=data["not_bought"]["reason"],
         bought={str(k): dict(v) for k, v in data.get("bought", {}).items()},
+        keeps=frozenset(str(k) for k in data.get("keeps", {}).get("bought", ())),
+        keeps_reason=str(data.get("keeps", {}).get("reason", "")),
     )
 
 
@@ -97,6 +107,12 @@ class ShoppingItem:
     buy_grams: float = 0.0       # weight of what is bought, as bought (pieces and packs included)
     unit_text: str = ""          # the unit as a shopper reads it: "bananas", "1 l carton", "bunch", "g"
     need_text: str = ""          # the amount needed in words: "184 g", "2 cups"
+    keeps: bool = False          # the bought form keeps for months once opened (oil, honey): what is left is no waste
+
+    @property
+    def left_grams(self) -> float:
+        """Grams bought and not eaten this time, as bought (in an opened pack, or whole pieces rounded up)."""
+        return max(0.0, self.buy_grams - self.needed_grams)
 
     @property
     def eaten_share(self) -> float:
@@ -142,26 +158,59 @@ class ShoppingList:
 
     @property
     def eaten_share(self) -> float | None:
-        """Share of the bought grams the meals eat (the rest stays in opened packs or rounds up to whole
-        pieces and round weights); None when there is nothing to buy."""
-        bought = self.bought_grams
-        return min(1.0, sum(i.needed_grams for i in self.items) / bought) if bought > 0 else None
+        """Share of all the bought grams the meals eat (the rest stays in opened packs or rounds up to whole
+        pieces and round weights), long-keeping goods included; None when there is nothing to buy."""
+        return _share(self.items)
+
+    @property
+    def perishable(self) -> list[ShoppingItem]:
+        """Lines whose bought form does not keep for months once opened: what they leave is wasted."""
+        return [i for i in self.items if not i.keeps]
+
+    @property
+    def perishable_bought_grams(self) -> float:
+        return sum(i.buy_grams for i in self.perishable)
+
+    @property
+    def perishable_eaten_share(self) -> float | None:
+        """Share of the perishable bought grams the meals eat (half-used packs of milk, bread or a cabbage
+        lower it; an opened bottle of oil does not); None when nothing perishable is bought."""
+        return _share(self.perishable)
+
+    @property
+    def kept_for_later(self) -> list[ShoppingItem]:
+        """Long-keeping lines (oil, honey, dry pulses) the meals do not finish, most left first: the rest keeps for
+        later weeks."""
+        return sorted((i for i in self.items if i.keeps and i.left_grams >= 0.5), key=lambda i: -i.left_grams)
 
     @property
     def left_over(self) -> list[ShoppingItem]:
-        """Lines whose meals eat less than half of what is bought (a pack opened for a little)."""
-        return [i for i in self.items if i.eaten_share < MOSTLY_LEFT_OVER]
+        """Perishable lines whose meals eat less than half of what is bought (a pack opened for a little)."""
+        return [i for i in self.perishable if i.eaten_share < MOSTLY_LEFT_OVER]
 
     def eaten_text(self) -> str:
-        """'Eaten: 91 % of the bought weight ...; mostly left over: Cheese, cheddar (14 % eaten)', or ''."""
-        share = self.eaten_share
-        if share is None:
+        """'Eaten: 91 % of the perishable bought weight ...; mostly left over: Cheese, cheddar (14 % eaten)',
+        then the long-keeping goods left for later, or '' when nothing is bought."""
+        share = self.perishable_eaten_share
+        if share is None and not self.items:
             return ""
-        text = (f"Eaten: {share * 100:.0f} % of the bought weight (the rest stays in opened packs or rounds up to whole "
-                "pieces)")
-        if self.left_over:
-            text += f"; {self.left_over_text()}"
-        return text
+        parts = []
+        if share is not None:
+            text = (f"Eaten: {share * 100:.0f} % of the perishable bought weight (the rest stays in opened packs or "
+                    "rounds up to whole pieces)")
+            if self.left_over:
+                text += f"; {self.left_over_text()}"
+            parts.append(text)
+        if self.kept_for_later:
+            parts.append(self.kept_for_later_text())
+        return "\n".join(parts)
+
+    def kept_for_later_text(self) -> str:
+        """'Left for later (keeps for months once opened): Olive oil (~350 g), Honey (~440 g)', or ''."""
+        if not self.kept_for_later:
+            return ""
+        return (f"Left for later ({buy_rules().keeps_reason}): "
+                + ", ".join(f"{i.label} (~{_grams_text(i.left_grams)})" for i in self.kept_for_later))
 
     def left_over_text(self) -> str:
         """'mostly left over: Cheese, cheddar (14 % eaten), ...', or '' when every line is mostly eaten."""
@@ -185,7 +234,11 @@ class ShoppingList:
                 "unpriced": [i.food_id for i in self.unpriced] if self.total_price is not None else [],
                 "notes": list(self.notes),
                 "bought_grams": round(self.bought_grams, 1),
-                "eaten_share": None if self.eaten_share is None else round(self.eaten_share, 3)}
+                "eaten_share": None if self.eaten_share is None else round(self.eaten_share, 3),
+                "perishable_bought_grams": round(self.perishable_bought_grams, 1),
+                "perishable_eaten_share": (None if self.perishable_eaten_share is None
+                                           else round(self.perishable_eaten_share, 3)),
+                "kept_for_later": [i.food_id for i in self.kept_for_later]}
 
     def to_csv(self) -> str:
         """One row per item to buy (pantry items follow, marked), for a spreadsheet or another app."""
@@ -226,6 +279,12 @@ class ShoppingList:
             lines.append("")
             lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
+
+
+def _share(items: list[ShoppingItem]) -> float | None:
+    """Needed ÷ bought grams over some lines, or None when they buy nothing."""
+    bought = sum(i.buy_grams for i in items)
+    return min(1.0, sum(i.needed_grams for i in items) / bought) if bought > 0 else None
 
 
 def days_text(days: list[int]) -> str:
@@ -363,7 +422,37 @@ def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None 
         bought_name=main.bought_name or main.name, aisle=main.aisle, eaten_grams=sum(eaten[i] for i in ids),
         needed_grams=needed, buy_amount=amount, buy_unit=mode, buy_text=text, label=_label(main, info),
         food_ids=ids, eaten_by_food={i: eaten[i] for i in ids}, buy_grams=buy_grams, unit_text=unit,
-        need_text=_need_text(foods, eaten, needed, info))
+        need_text=_need_text(foods, eaten, needed, info), keeps=rules.long_keeping(main))
+
+
+def _eaten_per_left_gram(food: Food, line: ShoppingItem, rules: BuyRules) -> float:
+    """Grams of `food`, as eaten, that one gram left on its line (as bought) still gives."""
+    if _buy_mode(food, rules) == "piece":   # what is left is whole pieces of the line's form (lemons for juice)
+        whole = line.buy_grams / line.buy_amount
+        return food.buy_piece_grams / food.yield_factor / whole
+    return 1.0 / food.bought_grams(1.0)
+
+
+def opened_left(eaten: dict[str, float], table: FoodTable, food_ids: Iterable[str]) -> dict[str, float]:
+    """Per food of `food_ids`: grams, as that food is eaten, still in the packs, pieces and bunches that buying
+    for `eaten` (food id -> grams eaten) opens, by the shopping list's own lines and roundings; only foods with
+    something left, and no long-keeping ones (their rest is no waste). Baked potatoes can finish the raw
+    potatoes boiled ones left; lemon juice the lemons bought for slices."""
+    rules = buy_rules()
+    lines: dict[tuple, list[Food]] = {}
+    for fid in eaten:
+        if fid not in rules.not_bought:
+            food = table.get(fid)
+            lines.setdefault(_group_key(food, rules), []).append(food)
+    bought = {key: buy_item(foods, eaten, rules) for key, foods in lines.items()}
+    out: dict[str, float] = {}
+    for fid in food_ids:
+        food = table.get(fid)
+        line = bought.get(_group_key(food, rules))
+        if line is None or line.keeps or fid in rules.not_bought or line.left_grams <= _EPS:
+            continue
+        out[fid] = line.left_grams * _eaten_per_left_gram(food, line, rules)
+    return out
 
 
 def eaten_by_food(plan: Plan, days: Iterable[int] | None = None) -> dict[str, float]:

@@ -128,8 +128,8 @@ def test_shopping_sheet_totals_pantry_and_formats(table, tmp_path):
     total_row = n + 3
     assert ws.cell(total_row, 2).value == "Total (estimated)"
     assert ws.cell(total_row, 6).value == f"=SUM(F2:F{n + 1})"
-    assert ws.cell(total_row + 1, 2).value == "Eaten (share of the bought weight)"
-    assert ws.cell(total_row + 1, 3).value == pytest.approx(sl.eaten_share) and ws.cell(total_row + 1, 3).number_format == "0%"
+    assert ws.cell(total_row + 1, 2).value == "Eaten (share of the perishable bought weight)"
+    assert ws.cell(total_row + 1, 3).value == pytest.approx(sl.perishable_eaten_share) and ws.cell(total_row + 1, 3).number_format == "0%"
     prices = [ws.cell(r, 6).value for r in range(2, n + 2)]
     assert sum(p for p in prices if p is not None) == pytest.approx(sl.total_price)
     texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]

@@ -122,7 +122,7 @@ def test_the_list_says_what_share_of_the_bought_grams_is_eaten(table):
     assert data["bought_grams"] == pytest.approx(sl.bought_grams, abs=0.1)
     assert {i["food_id"]: i["eaten_share"] for i in data["items"]}["cheese"] < 0.5
     text = sl.to_text()
-    assert f"Eaten: {sl.eaten_share * 100:.0f} % of the bought weight" in text
+    assert f"Eaten: {sl.perishable_eaten_share * 100:.0f} % of the perishable bought weight" in text
     assert "mostly left over: Cheese" in text and "Milk" not in text.split("mostly left over:")[1]
     assert shopping_list(Plan([Day(0, [Meal("breakfast", [])])]), table).eaten_share is None
 
@@ -373,6 +373,9 @@ def test_amounts_equal_the_plan_after_conversion(plan):
     covered = [fid for line in lines for fid in line.food_ids] + sl.not_bought
     assert sorted(covered) == sorted({it.food_id for it in plan.items()})      # every food exactly once
     assert sl.eaten_share is None if not sl.items else 0 < sl.eaten_share <= 1
+    assert sl.perishable_eaten_share is None if not sl.perishable else 0 < sl.perishable_eaten_share <= 1
+    assert sl.bought_grams == pytest.approx(sl.perishable_bought_grams + sum(i.buy_grams for i in sl.items if i.keeps))
+    assert all(i.keeps for i in sl.kept_for_later) and not any(i.keeps for i in sl.left_over)
     for line in lines:
         assert line.buy_grams >= line.needed_grams - 1e-6          # never buy less than is needed
         assert 0 < line.eaten_share <= 1
