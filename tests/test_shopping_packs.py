@@ -1,18 +1,23 @@
-"""Few half-used packs: long-keeping goods are reported apart on the shopping list, and what the days eaten leave in
-opened packs is counted by the list's own rules (planner.shopping.opened_left, for the optimiser)."""
+"""Few half-used packs: long-keeping goods are reported apart on the shopping list, and the optimiser finishes the
+packs a week opens (planner.shopping.opened_left, planner.optimise.context.opened_pack_savings)."""
 
 from __future__ import annotations
 
 import json
 import tomllib
 
+import numpy as np
 import pytest
 from conftest import plan_item as item
 from conftest import random_plans
 from hypothesis import given
 
+import planner.optimise.context as context
 from foods import load_table
+from planner.optimise import make_plan
+from planner.optimise.context import Lock, build_week, day_pairs, opened_pack_savings
 from planner.plan import Day, Meal, Plan
+from planner.profile import Profile
 from planner.rules import DATA_DIR
 from planner.shopping import buy_rules, eaten_by_food, opened_left, shopping_list
 
@@ -114,3 +119,60 @@ def test_what_opened_packs_leave_is_what_the_list_buys_and_does_not_eat(plan):
             if line.buy_unit != "piece":   # grams as bought, back from grams as eaten
                 assert food.bought_grams(left[fid]) == pytest.approx(line.left_grams)
     assert not set(left) & rules.not_bought
+
+
+# --- the optimiser finishes what it opens ----------------------------------------------------------------
+
+YOUNG_WOMAN = Profile(sex="female", age=25)
+
+
+@pytest.fixture(scope="module")
+def week_of_three():
+    return build_week(YOUNG_WOMAN, load_table(), 3, (), 3, None, None, 0)
+
+
+def test_an_opened_tub_makes_its_next_steps_cheaper(week_of_three):
+    week = week_of_three
+    yogurt, oil = week.ids.index("greek_yogurt"), week.ids.index("olive_oil")
+    breakfast = week.slots.index("breakfast")
+    assert not opened_pack_savings(week, 0, {}).any()               # nothing open yet
+    planned = {0: {(yogurt, breakfast): 1}, 1: {(oil, breakfast): 1}}
+    saved = opened_pack_savings(week, 2, planned)
+    assert saved[yogurt] > 0                                          # day 1 opened the tub: day 3 eats from it
+    assert saved[oil] == 0                                            # oil keeps: its rest is no waste
+    assert np.count_nonzero(saved) == 1
+    assert opened_pack_savings(week, 2, planned).tobytes() == saved.tobytes()   # pure: same days, same savings
+    assert not opened_pack_savings(week, 0, {0: planned[0]}).any()   # a day's own items are not "other days"
+    most = int(week.selection.foods.max_steps[yogurt])
+    nearly = {0: {(yogurt, breakfast): most}, 1: {(yogurt, breakfast): most}}   # 400 g of a 500 g tub
+    assert 0 < opened_pack_savings(week, 2, nearly)[yogurt] < saved[yogurt]   # less left than a serving: less saved
+
+
+def test_the_days_request_makes_the_opened_food_cheaper(week_of_three):
+    week = week_of_three
+    yogurt = week.ids.index("greek_yogurt")
+    pairs = week.food_idx == yogurt
+    fresh = context.day_request(week, 1, {}, {})
+    opened = context.day_request(week, 1, {0: {(yogurt, week.slots.index("breakfast")): 1}}, {})
+    assert np.all(opened.step_cost[pairs] < fresh.step_cost[pairs]) and np.all(opened.step_cost >= 0)
+
+
+@pytest.mark.parametrize("food, slot", [("cottage_cheese", "breakfast"), ("cauliflower", "dinner")])
+def test_a_week_finishes_the_pack_its_first_day_opens(table, monkeypatch, food, slot):
+    shipped = context.LEFT_IN_PACK_COST
+
+    def eaten_share(cost: float) -> float:
+        monkeypatch.setattr(context, "LEFT_IN_PACK_COST", cost)
+        plan = make_plan(YOUNG_WOMAN, table, 3, seed=0, locks=[Lock(0, slot, food)])
+        return next(i for i in shopping_list(plan, table).items if food in i.food_ids).eaten_share
+
+    without, with_cost = eaten_share(0.0), eaten_share(shipped)
+    assert with_cost >= 0.75 and with_cost > without + 0.3          # the tub or head is (nearly) finished
+
+
+def test_a_plan_read_back_gives_the_same_pack_costs(week_of_three):
+    week = week_of_three
+    plan = make_plan(YOUNG_WOMAN, week.table, 3, seed=0)
+    planned = {d.index: day_pairs(week, d)[0] for d in plan.days if d.index < 2}
+    first = opened_pack_savings(week, 2, planned)
+    assert first.tobytes() == opened_pack_savings(week, 2, dict(reversed(planned.items()))).tobytes()
