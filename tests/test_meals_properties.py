@@ -220,14 +220,14 @@ def test_a_dishs_milk_is_the_weeks_milk_whichever_it_is(table):
     vegan = Profile(sex="male", age=25, diet="vegan")
     foods, _, options = _offered(vegan, table)
     index = foods.index
-    oatmeal = [j for j, name in enumerate(options.names) if name == "Oatmeal with milk and banana"]
+    oatmeal = [j for j in range(len(options)) if dishes()[options.dish[j]].name == "Oatmeal with milk and banana"]
     assert oatmeal
     milks = {foods.ids[f] for j in oatmeal for f in options.items(j) if foods.same_food[f] == "milk"}
     assert milks and milks <= {"soy_milk", "almond_milk"}
     for week_milk in ("soy_milk", "almond_milk"):
         banned = np.array([fid in ("soy_milk", "almond_milk") and fid != week_milk for fid in foods.ids])
         _, _, today = _offered(vegan, table, request=DayRequest(np.zeros(1), banned_foods=banned))
-        served = {foods.ids[f] for j, name in enumerate(today.names) if name == "Oatmeal with milk and banana"
+        served = {foods.ids[f] for j in range(len(today)) if dishes()[today.dish[j]].name == "Oatmeal with milk and banana"
                   for f in today.items(j)}
         assert week_milk in served and not ({"soy_milk", "almond_milk"} - {week_milk}) & served
         assert index[week_milk] in today.entry_food

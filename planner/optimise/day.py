@@ -47,6 +47,7 @@ receives it in one call; CBC, through PuLP and planner.solver, only when HiGHS i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -138,6 +139,19 @@ class Dish:
     optional: frozenset[str]
     slots: frozenset[str]
     written_for_kcal: float = 2000.0   # the day's energy target the amounts are written for (dishes.toml)
+    words: dict[str, str] = field(default_factory=dict)   # stand-in food id -> what the name calls it
+
+    def served_name(self, served: dict[str, str | None]) -> str:
+        """The name as served: an ingredient a food of its kind stands in for (the week's almond milk for
+        "milk") is called by that food's words, "Warm milk with honey" served as "Warm almond milk with honey"."""
+        name = self.name
+        for fid, food in served.items():
+            word = self.words.get(food or "") if food != fid else None
+            if word:
+                name = re.sub(rf"\b{re.escape(fid.replace('_', ' '))}\b",
+                              lambda m, w=word: w[:1].upper() + w[1:] if m.group(0)[:1].isupper() else w,
+                              name, flags=re.IGNORECASE)
+        return name
 
 
 @dataclass
@@ -360,7 +374,8 @@ def _options(foods: FoodArrays, fi: np.ndarray, request: DayRequest, pair_of: di
 @dataclass(frozen=True)
 class DishOptions:
     """Every way a named dish can be served today: one binary column each, holding its ingredients at
-    whole steps (a small, middle and large serving, and the middle one with its optional ingredients)."""
+    whole steps (a small, middle and large serving, the small one with its vegetables at their most, and the
+    middle one with its optional ingredients)."""
 
     dish: np.ndarray        # per column: index into rules.dishes
     slot: np.ndarray        # per column: slot index
@@ -383,6 +398,7 @@ class DishOptions:
 
 
 DISH_SIZES = (0.0, 0.5, 1.0)   # where in each ingredient's amount range the served dish sits
+MORE_OF = "vegetables"         # a dish is also served small but with this day amount's foods at their most
 SERVING_SCALE = (0.75, 2.0)    # a dish's serving grows or shrinks with the day's energy target, within these
 ANY_OF_KIND = ("milk",)        # an ingredient named by its kind's base food stands for any food of that kind
                                # the person may have today: "milk" is the week's one milk (2 %, skim, soy, ...)
@@ -421,7 +437,8 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
     index = foods.index
     busy = set(request.fixed_slots) | {s for _, s in request.forced}
     roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
-    dish_idx, slot_idx, e_col, e_food, e_steps = [], [], [], [], []
+    vegetable_roles = next((a.roles for a in rules.day_amounts if a.name == MORE_OF), ())
+    dish_idx, slot_idx, e_col, e_food, e_steps, names = [], [], [], [], [], []
     for d, dish in enumerate(rules.dishes):
         scale = serving_scale(rules, dish)
         for s, slot in enumerate(rules.slots):
@@ -435,16 +452,19 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
                         if fid in dish.optional and served[fid] is not None]
             garnish = [fid for fid in optional if roles[index[served[fid]]] in rules.uncounted_roles]
             extra = [fid for fid in optional if fid not in garnish]
-            variants = [(t, required + garnish) for t in DISH_SIZES]
+            greens = {fid for fid in required if roles[index[served[fid]]] in vegetable_roles}
+            variants = [(dict.fromkeys(required, t), required + garnish) for t in DISH_SIZES]
+            if greens:   # the small plate with the most vegetables: a light day's vegetables come from its dishes
+                variants.append(({fid: float(fid in greens) for fid in required}, required + garnish))
             if extra:
-                variants.append((0.5, required + optional))
+                variants.append((dict.fromkeys(required, 0.5), required + optional))
             seen = set()
-            for t, ingredients in variants:
+            for where, ingredients in variants:
                 amounts = []
                 for fid in ingredients:
                     f = index[served[fid]]
                     low, high = dish.ingredients[fid]
-                    grams = low + t * (high - low) if fid in required else low
+                    grams = low + where[fid] * (high - low) if fid in required else low
                     top = foods.max_steps[f]
                     if fid not in garnish:   # garnishes ride along at their own few grams
                         grams *= scale
@@ -458,13 +478,14 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
                 j = len(dish_idx)
                 dish_idx.append(d)
                 slot_idx.append(s)
+                names.append(dish.served_name(served))
                 for f, n in amounts:
                     e_col.append(j)
                     e_food.append(f)
                     e_steps.append(n)
     return DishOptions(np.array(dish_idx, dtype=int), np.array(slot_idx, dtype=int), np.array(e_col, dtype=int),
                        np.array(e_food, dtype=int), np.array(e_steps, dtype=float),
-                       tuple(rules.dishes[d].name for d in dish_idx))
+                       tuple(names))
 
 
 def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, n_dish: int, dish_slots: set[int],
