@@ -274,15 +274,15 @@ def test_every_dish_can_be_a_meal_of_a_real_day(table):
     week = build_week(EVERYONE, table, 7, (), 3, None, None, 0)
     model = build_day(week.selection.foods, week.day_rules, day_request(week, 0, {}, {}))
     free = solve_day(model, 30, DAY_GAP, abs_gap=ABS_GAP)
-    names, slots = np.array(model.dishes.names), model.dishes.slot
+    which, slots = model.dishes.dish, model.dishes.slot   # by the file's dish: a name says the week's milk
     dish_cols, no_dish = model.blocks["dish"], model.blocks["no_dish"]
     no_dish_col = dict(zip(sorted(set(slots.tolist())), range(no_dish.start, no_dish.stop), strict=True))
     unreachable = {}
-    for dish in dishes():
+    for d, dish in enumerate(dishes()):
         costs = []
-        for s in sorted(set(slots[names == dish.name].tolist())):
+        for s in sorted(set(slots[which == d].tolist())):
             upper = model.upper.copy()
-            upper[dish_cols.start + np.flatnonzero((slots == s) & (names != dish.name))] = 0
+            upper[dish_cols.start + np.flatnonzero((slots == s) & (which != d))] = 0
             upper[no_dish_col[s]] = 0
             day = solve_day(replace(model, upper=upper), 30, DAY_GAP, abs_gap=ABS_GAP)
             if day.objective is not None and not any(v > 1e-6 for v in day.slack.values()):
