@@ -374,8 +374,7 @@ def _options(foods: FoodArrays, fi: np.ndarray, request: DayRequest, pair_of: di
 @dataclass(frozen=True)
 class DishOptions:
     """Every way a named dish can be served today: one binary column each, holding its ingredients at
-    whole steps (a small, middle and large serving, the small one with its vegetables at their most, and the
-    middle one with its optional ingredients)."""
+    whole steps (a small, middle and large serving, and the middle one with its optional ingredients)."""
 
     dish: np.ndarray        # per column: index into rules.dishes
     slot: np.ndarray        # per column: slot index
@@ -398,7 +397,6 @@ class DishOptions:
 
 
 DISH_SIZES = (0.0, 0.5, 1.0)   # where in each ingredient's amount range the served dish sits
-MORE_OF = "vegetables"         # a dish is also served small but with this day amount's foods at their most
 SERVING_SCALE = (0.75, 2.0)    # a dish's serving grows or shrinks with the day's energy target, within these
 ANY_OF_KIND = ("milk",)        # an ingredient named by its kind's base food stands for any food of that kind
                                # the person may have today: "milk" is the week's one milk (2 %, skim, soy, ...)
@@ -437,7 +435,6 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
     index = foods.index
     busy = set(request.fixed_slots) | {s for _, s in request.forced}
     roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
-    vegetable_roles = next((a.roles for a in rules.day_amounts if a.name == MORE_OF), ())
     dish_idx, slot_idx, e_col, e_food, e_steps, names = [], [], [], [], [], []
     for d, dish in enumerate(rules.dishes):
         scale = serving_scale(rules, dish)
@@ -452,19 +449,16 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
                         if fid in dish.optional and served[fid] is not None]
             garnish = [fid for fid in optional if roles[index[served[fid]]] in rules.uncounted_roles]
             extra = [fid for fid in optional if fid not in garnish]
-            greens = {fid for fid in required if roles[index[served[fid]]] in vegetable_roles}
-            variants = [(dict.fromkeys(required, t), required + garnish) for t in DISH_SIZES]
-            if greens:   # the small plate with the most vegetables: a light day's vegetables come from its dishes
-                variants.append(({fid: float(fid in greens) for fid in required}, required + garnish))
+            variants = [(t, required + garnish) for t in DISH_SIZES]
             if extra:
-                variants.append((dict.fromkeys(required, 0.5), required + optional))
+                variants.append((0.5, required + optional))
             seen = set()
-            for where, ingredients in variants:
+            for t, ingredients in variants:
                 amounts = []
                 for fid in ingredients:
                     f = index[served[fid]]
                     low, high = dish.ingredients[fid]
-                    grams = low + where[fid] * (high - low) if fid in required else low
+                    grams = low + t * (high - low) if fid in required else low
                     top = foods.max_steps[f]
                     if fid not in garnish:   # garnishes ride along at their own few grams
                         grams *= scale
