@@ -102,13 +102,14 @@ def profile_from_data(data: dict, where: str) -> Profile:
     try:
         return profile_from_dict(data)
     except PlannerError as exc:
-        raise ProfileError(f"{where}: {exc}", field=exc.field or _field_of(str(exc), data)) from None
+        raise ProfileError(f"{where}: {exc}", field=exc.field) from None
     except (TypeError, ValueError) as exc:   # a value of the wrong kind the checks did not foresee
         raise ProfileError(f"{where}: {exc}", field=_field_of(str(exc), data)) from None
 
 
 def _field_of(message: str, data: dict) -> str | None:
-    """The field an error message is about ("profile field 'age' ..."), when it names one of the data's."""
+    """The field a TypeError or ValueError the profile checks did not foresee is about, when its message names one
+    of the data's keys (every ProfileError carries its own field)."""
     for key in data:
         if f"'{key}'" in message or message.startswith(f"{key} ") or f"targets.{key}" in message:
             return key

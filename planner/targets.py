@@ -225,7 +225,12 @@ def targets_for(p: Profile) -> Targets:
     conditions = [*p.conditions, *(["kidney_disease"] if p.kidney_disease and "kidney_disease" not in p.conditions
                                    else [])]
     push_k = all(cond_rules[c]["potassium"] != "not_pushed" for c in conditions)
-    notes += [cond_rules[c]["note"] for c in conditions]
+    k_limit = p.targets.get("potassium_mg", {}).get("max")
+    asks_a_limit = not push_k and k_limit is not None   # the person set the limit these notes ask for
+    notes += [cond_rules[c]["note"] for c in conditions
+              if not (asks_a_limit and cond_rules[c]["potassium"] == "not_pushed")]
+    if asks_a_limit:
+        notes.append(rules()["potassium_limit"]["note"].format(limit=float(k_limit)))
     baseline = protein_target(p)   # the baseline floor; kidney disease's own rule decides protein instead
     items: dict[str, Target] = {} if "kidney_disease" in conditions else {"protein_g": baseline}
 
@@ -442,7 +447,9 @@ def _your_setting(nutrient: str, bounds: dict, old: Target | None, push_k: bool)
         if old is not None and old.min is not None:
             note = (f"{label}: your limit of {bounds['max']:,.0f} {unit} is followed; the usual minimum "
                     f"({old.min:,.0f} {unit}, {old.source}) is not pursued and no supplement is suggested for it.")
-        kept = old.note if old and old.kind != rules_kidney()["potassium"]["default_kind"] else ""
+        # a held potassium's note ("not pushed... your clinician's limit replaces this") no longer holds once the limit is set
+        held_k = nutrient == "potassium_mg" and not push_k
+        kept = old.note if old and old.kind != rules_kidney()["potassium"]["default_kind"] and not held_k else ""
         return Target(nutrient, None, _num(bounds["max"]), unit, "your setting", "your setting", goal=False,
                       note=kept), note
     new_min = bounds.get("min", old.min if old else None)

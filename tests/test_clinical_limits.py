@@ -275,3 +275,17 @@ def test_foods_top_calcium_ranks_by_the_calcium_that_counts(table):
     assert not {"spinach", "spinach_cooked", "swiss_chard"} & set(top["food_id"])
     ranked = table.top("calcium", per="100kcal", n=len(table.frame))
     assert ranked["calcium_counted_mg"].is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("conditions", [["kidney_disease"], ["ace_inhibitor"], ["kidney_disease", "nsaid"]])
+def test_a_potassium_limit_the_person_set_is_said_once_and_no_note_still_asks_for_one(conditions):
+    """A kidney profile with its clinician's 2,000 mg limit was told 'potassium is not pushed; set the limit your
+    clinician gives you' beside the limit it had set."""
+    t = targets_for(Profile(sex="female", age=60, conditions=conditions, targets={"potassium_mg": {"max": 2000}}))
+    assert t["potassium_mg"].max == 2000
+    assert t.notes.count("Potassium: held under your limit of 2,000 mg a day. Never take potassium supplements or "
+                         "potassium-chloride salt substitutes without your clinician.") == 1
+    assert not [n for n in t.notes if "not pushed" in n or "limit your clinician gives" in n or "ask your clinician for a limit" in n]
+    assert "not pushed" not in t["potassium_mg"].note
+    unset = targets_for(Profile(sex="female", age=60, conditions=conditions))   # without a limit, it is asked for
+    assert any("not pushed" in n for n in unset.notes)
