@@ -220,14 +220,14 @@ def test_a_dishs_milk_is_the_weeks_milk_whichever_it_is(table):
     vegan = Profile(sex="male", age=25, diet="vegan")
     foods, _, options = _offered(vegan, table)
     index = foods.index
-    oatmeal = [j for j, name in enumerate(options.names) if name == "Oatmeal with milk and banana"]
+    oatmeal = [j for j in range(len(options)) if dishes()[options.dish[j]].name == "Oatmeal with milk and banana"]
     assert oatmeal
     milks = {foods.ids[f] for j in oatmeal for f in options.items(j) if foods.same_food[f] == "milk"}
     assert milks and milks <= {"soy_milk", "almond_milk"}
     for week_milk in ("soy_milk", "almond_milk"):
         banned = np.array([fid in ("soy_milk", "almond_milk") and fid != week_milk for fid in foods.ids])
         _, _, today = _offered(vegan, table, request=DayRequest(np.zeros(1), banned_foods=banned))
-        served = {foods.ids[f] for j, name in enumerate(today.names) if name == "Oatmeal with milk and banana"
+        served = {foods.ids[f] for j in range(len(today)) if dishes()[today.dish[j]].name == "Oatmeal with milk and banana"
                   for f in today.items(j)}
         assert week_milk in served and not ({"soy_milk", "almond_milk"} - {week_milk}) & served
         assert index[week_milk] in today.entry_food
@@ -274,15 +274,15 @@ def test_every_dish_can_be_a_meal_of_a_real_day(table):
     week = build_week(EVERYONE, table, 7, (), 3, None, None, 0)
     model = build_day(week.selection.foods, week.day_rules, day_request(week, 0, {}, {}))
     free = solve_day(model, 30, DAY_GAP, abs_gap=ABS_GAP)
-    names, slots = np.array(model.dishes.names), model.dishes.slot
+    which, slots = model.dishes.dish, model.dishes.slot   # by the file's dish: a name says the week's milk
     dish_cols, no_dish = model.blocks["dish"], model.blocks["no_dish"]
     no_dish_col = dict(zip(sorted(set(slots.tolist())), range(no_dish.start, no_dish.stop), strict=True))
     unreachable = {}
-    for dish in dishes():
+    for d, dish in enumerate(dishes()):
         costs = []
-        for s in sorted(set(slots[names == dish.name].tolist())):
+        for s in sorted(set(slots[which == d].tolist())):
             upper = model.upper.copy()
-            upper[dish_cols.start + np.flatnonzero((slots == s) & (names != dish.name))] = 0
+            upper[dish_cols.start + np.flatnonzero((slots == s) & (which != d))] = 0
             upper[no_dish_col[s]] = 0
             day = solve_day(replace(model, upper=upper), 30, DAY_GAP, abs_gap=ABS_GAP)
             if day.objective is not None and not any(v > 1e-6 for v in day.slack.values()):

@@ -61,7 +61,8 @@ def dishes() -> tuple[Dish, ...]:
     for d in data["dish"]:
         optional = {k: tuple(v) for k, v in d.get("optional", {}).items()}
         out.append(Dish(d["name"], {k: tuple(v) for k, v in d["ingredients"].items()} | optional,
-                        frozenset(optional), frozenset(d["slots"]), float(data["written_for_kcal"])))
+                        frozenset(optional), frozenset(d["slots"]), float(data["written_for_kcal"]),
+                        dict(data.get("stand_in_words", {}))))
     return tuple(out)
 
 

@@ -47,6 +47,7 @@ receives it in one call; CBC, through PuLP and planner.solver, only when HiGHS i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -138,6 +139,19 @@ class Dish:
     optional: frozenset[str]
     slots: frozenset[str]
     written_for_kcal: float = 2000.0   # the day's energy target the amounts are written for (dishes.toml)
+    words: dict[str, str] = field(default_factory=dict)   # stand-in food id -> what the name calls it
+
+    def served_name(self, served: dict[str, str | None]) -> str:
+        """The name as served: an ingredient a food of its kind stands in for (the week's almond milk for
+        "milk") is called by that food's words, "Warm milk with honey" served as "Warm almond milk with honey"."""
+        name = self.name
+        for fid, food in served.items():
+            word = self.words.get(food or "") if food != fid else None
+            if word:
+                name = re.sub(rf"\b{re.escape(fid.replace('_', ' '))}\b",
+                              lambda m, w=word: w[:1].upper() + w[1:] if m.group(0)[:1].isupper() else w,
+                              name, flags=re.IGNORECASE)
+        return name
 
 
 @dataclass
@@ -421,7 +435,7 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
     index = foods.index
     busy = set(request.fixed_slots) | {s for _, s in request.forced}
     roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
-    dish_idx, slot_idx, e_col, e_food, e_steps = [], [], [], [], []
+    dish_idx, slot_idx, e_col, e_food, e_steps, names = [], [], [], [], [], []
     for d, dish in enumerate(rules.dishes):
         scale = serving_scale(rules, dish)
         for s, slot in enumerate(rules.slots):
@@ -458,13 +472,14 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
                 j = len(dish_idx)
                 dish_idx.append(d)
                 slot_idx.append(s)
+                names.append(dish.served_name(served))
                 for f, n in amounts:
                     e_col.append(j)
                     e_food.append(f)
                     e_steps.append(n)
     return DishOptions(np.array(dish_idx, dtype=int), np.array(slot_idx, dtype=int), np.array(e_col, dtype=int),
                        np.array(e_food, dtype=int), np.array(e_steps, dtype=float),
-                       tuple(rules.dishes[d].name for d in dish_idx))
+                       tuple(names))
 
 
 def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, n_dish: int, dish_slots: set[int],
