@@ -335,3 +335,17 @@ def test_the_readmes_example_day_is_a_real_runs_output(capsys):
 
 def test_the_readme_counts_the_dishes_there_are():
     assert f"names {len(dishes())} dishes" in " ".join(README.read_text(encoding="utf-8").split())
+
+
+def test_under_a_potassium_limit_the_low_potassium_staples_are_daily_fare(table):
+    """A renal diet is built on rice, pasta and bread every day; used up after 3 days like other foods, they left a
+    kidney week with a 2,000 mg limit its later days made of what was left (51 % of meals named dishes, 62 % of
+    bought grams eaten). Without a potassium limit, starches are used up after 3 days like any food."""
+    kidney = Profile(sex="female", age=60, exclude=["lactose"], conditions=["kidney_disease"],
+                     targets={"potassium_mg": {"max": 2000}})
+    for profile, daily in ((kidney, True), (EVERYONE, False)):
+        week = build_week(profile, table, 7, (), 3, None, None, 0)
+        rice, lunch = week.ids.index("rice"), week.slots.index("lunch")
+        three_days = {d: {(rice, lunch): 1} for d in range(3)}
+        banned = day_request(week, 3, three_days, {}).banned_foods
+        assert banned[rice] != daily

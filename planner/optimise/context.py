@@ -337,7 +337,7 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
 
     A week reuses food on purpose: a food (raw and cooked forms are one food) not yet eaten this week
     costs NEW_FOOD_COST[variety] to bring in; one used on `max_days_per_food` days is used up, except
-    cooking fats, garnishes and the week's milk; once the week has a milk, no other milk joins it; the
+    cooking fats, garnishes, the week's milk and the starches under a potassium limit; once the week has a milk, no other milk joins it; the
     day before's dinner comes cheaper at lunch (cook once, eat twice); a perishable pack the other days opened
     comes cheaper, so that it is finished rather than left (opened_pack_savings).
     """
@@ -428,10 +428,14 @@ def _days_eaten(week: Week, d: int, planned: dict[int, DayPairs], groups: np.nda
 
 
 def _never_used_up(week: Week) -> np.ndarray:
-    """Per food: cooking fats, garnishes and the week's milk, which the days-per-food rule leaves alone."""
+    """Per food: cooking fats, garnishes, the week's milk and, under a potassium limit, the starches (rice, pasta,
+    bread: a renal diet's daily fare), which the days-per-food rule leaves alone."""
     foods = week.selection.foods
     roles = foods.roles if foods.roles is not None else np.full(len(week.ids), "", dtype=str)
-    return np.isin(roles, EVERY_DAY_ROLES) | (np.array(week.ids) == week.milk)
+    every_day = np.isin(roles, EVERY_DAY_ROLES) | (np.array(week.ids) == week.milk)
+    if "potassium_mg" in week.day_rules.caps:   # a renal diet's low-potassium staples (rice, pasta, bread) are daily fare
+        every_day |= roles == "starch"
+    return every_day
 
 
 def open_days(week: Week, d: int, planned: dict[int, DayPairs]) -> int:
