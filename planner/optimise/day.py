@@ -409,7 +409,7 @@ def serving_scale(rules: DayRules, dish: Dish) -> float:
     if not rules.energy_target or not dish.written_for_kcal:
         return 1.0
     low, high = SERVING_SCALE
-    return float(np.clip(rules.energy_target / dish.written_for_kcal, low, high))
+    return float(min(max(rules.energy_target / dish.written_for_kcal, low), high))
 
 
 def _stand_in(fid: str, index: dict[str, int], foods: FoodArrays, request: DayRequest, s: int) -> str | None:
@@ -463,7 +463,7 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> Dis
                     if fid not in garnish:   # garnishes ride along at their own few grams
                         grams *= scale
                         top = max(top, int(np.ceil(top * scale)))
-                    n = int(np.clip(round(grams / foods.step_grams[f]), foods.min_steps[f], top))
+                    n = int(min(max(round(grams / foods.step_grams[f]), foods.min_steps[f]), top))   # not np.clip: 11,000 scalar calls a week
                     amounts.append((f, n))
                 key = tuple(amounts)
                 if key in seen:
