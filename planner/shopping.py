@@ -439,11 +439,7 @@ def opened_left(eaten: dict[str, float], table: FoodTable, food_ids: Iterable[st
     something left, and no long-keeping ones (their rest is no waste). Baked potatoes can finish the raw
     potatoes boiled ones left; lemon juice the lemons bought for slices."""
     rules = buy_rules()
-    lines: dict[tuple, list[Food]] = {}
-    for fid in eaten:
-        if fid not in rules.not_bought:
-            food = table.get(fid)
-            lines.setdefault(_group_key(food, rules), []).append(food)
+    lines, _ = _lines(eaten, table, rules)
     bought = {key: buy_item(foods, eaten, rules) for key, foods in lines.items()}
     out: dict[str, float] = {}
     for fid in food_ids:
@@ -453,6 +449,21 @@ def opened_left(eaten: dict[str, float], table: FoodTable, food_ids: Iterable[st
             continue
         out[fid] = line.left_grams * _eaten_per_left_gram(food, line, rules)
     return out
+
+
+def _lines(eaten: dict[str, float], table: FoodTable, rules: BuyRules, prefix=lambda food: ()
+           ) -> tuple[dict[tuple, list[Food]], list[str]]:
+    """The eaten foods grouped into shopping-list lines (foods bought in the same form share one; `prefix` adds
+    to a line's key, e.g. whether it is at home), and the foods never bought (tap water)."""
+    lines: dict[tuple, list[Food]] = {}
+    skipped: list[str] = []
+    for fid in eaten:
+        if fid in rules.not_bought:
+            skipped.append(fid)
+            continue
+        food = table.get(fid)
+        lines.setdefault((*prefix(food), *_group_key(food, rules)), []).append(food)
+    return lines, skipped
 
 
 def eaten_by_food(plan: Plan, days: Iterable[int] | None = None) -> dict[str, float]:
@@ -511,14 +522,7 @@ def shopping_list(plan: Plan | str | Path, table: FoodTable, days: list[int] | N
     chosen = check_days(plan, days)
     eaten = eaten_by_food(plan, chosen)
     home = [table.get(fid) for fid in pantry]
-    groups: dict[tuple, list[Food]] = {}
-    skipped: list[str] = []
-    for fid in eaten:
-        food = table.get(fid)
-        if fid in rules.not_bought:
-            skipped.append(fid)
-            continue
-        groups.setdefault((at_home(food, home, rules), *_group_key(food, rules)), []).append(food)
+    groups, skipped = _lines(eaten, table, rules, lambda food: (at_home(food, home, rules),))
     items, kept = [], []
     for key, foods in groups.items():
         item = buy_item(foods, eaten, rules)

@@ -119,6 +119,12 @@ class Week:
         """Per food: whether it carries a goal (goal_carriers), fixed for the week."""
         return goal_carriers(self)
 
+    @cached_property
+    def pack_steps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per food, fixed for the week: its usual serving in grams (within its steps) and what one step of it is
+        worth when it comes from an opened pack (opened_pack_savings)."""
+        return _pack_steps(self)
+
 
 def day_rules_for(targets: Targets, profile: Profile | None = None) -> DayRules:
     """The hard rules and goals every day shares, from the targets, planner/data/rules.toml and the meal
@@ -407,15 +413,22 @@ def opened_pack_savings(week: Week, d: int, planned: dict[int, DayPairs]) -> np.
     have = np.array([left.get(fid, 0.0) for fid in week.ids])
     if not have.any():
         return have
+    usual, step_value = week.pack_steps
+    return step_value * np.minimum(1.0, have / usual)
+
+
+def _pack_steps(week: Week) -> tuple[np.ndarray, np.ndarray]:
+    """Week.pack_steps: per food, the usual grams and a step's worth at LEFT_IN_PACK_COST (with prices, its money)."""
+    foods = week.selection.foods
+    step = foods.step_grams
     table = [week.table.foods[fid] for fid in week.ids]
     usual = np.clip([food.default_grams for food in table], step * foods.min_steps, step * foods.max_steps)
     if week.step_price is None:
         step_bought = np.array([food.bought_grams(float(g)) for food, g in zip(table, step, strict=True)])
-        step_value = LEFT_IN_PACK_COST / 1000.0 * step_bought
-    else:   # the money of a step: what was paid for the pack
-        step_value = np.zeros(len(table))
-        step_value[week.food_idx] = week.step_price
-    return step_value * np.minimum(1.0, have / usual)
+        return usual, LEFT_IN_PACK_COST / 1000.0 * step_bought
+    step_value = np.zeros(len(table))   # the money of a step: what was paid for the pack
+    step_value[week.food_idx] = week.step_price
+    return usual, step_value
 
 
 def _days_eaten(week: Week, d: int, planned: dict[int, DayPairs], groups: np.ndarray) -> np.ndarray:
