@@ -126,6 +126,9 @@ class SolveState(StrEnum):
         return self in (SolveState.OPTIMAL, SolveState.FEASIBLE, SolveState.TIME_LIMIT)
 
 
+NO_PLAN_AT_WORK_LIMIT = "stopped at its work limit before any plan was found"   # the same on any load
+
+
 @dataclass
 class SolveStatus:
     """What the solver said, read from the solver itself (not PuLP's label)."""
@@ -141,6 +144,11 @@ class SolveStatus:
             self.status = SolveState(self.status)
         except ValueError:
             raise ValueError(f"status {self.status!r} is not one of {', '.join(s.value for s in SolveState)}") from None
+
+    @property
+    def no_plan_at_work_limit(self) -> bool:
+        """The solve stopped at its deterministic work limit with no plan: solving it again stops there again."""
+        return self.status == SolveState.FAILED and self.message == NO_PLAN_AT_WORK_LIMIT
 
     def to_dict(self) -> dict:
         return {"status": self.status.value, "solver": self.solver, "seconds": round(self.seconds, 3),

@@ -10,10 +10,8 @@ import time
 
 import pulp
 
-from planner.plan import SolveState, SolveStatus
+from planner.plan import NO_PLAN_AT_WORK_LIMIT, SolveState, SolveStatus
 from planner.quiet import quiet_stdout
-
-NO_PLAN_AT_WORK_LIMIT = "stopped at its work limit before any plan was found"   # the same on any load
 
 
 def highs_status(h, seconds: float) -> SolveStatus:
@@ -28,12 +26,12 @@ def highs_status(h, seconds: float) -> SolveStatus:
     kinds = highspy.HighsModelStatus
     if status == kinds.kOptimal:
         return SolveStatus(SolveState.OPTIMAL, "HiGHS", seconds, gap or 0.0)
-    if status in (kinds.kIterationLimit, kinds.kSolutionLimit) and has_solution:   # a work limit: deterministic
-        return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, gap, "stopped at its work limit with a good plan "
-                           "(not proven best)")
-    if status in (kinds.kIterationLimit, kinds.kSolutionLimit) and not has_solution:
+    if status in (kinds.kIterationLimit, kinds.kSolutionLimit):   # a work limit: deterministic
+        if has_solution:
+            return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, gap, "stopped at its work limit with a good "
+                               "plan (not proven best)")
         return SolveStatus(SolveState.FAILED, "HiGHS", seconds, None, NO_PLAN_AT_WORK_LIMIT)
-    if status in (kinds.kTimeLimit, kinds.kIterationLimit, kinds.kInterrupt, kinds.kSolutionLimit):
+    if status in (kinds.kTimeLimit, kinds.kInterrupt):
         if has_solution:
             return SolveStatus(SolveState.TIME_LIMIT, "HiGHS", seconds, gap,
                                "stopped at its time limit with a good plan (not proven best)")

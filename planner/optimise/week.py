@@ -57,7 +57,6 @@ from planner.optimise.verify import uneven_goals
 from planner.plan import Day, Plan, SolveState, SolveStatus
 from planner.profile import Profile
 from planner.rules import meal_slots
-from planner.solver import NO_PLAN_AT_WORK_LIMIT
 
 WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
 DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
@@ -82,13 +81,12 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
     left = 0.0 if deadline is None else deadline - time.perf_counter() - 0.05
     # no plan in its share of the time: use what is left (not when its work limit stopped it: the same
     # deterministic solve would stop there again)
-    if solution.status.status == SolveState.FAILED and left > 0.5 and \
-            solution.status.message != NO_PLAN_AT_WORK_LIMIT:
+    if solution.status.status == SolveState.FAILED and left > 0.5 and not solution.status.no_plan_at_work_limit:
         began, time_limit = time.perf_counter(), left
         solution = solve_request(week, request, time_limit)
     # the variety rules (foods used up by earlier days) may leave no day, or none the work limit finds: a day that
     # repeats foods beats no day
-    stuck = solution.status.status == SolveState.FAILED and solution.status.message == NO_PLAN_AT_WORK_LIMIT
+    stuck = solution.status.no_plan_at_work_limit
     if solution.status.status == SolveState.INFEASIBLE or stuck:
         eased = without_variety(request)
         retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
@@ -132,7 +130,7 @@ def _status_notes(week: Week, solutions: dict[int, DaySolution]) -> list[str]:
     notes = []
     for d, sol in sorted(solutions.items()):
         if sol.status.status == SolveState.FAILED:
-            hint = "" if sol.status.message == NO_PLAN_AT_WORK_LIMIT else ": try a longer time limit"
+            hint = "" if sol.status.no_plan_at_work_limit else ": try a longer time limit"
             notes.append(f"Day {d + 1}: the solver failed ({sol.status.message}). This does not mean no plan "
                          f"exists{hint}.")
         elif sol.status.status == SolveState.INFEASIBLE:
