@@ -194,7 +194,11 @@ def pairs_of(foods: FoodArrays) -> tuple[np.ndarray, np.ndarray]:
 
 
 class Rows:
-    """Sparse rows gathered in chunks (one row, or a block of equal-length rows), stacked into one CSR."""
+    """Sparse rows gathered in chunks (one row, or a block of equal-length rows), stacked into one CSR.
+
+    A day adds about 200 rows one by one: each `add` appends small arrays and nothing else (no np.r_ or
+    broadcast_to, ~4x their cost), and the stacked CSR and bounds are kept until a row is added (the
+    solver asks for them several times a day)."""
 
     def __init__(self) -> None:
         self.counts: list[np.ndarray] = []   # terms per row, per chunk
@@ -203,52 +207,78 @@ class Rows:
         self.lows: list[np.ndarray] = []
         self.highs: list[np.ndarray] = []
         self.names: list[str] = []           # one name per row
+        self._stacked: tuple | None = None   # (chunks, rows) it was stacked at, csr, lower, upper
+
+    def __len__(self) -> int:
+        return len(self.names)
 
     def add(self, name: str, index, value, lower: float = -_INF, upper: float = _INF) -> None:
-        index = np.asarray(index, dtype=np.int32).reshape(1, -1)
-        value = np.broadcast_to(np.asarray(value, dtype=float), index.shape)
-        self.add_block(name, index, value, lower, upper)
+        """One row: the terms `value` (one per index, or one for all) on the columns `index`; zero terms are dropped."""
+        index = np.asarray(index, dtype=np.int32)
+        value = np.asarray(value, dtype=float)
+        if value.ndim == 0:
+            value = np.full(index.shape, value)
+        keep = value != 0
+        self._chunk([name], np.array([np.count_nonzero(keep)]), index[keep], value[keep], lower, upper)
 
-    def add_block(self, name: str, index: np.ndarray, value: np.ndarray, lower=-_INF, upper=_INF) -> None:
-        """Rows of equal length at once: `index` and `value` are (rows, terms); zero terms are dropped."""
+    def add_block(self, name: str | list[str], index: np.ndarray, value: np.ndarray, lower=-_INF, upper=_INF
+                  ) -> None:
+        """Rows of equal length at once: `index` and `value` are (rows, terms); zero terms are dropped. `name`
+        is every row's, or one per row."""
         index = np.asarray(index, dtype=np.int32)
         value = np.asarray(value, dtype=float)
         keep = value != 0
-        n = index.shape[0]
-        self.counts.append(keep.sum(axis=1))
-        self.index.append(index[keep])
-        self.value.append(value[keep])
-        self.lows.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)))
-        self.highs.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)))
-        self.names.extend([name] * n)
+        names = [name] * index.shape[0] if isinstance(name, str) else list(name)
+        self._chunk(names, keep.sum(axis=1), index[keep], value[keep], lower, upper)
 
     def add_groups(self, name: str, cols: np.ndarray, keys: np.ndarray, upper: np.ndarray,
                    lower: np.ndarray | float = -_INF) -> None:
         """One row per distinct key: the sum of the columns sharing it (coefficient 1), vectorised."""
         order = np.argsort(keys, kind="stable")
         uniq, counts = np.unique(keys[order], return_counts=True)
+        self._chunk([name] * len(uniq), counts, np.asarray(cols, dtype=np.int32)[order], np.ones(len(order)),
+                    lower, upper)
+
+    def _chunk(self, names: list[str], counts: np.ndarray, index: np.ndarray, value: np.ndarray, lower, upper
+               ) -> None:
+        n = len(names)
         self.counts.append(counts)
-        self.index.append(np.asarray(cols, dtype=np.int32)[order])
-        self.value.append(np.ones(len(order)))
-        self.lows.append(np.broadcast_to(np.asarray(lower, dtype=float), (len(uniq),)))
-        self.highs.append(np.broadcast_to(np.asarray(upper, dtype=float), (len(uniq),)))
-        self.names.extend([name] * len(uniq))
+        self.index.append(index)
+        self.value.append(value)
+        self.lows.append(np.full(n, lower, dtype=float))
+        self.highs.append(np.full(n, upper, dtype=float))
+        self.names.extend(names)
+
+    def copy(self) -> Rows:
+        """The same rows, to add more to without changing these (the arrays are shared, never written)."""
+        out = Rows()
+        for block in ("counts", "index", "value", "lows", "highs", "names"):
+            setattr(out, block, list(getattr(self, block)))
+        return out
+
+    def _stack(self) -> tuple:
+        at = (len(self.counts), len(self.names))
+        if self._stacked is None or self._stacked[0] != at:
+            counts = np.concatenate(self.counts) if self.counts else np.zeros(0, np.int64)
+            starts = np.zeros(len(counts) + 1, dtype=np.int32)
+            starts[1:] = np.cumsum(counts)
+            index = np.concatenate(self.index) if self.index else np.zeros(0, np.int32)
+            value = np.concatenate(self.value) if self.value else np.zeros(0)
+            lower = np.concatenate(self.lows) if self.lows else np.zeros(0)
+            upper = np.concatenate(self.highs) if self.highs else np.zeros(0)
+            self._stacked = (at, (starts, index, value), lower, upper)
+        return self._stacked
 
     @property
     def lower(self) -> np.ndarray:
-        return np.concatenate(self.lows) if self.lows else np.zeros(0)
+        return self._stack()[2]
 
     @property
     def upper(self) -> np.ndarray:
-        return np.concatenate(self.highs) if self.highs else np.zeros(0)
+        return self._stack()[3]
 
     def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        counts = np.concatenate(self.counts) if self.counts else np.zeros(0, np.int64)
-        starts = np.zeros(len(counts) + 1, dtype=np.int32)
-        starts[1:] = np.cumsum(counts)
-        index = np.concatenate(self.index) if self.index else np.zeros(0, np.int32)
-        value = np.concatenate(self.value) if self.value else np.zeros(0)
-        return starts, index, value
+        return self._stack()[1]
 
 
 @dataclass
@@ -332,6 +362,11 @@ class DayModel:
     @property
     def n_options(self) -> int:
         return len(self.opt_pair)
+
+
+def _join(*parts) -> np.ndarray:
+    """np.r_ of 1-D arrays and numbers, without its indexing machinery (~200 rows a day are built with it)."""
+    return np.concatenate([p if isinstance(p, np.ndarray) else np.array((p,)) for p in parts])
 
 
 def _value(foods: FoodArrays, nutrient: str) -> np.ndarray:
@@ -550,12 +585,12 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     opt_food, opt_slot = fi[opt_pair], si[opt_pair]
     dish_cols = np.arange(blocks["dish"].start, blocks["dish"].stop)
     no_dish = dict(zip(dish_slot_set, range(blocks["no_dish"].start, blocks["no_dish"].stop), strict=True))
-    item_cols = np.r_[opts, dish_cols]
-    item_slot = np.r_[opt_slot, dishes.slot]
+    item_cols = _join(opts, dish_cols)
+    item_slot = _join(opt_slot, dishes.slot)
 
     def amount(per_step: np.ndarray) -> np.ndarray:
         """Per item column (food options, then dishes): how much of a per-step quantity it brings."""
-        return np.r_[per_step[opt_food] * steps, dishes.total(per_step)]
+        return _join(per_step[opt_food] * steps, dishes.total(per_step))
 
     lower = np.zeros(n_cols)
     upper = np.ones(n_cols)
@@ -604,7 +639,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     lower[:n_opt][single_forced] = 1
     # one_dish: a meal is one dish, or no dish (then it is built food by food and costs DISH_BONUS)
     for s, col in no_dish.items():
-        rows.add(f"one_dish:{rules.slots[s]}", np.r_[dish_cols[dishes.slot == s], col], 1.0, lower=1.0, upper=1.0)
+        rows.add(f"one_dish:{rules.slots[s]}", _join(dish_cols[dishes.slot == s], col), 1.0, lower=1.0, upper=1.0)
         cost[col] = DISH_BONUS * request.unit
     # foods_per_meal: a meal built food by food holds this many foods (garnishes ride along); a dish none
     roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
@@ -618,8 +653,8 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
             lo, hi = 1, hi + 1
         here = opts[(opt_slot == s) & counted]
         if s in no_dish:
-            rows.add(f"foods_per_meal_min:{slot}", np.r_[here, no_dish[s]], np.r_[np.ones(len(here)), -lo], lower=0)
-            rows.add(f"foods_per_meal_max:{slot}", np.r_[here, no_dish[s]], np.r_[np.ones(len(here)), -hi], upper=0)
+            rows.add(f"foods_per_meal_min:{slot}", _join(here, no_dish[s]), _join(np.ones(len(here)), -lo), lower=0)
+            rows.add(f"foods_per_meal_max:{slot}", _join(here, no_dish[s]), _join(np.ones(len(here)), -hi), upper=0)
         else:
             rows.add(f"foods_per_meal:{slot}", here, 1.0, lower=lo, upper=hi)
     # once_a_day: each food in at most one meal a day, as itself or in a dish (a food locked in two meals
@@ -628,8 +663,8 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     for f, _ in request.forced:
         forced_count[f] = forced_count.get(f, 0) + 1
     several = foods.fits.sum(axis=1)[opt_food] > 1
-    group_cols = np.r_[opts[several], dish_cols[dishes.entry_col]] if len(dishes) else opts[several]
-    group_keys = np.r_[opt_food[several], dishes.entry_food] if len(dishes) else opt_food[several]
+    group_cols = _join(opts[several], dish_cols[dishes.entry_col]) if len(dishes) else opts[several]
+    group_keys = _join(opt_food[several], dishes.entry_food) if len(dishes) else opt_food[several]
     if len(group_cols):
         row_foods = np.unique(group_keys)
         caps = np.array([max(1, forced_count.get(int(f), 0)) for f in row_foods], dtype=float)
@@ -652,7 +687,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     if rules.energy_target:   # energy_target: distance from the target, both ways, costs ENERGY_WEIGHT
         under, over = blocks["energy_under"].start, blocks["energy_over"].start
         target = rules.energy_target + request.energy_shift
-        rows.add("energy_target", np.r_[item_cols, under, over], np.r_[energy, 1.0, -1.0], lower=target,
+        rows.add("energy_target", _join(item_cols, under, over), _join(energy, 1.0, -1.0), lower=target,
                  upper=target)
         cost[under] = cost[over] = ENERGY_WEIGHT * request.unit / target
     if "meal_shares" not in relax:
@@ -691,13 +726,13 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     if blocks["protein_slack"].stop > blocks["protein_slack"].start and "protein" not in relax:
         day_col = blocks["protein_slack"].start
         if rules.protein_floor:
-            rows.add("protein_floor", np.r_[item_cols, day_col], np.r_[protein, 1.0], lower=rules.protein_floor)
+            rows.add("protein_floor", _join(item_cols, day_col), _join(protein, 1.0), lower=rules.protein_floor)
             cost[day_col] = PROTEIN_WEIGHT * request.unit / rules.protein_floor
         for s, grams in enumerate(rules.meal_protein):
             if grams and s not in request.fixed_slots:
                 col = day_col + 1 + s
                 here = item_slot == s
-                rows.add(f"meal_protein:{rules.slots[s]}", np.r_[item_cols[here], col], np.r_[protein[here], 1.0],
+                rows.add(f"meal_protein:{rules.slots[s]}", _join(item_cols[here], col), _join(protein[here], 1.0),
                          lower=grams)
                 cost[col] = PROTEIN_WEIGHT * request.unit / grams
     _pattern_rows(rules, request, rows, blocks, opts, opt_slot, opt_role, forced_pairs[opt_pair], no_dish, relax)
@@ -734,14 +769,14 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
         rows.add("seafood_week", item_cols, grams, upper=max(0.0, request.seafood_max) - GRAMS_ROUNDING * max_items)
         if _seafood_aim(request):
             col = blocks["seafood_slack"].start
-            rows.add("seafood_aim", np.r_[item_cols, col], np.r_[grams, 1.0], lower=request.seafood_aim)
+            rows.add("seafood_aim", _join(item_cols, col), _join(grams, 1.0), lower=request.seafood_aim)
             cost[col] = SEAFOOD_WEIGHT * request.unit / request.seafood_aim
     if has_budget:
         budget_col = n_cols - 1
         cost[budget_col] = BUDGET_WEIGHT * request.unit / max(request.budget, 1e-9)
-        price = np.r_[request.step_price[opt_pair] * steps,
+        price = _join(request.step_price[opt_pair] * steps,
                       np.bincount(dishes.entry_col, weights=request.step_price[dish_pairs] * dishes.entry_steps,
-                                  minlength=len(dishes))]
+                                  minlength=len(dishes)))
         rows.add("budget", np.append(item_cols, budget_col), np.append(price, -1.0), upper=request.budget)
     model = DayModel(fi, si, opt_pair, opt_steps, goals, cost, lower, upper, integer, rows, has_budget, request.unit,
                      _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows), blocks, dishes,
@@ -758,9 +793,9 @@ def _amounts(foods: FoodArrays, spec: Amount, opt_food: np.ndarray, steps: np.nd
     elif spec.measure == "portions":
         per_step = on * foods.step_grams / foods.portion_grams
     else:   # items: one per food, whatever its steps
-        return np.r_[on[opt_food], np.bincount(dishes.entry_col, weights=on[dishes.entry_food],
-                                               minlength=len(dishes))]
-    return np.r_[per_step[opt_food] * steps, dishes.total(per_step)]
+        return _join(on[opt_food], np.bincount(dishes.entry_col, weights=on[dishes.entry_food],
+                                               minlength=len(dishes)))
+    return _join(per_step[opt_food] * steps, dishes.total(per_step))
 
 
 def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict[str, slice], opts: np.ndarray,
@@ -782,7 +817,7 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
         here = (opt_slot == s) & ~np.isin(opt_role, rules.free_roles) & ~forced_opt
         big = float(max(1, here.sum()))
         if s in no_dish:
-            rows.add(f"pattern:{slot}", np.r_[cols, no_dish[s]], np.r_[np.ones(len(cols)), -1.0], lower=0, upper=0)
+            rows.add(f"pattern:{slot}", _join(cols, no_dish[s]), _join(np.ones(len(cols)), -1.0), lower=0, upper=0)
         else:
             rows.add(f"pattern:{slot}", cols, 1.0, lower=1.0, upper=1.0)
         for key in dict.fromkeys(k for _, counts in patterns for k in counts):
@@ -790,16 +825,16 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
             low = np.array([counts.get(key, (0, big))[0] for _, counts in patterns], dtype=float)
             high = np.array([counts.get(key, (0, big))[1] for _, counts in patterns], dtype=float)
             if low.any():
-                rows.add(f"role_min:{slot}:{key}", np.r_[opts[members], cols], np.r_[np.ones(members.sum()), -low],
+                rows.add(f"role_min:{slot}:{key}", _join(opts[members], cols), _join(np.ones(members.sum()), -low),
                          lower=0.0)
             if members.any():
-                rows.add(f"role_max:{slot}:{key}", np.r_[opts[members], cols],
-                         np.r_[np.ones(members.sum()), -high], upper=0.0)
+                rows.add(f"role_max:{slot}:{key}", _join(opts[members], cols),
+                         _join(np.ones(members.sum()), -high), upper=0.0)
         for role in np.unique(opt_role[here]):
             covers = np.array([any(role in k.split("+") for k in counts) for _, counts in patterns])
             members = here & (opt_role == role)
-            rows.add(f"role_allowed:{slot}:{role}", np.r_[opts[members], cols],
-                     np.r_[np.ones(members.sum()), -big * covers], upper=0.0)
+            rows.add(f"role_allowed:{slot}:{role}", _join(opts[members], cols),
+                     _join(np.ones(members.sum()), -big * covers), upper=0.0)
 
 
 def pass_model(h, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray | None,
