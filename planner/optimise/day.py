@@ -804,8 +804,12 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
     """pattern, role_min, role_max, role_allowed: a meal built food by food follows one of its slot's
     patterns (one binary per pattern, summing to 1, or to the no-dish column where dishes are offered);
     each role's count lies within the chosen pattern's range, and a role no chosen pattern names is absent.
-    Locked foods are planned as they are and not counted."""
+    Locked foods are planned as they are and not counted.
+
+    A meal's role rows are one block over its counted options and its pattern columns: per key (a role, or
+    roles joined by "+") role_min then role_max, then role_allowed per role the meal's options have."""
     col = blocks["pattern"].start
+    counted = ~np.isin(opt_role, rules.free_roles) & ~forced_opt
     for s, patterns in enumerate(rules.patterns):
         if s in request.fixed_slots:
             continue
@@ -814,27 +818,34 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
         if "meal_patterns" in relax or not patterns:
             continue
         slot = rules.slots[s]
-        here = (opt_slot == s) & ~np.isin(opt_role, rules.free_roles) & ~forced_opt
-        big = float(max(1, here.sum()))
+        here = opts[(opt_slot == s) & counted]
+        big = float(max(1, len(here)))
         if s in no_dish:
             rows.add(f"pattern:{slot}", _join(cols, no_dish[s]), _join(np.ones(len(cols)), -1.0), lower=0, upper=0)
         else:
             rows.add(f"pattern:{slot}", cols, 1.0, lower=1.0, upper=1.0)
-        for key in dict.fromkeys(k for _, counts in patterns for k in counts):
-            members = here & np.isin(opt_role, key.split("+"))
-            low = np.array([counts.get(key, (0, big))[0] for _, counts in patterns], dtype=float)
-            high = np.array([counts.get(key, (0, big))[1] for _, counts in patterns], dtype=float)
-            if low.any():
-                rows.add(f"role_min:{slot}:{key}", _join(opts[members], cols), _join(np.ones(members.sum()), -low),
-                         lower=0.0)
-            if members.any():
-                rows.add(f"role_max:{slot}:{key}", _join(opts[members], cols),
-                         _join(np.ones(members.sum()), -high), upper=0.0)
-        for role in np.unique(opt_role[here]):
-            covers = np.array([any(role in k.split("+") for k in counts) for _, counts in patterns])
-            members = here & (opt_role == role)
-            rows.add(f"role_allowed:{slot}:{role}", _join(opts[members], cols),
-                     _join(np.ones(members.sum()), -big * covers), upper=0.0)
+        roles, role_of = np.unique(opt_role[here], return_inverse=True)   # the meal's roles; each option's
+        keys = list(dict.fromkeys(k for _, counts in patterns for k in counts))
+        parts = [key.split("+") for key in keys]
+        # (keys, options): the option counts toward the key; (keys, patterns): the key's range in each pattern
+        members = np.array([[r in p for r in roles] for p in parts], dtype=bool).reshape(len(keys), -1)[:, role_of]
+        low, high = (np.array([[counts.get(key, (0, big))[i] for _, counts in patterns] for key in keys],
+                              dtype=float).reshape(len(keys), len(patterns)) for i in (0, 1))
+        covers = np.array([[any(r in p for p in (k.split("+") for k in counts)) for _, counts in patterns]
+                           for r in roles], dtype=bool).reshape(len(roles), len(patterns))
+        # role_min: count - low(w) >= 0 where some pattern has a minimum; role_max: count - high(w) <= 0 where
+        # the meal has members; interleaved per key
+        ranges = np.stack([np.hstack([members, -low]), np.hstack([members, -high])], axis=1)
+        present = np.stack([low.any(axis=1), members.any(axis=1)], axis=1).ravel()
+        names = [f"role_{side}:{slot}:{key}" for key in keys for side in ("min", "max")]
+        bounds = np.tile([[0.0, _INF], [-_INF, 0.0]], (len(keys), 1))
+        # role_allowed: members of the role - big * (the chosen pattern names it) <= 0
+        allowed = np.hstack([role_of == np.arange(len(roles))[:, None], -big * covers])
+        value = np.vstack([ranges.reshape(2 * len(keys), -1)[present], allowed])
+        lower = _join(bounds[present, 0], np.full(len(roles), -_INF))
+        upper = _join(bounds[present, 1], np.zeros(len(roles)))
+        names = [n for n, on in zip(names, present, strict=True) if on] + [f"role_allowed:{slot}:{r}" for r in roles]
+        rows.add_block(names, np.broadcast_to(_join(here, cols), value.shape), value, lower, upper)
 
 
 def pass_model(h, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray | None,
