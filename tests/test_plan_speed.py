@@ -75,7 +75,7 @@ def test_remembered_dish_columns_are_the_ones_made_fresh(forced, fixed):
         for name in ("dish", "slot", "entry_col", "entry_food", "entry_steps"):
             assert np.array_equal(getattr(model.dishes, name), getattr(fresh, name))
         assert model.dishes.names == fresh.names
-    assert len(week.dish_memo) == 2   # the plan's own memo: one entry per foods used up, no module state
+    assert len(week.dish_memo.stores["days"]) == 2   # the plan's own memo: one entry per foods used up, no module state
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from planner.optimise.day import (
     DayRequest,
     DayRules,
     DaySolution,
+    DishMemo,
     build_day,
     pairs_of,
 )
@@ -95,7 +96,7 @@ class Week:
     seafood: np.ndarray | None = None          # bool per food: seafood, held to a week's amount (pregnancy)
     seafood_week: tuple[float, float] = (0.0, float("inf"))   # grams a week: aim, most
     pair_index: dict[tuple[int, int], int] = field(default_factory=dict)
-    dish_memo: dict = field(default_factory=dict, repr=False, compare=False)   # build_day's, for this plan only
+    dish_memo: DishMemo = field(default_factory=DishMemo, repr=False, compare=False)   # build_day's, this plan's only
 
     def __post_init__(self) -> None:
         self.pair_index = {(int(f), int(s)): k

@@ -447,71 +447,92 @@ def serving_scale(rules: DayRules, dish: Dish) -> float:
     return float(min(max(rules.energy_target / dish.written_for_kcal, low), high))
 
 
-def _stand_in(fid: str, index: dict[str, int], foods: FoodArrays, request: DayRequest, s: int) -> str | None:
-    """The food that serves as ingredient `fid` today in slot `s`: itself when the person may have it, else
-    for a kind's base food (ANY_OF_KIND) the first food of that kind that is planned, fits and is not
-    banned today (the week's milk); None when there is none."""
-    def open_(f: int) -> bool:
-        return bool(foods.fits[f, s]) and (request.banned_foods is None or not request.banned_foods[f])
-
-    if fid in index and open_(index[fid]):
-        return fid
-    if fid in ANY_OF_KIND and foods.same_food is not None:
-        for f in np.flatnonzero(foods.same_food == fid):
-            if open_(int(f)):
-                return foods.ids[int(f)]
-    return None
-
-
-def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DishOptions:
-    """The dish columns of a day: dishes whose required ingredients this profile may eat in that slot, in
-    slots that are neither kept as they are nor hold a locked food (a lock is planned food by food).
-    Servings scale with the day's energy target (serving_scale); garnishes stay as written."""
+def _stand_in_candidates(foods: FoodArrays, rules: DayRules) -> list[tuple[int, int, dict[str, list[int]]]]:
+    """Per (dish, slot it fits): the foods that may serve as each ingredient there, in order of preference:
+    the ingredient itself, then for a kind's base food (ANY_OF_KIND) the foods of that kind; only foods that
+    fit the slot. Fixed for a plan's foods and rules: the day picks the first one it has not used up."""
     index = foods.index
-    busy = set(request.fixed_slots) | {s for _, s in request.forced}
-    roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
-    dish_idx, slot_idx, e_col, e_food, e_steps, names = [], [], [], [], [], []
+    out = []
     for d, dish in enumerate(rules.dishes):
-        scale = serving_scale(rules, dish)
         for s, slot in enumerate(rules.slots):
-            if slot not in dish.slots or s in busy:
+            if slot not in dish.slots:
                 continue
-            served = {fid: _stand_in(fid, index, foods, request, s) for fid in dish.ingredients}
-            required = [fid for fid in dish.ingredients if fid not in dish.optional]
-            if any(served[fid] is None for fid in required):
-                continue
-            optional = [fid for fid in dish.ingredients   # in the file's order: a set's order changes per process
-                        if fid in dish.optional and served[fid] is not None]
-            garnish = [fid for fid in optional if roles[index[served[fid]]] in rules.uncounted_roles]
-            extra = [fid for fid in optional if fid not in garnish]
-            variants = [(t, required + garnish) for t in DISH_SIZES]
-            if extra:
-                variants.append((0.5, required + optional))
-            seen = set()
-            for t, ingredients in variants:
-                amounts = []
-                for fid in ingredients:
-                    f = index[served[fid]]
-                    low, high = dish.ingredients[fid]
-                    grams = low + t * (high - low) if fid in required else low
-                    top = foods.max_steps[f]
-                    if fid not in garnish:   # garnishes ride along at their own few grams
-                        grams *= scale
-                        top = max(top, int(np.ceil(top * scale)))
-                    n = int(min(max(round(grams / foods.step_grams[f]), foods.min_steps[f]), top))   # not np.clip: 11,000 scalar calls a week
-                    amounts.append((f, n))
-                key = tuple(amounts)
-                if key in seen:
-                    continue
-                seen.add(key)
-                j = len(dish_idx)
-                dish_idx.append(d)
-                slot_idx.append(s)
-                names.append(dish.served_name(served))
-                for f, n in amounts:
-                    e_col.append(j)
-                    e_food.append(f)
-                    e_steps.append(n)
+            candidates = {}
+            for fid in dish.ingredients:
+                kind = (np.flatnonzero(foods.same_food == fid).tolist()
+                        if fid in ANY_OF_KIND and foods.same_food is not None else [])
+                own = [index[fid]] if fid in index else []
+                candidates[fid] = [f for f in own + kind if foods.fits[f, s]]
+            out.append((d, s, candidates))
+    return out
+
+
+def _servings(foods: FoodArrays, rules: DayRules, dish: Dish, served: dict[str, int | None]
+              ) -> tuple[str, list[tuple[tuple[int, int], ...]]]:
+    """A dish's name as served and its distinct servings (per serving: (food, steps) per ingredient), given
+    the food serving as each ingredient (None: none today): small, middle and large, and the middle one with
+    its optional ingredients. Servings scale with the day's energy target (serving_scale); garnishes stay
+    as written."""
+    scale = serving_scale(rules, dish)
+    roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
+    required = [fid for fid in dish.ingredients if fid not in dish.optional]
+    optional = [fid for fid in dish.ingredients   # in the file's order: a set's order changes per process
+                if fid in dish.optional and served[fid] is not None]
+    garnish = [fid for fid in optional if roles[served[fid]] in rules.uncounted_roles]
+    extra = [fid for fid in optional if fid not in garnish]
+    variants = [(t, required + garnish) for t in DISH_SIZES]
+    if extra:
+        variants.append((0.5, required + optional))
+    servings = []
+    for t, ingredients in variants:
+        amounts = []
+        for fid in ingredients:
+            f = served[fid]
+            low, high = dish.ingredients[fid]
+            grams = low + t * (high - low) if fid in required else low
+            top = foods.max_steps[f]
+            if fid not in garnish:   # garnishes ride along at their own few grams
+                grams *= scale
+                top = max(top, int(np.ceil(top * scale)))
+            n = int(min(max(round(grams / foods.step_grams[f]), foods.min_steps[f]), top))   # not np.clip: scalars
+            amounts.append((f, n))
+        if tuple(amounts) not in servings:
+            servings.append(tuple(amounts))
+    name = dish.served_name({fid: None if f is None else foods.ids[f] for fid, f in served.items()})
+    return name, servings
+
+
+def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: DishMemo | None = None
+                 ) -> DishOptions:
+    """The dish columns of a day: dishes whose required ingredients this profile may eat in that slot, in
+    slots that are neither kept as they are nor hold a locked food (a lock is planned food by food). An
+    ingredient is served by the first of its stand-in candidates not used up today (the week's milk for
+    "milk"). `memo` (a plan's) keeps the candidates and each dish's servings per foods served: a day works
+    out only which foods serve."""
+    memo = DishMemo() if memo is None else memo
+    busy = set(request.fixed_slots) | {s for _, s in request.forced}
+    banned = request.banned_foods
+    dish_idx, slot_idx, e_col, e_food, e_steps, names = [], [], [], [], [], []
+    for d, s, candidates in memo.remembered("candidates", foods, rules, (),
+                                            lambda: _stand_in_candidates(foods, rules)):
+        if s in busy:
+            continue
+        dish = rules.dishes[d]
+        served = {fid: next((f for f in fs if banned is None or not banned[f]), None)
+                  for fid, fs in candidates.items()}
+        if any(served[fid] is None for fid in dish.ingredients if fid not in dish.optional):
+            continue
+        name, servings = memo.remembered("servings", foods, rules, (d, *served.values()),
+                                         lambda dish=dish, served=served: _servings(foods, rules, dish, served))
+        for amounts in servings:
+            j = len(dish_idx)
+            dish_idx.append(d)
+            slot_idx.append(s)
+            names.append(name)
+            for f, n in amounts:
+                e_col.append(j)
+                e_food.append(f)
+                e_steps.append(n)
     return DishOptions(np.array(dish_idx, dtype=int), np.array(slot_idx, dtype=int), np.array(e_col, dtype=int),
                        np.array(e_food, dtype=int), np.array(e_steps, dtype=float),
                        tuple(names))
@@ -537,25 +558,37 @@ def _seafood_aim(request: DayRequest) -> float:
     return request.seafood_aim if request.seafood is not None and request.seafood.any() else 0.0
 
 
-DishMemo = dict   # (foods, rules, busy slots, foods used up) -> (foods, rules, DishOptions): one plan's (Week.dish_memo)
+class DishMemo:
+    """One plan's remembered dish work (Week.dish_memo), in stores named by what they hold: "days" a day's
+    dish columns per (slots kept or locked, foods used up); "candidates" each dish's stand-in candidates per
+    meal; "servings" a dish's name and servings per foods served. Each entry is for one foods and rules,
+    keyed by identity and holding them, so no id is reused while the memo lives."""
+
+    def __init__(self) -> None:
+        self.stores: dict[str, dict] = {"days": {}, "candidates": {}, "servings": {}}
+
+    def remembered(self, store: str, foods: FoodArrays, rules: DayRules, key: tuple, make):
+        """The value remembered in `store` for (foods, rules, *key), made by `make()` the first time."""
+        entries = self.stores[store]
+        full = (id(foods), id(rules), *key)
+        hit = entries.get(full)
+        if hit is not None and hit[0] is foods and hit[1] is rules:
+            return hit[2]
+        value = make()
+        entries[full] = (foods, rules, value)
+        return value
 
 
 def _day_dishes(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: DishMemo | None) -> DishOptions:
     """dish_options, remembered in `memo` (one plan's, held by its Week) per (foods, rules, slots a request
     keeps or locks, foods it has used up): the columns depend on nothing else of the day, and a day's
-    model is built more than once (priced, retried, what-ifs) with the same of these. Keyed by identity;
-    the entry holds foods and rules so no id is reused while the memo lives."""
+    model is built more than once (priced, retried, what-ifs) with the same of these."""
     if memo is None:
         return dish_options(foods, rules, request)
     busy = frozenset(request.fixed_slots) | frozenset(s for _, s in request.forced)
     banned = None if request.banned_foods is None else np.asarray(request.banned_foods, dtype=bool).tobytes()
-    key = (id(foods), id(rules), busy, banned)   # foods used up change which food stands in for an ingredient
-    hit = memo.get(key)
-    if hit is not None and hit[0] is foods and hit[1] is rules:
-        return hit[2]
-    options = dish_options(foods, rules, request)
-    memo[key] = (foods, rules, options)
-    return options
+    # foods used up change which food stands in for an ingredient
+    return memo.remembered("days", foods, rules, (busy, banned), lambda: dish_options(foods, rules, request, memo))
 
 
 def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo: DishMemo | None = None
@@ -602,8 +635,9 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
         integer[blocks[binary]] = True
     cost = np.zeros(n_cols)
     cost[:n_opt] = request.step_cost[opt_pair] * steps
-    dish_pairs = np.array([pair_of[(f, s)] for f, s in zip(dishes.entry_food, dishes.slot[dishes.entry_col],
-                                                             strict=True)], dtype=int)
+    pair_at = np.full(foods.fits.shape, -1)   # (food, slot) -> its pair, as an array
+    pair_at[fi, si] = np.arange(len(fi))
+    dish_pairs = pair_at[dishes.entry_food, dishes.slot[dishes.entry_col]]
     cost[dish_cols] = np.bincount(dishes.entry_col, weights=request.step_cost[dish_pairs] * dishes.entry_steps,
                                   minlength=len(dishes))
     for g, name in enumerate(goals):
@@ -629,7 +663,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     forced_pairs[[pair_of[key] for key in request.forced]] = True
     upper[:n_opt][forced_pairs[opt_pair]] = 1
     # one_portion: at most one portion option per pair; a forced pair takes exactly one
-    by_pair = np.split(opts, np.cumsum(counts)[:-1])
+    first_opt = np.cumsum(counts) - counts   # each pair's options are opts[first_opt[k]:][:counts[k]]
     multi = counts[opt_pair] > 1
     if multi.any():
         multi_pairs = np.unique(opt_pair[multi])
@@ -755,7 +789,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
         for combo in request.avoid:
             ks = [pair_of[c] for c in combo if c in pair_of]
             if len(ks) == len(combo) and not forced_pairs[ks].all():
-                cols = [np.concatenate([by_pair[k] for k in ks])]
+                cols = [np.concatenate([opts[first_opt[k]:first_opt[k] + counts[k]] for k in ks])]
                 vals = [np.ones(len(cols[0]))]
                 if len(dishes):
                     in_combo = np.isin(dish_pairs, ks)
@@ -831,8 +865,8 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
         members = np.array([[r in p for r in roles] for p in parts], dtype=bool).reshape(len(keys), -1)[:, role_of]
         low, high = (np.array([[counts.get(key, (0, big))[i] for _, counts in patterns] for key in keys],
                               dtype=float).reshape(len(keys), len(patterns)) for i in (0, 1))
-        covers = np.array([[any(r in p for p in (k.split("+") for k in counts)) for _, counts in patterns]
-                           for r in roles], dtype=bool).reshape(len(roles), len(patterns))
+        named = [{r for k in counts for r in k.split("+")} for _, counts in patterns]   # roles each pattern names
+        covers = np.array([[r in n for n in named] for r in roles], dtype=bool).reshape(len(roles), len(patterns))
         # role_min: count - low(w) >= 0 where some pattern has a minimum; role_max: count - high(w) <= 0 where
         # the meal has members; interleaved per key
         ranges = np.stack([np.hstack([members, -low]), np.hstack([members, -high])], axis=1)
