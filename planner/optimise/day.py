@@ -447,32 +447,60 @@ def serving_scale(rules: DayRules, dish: Dish) -> float:
     return float(min(max(rules.energy_target / dish.written_for_kcal, low), high))
 
 
-def _stand_in_candidates(foods: FoodArrays, rules: DayRules) -> list[tuple[int, int, dict[str, list[int]]]]:
-    """Per (dish, slot it fits): the foods that may serve as each ingredient there, in order of preference:
+@dataclass(frozen=True)
+class StandIns:
+    """Per (dish, slot it fits), the foods that may serve as each ingredient there, in order of preference:
     the ingredient itself, then for a kind's base food (ANY_OF_KIND) the foods of that kind; only foods that
-    fit the slot. Fixed for a plan's foods and rules: the day picks the first one it has not used up."""
-    index = foods.index
-    out = []
-    for d, dish in enumerate(rules.dishes):
-        for s, slot in enumerate(rules.slots):
-            if slot not in dish.slots:
-                continue
-            candidates = {}
-            for fid in dish.ingredients:
+    fit the slot. Fixed for a plan's foods and rules; a day serves each ingredient by the first candidate it
+    has not used up (`served`)."""
+
+    dish: np.ndarray        # per (dish, slot): index into rules.dishes
+    slot: np.ndarray        # per (dish, slot): slot index
+    candidates: np.ndarray  # (dish-slots, ingredients, candidates): food index, -1 where none
+    required: np.ndarray    # (dish-slots, ingredients): a required ingredient (not optional, not padding)
+
+    @classmethod
+    def of(cls, foods: FoodArrays, rules: DayRules) -> StandIns:
+        index = foods.index
+        dish_slots = [(d, s) for d, dish in enumerate(rules.dishes) for s, slot in enumerate(rules.slots)
+                      if slot in dish.slots]
+        lists = []
+        for d, s in dish_slots:
+            per_ingredient = []
+            for fid in rules.dishes[d].ingredients:
+                own = [index[fid]] if fid in index else []
                 kind = (np.flatnonzero(foods.same_food == fid).tolist()
                         if fid in ANY_OF_KIND and foods.same_food is not None else [])
-                own = [index[fid]] if fid in index else []
-                candidates[fid] = [f for f in own + kind if foods.fits[f, s]]
-            out.append((d, s, candidates))
-    return out
+                per_ingredient.append([f for f in own + kind if foods.fits[f, s]])
+            lists.append(per_ingredient)
+        width = max((len(dish.ingredients) for dish in rules.dishes), default=0)
+        depth = max((len(c) for per in lists for c in per), default=0)
+        candidates = np.full((len(lists), width, max(depth, 1)), -1)
+        required = np.zeros((len(lists), width), dtype=bool)
+        for i, ((d, _), per) in enumerate(zip(dish_slots, lists, strict=True)):
+            dish = rules.dishes[d]
+            for j, (fid, foods_) in enumerate(zip(dish.ingredients, per, strict=True)):
+                candidates[i, j, :len(foods_)] = foods_
+                required[i, j] = fid not in dish.optional
+        return cls(np.array([d for d, _ in dish_slots], dtype=int), np.array([s for _, s in dish_slots], dtype=int),
+                   candidates, required)
+
+    def served(self, banned: np.ndarray | None) -> np.ndarray:
+        """(dish-slots, ingredients): the food serving each ingredient today, -1 where none is left."""
+        open_ = self.candidates >= 0
+        if banned is not None:
+            open_ &= ~np.asarray(banned, dtype=bool)[np.maximum(self.candidates, 0)]
+        first = np.take_along_axis(self.candidates, open_.argmax(axis=2)[..., None], axis=2)[..., 0]
+        return np.where(open_.any(axis=2), first, -1)
 
 
-def _servings(foods: FoodArrays, rules: DayRules, dish: Dish, served: dict[str, int | None]
-              ) -> tuple[str, list[tuple[tuple[int, int], ...]]]:
-    """A dish's name as served and its distinct servings (per serving: (food, steps) per ingredient), given
-    the food serving as each ingredient (None: none today): small, middle and large, and the middle one with
-    its optional ingredients. Servings scale with the day's energy target (serving_scale); garnishes stay
-    as written."""
+def _servings(foods: FoodArrays, rules: DayRules, dish: Dish, served_row: list[int]
+              ) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """A dish's name as served and its distinct servings, given the food serving as each ingredient in the
+    dish's order (StandIns.served: -1 where none does today): small, middle and large, and the middle one
+    with its optional ingredients. Servings scale with the day's energy target (serving_scale); garnishes
+    stay as written. The servings as ingredient entries: serving (0-based), food, steps."""
+    served = {fid: None if f < 0 else f for fid, f in zip(dish.ingredients, served_row, strict=False)}  # padded
     scale = serving_scale(rules, dish)
     roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
     required = [fid for fid in dish.ingredients if fid not in dish.optional]
@@ -483,7 +511,7 @@ def _servings(foods: FoodArrays, rules: DayRules, dish: Dish, served: dict[str, 
     variants = [(t, required + garnish) for t in DISH_SIZES]
     if extra:
         variants.append((0.5, required + optional))
-    servings = []
+    servings: list[tuple[tuple[int, int], ...]] = []
     for t, ingredients in variants:
         amounts = []
         for fid in ingredients:
@@ -499,43 +527,40 @@ def _servings(foods: FoodArrays, rules: DayRules, dish: Dish, served: dict[str, 
         if tuple(amounts) not in servings:
             servings.append(tuple(amounts))
     name = dish.served_name({fid: None if f is None else foods.ids[f] for fid, f in served.items()})
-    return name, servings
+    entries = [(j, f, n) for j, amounts in enumerate(servings) for f, n in amounts]
+    col, food, steps = (np.array([e[i] for e in entries], dtype=int) for i in range(3))
+    return name, col, food, steps
 
 
 def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: DishMemo | None = None
                  ) -> DishOptions:
     """The dish columns of a day: dishes whose required ingredients this profile may eat in that slot, in
     slots that are neither kept as they are nor hold a locked food (a lock is planned food by food). An
-    ingredient is served by the first of its stand-in candidates not used up today (the week's milk for
-    "milk"). `memo` (a plan's) keeps the candidates and each dish's servings per foods served: a day works
-    out only which foods serve."""
+    ingredient is served by the first of its stand-ins not used up today (the week's milk for "milk").
+    `memo` (a plan's) keeps the stand-ins and each dish's servings per foods served: a day works out only
+    which foods serve."""
     memo = DishMemo() if memo is None else memo
-    busy = set(request.fixed_slots) | {s for _, s in request.forced}
-    banned = request.banned_foods
-    dish_idx, slot_idx, e_col, e_food, e_steps, names = [], [], [], [], [], []
-    for d, s, candidates in memo.remembered("candidates", foods, rules, (),
-                                            lambda: _stand_in_candidates(foods, rules)):
-        if s in busy:
-            continue
+    stand_ins = memo.remembered("stand_ins", foods, rules, (), lambda: StandIns.of(foods, rules))
+    busy = list(set(request.fixed_slots) | {s for _, s in request.forced})
+    served = stand_ins.served(request.banned_foods)
+    offered = ~np.isin(stand_ins.slot, busy) & ~(stand_ins.required & (served < 0)).any(axis=1)
+    dish_idx, slot_idx, names, cols, entry_food, entry_steps = [], [], [], [], [], []
+    for d, s, row in zip(stand_ins.dish[offered].tolist(), stand_ins.slot[offered].tolist(),
+                         served[offered].tolist(), strict=True):
         dish = rules.dishes[d]
-        served = {fid: next((f for f in fs if banned is None or not banned[f]), None)
-                  for fid, fs in candidates.items()}
-        if any(served[fid] is None for fid in dish.ingredients if fid not in dish.optional):
-            continue
-        name, servings = memo.remembered("servings", foods, rules, (d, *served.values()),
-                                         lambda dish=dish, served=served: _servings(foods, rules, dish, served))
-        for amounts in servings:
-            j = len(dish_idx)
-            dish_idx.append(d)
-            slot_idx.append(s)
-            names.append(name)
-            for f, n in amounts:
-                e_col.append(j)
-                e_food.append(f)
-                e_steps.append(n)
-    return DishOptions(np.array(dish_idx, dtype=int), np.array(slot_idx, dtype=int), np.array(e_col, dtype=int),
-                       np.array(e_food, dtype=int), np.array(e_steps, dtype=float),
-                       tuple(names))
+        name, col, food, steps = memo.remembered("servings", foods, rules, (d, *row),
+                                                 lambda dish=dish, row=row: _servings(foods, rules, dish, row))
+        cols.append(col + len(dish_idx))
+        entry_food.append(food)
+        entry_steps.append(steps)
+        n = int(col.max(initial=-1)) + 1
+        dish_idx += [d] * n
+        slot_idx += [s] * n
+        names += [name] * n
+    return DishOptions(np.array(dish_idx, dtype=int), np.array(slot_idx, dtype=int),
+                       np.concatenate(cols) if cols else np.zeros(0, dtype=int),
+                       np.concatenate(entry_food) if cols else np.zeros(0, dtype=int),
+                       np.concatenate(entry_steps).astype(float) if cols else np.zeros(0), tuple(names))
 
 
 def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, n_dish: int, dish_slots: set[int],
@@ -560,12 +585,12 @@ def _seafood_aim(request: DayRequest) -> float:
 
 class DishMemo:
     """One plan's remembered dish work (Week.dish_memo), in stores named by what they hold: "days" a day's
-    dish columns per (slots kept or locked, foods used up); "candidates" each dish's stand-in candidates per
-    meal; "servings" a dish's name and servings per foods served. Each entry is for one foods and rules,
+    dish columns per (slots kept or locked, foods used up); "stand_ins" each dish's stand-ins per meal
+    (StandIns); "servings" a dish's name and servings per foods served. Each entry is for one foods and rules,
     keyed by identity and holding them, so no id is reused while the memo lives."""
 
     def __init__(self) -> None:
-        self.stores: dict[str, dict] = {"days": {}, "candidates": {}, "servings": {}}
+        self.stores: dict[str, dict] = {"days": {}, "stand_ins": {}, "servings": {}}
 
     def remembered(self, store: str, foods: FoodArrays, rules: DayRules, key: tuple, make):
         """The value remembered in `store` for (foods, rules, *key), made by `make()` the first time."""
