@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -89,6 +90,19 @@ class FoodArrays:
     def index(self) -> dict[str, int]:
         return {fid: i for i, fid in enumerate(self.ids)}
 
+    @cached_property
+    def known(self) -> dict[str, np.ndarray]:
+        """Nutrient field -> per-step amounts with SR28's missing values as 0 (_value), filled in as asked."""
+        return {}
+
+    @cached_property
+    def role_codes(self) -> tuple[tuple[str, ...], np.ndarray]:
+        """The roles these foods have, sorted, and each food's as an index into them: fixed with the foods,
+        so a day's meal rows compare small integers, not strings."""
+        roles = self.roles if self.roles is not None else np.full(len(self), "", dtype=str)
+        names, codes = np.unique(roles, return_inverse=True)
+        return tuple(str(n) for n in names), codes.reshape(-1)
+
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -115,6 +129,31 @@ class DayRules:
     day_amounts: tuple[Amount, ...] = ()     # per day: grams, portions or items of roles
     meal_amounts: tuple[Amount, ...] = ()    # per meal: the same, in every meal
     dishes: tuple[Dish, ...] = ()
+
+    @cached_property
+    def pattern_tables(self) -> tuple[PatternTable, ...]:
+        """Per slot: its meal patterns as arrays (PatternTable), fixed with the rules."""
+        return tuple(PatternTable.of(patterns) for patterns in self.patterns)
+
+
+@dataclass(frozen=True)
+class PatternTable:
+    """One slot's meal patterns as arrays: the keys they count (a role, or roles joined by "+"), each key's
+    [min, max] foods per pattern, the roles each key counts and the roles each pattern names."""
+
+    keys: tuple[str, ...]
+    low: np.ndarray                         # (keys, patterns): 0 where the pattern does not name the key
+    high: np.ndarray                        # (keys, patterns): NaN where it does not (any number: the meal's size)
+    key_roles: tuple[frozenset[str], ...]   # per key
+    named: tuple[frozenset[str], ...]       # per pattern
+
+    @classmethod
+    def of(cls, patterns: tuple[tuple[str, dict[str, tuple[int, int]]], ...]) -> PatternTable:
+        keys = tuple(dict.fromkeys(k for _, counts in patterns for k in counts))
+        low, high = (np.array([[counts[k][i] if k in counts else default for _, counts in patterns] for k in keys],
+                              dtype=float).reshape(len(keys), len(patterns)) for i, default in ((0, 0), (1, np.nan)))
+        return cls(keys, low, high, tuple(frozenset(k.split("+")) for k in keys),
+                   tuple(frozenset(r for k in counts for r in k.split("+")) for _, counts in patterns))
 
 
 @dataclass(frozen=True)
@@ -219,7 +258,8 @@ class Rows:
         if value.ndim == 0:
             value = np.full(index.shape, value)
         keep = value != 0
-        self._chunk([name], np.array([np.count_nonzero(keep)]), index[keep], value[keep], lower, upper)
+        self._chunk([name], np.array([np.count_nonzero(keep)]), index[keep], value[keep], np.array([float(lower)]),
+                    np.array([float(upper)]))
 
     def add_block(self, name: str | list[str], index: np.ndarray, value: np.ndarray, lower=-_INF, upper=_INF
                   ) -> None:
@@ -245,8 +285,8 @@ class Rows:
         self.counts.append(counts)
         self.index.append(index)
         self.value.append(value)
-        self.lows.append(np.full(n, lower, dtype=float))
-        self.highs.append(np.full(n, upper, dtype=float))
+        self.lows.append(np.asarray(lower, dtype=float) if np.shape(lower) == (n,) else np.full(n, lower, dtype=float))
+        self.highs.append(np.asarray(upper, dtype=float) if np.shape(upper) == (n,) else np.full(n, upper, dtype=float))
         self.names.extend(names)
 
     def copy(self) -> Rows:
@@ -374,7 +414,10 @@ def _value(foods: FoodArrays, nutrient: str) -> np.ndarray:
 
     Foods missing a value for a strict maximum are left out before the model is built (planner/optimise/candidates.py).
     """
-    return np.nan_to_num(foods.per_step[nutrient], nan=0.0)
+    known = foods.known.get(nutrient)
+    if known is None:   # the same few nutrients, every day of a plan
+        known = foods.known[nutrient] = np.nan_to_num(foods.per_step[nutrient], nan=0.0)
+    return known
 
 
 def _value_or_high(foods: FoodArrays, nutrient: str) -> np.ndarray:
@@ -718,15 +761,13 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
             rows.add(f"foods_per_meal:{slot}", here, 1.0, lower=lo, upper=hi)
     # once_a_day: each food in at most one meal a day, as itself or in a dish (a food locked in two meals
     # may be in both)
-    forced_count: dict[int, int] = {}
-    for f, _ in request.forced:
-        forced_count[f] = forced_count.get(f, 0) + 1
+    forced_count = np.bincount([f for f, _ in request.forced], minlength=len(foods))   # meals a food is locked in
     several = foods.fits.sum(axis=1)[opt_food] > 1
     group_cols = _join(opts[several], dish_cols[dishes.entry_col]) if len(dishes) else opts[several]
     group_keys = _join(opt_food[several], dishes.entry_food) if len(dishes) else opt_food[several]
     if len(group_cols):
         row_foods = np.unique(group_keys)
-        caps = np.array([max(1, forced_count.get(int(f), 0)) for f in row_foods], dtype=float)
+        caps = np.maximum(1, forced_count[row_foods]).astype(float)
         rows.add_groups("once_a_day", group_cols, group_keys, caps)
     # Plans store grams rounded to 0.1 g (what JSON keeps); every hard row is tightened by the most that
     # rounding could move it, so a day read back from its file still keeps every rule exactly.
@@ -794,7 +835,9 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
                 rows.add(f"meal_protein:{rules.slots[s]}", _join(item_cols[here], col), _join(protein[here], 1.0),
                          lower=grams)
                 cost[col] = PROTEIN_WEIGHT * request.unit / grams
-    _pattern_rows(rules, request, rows, blocks, opts, opt_slot, opt_role, forced_pairs[opt_pair], no_dish, relax)
+    role_names, food_role = foods.role_codes
+    _pattern_rows(rules, request, rows, blocks, opts, opt_slot, food_role[opt_food], role_names, forced_pairs[opt_pair],
+                  no_dish, relax)
     # day_amount and meal_amount: food-group amounts (vegetables, fruit, juice, legumes, cooking fat)
     if "food_groups" not in relax:
         for spec in rules.day_amounts:
@@ -858,17 +901,18 @@ def _amounts(foods: FoodArrays, spec: Amount, opt_food: np.ndarray, steps: np.nd
 
 
 def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict[str, slice], opts: np.ndarray,
-                  opt_slot: np.ndarray, opt_role: np.ndarray, forced_opt: np.ndarray, no_dish: dict[int, int],
-                  relax: frozenset[str]) -> None:
+                  opt_slot: np.ndarray, opt_role: np.ndarray, role_names: tuple[str, ...], forced_opt: np.ndarray,
+                  no_dish: dict[int, int], relax: frozenset[str]) -> None:
     """pattern, role_min, role_max, role_allowed: a meal built food by food follows one of its slot's
     patterns (one binary per pattern, summing to 1, or to the no-dish column where dishes are offered);
     each role's count lies within the chosen pattern's range, and a role no chosen pattern names is absent.
     Locked foods are planned as they are and not counted.
 
     A meal's role rows are one block over its counted options and its pattern columns: per key (a role, or
-    roles joined by "+") role_min then role_max, then role_allowed per role the meal's options have."""
+    roles joined by "+") role_min then role_max, then role_allowed per role the meal's options have.
+    `opt_role` is each option's role as an index into `role_names` (FoodArrays.role_codes)."""
     col = blocks["pattern"].start
-    counted = ~np.isin(opt_role, rules.free_roles) & ~forced_opt
+    counted = ~np.isin(np.array(role_names), rules.free_roles)[opt_role] & ~forced_opt
     for s, patterns in enumerate(rules.patterns):
         if s in request.fixed_slots:
             continue
@@ -883,27 +927,32 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
             rows.add(f"pattern:{slot}", _join(cols, no_dish[s]), _join(np.ones(len(cols)), -1.0), lower=0, upper=0)
         else:
             rows.add(f"pattern:{slot}", cols, 1.0, lower=1.0, upper=1.0)
-        roles, role_of = np.unique(opt_role[here], return_inverse=True)   # the meal's roles; each option's
-        keys = list(dict.fromkeys(k for _, counts in patterns for k in counts))
-        parts = [key.split("+") for key in keys]
-        # (keys, options): the option counts toward the key; (keys, patterns): the key's range in each pattern
-        members = np.array([[r in p for r in roles] for p in parts], dtype=bool).reshape(len(keys), -1)[:, role_of]
-        low, high = (np.array([[counts.get(key, (0, big))[i] for _, counts in patterns] for key in keys],
-                              dtype=float).reshape(len(keys), len(patterns)) for i in (0, 1))
-        named = [{r for k in counts for r in k.split("+")} for _, counts in patterns]   # roles each pattern names
-        covers = np.array([[r in n for n in named] for r in roles], dtype=bool).reshape(len(roles), len(patterns))
-        # role_min: count - low(w) >= 0 where some pattern has a minimum; role_max: count - high(w) <= 0 where
-        # the meal has members; interleaved per key
-        ranges = np.stack([np.hstack([members, -low]), np.hstack([members, -high])], axis=1)
-        present = np.stack([low.any(axis=1), members.any(axis=1)], axis=1).ravel()
-        names = [f"role_{side}:{slot}:{key}" for key in keys for side in ("min", "max")]
-        bounds = np.tile([[0.0, _INF], [-_INF, 0.0]], (len(keys), 1))
-        # role_allowed: members of the role - big * (the chosen pattern names it) <= 0
-        allowed = np.hstack([role_of == np.arange(len(roles))[:, None], -big * covers])
-        value = np.vstack([ranges.reshape(2 * len(keys), -1)[present], allowed])
-        lower = _join(bounds[present, 0], np.full(len(roles), -_INF))
-        upper = _join(bounds[present, 1], np.zeros(len(roles)))
-        names = [n for n, on in zip(names, present, strict=True) if on] + [f"role_allowed:{slot}:{r}" for r in roles]
+        table = rules.pattern_tables[s]
+        present = np.unique(opt_role[here])             # the meal's roles (sorted, as np.unique sorts names)
+        role_of = np.searchsorted(present, opt_role[here])   # each option's, as an index into present
+        roles = [role_names[r] for r in present]
+        members = np.array([[r in key for r in roles] for key in table.key_roles], dtype=bool
+                           ).reshape(len(table.keys), len(roles))[:, role_of]   # (keys, options)
+        high = np.where(np.isnan(table.high), big, table.high)   # a pattern that does not name a key: any number
+        covers = np.array([[r in named for named in table.named] for r in roles], dtype=float
+                          ).reshape(len(roles), len(patterns))
+        # role_min (count - low(w) >= 0) for a key some pattern sets a minimum for, role_max (count - high(w)
+        # <= 0) for a key the meal has foods of, in turn per key; then role_allowed (count - big * (a chosen
+        # pattern names the role) <= 0) per role
+        has = {"min": table.low.any(axis=1).tolist(), "max": members.any(axis=1).tolist()}
+        key_rows = [(k, side) for k in range(len(table.keys)) for side in ("min", "max") if has[side][k]]
+        key = np.array([k for k, _ in key_rows], dtype=int)
+        is_min = np.array([side == "min" for _, side in key_rows], dtype=bool)
+        n_key, n = len(key_rows), len(here)
+        value = np.zeros((n_key + len(roles), n + len(patterns)))
+        value[:n_key, :n] = members[key]
+        value[:n_key, n:] = -np.where(is_min[:, None], table.low[key], high[key])
+        value[n_key:, :n] = role_of == np.arange(len(roles))[:, None]
+        value[n_key:, n:] = -big * covers
+        lower = _join(np.where(is_min, 0.0, -_INF), np.full(len(roles), -_INF))
+        upper = _join(np.where(is_min, _INF, 0.0), np.zeros(len(roles)))
+        names = ([f"role_{side}:{slot}:{table.keys[k]}" for k, side in key_rows]
+                 + [f"role_allowed:{slot}:{r}" for r in roles])
         rows.add_block(names, np.broadcast_to(_join(here, cols), value.shape), value, lower, upper)
 
 
