@@ -47,6 +47,7 @@ receives it in one call; CBC, through PuLP and planner.solver, only when HiGHS i
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -505,17 +506,15 @@ class StandIns:
     @classmethod
     def of(cls, foods: FoodArrays, rules: DayRules) -> StandIns:
         index = foods.index
+        fits = foods.fits.tolist()
         dish_slots = [(d, s) for d, dish in enumerate(rules.dishes) for s, slot in enumerate(rules.slots)
                       if slot in dish.slots]
-        lists = []
-        for d, s in dish_slots:
-            per_ingredient = []
-            for fid in rules.dishes[d].ingredients:
-                own = [index[fid]] if fid in index else []
-                kind = (np.flatnonzero(foods.same_food == fid).tolist()
-                        if fid in ANY_OF_KIND and foods.same_food is not None else [])
-                per_ingredient.append([f for f in own + kind if foods.fits[f, s]])
-            lists.append(per_ingredient)
+        anywhere = {fid: ([index[fid]] if fid in index else [])   # the ingredient's foods, in any slot
+                       + (np.flatnonzero(foods.same_food == fid).tolist()
+                          if fid in ANY_OF_KIND and foods.same_food is not None else [])
+                    for dish in rules.dishes for fid in dish.ingredients}
+        lists = [[[f for f in anywhere[fid] if fits[f][s]] for fid in rules.dishes[d].ingredients]
+                 for d, s in dish_slots]
         width = max((len(dish.ingredients) for dish in rules.dishes), default=0)
         depth = max((len(c) for per in lists for c in per), default=0)
         candidates = np.full((len(lists), width, max(depth, 1)), -1)
@@ -554,19 +553,20 @@ def _servings(foods: FoodArrays, rules: DayRules, dish: Dish, served_row: list[i
     variants = [(t, required + garnish) for t in DISH_SIZES]
     if extra:
         variants.append((0.5, required + optional))
+    # per served ingredient, as plain numbers: its food, step grams, fewest and most steps
+    steps = {fid: (f, float(foods.step_grams[f]), int(foods.min_steps[f]), int(foods.max_steps[f]))
+             for fid, f in served.items() if f is not None}
     servings: list[tuple[tuple[int, int], ...]] = []
     for t, ingredients in variants:
         amounts = []
         for fid in ingredients:
-            f = served[fid]
+            f, step, fewest, top = steps[fid]
             low, high = dish.ingredients[fid]
             grams = low + t * (high - low) if fid in required else low
-            top = foods.max_steps[f]
             if fid not in garnish:   # garnishes ride along at their own few grams
                 grams *= scale
-                top = max(top, int(np.ceil(top * scale)))
-            n = int(min(max(round(grams / foods.step_grams[f]), foods.min_steps[f]), top))   # not np.clip: scalars
-            amounts.append((f, n))
+                top = max(top, math.ceil(top * scale))
+            amounts.append((f, min(max(round(grams / step), fewest), top)))
         if tuple(amounts) not in servings:
             servings.append(tuple(amounts))
     name = dish.served_name({fid: None if f is None else foods.ids[f] for fid, f in served.items()})
