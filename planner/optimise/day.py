@@ -418,6 +418,7 @@ def _value(foods: FoodArrays, nutrient: str) -> np.ndarray:
     known = foods.known.get(nutrient)
     if known is None:   # the same few nutrients, every day of a plan
         known = foods.known[nutrient] = np.nan_to_num(foods.per_step[nutrient], nan=0.0)
+        known.setflags(write=False)   # shared by every day model of the plan
     return known
 
 
@@ -554,13 +555,13 @@ def _servings(foods: FoodArrays, rules: DayRules, dish: Dish, served_row: list[i
     if extra:
         variants.append((0.5, required + optional))
     # per served ingredient, as plain numbers: its food, step grams, fewest and most steps
-    steps = {fid: (f, float(foods.step_grams[f]), int(foods.min_steps[f]), int(foods.max_steps[f]))
+    plain = {fid: (f, float(foods.step_grams[f]), int(foods.min_steps[f]), int(foods.max_steps[f]))
              for fid, f in served.items() if f is not None}
     servings: list[tuple[tuple[int, int], ...]] = []
     for t, ingredients in variants:
         amounts = []
         for fid in ingredients:
-            f, step, fewest, top = steps[fid]
+            f, step, fewest, top = plain[fid]
             low, high = dish.ingredients[fid]
             grams = low + t * (high - low) if fid in required else low
             if fid not in garnish:   # garnishes ride along at their own few grams
