@@ -3,11 +3,12 @@
 Each food's eaten grams are summed over the chosen days and converted to the form it is bought
 (dry lentils for cooked, raw potatoes for baked, whole bananas with their peel) with the food table's
 yield factor and SR28 refuse; foods bought in the same form (baked and boiled potatoes, lemons and
-lemon juice) share one line. Amounts are rounded up to what a shop sells: whole pieces, bunches of herbs,
-whole packs (of the sizes a food is sold in, the combination that leaves least over), round weights for loose
-goods. The list says what share of the perishable bought weight the
-meals eat (the rest stays in opened packs or rounds up to whole pieces), which lines are mostly left over,
-and which long-keeping goods (oil, honey, dry pulses: planner/data/aisles.toml [keeps]) are left for later.
+lemon juice) share one line. Amounts are rounded up to what a shop sells: whole pieces (or halves of a
+cabbage or melon, which shops cut in two), bunches of herbs, whole packs (of the sizes a food is sold in, the
+combination that leaves the fewest grams over), round weights for loose goods. The list says what share of
+the perishable bought weight the meals eat (the rest stays in opened packs or rounds up to whole pieces),
+which lines are mostly left over, and which long-keeping goods (oil, honey, dry pulses:
+planner/data/aisles.toml [keeps]) are left for later.
 The same rules tell the optimiser what the days already planned leave in opened packs (`opened_left`).
 """
 
@@ -379,7 +380,13 @@ def _label(main: Food, info: dict) -> str:
 
 
 def _count(n: float, info: dict, one: str, many: str) -> str:
-    return str(info.get("one", one) if n == 1 else info.get("many", many))
+    return str(info.get("one", one) if 0 < n <= 1 else info.get("many", many))
+
+
+def _pieces_text(n: float) -> str:
+    """2 -> '2', 0.5 -> '½', 1.5 -> '1½': whole pieces, or halves of the ones shops cut in two."""
+    whole = int(n)
+    return f"{whole or ''}½" if n - whole == 0.5 else f"{whole}"
 
 
 def _need_text(foods: list[Food], eaten: dict[str, float], needed: float, info: dict) -> str:
@@ -407,9 +414,12 @@ def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None 
         whole = main.buy_piece_grams / keep              # one piece as bought, peel included
         needed = pieces * whole
         amount = _ceil(pieces)
+        if info.get("halves"):                            # half a cabbage or melon
+            halves = _ceil(pieces * 2)
+            amount = halves / 2 if halves % 2 else halves // 2
         buy_grams = amount * whole
         unit = _count(amount, info, "piece", "pieces")
-        text = f"{amount} {unit}"
+        text = f"{_pieces_text(amount)} {unit}"
         if info.get("weight", True):
             text += f" (~{_grams_text(buy_grams)}{' whole' if main.refuse_pct > 0 else ''})"
     else:

@@ -211,3 +211,28 @@ def test_the_snapshot_keeps_the_pack_sizes(table):
     broken["rows"][0][list(state["fields"]).index("other_pack_grams")] = ["213"]
     with pytest.raises(TypeError):
         foods_from_state(broken)
+
+
+# --- halves of what shops cut in two (planner/data/aisles.toml `halves`) ---------------------------------
+
+def test_a_cabbage_is_bought_by_the_half_when_half_is_enough(table):
+    cabbage, boiled = table.get("cabbage"), table.get("cabbage_boiled")
+    whole = cabbage.buy_piece_grams / (1 - cabbage.refuse_pct / 100)
+    half = buy_item([cabbage], {"cabbage": 0.4 * cabbage.buy_piece_grams})
+    assert (half.buy_text, half.buy_amount) == (f"½ cabbage (~{whole / 2:.0f} g whole)", 0.5)
+    assert half.buy_grams == pytest.approx(whole / 2) and half.left_grams == pytest.approx(0.1 * whole)
+    one = buy_item([cabbage], {"cabbage": 0.8 * cabbage.buy_piece_grams})
+    assert one.buy_text.startswith("1 cabbage (") and one.buy_amount == 1 and isinstance(one.buy_amount, int)
+    more = buy_item([cabbage, boiled], {"cabbage": 0.8 * cabbage.buy_piece_grams,
+                                        "cabbage_boiled": 0.4 * boiled.buy_piece_grams / boiled.yield_factor})
+    assert more.buy_text.startswith("1½ cabbages (") and more.buy_amount == 1.5
+    left = opened_left({"cabbage": 0.4 * cabbage.buy_piece_grams}, table, ["cabbage"])
+    assert left == {"cabbage": pytest.approx(0.1 * cabbage.buy_piece_grams)}   # what the half leaves, as eaten
+    onion = buy_item([table.get("onion")], {"onion": 10.0})
+    assert onion.buy_amount == 1                                              # other pieces: whole ones, as before
+
+
+def test_the_halves_rule_names_bought_forms_sold_by_the_piece(table):
+    halves = [ndb for ndb, info in buy_rules().bought.items() if info.get("halves")]
+    assert sorted(halves) == ["09181", "11109"]                               # cantaloupe, white cabbage
+    assert all(any(f.bought_ndb == ndb and f.buy_unit == "piece" for f in table) for ndb in halves)
