@@ -7,7 +7,8 @@
   7 days for the README's lactose-free kidney profile with a 2,000 mg potassium limit (the restrictive
   case, where scarce foods are shared across the week); and 1 day on the full SR28 catalogue (imported
   to a temporary folder from ../shared/usda-sr28 when it is there; skipped otherwise);
-- quality: the fast week's objective against the whole-week reference model (planner/optimise/whole_week.py)
+- quality: the fast week's objective (week_objective: goals, preferences, and each food brought into the week,
+  what keeps a week to 30-45 foods) against the whole-week reference model (planner/optimise/whole_week.py)
   given a long time limit and the fast week as its first plan, and against that model's lower bound (`--quality pregnant`: a pregnant woman's
   week, where both hold the week's most seafood).
 

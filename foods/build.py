@@ -25,14 +25,15 @@ from foods.table import (
     VALID_BUY_UNITS,
     VALID_MEALS,
     VALID_TAGS,
+    pack_grams_list,
     split_list,
 )
 
 SELECTION_COLUMNS = [
     "id", "name", "ndb", "portion_ndb", "portion_seq", "portion_label", "step", "default_steps", "min_steps",
     "max_steps", "meals", "tags",
-    "articles", "limit", "bought_ndb", "buy_unit", "buy_seq", "pack_grams", "pack_label", "yield_method", "sold_trimmed",
-    "refuse_eaten", "aisle",
+    "articles", "limit", "bought_ndb", "buy_unit", "buy_seq", "pack_grams", "pack_label", "other_pack_grams",
+    "other_pack_labels", "yield_method", "sold_trimmed", "refuse_eaten", "aisle",
     "note",
 ]
 
@@ -106,6 +107,25 @@ def _check_selection_row(name: str, line: int, row: pd.Series, data: Sr28) -> No
         fail("yield_method", "yield by piece needs buy_unit piece")
     if row["buy_unit"] == "pack" and not row["pack_grams"]:
         fail("pack_grams", "a food bought in packs needs pack_grams")
+    _check_other_packs(row, fail)
+
+
+def _check_other_packs(row: pd.Series, fail) -> None:
+    """Other pack sizes: only beside a usual pack, positive grams, each size once, one label a size."""
+    try:
+        grams = pack_grams_list(row["other_pack_grams"])
+    except ValueError:
+        fail("other_pack_grams", f"'{row['other_pack_grams']}' is not a ';'-list of positive grams (e.g. 213;170)")
+    labels = split_list(row["other_pack_labels"])
+    if not grams and not labels:
+        return
+    if row["buy_unit"] != "pack" or not row["pack_grams"]:
+        fail("other_pack_grams", "other pack sizes need buy_unit pack and pack_grams")
+    if len(labels) != len(grams):
+        fail("other_pack_labels", f"{len(grams)} pack size(s) but {len(labels)} label(s); give one label a size")
+    sizes = [float(row["pack_grams"]), *grams]
+    if len(set(sizes)) != len(sizes) or len({row["pack_label"], *labels}) != len(sizes):
+        fail("other_pack_grams", "each pack size and label must differ from the others and from pack_grams")
 
 
 def _measure_grams(weight: pd.DataFrame, ndb: str, seq: str, name: str, line: int, column: str) -> pd.Series:
@@ -187,7 +207,9 @@ def build_tables(selection: pd.DataFrame, data: Sr28, name: str = "selection.csv
             "refuse_pct": _refuse(data, bought, row["sold_trimmed"] == "1", row["refuse_eaten"] == "1"),
             "buy_unit": row["buy_unit"], "buy_piece_grams": piece_grams,
             "pack_grams": float(row["pack_grams"]) if row["pack_grams"] else None,
-            "pack_label": row["pack_label"], "aisle": row["aisle"],
+            "pack_label": row["pack_label"],
+            "other_pack_grams": ";".join(f"{g:g}" for g in pack_grams_list(row["other_pack_grams"])),
+            "other_pack_labels": ";".join(split_list(row["other_pack_labels"])), "aisle": row["aisle"],
         }
         for field, column in zip(NUTRIENTS["field"], NUTRIENTS["sr28_column"], strict=True):
             record[field] = data.abbrev.loc[ndb, column]

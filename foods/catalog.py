@@ -80,7 +80,7 @@ def catalog_tables(data: Sr28) -> tuple[pd.DataFrame, pd.DataFrame]:
         "bought_ndb": ndb.values,
         "bought_name": des["Long_Desc"].values, "yield_factor": 1.0,
         "refuse_pct": des["Refuse"].fillna(0.0).values, "buy_unit": "g", "buy_piece_grams": None,
-        "pack_grams": None, "pack_label": "", "aisle": guesses["aisle"].values,
+        "pack_grams": None, "pack_label": "", "other_pack_grams": "", "other_pack_labels": "", "aisle": guesses["aisle"].values,
     })
     for f, column in zip(NUTRIENTS["field"], NUTRIENTS["sr28_column"], strict=True):
         foods[f] = des[column].values

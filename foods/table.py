@@ -44,8 +44,10 @@ FOOD_COLUMNS = [
     "id", "name", "ndb", "portion_ndb", "sr28_name", "group", "portion_seq", "portion_label", "portion_grams", "step",
     "default_steps", "min_steps", "max_steps", "meals", "tags", "tags_guessed", "articles", "limit", "bought_ndb",
     "bought_name", "yield_factor", "refuse_pct", "buy_unit", "buy_piece_grams", "pack_grams", "pack_label",
-    "aisle", *NUTRIENT_FIELDS,
+    "other_pack_grams", "other_pack_labels", "aisle", *NUTRIENT_FIELDS,
 ]
+# columns a table may lack (one written before they existed, or by another tool): read as empty
+OPTIONAL_FOOD_COLUMNS = ("other_pack_grams", "other_pack_labels")
 PORTION_COLUMNS = ["food_id", "ndb", "seq", "amount", "measure", "grams", "source"]
 _NON_NEGATIVE = ["portion_grams", "step", "default_steps", "min_steps", "max_steps", "yield_factor", "refuse_pct",
                  "buy_piece_grams", "pack_grams", *NUTRIENT_FIELDS]
@@ -103,6 +105,8 @@ class Food:
     tags_guessed: bool = False
     default_steps: int = 1
     portion_ndb: str = ""
+    other_pack_grams: tuple[float, ...] = ()   # the other sizes it is sold in (a 7.5 oz can beside the 14.75 oz)
+    other_pack_labels: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -123,6 +127,14 @@ class Food:
     def portion_words(self, grams: float) -> str:
         """'1 medium banana', '1½ cups cooked lentils': grams as a count of the household portion."""
         return measure_words(grams / self.portion_grams, self.portion_label)
+
+    @property
+    def packs(self) -> tuple[tuple[float, str], ...]:
+        """The pack sizes it is sold in as (grams, label), its usual pack (`pack_grams`) first; () when none."""
+        if not self.pack_grams or self.pack_grams <= 0:
+            return ()
+        return ((self.pack_grams, self.pack_label),
+                *zip(self.other_pack_grams, self.other_pack_labels, strict=True))
 
     def missing(self) -> list[str]:
         """Nutrients SR28 has no value for: totals that include this food are lower bounds."""
@@ -169,6 +181,7 @@ def _portions(value) -> tuple[Portion, ...]:
 
 _READERS_BY_TYPE = {   # how a field is read back, by its declared type
     "str": _STR, "float": _FLOAT, "int": _INT, "bool": _BOOL,
+    "tuple[float, ...]": lambda v: tuple(_FLOAT(x) for x in _LIST(v)),
     "float | None": lambda v: None if v is None else _FLOAT(v),
     "frozenset[str]": lambda v: frozenset(_strings(v)),
     "tuple[str, ...]": lambda v: tuple(_strings(v)),
@@ -261,6 +274,41 @@ def _tuple(value) -> tuple[str, ...]:
     return tuple(split_list(value))
 
 
+@functools.lru_cache(maxsize=256)
+def pack_grams_list(value) -> tuple[float, ...]:
+    """An `other_pack_grams` cell ('213', '515;257.5') as grams; ValueError when an item is no positive number."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        items = [] if math.isnan(value) else [str(value)]
+    else:
+        items = split_list(value)
+    grams = tuple(float(x) for x in items)
+    if not all(math.isfinite(g) and g > 0 for g in grams):
+        raise ValueError("pack grams must be positive numbers")
+    return grams
+
+
+def _other_packs(col: dict[str, list], source: str) -> tuple[list[tuple[float, ...]], list[tuple[str, ...]]]:
+    """Each food's other pack sizes and their labels, checked: positive grams, one label a size, and only on a
+    food bought in packs; a wrong cell names its file line and column."""
+    grams_out, labels_out = [], []
+    for i, (cell, label_cell) in enumerate(zip(col["other_pack_grams"], col["other_pack_labels"], strict=True)):
+        try:
+            grams = pack_grams_list(cell)
+        except ValueError:
+            raise TableError(source, f"'{cell}' is not a ';'-list of positive pack grams (e.g. 213;170)",
+                             row=i + 2, column="other_pack_grams") from None
+        labels = _tuple(_text(label_cell))
+        if len(labels) != len(grams):
+            raise TableError(source, f"{len(grams)} pack size(s) but {len(labels)} label(s); give one label a size",
+                             row=i + 2, column="other_pack_labels")
+        if grams and (col["buy_unit"][i] != "pack" or not _optional(col["pack_grams"][i])):
+            raise TableError(source, "other pack sizes need buy_unit pack and pack_grams", row=i + 2,
+                             column="other_pack_grams")
+        grams_out.append(grams)
+        labels_out.append(labels)
+    return grams_out, labels_out
+
+
 def _text(value) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
@@ -277,6 +325,7 @@ class FoodTable:
     """The food table: `frame` (one row per food, nutrients per 100 g) and `Food` objects by id."""
 
     def __init__(self, foods: pd.DataFrame, portions: pd.DataFrame, source: str = "foods.csv"):
+        foods = foods.assign(**{c: "" for c in OPTIONAL_FOOD_COLUMNS if c not in foods.columns})
         _fail_if_missing(foods, FOOD_COLUMNS, source)
         _fail_if_missing(portions, PORTION_COLUMNS, "portions.csv")
         foods = _check_numbers(foods, _NON_NEGATIVE, source)
@@ -322,6 +371,7 @@ class FoodTable:
                 by_food.setdefault(fid, []).append(Portion(int(seq), float(amount), str(measure), float(grams), str(src)))
         self.foods: dict[str, Food] = {}
         col = {c: frame[c].tolist() for c in FOOD_COLUMNS}
+        other_grams, other_labels = _other_packs(col, source)
         nutrient_rows = frame[NUTRIENT_FIELDS].to_numpy(dtype=float).tolist()
         for i, fid in enumerate(col["id"]):
             self.foods[fid] = Food(
@@ -338,7 +388,7 @@ class FoodTable:
                 pack_grams=_optional(col["pack_grams"][i]), pack_label=_text(col["pack_label"][i]),
                 aisle=str(col["aisle"][i]), sr28_name=_text(col["sr28_name"][i]),
                 tags_guessed=bool(int(col["tags_guessed"][i] or 0)), default_steps=int(col["default_steps"][i]),
-                portion_ndb=col["portion_ndb"][i],
+                portion_ndb=col["portion_ndb"][i], other_pack_grams=other_grams[i], other_pack_labels=other_labels[i],
             )
         self._cache: dict = {}
 
@@ -482,7 +532,8 @@ def read_table(directory: Path) -> FoodTable:
     for p in (foods_path, portions_path):
         if not p.is_file():
             raise TableError(str(p), "file not found (run `python -m foods.build` to make it)")
-    foods = _read_csv(foods_path, {"ndb": str, "bought_ndb": str, "portion_ndb": str, "id": str})
+    foods = _read_csv(foods_path, {"ndb": str, "bought_ndb": str, "portion_ndb": str, "id": str,
+                                   "other_pack_grams": str, "other_pack_labels": str})
     portions = _read_csv(portions_path, {"food_id": str, "ndb": str})
     return FoodTable(foods, portions, source=foods_path.name)
 

@@ -242,8 +242,9 @@ def _shopping_sheet(ws: Worksheet, shopping: ShoppingList) -> None:
 
 
 def sheet_unit(item: ShoppingItem) -> str:
-    """The Unit cell beside the amount: '× 1 l carton' (so '1' and '1 l' never read as '11 l'), 'bananas', 'g'."""
-    return f"× {item.unit_text}" if item.buy_unit == "pack" else item.unit_text
+    """The Unit cell beside the amount: '× 1 l carton' (so '1' and '1 l' never read as '11 l'), 'bananas', 'g';
+    'packs' when a line buys packs of several sizes (the As bought cell says which)."""
+    return f"× {item.unit_text}" if item.buy_unit == "pack" and len(item.packs) <= 1 else item.unit_text
 
 
 def _whole(x: float) -> int | float:

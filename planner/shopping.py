@@ -3,10 +3,12 @@
 Each food's eaten grams are summed over the chosen days and converted to the form it is bought
 (dry lentils for cooked, raw potatoes for baked, whole bananas with their peel) with the food table's
 yield factor and SR28 refuse; foods bought in the same form (baked and boiled potatoes, lemons and
-lemon juice) share one line. Amounts are rounded up to what a shop sells: whole pieces, bunches of herbs,
-whole packs, round weights for loose goods. The list says what share of the perishable bought weight the
-meals eat (the rest stays in opened packs or rounds up to whole pieces), which lines are mostly left over,
-and which long-keeping goods (oil, honey, dry pulses: planner/data/aisles.toml [keeps]) are left for later.
+lemon juice) share one line. Amounts are rounded up to what a shop sells: whole pieces (or halves of a
+cabbage or melon, which shops cut in two), bunches of herbs, whole packs (of the sizes a food is sold in, the
+combination that leaves the fewest grams over), round weights for loose goods. The list says what share of
+the perishable bought weight the meals eat (the rest stays in opened packs or rounds up to whole pieces),
+which lines are mostly left over, and which long-keeping goods (oil, honey, dry pulses:
+planner/data/aisles.toml [keeps]) are left for later.
 The same rules tell the optimiser what the days already planned leave in opened packs (`opened_left`).
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import json
 import math
 import re
@@ -85,6 +88,15 @@ def buy_rules() -> BuyRules:
     )
 
 
+@dataclass(frozen=True)
+class PackCount:
+    """Packs of one size on a list line: `count` × the `label` pack of `grams` grams."""
+
+    label: str
+    grams: float
+    count: int
+
+
 @dataclass
 class ShoppingItem:
     """One line of the list: what to buy, how much is needed and how much to buy, and its price."""
@@ -108,6 +120,7 @@ class ShoppingItem:
     unit_text: str = ""          # the unit as a shopper reads it: "bananas", "1 l carton", "bunch", "g"
     need_text: str = ""          # the amount needed in words: "184 g", "2 cups"
     keeps: bool = False          # the bought form keeps for months once opened (oil, honey): what is left is no waste
+    packs: tuple[PackCount, ...] = ()   # a pack line's packs by size, largest first; () for pieces, bunches, grams
 
     @property
     def left_grams(self) -> float:
@@ -123,6 +136,7 @@ class ShoppingItem:
         d = asdict(self)
         d["eaten_share"] = round(self.eaten_share, 3)
         d["food_ids"] = list(self.food_ids)
+        d["packs"] = [asdict(p) for p in self.packs]
         for key in ("eaten_grams", "needed_grams", "buy_grams"):
             d[key] = round(d[key], 1)
         d["eaten_by_food"] = {k: round(v, 1) for k, v in self.eaten_by_food.items()}
@@ -348,7 +362,7 @@ def _group_key(food: Food, rules: BuyRules) -> tuple:
     """
     mode = _buy_mode(food, rules)
     key = (rules.line_ndb(food.bought_ndb), mode, food.aisle)
-    return key if mode == "piece" else (*key, food.pack_grams, food.pack_label, food.refuse_pct)
+    return key if mode == "piece" else (*key, food.packs, food.refuse_pct)
 
 
 def _main_food(foods: list[Food], rules: BuyRules) -> Food:
@@ -366,7 +380,13 @@ def _label(main: Food, info: dict) -> str:
 
 
 def _count(n: float, info: dict, one: str, many: str) -> str:
-    return str(info.get("one", one) if n == 1 else info.get("many", many))
+    return str(info.get("one", one) if 0 < n <= 1 else info.get("many", many))
+
+
+def _pieces_text(n: float) -> str:
+    """2 -> '2', 0.5 -> '½', 1.5 -> '1½': whole pieces, or halves of the ones shops cut in two."""
+    whole = int(n)
+    return f"{whole or ''}½" if n - whole == 0.5 else f"{whole}"
 
 
 def _need_text(foods: list[Food], eaten: dict[str, float], needed: float, info: dict) -> str:
@@ -386,6 +406,7 @@ def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None 
     info = rules.info(main.bought_ndb)
     mode = _buy_mode(main, rules)
     keep = 1.0 - main.refuse_pct / 100.0
+    packs: tuple[PackCount, ...] = ()
     if mode == "piece":
         # pieces food by food, each from what one piece gives it: a lemon gives 84 g of flesh or 48 g of
         # juice; a raw potato 213 g baked or boiled (foods of one bought form share its whole-piece weight)
@@ -393,18 +414,22 @@ def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None 
         whole = main.buy_piece_grams / keep              # one piece as bought, peel included
         needed = pieces * whole
         amount = _ceil(pieces)
+        if info.get("halves"):                            # half a cabbage or melon
+            halves = _ceil(pieces * 2)
+            amount = halves / 2 if halves % 2 else halves // 2
         buy_grams = amount * whole
         unit = _count(amount, info, "piece", "pieces")
-        text = f"{amount} {unit}"
+        text = f"{_pieces_text(amount)} {unit}"
         if info.get("weight", True):
             text += f" (~{_grams_text(buy_grams)}{' whole' if main.refuse_pct > 0 else ''})"
     else:
         needed = sum(f.bought_grams(eaten[f.id]) for f in foods)
         if mode == "pack":
-            amount = _ceil(needed / main.pack_grams)
-            buy_grams = amount * main.pack_grams
-            unit = main.pack_label or f"{main.pack_grams:g} g pack"
-            text = f"{amount} × {unit}"
+            packs = _packs_bought(main, needed)
+            amount = sum(p.count for p in packs)
+            buy_grams = sum(p.count * p.grams for p in packs)
+            unit = packs[0].label if len(packs) == 1 else "packs" if packs else _pack_label(*main.packs[0])
+            text = " + ".join(f"{p.count} × {p.label}" for p in packs) or f"0 × {unit}"
         elif mode == "bunch":
             bunch = float(info["bunch_grams"])
             amount = _ceil(needed / bunch)
@@ -422,7 +447,46 @@ def buy_item(foods: list[Food], eaten: dict[str, float], rules: BuyRules | None 
         bought_name=main.bought_name or main.name, aisle=main.aisle, eaten_grams=sum(eaten[i] for i in ids),
         needed_grams=needed, buy_amount=amount, buy_unit=mode, buy_text=text, label=_label(main, info),
         food_ids=ids, eaten_by_food={i: eaten[i] for i in ids}, buy_grams=buy_grams, unit_text=unit,
-        need_text=_need_text(foods, eaten, needed, info), keeps=rules.long_keeping(main))
+        need_text=_need_text(foods, eaten, needed, info), keeps=rules.long_keeping(main), packs=packs)
+
+
+def pack_counts(needed: float, sizes: tuple[float, ...]) -> tuple[int, ...]:
+    """How many packs of each size to buy for `needed` grams: the combination that covers it with the fewest
+    grams over, then the fewest packs, then the most of the earlier sizes (550 g from 418 g and 213 g cans:
+    418 + 213, not 2 × 418). Nothing needed buys nothing.
+
+    Every size but the smallest is tried from none up to what alone covers the need (one more would leave a
+    whole pack over, never the least waste); the smallest then fills the rest."""
+    if needed <= _EPS:
+        return (0,) * len(sizes)
+    if len(sizes) == 1:                      # most foods: whole packs, rounded up (the optimiser asks often)
+        return (_ceil(needed / sizes[0]),)
+    smallest = min(range(len(sizes)), key=lambda i: (sizes[i], i))
+    others = [i for i in range(len(sizes)) if i != smallest]
+    best_key, best = None, ()
+    for combo in itertools.product(*(range(_ceil(needed / sizes[i]) + 1) for i in others)):
+        counts = [0] * len(sizes)
+        for i, c in zip(others, combo, strict=True):
+            counts[i] = c
+        rest = needed - sum(c * s for c, s in zip(counts, sizes, strict=True))
+        counts[smallest] = _ceil(rest / sizes[smallest]) if rest > _EPS else 0
+        over = sum(c * s for c, s in zip(counts, sizes, strict=True)) - needed
+        key = (round(over, 6), sum(counts), [-c for c in counts])
+        if best_key is None or key < best_key:
+            best_key, best = key, tuple(counts)
+    return best
+
+
+def _packs_bought(food: Food, needed: float) -> tuple[PackCount, ...]:
+    """The packs a line buys for `needed` grams, by size, largest first; () when nothing is needed."""
+    counts = pack_counts(needed, tuple(g for g, _ in food.packs))
+    bought = [PackCount(_pack_label(grams, label), grams, c)
+              for (grams, label), c in zip(food.packs, counts, strict=True) if c]
+    return tuple(sorted(bought, key=lambda p: -p.grams))
+
+
+def _pack_label(grams: float, label: str) -> str:
+    return label or f"{grams:g} g pack"
 
 
 def _eaten_per_left_gram(food: Food, line: ShoppingItem, rules: BuyRules) -> float:
@@ -696,7 +760,7 @@ def _per_kg(food: Food, price: float, per: str, rules: BuyRules) -> float:
     mode = _buy_mode(food, rules)
     if per != mode:
         sold = {"g": "by weight (price it per kg or 100g)", "piece": "by the piece", "bunch": "by the bunch",
-                "pack": f"in packs of {food.pack_label}"}[mode]
+                "pack": f"in packs of {' or '.join(label for _, label in food.packs)}"}[mode]
         raise PlannerError(f"{food.id} is sold {sold}, so a price per {per} does not fit it")
     if per == "piece":
         grams = food.buy_piece_grams / (1.0 - food.refuse_pct / 100.0)
@@ -711,7 +775,8 @@ def parse_prices(text: str, table: FoodTable, source: str = "prices") -> dict[st
     """Prices as bought -> {food id: price per kg of the bought form}; foods by id or name.
 
     Either `food_id,price_per_kg`, or `food_id,price,per` where per is kg, 100g, piece, bunch or pack
-    (milk,1.10,pack prices the carton the list buys).
+    (milk,1.10,pack prices the 1 l carton; a food sold in several sizes is priced per pack of its usual, first
+    size, and every size it buys at that price per kg).
     """
     usage = "'food_id,price_per_kg' or 'food_id,price,per' (per: kg, 100g, piece, bunch, pack)"
     try:

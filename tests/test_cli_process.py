@@ -158,3 +158,26 @@ def test_the_same_profile_and_seed_give_the_same_plan_json_in_every_process(cli_
         plan["status"].pop("seconds", None)
         plans.append(plan)
     assert plans[0] == plans[1]
+
+
+def test_shopping_says_the_pack_sizes_it_buys(cli_process, table, tmp_path):
+    """A food sold in two sizes: the process prints the combination in the text list and gives each size in the
+    JSON (`packs`), with `buy_amount` the number of packs in all."""
+    from conftest import plan_item
+
+    from planner.cli.output import dumps
+    from planner.plan import Day, Meal, Plan, plan_to_dict
+
+    plan = Plan([Day(0, [Meal("lunch", [plan_item(table, "canned_salmon", 19)])])])    # 19 oz = 538 g
+    path = tmp_path / "salmon.json"
+    path.write_text(dumps(plan_to_dict(plan, table)) + "\n", encoding="utf-8")
+    text = cli_process("shopping", path)
+    assert text.code == 0, text.err
+    _text_is_whole(text.out, "# Shopping list")
+    assert "Salmon, pink, canned with bones: 1 × 14.75 oz can + 1 × 7.5 oz can; need 538 g" in text.out
+    done = cli_process("shopping", path, "--format", "json")
+    assert done.code == 0, done.err
+    (line,) = parse_all(done.out)["items"]
+    assert (line["buy_amount"], line["buy_grams"], line["unit_text"]) == (2, 631.0, "packs")
+    assert line["packs"] == [{"label": "14.75 oz can", "grams": 418.0, "count": 1},
+                             {"label": "7.5 oz can", "grams": 213.0, "count": 1}]

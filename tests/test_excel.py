@@ -142,11 +142,18 @@ def test_shopping_sheet_totals_pantry_and_formats(table, tmp_path):
                 assert cell.number_format in ("#,##0", "#,##0_)", "#,##0.00"), (col, cell.number_format)
     assert ws["A1"].font.b and ws.freeze_panes == "C2"
     units = {ws.cell(r, 2).value: ws.cell(r, 4).value for r in range(2, n + 2)}
-    assert units["Milk, 2% fat"] == "× 1 l carton" and units["Bananas"] == "bananas"     # never "1 1 l carton"
+    assert units["Milk, 2% fat"] == "× 500 ml carton" and units["Bananas"] == "bananas"  # never "1 500 ml carton"
     assert units["Lentils, dry"] == "g"
     fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None and c.font.name}
     assert fonts == {"Calibri"}                     # no serif fallback for headers
     assert ws.data_validations.dataValidation[0].formula1 == '"☐,☑"'
+
+
+def test_a_line_of_two_pack_sizes_says_them_in_the_workbook(table, tmp_path):
+    plan = Plan([Day(0, [Meal("lunch", [item(table, "canned_salmon", 19)])])])     # 19 oz = 538 g
+    wb = openpyxl.load_workbook(write_workbook(plan, table, tmp_path / "w.xlsx"))
+    row = next(r for r in wb["Shopping list"].iter_rows(values_only=True) if r[1] == "Salmon, pink, canned with bones")
+    assert (row[2], row[3], row[6]) == (2, "packs", "1 × 14.75 oz can + 1 × 7.5 oz can")   # not "2 × 14.75 oz can"
 
 
 def test_styles_and_print_setup(table, tmp_path):

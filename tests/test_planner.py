@@ -239,10 +239,14 @@ def test_an_unknown_exclusion_is_an_error_naming_close_foods(table):
 
 
 def test_liked_foods_come_first(table):
-    plain = make_plan(Profile(), table, 3, time_limit=FAST)
+    # over several seeds: a day is optimal within its gap, so one seed's plain plan may hold a liked food or two
     liked = ["lentils", "kiwi", "buckwheat"]
-    assert sum(fid in liked for fid in _ids(plain)) < sum(
-        fid in liked for fid in _ids(make_plan(Profile(like=liked), table, 3, time_limit=FAST)))
+
+    def count(profile: Profile) -> int:
+        return sum(fid in liked for seed in range(3)
+                   for fid in _ids(make_plan(profile, table, 3, time_limit=FAST, seed=seed)))
+
+    assert count(Profile()) * 2 < count(Profile(like=liked))
 
 
 # --- locks, regeneration, edits ------------------------------------------------------------------------

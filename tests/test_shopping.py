@@ -17,6 +17,7 @@ from foods.table import VALID_AISLES
 from planner.errors import PlannerError
 from planner.plan import Day, Meal, Plan, PlanItem, plan_to_dict
 from planner.shopping import (
+    PackCount,
     buy_rules,
     days_text,
     pantry_entries,
@@ -101,11 +102,21 @@ def test_foods_of_one_bought_form_share_its_whole_piece_weight(table):
 
 
 def test_packs_round_up_to_whole_packs(table):
-    milk = table.get("milk")
-    plan = plan_of(table, [{"breakfast": [("milk", 2)]}] * 5)     # 5 cups = 1220 g, carton 1030 g
+    cheese = table.get("cheese")                                   # sold in one size: 200 g packs
+    plan = plan_of(table, [{"lunch": [("cheese", 3)]}] * 6)        # 6 × 1½ oz = 255 g, pack 200 g
     (line,) = shopping_list(plan, table).items
     assert line.buy_unit == "pack" and line.buy_amount == 2
-    assert line.buy_text == f"2 × {milk.pack_label}" and line.buy_grams == pytest.approx(2 * milk.pack_grams)
+    assert line.buy_text == f"2 × {cheese.pack_label}" and line.buy_grams == pytest.approx(2 * cheese.pack_grams)
+    assert line.packs == (PackCount(cheese.pack_label, cheese.pack_grams, 2),)
+
+
+def test_a_food_sold_in_two_sizes_buys_the_one_that_wastes_least(table):
+    milk = table.get("milk")                                       # 1 l carton (1030 g) and 500 ml carton (515 g)
+    plan = plan_of(table, [{"breakfast": [("milk", 2)]}] * 5)     # 5 cups = 1220 g
+    (line,) = shopping_list(plan, table).items
+    assert line.buy_unit == "pack" and line.buy_amount == 2        # packs in all, of both sizes
+    assert line.buy_text == "1 × 1 l carton + 1 × 500 ml carton" and line.unit_text == "packs"
+    assert line.buy_grams == pytest.approx(1030 + 515) and milk.packs[0] == (milk.pack_grams, milk.pack_label)
 
 
 def test_the_list_says_what_share_of_the_bought_grams_is_eaten(table):
@@ -113,7 +124,7 @@ def test_the_list_says_what_share_of_the_bought_grams_is_eaten(table):
     plan = plan_of(table, [{"breakfast": [("milk", 2)]}] * 5 + [{"lunch": [("cheese", 1)]}])
     sl = shopping_list(plan, table)
     by_id = {i.food_id: i for i in sl.items}
-    assert by_id["milk"].eaten_share == pytest.approx(by_id["milk"].needed_grams / (2 * milk.pack_grams))
+    assert by_id["milk"].eaten_share == pytest.approx(by_id["milk"].needed_grams / (1.5 * milk.pack_grams))
     assert sl.bought_grams == pytest.approx(sum(i.buy_grams for i in sl.items))
     assert sl.eaten_share == pytest.approx(sum(i.needed_grams for i in sl.items) / sl.bought_grams)
     assert [i.food_id for i in sl.left_over] == ["cheese"]           # 14 g of a 200 g pack: mostly left over
@@ -221,7 +232,7 @@ def test_prices_per_kg_as_bought_and_total(table):
     sl = shopping_list(plan, table, prices={"banana": 2.0, "milk": 1.0})
     by_id = {i.food_id: i for i in sl.items}
     assert by_id["banana"].price == pytest.approx(by_id["banana"].buy_grams / 1000 * 2.0)
-    assert by_id["milk"].price == pytest.approx(table.get("milk").pack_grams / 1000)
+    assert by_id["milk"].price == pytest.approx(by_id["milk"].buy_grams / 1000)   # a 500 ml carton at 1.00 a kg
     assert by_id["oatmeal"].price is None
     assert sl.total_price == pytest.approx(by_id["banana"].price + by_id["milk"].price)
     assert [i.food_id for i in sl.unpriced] == ["oatmeal"]
@@ -318,7 +329,8 @@ def test_prices_file(table):
     assert parse_prices("food_id,price_per_kg\nbanana,1.9\nlentils,3\n", table) == {"banana": 1.9, "lentils": 3.0}
     for text, message in (("", "empty"), ("food,price\nbanana,1\n", "first line must be"),
                           ("food_id,price,per\nmilk,1.1,dozen\n", "per 'dozen' is not one of kg, 100g"),
-                          ("food_id,price,per\nmilk,1.1,piece\n", "milk is sold in packs of 1 l carton"),
+                          ("food_id,price,per\nmilk,1.1,piece\n",
+                           "milk is sold in packs of 1 l carton or 500 ml carton"),
                           ("food_id,price,per\nlentils,1,pack\n", "lentils is sold by weight"),
                           ("food_id,price,per\nmilk,1.1\n", "line 2: expected food_id,price,per"),
                           ("food_id,price_per_kg\nbanana,cheap\n", "line 2: price 'cheap' is not a number"),
@@ -334,7 +346,9 @@ def test_prices_per_pack_piece_bunch_and_100g_price_what_is_bought(table):
     assert prices["almonds"] == pytest.approx(15.0)
     plan = plan_of(table, [{"breakfast": [("milk", 2), ("banana", 3), ("parsley", 2), ("almonds", 1)]}])
     by_id = {i.food_id: i for i in shopping_list(plan, table, prices=prices).items}
-    assert by_id["milk"].price == pytest.approx(1.10 * by_id["milk"].buy_amount)
+    milk = table.get("milk")        # priced per 1 l carton, its usual pack: the 500 ml carton bought costs half
+    assert by_id["milk"].buy_text == "1 × 500 ml carton"
+    assert by_id["milk"].price == pytest.approx(1.10 * by_id["milk"].buy_grams / milk.pack_grams)
     assert by_id["banana"].price == pytest.approx(0.25 * 3)
     assert by_id["parsley"].price == pytest.approx(0.99)
     assert by_id["almonds"].price == pytest.approx(1.5 * by_id["almonds"].buy_amount / 100)
@@ -389,15 +403,22 @@ def test_amounts_equal_the_plan_after_conversion(plan):
             pieces = sum(eaten_total(plan, f.id) * f.yield_factor / f.buy_piece_grams for f in foods)
             if len({f.bought_ndb for f in foods}) == 1:   # each food's own refuse (a baked potato's skin is eaten)
                 pieces = needed / (main.buy_piece_grams / (1 - main.refuse_pct / 100))
-            assert line.buy_amount == math.ceil(pieces - 1e-9)
+            if rules.info(main.bought_ndb).get("halves"):       # a half cabbage or melon
+                assert line.buy_amount == math.ceil(pieces * 2 - 1e-9) / 2
+            else:
+                assert line.buy_amount == math.ceil(pieces - 1e-9)
             if len({f.bought_ndb for f in foods}) == 1:
                 assert line.needed_grams == pytest.approx(needed)
             else:
                 assert line.needed_grams == pytest.approx(pieces * main.buy_piece_grams / (1 - main.refuse_pct / 100))
             continue
         assert line.needed_grams == pytest.approx(needed)
-        if line.buy_unit == "pack":
+        if line.buy_unit == "pack" and len(main.packs) == 1:     # one size: whole packs, rounded up
             assert line.buy_amount == math.ceil(needed / main.pack_grams - 1e-9)
+            assert line.buy_grams == pytest.approx(line.buy_amount * main.pack_grams)
+        elif line.buy_unit == "pack":                             # several: the least grams over the need
+            assert line.buy_amount == sum(p.count for p in line.packs)
+            assert needed - 1e-6 <= line.buy_grams < needed + min(g for g, _ in main.packs)
         elif line.buy_unit == "bunch":
             bunch = rules.bought[main.bought_ndb]["bunch_grams"]
             assert line.buy_amount == math.ceil(needed / bunch - 1e-9)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -89,7 +90,8 @@ def test_what_an_opened_carton_leaves_is_counted_as_the_list_counts_it(table):
     plan = plan_of(table, [{"breakfast": [("kefir", 2)]}])
     eaten = eaten_by_food(plan)
     line = shopping_list(plan, table).items[0]
-    assert line.left_grams > 0.7 * kefir.pack_grams                   # a cup of a 1 l carton
+    assert line.buy_text == "1 × 500 ml bottle"                       # a cup: the small bottle, not the 1 l carton
+    assert line.left_grams > 0.5 * line.buy_grams
     left = opened_left(eaten, table, ["kefir", "milk", "tofu"])
     assert left == {"kefir": pytest.approx(line.left_grams / kefir.bought_grams(1.0))}   # only what is open
     assert opened_left({"olive_oil": 13.5, "water": 250.0}, table, ["olive_oil", "water"]) == {}
@@ -136,15 +138,14 @@ def test_an_opened_tub_makes_its_next_steps_cheaper(week_of_three):
     yogurt, oil = week.ids.index("greek_yogurt"), week.ids.index("olive_oil")
     breakfast = week.slots.index("breakfast")
     assert not opened_pack_savings(week, 0, {}).any()               # nothing open yet
-    planned = {0: {(yogurt, breakfast): 1}, 1: {(oil, breakfast): 1}}
+    planned = {0: {(yogurt, breakfast): 2}, 1: {(oil, breakfast): 1}}   # 200 g: two 150 g pots, a step left
     saved = opened_pack_savings(week, 2, planned)
     assert saved[yogurt] > 0                                          # day 1 opened the tub: day 3 eats from it
     assert saved[oil] == 0                                            # oil keeps: its rest is no waste
     assert np.count_nonzero(saved) == 1
     assert opened_pack_savings(week, 2, planned).tobytes() == saved.tobytes()   # pure: same days, same savings
     assert not opened_pack_savings(week, 0, {0: planned[0]}).any()   # a day's own items are not "other days"
-    most = int(week.selection.foods.max_steps[yogurt])
-    nearly = {0: {(yogurt, breakfast): most}, 1: {(yogurt, breakfast): most}}   # 400 g of a 500 g tub
+    nearly = {0: {(yogurt, breakfast): 1}}                            # 100 g of a 150 g pot
     assert 0 < opened_pack_savings(week, 2, nearly)[yogurt] < saved[yogurt]   # less left than a serving: less saved
 
 
@@ -159,7 +160,10 @@ def test_the_days_request_makes_the_opened_food_cheaper(week_of_three):
 
 @pytest.mark.parametrize("food, slot", [("cottage_cheese", "breakfast"), ("cauliflower", "dinner")])
 def test_a_week_finishes_the_pack_its_first_day_opens(table, monkeypatch, food, slot):
+    """Sold in one size only (cottage cheese's 200 g tub taken away), the 400 g tub is finished: the incentive,
+    not the smaller size, does it."""
     shipped = context.LEFT_IN_PACK_COST
+    monkeypatch.setitem(table.foods, food, replace(table.get(food), other_pack_grams=(), other_pack_labels=()))
 
     def eaten_share(cost: float) -> float:
         monkeypatch.setattr(context, "LEFT_IN_PACK_COST", cost)

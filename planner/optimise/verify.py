@@ -11,6 +11,7 @@ from foods import FoodTable
 from planner.optimise.candidates import goal_amount, select_foods, table_arrays
 from planner.optimise.context import (
     DEFAULT_MAX_DAYS_PER_FOOD,
+    NEW_FOOD_COST,
     PREFERENCE_WEIGHT,
     TIE_BREAK,
     build_week,
@@ -70,11 +71,12 @@ def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: floa
     return out
 
 
-def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None = None) -> float:
-    """The plan's objective without chance or the repeat costs that steer variety: goal shortfalls and
-    the preference-weighted energy (money first, with prices), and what goes over a soft ceiling. The
-    whole-week reference model in
-    planner/optimise/whole_week.py minimises the same measure."""
+def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None = None,
+                   variety: str = "usual") -> float:
+    """The plan's objective without chance: goal shortfalls, the preference-weighted energy (money first, with
+    prices), what goes over a soft ceiling, and each food brought into the week at NEW_FOOD_COST[variety] (what
+    keeps a week to 30-45 foods). The whole-week reference model in planner/optimise/whole_week.py minimises the
+    same measure."""
     profile = profile_from_dict(plan.profile)
     targets = targets_for(profile)
     day_rules = day_rules_for(targets, profile)
@@ -88,6 +90,9 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
         money_unit = week.unit
     protein_floor = day_rules.protein_floor
     foods = select_foods(profile, table, targets).foods
+    form_of = dict(zip(foods.ids, foods.same_food if foods.same_food is not None else foods.ids, strict=True))
+    eaten = {form_of.get(it.food_id, it.food_id) for d in plan.days for it in d.items()}
+    total += NEW_FOOD_COST[variety] * len(eaten) * (TIE_BREAK * money_unit if prices else 1.0)
     with_dishes = set(dish_options(foods, day_rules, DayRequest(np.zeros(0))).slot.tolist())
     for d in plan.days:
         values = day_totals(table, d).values

@@ -1,8 +1,9 @@
 """The whole-week reference model: every day in one MILP, solved with a long time limit.
 
 It exists to measure what the fast day-by-day method (planner.optimise.week) gives up. It minimises the same
-measure as `planner.optimise.verify.week_objective` (goal shortfalls and preference-weighted energy) under the
-same daily rules, "each food on at most N days" and the week's most seafood (pregnancy), but it leaves out
+measure as `planner.optimise.verify.week_objective` (goal shortfalls, preference-weighted energy and the cost of
+each food brought into the week, which keeps a week to 30-45 foods) under the same daily rules, one milk for the
+week, "each food on at most N days" and the week's most seafood (pregnancy), but it leaves out
 "no two identical days" and "no meal repeated on consecutive days": it is a relaxation, so its best bound is a
 lower bound on any week the fast method could return, and comparing against it can only overstate the fast
 method's loss.
@@ -19,6 +20,7 @@ from foods import FoodTable
 from planner.optimise.context import (
     DEFAULT_MAX_DAYS_PER_FOOD,
     EVERY_DAY_ROLES,
+    NEW_FOOD_COST,
     PREFERENCE_WEIGHT,
     Week,
     build_week,
@@ -45,14 +47,18 @@ class WeekResult:
 
 def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
                      max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, time_limit: float = 120.0,
-                     gap: float = 1e-4, start: Plan | None = None) -> WeekResult:
+                     gap: float = 1e-4, start: Plan | None = None, variety: str = "usual") -> WeekResult:
     """All days in one MILP (block-diagonal days, plus one row per food for its days): slow, for reference.
     `start` (a week of the same profile, such as the fast method's) is handed to the solver as its first
     plan: the reference then always has one to improve on, even when it is stopped early."""
 
     began = time.perf_counter()
     week = build_week(profile, table, days, (), max_days_per_food, None, None, 0)
-    request = DayRequest(PREFERENCE_WEIGHT * week.preference * week.kcal_share)
+    # one milk for the week, as the fast method has it: dishes' "milk" is then served as the week's milk, and
+    # a fast week's "Skim milk with dates" is a column here too (so that week can be the start)
+    foods = week.selection.foods
+    other_milks = (foods.same_food == "milk") & (np.array(week.ids) != week.milk)
+    request = DayRequest(PREFERENCE_WEIGHT * week.preference * week.kcal_share, banned_foods=other_milks)
     day = build_day(week.selection.foods, week.day_rules, request)
     n = len(day.cost)
     starts, index, value = day.rows.csr()
@@ -70,17 +76,34 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     rows.highs.append(np.tile(day.rows.upper, days))
     rows.names.extend(day.rows.names * days)
     # each food on at most `max_days_per_food` days (a food is in one meal a day, so options and dish
-    # ingredients count days; raw and cooked forms are one food; cooking fats, garnishes and milk are not
-    # used up)
-    foods = week.selection.foods
+    # ingredients count days; raw and cooked forms are one food, and both may be eaten on one day: such a
+    # food's days are columns of their own; cooking fats, garnishes and milk are not used up)
     group = np.unique(foods.same_food, return_inverse=True)[1]
+    n_groups = int(group.max(initial=-1)) + 1
     counted = ~np.isin(foods.roles, EVERY_DAY_ROLES) & (foods.same_food != "milk")
     dishes = day.dishes
     item_cols = np.r_[np.arange(day.n_options), day.blocks["dish"].start + dishes.entry_col]
     item_food = np.r_[day.food_idx[day.opt_pair], dishes.entry_food]
-    keep = counted[item_food]
-    cols = np.concatenate([item_cols[keep] + d * n for d in range(days)])
-    rows.add_groups("days_per_food", cols, np.tile(group[item_food[keep]], days), float(max_days_per_food))
+    item_group = group[item_food]
+    forms = np.bincount(group[counted], minlength=n_groups).astype(float)
+    single = counted[item_food] & (forms[item_group] == 1)
+    cols = np.concatenate([item_cols[single] + d * n for d in range(days)])
+    rows.add_groups("days_per_food", cols, np.tile(item_group[single], days), float(max_days_per_food))
+    multi = np.flatnonzero(forms > 1)
+    ate_on = days * n + n_groups + np.arange(days * len(multi)).reshape(days, len(multi))   # food eaten on day d
+    week_food = days * n + np.arange(n_groups)   # food eaten this week: NEW_FOOD_COST, as the fast method's days pay it
+    on = counted[item_food] & (forms[item_group] > 1)
+    slot_of = np.full(n_groups, -1)
+    slot_of[multi] = np.arange(len(multi))
+    all_forms = np.bincount(group, minlength=n_groups).astype(float)
+    for d in range(days):
+        _at_most(rows, "eaten_that_day", item_cols[on] + d * n, slot_of[item_group[on]], ate_on[d], forms[multi])
+        _at_most(rows, "week_food", item_cols + d * n, item_group, week_food, all_forms)
+    rows.add_groups("days_per_food", ate_on.ravel(), np.tile(multi, days), float(max_days_per_food))
+    extra = n_groups + ate_on.size
+    cost = np.r_[cost, np.full(n_groups, NEW_FOOD_COST[variety]), np.zeros(ate_on.size)]
+    lower, upper = np.r_[lower, np.zeros(extra)], np.r_[upper, np.ones(extra)]
+    integer = np.r_[integer, np.ones(extra, dtype=integer.dtype)]
     if week.seafood is not None and week.seafood.any():   # seafood_week: the week's most (pregnancy), as the
         grams = np.where(week.seafood, foods.step_grams, 0.0)   # fast week holds it
         per_item = np.r_[grams[day.food_idx[day.opt_pair]] * day.opt_steps, dishes.total(grams)]
@@ -94,9 +117,12 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     pass_model(h, cost, lower, upper, integer, rows.csr(), rows.lower, rows.upper)
     if start is not None and len(start.days) == days:
         chosen = [_start_columns(week, day, plan_day) for plan_day in start.days]
-        if all(c is not None for c in chosen):   # the items fixed; HiGHS completes patterns and slacks
+        if all(c is not None for c in chosen):   # the items and the week's foods fixed; HiGHS completes the rest
             index = np.concatenate([c[0] + d * n for d, c in enumerate(chosen)]).astype(np.int32)
-            h.setSolution(len(index), index, np.concatenate([c[1] for c in chosen]))
+            values = np.concatenate([c[1] for c in chosen])
+            eaten = np.zeros(n_groups)
+            eaten[item_group[np.isin(item_cols, np.concatenate([c[0][c[1] > 0.5] for c in chosen]))]] = 1.0
+            h.setSolution(len(index) + n_groups, np.r_[index, week_food].astype(np.int32), np.r_[values, eaten])
     h.run()
     status = highs_status(h, time.perf_counter() - began)
     info = h.getInfo()
@@ -118,8 +144,29 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
             names[s] = dishes.names[j]
             pairs.update({(f, s): k for f, k in dishes.items(int(j)).items()})
         plan_days.append(to_day(week, d, pairs, set(), names))
+    objective += NEW_FOOD_COST[variety] * float(np.round(x[week_food]).sum())
     plan = Plan(plan_days, profile.to_dict(), week.targets.to_dict(), [], status, [])
     return WeekResult(plan, objective, bound, status)
+
+
+def _at_most(rows: Rows, name: str, cols: np.ndarray, keys: np.ndarray, flags: np.ndarray, weight: np.ndarray
+             ) -> None:
+    """One row per key k: the sum of the `cols` with key k, minus weight[k] times column flags[k], at most 0 (the
+    columns are 0 unless the flag is 1)."""
+    counts = np.bincount(keys, minlength=len(flags))
+    flag_at = np.cumsum(counts) + np.arange(len(flags))   # each row: its columns, then its flag
+    index = np.empty(len(cols) + len(flags), dtype=np.int32)
+    value = np.ones(len(index))
+    rest = np.ones(len(index), dtype=bool)
+    rest[flag_at] = False
+    index[rest] = cols[np.argsort(keys, kind="stable")]
+    index[flag_at], value[flag_at] = flags, -weight
+    rows.counts.append(counts + 1)
+    rows.index.append(index)
+    rows.value.append(value)
+    rows.lows.append(np.full(len(flags), -np.inf))
+    rows.highs.append(np.zeros(len(flags)))
+    rows.names.extend([name] * len(flags))
 
 
 def _start_columns(week: Week, day: DayModel, plan_day: Day) -> tuple[np.ndarray, np.ndarray] | None:
