@@ -504,14 +504,19 @@ def opened_left(eaten: dict[str, float], table: FoodTable, food_ids: Iterable[st
     potatoes boiled ones left; lemon juice the lemons bought for slices."""
     rules = buy_rules()
     lines, _ = _lines(eaten, table, rules)
-    bought = {key: buy_item(foods, eaten, rules) for key, foods in lines.items()}
+    # a line's key starts with its bought form (_group_key): a long-keeping one is no waste (ShoppingItem.keeps),
+    # and only foods of a form some line has left can share that line (a week's planning asks this every day)
+    opened = {key: line for key, line in ((key, buy_item(foods, eaten, rules)) for key, foods in lines.items()
+                                          if key[0] not in rules.keeps) if line.left_grams > _EPS}
+    forms = {key[0] for key in opened}
     out: dict[str, float] = {}
     for fid in food_ids:
         food = table.get(fid)
-        line = bought.get(_group_key(food, rules))
-        if line is None or line.keeps or fid in rules.not_bought or line.left_grams <= _EPS:
+        if fid in rules.not_bought or rules.line_ndb(food.bought_ndb) not in forms:
             continue
-        out[fid] = line.left_grams * _eaten_per_left_gram(food, line, rules)
+        line = opened.get(_group_key(food, rules))
+        if line is not None:
+            out[fid] = line.left_grams * _eaten_per_left_gram(food, line, rules)
     return out
 
 

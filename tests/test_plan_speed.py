@@ -1,6 +1,7 @@
 """The planner's shortcuts give the same answers as the long way: a day model re-priced instead of built
-again, dish columns remembered per week, nutrient totals from one cached matrix, models handed to HiGHS as
-buffers, and the whole-week reference holding the week's seafood as the fast week does."""
+again, dish columns remembered per week, a dish's stand-ins picked for all dishes at once, meal pattern rows
+built as one block per meal, rows stacked once, nutrient totals from one cached matrix, models handed to HiGHS
+as buffers, and the whole-week reference holding the week's seafood as the fast week does."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from planner.optimise.context import (
     priced_request,
     seafood_grams,
 )
-from planner.optimise.day import build_day, dish_options, highs_lp, pass_model
+from planner.optimise.day import ANY_OF_KIND, Rows, StandIns, build_day, dish_options, highs_lp, pass_model
 from planner.optimise.realism import distinct_foods
 from planner.profile import Profile
 from planner.quiet import new_highs
@@ -83,7 +84,74 @@ def test_remembered_dish_columns_are_the_ones_made_fresh(forced, fixed):
         for name in ("dish", "slot", "entry_col", "entry_food", "entry_steps"):
             assert np.array_equal(getattr(model.dishes, name), getattr(fresh, name))
         assert model.dishes.names == fresh.names
-    assert len(week.dish_memo) == 2   # the plan's own memo: one entry per foods used up, no module state
+    assert len(week.dish_memo.stores["days"]) == 2   # the plan's own memo: one entry per foods used up, no module state
+
+
+def test_rows_are_stacked_once_follow_every_row_added_and_a_copy_leaves_them_as_they_were():
+    rows = Rows()
+    rows.add("a", [0, 2], [1.0, 0.0], lower=1.0)   # a zero term is dropped
+    first = rows.csr()
+    assert rows.csr() is first
+    more = rows.copy()
+    more.add("b", [1], 2.0, upper=3.0)
+    more.add_block(["c", "d"], [[0, 1], [1, 2]], [[1.0, 0.0], [0.0, 4.0]], lower=np.array([0.0, 5.0]))
+    assert len(rows) == 1 and rows.csr() is first and rows.names == ["a"]
+    starts, index, value = more.csr()
+    assert starts.tolist() == [0, 1, 2, 3, 4] and index.tolist() == [0, 1, 0, 2]
+    assert value.tolist() == [1.0, 2.0, 1.0, 4.0] and more.names == ["a", "b", "c", "d"]
+    assert more.lower.tolist() == [1.0, -np.inf, 0.0, 5.0] and more.upper.tolist() == [np.inf, 3.0, np.inf, np.inf]
+    rows.add("e", [3], 1.0)   # a row added after stacking is in the next stack
+    assert rows.csr()[0].tolist() == [0, 1, 2] and rows.names == ["a", "e"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_each_ingredient_is_served_by_its_first_stand_in_not_used_up(seed):
+    week = _week()
+    foods, rules = week.selection.foods, week.day_rules
+    stand_ins = StandIns.of(foods, rules)
+    banned = np.random.default_rng(seed).random(len(foods)) < 0.3
+    banned[np.flatnonzero(foods.same_food == "milk")[:1]] = True   # the usual milk used up: another one serves
+    served = stand_ins.served(banned)
+    index = foods.index
+    for i, (d, s) in enumerate(zip(stand_ins.dish.tolist(), stand_ins.slot.tolist(), strict=True)):
+        dish = rules.dishes[d]
+        assert rules.slots[s] in dish.slots
+        for j, fid in enumerate(dish.ingredients):
+            kind = [f for f in range(len(foods)) if fid in ANY_OF_KIND and foods.same_food[f] == fid]
+            wanted = [f for f in [index.get(fid, -1), *kind] if f >= 0 and foods.fits[f, s] and not banned[f]]
+            assert served[i, j] == (wanted[0] if wanted else -1), (dish.name, fid)
+        assert (served[i, len(dish.ingredients):] == -1).all()
+
+
+def test_a_meals_role_rows_count_its_foods_of_the_role_against_each_patterns_range():
+    week = _week()
+    foods, rules = week.selection.foods, week.day_rules
+    lunch = week.slots.index("lunch")
+    k = int(np.flatnonzero(week.slot_idx == lunch)[0])
+    locked = (int(week.food_idx[k]), lunch)   # a locked food is planned as it is: not counted
+    model = build_day(foods, rules, day_request(week, 0, {}, {locked: None}))
+    starts, index, value = model.rows.csr()
+    opt_food, opt_slot = model.food_idx[model.opt_pair], model.slot_idx[model.opt_pair]
+    counted = ~np.isin(foods.roles[opt_food], rules.free_roles) & ~(
+        (opt_food == locked[0]) & (opt_slot == locked[1]))
+    pattern = model.blocks["pattern"]
+    seen = 0
+    for r, name in enumerate(model.rows.names):
+        kind, _, rest = name.partition(":")
+        if kind not in ("role_min", "role_max", "role_allowed"):
+            continue
+        slot, _, key = rest.partition(":")
+        s = week.slots.index(slot)
+        cols, vals = index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]]
+        food_cols = cols[cols < model.n_options]
+        members = np.flatnonzero((opt_slot == s) & counted & np.isin(foods.roles[opt_food], key.split("+")))
+        assert food_cols.tolist() == members.tolist() and (vals[cols < model.n_options] == 1).all(), name
+        on_patterns = (cols >= pattern.start) & (cols < pattern.stop)
+        assert on_patterns.sum() + len(food_cols) == len(cols)
+        bound = model.rows.lower[r] if kind == "role_min" else model.rows.upper[r]
+        assert bound == 0.0
+        seen += 1
+    assert seen > 3 * len(week.slots)
 
 
 @pytest.mark.slow

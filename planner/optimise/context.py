@@ -19,6 +19,7 @@ from planner.optimise.day import (
     DayRequest,
     DayRules,
     DaySolution,
+    DishMemo,
     build_day,
     pairs_of,
 )
@@ -95,7 +96,7 @@ class Week:
     seafood: np.ndarray | None = None          # bool per food: seafood, held to a week's amount (pregnancy)
     seafood_week: tuple[float, float] = (0.0, float("inf"))   # grams a week: aim, most
     pair_index: dict[tuple[int, int], int] = field(default_factory=dict)
-    dish_memo: dict = field(default_factory=dict, repr=False, compare=False)   # build_day's, for this plan only
+    dish_memo: DishMemo = field(default_factory=DishMemo, repr=False, compare=False)   # build_day's, this plan's only
 
     def __post_init__(self) -> None:
         self.pair_index = {(int(f), int(s)): k
@@ -118,6 +119,18 @@ class Week:
     def carriers(self) -> np.ndarray:
         """Per food: whether it carries a goal (goal_carriers), fixed for the week."""
         return goal_carriers(self)
+
+    @cached_property
+    def never_used_up(self) -> np.ndarray:
+        """Per food: whether the days-per-food rule leaves it alone (_never_used_up), fixed for the week."""
+        return _never_used_up(self)
+
+    @cached_property
+    def rides_along(self) -> np.ndarray:
+        """Per food: a herb or garnish (an uncounted role), which does not make a day or meal new."""
+        roles = self.selection.foods.roles
+        return (np.zeros(len(self.selection.foods), dtype=bool) if roles is None
+                else np.isin(roles, self.day_rules.uncounted_roles))
 
     @cached_property
     def pack_steps(self) -> tuple[np.ndarray, np.ndarray]:
@@ -365,9 +378,8 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
         pair_cost = TIE_BREAK * week.unit * pair_cost
     # a step from an opened pack costs at most nothing (measured, default week, 5 seeds: below zero took 1.6x the time)
     step_cost = step_cost - np.minimum(opened_pack_savings(week, d, planned)[fi], np.maximum(step_cost, 0.0))
-    week_milk = np.array(week.ids) == week.milk
-    banned = (usage >= week.max_days_per_food) & ~_never_used_up(week)
-    banned |= (group == "milk") & ~week_milk   # one milk for the week
+    banned = (usage >= week.max_days_per_food) & ~week.never_used_up
+    banned |= (group == "milk") & (np.array(week.ids) != week.milk)   # one milk for the week
     banned[[f for f, _ in forced]] = False
     banned_pairs = None
     if week.extra_pairs.any():   # a pair a lock created on another day is not on the menu today
@@ -376,9 +388,7 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
         banned_pairs = week.extra_pairs & ~today
     # an earlier day or yesterday's meal may not come back whole; herbs and garnishes ride along and do not make
     # a day new (day 3 was day 1 again but for 3 g of garlic)
-    roles = week.selection.foods.roles
-    rides_along = (np.zeros(len(week.selection.foods), dtype=bool) if roles is None
-                   else np.isin(roles, week.day_rules.uncounted_roles))
+    rides_along = week.rides_along
     avoid = [sorted(p for p in pairs if not rides_along[p[0]]) for e, pairs in planned.items() if e != d]
     for e in (d - 1, d + 1):
         for s in range(len(week.slots)):
@@ -459,7 +469,7 @@ def open_days(week: Week, d: int, planned: dict[int, DayPairs]) -> int:
 def days_left(week: Week, d: int, planned: dict[int, DayPairs], groups: np.ndarray) -> np.ndarray:
     """Per food group (scarcity.food_groups): on how many more days it may be eaten (inf when never used up)."""
     left = np.maximum(0.0, week.max_days_per_food - _days_eaten(week, d, planned, groups))
-    left[np.unique(groups[_never_used_up(week)])] = np.inf
+    left[np.unique(groups[week.never_used_up])] = np.inf
     return left
 
 

@@ -47,8 +47,10 @@ receives it in one call; CBC, through PuLP and planner.solver, only when HiGHS i
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -89,6 +91,19 @@ class FoodArrays:
     def index(self) -> dict[str, int]:
         return {fid: i for i, fid in enumerate(self.ids)}
 
+    @cached_property
+    def known(self) -> dict[str, np.ndarray]:
+        """Nutrient field -> per-step amounts with SR28's missing values as 0 (_value), filled in as asked."""
+        return {}
+
+    @cached_property
+    def role_codes(self) -> tuple[tuple[str, ...], np.ndarray]:
+        """The roles these foods have, sorted, and each food's as an index into them: fixed with the foods,
+        so a day's meal rows compare small integers, not strings."""
+        roles = self.roles if self.roles is not None else np.full(len(self), "", dtype=str)
+        names, codes = np.unique(roles, return_inverse=True)
+        return tuple(str(n) for n in names), codes.reshape(-1)
+
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -115,6 +130,31 @@ class DayRules:
     day_amounts: tuple[Amount, ...] = ()     # per day: grams, portions or items of roles
     meal_amounts: tuple[Amount, ...] = ()    # per meal: the same, in every meal
     dishes: tuple[Dish, ...] = ()
+
+    @cached_property
+    def pattern_tables(self) -> tuple[PatternTable, ...]:
+        """Per slot: its meal patterns as arrays (PatternTable), fixed with the rules."""
+        return tuple(PatternTable.of(patterns) for patterns in self.patterns)
+
+
+@dataclass(frozen=True)
+class PatternTable:
+    """One slot's meal patterns as arrays: the keys they count (a role, or roles joined by "+"), each key's
+    [min, max] foods per pattern, the roles each key counts and the roles each pattern names."""
+
+    keys: tuple[str, ...]
+    low: np.ndarray                         # (keys, patterns): 0 where the pattern does not name the key
+    high: np.ndarray                        # (keys, patterns): NaN where it does not (any number: the meal's size)
+    key_roles: tuple[frozenset[str], ...]   # per key
+    named: tuple[frozenset[str], ...]       # per pattern
+
+    @classmethod
+    def of(cls, patterns: tuple[tuple[str, dict[str, tuple[int, int]]], ...]) -> PatternTable:
+        keys = tuple(dict.fromkeys(k for _, counts in patterns for k in counts))
+        low, high = (np.array([[counts[k][i] if k in counts else default for _, counts in patterns] for k in keys],
+                              dtype=float).reshape(len(keys), len(patterns)) for i, default in ((0, 0), (1, np.nan)))
+        return cls(keys, low, high, tuple(frozenset(k.split("+")) for k in keys),
+                   tuple(frozenset(r for k in counts for r in k.split("+")) for _, counts in patterns))
 
 
 @dataclass(frozen=True)
@@ -194,7 +234,11 @@ def pairs_of(foods: FoodArrays) -> tuple[np.ndarray, np.ndarray]:
 
 
 class Rows:
-    """Sparse rows gathered in chunks (one row, or a block of equal-length rows), stacked into one CSR."""
+    """Sparse rows gathered in chunks (one row, or a block of equal-length rows), stacked into one CSR.
+
+    A day adds about 200 rows one by one: each `add` appends small arrays and nothing else (no np.r_ or
+    broadcast_to, ~4x their cost), and the stacked CSR and bounds are kept until a row is added (the
+    solver asks for them several times a day)."""
 
     def __init__(self) -> None:
         self.counts: list[np.ndarray] = []   # terms per row, per chunk
@@ -203,52 +247,79 @@ class Rows:
         self.lows: list[np.ndarray] = []
         self.highs: list[np.ndarray] = []
         self.names: list[str] = []           # one name per row
+        self._stacked: tuple | None = None   # (chunks, rows) it was stacked at, csr, lower, upper
+
+    def __len__(self) -> int:
+        return len(self.names)
 
     def add(self, name: str, index, value, lower: float = -_INF, upper: float = _INF) -> None:
-        index = np.asarray(index, dtype=np.int32).reshape(1, -1)
-        value = np.broadcast_to(np.asarray(value, dtype=float), index.shape)
-        self.add_block(name, index, value, lower, upper)
+        """One row: the terms `value` (one per index, or one for all) on the columns `index`; zero terms are dropped."""
+        index = np.asarray(index, dtype=np.int32)
+        value = np.asarray(value, dtype=float)
+        if value.ndim == 0:
+            value = np.full(index.shape, value)
+        keep = value != 0
+        self._chunk([name], np.array([np.count_nonzero(keep)]), index[keep], value[keep], np.array([float(lower)]),
+                    np.array([float(upper)]))
 
-    def add_block(self, name: str, index: np.ndarray, value: np.ndarray, lower=-_INF, upper=_INF) -> None:
-        """Rows of equal length at once: `index` and `value` are (rows, terms); zero terms are dropped."""
+    def add_block(self, name: str | list[str], index: np.ndarray, value: np.ndarray, lower=-_INF, upper=_INF
+                  ) -> None:
+        """Rows of equal length at once: `index` and `value` are (rows, terms); zero terms are dropped. `name`
+        is every row's, or one per row."""
         index = np.asarray(index, dtype=np.int32)
         value = np.asarray(value, dtype=float)
         keep = value != 0
-        n = index.shape[0]
-        self.counts.append(keep.sum(axis=1))
-        self.index.append(index[keep])
-        self.value.append(value[keep])
-        self.lows.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)))
-        self.highs.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)))
-        self.names.extend([name] * n)
+        names = [name] * index.shape[0] if isinstance(name, str) else list(name)
+        self._chunk(names, keep.sum(axis=1), index[keep], value[keep], lower, upper)
 
     def add_groups(self, name: str, cols: np.ndarray, keys: np.ndarray, upper: np.ndarray,
                    lower: np.ndarray | float = -_INF) -> None:
         """One row per distinct key: the sum of the columns sharing it (coefficient 1), vectorised."""
         order = np.argsort(keys, kind="stable")
         uniq, counts = np.unique(keys[order], return_counts=True)
+        self._chunk([name] * len(uniq), counts, np.asarray(cols, dtype=np.int32)[order], np.ones(len(order)),
+                    lower, upper)
+
+    def _chunk(self, names: list[str], counts: np.ndarray, index: np.ndarray, value: np.ndarray, lower, upper
+               ) -> None:
+        n = len(names)
         self.counts.append(counts)
-        self.index.append(np.asarray(cols, dtype=np.int32)[order])
-        self.value.append(np.ones(len(order)))
-        self.lows.append(np.broadcast_to(np.asarray(lower, dtype=float), (len(uniq),)))
-        self.highs.append(np.broadcast_to(np.asarray(upper, dtype=float), (len(uniq),)))
-        self.names.extend([name] * len(uniq))
+        self.index.append(index)
+        self.value.append(value)
+        self.lows.append(np.asarray(lower, dtype=float) if np.shape(lower) == (n,) else np.full(n, lower, dtype=float))
+        self.highs.append(np.asarray(upper, dtype=float) if np.shape(upper) == (n,) else np.full(n, upper, dtype=float))
+        self.names.extend(names)
+
+    def copy(self) -> Rows:
+        """The same rows, to add more to without changing these (the arrays are shared, never written)."""
+        out = Rows()
+        for block in ("counts", "index", "value", "lows", "highs", "names"):
+            setattr(out, block, list(getattr(self, block)))
+        return out
+
+    def _stack(self) -> tuple:
+        at = (len(self.counts), len(self.names))
+        if self._stacked is None or self._stacked[0] != at:
+            counts = np.concatenate(self.counts) if self.counts else np.zeros(0, np.int64)
+            starts = np.zeros(len(counts) + 1, dtype=np.int32)
+            starts[1:] = np.cumsum(counts)
+            index = np.concatenate(self.index) if self.index else np.zeros(0, np.int32)
+            value = np.concatenate(self.value) if self.value else np.zeros(0)
+            lower = np.concatenate(self.lows) if self.lows else np.zeros(0)
+            upper = np.concatenate(self.highs) if self.highs else np.zeros(0)
+            self._stacked = (at, (starts, index, value), lower, upper)
+        return self._stacked
 
     @property
     def lower(self) -> np.ndarray:
-        return np.concatenate(self.lows) if self.lows else np.zeros(0)
+        return self._stack()[2]
 
     @property
     def upper(self) -> np.ndarray:
-        return np.concatenate(self.highs) if self.highs else np.zeros(0)
+        return self._stack()[3]
 
     def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        counts = np.concatenate(self.counts) if self.counts else np.zeros(0, np.int64)
-        starts = np.zeros(len(counts) + 1, dtype=np.int32)
-        starts[1:] = np.cumsum(counts)
-        index = np.concatenate(self.index) if self.index else np.zeros(0, np.int32)
-        value = np.concatenate(self.value) if self.value else np.zeros(0)
-        return starts, index, value
+        return self._stack()[1]
 
 
 @dataclass
@@ -334,12 +405,21 @@ class DayModel:
         return len(self.opt_pair)
 
 
+def _join(*parts) -> np.ndarray:
+    """np.r_ of 1-D arrays and numbers, without its indexing machinery (~200 rows a day are built with it)."""
+    return np.concatenate([p if isinstance(p, np.ndarray) else np.array((p,)) for p in parts])
+
+
 def _value(foods: FoodArrays, nutrient: str) -> np.ndarray:
     """Per-step amounts with SR28's missing values counted as nothing (minimums: a safe lower bound).
 
     Foods missing a value for a strict maximum are left out before the model is built (planner/optimise/candidates.py).
     """
-    return np.nan_to_num(foods.per_step[nutrient], nan=0.0)
+    known = foods.known.get(nutrient)
+    if known is None:   # the same few nutrients, every day of a plan
+        known = foods.known[nutrient] = np.nan_to_num(foods.per_step[nutrient], nan=0.0)
+        known.setflags(write=False)   # shared by every day model of the plan
+    return known
 
 
 def _value_or_high(foods: FoodArrays, nutrient: str) -> np.ndarray:
@@ -412,74 +492,119 @@ def serving_scale(rules: DayRules, dish: Dish) -> float:
     return float(min(max(rules.energy_target / dish.written_for_kcal, low), high))
 
 
-def _stand_in(fid: str, index: dict[str, int], foods: FoodArrays, request: DayRequest, s: int) -> str | None:
-    """The food that serves as ingredient `fid` today in slot `s`: itself when the person may have it, else
-    for a kind's base food (ANY_OF_KIND) the first food of that kind that is planned, fits and is not
-    banned today (the week's milk); None when there is none."""
-    def open_(f: int) -> bool:
-        return bool(foods.fits[f, s]) and (request.banned_foods is None or not request.banned_foods[f])
+@dataclass(frozen=True)
+class StandIns:
+    """Per (dish, slot it fits), the foods that may serve as each ingredient there, in order of preference:
+    the ingredient itself, then for a kind's base food (ANY_OF_KIND) the foods of that kind; only foods that
+    fit the slot. Fixed for a plan's foods and rules; a day serves each ingredient by the first candidate it
+    has not used up (`served`)."""
 
-    if fid in index and open_(index[fid]):
-        return fid
-    if fid in ANY_OF_KIND and foods.same_food is not None:
-        for f in np.flatnonzero(foods.same_food == fid):
-            if open_(int(f)):
-                return foods.ids[int(f)]
-    return None
+    dish: np.ndarray        # per (dish, slot): index into rules.dishes
+    slot: np.ndarray        # per (dish, slot): slot index
+    candidates: np.ndarray  # (dish-slots, ingredients, candidates): food index, -1 where none
+    required: np.ndarray    # (dish-slots, ingredients): a required ingredient (not optional, not padding)
+
+    @classmethod
+    def of(cls, foods: FoodArrays, rules: DayRules) -> StandIns:
+        index = foods.index
+        fits = foods.fits.tolist()
+        dish_slots = [(d, s) for d, dish in enumerate(rules.dishes) for s, slot in enumerate(rules.slots)
+                      if slot in dish.slots]
+        anywhere = {fid: ([index[fid]] if fid in index else [])   # the ingredient's foods, in any slot
+                       + (np.flatnonzero(foods.same_food == fid).tolist()
+                          if fid in ANY_OF_KIND and foods.same_food is not None else [])
+                    for dish in rules.dishes for fid in dish.ingredients}
+        lists = [[[f for f in anywhere[fid] if fits[f][s]] for fid in rules.dishes[d].ingredients]
+                 for d, s in dish_slots]
+        width = max((len(dish.ingredients) for dish in rules.dishes), default=0)
+        depth = max((len(c) for per in lists for c in per), default=0)
+        candidates = np.full((len(lists), width, max(depth, 1)), -1)
+        required = np.zeros((len(lists), width), dtype=bool)
+        for i, ((d, _), per) in enumerate(zip(dish_slots, lists, strict=True)):
+            dish = rules.dishes[d]
+            for j, (fid, foods_) in enumerate(zip(dish.ingredients, per, strict=True)):
+                candidates[i, j, :len(foods_)] = foods_
+                required[i, j] = fid not in dish.optional
+        return cls(np.array([d for d, _ in dish_slots], dtype=int), np.array([s for _, s in dish_slots], dtype=int),
+                   candidates, required)
+
+    def served(self, banned: np.ndarray | None) -> np.ndarray:
+        """(dish-slots, ingredients): the food serving each ingredient today, -1 where none is left."""
+        open_ = self.candidates >= 0
+        if banned is not None:
+            open_ &= ~np.asarray(banned, dtype=bool)[np.maximum(self.candidates, 0)]
+        first = np.take_along_axis(self.candidates, open_.argmax(axis=2)[..., None], axis=2)[..., 0]
+        return np.where(open_.any(axis=2), first, -1)
 
 
-def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest) -> DishOptions:
-    """The dish columns of a day: dishes whose required ingredients this profile may eat in that slot, in
-    slots that are neither kept as they are nor hold a locked food (a lock is planned food by food).
-    Servings scale with the day's energy target (serving_scale); garnishes stay as written."""
-    index = foods.index
-    busy = set(request.fixed_slots) | {s for _, s in request.forced}
+def _servings(foods: FoodArrays, rules: DayRules, dish: Dish, served_row: list[int]
+              ) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """A dish's name as served and its distinct servings, given the food serving as each ingredient in the
+    dish's order (StandIns.served: -1 where none does today): small, middle and large, and the middle one
+    with its optional ingredients. Servings scale with the day's energy target (serving_scale); garnishes
+    stay as written. The servings as ingredient entries: serving (0-based), food, steps."""
+    served = {fid: None if f < 0 else f for fid, f in zip(dish.ingredients, served_row, strict=False)}  # padded
+    scale = serving_scale(rules, dish)
     roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
-    dish_idx, slot_idx, e_col, e_food, e_steps, names = [], [], [], [], [], []
-    for d, dish in enumerate(rules.dishes):
-        scale = serving_scale(rules, dish)
-        for s, slot in enumerate(rules.slots):
-            if slot not in dish.slots or s in busy:
-                continue
-            served = {fid: _stand_in(fid, index, foods, request, s) for fid in dish.ingredients}
-            required = [fid for fid in dish.ingredients if fid not in dish.optional]
-            if any(served[fid] is None for fid in required):
-                continue
-            optional = [fid for fid in dish.ingredients   # in the file's order: a set's order changes per process
-                        if fid in dish.optional and served[fid] is not None]
-            garnish = [fid for fid in optional if roles[index[served[fid]]] in rules.uncounted_roles]
-            extra = [fid for fid in optional if fid not in garnish]
-            variants = [(t, required + garnish) for t in DISH_SIZES]
-            if extra:
-                variants.append((0.5, required + optional))
-            seen = set()
-            for t, ingredients in variants:
-                amounts = []
-                for fid in ingredients:
-                    f = index[served[fid]]
-                    low, high = dish.ingredients[fid]
-                    grams = low + t * (high - low) if fid in required else low
-                    top = foods.max_steps[f]
-                    if fid not in garnish:   # garnishes ride along at their own few grams
-                        grams *= scale
-                        top = max(top, int(np.ceil(top * scale)))
-                    n = int(min(max(round(grams / foods.step_grams[f]), foods.min_steps[f]), top))   # not np.clip: 11,000 scalar calls a week
-                    amounts.append((f, n))
-                key = tuple(amounts)
-                if key in seen:
-                    continue
-                seen.add(key)
-                j = len(dish_idx)
-                dish_idx.append(d)
-                slot_idx.append(s)
-                names.append(dish.served_name(served))
-                for f, n in amounts:
-                    e_col.append(j)
-                    e_food.append(f)
-                    e_steps.append(n)
-    return DishOptions(np.array(dish_idx, dtype=int), np.array(slot_idx, dtype=int), np.array(e_col, dtype=int),
-                       np.array(e_food, dtype=int), np.array(e_steps, dtype=float),
-                       tuple(names))
+    required = [fid for fid in dish.ingredients if fid not in dish.optional]
+    optional = [fid for fid in dish.ingredients   # in the file's order: a set's order changes per process
+                if fid in dish.optional and served[fid] is not None]
+    garnish = [fid for fid in optional if roles[served[fid]] in rules.uncounted_roles]
+    extra = [fid for fid in optional if fid not in garnish]
+    variants = [(t, required + garnish) for t in DISH_SIZES]
+    if extra:
+        variants.append((0.5, required + optional))
+    # per served ingredient, as plain numbers: its food, step grams, fewest and most steps
+    plain = {fid: (f, float(foods.step_grams[f]), int(foods.min_steps[f]), int(foods.max_steps[f]))
+             for fid, f in served.items() if f is not None}
+    servings: list[tuple[tuple[int, int], ...]] = []
+    for t, ingredients in variants:
+        amounts = []
+        for fid in ingredients:
+            f, step, fewest, top = plain[fid]
+            low, high = dish.ingredients[fid]
+            grams = low + t * (high - low) if fid in required else low
+            if fid not in garnish:   # garnishes ride along at their own few grams
+                grams *= scale
+                top = max(top, math.ceil(top * scale))
+            amounts.append((f, min(max(round(grams / step), fewest), top)))
+        if tuple(amounts) not in servings:
+            servings.append(tuple(amounts))
+    name = dish.served_name({fid: None if f is None else foods.ids[f] for fid, f in served.items()})
+    entries = [(j, f, n) for j, amounts in enumerate(servings) for f, n in amounts]
+    col, food, steps = (np.array([e[i] for e in entries], dtype=int) for i in range(3))
+    return name, col, food, steps
+
+
+def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: DishMemo | None = None
+                 ) -> DishOptions:
+    """The dish columns of a day: dishes whose required ingredients this profile may eat in that slot, in
+    slots that are neither kept as they are nor hold a locked food (a lock is planned food by food). An
+    ingredient is served by the first of its stand-ins not used up today (the week's milk for "milk").
+    `memo` (a plan's) keeps the stand-ins and each dish's servings per foods served: a day works out only
+    which foods serve."""
+    memo = DishMemo() if memo is None else memo
+    stand_ins = memo.remembered("stand_ins", foods, rules, (), lambda: StandIns.of(foods, rules))
+    busy = list(set(request.fixed_slots) | {s for _, s in request.forced})
+    served = stand_ins.served(request.banned_foods)
+    offered = ~np.isin(stand_ins.slot, busy) & ~(stand_ins.required & (served < 0)).any(axis=1)
+    dish_idx, slot_idx, names, cols, entry_food, entry_steps = [], [], [], [], [], []
+    for d, s, row in zip(stand_ins.dish[offered].tolist(), stand_ins.slot[offered].tolist(),
+                         served[offered].tolist(), strict=True):
+        dish = rules.dishes[d]
+        name, col, food, steps = memo.remembered("servings", foods, rules, (d, *row),
+                                                 lambda dish=dish, row=row: _servings(foods, rules, dish, row))
+        cols.append(col + len(dish_idx))
+        entry_food.append(food)
+        entry_steps.append(steps)
+        n = int(col.max(initial=-1)) + 1
+        dish_idx += [d] * n
+        slot_idx += [s] * n
+        names += [name] * n
+    return DishOptions(np.array(dish_idx, dtype=int), np.array(slot_idx, dtype=int),
+                       np.concatenate(cols) if cols else np.zeros(0, dtype=int),
+                       np.concatenate(entry_food) if cols else np.zeros(0, dtype=int),
+                       np.concatenate(entry_steps).astype(float) if cols else np.zeros(0), tuple(names))
 
 
 def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, n_dish: int, dish_slots: set[int],
@@ -502,25 +627,37 @@ def _seafood_aim(request: DayRequest) -> float:
     return request.seafood_aim if request.seafood is not None and request.seafood.any() else 0.0
 
 
-DishMemo = dict   # (foods, rules, busy slots, foods used up) -> (foods, rules, DishOptions): one plan's (Week.dish_memo)
+class DishMemo:
+    """One plan's remembered dish work (Week.dish_memo), in stores named by what they hold: "days" a day's
+    dish columns per (slots kept or locked, foods used up); "stand_ins" each dish's stand-ins per meal
+    (StandIns); "servings" a dish's name and servings per foods served. Each entry is for one foods and rules,
+    keyed by identity and holding them, so no id is reused while the memo lives."""
+
+    def __init__(self) -> None:
+        self.stores: dict[str, dict] = {"days": {}, "stand_ins": {}, "servings": {}}
+
+    def remembered(self, store: str, foods: FoodArrays, rules: DayRules, key: tuple, make):
+        """The value remembered in `store` for (foods, rules, *key), made by `make()` the first time."""
+        entries = self.stores[store]
+        full = (id(foods), id(rules), *key)
+        hit = entries.get(full)
+        if hit is not None and hit[0] is foods and hit[1] is rules:
+            return hit[2]
+        value = make()
+        entries[full] = (foods, rules, value)
+        return value
 
 
 def _day_dishes(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: DishMemo | None) -> DishOptions:
     """dish_options, remembered in `memo` (one plan's, held by its Week) per (foods, rules, slots a request
     keeps or locks, foods it has used up): the columns depend on nothing else of the day, and a day's
-    model is built more than once (priced, retried, what-ifs) with the same of these. Keyed by identity;
-    the entry holds foods and rules so no id is reused while the memo lives."""
+    model is built more than once (priced, retried, what-ifs) with the same of these."""
     if memo is None:
         return dish_options(foods, rules, request)
     busy = frozenset(request.fixed_slots) | frozenset(s for _, s in request.forced)
     banned = None if request.banned_foods is None else np.asarray(request.banned_foods, dtype=bool).tobytes()
-    key = (id(foods), id(rules), busy, banned)   # foods used up change which food stands in for an ingredient
-    hit = memo.get(key)
-    if hit is not None and hit[0] is foods and hit[1] is rules:
-        return hit[2]
-    options = dish_options(foods, rules, request)
-    memo[key] = (foods, rules, options)
-    return options
+    # foods used up change which food stands in for an ingredient
+    return memo.remembered("days", foods, rules, (busy, banned), lambda: dish_options(foods, rules, request, memo))
 
 
 def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo: DishMemo | None = None
@@ -550,12 +687,12 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     opt_food, opt_slot = fi[opt_pair], si[opt_pair]
     dish_cols = np.arange(blocks["dish"].start, blocks["dish"].stop)
     no_dish = dict(zip(dish_slot_set, range(blocks["no_dish"].start, blocks["no_dish"].stop), strict=True))
-    item_cols = np.r_[opts, dish_cols]
-    item_slot = np.r_[opt_slot, dishes.slot]
+    item_cols = _join(opts, dish_cols)
+    item_slot = _join(opt_slot, dishes.slot)
 
     def amount(per_step: np.ndarray) -> np.ndarray:
         """Per item column (food options, then dishes): how much of a per-step quantity it brings."""
-        return np.r_[per_step[opt_food] * steps, dishes.total(per_step)]
+        return _join(per_step[opt_food] * steps, dishes.total(per_step))
 
     lower = np.zeros(n_cols)
     upper = np.ones(n_cols)
@@ -567,8 +704,9 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
         integer[blocks[binary]] = True
     cost = np.zeros(n_cols)
     cost[:n_opt] = request.step_cost[opt_pair] * steps
-    dish_pairs = np.array([pair_of[(f, s)] for f, s in zip(dishes.entry_food, dishes.slot[dishes.entry_col],
-                                                             strict=True)], dtype=int)
+    pair_at = np.full(foods.fits.shape, -1)   # (food, slot) -> its pair, as an array
+    pair_at[fi, si] = np.arange(len(fi))
+    dish_pairs = pair_at[dishes.entry_food, dishes.slot[dishes.entry_col]]
     cost[dish_cols] = np.bincount(dishes.entry_col, weights=request.step_cost[dish_pairs] * dishes.entry_steps,
                                   minlength=len(dishes))
     for g, name in enumerate(goals):
@@ -594,7 +732,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     forced_pairs[[pair_of[key] for key in request.forced]] = True
     upper[:n_opt][forced_pairs[opt_pair]] = 1
     # one_portion: at most one portion option per pair; a forced pair takes exactly one
-    by_pair = np.split(opts, np.cumsum(counts)[:-1])
+    first_opt = np.cumsum(counts) - counts   # each pair's options are opts[first_opt[k]:][:counts[k]]
     multi = counts[opt_pair] > 1
     if multi.any():
         multi_pairs = np.unique(opt_pair[multi])
@@ -604,7 +742,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     lower[:n_opt][single_forced] = 1
     # one_dish: a meal is one dish, or no dish (then it is built food by food and costs DISH_BONUS)
     for s, col in no_dish.items():
-        rows.add(f"one_dish:{rules.slots[s]}", np.r_[dish_cols[dishes.slot == s], col], 1.0, lower=1.0, upper=1.0)
+        rows.add(f"one_dish:{rules.slots[s]}", _join(dish_cols[dishes.slot == s], col), 1.0, lower=1.0, upper=1.0)
         cost[col] = DISH_BONUS * request.unit
     # foods_per_meal: a meal built food by food holds this many foods (garnishes ride along); a dish none
     roles = foods.roles if foods.roles is not None else np.full(len(foods), "", dtype=str)
@@ -618,21 +756,19 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
             lo, hi = 1, hi + 1
         here = opts[(opt_slot == s) & counted]
         if s in no_dish:
-            rows.add(f"foods_per_meal_min:{slot}", np.r_[here, no_dish[s]], np.r_[np.ones(len(here)), -lo], lower=0)
-            rows.add(f"foods_per_meal_max:{slot}", np.r_[here, no_dish[s]], np.r_[np.ones(len(here)), -hi], upper=0)
+            rows.add(f"foods_per_meal_min:{slot}", _join(here, no_dish[s]), _join(np.ones(len(here)), -lo), lower=0)
+            rows.add(f"foods_per_meal_max:{slot}", _join(here, no_dish[s]), _join(np.ones(len(here)), -hi), upper=0)
         else:
             rows.add(f"foods_per_meal:{slot}", here, 1.0, lower=lo, upper=hi)
     # once_a_day: each food in at most one meal a day, as itself or in a dish (a food locked in two meals
     # may be in both)
-    forced_count: dict[int, int] = {}
-    for f, _ in request.forced:
-        forced_count[f] = forced_count.get(f, 0) + 1
+    forced_count = np.bincount([f for f, _ in request.forced], minlength=len(foods))   # meals a food is locked in
     several = foods.fits.sum(axis=1)[opt_food] > 1
-    group_cols = np.r_[opts[several], dish_cols[dishes.entry_col]] if len(dishes) else opts[several]
-    group_keys = np.r_[opt_food[several], dishes.entry_food] if len(dishes) else opt_food[several]
+    group_cols = _join(opts[several], dish_cols[dishes.entry_col]) if len(dishes) else opts[several]
+    group_keys = _join(opt_food[several], dishes.entry_food) if len(dishes) else opt_food[several]
     if len(group_cols):
         row_foods = np.unique(group_keys)
-        caps = np.array([max(1, forced_count.get(int(f), 0)) for f in row_foods], dtype=float)
+        caps = np.maximum(1, forced_count[row_foods]).astype(float)
         rows.add_groups("once_a_day", group_cols, group_keys, caps)
     # Plans store grams rounded to 0.1 g (what JSON keeps); every hard row is tightened by the most that
     # rounding could move it, so a day read back from its file still keeps every rule exactly.
@@ -652,7 +788,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     if rules.energy_target:   # energy_target: distance from the target, both ways, costs ENERGY_WEIGHT
         under, over = blocks["energy_under"].start, blocks["energy_over"].start
         target = rules.energy_target + request.energy_shift
-        rows.add("energy_target", np.r_[item_cols, under, over], np.r_[energy, 1.0, -1.0], lower=target,
+        rows.add("energy_target", _join(item_cols, under, over), _join(energy, 1.0, -1.0), lower=target,
                  upper=target)
         cost[under] = cost[over] = ENERGY_WEIGHT * request.unit / target
     if "meal_shares" not in relax:
@@ -691,16 +827,18 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     if blocks["protein_slack"].stop > blocks["protein_slack"].start and "protein" not in relax:
         day_col = blocks["protein_slack"].start
         if rules.protein_floor:
-            rows.add("protein_floor", np.r_[item_cols, day_col], np.r_[protein, 1.0], lower=rules.protein_floor)
+            rows.add("protein_floor", _join(item_cols, day_col), _join(protein, 1.0), lower=rules.protein_floor)
             cost[day_col] = PROTEIN_WEIGHT * request.unit / rules.protein_floor
         for s, grams in enumerate(rules.meal_protein):
             if grams and s not in request.fixed_slots:
                 col = day_col + 1 + s
                 here = item_slot == s
-                rows.add(f"meal_protein:{rules.slots[s]}", np.r_[item_cols[here], col], np.r_[protein[here], 1.0],
+                rows.add(f"meal_protein:{rules.slots[s]}", _join(item_cols[here], col), _join(protein[here], 1.0),
                          lower=grams)
                 cost[col] = PROTEIN_WEIGHT * request.unit / grams
-    _pattern_rows(rules, request, rows, blocks, opts, opt_slot, opt_role, forced_pairs[opt_pair], no_dish, relax)
+    role_names, food_role = foods.role_codes
+    _pattern_rows(rules, request, rows, blocks, opts, opt_slot, food_role[opt_food], role_names, forced_pairs[opt_pair],
+                  no_dish, relax)
     # day_amount and meal_amount: food-group amounts (vegetables, fruit, juice, legumes, cooking fat)
     if "food_groups" not in relax:
         for spec in rules.day_amounts:
@@ -720,7 +858,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
         for combo in request.avoid:
             ks = [pair_of[c] for c in combo if c in pair_of]
             if len(ks) == len(combo) and not forced_pairs[ks].all():
-                cols = [np.concatenate([by_pair[k] for k in ks])]
+                cols = [np.concatenate([opts[first_opt[k]:first_opt[k] + counts[k]] for k in ks])]
                 vals = [np.ones(len(cols[0]))]
                 if len(dishes):
                     in_combo = np.isin(dish_pairs, ks)
@@ -734,14 +872,14 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
         rows.add("seafood_week", item_cols, grams, upper=max(0.0, request.seafood_max) - GRAMS_ROUNDING * max_items)
         if _seafood_aim(request):
             col = blocks["seafood_slack"].start
-            rows.add("seafood_aim", np.r_[item_cols, col], np.r_[grams, 1.0], lower=request.seafood_aim)
+            rows.add("seafood_aim", _join(item_cols, col), _join(grams, 1.0), lower=request.seafood_aim)
             cost[col] = SEAFOOD_WEIGHT * request.unit / request.seafood_aim
     if has_budget:
         budget_col = n_cols - 1
         cost[budget_col] = BUDGET_WEIGHT * request.unit / max(request.budget, 1e-9)
-        price = np.r_[request.step_price[opt_pair] * steps,
+        price = _join(request.step_price[opt_pair] * steps,
                       np.bincount(dishes.entry_col, weights=request.step_price[dish_pairs] * dishes.entry_steps,
-                                  minlength=len(dishes))]
+                                  minlength=len(dishes)))
         rows.add("budget", np.append(item_cols, budget_col), np.append(price, -1.0), upper=request.budget)
     model = DayModel(fi, si, opt_pair, opt_steps, goals, cost, lower, upper, integer, rows, has_budget, request.unit,
                      _value(foods, "energy_kcal")[fi], tuple(goal_rows), tuple(soft_rows), blocks, dishes,
@@ -758,19 +896,24 @@ def _amounts(foods: FoodArrays, spec: Amount, opt_food: np.ndarray, steps: np.nd
     elif spec.measure == "portions":
         per_step = on * foods.step_grams / foods.portion_grams
     else:   # items: one per food, whatever its steps
-        return np.r_[on[opt_food], np.bincount(dishes.entry_col, weights=on[dishes.entry_food],
-                                               minlength=len(dishes))]
-    return np.r_[per_step[opt_food] * steps, dishes.total(per_step)]
+        return _join(on[opt_food], np.bincount(dishes.entry_col, weights=on[dishes.entry_food],
+                                               minlength=len(dishes)))
+    return _join(per_step[opt_food] * steps, dishes.total(per_step))
 
 
 def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict[str, slice], opts: np.ndarray,
-                  opt_slot: np.ndarray, opt_role: np.ndarray, forced_opt: np.ndarray, no_dish: dict[int, int],
-                  relax: frozenset[str]) -> None:
+                  opt_slot: np.ndarray, opt_role: np.ndarray, role_names: tuple[str, ...], forced_opt: np.ndarray,
+                  no_dish: dict[int, int], relax: frozenset[str]) -> None:
     """pattern, role_min, role_max, role_allowed: a meal built food by food follows one of its slot's
     patterns (one binary per pattern, summing to 1, or to the no-dish column where dishes are offered);
     each role's count lies within the chosen pattern's range, and a role no chosen pattern names is absent.
-    Locked foods are planned as they are and not counted."""
+    Locked foods are planned as they are and not counted.
+
+    A meal's role rows are one block over its counted options and its pattern columns: per key (a role, or
+    roles joined by "+") role_min then role_max, then role_allowed per role the meal's options have.
+    `opt_role` is each option's role as an index into `role_names` (FoodArrays.role_codes)."""
     col = blocks["pattern"].start
+    counted = ~np.isin(np.array(role_names), rules.free_roles)[opt_role] & ~forced_opt
     for s, patterns in enumerate(rules.patterns):
         if s in request.fixed_slots:
             continue
@@ -779,27 +922,39 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
         if "meal_patterns" in relax or not patterns:
             continue
         slot = rules.slots[s]
-        here = (opt_slot == s) & ~np.isin(opt_role, rules.free_roles) & ~forced_opt
-        big = float(max(1, here.sum()))
+        here = opts[(opt_slot == s) & counted]
+        big = float(max(1, len(here)))
         if s in no_dish:
-            rows.add(f"pattern:{slot}", np.r_[cols, no_dish[s]], np.r_[np.ones(len(cols)), -1.0], lower=0, upper=0)
+            rows.add(f"pattern:{slot}", _join(cols, no_dish[s]), _join(np.ones(len(cols)), -1.0), lower=0, upper=0)
         else:
             rows.add(f"pattern:{slot}", cols, 1.0, lower=1.0, upper=1.0)
-        for key in dict.fromkeys(k for _, counts in patterns for k in counts):
-            members = here & np.isin(opt_role, key.split("+"))
-            low = np.array([counts.get(key, (0, big))[0] for _, counts in patterns], dtype=float)
-            high = np.array([counts.get(key, (0, big))[1] for _, counts in patterns], dtype=float)
-            if low.any():
-                rows.add(f"role_min:{slot}:{key}", np.r_[opts[members], cols], np.r_[np.ones(members.sum()), -low],
-                         lower=0.0)
-            if members.any():
-                rows.add(f"role_max:{slot}:{key}", np.r_[opts[members], cols],
-                         np.r_[np.ones(members.sum()), -high], upper=0.0)
-        for role in np.unique(opt_role[here]):
-            covers = np.array([any(role in k.split("+") for k in counts) for _, counts in patterns])
-            members = here & (opt_role == role)
-            rows.add(f"role_allowed:{slot}:{role}", np.r_[opts[members], cols],
-                     np.r_[np.ones(members.sum()), -big * covers], upper=0.0)
+        table = rules.pattern_tables[s]
+        present = np.unique(opt_role[here])             # the meal's roles (sorted, as np.unique sorts names)
+        role_of = np.searchsorted(present, opt_role[here])   # each option's, as an index into present
+        roles = [role_names[r] for r in present]
+        members = np.array([[r in key for r in roles] for key in table.key_roles], dtype=bool
+                           ).reshape(len(table.keys), len(roles))[:, role_of]   # (keys, options)
+        high = np.where(np.isnan(table.high), big, table.high)   # a pattern that does not name a key: any number
+        covers = np.array([[r in named for named in table.named] for r in roles], dtype=float
+                          ).reshape(len(roles), len(patterns))
+        # role_min (count - low(w) >= 0) for a key some pattern sets a minimum for, role_max (count - high(w)
+        # <= 0) for a key the meal has foods of, in turn per key; then role_allowed (count - big * (a chosen
+        # pattern names the role) <= 0) per role
+        has = {"min": table.low.any(axis=1).tolist(), "max": members.any(axis=1).tolist()}
+        key_rows = [(k, side) for k in range(len(table.keys)) for side in ("min", "max") if has[side][k]]
+        key = np.array([k for k, _ in key_rows], dtype=int)
+        is_min = np.array([side == "min" for _, side in key_rows], dtype=bool)
+        n_key, n = len(key_rows), len(here)
+        value = np.zeros((n_key + len(roles), n + len(patterns)))
+        value[:n_key, :n] = members[key]
+        value[:n_key, n:] = -np.where(is_min[:, None], table.low[key], high[key])
+        value[n_key:, :n] = role_of == np.arange(len(roles))[:, None]
+        value[n_key:, n:] = -big * covers
+        lower = _join(np.where(is_min, 0.0, -_INF), np.full(len(roles), -_INF))
+        upper = _join(np.where(is_min, _INF, 0.0), np.zeros(len(roles)))
+        names = ([f"role_{side}:{slot}:{table.keys[k]}" for k, side in key_rows]
+                 + [f"role_allowed:{slot}:{r}" for r in roles])
+        rows.add_block(names, np.broadcast_to(_join(here, cols), value.shape), value, lower, upper)
 
 
 def pass_model(h, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray | None,

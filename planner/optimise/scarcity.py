@@ -49,26 +49,21 @@ def day_prices(model: DayModel, groups: np.ndarray, days_left: np.ndarray, open_
     if not on.any():
         return np.zeros(len(days_left))
     share = days_left / open_days
-    rows = model.rows
-    n_rows = len(rows.names)
+    rows = model.rows.copy()   # the day model is left as it was built
+    n_rows = len(rows)
     keys = item_group[on]
     uniq = np.unique(keys)
     rows.add_groups("days_left", item_cols[on], keys, share[uniq])
-    try:
-        h = new_highs()
-        h.setOptionValue("presolve", "off")
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("time_limit", float(max(time_limit, 0.05)))
-        h.setOptionValue("simplex_iteration_limit", PRICE_ITERATIONS)
-        pass_model(h, model.cost, model.lower, model.upper, None, rows.csr(), rows.lower, rows.upper)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        duals = np.asarray(h.getSolution().row_dual)[n_rows:]
-    finally:   # the day model is left as it was built
-        for block in (rows.counts, rows.index, rows.value, rows.lows, rows.highs):
-            block.pop()
-        del rows.names[n_rows:]
+    h = new_highs()
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("time_limit", float(max(time_limit, 0.05)))
+    h.setOptionValue("simplex_iteration_limit", PRICE_ITERATIONS)
+    pass_model(h, model.cost, model.lower, model.upper, None, rows.csr(), rows.lower, rows.upper)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    duals = np.asarray(h.getSolution().row_dual)[n_rows:]
     prices = np.zeros(len(days_left))
     prices[uniq] = np.maximum(0.0, -duals)
     return prices
