@@ -345,12 +345,17 @@ def test_coffee_with_milk_says_to_write_each_food_on_its_own_line(table):
         parse_text("coffee with milk", table)
 
 
-@pytest.mark.parametrize("text, food_id", [("1 cup mashed potatoes", "potato_boiled"), ("scrambled eggs", "egg"),
+@pytest.mark.parametrize("text, food_id", [("1 cup mashed potatoes", "potato_boiled"), ("poached eggs", "egg"),
                                            ("1 cup cooked beets", "beets"), ("grilled salmon 150g", "salmon"),
                                            ("2 kiwis", "kiwi"), ("yoghurt", "yogurt")])
 def test_dropped_form_words_and_typos_are_read_as_guesses(table, text, food_id):
     item = one(text, table)
     assert (item.food.id, item.guessed) == (food_id, True)
+
+
+def test_scrambled_eggs_are_the_scrambled_egg_food_not_a_guess(table):
+    item = one("2 scrambled eggs", table)
+    assert (item.food.id, item.guessed, item.grams) == ("scrambled_egg", False, 122.0)
 
 
 # --- counting: '1 croissant' is a whole usual one, never a crumb or 10 oz -------------------------------

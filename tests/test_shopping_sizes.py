@@ -205,7 +205,8 @@ def test_the_build_refuses_a_wrong_pack_size(cells, message):
 def test_the_snapshot_keeps_the_pack_sizes(table):
     foods = [table.get("canned_salmon"), table.get("cheese"), table.get("banana")]
     state = json.loads(json.dumps(foods_to_state(foods)))
-    assert foods_from_state(state) == foods
+    # compared as JSON: a value SR28 lacks is NaN, and no NaN equals another once read back
+    assert json.dumps(foods_to_state(foods_from_state(state))) == json.dumps(foods_to_state(foods))
     assert foods_from_state(state)[0].packs == foods[0].packs
     broken = json.loads(json.dumps(foods_to_state([replace(foods[0], other_pack_grams=(213.0,))])))
     broken["rows"][0][list(state["fields"]).index("other_pack_grams")] = ["213"]
