@@ -126,6 +126,13 @@ class Week:
         return _never_used_up(self)
 
     @cached_property
+    def other_milks(self) -> np.ndarray:
+        """Per food: a milk other than the week's, never planned: a week has one milk."""
+        foods = self.selection.foods
+        group = foods.same_food if foods.same_food is not None else np.array(self.ids)
+        return (group == "milk") & (np.array(self.ids) != self.milk)
+
+    @cached_property
     def rides_along(self) -> np.ndarray:
         """Per food: a herb or garnish (an uncounted role), which does not make a day or meal new."""
         roles = self.selection.foods.roles
@@ -360,8 +367,6 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     day before's dinner comes cheaper at lunch (cook once, eat twice); a perishable pack the other days opened
     comes cheaper, so that it is finished rather than left (opened_pack_savings).
     """
-    foods = week.selection.foods
-    group = foods.same_food if foods.same_food is not None else np.array(week.ids)
     groups = week.groups
     usage = _days_eaten(week, d, planned, groups)[groups]
     rng = np.random.default_rng([week.seed, d, salt])
@@ -379,7 +384,7 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     # a step from an opened pack costs at most nothing (measured, default week, 5 seeds: below zero took 1.6x the time)
     step_cost = step_cost - np.minimum(opened_pack_savings(week, d, planned)[fi], np.maximum(step_cost, 0.0))
     banned = (usage >= week.max_days_per_food) & ~week.never_used_up
-    banned |= (group == "milk") & (np.array(week.ids) != week.milk)   # one milk for the week
+    banned |= week.other_milks
     banned[[f for f, _ in forced]] = False
     banned_pairs = None
     if week.extra_pairs.any():   # a pair a lock created on another day is not on the menu today

@@ -259,7 +259,7 @@ class Rows:
         if value.ndim == 0:
             value = np.full(index.shape, value)
         keep = value != 0
-        self._chunk([name], np.array([np.count_nonzero(keep)]), index[keep], value[keep], np.array([float(lower)]),
+        self.add_rows([name], np.array([np.count_nonzero(keep)]), index[keep], value[keep], np.array([float(lower)]),
                     np.array([float(upper)]))
 
     def add_block(self, name: str | list[str], index: np.ndarray, value: np.ndarray, lower=-_INF, upper=_INF
@@ -270,18 +270,20 @@ class Rows:
         value = np.asarray(value, dtype=float)
         keep = value != 0
         names = [name] * index.shape[0] if isinstance(name, str) else list(name)
-        self._chunk(names, keep.sum(axis=1), index[keep], value[keep], lower, upper)
+        self.add_rows(names, keep.sum(axis=1), index[keep], value[keep], lower, upper)
 
     def add_groups(self, name: str, cols: np.ndarray, keys: np.ndarray, upper: np.ndarray,
                    lower: np.ndarray | float = -_INF) -> None:
         """One row per distinct key: the sum of the columns sharing it (coefficient 1), vectorised."""
         order = np.argsort(keys, kind="stable")
         uniq, counts = np.unique(keys[order], return_counts=True)
-        self._chunk([name] * len(uniq), counts, np.asarray(cols, dtype=np.int32)[order], np.ones(len(order)),
+        self.add_rows([name] * len(uniq), counts, np.asarray(cols, dtype=np.int32)[order], np.ones(len(order)),
                     lower, upper)
 
-    def _chunk(self, names: list[str], counts: np.ndarray, index: np.ndarray, value: np.ndarray, lower, upper
-               ) -> None:
+    def add_rows(self, names: list[str], counts: np.ndarray, index: np.ndarray, value: np.ndarray, lower, upper
+                 ) -> None:
+        """Rows already in CSR pieces: row i has counts[i] terms, in order in `index`/`value`; `lower` and `upper`
+        one per row or one for all."""
         n = len(names)
         self.counts.append(counts)
         self.index.append(index)

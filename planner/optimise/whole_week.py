@@ -57,8 +57,7 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     # one milk for the week, as the fast method has it: dishes' "milk" is then served as the week's milk, and
     # a fast week's "Skim milk with dates" is a column here too (so that week can be the start)
     foods = week.selection.foods
-    other_milks = (foods.same_food == "milk") & (np.array(week.ids) != week.milk)
-    request = DayRequest(PREFERENCE_WEIGHT * week.preference * week.kcal_share, banned_foods=other_milks)
+    request = DayRequest(PREFERENCE_WEIGHT * week.preference * week.kcal_share, banned_foods=week.other_milks)
     day = build_day(week.selection.foods, week.day_rules, request)
     n = len(day.cost)
     starts, index, value = day.rows.csr()
@@ -69,12 +68,8 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     integer = np.tile(day.integer, days)
     counts = np.diff(starts)
     rows = Rows()
-    rows.counts.append(np.tile(counts, days))
-    rows.index.append(np.concatenate([index + d * n for d in range(days)]))
-    rows.value.append(np.tile(value, days))
-    rows.lows.append(np.tile(day.rows.lower, days))
-    rows.highs.append(np.tile(day.rows.upper, days))
-    rows.names.extend(day.rows.names * days)
+    rows.add_rows(day.rows.names * days, np.tile(counts, days), np.concatenate([index + d * n for d in range(days)]),
+                  np.tile(value, days), np.tile(day.rows.lower, days), np.tile(day.rows.upper, days))
     # each food on at most `max_days_per_food` days (a food is in one meal a day, so options and dish
     # ingredients count days; raw and cooked forms are one food, and both may be eaten on one day: such a
     # food's days are columns of their own; cooking fats, garnishes and milk are not used up)
@@ -161,12 +156,7 @@ def _at_most(rows: Rows, name: str, cols: np.ndarray, keys: np.ndarray, flags: n
     rest[flag_at] = False
     index[rest] = cols[np.argsort(keys, kind="stable")]
     index[flag_at], value[flag_at] = flags, -weight
-    rows.counts.append(counts + 1)
-    rows.index.append(index)
-    rows.value.append(value)
-    rows.lows.append(np.full(len(flags), -np.inf))
-    rows.highs.append(np.zeros(len(flags)))
-    rows.names.extend([name] * len(flags))
+    rows.add_rows([name] * len(flags), counts + 1, index, value, -np.inf, 0.0)
 
 
 def _start_columns(week: Week, day: DayModel, plan_day: Day) -> tuple[np.ndarray, np.ndarray] | None:
