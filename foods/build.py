@@ -25,6 +25,7 @@ from foods.table import (
     VALID_BUY_UNITS,
     VALID_MEALS,
     VALID_TAGS,
+    other_packs_problem,
     pack_grams_list,
     split_list,
 )
@@ -111,21 +112,11 @@ def _check_selection_row(name: str, line: int, row: pd.Series, data: Sr28) -> No
 
 
 def _check_other_packs(row: pd.Series, fail) -> None:
-    """Other pack sizes: only beside a usual pack, positive grams, each size once, one label a size."""
-    try:
-        grams = pack_grams_list(row["other_pack_grams"])
-    except ValueError:
-        fail("other_pack_grams", f"'{row['other_pack_grams']}' is not a ';'-list of positive grams (e.g. 213;170)")
-    labels = split_list(row["other_pack_labels"])
-    if not grams and not labels:
-        return
-    if row["buy_unit"] != "pack" or not row["pack_grams"]:
-        fail("other_pack_grams", "other pack sizes need buy_unit pack and pack_grams")
-    if len(labels) != len(grams):
-        fail("other_pack_labels", f"{len(grams)} pack size(s) but {len(labels)} label(s); give one label a size")
-    sizes = [float(row["pack_grams"]), *grams]
-    if len(set(sizes)) != len(sizes) or len({row["pack_label"], *labels}) != len(sizes):
-        fail("other_pack_grams", "each pack size and label must differ from the others and from pack_grams")
+    """Other pack sizes, as a table checks them (other_packs_problem)."""
+    _, problem = other_packs_problem(row["other_pack_grams"], tuple(split_list(row["other_pack_labels"])),
+                                     row["buy_unit"], row["pack_grams"], row["pack_label"])
+    if problem:
+        fail(*problem)
 
 
 def _measure_grams(weight: pd.DataFrame, ndb: str, seq: str, name: str, line: int, column: str) -> pd.Series:

@@ -287,23 +287,38 @@ def pack_grams_list(value) -> tuple[float, ...]:
     return grams
 
 
+def other_packs_problem(grams_cell, labels: tuple[str, ...], buy_unit: str, pack_grams, pack_label: str
+                        ) -> tuple[tuple[float, ...], tuple[str, str] | None]:
+    """A food's other pack sizes as grams, and what is wrong with them as (column, message), or None: positive
+    grams, only beside a usual pack (buy_unit pack, pack_grams), one label a size, each size and label once. The
+    build checks selection.csv with it, and a table checks foods.csv."""
+    try:
+        grams = pack_grams_list(grams_cell)
+    except ValueError:
+        return (), ("other_pack_grams", f"'{grams_cell}' is not a ';'-list of positive grams (e.g. 213;170)")
+    if not grams and not labels:
+        return (), None
+    if buy_unit != "pack" or not pack_grams:
+        return grams, ("other_pack_grams", "other pack sizes need buy_unit pack and pack_grams")
+    if len(labels) != len(grams):
+        return grams, ("other_pack_labels", f"{len(grams)} pack size(s) but {len(labels)} label(s); give one label a size")
+    sizes = [float(pack_grams), *grams]
+    if len(set(sizes)) != len(sizes) or len({pack_label, *labels}) != len(sizes):
+        return grams, ("other_pack_grams", "each pack size and label must differ from the others and from pack_grams")
+    return grams, None
+
+
 def _other_packs(col: dict[str, list], source: str) -> tuple[list[tuple[float, ...]], list[tuple[str, ...]]]:
-    """Each food's other pack sizes and their labels, checked: positive grams, one label a size, and only on a
-    food bought in packs; a wrong cell names its file line and column."""
+    """Each food's other pack sizes and their labels, checked (other_packs_problem); a wrong cell names its file
+    line and column."""
     grams_out, labels_out = [], []
     for i, (cell, label_cell) in enumerate(zip(col["other_pack_grams"], col["other_pack_labels"], strict=True)):
-        try:
-            grams = pack_grams_list(cell)
-        except ValueError:
-            raise TableError(source, f"'{cell}' is not a ';'-list of positive pack grams (e.g. 213;170)",
-                             row=i + 2, column="other_pack_grams") from None
         labels = _tuple(_text(label_cell))
-        if len(labels) != len(grams):
-            raise TableError(source, f"{len(grams)} pack size(s) but {len(labels)} label(s); give one label a size",
-                             row=i + 2, column="other_pack_labels")
-        if grams and (col["buy_unit"][i] != "pack" or not _optional(col["pack_grams"][i])):
-            raise TableError(source, "other pack sizes need buy_unit pack and pack_grams", row=i + 2,
-                             column="other_pack_grams")
+        grams, problem = other_packs_problem(cell, labels, col["buy_unit"][i], _optional(col["pack_grams"][i]),
+                                             _text(col["pack_label"][i]))
+        if problem:
+            column, message = problem
+            raise TableError(source, message, row=i + 2, column=column)
         grams_out.append(grams)
         labels_out.append(labels)
     return grams_out, labels_out

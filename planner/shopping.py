@@ -760,7 +760,7 @@ def _per_kg(food: Food, price: float, per: str, rules: BuyRules) -> float:
     mode = _buy_mode(food, rules)
     if per != mode:
         sold = {"g": "by weight (price it per kg or 100g)", "piece": "by the piece", "bunch": "by the bunch",
-                "pack": f"in packs of {' or '.join(label for _, label in food.packs)}"}[mode]
+                "pack": f"in packs of {' or '.join(_pack_label(*pack) for pack in food.packs)}"}[mode]
         raise PlannerError(f"{food.id} is sold {sold}, so a price per {per} does not fit it")
     if per == "piece":
         grams = food.buy_piece_grams / (1.0 - food.refuse_pct / 100.0)
