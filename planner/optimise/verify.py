@@ -27,6 +27,7 @@ from planner.optimise.day import (
     DayRequest,
     dish_options,
 )
+from planner.optimise.realism import distinct_foods as week_foods
 from planner.plan import Day, Plan, day_totals, items_totals
 from planner.profile import Profile, profile_from_dict
 from planner.render import nutrient_word, plural, unit_word
@@ -90,9 +91,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
         money_unit = week.unit
     protein_floor = day_rules.protein_floor
     foods = select_foods(profile, table, targets).foods
-    form_of = dict(zip(foods.ids, foods.same_food if foods.same_food is not None else foods.ids, strict=True))
-    eaten = {form_of.get(it.food_id, it.food_id) for d in plan.days for it in d.items()}
-    total += NEW_FOOD_COST[variety] * len(eaten) * (TIE_BREAK * money_unit if prices else 1.0)
+    total += NEW_FOOD_COST[variety] * week_foods(plan, table) * (TIE_BREAK * money_unit if prices else 1.0)
     with_dishes = set(dish_options(foods, day_rules, DayRequest(np.zeros(0))).slot.tolist())
     for d in plan.days:
         values = day_totals(table, d).values
