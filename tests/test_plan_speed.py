@@ -213,3 +213,16 @@ def test_the_week_objective_prices_each_food_brought_into_the_week():
     plan = make_plan(Profile(), TABLE, 2, seed=0)
     gap = week_objective(plan, TABLE, variety="low") - week_objective(plan, TABLE, variety="high")
     assert gap == pytest.approx((NEW_FOOD_COST["low"] - NEW_FOOD_COST["high"]) * distinct_foods(plan, TABLE))
+
+
+@pytest.mark.slow
+def test_the_whole_week_reference_leaves_the_starches_alone_under_a_potassium_limit_as_the_fast_days_do():
+    # a renal week eats rice, pasta and bread daily (the days-per-food rule leaves them alone under a potassium
+    # limit); a reference that held them to 3 days could not take that week as its start, and found none in time
+    kidney = Profile(sex="female", age=60, exclude=["lactose"], conditions=["kidney_disease"],
+                     targets={"potassium_mg": {"max": 2000}})
+    fast = make_plan(kidney, TABLE, 5, seed=0)
+    assert sum(it.food_id == "pasta" for d in fast.days for it in d.items()) > 3
+    result = solve_whole_week(kidney, TABLE, 5, time_limit=10, start=fast)
+    assert result.plan is not None
+    assert week_objective(result.plan, TABLE) <= week_objective(fast, TABLE) + 1e-6

@@ -19,7 +19,6 @@ import numpy as np
 from foods import FoodTable
 from planner.optimise.context import (
     DEFAULT_MAX_DAYS_PER_FOOD,
-    EVERY_DAY_ROLES,
     NEW_FOOD_COST,
     PREFERENCE_WEIGHT,
     Week,
@@ -75,7 +74,7 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     # food's days are columns of their own; cooking fats, garnishes and milk are not used up)
     group = np.unique(foods.same_food, return_inverse=True)[1]
     n_groups = int(group.max(initial=-1)) + 1
-    counted = ~np.isin(foods.roles, EVERY_DAY_ROLES) & (foods.same_food != "milk")
+    counted = ~week.never_used_up   # the fast days' own rule: fats, garnishes, the milk, starches under a K limit
     dishes = day.dishes
     item_cols = np.r_[np.arange(day.n_options), day.blocks["dish"].start + dishes.entry_col]
     item_food = np.r_[day.food_idx[day.opt_pair], dishes.entry_food]
