@@ -1,14 +1,20 @@
-"""week_objective measures a plan as the models that plan it do: items in their whole steps."""
+"""The whole-week reference measures what week_objective measures, takes any fast week as its start, only ever
+improves on it, and its lower bound is below every week and exact where there is nothing to spread (one day)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+import pytest
+
 from foods import load_table
-from planner.optimise import make_plan
+from planner.optimise import improve_week, make_plan, solve_whole_week, week_lower_bound, week_objective
 from planner.optimise.candidates import table_arrays
+from planner.optimise.context import to_day
 from planner.optimise.verify import as_planned
-from planner.plan import Plan
+from planner.optimise.whole_week import build_whole_week
+from planner.plan import Plan, SolveState, SolveStatus
 from planner.profile import Profile
 
 TABLE = load_table()
@@ -34,3 +40,47 @@ def test_week_objective_counts_items_in_the_steps_they_were_planned_in():
     edited = replace(plan, days=[replace(plan.days[0], meals=[replace(plan.days[0].meals[0], items=[
         replace(item, grams=odd), *plan.days[0].meals[0].items[1:]]), *plan.days[0].meals[1:]]), *plan.days[1:]])
     assert as_planned(edited, TABLE).days[0].meals[0].items[0].grams == odd
+
+
+def test_a_dish_served_with_its_optional_ingredients_is_that_serving_in_the_start():
+    # the middle serving with its optional ingredients holds the middle serving without them: matched to the
+    # smaller one, the optional ingredient was left over as a food-by-food item the dish meal may not have, and the
+    # reference could not take the default week (seed 0: rye bread, cheese and tomato with butter) as its start
+    model = build_whole_week(Profile(), TABLE, 1)
+    day, dishes = model.day, model.day.dishes
+    sizes = np.bincount(dishes.entry_col, minlength=len(dishes))
+    bigger = [j for j in range(len(dishes)) for i in range(len(dishes))
+              if i != j and dishes.names[i] == dishes.names[j] and dishes.slot[i] == dishes.slot[j]
+              and sizes[i] < sizes[j] and dishes.items(i).items() <= dishes.items(j).items()]
+    assert bigger
+    j = bigger[0]
+    s = int(dishes.slot[j])
+    plan = Plan([to_day(model.week, 0, {(f, s): n for f, n in dishes.items(j).items()}, set(), {s: dishes.names[j]})],
+                Profile().to_dict(), {}, [], SolveStatus(SolveState.OPTIMAL), [])
+    index, values = model.start(plan)
+    chosen = set(index[values > 0.5].tolist())
+    assert day.blocks["dish"].start + j in chosen
+    assert not chosen & set(range(day.n_options))   # nothing left over food by food
+
+
+@pytest.mark.slow
+def test_the_reference_objective_is_week_objective_of_its_own_plan_and_above_the_lower_bound():
+    fast = make_plan(Profile(), TABLE, 2, seed=0)
+    result = improve_week(Profile(), TABLE, fast, free_days=1, node_limit=20, time_limit=60)
+    assert result.plan is not None and _off_step(result.plan)
+    assert week_objective(result.plan, TABLE) == pytest.approx(result.objective, rel=1e-6)
+    assert result.objective <= week_objective(fast, TABLE) + 1e-6   # it only keeps improvements
+    bound = week_lower_bound(Profile(), TABLE, 2, time_limit=60)
+    assert bound.value <= result.objective
+    assert bound.value > 0.85 * week_objective(fast, TABLE)   # not an empty bound
+
+
+@pytest.mark.slow
+def test_the_lower_bound_is_the_reference_optimum_for_one_day():
+    # one day: a food eaten on at most one day pays its whole cost that day, nothing is spread, and the bound's
+    # day is the reference's own model
+    one = solve_whole_week(Profile(), TABLE, 1, time_limit=60, gap=1e-5)
+    bound = week_lower_bound(Profile(), TABLE, 1, time_limit=60, gap=1e-5)
+    assert one.status.status == SolveState.OPTIMAL and bound.status.status == SolveState.OPTIMAL
+    assert bound.value <= one.objective + 1e-6
+    assert bound.value == pytest.approx(one.objective, rel=2e-5)

@@ -26,10 +26,16 @@ from planner.optimise.context import (
 from planner.optimise.explain import SHORTFALL_TOLERANCE, shortfall_order
 from planner.optimise.verify import Uneven, day_violations, distinct_foods, uneven_goals, week_objective
 from planner.optimise.week import make_plan, regenerate
-from planner.optimise.whole_week import WeekResult, solve_whole_week
+from planner.optimise.whole_week import (
+    WeekBound,
+    WeekResult,
+    improve_week,
+    solve_whole_week,
+    week_lower_bound,
+)
 
 __all__ = [
-    "DEFAULT_MAX_DAYS_PER_FOOD", "MAX_DAYS", "SHORTFALL_TOLERANCE", "VARIETIES", "Lock", "WeekResult",
-    "day_rules_for", "day_violations", "distinct_foods", "goal_amount", "make_plan", "regenerate",
-    "shortfall_order", "solve_whole_week", "uneven_goals", "Uneven", "week_objective",
+    "DEFAULT_MAX_DAYS_PER_FOOD", "MAX_DAYS", "SHORTFALL_TOLERANCE", "VARIETIES", "Lock", "WeekBound", "WeekResult",
+    "day_rules_for", "day_violations", "distinct_foods", "goal_amount", "improve_week", "make_plan", "regenerate",
+    "shortfall_order", "solve_whole_week", "uneven_goals", "Uneven", "week_lower_bound", "week_objective",
 ]

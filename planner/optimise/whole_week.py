@@ -1,12 +1,18 @@
-"""The whole-week reference model: every day in one MILP, solved with a long time limit.
+"""The whole-week reference model: every day in one MILP, to measure what the fast day-by-day method gives up.
 
-It exists to measure what the fast day-by-day method (planner.optimise.week) gives up. It minimises the same
-measure as `planner.optimise.verify.week_objective` (goal shortfalls, preference-weighted energy and the cost of
-each food brought into the week, which keeps a week to 30-45 foods) under the same daily rules, one milk for the
-week, "each food on at most N days" and the week's most seafood (pregnancy), but it leaves out
-"no two identical days" and "no meal repeated on consecutive days": it is a relaxation, so its best bound is a
-lower bound on any week the fast method could return, and comparing against it can only overstate the fast
-method's loss.
+It minimises the same measure as `planner.optimise.verify.week_objective` (goal shortfalls, preference-weighted
+energy and the cost of each food brought into the week, which keeps a week to 30-45 foods) under the same daily
+rules, one milk for the week, "each food on at most N days" and the week's most seafood (pregnancy), but it leaves
+out "no two identical days" and "no meal repeated on consecutive days": it is a relaxation, so comparing against
+it can only overstate the fast method's loss.
+
+Its 12,000-odd binaries (7 days) are too many for one solve to improve on the fast week in minutes, so it is used two ways:
+- `improve_week`: a better week near a start (the fast week), by planning a few days at a time again in the
+  whole model with the other days held (a large-neighbourhood search; node limits, so the same start gives the
+  same week);
+- `week_lower_bound`: no week can be better than this; each food's cost is spread over the days it may be
+  eaten, and the week splits into equal day MIPs.
+`solve_whole_week` solves the whole model in one run (small weeks, tests).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from planner.optimise.context import (
 )
 from planner.optimise.day import DayModel, DayRequest, Rows, build_day, pass_model
 from planner.optimise.strategy import tightened
-from planner.plan import Day, Plan, SolveStatus
+from planner.plan import Day, Plan, SolveState, SolveStatus
 from planner.profile import Profile
 from planner.quiet import new_highs
 from planner.solver import highs_status
@@ -36,28 +42,112 @@ from planner.solver import highs_status
 
 @dataclass
 class WeekResult:
-    """The reference plan (None if none was found), its objective, the solver's bound and status."""
+    """The reference plan (None if none was found), its objective, the solver's bound and status; `how` says how
+    it was found (the whole model in one solve, or neighbourhoods of a start)."""
 
     plan: Plan | None
     objective: float | None
     bound: float | None
     status: SolveStatus
+    how: str = ""
 
 
-def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
-                     max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, time_limit: float = 120.0,
-                     gap: float = 1e-4, start: Plan | None = None, variety: str = "usual") -> WeekResult:
-    """All days in one MILP (block-diagonal days, plus one row per food for its days): slow, for reference.
-    `start` (a week of the same profile, such as the fast method's) is handed to the solver as its first
-    plan: the reference then always has one to improve on, even when it is stopped early."""
+@dataclass
+class WholeWeek:
+    """The whole-week MILP as arrays (`days` copies of one day's columns and rows, then the week's columns and
+    rows), and how its columns map back to days and foods."""
 
-    began = time.perf_counter()
+    profile: Profile
+    week: Week
+    day: DayModel
+    days: int
+    variety: str
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray
+    rows: Rows
+    item_cols: np.ndarray    # per item of a day (portion options, then dish ingredient entries): its day column
+    item_group: np.ndarray   # per item: its food's group (raw and cooked forms are one food)
+    week_food: np.ndarray    # per group: its column "eaten this week"
+
+    @property
+    def n(self) -> int:
+        """Columns per day."""
+        return len(self.day.cost)
+
+    def day_x(self, x: np.ndarray, d: int) -> np.ndarray:
+        return x[d * self.n:(d + 1) * self.n]
+
+    def groups_eaten(self, x: np.ndarray) -> np.ndarray:
+        """The groups (foods) the week's items eat, read from the item columns (not from the week's flags, which
+        an unfinished solve may leave at 1 for a food no day eats)."""
+        eaten = [self.item_group[self.day_x(x, d)[self.item_cols] > 0.5] for d in range(self.days)]
+        return np.unique(np.concatenate(eaten))
+
+    def objective(self, x: np.ndarray) -> float:
+        """The week's objective at `x`, the measure week_objective takes of its plan: each day's costs with its
+        slacks at the least its rows allow (tightened), and NEW_FOOD_COST per food the week eats."""
+        total = sum(float(np.dot(self.day.cost, tightened(self.day, self.day_x(x, d)))) for d in range(self.days))
+        return total + NEW_FOOD_COST[self.variety] * len(self.groups_eaten(x))
+
+    def plan(self, x: np.ndarray, status: SolveStatus) -> Plan:
+        day, dishes = self.day, self.day.dishes
+        plan_days = []
+        for d in range(self.days):
+            xd = self.day_x(x, d)
+            picked = np.flatnonzero(xd[:day.n_options] > 0.5)
+            pairs = {(int(day.food_idx[p]), int(day.slot_idx[p])): int(k)
+                     for p, k in zip(day.opt_pair[picked], day.opt_steps[picked], strict=True)}
+            names = {}
+            for j in np.flatnonzero(xd[day.blocks["dish"]] > 0.5):
+                s = int(dishes.slot[j])
+                names[s] = dishes.names[j]
+                pairs.update({(f, s): k for f, k in dishes.items(int(j)).items()})
+            plan_days.append(to_day(self.week, d, pairs, set(), names))
+        return Plan(plan_days, self.profile.to_dict(), self.week.targets.to_dict(), [], status, [])
+
+    def start(self, plan: Plan) -> tuple[np.ndarray, np.ndarray] | None:
+        """A week of this profile as values of every day's item columns (portion options, dishes, "no dish") and
+        of the week's flags; None when some item has no column (the week cannot be a start)."""
+        if len(plan.days) != self.days:
+            return None
+        chosen = [_start_columns(self.week, self.day, plan_day) for plan_day in plan.days]
+        if any(c is None for c in chosen):
+            return None
+        index = np.concatenate([c[0] + d * self.n for d, c in enumerate(chosen)])
+        values = np.concatenate([c[1] for c in chosen])
+        x = np.zeros(len(self.cost))
+        x[index] = values
+        eaten = np.zeros(len(self.week_food))
+        eaten[self.groups_eaten(x)] = 1.0
+        return np.r_[index, self.week_food].astype(np.int32), np.r_[values, eaten]
+
+    def solve(self, time_limit: float, gap: float, start: tuple[np.ndarray, np.ndarray] | None = None,
+              lower: np.ndarray | None = None, upper: np.ndarray | None = None, node_limit: int | None = None):
+        """One HiGHS run of the model (with `lower`/`upper` in place of its column bounds: a neighbourhood);
+        returns the Highs object and its status."""
+        began = time.perf_counter()
+        h = new_highs()
+        h.setOptionValue("time_limit", float(time_limit))
+        h.setOptionValue("mip_rel_gap", float(gap))
+        h.setOptionValue("threads", 1)
+        if node_limit is not None:
+            h.setOptionValue("mip_max_nodes", int(node_limit))
+        pass_model(h, self.cost, self.lower if lower is None else lower, self.upper if upper is None else upper,
+                   self.integer, self.rows.csr(), self.rows.lower, self.rows.upper)
+        if start is not None:   # the items and the week's foods set; HiGHS completes the rest
+            h.setSolution(len(start[0]), start[0], start[1])
+        h.run()
+        return h, highs_status(h, time.perf_counter() - began)
+
+
+def build_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
+                     max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, variety: str = "usual") -> WholeWeek:
+    """All days in one MILP (block-diagonal days, plus the week's rows): pure, no solver involved."""
     week = build_week(profile, table, days, (), max_days_per_food, None, None, 0)
-    # one milk for the week, as the fast method has it: dishes' "milk" is then served as the week's milk, and
-    # a fast week's "Skim milk with dates" is a column here too (so that week can be the start)
+    day = reference_day(week)
     foods = week.selection.foods
-    request = DayRequest(PREFERENCE_WEIGHT * week.preference * week.kcal_share, banned_foods=week.other_milks)
-    day = build_day(week.selection.foods, week.day_rules, request)
     n = len(day.cost)
     starts, index, value = day.rows.csr()
     # stack the day `days` times: columns and rows shifted per day
@@ -72,12 +162,8 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     # each food on at most `max_days_per_food` days (a food is in one meal a day, so options and dish
     # ingredients count days; raw and cooked forms are one food, and both may be eaten on one day: such a
     # food's days are columns of their own; cooking fats, garnishes and milk are not used up)
-    group = np.unique(foods.same_food, return_inverse=True)[1]
-    n_groups = int(group.max(initial=-1)) + 1
+    group, n_groups, item_cols, item_food = _food_groups(week, day)
     counted = ~week.never_used_up   # the fast days' own rule: fats, garnishes, the milk, starches under a K limit
-    dishes = day.dishes
-    item_cols = np.r_[np.arange(day.n_options), day.blocks["dish"].start + dishes.entry_col]
-    item_food = np.r_[day.food_idx[day.opt_pair], dishes.entry_food]
     item_group = group[item_food]
     forms = np.bincount(group[counted], minlength=n_groups).astype(float)
     single = counted[item_food] & (forms[item_group] == 1)
@@ -100,47 +186,179 @@ def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     integer = np.r_[integer, np.ones(extra, dtype=integer.dtype)]
     if week.seafood is not None and week.seafood.any():   # seafood_week: the week's most (pregnancy), as the
         grams = np.where(week.seafood, foods.step_grams, 0.0)   # fast week holds it
-        per_item = np.r_[grams[day.food_idx[day.opt_pair]] * day.opt_steps, dishes.total(grams)]
+        per_item = np.r_[grams[day.food_idx[day.opt_pair]] * day.opt_steps, day.dishes.total(grams)]
         day_cols = np.r_[np.arange(day.n_options), np.arange(day.blocks["dish"].start, day.blocks["dish"].stop)]
         rows.add("seafood_week", np.concatenate([day_cols + d * n for d in range(days)]), np.tile(per_item, days),
                  upper=week.seafood_week[1] * days / 7.0)
+    return WholeWeek(profile, week, day, days, variety, cost, lower, upper, integer, rows, item_cols, item_group,
+                     week_food)
+
+
+def reference_day(week: Week) -> DayModel:
+    """One day of the reference: the day's rules, preference-weighted energy as its food cost (no seeded noise),
+    and one milk for the week, as the fast method has it (dishes' "milk" is then served as the week's milk, and a
+    fast week's "Skim milk with dates" is a column here too, so that week can be a start)."""
+    request = DayRequest(PREFERENCE_WEIGHT * week.preference * week.kcal_share, banned_foods=week.other_milks)
+    return build_day(week.selection.foods, week.day_rules, request)
+
+
+def _food_groups(week: Week, day: DayModel) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """Per food its group (raw and cooked forms are one food), the number of groups, and per item of the day
+    (portion options, then dish ingredient entries) its column and its food."""
+    group = np.unique(week.selection.foods.same_food, return_inverse=True)[1].reshape(-1)
+    dishes = day.dishes
+    item_cols = np.r_[np.arange(day.n_options), day.blocks["dish"].start + dishes.entry_col]
+    item_food = np.r_[day.food_idx[day.opt_pair], dishes.entry_food]
+    return group, int(group.max(initial=-1)) + 1, item_cols, item_food
+
+
+def solve_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
+                     max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, time_limit: float = 120.0,
+                     gap: float = 1e-4, start: Plan | None = None, variety: str = "usual") -> WeekResult:
+    """All days in one MILP, solved in one run: slow, for reference. `start` (a week of the same profile, such as
+    the fast method's) is handed to the solver as its first plan: the reference then always has one to improve
+    on, even when it is stopped early."""
+    model = build_whole_week(profile, table, days, max_days_per_food=max_days_per_food, variety=variety)
+    first = model.start(start) if start is not None else None
+    h, status = model.solve(time_limit, gap, first)
+    info = h.getInfo()
+    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
+    if not status.status.solved:
+        return WeekResult(None, None, bound, status, "the whole-week model in one run")
+    x = np.asarray(h.getSolution().col_value)
+    return WeekResult(model.plan(x, status), model.objective(x), bound, status, "the whole-week model in one run")
+
+
+def improve_week(profile: Profile, table: FoodTable, start: Plan, *, free_days: int = 2,
+                 max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, node_limit: int = 200,
+                 time_limit: float = 600.0, step_seconds: float = 60.0, variety: str = "usual") -> WeekResult:
+    """A better week than `start` (a week of this profile), if the whole-week model has one near it: a
+    large-neighbourhood search. In a fixed order, each set of `free_days` days (consecutive first, then further
+    apart) is planned again in the whole-week model with every other day's items held as they are, stopped at
+    `node_limit` nodes (deterministic; `step_seconds` only a safety cap), and an improvement is kept; passes
+    repeat until one finds none or `time_limit` is spent. Same start, same answer, unless a cap was hit (said in
+    the status)."""
+    began = time.perf_counter()
+    model = build_whole_week(profile, table, len(start.days), max_days_per_food=max_days_per_food, variety=variety)
+    first = model.start(start)
+    if first is None:
+        status = SolveStatus(SolveState.FAILED, "HiGHS", 0.0, None, "the start has an item the model has no column for")
+        return WeekResult(None, None, None, status, "no start")
+    # the start completed (slacks, patterns, flags) by the model itself, with every item held
+    held = _held(model, first, range(model.days))
+    h, status = model.solve(step_seconds, 1e-9, first, *held)
+    if not status.status.solved:
+        return WeekResult(None, None, None, status, "the start does not keep the whole-week model's rules")
+    x = np.asarray(h.getSolution().col_value)
+    best = model.objective(x)
+    n_days = model.days
+    free_days = min(free_days, n_days)
+    sets = [tuple(sorted({(d + k * apart) % n_days for k in range(free_days)}))
+            for apart in range(1, n_days // 2 + 1 if n_days > 2 else 2) for d in range(n_days)]
+    sets = list(dict.fromkeys(s for s in sets if len(s) == free_days))
+    improved, steps, capped = True, 0, False
+    while improved:
+        improved = False
+        for free in sets:
+            left = time_limit - (time.perf_counter() - began)
+            if left <= 0:
+                capped = True
+                break
+            start_x = _as_start(model, x)
+            lower, upper = _held(model, start_x, [d for d in range(n_days) if d not in free])
+            h, status = model.solve(min(step_seconds, left), 1e-6, start_x, lower, upper, node_limit)
+            steps += 1
+            capped |= status.status == SolveState.TIME_LIMIT
+            if status.status.solved:
+                y = np.asarray(h.getSolution().col_value)
+                value = model.objective(y)
+                if value < best - 1e-6:
+                    x, best, improved = y, value, True
+        if capped:
+            break
+    seconds = time.perf_counter() - began
+    state = SolveState.TIME_LIMIT if capped else SolveState.FEASIBLE
+    message = (f"{steps} neighbourhoods of {free_days} days" + (", stopped at its time cap" if capped else
+                                                                  ", the last pass found no better week"))
+    status = SolveStatus(state, "HiGHS", seconds, None, message)
+    return WeekResult(model.plan(x, status), best, None, status,
+                      f"neighbourhoods of {free_days} days of the whole-week model around the start")
+
+
+def _as_start(model: WholeWeek, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A solution's item columns and week flags, as a start."""
+    index = np.concatenate([np.r_[np.arange(model.day.n_options), np.arange(model.day.blocks["dish"].start,
+                                                                            model.day.blocks["no_dish"].stop)]
+                            + d * model.n for d in range(model.days)])
+    flags = np.zeros(len(model.week_food))
+    flags[model.groups_eaten(x)] = 1.0
+    return np.r_[index, model.week_food].astype(np.int32), np.r_[np.round(x[index]), flags]
+
+
+def _held(model: WholeWeek, start: tuple[np.ndarray, np.ndarray], days) -> tuple[np.ndarray, np.ndarray]:
+    """Column bounds with the item columns of `days` held at their values in `start`."""
+    lower, upper = model.lower.copy(), model.upper.copy()
+    index, values = start
+    day_of = index // model.n
+    keep = np.isin(day_of, list(days)) & (index < model.days * model.n)
+    lower[index[keep]] = upper[index[keep]] = values[keep]
+    return lower, upper
+
+
+@dataclass
+class WeekBound:
+    """A lower bound on any week's objective (week_objective) that keeps the whole-week model's rules: `value`,
+    `days` times the day MIP's dual bound `day_bound` (valid wherever it stopped); `gap` that MIP's relative gap."""
+
+    value: float
+    day_bound: float
+    gap: float | None
+    status: SolveStatus
+
+
+def week_lower_bound(profile: Profile, table: FoodTable, days: int = 7, *,
+                     max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, time_limit: float = 120.0,
+                     node_limit: int | None = None, gap: float = 1e-4, variety: str = "usual") -> WeekBound:
+    """A lower bound on the whole-week model's objective that splits into days. A food (its group: raw and cooked
+    forms are one food) eaten on at most N days pays NEW_FOOD_COST once, which is at least NEW_FOOD_COST / N per
+    day it is eaten (N = `max_days_per_food`, or every day for a food the days-per-food rule leaves alone). Charging
+    that per day and leaving out the week's other rows (days per food, the week's seafood) leaves `days` equal,
+    independent day MIPs: the bound is `days` times the one day's MIP dual bound (the day's best possible, proven
+    by the solver even when it stops at its limit)."""
+    began = time.perf_counter()
+    week = build_week(profile, table, days, (), max_days_per_food, None, None, 0)
+    day = reference_day(week)
+    group, n_groups, item_cols, item_food = _food_groups(week, day)
+    item_group = group[item_food]
+    free = np.zeros(n_groups, dtype=bool)
+    free[group[week.never_used_up]] = True
+    per_day = NEW_FOOD_COST[variety] / np.where(free, days, min(max_days_per_food, days))
+    forms = np.bincount(group, minlength=n_groups)
+    cost = day.cost.copy()
+    single = forms[item_group] == 1
+    # a food of one form: its items pay (the reference eats at most one of them a day)
+    np.add.at(cost, item_cols[single], per_day[item_group[single]])
+    multi = np.flatnonzero(forms > 1)   # a food of several forms: a column "eaten today" pays, once a day
+    rows = day.rows.copy()
+    ate = len(cost) + np.arange(len(multi))
+    slot_of = np.full(n_groups, -1)
+    slot_of[multi] = np.arange(len(multi))
+    _at_most(rows, "eaten_today", item_cols[~single], slot_of[item_group[~single]], ate, forms[multi].astype(float))
+    cost = np.r_[cost, per_day[multi]]
+    lower, upper = np.r_[day.lower, np.zeros(len(multi))], np.r_[day.upper, np.ones(len(multi))]
+    integer = np.r_[day.integer, np.ones(len(multi), dtype=day.integer.dtype)]
     h = new_highs()
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", 1)
+    if node_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(node_limit))
     pass_model(h, cost, lower, upper, integer, rows.csr(), rows.lower, rows.upper)
-    if start is not None and len(start.days) == days:
-        chosen = [_start_columns(week, day, plan_day) for plan_day in start.days]
-        if all(c is not None for c in chosen):   # the items and the week's foods fixed; HiGHS completes the rest
-            index = np.concatenate([c[0] + d * n for d, c in enumerate(chosen)]).astype(np.int32)
-            values = np.concatenate([c[1] for c in chosen])
-            eaten = np.zeros(n_groups)
-            eaten[item_group[np.isin(item_cols, np.concatenate([c[0][c[1] > 0.5] for c in chosen]))]] = 1.0
-            h.setSolution(len(index) + n_groups, np.r_[index, week_food].astype(np.int32), np.r_[values, eaten])
     h.run()
     status = highs_status(h, time.perf_counter() - began)
     info = h.getInfo()
-    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
-    if not status.status.solved:
-        return WeekResult(None, None, bound, status)
-    x = np.asarray(h.getSolution().col_value)
-    plan_days = []
-    objective = 0.0
-    for d in range(days):
-        objective += float(np.dot(day.cost, tightened(day, x[d * n:(d + 1) * n])))
-        xd = x[d * n:d * n + day.n_options]
-        picked = np.flatnonzero(xd > 0.5)
-        pairs = {(int(day.food_idx[p]), int(day.slot_idx[p])): int(k)
-                 for p, k in zip(day.opt_pair[picked], day.opt_steps[picked], strict=True)}
-        names = {}
-        for j in np.flatnonzero(x[d * n + day.blocks["dish"].start:d * n + day.blocks["dish"].stop] > 0.5):
-            s = int(dishes.slot[j])
-            names[s] = dishes.names[j]
-            pairs.update({(f, s): k for f, k in dishes.items(int(j)).items()})
-        plan_days.append(to_day(week, d, pairs, set(), names))
-    objective += NEW_FOOD_COST[variety] * float(np.round(x[week_food]).sum())
-    plan = Plan(plan_days, profile.to_dict(), week.targets.to_dict(), [], status, [])
-    return WeekResult(plan, objective, bound, status)
+    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else 0.0
+    return WeekBound(days * bound, bound, status.gap, status)
 
 
 def _at_most(rows: Rows, name: str, cols: np.ndarray, keys: np.ndarray, flags: np.ndarray, weight: np.ndarray
@@ -176,8 +394,11 @@ def _start_columns(week: Week, day: DayModel, plan_day: Day) -> tuple[np.ndarray
                      if all(here.get(f) == n for f, n in dishes.items(int(j)).items())]
             if not match:
                 return None
-            values[dish.start + match[0]] = 1.0
-            for f in dishes.items(int(match[0])):
+            # the serving that holds the most of the meal: a dish's optional ingredients (butter on the bread)
+            # are its own, and left over as food-by-food items they would break the dish meal's rules
+            best = max(match, key=lambda j: len(dishes.items(int(j))))
+            values[dish.start + best] = 1.0
+            for f in dishes.items(int(best)):
                 del here[f]
         elif s in dish_slots:
             values[no_dish.start + dish_slots.index(s)] = 1.0
