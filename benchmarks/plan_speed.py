@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from foods import load_table  # noqa: E402
 from foods.sr28 import default_sr28_dir  # noqa: E402
-from planner.optimise import distinct_foods, make_plan, solve_whole_week, week_objective  # noqa: E402
+from planner.optimise import distinct_food_ids, make_plan, solve_whole_week, week_objective  # noqa: E402
 from planner.profile import Profile, profile_from_dict  # noqa: E402
 
 QUALITY_PROFILES = {"default": Profile(), "pregnant": Profile(sex="female", age=30, pregnancy="trimester2")}
@@ -111,12 +111,12 @@ def main() -> int:
     ref = solve_whole_week(profile, table, 7, time_limit=args.week_seconds, start=fast)   # it improves on it
     took = time.perf_counter() - began
     fast_obj = week_objective(fast, table)
-    print(f"  fast day-by-day   objective {fast_obj:9.3f}   distinct foods {distinct_foods(fast)}")
+    print(f"  fast day-by-day   objective {fast_obj:9.3f}   distinct food ids {distinct_food_ids(fast)}")
     if ref.plan is None:
         print(f"  whole week        no plan ({ref.status.status}: {ref.status.message}) after {took:.1f} s")
     else:
         ref_obj = week_objective(ref.plan, table)
-        print(f"  whole week        objective {ref_obj:9.3f}   distinct foods {distinct_foods(ref.plan)}   "
+        print(f"  whole week        objective {ref_obj:9.3f}   distinct food ids {distinct_food_ids(ref.plan)}   "
               f"({ref.status.status}, {took:.1f} s)")
         loss = 100 * (fast_obj - ref_obj) / ref_obj
         if ref.status.status != "optimal" and ref_obj >= fast_obj - 1e-9:   # it only has the week it started from

@@ -9,9 +9,17 @@ import numpy as np
 import pytest
 
 from foods import load_table
-from planner.optimise import improve_week, make_plan, solve_whole_week, week_lower_bound, week_objective
+from planner.optimise import (
+    distinct_food_ids,
+    improve_week,
+    make_plan,
+    solve_whole_week,
+    week_lower_bound,
+    week_objective,
+)
 from planner.optimise.candidates import table_arrays
 from planner.optimise.context import to_day
+from planner.optimise.realism import distinct_foods
 from planner.optimise.verify import as_planned
 from planner.optimise.whole_week import build_whole_week
 from planner.plan import Plan, SolveState, SolveStatus
@@ -84,3 +92,12 @@ def test_the_lower_bound_is_the_reference_optimum_for_one_day():
     assert one.status.status == SolveState.OPTIMAL and bound.status.status == SolveState.OPTIMAL
     assert bound.value <= one.objective + 1e-6
     assert bound.value == pytest.approx(one.objective, rel=2e-5)
+
+
+def test_distinct_food_ids_count_forms_apart_and_the_weeks_foods_count_them_as_one():
+    # seed 3's 3-day week eats baked and boiled potatoes on one day: two food ids, one food for the variety rule
+    plan = make_plan(Profile(), TABLE, 3, seed=3)
+    ids = {it.food_id for it in plan.items()}
+    assert distinct_food_ids(plan) == len(ids)
+    same = dict(zip(table_arrays(TABLE).ids, table_arrays(TABLE).same_food, strict=True))
+    assert distinct_foods(plan, TABLE) == len({same[f] for f in ids}) < len(ids)

@@ -8,7 +8,7 @@ Rooms, in the order a plan passes through them:
 - `scarcity`    what a day of each scarce food is worth to the days still to plan (the week's LP duals);
 - `week`        the week driver: `make_plan` and `regenerate`, day by day, scarce foods priced;
 - `explain`     shortfalls in words: what binds and what would help; protein notes;
-- `verify`      checks on a finished plan (hard rules broken, the objective, distinct foods, goals shared
+- `verify`      checks on a finished plan (hard rules broken, the objective, distinct food ids, goals shared
                 unevenly across the week);
 - `whole_week`  the whole-week reference MILP that measures what the day-by-day method gives up;
 - `realism`     how a dietitian would read a plan (benchmarks/realism.py prints it).
@@ -24,7 +24,7 @@ from planner.optimise.context import (
     day_rules_for,
 )
 from planner.optimise.explain import SHORTFALL_TOLERANCE, shortfall_order
-from planner.optimise.verify import Uneven, day_violations, distinct_foods, uneven_goals, week_objective
+from planner.optimise.verify import Uneven, day_violations, distinct_food_ids, uneven_goals, week_objective
 from planner.optimise.week import make_plan, regenerate
 from planner.optimise.whole_week import (
     WeekBound,
@@ -36,6 +36,6 @@ from planner.optimise.whole_week import (
 
 __all__ = [
     "DEFAULT_MAX_DAYS_PER_FOOD", "MAX_DAYS", "SHORTFALL_TOLERANCE", "VARIETIES", "Lock", "WeekBound", "WeekResult",
-    "day_rules_for", "day_violations", "distinct_foods", "goal_amount", "improve_week", "make_plan", "regenerate",
+    "day_rules_for", "day_violations", "distinct_food_ids", "goal_amount", "improve_week", "make_plan", "regenerate",
     "shortfall_order", "solve_whole_week", "uneven_goals", "Uneven", "week_lower_bound", "week_objective",
 ]

@@ -1,5 +1,5 @@
 """Checks on a finished plan, recomputed from the table: the hard rules a day breaks, the objective without
-chance (the measure the whole-week reference minimises) and distinct foods."""
+chance (the measure the whole-week reference minimises) and distinct food ids."""
 
 from __future__ import annotations
 
@@ -180,6 +180,7 @@ def _liked(profile: Profile, table: FoodTable, targets: Targets) -> set[str]:
     return set(np.array(selection.foods.ids)[selection.liked])
 
 
-def distinct_foods(plan: Plan) -> int:
-    """How many different foods the plan uses: a plain measure of variety."""
+def distinct_food_ids(plan: Plan) -> int:
+    """How many different food ids the plan uses (raw and cooked forms count apart; realism.distinct_foods counts
+    them as one, as the week's variety rule and week_objective do)."""
     return len({it.food_id for it in plan.items()})
