@@ -13,6 +13,7 @@ from planner.optimise import (
     distinct_food_ids,
     improve_week,
     make_plan,
+    quality_verdict,
     solve_whole_week,
     week_lower_bound,
     week_objective,
@@ -101,3 +102,15 @@ def test_distinct_food_ids_count_forms_apart_and_the_weeks_foods_count_them_as_o
     assert distinct_food_ids(plan) == len(ids)
     same = dict(zip(table_arrays(TABLE).ids, table_arrays(TABLE).same_food, strict=True))
     assert distinct_foods(plan, TABLE) == len({same[f] for f in ids}) < len(ids)
+
+
+@pytest.mark.parametrize("fast, reference, bound, met, words", [
+    (102.0, 101.0, 100.0, True, "met, proven"),                  # within 3 % of the bound: whatever the search found
+    (110.0, 110.0, 100.0, None, "not measured"),                 # the search has only the fast week: never "met"
+    (110.0, None, 100.0, None, "not measured"),
+    (110.0, 105.0, 100.0, False, "MISSED"),                      # 4.8 % above a better week found
+    (110.0, 108.0, 100.0, True, "not proven"),                   # 1.9 % above the week found, 10 % above the bound
+])
+def test_the_quality_verdict_is_met_only_against_a_better_week_or_the_bound(fast, reference, bound, met, words):
+    got, said = quality_verdict(fast, reference, bound, 3.0)
+    assert got is met and words in said
