@@ -128,12 +128,7 @@ class WholeWeek:
         """One HiGHS run of the model (with `lower`/`upper` in place of its column bounds: a neighbourhood);
         returns the Highs object and its status."""
         began = time.perf_counter()
-        h = new_highs()
-        h.setOptionValue("time_limit", float(time_limit))
-        h.setOptionValue("mip_rel_gap", float(gap))
-        h.setOptionValue("threads", 1)
-        if node_limit is not None:
-            h.setOptionValue("mip_max_nodes", int(node_limit))
+        h = _highs(time_limit, gap, node_limit)
         pass_model(h, self.cost, self.lower if lower is None else lower, self.upper if upper is None else upper,
                    self.integer, self.rows.csr(), self.rows.lower, self.rows.upper)
         if start is not None:   # the items and the week's foods set; HiGHS completes the rest
@@ -351,12 +346,7 @@ def week_lower_bound(profile: Profile, table: FoodTable, days: int = 7, *,
     cost = np.r_[cost, per_day[multi]]
     lower, upper = np.r_[day.lower, np.zeros(len(multi))], np.r_[day.upper, np.ones(len(multi))]
     integer = np.r_[day.integer, np.ones(len(multi), dtype=day.integer.dtype)]
-    h = new_highs()
-    h.setOptionValue("time_limit", float(time_limit))
-    h.setOptionValue("mip_rel_gap", float(gap))
-    h.setOptionValue("threads", 1)
-    if node_limit is not None:
-        h.setOptionValue("mip_max_nodes", int(node_limit))
+    h = _highs(time_limit, gap, node_limit)
     pass_model(h, cost, lower, upper, integer, rows.csr(), rows.lower, rows.upper)
     h.run()
     status = highs_status(h, time.perf_counter() - began)
@@ -381,6 +371,17 @@ def quality_verdict(fast: float, reference: float | None, bound: float | None, t
     if loss > target:
         return False, f"MISSED: the fast week is {loss:.2f} % above the best reference week found"
     return True, f"met: the fast week is {loss:.2f} % above the best reference week found (not proven{below})"
+
+
+def _highs(time_limit: float, gap: float, node_limit: int | None):
+    """A quiet single-thread HiGHS with a time cap, a relative gap and, if given, a node limit (deterministic)."""
+    h = new_highs()
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(gap))
+    h.setOptionValue("threads", 1)
+    if node_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(node_limit))
+    return h
 
 
 def _at_most(rows: Rows, name: str, cols: np.ndarray, keys: np.ndarray, flags: np.ndarray, weight: np.ndarray
