@@ -345,6 +345,10 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
         x[model.blocks["energy_under"].start], x[model.blocks["energy_over"].start] = max(0.0, gap), max(0.0, -gap)
     protein = model.blocks.get("protein_slack", slice(0, 0))
     seafood = model.blocks.get("seafood_slack", slice(0, 0))
+    over = model.blocks.get("week_foods_over", slice(0, 0))
+    if over.stop > over.start:
+        r = names.index("week_foods")
+        x[over.start] = max(0.0, food_activity(r) - highs[r])
     for r, name in enumerate(names):
         block = protein if name == "protein_floor" or name.startswith("meal_protein:") else \
             seafood if name == "seafood_aim" else None
