@@ -108,6 +108,35 @@ def test_a_day_pays_for_each_food_beyond_the_weeks_most():
     assert solved.status.status in ("optimal", "feasible") and solved.steps
 
 
+def test_the_first_core_mip_offers_only_the_columns_near_the_relaxation(monkeypatch):
+    """A day's first MIP keeps the columns the relaxation uses or forces and those within NEAR_OPTION_COST (food
+    options) or NEAR_DISH_COST (dishes) of it in reduced cost; the plan still meets what the relaxation meets."""
+    from foods import load_table
+    from planner.optimise import strategy
+    from planner.optimise.context import build_week, day_request, solve_request
+
+    week = build_week(Profile(), load_table(), 1, (), 3, None, None, 0)
+    runs = []
+    run_highs = strategy._run_highs
+
+    def recorded(model, upper, mip, *args, **kwargs):
+        h = run_highs(model, upper, mip, *args, **kwargs)
+        runs.append((mip, kwargs.get("cols"), h))
+        return h
+
+    monkeypatch.setattr(strategy, "_run_highs", recorded)
+    solution = solve_request(week, day_request(week, 0, {}, {}), 30.0)
+    lp, first = runs[0][2].getSolution(), runs[1][1]
+    assert not runs[0][0] and runs[1][0] and solution.steps
+    reduced, x = np.asarray(lp.col_dual), np.asarray(lp.col_value)
+    model = build_day(week.selection.foods, week.day_rules, day_request(week, 0, {}, {}), week.dish_memo)
+    dish = model.blocks["dish"]
+    options, dishes = first[first < model.n_options], first[(first >= dish.start) & (first < dish.stop)]
+    assert np.all((reduced[options] <= strategy.NEAR_OPTION_COST * model.unit + 1e-9) | (x[options] > 1e-6))
+    assert np.all((reduced[dishes] <= strategy.NEAR_DISH_COST * model.unit + 1e-9) | (x[dishes] > 1e-6))
+    assert len(options) < np.count_nonzero(strategy._core(model, x, reduced, strategy.CORE_SIZES[0]))
+
+
 def test_the_weeks_most_rows_count_what_the_other_days_buy():
     """day_request: a food is new when the shopping row it is bought on is; the week's most rows less the rows the
     other days fill is what the day may bring in before each costs WEEK_FOODS_WEIGHT."""
