@@ -354,6 +354,13 @@ def _buy_mode(food: Food, rules: BuyRules) -> str:
     return "g"
 
 
+def shopping_lines(table: FoodTable, food_ids: Iterable[str]) -> list[tuple | None]:
+    """Per food: the shopping-list line it is bought on (foods bought in one form share it), None for a food never
+    bought (tap water): a week's planning counts its shopping rows with it."""
+    rules = buy_rules()
+    return [None if fid in rules.not_bought else _group_key(table.get(fid), rules) for fid in food_ids]
+
+
 def _group_key(food: Food, rules: BuyRules) -> tuple:
     """Foods bought in the same form and unit share one line (baked and boiled potatoes; lemons and juice).
 

@@ -3,6 +3,8 @@ hand-written PuLP model of the documented formulation that reaches the same opti
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pulp
 import pytest
@@ -10,12 +12,14 @@ import pytest
 from planner.optimise.day import (
     ENERGY_WEIGHT,
     GOAL_WEIGHT,
+    WEEK_FOODS_WEIGHT,
     DayRequest,
     DayRules,
     FoodArrays,
     build_day,
 )
-from planner.optimise.strategy import solve_day
+from planner.optimise.strategy import solve_day, tightened
+from planner.profile import Profile
 
 IDS = ("oats", "milk", "apple")
 KCAL = np.array([70.0, 50.0, 52.0])        # per step (100 g)
@@ -84,3 +88,74 @@ def test_the_whole_model_stopped_early_without_a_relaxation_is_feasible_not_a_cr
     monkeypatch.setattr(strategy, "highs_status", lambda h, seconds: SolveStatus("feasible", "HiGHS", seconds, None))
     solution = solve_day(build_day(foods, rules, request), 10, core=False)
     assert solution.status.status == "feasible" and solution.steps
+
+
+def test_a_day_pays_for_each_food_beyond_the_weeks_most():
+    """week_foods: the foods new to the week a day's items bring in, beyond what the week's most leaves, each cost
+    WEEK_FOODS_WEIGHT (a slack, so a goal can still ask for one more); tightened counts them from the items."""
+    foods, rules, request = _day()
+    assert "week_foods" not in build_day(foods, rules, request).rows.names   # no most: the golden day above
+    capped = replace(request, new_foods=np.array([True, True, False]), new_foods_most=1.0)
+    model = build_day(foods, rules, capped)
+    over = model.blocks["week_foods_over"]
+    assert "week_foods" in model.rows.names and model.cost[over.start] == WEEK_FOODS_WEIGHT
+    x = np.zeros(len(model.cost))
+    x[np.flatnonzero(model.opt_steps == 1)] = 1.0   # one step of each of the three foods: two of them new
+    assert tightened(model, x)[over.start] == 1.0
+    x[np.flatnonzero((model.opt_steps == 1) & (model.food_idx[model.opt_pair] == 1))] = 0.0
+    assert tightened(model, x)[over.start] == 0.0
+    solved = solve_day(model, 10)
+    assert solved.status.status in ("optimal", "feasible") and solved.steps
+
+
+def test_the_first_core_mip_offers_only_the_columns_near_the_relaxation(monkeypatch):
+    """A day's first MIP keeps the columns the relaxation uses or forces and those within NEAR_OPTION_COST (food
+    options) or NEAR_DISH_COST (dishes) of it in reduced cost; the plan still meets what the relaxation meets."""
+    from foods import load_table
+    from planner.optimise import strategy
+    from planner.optimise.context import build_week, day_request, solve_request
+
+    week = build_week(Profile(), load_table(), 1, (), 3, None, None, 0)
+    runs = []
+    run_highs = strategy._run_highs
+
+    def recorded(model, upper, mip, *args, **kwargs):
+        h = run_highs(model, upper, mip, *args, **kwargs)
+        runs.append((mip, kwargs.get("cols"), h))
+        return h
+
+    monkeypatch.setattr(strategy, "_run_highs", recorded)
+    solution = solve_request(week, day_request(week, 0, {}, {}), 30.0)
+    lp, first = runs[0][2].getSolution(), runs[1][1]
+    assert not runs[0][0] and runs[1][0] and solution.steps
+    reduced, x = np.asarray(lp.col_dual), np.asarray(lp.col_value)
+    model = build_day(week.selection.foods, week.day_rules, day_request(week, 0, {}, {}), week.dish_memo)
+    dish = model.blocks["dish"]
+    options, dishes = first[first < model.n_options], first[(first >= dish.start) & (first < dish.stop)]
+    assert np.all((reduced[options] <= strategy.NEAR_OPTION_COST * model.unit + 1e-9) | (x[options] > 1e-6))
+    assert np.all((reduced[dishes] <= strategy.NEAR_DISH_COST * model.unit + 1e-9) | (x[dishes] > 1e-6))
+    assert len(options) < np.count_nonzero(strategy._core(model, x, reduced, strategy.CORE_SIZES[0]))
+
+
+def test_the_weeks_most_rows_count_what_the_other_days_buy():
+    """day_request: a food is new when the shopping row it is bought on is; the week's most rows less the rows the
+    other days fill is what the day may bring in before each costs WEEK_FOODS_WEIGHT."""
+    from foods import load_table
+    from planner.optimise import context
+    from planner.optimise.context import build_week, day_request
+
+    week = build_week(Profile(), load_table(), 7, (), 3, None, None, 0)
+    first = day_request(week, 0, {}, {})
+    assert first.new_foods_most == context.WEEK_ROWS_MOST["usual"]
+    assert np.array_equal(first.new_foods, week.shopping_line[week.food_idx] >= 0)
+    oats = week.ids.index("oatmeal")
+    breakfast = week.slots.index("breakfast")
+    later = day_request(week, 2, {0: {(oats, breakfast): 1}, 1: {(oats, breakfast): 2}}, {})
+    assert later.new_foods_most == context.WEEK_ROWS_MOST["usual"] - 1   # one row, eaten on two days
+    same_row = week.shopping_line[week.food_idx] == week.shopping_line[oats]
+    bought = week.shopping_line[week.food_idx] >= 0
+    assert not later.new_foods[same_row].any() and later.new_foods[~same_row & bought].all()
+    own_day = day_request(week, 0, {0: {(oats, breakfast): 1}}, {})   # a day's own items are not "other days"
+    assert own_day.new_foods_most == first.new_foods_most
+    high = build_week(Profile(), load_table(), 7, (), 3, None, None, 0, variety="high")
+    assert day_request(high, 0, {}, {}).new_foods is None   # "high" variety: no most

@@ -198,10 +198,10 @@ def test_the_whole_week_reference_starts_from_the_fast_week_and_is_never_worse()
 
 @pytest.mark.slow
 def test_the_whole_week_reference_takes_a_fast_week_with_a_food_in_two_forms_on_one_day_as_its_start():
-    # seed 3's day 3 has baked and boiled potatoes: one food (raw and cooked forms are one) eaten on one day; and
+    # seed 15's day 3 has baked and boiled potatoes: one food (raw and cooked forms are one) eaten on one day; and
     # skim milk, the week's milk, in milk dishes. Either, mis-modelled (two days of potatoes; no skim-milk dish
     # column), made the start infeasible or unmatched, and the reference found nothing in its time limit
-    fast = make_plan(Profile(), TABLE, 3, seed=3)
+    fast = make_plan(Profile(), TABLE, 3, seed=15)
     same = dict(zip(table_arrays(TABLE).ids, table_arrays(TABLE).same_food, strict=True))
     forms = [[same[it.food_id] for it in d.items()] for d in fast.days]
     assert any(len(day) > len(set(day)) for day in forms)

@@ -240,10 +240,11 @@ def test_an_unknown_exclusion_is_an_error_naming_close_foods(table):
 
 def test_liked_foods_come_first(table):
     # over several seeds: a day is optimal within its gap, so one seed's plain plan may hold a liked food or two
+    # (measured: 7 liked foods in six plain 3-day plans, 17 when liked; seed 1's plain plan alone holds three)
     liked = ["lentils", "kiwi", "buckwheat"]
 
     def count(profile: Profile) -> int:
-        return sum(fid in liked for seed in range(3)
+        return sum(fid in liked for seed in range(6)
                    for fid in _ids(make_plan(profile, table, 3, time_limit=FAST, seed=seed)))
 
     assert count(Profile()) * 2 < count(Profile(like=liked))

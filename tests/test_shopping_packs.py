@@ -163,20 +163,20 @@ def test_the_days_request_makes_the_opened_food_cheaper(week_of_three):
 def test_a_week_eats_more_of_the_pack_its_first_day_opens(table, monkeypatch, food, slot):
     """Sold in one size only (cottage cheese's 200 g tub taken away), more of the 400 g tub, or of the head, that day
     1 opens is eaten when a step from it saves its left-over cost: the incentive, not the smaller size, does it.
-    Over four seeds: one 3-day week may trade it for another opened pack (measured: cottage cheese 71 -> 82 %,
-    cauliflower 42 -> 52 % on average)."""
+    Over 16 seeds: one 3-day week may trade it for another opened pack, and four seeds were too few to tell
+    (measured: cottage cheese 74 -> 79 %, cauliflower 39 -> 48 % on average)."""
     shipped = context.LEFT_IN_PACK_COST
     monkeypatch.setitem(table.foods, food, replace(table.get(food), other_pack_grams=(), other_pack_labels=()))
 
     def eaten_share(cost: float) -> float:
         monkeypatch.setattr(context, "LEFT_IN_PACK_COST", cost)
         shares = []
-        for seed in range(4):
+        for seed in range(16):
             plan = make_plan(YOUNG_WOMAN, table, 3, seed=seed, locks=[Lock(0, slot, food)])
             shares.append(next(i for i in shopping_list(plan, table).items if food in i.food_ids).eaten_share)
         return sum(shares) / len(shares)
 
-    assert eaten_share(shipped) > eaten_share(0.0) + 0.05
+    assert eaten_share(shipped) > eaten_share(0.0) + 0.03
 
 
 def test_a_plan_read_back_gives_the_same_pack_costs(week_of_three):

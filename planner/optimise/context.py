@@ -28,7 +28,7 @@ from planner.optimise.strategy import solve_day
 from planner.plan import Day, Meal, PlanItem, check_item_grams
 from planner.profile import Profile
 from planner.rules import meal_slots, rules
-from planner.shopping import opened_left
+from planner.shopping import opened_left, shopping_lines
 from planner.targets import Targets, main_meal_protein, targets_for
 
 MAX_DAYS = 14
@@ -38,6 +38,10 @@ LIKE_BONUS = 0.5          # per kcal, a liked food costs this share less
 RECOMMENDED_BONUS = 0.15  # per kcal, a food the articles recommend costs this share less
 NEW_FOOD_COST = {"low": 1.0, "usual": 0.5, "high": 0.1}   # objective units to bring a food new to the week in
 VARIETIES = tuple(NEW_FOOD_COST)
+WEEK_ROWS_MOST = {"low": 35, "usual": 43, "high": None}   # shopping rows a week of 7 days fills before each new
+                                          # one costs WEEK_FOODS_WEIGHT (more days: in proportion); "usual" keeps
+                                          # issue 10's at most 45 rows and 30-45 foods (a row is a food, or forms of
+                                          # it bought as one)
 LEFTOVER_BONUS = 0.3      # per kcal, last night's dinner foods cost this share less at lunch (cook once, eat twice)
 EVERY_DAY_ROLES = ("fat", "garnish")   # cooking fats and garnishes are never used up
 MILK_ORDER = ("milk", "skim_milk", "whole_milk")   # the usual milks (cow's), before plant milks; 2 % on a tie
@@ -138,6 +142,13 @@ class Week:
         roles = self.selection.foods.roles
         return (np.zeros(len(self.selection.foods), dtype=bool) if roles is None
                 else np.isin(roles, self.day_rules.uncounted_roles))
+
+    @cached_property
+    def shopping_line(self) -> np.ndarray:
+        """Per food: the index of the shopping-list line it is bought on (-1: never bought, such as tap water)."""
+        lines = shopping_lines(self.table, self.ids)
+        index = {key: i for i, key in enumerate(dict.fromkeys(k for k in lines if k is not None))}
+        return np.array([-1 if k is None else index[k] for k in lines], dtype=int)
 
     @cached_property
     def pack_steps(self) -> tuple[np.ndarray, np.ndarray]:
@@ -408,8 +419,17 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
         locked = sum(step[f] * (top[f] if n is None else n) for (f, _), n in forced.items() if week.seafood[f])
         seafood = {"seafood": week.seafood, "seafood_max": max(most - eaten, locked),   # a lock the person set wins
                    "seafood_aim": max(0.0, aim - eaten) / max(1, open_days(week, d, planned))}
+    most = WEEK_ROWS_MOST[week.variety]
+    new_foods = {}
+    if most is not None:   # the week's most rows, less those the other days' foods are bought on
+        lines = week.shopping_line
+        bought = np.unique(lines[[f for e, pairs in planned.items() if e != d for f, _ in pairs]])
+        bought = bought[bought >= 0]
+        most = most * max(1.0, week.days / 7.0) - len(bought)
+        new_foods = {"new_foods": (lines >= 0)[fi] & ~np.isin(lines, bought)[fi], "new_foods_most": float(most)}
     return DayRequest(step_cost, banned_foods=banned, banned_pairs=banned_pairs, forced=dict(forced), avoid=avoid,
-                      budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost, **seafood)
+                      budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost, **seafood,
+                      **new_foods)
 
 
 def opened_pack_savings(week: Week, d: int, planned: dict[int, DayPairs]) -> np.ndarray:
