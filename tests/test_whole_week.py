@@ -97,12 +97,17 @@ def test_the_lower_bound_is_the_reference_optimum_for_one_day():
 
 
 def test_distinct_food_ids_count_forms_apart_and_the_weeks_foods_count_them_as_one():
-    # seed 3's 3-day week eats baked and boiled potatoes on one day: two food ids, one food for the variety rule
-    plan = make_plan(Profile(), TABLE, 3, seed=3)
-    ids = {it.food_id for it in plan.items()}
-    assert distinct_food_ids(plan) == len(ids)
-    same = dict(zip(table_arrays(TABLE).ids, table_arrays(TABLE).same_food, strict=True))
-    assert distinct_foods(plan, TABLE) == len({same[f] for f in ids}) < len(ids)
+    plan = make_plan(Profile(), TABLE, 1, seed=0)
+    arrays = table_arrays(TABLE)
+    same = dict(zip(arrays.ids, arrays.same_food, strict=True))
+    eaten = {it.food_id for it in plan.items()}
+    # another form of a food the day eats (baked beside boiled potatoes), added to its first meal
+    other = next(f for f in arrays.ids if f not in eaten and same[f] in {same[e] for e in eaten})
+    meal = plan.days[0].meals[0]
+    two_forms = replace(plan, days=[replace(plan.days[0], meals=[
+        replace(meal, items=[*meal.items, replace(meal.items[0], food_id=other)]), *plan.days[0].meals[1:]])])
+    assert distinct_food_ids(two_forms) == distinct_food_ids(plan) + 1 == len(eaten) + 1
+    assert distinct_foods(two_forms, TABLE) == distinct_foods(plan, TABLE) == len({same[f] for f in eaten})
 
 
 @pytest.mark.parametrize("fast, reference, bound, met, words", [
