@@ -12,7 +12,7 @@ import pytest
 from planner.optimise.day import (
     ENERGY_WEIGHT,
     GOAL_WEIGHT,
-    WEEK_FOODS_WEIGHT,
+    WEEK_ROWS_WEIGHT,
     DayRequest,
     DayRules,
     FoodArrays,
@@ -91,14 +91,14 @@ def test_the_whole_model_stopped_early_without_a_relaxation_is_feasible_not_a_cr
 
 
 def test_a_day_pays_for_each_food_beyond_the_weeks_most():
-    """week_foods: the foods new to the week a day's items bring in, beyond what the week's most leaves, each cost
-    WEEK_FOODS_WEIGHT (a slack, so a goal can still ask for one more); tightened counts them from the items."""
+    """week_rows: the foods new to the week a day's items bring in, beyond what the week's most leaves, each cost
+    WEEK_ROWS_WEIGHT (a slack, so a goal can still ask for one more); tightened counts them from the items."""
     foods, rules, request = _day()
-    assert "week_foods" not in build_day(foods, rules, request).rows.names   # no most: the golden day above
-    capped = replace(request, new_foods=np.array([True, True, False]), new_foods_most=1.0)
+    assert "week_rows" not in build_day(foods, rules, request).rows.names   # no most: the golden day above
+    capped = replace(request, on_new_row=np.array([True, True, False]), new_rows_most=1.0)
     model = build_day(foods, rules, capped)
-    over = model.blocks["week_foods_over"]
-    assert "week_foods" in model.rows.names and model.cost[over.start] == WEEK_FOODS_WEIGHT
+    over = model.blocks["week_rows_over"]
+    assert "week_rows" in model.rows.names and model.cost[over.start] == WEEK_ROWS_WEIGHT
     x = np.zeros(len(model.cost))
     x[np.flatnonzero(model.opt_steps == 1)] = 1.0   # one step of each of the three foods: two of them new
     assert tightened(model, x)[over.start] == 1.0
@@ -139,23 +139,23 @@ def test_the_first_core_mip_offers_only_the_columns_near_the_relaxation(monkeypa
 
 def test_the_weeks_most_rows_count_what_the_other_days_buy():
     """day_request: a food is new when the shopping row it is bought on is; the week's most rows less the rows the
-    other days fill is what the day may bring in before each costs WEEK_FOODS_WEIGHT."""
+    other days fill is what the day may bring in before each costs WEEK_ROWS_WEIGHT."""
     from foods import load_table
     from planner.optimise import context
     from planner.optimise.context import build_week, day_request
 
     week = build_week(Profile(), load_table(), 7, (), 3, None, None, 0)
     first = day_request(week, 0, {}, {})
-    assert first.new_foods_most == context.WEEK_ROWS_MOST["usual"]
-    assert np.array_equal(first.new_foods, week.shopping_line[week.food_idx] >= 0)
+    assert first.new_rows_most == context.WEEK_ROWS_MOST["usual"]
+    assert np.array_equal(first.on_new_row, week.shopping_line[week.food_idx] >= 0)
     oats = week.ids.index("oatmeal")
     breakfast = week.slots.index("breakfast")
     later = day_request(week, 2, {0: {(oats, breakfast): 1}, 1: {(oats, breakfast): 2}}, {})
-    assert later.new_foods_most == context.WEEK_ROWS_MOST["usual"] - 1   # one row, eaten on two days
+    assert later.new_rows_most == context.WEEK_ROWS_MOST["usual"] - 1   # one row, eaten on two days
     same_row = week.shopping_line[week.food_idx] == week.shopping_line[oats]
     bought = week.shopping_line[week.food_idx] >= 0
-    assert not later.new_foods[same_row].any() and later.new_foods[~same_row & bought].all()
+    assert not later.on_new_row[same_row].any() and later.on_new_row[~same_row & bought].all()
     own_day = day_request(week, 0, {0: {(oats, breakfast): 1}}, {})   # a day's own items are not "other days"
-    assert own_day.new_foods_most == first.new_foods_most
+    assert own_day.new_rows_most == first.new_rows_most
     high = build_week(Profile(), load_table(), 7, (), 3, None, None, 0, variety="high")
-    assert day_request(high, 0, {}, {}).new_foods is None   # "high" variety: no most
+    assert day_request(high, 0, {}, {}).on_new_row is None   # "high" variety: no most

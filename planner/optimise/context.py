@@ -39,7 +39,7 @@ RECOMMENDED_BONUS = 0.15  # per kcal, a food the articles recommend costs this s
 NEW_FOOD_COST = {"low": 1.0, "usual": 0.5, "high": 0.1}   # objective units to bring a food new to the week in
 VARIETIES = tuple(NEW_FOOD_COST)
 WEEK_ROWS_MOST = {"low": 35, "usual": 43, "high": None}   # shopping rows a week of 7 days fills before each new
-                                          # one costs WEEK_FOODS_WEIGHT (more days: in proportion); "usual" keeps
+                                          # one costs WEEK_ROWS_WEIGHT (more days: in proportion); "usual" keeps
                                           # issue 10's at most 45 rows and 30-45 foods (a row is a food, or forms of
                                           # it bought as one)
 LEFTOVER_BONUS = 0.3      # per kcal, last night's dinner foods cost this share less at lunch (cook once, eat twice)
@@ -420,16 +420,16 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
         seafood = {"seafood": week.seafood, "seafood_max": max(most - eaten, locked),   # a lock the person set wins
                    "seafood_aim": max(0.0, aim - eaten) / max(1, open_days(week, d, planned))}
     most = WEEK_ROWS_MOST[week.variety]
-    new_foods = {}
+    rows_left = {}
     if most is not None:   # the week's most rows, less those the other days' foods are bought on
         lines = week.shopping_line
         bought = np.unique(lines[[f for e, pairs in planned.items() if e != d for f, _ in pairs]])
         bought = bought[bought >= 0]
         most = most * max(1.0, week.days / 7.0) - len(bought)
-        new_foods = {"new_foods": (lines >= 0)[fi] & ~np.isin(lines, bought)[fi], "new_foods_most": float(most)}
+        rows_left = {"on_new_row": (lines >= 0)[fi] & ~np.isin(lines, bought)[fi], "new_rows_most": float(most)}
     return DayRequest(step_cost, banned_foods=banned, banned_pairs=banned_pairs, forced=dict(forced), avoid=avoid,
                       budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost, **seafood,
-                      **new_foods)
+                      **rows_left)
 
 
 def opened_pack_savings(week: Week, d: int, planned: dict[int, DayPairs]) -> np.ndarray:

@@ -10,13 +10,13 @@ minimums); C maximums; R roles (starch, milk, legume, protein, vegetable, ...).
 Variables (named column blocks, see column_blocks): option x[p,k] in {0,1} (pair p takes k steps);
 dish y[d] in {0,1}; no_dish n[s] in {0,1} (slot s is built food by food); pattern w[s,q] in {0,1};
 goal_slack g[i] >= 0; soft_excess e[c] >= 0; energy_under u, energy_over o >= 0; protein_slack v >= 0;
-seafood_slack a >= 0; week_foods_over m >= 0; budget b >= 0. "Items" are options and dish servings: a[j, nutrient]
+seafood_slack a >= 0; week_rows_over m >= 0; budget b >= 0. "Items" are options and dish servings: a[j, nutrient]
 is what item j brings.
 
 Objective (minimise, assembled in build_day): sum of step costs of items (preference per kcal, prices,
 new-food costs) + GOAL_WEIGHT * g[i] / goal[i] + SOFT_CAP_WEIGHT * e[c] / level[c]
 + ENERGY_WEIGHT * (u + o) / target + PROTEIN_WEIGHT * v / floor + DISH_BONUS * n[s] + BUDGET_WEIGHT * b / budget
-+ SEAFOOD_WEIGHT * a / aim + WEEK_FOODS_WEIGHT * m.
++ SEAFOOD_WEIGHT * a / aim + WEEK_ROWS_WEIGHT * m.
 
 Constraints:
 - one_portion:     sum_k x[p,k] <= 1 (= 1 for a locked pair)
@@ -38,7 +38,7 @@ Constraints:
 - budget           money - b <= the day's budget
 - seafood_week, seafood_aim   grams of seafood within what the week has left (pregnancy: 340 g a week), and
                    + a >= the day's share of the week's aim (227 g) where the profile eats fish
-- week_foods       foods on shopping rows new to the week that the day's items bring in - m <= what the week's
+- week_rows        foods on shopping rows new to the week that the day's items bring in - m <= what the week's
                    most rows leave
 Every hard row is tightened by what rounding grams to 0.1 g can move it. Goals and protein floors carry
 heavily penalised slack, so a day always comes back with how far short it is, never a bare "infeasible".
@@ -66,7 +66,7 @@ BUDGET_WEIGHT = 20000.0     # objective units for going 100 % over the day's bud
 ENERGY_WEIGHT = 300.0       # objective units for a day 100 % away from its energy target (1 % costs 3)
 PROTEIN_WEIGHT = 3000.0     # objective units for missing 100 % of a protein floor: kept unless impossible
 SEAFOOD_WEIGHT = 2.0       # objective units for a day with none of its share of the week's seafood aim
-WEEK_FOODS_WEIGHT = 5.0    # objective units for each shopping row beyond the week's most (10x a new food's usual
+WEEK_ROWS_WEIGHT = 5.0     # objective units for each shopping row beyond the week's most (10x a new food's usual
                            # cost): a week keeps to its 30-45 foods and 45 rows unless a goal needs more
 DISH_BONUS = 2.5            # objective units a meal that is not a named dish costs (a day's food costs about 10).
                             # Measured on benchmarks/realism.py's five weeks: at 1.5 the meals built food by food
@@ -218,8 +218,8 @@ class DayRequest:
     seafood: np.ndarray | None = None             # bool (foods,): seafood, held to a week's amount (pregnancy)
     seafood_max: float = float("inf")             # grams of seafood the week has left for this day
     seafood_aim: float = 0.0                      # grams of seafood this day aims at (its share of the week's)
-    new_foods: np.ndarray | None = None           # bool (pairs,): a food bought on a shopping row the week has not
-    new_foods_most: float = float("inf")          # such foods this day brings in before each costs more
+    on_new_row: np.ndarray | None = None          # bool (pairs,): a food bought on a shopping row the week has not
+    new_rows_most: float = float("inf")           # such foods this day brings in before each costs more
 
 
 @dataclass
@@ -624,7 +624,7 @@ def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, n_dish: int,
              "protein_slack": 1 + len(rules.slots) if rules.protein_floor or any(rules.meal_protein) else 0,
              "pattern": sum(len(p) for s, p in enumerate(rules.patterns) if s not in request.fixed_slots),
              "dish": n_dish, "no_dish": len(dish_slots), "seafood_slack": 1 if _seafood_aim(request) else 0,
-             "week_foods_over": 1 if _caps_week_foods(request) else 0, "budget": 1 if has_budget else 0}
+             "week_rows_over": 1 if _caps_week_rows(request) else 0, "budget": 1 if has_budget else 0}
     out, start = {}, 0
     for name, size in sizes.items():
         out[name] = slice(start, start + size)
@@ -636,8 +636,8 @@ def _seafood_aim(request: DayRequest) -> float:
     return request.seafood_aim if request.seafood is not None and request.seafood.any() else 0.0
 
 
-def _caps_week_foods(request: DayRequest) -> bool:
-    return request.new_foods is not None and bool(request.new_foods.any()) and math.isfinite(request.new_foods_most)
+def _caps_week_rows(request: DayRequest) -> bool:
+    return request.on_new_row is not None and bool(request.on_new_row.any()) and math.isfinite(request.new_rows_most)
 
 
 class DishMemo:
@@ -887,15 +887,16 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
             col = blocks["seafood_slack"].start
             rows.add("seafood_aim", _join(item_cols, col), _join(grams, 1.0), lower=request.seafood_aim)
             cost[col] = SEAFOOD_WEIGHT * request.unit / request.seafood_aim
-    # week_foods: the foods new to the week this day brings in, beyond what the week's most leaves, each at a cost
-    if _caps_week_foods(request):
-        new = request.new_foods.astype(float)
+    # week_rows: the foods on shopping rows new to the week this day brings in, beyond what the week's most leaves,
+    # each at a cost
+    if _caps_week_rows(request):
+        new = request.on_new_row.astype(float)
         count = _join(new[opt_pair], np.bincount(dishes.entry_col, weights=new[dish_pairs], minlength=len(dishes)))
         on = np.flatnonzero(count)
-        col = blocks["week_foods_over"].start
-        rows.add("week_foods", _join(item_cols[on], col), _join(count[on], -1.0),
-                 upper=max(0.0, request.new_foods_most))
-        cost[col] = WEEK_FOODS_WEIGHT * request.unit
+        col = blocks["week_rows_over"].start
+        rows.add("week_rows", _join(item_cols[on], col), _join(count[on], -1.0),
+                 upper=max(0.0, request.new_rows_most))
+        cost[col] = WEEK_ROWS_WEIGHT * request.unit
     if has_budget:
         budget_col = n_cols - 1
         cost[budget_col] = BUDGET_WEIGHT * request.unit / max(request.budget, 1e-9)

@@ -233,12 +233,12 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
         return x
 
     best: tuple[np.ndarray, float] | None = None
-    tried = 0
+    offered = 0   # columns the last MIP was offered (the near columns are a subset of the core's)
     for keep, near in ((keep, near) for keep in cores for near in (True, False)):
         cols = columns(keep, near=near)
-        if len(cols) == tried:   # nothing was left out: the whole core is the same MIP again
+        if len(cols) == offered:   # nothing was left out: the whole core is the same MIP again
             continue
-        tried = len(cols)
+        offered = len(cols)
         left = deadline - time.perf_counter()
         h = _run_highs(model, model.upper, True, left, gap, abs_gap, cols=cols, nodes=CORE_NODES,
                        start=None if best is None else best[0])   # the narrower MIP's plan is one here too
@@ -365,9 +365,9 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
         x[model.blocks["energy_under"].start], x[model.blocks["energy_over"].start] = max(0.0, gap), max(0.0, -gap)
     protein = model.blocks.get("protein_slack", slice(0, 0))
     seafood = model.blocks.get("seafood_slack", slice(0, 0))
-    over = model.blocks.get("week_foods_over", slice(0, 0))
+    over = model.blocks.get("week_rows_over", slice(0, 0))
     if over.stop > over.start:
-        r = names.index("week_foods")
+        r = names.index("week_rows")
         x[over.start] = max(0.0, food_activity(r) - highs[r])
     for r, name in enumerate(names):
         block = protein if name == "protein_floor" or name.startswith("meal_protein:") else \

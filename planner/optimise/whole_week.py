@@ -115,13 +115,19 @@ class WholeWeek:
         chosen = [_start_columns(self.week, self.day, plan_day) for plan_day in plan.days]
         if any(c is None for c in chosen):
             return None
-        index = np.concatenate([c[0] + d * self.n for d, c in enumerate(chosen)])
-        values = np.concatenate([c[1] for c in chosen])
         x = np.zeros(len(self.cost))
-        x[index] = values
-        eaten = np.zeros(len(self.week_food))
-        eaten[self.groups_eaten(x)] = 1.0
-        return np.r_[index, self.week_food].astype(np.int32), np.r_[values, eaten]
+        x[np.concatenate([c[0] + d * self.n for d, c in enumerate(chosen)])] = np.concatenate([c[1] for c in chosen])
+        return self.start_at(x)
+
+    def start_at(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A solution's item columns (portion options, dishes, "no dish", every day) and the week's flags of the
+        foods they eat, as a start."""
+        day = self.day
+        cols = np.r_[np.arange(day.n_options), np.arange(day.blocks["dish"].start, day.blocks["no_dish"].stop)]
+        index = np.concatenate([cols + d * self.n for d in range(self.days)])
+        flags = np.zeros(len(self.week_food))
+        flags[self.groups_eaten(x)] = 1.0
+        return np.r_[index, self.week_food].astype(np.int32), np.r_[np.round(x[index]), flags]
 
     def solve(self, time_limit: float, gap: float, start: tuple[np.ndarray, np.ndarray] | None = None,
               lower: np.ndarray | None = None, upper: np.ndarray | None = None, node_limit: int | None = None):
@@ -198,9 +204,9 @@ def reference_day(week: Week) -> DayModel:
 
 
 def _food_groups(week: Week, day: DayModel) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
-    """Per food its group (raw and cooked forms are one food), the number of groups, and per item of the day
-    (portion options, then dish ingredient entries) its column and its food."""
-    group = np.unique(week.selection.foods.same_food, return_inverse=True)[1].reshape(-1)
+    """Per food its group (Week.groups: raw and cooked forms are one food), the number of groups, and per item of
+    the day (portion options, then dish ingredient entries) its column and its food."""
+    group = week.groups
     dishes = day.dishes
     item_cols = np.r_[np.arange(day.n_options), day.blocks["dish"].start + dishes.entry_col]
     item_food = np.r_[day.food_idx[day.opt_pair], dishes.entry_food]
@@ -263,7 +269,7 @@ def improve_week(profile: Profile, table: FoodTable, start: Plan, *, free_days: 
             if left <= 0:
                 capped = True
                 break
-            start_x = _as_start(model, x)
+            start_x = model.start_at(x)
             lower, upper = _held(model, start_x, [d for d in range(n_days) if d not in free])
             h, status = model.solve(min(step_seconds, left), 1e-6, start_x, lower, upper, node_limit)
             steps += 1
@@ -282,16 +288,6 @@ def improve_week(profile: Profile, table: FoodTable, start: Plan, *, free_days: 
     status = SolveStatus(state, "HiGHS", seconds, None, message)
     return WeekResult(model.plan(x, status), best, None, status,
                       f"the whole-week model near the start, {free_days} days at a time")
-
-
-def _as_start(model: WholeWeek, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A solution's item columns and week flags, as a start."""
-    index = np.concatenate([np.r_[np.arange(model.day.n_options), np.arange(model.day.blocks["dish"].start,
-                                                                            model.day.blocks["no_dish"].stop)]
-                            + d * model.n for d in range(model.days)])
-    flags = np.zeros(len(model.week_food))
-    flags[model.groups_eaten(x)] = 1.0
-    return np.r_[index, model.week_food].astype(np.int32), np.r_[np.round(x[index]), flags]
 
 
 def _held(model: WholeWeek, start: tuple[np.ndarray, np.ndarray], days) -> tuple[np.ndarray, np.ndarray]:
