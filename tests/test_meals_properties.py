@@ -249,18 +249,32 @@ def test_the_weeks_milk_is_chosen_by_the_profiles_goals_and_ceilings(table):
 
 
 @pytest.mark.slow
-def test_a_high_energy_vegan_week_is_mostly_named_dishes_of_many_kinds(table):
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_high_energy_vegan_week_is_mostly_named_dishes_of_many_kinds(table, seed):
     """A 3,600 kcal vegan athlete's week: at least 60 % of the meals are named dishes, at least 12 different
-    ones, none on more than 3 days, every day within ±5 % of its energy target and its protein floors kept."""
+    ones, none on more than 3 days, every day within ±5 % of its energy target and its protein floors kept.
+    Seed 2: a day's first core plan left a lunch at 18 g protein where the relaxation had none short, and was
+    kept because only goal slack decided whether the wider MIPs run."""
     athlete = Profile(sex="male", age=25, weight_kg=75, height_cm=180, activity="very_active", diet="vegan")
     targets = targets_for(athlete)
-    plan = make_plan(athlete, table, 7, seed=0)
+    plan = make_plan(athlete, table, 7, seed=seed)
     r = realism(plan, table, athlete, targets)
     used = Counter(m.dish for d in plan.days for m in d.meals if m.dish)
     assert r.dish_share >= 0.6 and len(used) >= 12, (r.dish_share, used)
     assert max(used.values()) <= 3, used
     assert r.days_energy_on_target == r.days and r.days_protein_floor == r.days
     assert r.main_meals_protein == r.main_meals
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(4))
+def test_a_weeks_last_days_still_have_dishes_for_lunch_and_dinner(table, seed):
+    """Each day pays for the days of every food it uses that the days after it need (not only the foods that
+    carry a goal): the default week's last days no longer run out of dishes (before: 2-5 of its 14 lunches
+    and dinners built food by food, most on its last two days)."""
+    plan = make_plan(Profile(), table, 7, seed=seed)
+    built = [(d.index + 1, m.slot) for d in plan.days for m in d.meals if m.slot in MAIN_MEALS and not m.dish]
+    assert len(built) <= 2, built
 
 
 REACHABLE_COST = 5.0   # objective units a forced dish may add to a free day (a day's food costs about 10)

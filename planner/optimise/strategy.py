@@ -170,7 +170,10 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     deadline = began + time_limit
     capped = False   # the safety time cap stopped a run: the plan may then differ from run to run
     n_opt = model.n_options
-    slack_cols = slice(n_opt, n_opt + len(model.goal_names))
+    protein = model.blocks.get("protein_slack", slice(0, 0))
+    # what a day falls short by: its goals' slack and its protein floors' (a main meal under its floor is
+    # as much a miss as a goal: a core plan with one is not kept where the relaxation has none)
+    slack_cols = np.r_[np.arange(n_opt, n_opt + len(model.goal_names)), np.arange(protein.start, protein.stop)]
 
     def shortfall(x: np.ndarray) -> float:
         return float(np.dot(model.cost[slack_cols], x[slack_cols]))

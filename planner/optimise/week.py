@@ -4,7 +4,7 @@ Method (measured in benchmarks/plan_speed.py): one small MILP per day (planner.o
 in turn. Variety is carried from day to day: a food eaten on earlier days costs more per kcal each time,
 a food on `max_days_per_food` days is used up, no day holds a whole earlier day, and no meal holds the
 same meal of the day before or after. Scarce foods are shared across the week: each day pays, for every
-food that carries a goal, what one of its days is worth to the days still to plan (the duals of their
+food, what one of its days is worth to the days still to plan (the duals of their
 LP relaxation, planner.optimise.scarcity); where a goal is still shared unevenly, the notes say why. Goals carry heavily penalised slack, so a day always comes back
 with its shortfalls; which rules bind and what would help are found by solving the hardest day again
 with one rule eased at a time.
