@@ -25,7 +25,7 @@ from planner.optimise.context import ABS_GAP, DAY_GAP, MILK_ORDER, build_week, d
 from planner.optimise.day import ANY_OF_KIND, DayRequest, build_day, dish_options
 from planner.optimise.realism import MAIN_MEALS, ONE_PER_MEAL, Realism, checks, realism
 from planner.optimise.strategy import solve_day
-from planner.plan import plan_to_dict
+from planner.plan import Day, PlanItem, plan_to_dict
 from planner.profile import Profile
 from planner.rules import DATA_DIR, rules
 from planner.shopping import shopping_list
@@ -275,6 +275,38 @@ def test_a_weeks_last_days_still_have_dishes_for_lunch_and_dinner(table, seed):
     plan = make_plan(Profile(), table, 7, seed=seed)
     built = [(d.index + 1, m.slot) for d in plan.days for m in d.meals if m.slot in MAIN_MEALS and not m.dish]
     assert len(built) <= 2, built
+
+
+@pytest.mark.parametrize("seed", [12, 16, 19])
+def test_a_day_eats_each_food_in_one_meal_whatever_its_form(table, seed):
+    """Fried eggs at breakfast and scrambled eggs at lunch are eggs twice: raw and cooked forms are one food for
+    the once-a-day rule, as for the week's variety (these seeds' 3-day plans had both before)."""
+    plan = make_plan(Profile(), table, 3, seed=seed)
+    form = dict(zip(table_arrays(table).ids, table_arrays(table).same_food, strict=True))
+    role = dict(zip(table_arrays(table).ids, table_arrays(table).roles, strict=True))
+    for day in plan.days:
+        meals = Counter(form[it.food_id] for m in day.meals for it in m.items if role[it.food_id] != "garnish")
+        assert max(meals.values()) == 1, (day.label, meals.most_common(2))
+        assert day_violations(table, day, targets_for(Profile())) == []
+
+
+def test_day_violations_count_two_forms_of_a_food_in_two_meals_but_not_a_garnish(table):
+    def item(fid: str, grams: float) -> PlanItem:
+        return PlanItem(fid, table.foods[fid].name, table.foods[fid].ndb, grams, "")
+
+    plan = make_plan(Profile(), table, 1, seed=0)
+    day = plan.days[0]
+    targets = targets_for(Profile())
+    assert day_violations(table, day, targets) == []
+    twice = Day(0, [replace(m, items=m.items + [item("fried_egg", 46)]) if m.slot == "breakfast" else
+                    replace(m, items=m.items + [item("scrambled_egg", 61)]) if m.slot == "dinner" else m
+                    for m in day.meals])
+    assert "a food in two meals" in day_violations(table, twice, targets)
+    bare = [replace(m, items=[it for it in m.items if it.food_id not in ("lemon", "lemon_juice")]) for m in day.meals]
+    lemons = Day(0, [replace(m, items=m.items + [item("lemon", 7)]) if m.slot == "breakfast" else
+                     replace(m, items=m.items + [item("lemon_juice", 5)]) if m.slot == "dinner" else m
+                     for m in bare])
+    assert "a food in two meals" not in day_violations(table, lemons, targets)
 
 
 REACHABLE_COST = 5.0   # objective units a forced dish may add to a free day (a day's food costs about 10)

@@ -22,7 +22,7 @@ Constraints:
 - one_portion:     sum_k x[p,k] <= 1 (= 1 for a locked pair)
 - one_dish:s       sum_{d in D(s)} y[d] + n[s] = 1
 - foods_per_meal:s lo[s] * n[s] <= sum of counted options in s <= hi[s] * n[s] (garnishes ride along)
-- once_a_day       each food in at most one meal a day, as itself or in a dish
+- once_a_day       each food in at most one meal a day, as itself, in another form or in a dish
 - energy           the day's energy within the band (target ± 5 %)
 - energy_target    energy + u - o = target
 - share:s          each meal's energy within its share of the target
@@ -414,6 +414,22 @@ class DayModel:
         return len(self.opt_pair)
 
 
+
+def _day_food(foods: FoodArrays, rules: DayRules) -> np.ndarray:
+    """Per food: the key it counts under for once_a_day, 0..2n-1: its food's (raw and cooked forms are one food:
+    their first form's index), but a garnish counts as itself (n + its index: a lemon wedge rides along beside a
+    dish's lemon juice)."""
+    n = len(foods)
+    if foods.same_food is None:
+        return np.arange(n)
+    _, first, group = np.unique(foods.same_food, return_index=True, return_inverse=True)
+    out = first[group]
+    if foods.roles is not None:
+        own = np.flatnonzero(np.isin(foods.roles, rules.uncounted_roles))
+        out[own] = n + own
+    return out
+
+
 def _join(*parts) -> np.ndarray:
     """np.r_ of 1-D arrays and numbers, without its indexing machinery (~200 rows a day are built with it)."""
     return np.concatenate([p if isinstance(p, np.ndarray) else np.array((p,)) for p in parts])
@@ -773,12 +789,15 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
             rows.add(f"foods_per_meal_max:{slot}", _join(here, no_dish[s]), _join(np.ones(len(here)), -hi), upper=0)
         else:
             rows.add(f"foods_per_meal:{slot}", here, 1.0, lower=lo, upper=hi)
-    # once_a_day: each food in at most one meal a day, as itself or in a dish (a food locked in two meals
-    # may be in both)
-    forced_count = np.bincount([f for f, _ in request.forced], minlength=len(foods))   # meals a food is locked in
-    several = foods.fits.sum(axis=1)[opt_food] > 1
+    # once_a_day: each food in at most one meal a day, as itself, in another form (fried and scrambled eggs, raw
+    # and boiled carrots) or in a dish; a garnish's forms apart (a lemon wedge and lemon juice); a food locked
+    # in two meals may be in both
+    day_food = _day_food(foods, rules)
+    forced_count = np.bincount(day_food[[f for f, _ in request.forced]], minlength=2 * len(foods))   # meals locked in
+    several = (foods.fits.sum(axis=1)[opt_food] > 1) | (np.bincount(day_food, minlength=2 * len(foods)) > 1)[
+        day_food[opt_food]]
     group_cols = _join(opts[several], dish_cols[dishes.entry_col]) if len(dishes) else opts[several]
-    group_keys = _join(opt_food[several], dishes.entry_food) if len(dishes) else opt_food[several]
+    group_keys = day_food[_join(opt_food[several], dishes.entry_food) if len(dishes) else opt_food[several]]
     if len(group_cols):
         row_foods = np.unique(group_keys)
         caps = np.maximum(1, forced_count[row_foods]).astype(float)

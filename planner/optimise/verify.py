@@ -66,8 +66,17 @@ def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: floa
         if values[name] > cap * (1 + tolerance):
             out.append(f"{nutrient_word(name)} {values[name]:,.0f} {unit_word(name)}, above its limit "
                        f"{cap:,.0f} {unit_word(name)}")
+    # each food in one meal a day, raw and cooked forms as one food (a garnish's forms apart), as the day model has it
+    form_of = dict(zip(arrays.ids, arrays.same_food, strict=True)) if arrays.same_food is not None else {}
+    garnish = set(day_rules.uncounted_roles)
+    meals_of: dict[tuple[bool, str], set[str]] = {}
+    for meal in day.meals:
+        for it in meal.items:
+            own = role.get(it.food_id) in garnish
+            key = (own, it.food_id if own else form_of.get(it.food_id, it.food_id))
+            meals_of.setdefault(key, set()).add(meal.slot)
     ids = [it.food_id for it in day.items()]
-    if len(ids) != len(set(ids)):
+    if len(ids) != len(set(ids)) or any(len(slots) > 1 for slots in meals_of.values()):
         out.append("a food in two meals")
     return out
 
