@@ -119,7 +119,8 @@ def main() -> int:
 
 
 def repeats(plan, table) -> str:
-    """What of the two rules the reference leaves out its week breaks: identical days, a meal the day after."""
+    """What of the rules the reference leaves out its week breaks: identical days, a meal built food by food the
+    day after (a dish the day after it does not allow)."""
     uncounted = set(meal_patterns()["uncounted_roles"])   # garnishes ride along, as in the fast days' rules
     role = dict(zip(table_arrays(table).ids, table_arrays(table).roles, strict=True))
     meals = [{m.slot: frozenset(it.food_id for it in m.items if role[it.food_id] not in uncounted) for m in d.meals}
@@ -139,7 +140,8 @@ def quality(profile: Profile, table, fast, seconds: float) -> str:
     bound = week_lower_bound(profile, table, len(fast.days), time_limit=BOUND_SECONDS)
     fast_obj = week_objective(fast, table)
     out = [f"Quality, {len(fast.days)} days: week_objective (lower is better); the whole-week reference leaves out "
-           "'no identical days' and 'no repeated meals', so it can only overstate the fast week's loss",
+           "'no identical days', 'no meal built food by food repeated the next day' and the most shopping rows, so it "
+           "can only overstate the fast week's loss",
            f"  fast day-by-day       objective {fast_obj:9.3f}   foods {distinct_foods(fast, table)}"]
     ref_obj = None
     if ref.plan is None:

@@ -120,3 +120,14 @@ def test_distinct_food_ids_count_forms_apart_and_the_weeks_foods_count_them_as_o
 def test_the_quality_verdict_is_met_only_against_a_better_week_or_the_bound(fast, reference, bound, met, words):
     got, said = quality_verdict(fast, reference, bound, 3.0)
     assert got is met and words in said
+
+
+@pytest.mark.slow
+def test_the_reference_serves_no_dish_in_the_same_meal_two_days_running():
+    # the fast days' rule: two alike days would otherwise both take the cheapest dish of each meal
+    vegan = Profile(diet="vegan")
+    result = solve_whole_week(vegan, TABLE, 2, time_limit=15, gap=0.01)
+    assert result.plan is not None
+    first, second = ({m.slot: m.dish for m in d.meals if m.dish} for d in result.plan.days)
+    assert first and second
+    assert not [slot for slot, dish in first.items() if second.get(slot) == dish]

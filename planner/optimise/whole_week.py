@@ -2,9 +2,10 @@
 
 It minimises the same measure as `planner.optimise.verify.week_objective` (goal shortfalls, preference-weighted
 energy and the cost of each food brought into the week, which keeps a week to 30-45 foods) under the same daily
-rules, one milk for the week, "each food on at most N days" and the week's most seafood (pregnancy), but it leaves
-out "no two identical days" and "no meal repeated on consecutive days": it is a relaxation, so comparing against
-it can only overstate the fast method's loss.
+rules, one milk for the week, "each food on at most N days", no dish in the same meal two days running and the
+week's most seafood (pregnancy), but it leaves out "no two identical days", "no meal built food by food repeated
+the next day" and the week's most shopping rows: it is a relaxation, so comparing against it can only overstate the
+fast method's loss.
 
 Its 12,000-odd binaries (7 days) are too many for one solve to improve on the fast week in minutes, so it is used two ways:
 - `improve_week`: a better week near a start (the fast week), by planning a few days at a time again in the
@@ -181,6 +182,13 @@ def build_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
         _at_most(rows, "eaten_that_day", item_cols[on] + d * n, slot_of[item_group[on]], ate_on[d], forms[multi])
         _at_most(rows, "week_food", item_cols + d * n, item_group, week_food, all_forms)
     rows.add_groups("days_per_food", ate_on.ravel(), np.tile(multi, days), float(max_days_per_food))
+    # no dish in the same meal two days running, as the fast days have it (any serving of it)
+    dish = day.blocks["dish"]
+    if dish.stop > dish.start and days > 1:
+        key = day.dishes.dish * len(week.slots) + day.dishes.slot
+        cols = np.arange(dish.start, dish.stop)
+        for d in range(days - 1):
+            rows.add_groups("dish_next_day", np.r_[cols + d * n, cols + (d + 1) * n], np.r_[key, key], 1.0)
     extra = n_groups + ate_on.size
     cost = np.r_[cost, np.full(n_groups, NEW_FOOD_COST[variety]), np.zeros(ate_on.size)]
     lower, upper = np.r_[lower, np.zeros(extra)], np.r_[upper, np.ones(extra)]
