@@ -131,3 +131,34 @@ def test_the_reference_serves_no_dish_in_the_same_meal_two_days_running():
     first, second = ({m.slot: m.dish for m in d.meals if m.dish} for d in result.plan.days)
     assert first and second
     assert not [slot for slot, dish in first.items() if second.get(slot) == dish]
+
+
+@pytest.mark.slow
+def test_a_pregnant_weeks_measure_counts_the_seafood_aim_as_the_reference_does():
+    # the fast days pay for a day short of its share of the week's seafood aim; the week's measure and the
+    # reference count the grams short of the week's aim, and agree on the reference's own week
+    pregnant = Profile(sex="female", age=30, pregnancy="trimester2")
+    fast = make_plan(pregnant, TABLE, 2, seed=0)
+    model = build_whole_week(pregnant, TABLE, 2)
+    assert "seafood_aim" in model.rows.names
+    result = improve_week(pregnant, TABLE, fast, free_days=1, node_limit=20, time_limit=60)
+    assert result.plan is not None
+    assert week_objective(result.plan, TABLE) == pytest.approx(result.objective, rel=1e-6)
+
+
+def test_a_pregnant_week_short_of_its_seafood_aim_measures_the_same_in_the_reference():
+    # a week without its fish meals eats none of the aim: week_objective and the reference's objective both
+    # count the grams short of it, at what the days pay (SEAFOOD_WEIGHT a day with none)
+    pregnant = Profile(sex="female", age=30, pregnancy="trimester2")
+    fast = make_plan(pregnant, TABLE, 2, seed=0)
+    seafood = {fid for fid in TABLE.foods if TABLE.foods[fid].tags & {"fish", "shellfish"}}
+    no_fish = replace(fast, days=[replace(d, meals=[replace(m, items=[], dish="")
+                                                    if any(it.food_id in seafood for it in m.items) else m
+                                                    for m in d.meals]) for d in fast.days])
+    assert any(it.food_id in seafood for it in fast.items()) and not any(it.food_id in seafood
+                                                                         for it in no_fish.items())
+    model = build_whole_week(pregnant, TABLE, 2)
+    index, values = model.start(no_fish)
+    x = np.zeros(len(model.cost))
+    x[index] = values
+    assert model.objective(x) == pytest.approx(week_objective(no_fish, TABLE), rel=1e-9)

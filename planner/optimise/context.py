@@ -14,6 +14,7 @@ from planner.errors import PlannerError
 from planner.optimise.candidates import Selection, dishes, meal_patterns, select_foods
 from planner.optimise.day import (
     GOAL_COUNTED,
+    SEAFOOD_WEIGHT,
     Amount,
     DayModel,
     DayRequest,
@@ -260,14 +261,14 @@ def build_week(profile: Profile, table: FoodTable, days: int, locks, max_days_pe
         if not prices:
             raise PlannerError("a weekly budget needs prices (food id -> price per kg as bought)")
         budget_total = float(weekly_budget) * days / 7.0
-    seafood, seafood_week = _seafood(profile, table, foods.ids)
+    seafood, seafood_week = pregnancy_seafood(profile, table, foods.ids)
     return Week(profile, table, targets, selection, day_rules_for(targets, profile), days, fi, si, preference, kcal_share,
                  step_price, unit, extra[fi, si], lock_map, max_days_per_food, seed, budget_total, variety,
                  _week_milk(selection, {lk.food_id for lk in locks} | {f for f, _ in keep}, targets), notes, seafood,
                  seafood_week)
 
 
-def _seafood(profile: Profile, table: FoodTable, ids: tuple[str, ...]
+def pregnancy_seafood(profile: Profile, table: FoodTable, ids: tuple[str, ...]
              ) -> tuple[np.ndarray | None, tuple[float, float]]:
     """In pregnancy, which foods are seafood and the week's grams of it, aim and most (planner/data/rules.toml
     [pregnancy] seafood_g_per_week, FDA/EPA 2021: 8-12 oz); otherwise no week limit."""
@@ -277,6 +278,18 @@ def _seafood(profile: Profile, table: FoodTable, ids: tuple[str, ...]
     tags = set(pregnancy.get("seafood_tags", ()))
     low, high = (float(x) for x in pregnancy["seafood_g_per_week"])
     return np.array([bool(tags & table.foods[fid].tags) for fid in ids], dtype=bool), (low, high)
+
+
+def seafood_aim(seafood_week: tuple[float, float], days: int) -> float:
+    """The grams of seafood `days` days aim at (Week.seafood_week's aim is per 7 days)."""
+    return seafood_week[0] * days / 7.0
+
+
+def seafood_shortfall_cost(aim: float, days: int) -> float:
+    """Objective units per gram a week eats short of its seafood `aim`: a week with none pays what its days pay with
+    none of their share (SEAFOOD_WEIGHT each). The measure of a week (week_objective, the whole-week reference); the
+    days pay their own shares as they are planned."""
+    return SEAFOOD_WEIGHT * days / aim
 
 
 def seafood_grams(week: Week, pairs: DayPairs) -> float:

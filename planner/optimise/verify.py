@@ -17,6 +17,9 @@ from planner.optimise.context import (
     build_week,
     day_rules_for,
     food_preference,
+    pregnancy_seafood,
+    seafood_aim,
+    seafood_shortfall_cost,
 )
 from planner.optimise.day import (
     DISH_BONUS,
@@ -84,8 +87,9 @@ def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: floa
 def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None = None,
                    variety: str = "usual") -> float:
     """The plan's objective without chance: goal shortfalls, the preference-weighted energy (money first, with
-    prices), what goes over a soft ceiling, and each food brought into the week at NEW_FOOD_COST[variety] (what
-    keeps a week to 30-45 foods). The whole-week reference model in planner/optimise/whole_week.py minimises the
+    prices), what goes over a soft ceiling, each food brought into the week at NEW_FOOD_COST[variety] (what
+    keeps a week to 30-45 foods) and, in pregnancy, the grams short of the week's seafood aim
+    (seafood_shortfall_cost). The whole-week reference model in planner/optimise/whole_week.py minimises the
     same measure. Items are counted as planned, in whole steps (as_planned), not as rounded to 0.1 g for the file:
     the models that plan them measure them so, and rounding an ounce step (28.35 g) to 28.4 g moved a week's
     measure by 0.1-0.2 % away from the reference model's own objective for the same week."""
@@ -104,6 +108,12 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     protein_floor = day_rules.protein_floor
     foods = select_foods(profile, table, targets).foods
     total += NEW_FOOD_COST[variety] * week_foods(plan, table) * (TIE_BREAK * money_unit if prices else 1.0)
+    seafood, seafood_week = pregnancy_seafood(profile, table, foods.ids)
+    aim = seafood_aim(seafood_week, len(plan.days))
+    if seafood is not None and seafood.any() and aim > 0:   # the grams short of the week's seafood aim (pregnancy)
+        fish = set(np.array(foods.ids)[seafood])
+        eaten = sum(it.grams for it in plan.items() if it.food_id in fish)
+        total += seafood_shortfall_cost(aim, len(plan.days)) * money_unit * max(0.0, aim - eaten)
     with_dishes = set(dish_options(foods, day_rules, DayRequest(np.zeros(0))).slot.tolist())
     for d in plan.days:
         values = day_totals(table, d).values

@@ -1,7 +1,8 @@
 """The whole-week reference model: every day in one MILP, to measure what the fast day-by-day method gives up.
 
 It minimises the same measure as `planner.optimise.verify.week_objective` (goal shortfalls, preference-weighted
-energy and the cost of each food brought into the week, which keeps a week to 30-45 foods) under the same daily
+energy, the cost of each food brought into the week, which keeps a week to 30-45 foods, and in pregnancy the
+grams short of the week's seafood aim) under the same daily
 rules, one milk for the week, "each food on at most N days", no dish in the same meal two days running and the
 week's most seafood (pregnancy), but it leaves out "no two identical days", "no meal built food by food repeated
 the next day" and the week's most shopping rows: it is a relaxation, so comparing against it can only overstate the
@@ -31,6 +32,8 @@ from planner.optimise.context import (
     Week,
     build_week,
     day_pairs,
+    seafood_aim,
+    seafood_shortfall_cost,
     to_day,
 )
 from planner.optimise.day import DayModel, DayRequest, Rows, build_day, pass_model
@@ -90,7 +93,15 @@ class WholeWeek:
         """The week's objective at `x`, the measure week_objective takes of its plan: each day's costs with its
         slacks at the least its rows allow (tightened), and NEW_FOOD_COST per food the week eats."""
         total = sum(float(np.dot(self.day.cost, tightened(self.day, self.day_x(x, d)))) for d in range(self.days))
-        return total + NEW_FOOD_COST[self.variety] * len(self.groups_eaten(x))
+        total += NEW_FOOD_COST[self.variety] * len(self.groups_eaten(x))
+        if "seafood_aim" in self.rows.names:   # the grams short of the week's seafood aim, at their cost
+            aim = seafood_aim(self.week.seafood_week, self.days)
+            r = self.rows.names.index("seafood_aim")
+            starts, index, value = self.rows.csr()
+            cols, vals = index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]]
+            eaten = float(np.dot(vals[cols < self.days * self.n], np.round(x[cols[cols < self.days * self.n]])))
+            total += seafood_shortfall_cost(aim, self.days) * max(0.0, aim - eaten)
+        return total
 
     def plan(self, x: np.ndarray, status: SolveStatus) -> Plan:
         day, dishes = self.day, self.day.dishes
@@ -197,8 +208,15 @@ def build_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
         grams = np.where(week.seafood, foods.step_grams, 0.0)   # fast week holds it
         per_item = np.r_[grams[day.food_idx[day.opt_pair]] * day.opt_steps, day.dishes.total(grams)]
         day_cols = np.r_[np.arange(day.n_options), np.arange(day.blocks["dish"].start, day.blocks["dish"].stop)]
-        rows.add("seafood_week", np.concatenate([day_cols + d * n for d in range(days)]), np.tile(per_item, days),
-                 upper=week.seafood_week[1] * days / 7.0)
+        all_cols, all_grams = np.concatenate([day_cols + d * n for d in range(days)]), np.tile(per_item, days)
+        rows.add("seafood_week", all_cols, all_grams, upper=week.seafood_week[1] * days / 7.0)
+        aim = seafood_aim(week.seafood_week, days)
+        if aim > 0:   # the week's aim: grams short of it cost what the fast days pay (seafood_shortfall_cost)
+            short = len(cost)
+            cost = np.r_[cost, seafood_shortfall_cost(aim, days)]
+            lower, upper = np.r_[lower, 0.0], np.r_[upper, np.inf]
+            integer = np.r_[integer, np.zeros(1, dtype=integer.dtype)]
+            rows.add("seafood_aim", np.r_[all_cols, short], np.r_[all_grams, 1.0], lower=aim)
     return WholeWeek(profile, week, day, days, variety, cost, lower, upper, integer, rows, item_cols, item_group,
                      week_food)
 
