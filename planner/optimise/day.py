@@ -414,7 +414,6 @@ class DayModel:
         return len(self.opt_pair)
 
 
-
 def _day_food(foods: FoodArrays, rules: DayRules) -> np.ndarray:
     """Per food: the key it counts under for once_a_day, 0..2n-1: its food's (raw and cooked forms are one food:
     their first form's index), but a garnish counts as itself (n + its index: a lemon wedge rides along beside a

@@ -2,11 +2,10 @@
 
 It minimises the same measure as `planner.optimise.verify.week_objective` (goal shortfalls, preference-weighted
 energy, the cost of each food brought into the week, which keeps a week to 30-45 foods, and in pregnancy the
-grams short of the week's seafood aim) under the same daily
-rules, one milk for the week, "each food on at most N days", no dish in the same meal two days running and the
-week's most seafood (pregnancy), but it leaves out "no two identical days", "no meal built food by food repeated
-the next day" and the week's most shopping rows: it is a relaxation, so comparing against it can only overstate the
-fast method's loss.
+grams short of the week's seafood aim) under the same daily rules, one milk for the week, "each food on at most N
+days", no dish in the same meal two days running and the week's most seafood (pregnancy), but it leaves out "no two
+identical days", "no meal built food by food repeated the next day" and the week's most shopping rows: it is a
+relaxation, so comparing against it can only overstate the fast method's loss.
 
 Its 12,000-odd binaries (7 days) are too many for one solve to improve on the fast week in minutes, so it is used two ways:
 - `improve_week`: a better week near a start (the fast week), by planning a few days at a time again in the
@@ -91,7 +90,8 @@ class WholeWeek:
 
     def objective(self, x: np.ndarray) -> float:
         """The week's objective at `x`, the measure week_objective takes of its plan: each day's costs with its
-        slacks at the least its rows allow (tightened), and NEW_FOOD_COST per food the week eats."""
+        slacks at the least its rows allow (tightened), NEW_FOOD_COST per food the week eats and, in pregnancy,
+        the grams short of the week's seafood aim at seafood_shortfall_cost."""
         total = sum(float(np.dot(self.day.cost, tightened(self.day, self.day_x(x, d)))) for d in range(self.days))
         total += NEW_FOOD_COST[self.variety] * len(self.groups_eaten(x))
         if "seafood_aim" in self.rows.names:   # the grams short of the week's seafood aim, at their cost
