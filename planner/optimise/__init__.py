@@ -38,5 +38,6 @@ from planner.optimise.whole_week import (
 __all__ = [
     "DEFAULT_MAX_DAYS_PER_FOOD", "MAX_DAYS", "SHORTFALL_TOLERANCE", "VARIETIES", "Lock", "WeekBound", "WeekResult",
     "day_rules_for", "day_violations", "distinct_food_ids", "goal_amount", "improve_week", "make_plan",
-    "quality_verdict", "regenerate", "shortfall_order", "solve_whole_week", "uneven_goals", "Uneven", "week_lower_bound", "week_objective",
+    "quality_verdict", "regenerate", "shortfall_order", "solve_whole_week", "uneven_goals", "Uneven",
+    "week_lower_bound", "week_objective",
 ]

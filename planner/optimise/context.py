@@ -22,9 +22,10 @@ from planner.optimise.day import (
     DaySolution,
     DishMemo,
     build_day,
+    food_groups,
     pairs_of,
 )
-from planner.optimise.scarcity import day_prices, food_groups
+from planner.optimise.scarcity import day_prices
 from planner.optimise.strategy import solve_day
 from planner.plan import Day, Meal, PlanItem, check_item_grams
 from planner.profile import Profile
@@ -117,7 +118,7 @@ class Week:
 
     @cached_property
     def groups(self) -> np.ndarray:
-        """Per food: its food group (scarcity.food_groups), fixed for the week."""
+        """Per food: its food group (day.food_groups), fixed for the week."""
         return food_groups(self.selection.foods)
 
     @cached_property
@@ -280,9 +281,10 @@ def pregnancy_seafood(profile: Profile, table: FoodTable, ids: tuple[str, ...]
     return np.array([bool(tags & table.foods[fid].tags) for fid in ids], dtype=bool), (low, high)
 
 
-def seafood_aim(seafood_week: tuple[float, float], days: int) -> float:
-    """The grams of seafood `days` days aim at (Week.seafood_week's aim is per 7 days)."""
-    return seafood_week[0] * days / 7.0
+def seafood_for_days(seafood_week: tuple[float, float], days: int) -> tuple[float, float]:
+    """The grams of seafood `days` days aim at and may have at most (Week.seafood_week's are per 7 days)."""
+    aim, most = seafood_week
+    return aim * days / 7.0, most * days / 7.0
 
 
 def seafood_shortfall_cost(aim: float, days: int) -> float:
@@ -422,7 +424,7 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     seafood = {}
     if week.seafood is not None:   # the week's seafood: what the other days left, and this day's share of the aim
         eaten = sum(seafood_grams(week, pairs) for e, pairs in planned.items() if e != d)
-        aim, most = (x * week.days / 7.0 for x in week.seafood_week)
+        aim, most = seafood_for_days(week.seafood_week, week.days)
         step, top = week.selection.foods.step_grams, week.selection.foods.max_steps
         locked = sum(step[f] * (top[f] if n is None else n) for (f, _), n in forced.items() if week.seafood[f])
         seafood = {"seafood": week.seafood, "seafood_max": max(most - eaten, locked),   # a lock the person set wins
@@ -500,7 +502,7 @@ def open_days(week: Week, d: int, planned: dict[int, DayPairs]) -> int:
 
 
 def days_left(week: Week, d: int, planned: dict[int, DayPairs], groups: np.ndarray) -> np.ndarray:
-    """Per food group (scarcity.food_groups): on how many more days it may be eaten (inf when never used up)."""
+    """Per food group (day.food_groups): on how many more days it may be eaten (inf when never used up)."""
     left = np.maximum(0.0, week.max_days_per_food - _days_eaten(week, d, planned, groups))
     left[np.unique(groups[week.never_used_up])] = np.inf
     return left

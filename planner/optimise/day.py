@@ -413,18 +413,30 @@ class DayModel:
     def n_options(self) -> int:
         return len(self.opt_pair)
 
+    def item_entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per item entry (each portion option, then each dish serving's ingredients): its column and its food."""
+        if self.dishes is None or not len(self.dishes):
+            return np.arange(self.n_options), self.food_idx[self.opt_pair]
+        return (np.r_[np.arange(self.n_options), self.blocks["dish"].start + self.dishes.entry_col],
+                np.r_[self.food_idx[self.opt_pair], self.dishes.entry_food])
 
-def _day_food(foods: FoodArrays, rules: DayRules) -> np.ndarray:
-    """Per food: the key it counts under for once_a_day, 0..2n-1: its food's (raw and cooked forms are one food:
-    their first form's index), but a garnish counts as itself (n + its index: a lemon wedge rides along beside a
-    dish's lemon juice)."""
-    n = len(foods)
-    if foods.same_food is None:
-        return np.arange(n)
-    _, first, group = np.unique(foods.same_food, return_index=True, return_inverse=True)
-    out = first[group]
+
+def food_groups(foods) -> np.ndarray:
+    """Per food (FoodArrays or the table's arrays): the index of the food it is a form of (raw and cooked forms are
+    one food for the days rule, the week's variety and once_a_day)."""
+    group = foods.same_food if foods.same_food is not None else np.array(foods.ids)
+    return np.unique(group, return_inverse=True)[1]
+
+
+def once_a_day_keys(foods, uncounted_roles) -> np.ndarray:
+    """Per food (FoodArrays or the table's arrays): the key it counts under for once_a_day, 0..2n-1: its food's (its
+    first form's index: raw and cooked forms are one food), but a garnish counts as itself (n + its index: a lemon
+    wedge rides along beside a dish's lemon juice)."""
+    n = len(foods.ids)
+    group = food_groups(foods)
+    out = np.unique(group, return_index=True)[1][group]
     if foods.roles is not None:
-        own = np.flatnonzero(np.isin(foods.roles, rules.uncounted_roles))
+        own = np.flatnonzero(np.isin(foods.roles, uncounted_roles))
         out[own] = n + own
     return out
 
@@ -791,7 +803,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     # once_a_day: each food in at most one meal a day, as itself, in another form (fried and scrambled eggs, raw
     # and boiled carrots) or in a dish; a garnish's forms apart (a lemon wedge and lemon juice); a food locked
     # in two meals may be in both
-    day_food = _day_food(foods, rules)
+    day_food = once_a_day_keys(foods, rules.uncounted_roles)
     forced_count = np.bincount(day_food[[f for f, _ in request.forced]], minlength=2 * len(foods))   # meals locked in
     several = (foods.fits.sum(axis=1)[opt_food] > 1) | (np.bincount(day_food, minlength=2 * len(foods)) > 1)[
         day_food[opt_food]]

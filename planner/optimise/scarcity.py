@@ -15,15 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from planner.optimise.day import DayModel, FoodArrays, pass_model
+from planner.optimise.day import DayModel, pass_model
 
 PRICE_ITERATIONS = 20000   # simplex iterations of the pricing LP: a work limit (measured: 2,000-6,000 suffice)
-
-
-def food_groups(foods: FoodArrays) -> np.ndarray:
-    """Per food: the index of the food it is a form of (raw and cooked forms are one food for the days rule)."""
-    group = foods.same_food if foods.same_food is not None else np.array(foods.ids)
-    return np.unique(group, return_inverse=True)[1]
 
 
 def day_prices(model: DayModel, groups: np.ndarray, days_left: np.ndarray, open_days: int,
@@ -38,12 +32,7 @@ def day_prices(model: DayModel, groups: np.ndarray, days_left: np.ndarray, open_
     limited = np.isfinite(days_left) & (days_left < open_days)
     if open_days <= 1 or not limited.any():
         return np.zeros(len(days_left))
-    dish = model.blocks.get("dish", slice(0, 0))
-    if model.dishes is not None and len(model.dishes):
-        item_cols = np.r_[np.arange(model.n_options), dish.start + model.dishes.entry_col]
-        item_food = np.r_[model.food_idx[model.opt_pair], model.dishes.entry_food]
-    else:
-        item_cols, item_food = np.arange(model.n_options), model.food_idx[model.opt_pair]
+    item_cols, item_food = model.item_entries()
     item_group = groups[item_food]
     on = limited[item_group] & (model.upper[item_cols] > 0)
     if not on.any():

@@ -18,7 +18,7 @@ from planner.optimise.context import (
     day_rules_for,
     food_preference,
     pregnancy_seafood,
-    seafood_aim,
+    seafood_for_days,
     seafood_shortfall_cost,
 )
 from planner.optimise.day import (
@@ -29,6 +29,7 @@ from planner.optimise.day import (
     SOFT_CAP_WEIGHT,
     DayRequest,
     dish_options,
+    once_a_day_keys,
 )
 from planner.optimise.realism import distinct_foods as week_foods
 from planner.plan import Day, Plan, PlanItem, day_totals, items_totals
@@ -70,14 +71,11 @@ def day_violations(table: FoodTable, day: Day, targets: Targets, tolerance: floa
             out.append(f"{nutrient_word(name)} {values[name]:,.0f} {unit_word(name)}, above its limit "
                        f"{cap:,.0f} {unit_word(name)}")
     # each food in one meal a day, raw and cooked forms as one food (a garnish's forms apart), as the day model has it
-    form_of = dict(zip(arrays.ids, arrays.same_food, strict=True)) if arrays.same_food is not None else {}
-    garnish = set(day_rules.uncounted_roles)
-    meals_of: dict[tuple[bool, str], set[str]] = {}
+    key_of = dict(zip(arrays.ids, once_a_day_keys(arrays, day_rules.uncounted_roles).tolist(), strict=True))
+    meals_of: dict[int | str, set[str]] = {}
     for meal in day.meals:
         for it in meal.items:
-            own = role.get(it.food_id) in garnish
-            key = (own, it.food_id if own else form_of.get(it.food_id, it.food_id))
-            meals_of.setdefault(key, set()).add(meal.slot)
+            meals_of.setdefault(key_of.get(it.food_id, it.food_id), set()).add(meal.slot)
     ids = [it.food_id for it in day.items()]
     if len(ids) != len(set(ids)) or any(len(slots) > 1 for slots in meals_of.values()):
         out.append("a food in two meals")
@@ -109,7 +107,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     foods = select_foods(profile, table, targets).foods
     total += NEW_FOOD_COST[variety] * week_foods(plan, table) * (TIE_BREAK * money_unit if prices else 1.0)
     seafood, seafood_week = pregnancy_seafood(profile, table, foods.ids)
-    aim = seafood_aim(seafood_week, len(plan.days))
+    aim, _ = seafood_for_days(seafood_week, len(plan.days))
     if seafood is not None and seafood.any() and aim > 0:   # the grams short of the week's seafood aim (pregnancy)
         fish = set(np.array(foods.ids)[seafood])
         eaten = sum(it.grams for it in plan.items() if it.food_id in fish)

@@ -31,7 +31,7 @@ from planner.optimise.context import (
     Week,
     build_week,
     day_pairs,
-    seafood_aim,
+    seafood_for_days,
     seafood_shortfall_cost,
     to_day,
 )
@@ -73,6 +73,8 @@ class WholeWeek:
     item_cols: np.ndarray    # per item of a day (portion options, then dish ingredient entries): its day column
     item_group: np.ndarray   # per item: its food's group (raw and cooked forms are one food)
     week_food: np.ndarray    # per group: its column "eaten this week"
+    seafood_grams: np.ndarray | None = None   # per day column (every day): the seafood grams it brings, when the
+                                               # week has a seafood aim (pregnancy)
 
     @property
     def n(self) -> int:
@@ -94,12 +96,9 @@ class WholeWeek:
         the grams short of the week's seafood aim at seafood_shortfall_cost."""
         total = sum(float(np.dot(self.day.cost, tightened(self.day, self.day_x(x, d)))) for d in range(self.days))
         total += NEW_FOOD_COST[self.variety] * len(self.groups_eaten(x))
-        if "seafood_aim" in self.rows.names:   # the grams short of the week's seafood aim, at their cost
-            aim = seafood_aim(self.week.seafood_week, self.days)
-            r = self.rows.names.index("seafood_aim")
-            starts, index, value = self.rows.csr()
-            cols, vals = index[starts[r]:starts[r + 1]], value[starts[r]:starts[r + 1]]
-            eaten = float(np.dot(vals[cols < self.days * self.n], np.round(x[cols[cols < self.days * self.n]])))
+        if self.seafood_grams is not None:   # the grams short of the week's seafood aim, at their cost
+            aim, _ = seafood_for_days(self.week.seafood_week, self.days)
+            eaten = float(np.dot(self.seafood_grams, np.round(x[:len(self.seafood_grams)])))
             total += seafood_shortfall_cost(aim, self.days) * max(0.0, aim - eaten)
         return total
 
@@ -134,8 +133,7 @@ class WholeWeek:
     def start_at(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A solution's item columns (portion options, dishes, "no dish", every day) and the week's flags of the
         foods they eat, as a start."""
-        day = self.day
-        cols = np.r_[np.arange(day.n_options), np.arange(day.blocks["dish"].start, day.blocks["no_dish"].stop)]
+        cols = _choice_cols(self.day)
         index = np.concatenate([cols + d * self.n for d in range(self.days)])
         flags = np.zeros(len(self.week_food))
         flags[self.groups_eaten(x)] = 1.0
@@ -204,21 +202,24 @@ def build_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     cost = np.r_[cost, np.full(n_groups, NEW_FOOD_COST[variety]), np.zeros(ate_on.size)]
     lower, upper = np.r_[lower, np.zeros(extra)], np.r_[upper, np.ones(extra)]
     integer = np.r_[integer, np.ones(extra, dtype=integer.dtype)]
+    seafood_grams = None
     if week.seafood is not None and week.seafood.any():   # seafood_week: the week's most (pregnancy), as the
         grams = np.where(week.seafood, foods.step_grams, 0.0)   # fast week holds it
         per_item = np.r_[grams[day.food_idx[day.opt_pair]] * day.opt_steps, day.dishes.total(grams)]
         day_cols = np.r_[np.arange(day.n_options), np.arange(day.blocks["dish"].start, day.blocks["dish"].stop)]
         all_cols, all_grams = np.concatenate([day_cols + d * n for d in range(days)]), np.tile(per_item, days)
-        rows.add("seafood_week", all_cols, all_grams, upper=week.seafood_week[1] * days / 7.0)
-        aim = seafood_aim(week.seafood_week, days)
+        aim, most = seafood_for_days(week.seafood_week, days)
+        rows.add("seafood_week", all_cols, all_grams, upper=most)
         if aim > 0:   # the week's aim: grams short of it cost what the fast days pay (seafood_shortfall_cost)
             short = len(cost)
             cost = np.r_[cost, seafood_shortfall_cost(aim, days)]
             lower, upper = np.r_[lower, 0.0], np.r_[upper, np.inf]
             integer = np.r_[integer, np.zeros(1, dtype=integer.dtype)]
             rows.add("seafood_aim", np.r_[all_cols, short], np.r_[all_grams, 1.0], lower=aim)
+            seafood_grams = np.zeros(days * n)
+            seafood_grams[all_cols] = all_grams
     return WholeWeek(profile, week, day, days, variety, cost, lower, upper, integer, rows, item_cols, item_group,
-                     week_food)
+                     week_food, seafood_grams)
 
 
 def reference_day(week: Week) -> DayModel:
@@ -233,9 +234,7 @@ def _food_groups(week: Week, day: DayModel) -> tuple[np.ndarray, int, np.ndarray
     """Per food its group (Week.groups: raw and cooked forms are one food), the number of groups, and per item of
     the day (portion options, then dish ingredient entries) its column and its food."""
     group = week.groups
-    dishes = day.dishes
-    item_cols = np.r_[np.arange(day.n_options), day.blocks["dish"].start + dishes.entry_col]
-    item_food = np.r_[day.food_idx[day.opt_pair], dishes.entry_food]
+    item_cols, item_food = day.item_entries()
     return group, int(group.max(initial=-1)) + 1, item_cols, item_food
 
 
@@ -453,5 +452,10 @@ def _start_columns(week: Week, day: DayModel, plan_day: Day) -> tuple[np.ndarray
             if len(cols) != 1:
                 return None
             values[cols[0]] = 1.0
-    cols = np.r_[np.arange(day.n_options), np.arange(dish.start, no_dish.stop)]
+    cols = _choice_cols(day)
     return cols, values[cols]
+
+
+def _choice_cols(day: DayModel) -> np.ndarray:
+    """A day's choice columns: its portion options, its dishes and its meals' "no dish" (what a start sets)."""
+    return np.r_[np.arange(day.n_options), np.arange(day.blocks["dish"].start, day.blocks["no_dish"].stop)]
