@@ -48,10 +48,11 @@ MIP_OPTIONS = {"mip_pool_soft_limit": 1, "mip_allow_restart": False, "mip_heuris
 
 def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float, gap: float,
                abs_gap: float = 0.0, start: np.ndarray | None = None, cols: np.ndarray | None = None,
-               nodes: int | None = None):
+               nodes: int | None = None, options: dict | None = None):
     """One HiGHS run on the model's arrays with these upper bounds, as a MIP or as its LP relaxation;
     with `cols`, on those columns only (HiGHS's presolve does not watch the time limit, and on the full
-    catalogue's whole model it alone takes minutes: a core is handed over as a small model)."""
+    catalogue's whole model it alone takes minutes: a core is handed over as a small model); `options` are
+    HiGHS options for this run (WHOLE_PRESOLVE)."""
     import highspy
 
     h = new_highs()
@@ -61,7 +62,7 @@ def _run_highs(model: DayModel, upper: np.ndarray, mip: bool, time_limit: float,
     h.setOptionValue("threads", 1)
     if nodes is not None:   # a deterministic work limit: the same model gives the same plan on any load
         h.setOptionValue("mip_max_nodes", int(nodes))
-    for option, value in MIP_OPTIONS.items():
+    for option, value in {**MIP_OPTIONS, **(options or {})}.items():
         h.setOptionValue(option, value)
     if not mip:   # measured: presolve is most of an LP's time here, up to 20x on the full catalogue
         h.setOptionValue("presolve", "off")
@@ -148,12 +149,18 @@ def _dish_core(model: DayModel, x: np.ndarray, reduced: np.ndarray, per_slot: in
 
 CORE_SIZES = (10,)      # pairs per meal offered to the MIP (measured on the kidney and vegan weeks' hard days: a
                         # second, wider core of 30 never met goals the first missed and cost 20-40 % of the day)
-CORE_NODES = 200        # branch-and-bound nodes of each core MIP: a work limit, so a plan does not depend on
+CORE_NODES = 100        # branch-and-bound nodes of each core MIP: a work limit, so a plan does not depend on
 WHOLE_NODES = 1         # the machine's load; wall-clock time is only a safety cap, reported when hit. The whole
                         # model runs its root (cuts, then RINS from the best core plan): measured on the README
                         # kidney week and the vegan athlete's, seeds 0-3, the same plans as 150 nodes and the
                         # kidney week 30 % faster (without presolve as well: faster, but two vegan days 5 % off
-                        # their energy target)
+                        # their energy target). Core MIPs: only the kidney weeks' reach 100 nodes; at 100 instead
+                        # of 200, seeds 0-11 of the README kidney week and realism.py's took 9-10 % less CPU,
+                        # their week objectives 0.2-0.8 % lower (50 nodes: 1-4 % higher); the default and vegan
+                        # weeks' plans are the same
+WHOLE_PRESOLVE = {"presolve_rule_off": 1 << 15}   # the whole model's presolve without probing (HiGHS's rule 15):
+                        # probing was 1.5 s of a 2.7 s root. Measured, seeds 0-11: the README kidney week 11 % less
+                        # CPU, realism.py's kidney and vegan weeks 22-25 % less, week objectives within 0.1-0.8 %
 GOAL_SLACK_UNITS = 2.0   # objective units of extra shortfall worth that try (0.2 % of one goal)
 WHOLE_MODEL_OPTIONS = 5000  # above this many options (the full catalogue) the last try is a wide core, not
 WIDE_CORE = 120             # the whole model: HiGHS's presolve alone would overrun any time limit
@@ -274,7 +281,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
                                      "time limit reached before any plan was found"), None
         cols = columns(_core(model, x_lp, reduced, WIDE_CORE), 4 * DISH_CORE)
     h = _run_highs(model, model.upper, True, left, gap, abs_gap,
-                   start=None if best is None else best[0], cols=cols, nodes=WHOLE_NODES)
+                   start=None if best is None else best[0], cols=cols, nodes=WHOLE_NODES, options=WHOLE_PRESOLVE)
     status = highs_status(h, time.perf_counter() - began)
     if status.status.solved:
         x = solution(h, cols)
