@@ -71,6 +71,35 @@ def test_a_what_if_stops_at_its_core_plan(table, monkeypatch, fallback):
     assert len(whole) == (1 if fallback else 0), calls
 
 
+def test_only_the_whole_model_presolves_without_probing(table, monkeypatch):
+    """The whole model's root presolves without HiGHS's probing (WHOLE_PRESOLVE, options HiGHS knows); the LP
+    relaxation and the core MIPs keep HiGHS's usual presolve; the day is still planned."""
+    import highspy
+
+    from planner.optimise import strategy
+    from planner.optimise.context import build_week, day_request
+    from planner.optimise.day import build_day
+    from planner.quiet import new_highs
+
+    h = new_highs()
+    assert all(h.setOptionValue(k, v) == highspy.HighsStatus.kOk for k, v in strategy.WHOLE_PRESOLVE.items())
+    calls = []
+    real = strategy._run_highs
+
+    def recorded(model, upper, mip, *args, **kwargs):
+        calls.append((mip and kwargs.get("cols") is None, kwargs.get("options")))
+        return real(model, upper, mip, *args, **kwargs)
+
+    week = build_week(Profile(), table, 1, (), 3, None, None, 0)
+    model = build_day(week.selection.foods, week.day_rules, day_request(week, 0, {}, {}))
+    monkeypatch.setattr(strategy, "_run_highs", recorded)
+    monkeypatch.setattr(strategy, "GOAL_SLACK_UNITS", -1e9)   # every core plan "falls short": the whole model runs
+    solution = strategy.solve_day(model, 60.0)
+    assert solution.status.status.solved and solution.steps
+    assert [options for whole, options in calls if whole] == [strategy.WHOLE_PRESOLVE]
+    assert not any(options for whole, options in calls if not whole), calls
+
+
 def test_a_day_its_work_limit_finds_no_plan_for_is_planned_again_without_the_variety_rules(monkeypatch, table):
     """A stage-4 day can find no plan in its node limit once earlier days have used up the foods it needs; the
     same deterministic solve would stop there again, so the day repeats foods instead of being left empty."""
