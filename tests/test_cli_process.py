@@ -181,3 +181,19 @@ def test_shopping_says_the_pack_sizes_it_buys(cli_process, table, tmp_path):
     assert (line["buy_amount"], line["buy_grams"], line["unit_text"]) == (2, 631.0, "packs")
     assert line["packs"] == [{"label": "14.75 oz can", "grams": 418.0, "count": 1},
                              {"label": "7.5 oz can", "grams": 213.0, "count": 1}]
+
+
+def test_a_bare_pregnant_flag_plans_a_pregnancy_and_says_which_trimester_it_assumed(cli_process):
+    """The design's own example, `--sex female --age 30 --pregnant`, works: without a trimester the plan is for the
+    second (the trimester changes only the energy budget) and the profile line says that it was assumed."""
+    done = cli_process("plan", "--days", "1", "--sex", "female", "--age", "30", "--pregnant", "--format", "json")
+    assert done.code == 0, done.err
+    plan = parse_all(done.out)
+    assert plan["profile"]["pregnancy"] == "trimester2"
+    assert "no trimester given: trimester2 assumed" in plan["profile_used"]["note"]
+    named = cli_process("plan", "--days", "1", "--sex", "female", "--age", "30", "--pregnant", "trimester3")
+    assert named.code == 0, named.err
+    assert "--pregnancy trimester3" in named.out.splitlines()[0] and "assumed" not in named.out.splitlines()[0]
+    wrong = cli_process("plan", "--days", "1", "--sex", "female", "--age", "30", "--pregnant", "trimester4")
+    assert wrong.code == 2 and wrong.out == ""
+    assert "allowed: trimester1, trimester2, trimester3" in wrong.err and "Traceback" not in wrong.err

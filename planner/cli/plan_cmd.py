@@ -24,6 +24,9 @@ MAX_SEED = 2**32 - 1     # numpy's seed range
 MAX_TIME_LIMIT = 3600.0
 DEFAULT_TIME_LIMIT = 120.0   # seconds: a safety cap for the whole run; the solves stop at their work limits
 EXIT_NO_PLAN = 1   # the solver failed or the hard rules contradict each other: the message says which
+BARE_PREGNANT = "trimester2"   # `--pregnant` without a trimester (the design's `--sex female --age 30 --pregnant`):
+                               # the trimester changes only the energy budget, and the middle one is nearest either
+                               # other; the profile line says it was assumed
 
 # flag -> profile field, for the single-valued fields a flag replaces
 _FIELD_FLAGS = {"sex": "sex", "age": "age", "pregnancy": "pregnancy", "weight_kg": "weight_kg",
@@ -31,6 +34,12 @@ _FIELD_FLAGS = {"sex": "sex", "age": "age", "pregnancy": "pregnancy", "weight_kg
                 "target_set": "target_set", "kidney_stage": "kidney_stage"}
 # repeatable flags add to the file's lists (an exclusion in the file must never be dropped by a flag)
 _LIST_FLAGS = {"exclude": "exclude", "dislike": "dislike", "like": "like", "condition": "conditions"}
+
+
+class _Bare:
+    """A flag given without its value."""
+
+    PREGNANT = object()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,8 +69,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     who = p.add_argument_group("profile fields (override the file)")
     who.add_argument("--sex", default=None, help="female | male")
     who.add_argument("--age", type=int, default=None)
-    who.add_argument("--pregnancy", "--pregnant", dest="pregnancy", default=None, metavar="TRIMESTER",
-                     help="trimester1 | trimester2 | trimester3")
+    who.add_argument("--pregnancy", "--pregnant", dest="pregnancy", default=None, metavar="TRIMESTER", nargs="?",
+                     const=_Bare.PREGNANT, help=f"trimester1 | trimester2 | trimester3 (without one: {BARE_PREGNANT}, "
+                                                 "said in the output; the trimester changes only the energy budget)")
     who.add_argument("--lactation", action="store_true", default=None, help="breastfeeding")
     who.add_argument("--weight-kg", type=float, default=None)
     who.add_argument("--height-cm", type=float, default=None)
@@ -92,7 +102,10 @@ def profile_from_args(args) -> tuple[Profile, ResolvedProfile]:
     given = []
     for flag, name in _FIELD_FLAGS.items():
         value = getattr(args, flag)
-        if value is not None:
+        if value is _Bare.PREGNANT:
+            data[name] = BARE_PREGNANT
+            given.append(f"--pregnant (no trimester given: {BARE_PREGNANT} assumed, which sets only the energy budget)")
+        elif value is not None:
             data[name] = value
             given.append(f"--{flag.replace('_', '-')} {value:g}" if isinstance(value, float)
                          else f"--{flag.replace('_', '-')} {value}")
