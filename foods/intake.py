@@ -482,8 +482,14 @@ def _row_item(row: dict, line: int, table: FoodTable) -> IntakeItem:
         if carried and unit and normalize_unit(carried) != normalize_unit(unit):
             raise BadAmount(f"the amount '{quote(amount_text)}' and the unit '{quote(unit)}' disagree")
         unit = unit or (carried or "")
+    said = ""
+    if amount is not None and not unit:   # a bare number counts as in free text ('30 almonds' is 30 almonds, not
+        try:                              # 30 oz); a food SR28 weighs only by mass: grams (the CSV's unit is
+            unit = count_measure(food, food_text or food.name) or ""   # optional when the amount is in grams)
+        except BadAmount:
+            unit, said = "g", f"no unit, and {food.name} cannot be counted: read as grams"
     amount_, unit_, grams, reading = resolve(food, amount, unit or None, table)
-    return IntakeItem(line, label, food, amount_, unit_, grams, reading, guessed)
+    return IntakeItem(line, label, food, amount_, unit_, grams, f"{reading} ({said})" if said else reading, guessed)
 
 
 def parse_rows(rows: list[dict], table: FoodTable, first_line: int = 1) -> list[IntakeItem]:

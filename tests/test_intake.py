@@ -399,3 +399,18 @@ def test_csv_with_an_unclosed_quote_or_a_wrong_header_names_the_line(table):
         parse_csv('food,amount,unit\nbanana,2,\n"almonds,30 g\n', table)
     with pytest.raises(IntakeError, match=r"line 2: the CSV header 'what,how' has no 'food' column"):
         parse_csv("# my day\nwhat,how\nbanana,2\n", table)
+
+
+def test_a_row_without_a_unit_counts_as_free_text_does_and_grams_where_the_food_cannot_be_counted(table):
+    """'almonds,30,' is 30 almonds, as '30 almonds' typed is (it was 30 oz, 850 g); a food SR28 weighs only by mass
+    takes a bare number as grams (the CSV's unit is optional when the amount is in grams), and the reading says so."""
+    typed = parse_any("30 almonds\n2 bananas\n", table)
+    rows = parse_csv("food,amount,unit\nalmonds,30,\nbanana,2,\n", table)
+    assert [i.grams for i in rows] == [i.grams for i in typed]
+    assert rows[0].grams < 40
+    by_id = parse_rows([{"food_id": "almonds", "amount": 30}], table)[0]
+    assert by_id.grams == rows[0].grams
+    with pytest.raises(IntakeError, match="cannot be counted"):
+        parse_any("20 cashews\n", table)   # typed, a count of a food SR28 cannot count stays an error
+    (cashews,) = parse_csv("food,amount,unit\ncashews,20,\n", table)
+    assert cashews.grams == 20 and "read as grams" in cashews.reading
