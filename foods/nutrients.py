@@ -6,6 +6,7 @@ dashboard) takes its nutrient names from here."""
 from __future__ import annotations
 
 import csv
+import difflib
 from pathlib import Path
 
 NUTRIENTS_FILE = Path(__file__).resolve().parent / "data" / "nutrients.csv"
@@ -52,4 +53,6 @@ def resolve_nutrient(name: str) -> str:
     if key in _NUTRIENT_ALIASES:
         return _NUTRIENT_ALIASES[key]
     names = sorted({k for k in _NUTRIENT_ALIASES if len(k) > 2})
-    raise ValueError(f"unknown nutrient '{name}'; use one of: {', '.join(names)}")
+    near = difflib.get_close_matches(key, names, n=2, cutoff=0.75)
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    raise ValueError(f"unknown nutrient '{name}'; {hint}use one of: {', '.join(names)}")

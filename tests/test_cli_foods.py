@@ -95,6 +95,7 @@ def test_list_filters_by_tag_group_and_without(cli):
 @pytest.mark.parametrize("argv, words", [
     (("foods", "show", "bananna"), ["unknown food 'bananna'", "banana"]),
     (("foods", "top", "unobtainium"), ["unknown nutrient 'unobtainium'", "magnesium"]),
+    (("foods", "top", "potasium"), ["unknown nutrient 'potasium'; did you mean potassium?"]),
     (("foods", "top", "magnesium", "--per", "kg"), ["invalid choice: 'kg'", "portion"]),
     (("foods", "top", "magnesium", "-n", "0"), ["-n/--limit must be at least 1, not 0"]),
     (("foods", "top", "magnesium", "-n", "-3"), ["must be at least 1"]),
