@@ -617,6 +617,17 @@ def test_every_counted_unit_and_plural_reads_back_to_its_singular():
     assert {w: singular(plural(w)) for w in words} == {w: w for w in words}
 
 
+def test_every_portion_label_counts_a_noun_in_the_plural(table):
+    """Two portions read '2 large scrambled eggs', never '2 large egg scrambleds': the label's counted word is a
+    noun, not a cooking word after it."""
+    import re
+
+    cooking_word_plural = re.compile(r"\b\w+(?<!e)eds\b")   # 'scrambleds', 'choppeds'; 'seeds' is a noun
+    texts = {f.id: f.portion_text(2 * f.portion_grams) for f in table.foods.values()}
+    assert {fid: t for fid, t in texts.items() if cooking_word_plural.search(t)} == {}
+    assert texts["scrambled_egg"].startswith("2 large scrambled eggs")
+
+
 def test_plural_and_singular_forms_find_the_same_food(table):
     from foods.intake import parse_text
 
