@@ -327,13 +327,30 @@ def without_item(plan: Plan, day: int, slot: str, food_id: str, table: FoodTable
     if len(items) == len(meal.items):
         have = ", ".join(it.food_id for it in meal.items) or "nothing"
         raise PlannerError(f"{food_id} is not in {d.label} {meal.label} (it has {have})")
-    meals = [Meal(m.slot, items, m.dish) if m.slot == slot else m for m in d.meals]
+    dish = meal.dish if meal.dish and _dish_does_without(meal.dish, food_id) else ""
+    meals = [Meal(m.slot, items, dish) if m.slot == slot else m for m in d.meals]
     if table is not None:
         return _edited(plan, table, day, meals)
     return replace(_with_meals(plan, day, meals), shortfalls=[s for s in plan.shortfalls if s.day != day])
 
 
 
+
+
+def _dish_does_without(name: str, food_id: str) -> bool:
+    """Whether the dish a meal is named after is still that dish without `food_id`: it is not one of the dish's
+    required ingredients (nor the food standing in for one, the week's soy milk for "milk"). "Pasta with sardines
+    and peas" without its sardines is no longer named so; without its lemon wedge it is."""
+    from planner.optimise.candidates import dishes
+    from planner.optimise.day import ANY_OF_KIND
+
+    for dish in dishes():
+        kinds = [kind for kind in ANY_OF_KIND if kind in dish.ingredients]
+        if name not in {dish.name} | {dish.served_name({kind: stand_in}) for kind in kinds for stand_in in dish.words}:
+            continue
+        required = set(dish.ingredients) - dish.optional
+        return food_id not in required and not (food_id in dish.words and required & set(kinds))
+    return True   # a name no dish has (a plan from an older table): nothing to check it against
 
 
 def _edited(plan: Plan, table: FoodTable, day: int, meals: list[Meal]) -> Plan:

@@ -240,3 +240,26 @@ def test_cli_plan_edit_sets_a_portion_and_locks_then_unlocks_one_food(plan_file,
         locked[flag] = {it["food_id"]: it.get("locked", False) for it in dinner["items"]}
     assert locked["--lock"][item.food_id] is True and locked["--unlock"][item.food_id] is False
     assert not any(v for k, v in locked["--lock"].items() if k != item.food_id)   # only that food
+
+
+def test_a_meal_keeps_its_dish_name_only_while_it_is_still_that_dish(table):
+    """Removing a dish's required ingredient (or the milk standing in for its "milk") drops the name, so the plan
+    never shows "Pasta with sardines and peas" without sardines; an optional ingredient or a garnish keeps it."""
+    from conftest import plan_item
+
+    from planner.plan import Day, Meal, Plan
+    from planner.rules import meal_slots
+
+    def one_meal(dish: str, *food_ids: str) -> Plan:
+        lunch = Meal("lunch", [plan_item(table, f) for f in food_ids], dish)
+        meals = [lunch if slot == "lunch" else Meal(slot, []) for slot in meal_slots()]
+        return Plan([Day(0, meals)], Profile(sex="female", age=40).to_dict())
+
+    pasta = one_meal("Pasta with sardines and peas", "pasta", "sardines", "peas", "lemon")
+    assert edit.remove(pasta, table, 0, "lunch", "lemon").plan.days[0].meal("lunch").dish == "Pasta with sardines and peas"
+    assert edit.remove(pasta, table, 0, "lunch", "sardines").plan.days[0].meal("lunch").dish == ""
+    oats = one_meal("Oatmeal with soy milk and banana", "oatmeal", "soy_milk", "banana")
+    assert edit.remove(oats, table, 0, "lunch", "soy_milk").plan.days[0].meal("lunch").dish == ""
+    walnut_oats = one_meal("Oatmeal with walnuts and raisins", "oatmeal", "walnuts", "raisins", "milk")
+    kept = edit.remove(walnut_oats, table, 0, "lunch", "milk").plan.days[0].meal("lunch").dish
+    assert kept == "Oatmeal with walnuts and raisins"   # its milk is optional
