@@ -677,3 +677,17 @@ def test_solver_statuses_are_one_vocabulary_and_the_json_keeps_its_words():
     assert [s.value for s in SolveState if not s.solved] == ["infeasible", "failed"]
     with pytest.raises(ValueError, match="not one of optimal, feasible"):
         SolveStatus("done")
+
+
+def test_a_plan_not_proven_best_says_why_without_a_gap_to_a_loose_bound():
+    """A day stopped at its work limit is 'not proven best'; the text does not say "within 36 % of its best
+    possible" (the gap is to the LP relaxation's bound, which dishes and whole portions keep loose), while the JSON
+    keeps the number in `gap`."""
+    from planner.optimise.week import _combined
+    from planner.plan import SolveStatus
+
+    days = [SolveStatus("optimal", "HiGHS", 0.1, 0.01), SolveStatus("feasible", "HiGHS", 0.1, 0.36)]
+    status = _combined(days, 0.2)
+    assert status.status == "feasible" and status.gap == 0.36
+    assert status.message.startswith("not proven best on day 2; each day's search stops at a fixed amount of work")
+    assert "%" not in status.message
