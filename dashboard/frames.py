@@ -66,14 +66,30 @@ def amount_text(value: float | None, unit: str, lower_bound: bool = False) -> st
 # --- targets --------------------------------------------------------------------------------------------
 
 def targets_frame(targets: Targets) -> pd.DataFrame:
-    """One row per nutrient: the daily range in words, whether the planner pursues it, the kind of value and its
+    """One row per nutrient: the daily range in words, what the planner does with it, the kind of value and its
     source ('RDA: IOM 1997'), and a note."""
     rows = []
     for key, t in targets.items.items():
         source = t.source if t.kind in (t.source, "", None) else f"{t.kind}: {t.source}"
         rows.append({"Nutrient": nutrient_name(key), "Per day": range_text(t.min, t.max, t.unit),
-                     "Planned for": "yes" if t.goal and t.min else "no", "Source": source, "Note": t.note})
+                     "In the plan": in_the_plan(key, t, targets), "Source": source, "Note": t.note})
     return pd.DataFrame(rows)
+
+
+def in_the_plan(key: str, t, targets: Targets) -> str:
+    """What the planner does with a target, as its day model has it: a goal minimum it pursues, protein's floor
+    and every maximum it keeps, potassium not pushed; else shown only. ("Planned for: no" beside protein and sodium
+    read as if the plans ignored them.)"""
+    parts = []
+    if key == "potassium_mg" and not targets.push_potassium:
+        parts.append("not pushed")
+    elif t.goal and t.min:
+        parts.append("goal")
+    elif key == "protein_g" and t.min:
+        parts.append("floor kept")
+    if t.max is not None:
+        parts.append("maximum kept")
+    return ", ".join(parts) or "shown only"
 
 
 def macros_frame(targets: Targets) -> pd.DataFrame:

@@ -127,7 +127,9 @@ def test_profile_form_saves_a_valid_profile_and_shows_its_targets_with_sources()
     assert targets.loc["Calcium", "Per day"] == "1,200 to 2,000 mg"          # a woman of 58: RDA and UL, in words
     assert "None" not in " ".join(targets["Per day"])
     # kidney disease: potassium not pushed, and the page says why in a sentence, in the form's words
-    assert targets.loc["Potassium", "Planned for"] == "no"
+    assert targets.loc["Potassium", "In the plan"] == "not pushed"
+    assert (targets.loc["Sodium", "In the plan"], targets.loc["Calcium", "In the plan"]) == ("maximum kept",
+                                                                                           "goal, maximum kept")
     notes = " ".join(texts(at.info) + texts(at.markdown))
     assert "Kidney disease: potassium is not pushed" in notes
     assert "Limits from your clinician" in notes and "targets.potassium_mg" not in notes
@@ -818,3 +820,14 @@ def test_shortfall_sentences_are_plain_words():
     text = frames.shortfall_sentence(s)
     assert text == ("Day 3: magnesium reaches 280 mg of the 320 mg target, 40 mg short. "
                     "What stood in the way: energy budget. Add a handful of almonds.")
+
+
+def test_the_targets_table_says_what_the_plan_does_with_each_target():
+    """Protein's floor and every maximum are kept by the plans, so the table does not say "no" beside them."""
+    from dashboard import frames
+    from planner.profile import Profile
+    from planner.targets import targets_for
+
+    shown = frames.targets_frame(targets_for(Profile(sex="male", age=70))).set_index("Nutrient")["In the plan"]
+    assert (shown["Protein"], shown["Magnesium"], shown["Sodium"], shown["Vitamin D"]) == (
+        "floor kept", "goal", "maximum kept", "shown only")
