@@ -5,6 +5,8 @@ as buffers, and the whole-week reference holding the week's seafood as the fast 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -124,17 +126,23 @@ def test_each_ingredient_is_served_by_its_first_stand_in_not_used_up(seed):
         assert (served[i, len(dish.ingredients):] == -1).all()
 
 
-def test_a_meals_role_rows_count_its_foods_of_the_role_against_each_patterns_range():
+@pytest.mark.parametrize("apart", [False, True])
+def test_a_meals_role_rows_count_its_foods_of_the_role_against_each_patterns_range(apart):
+    """A locked food counts in its meal's pattern like any other; with "locks_apart" relaxed (locks that fit no
+    pattern together) it is left out of the count."""
     week = _week()
     foods, rules = week.selection.foods, week.day_rules
     lunch = week.slots.index("lunch")
     k = int(np.flatnonzero(week.slot_idx == lunch)[0])
-    locked = (int(week.food_idx[k]), lunch)   # a locked food is planned as it is: not counted
-    model = build_day(foods, rules, day_request(week, 0, {}, {locked: None}))
+    locked = (int(week.food_idx[k]), lunch)
+    request = day_request(week, 0, {}, {locked: None})
+    if apart:
+        request = replace(request, relax=frozenset({"locks_apart"}))
+    model = build_day(foods, rules, request)
     starts, index, value = model.rows.csr()
     opt_food, opt_slot = model.food_idx[model.opt_pair], model.slot_idx[model.opt_pair]
     counted = ~np.isin(foods.roles[opt_food], rules.free_roles) & ~(
-        (opt_food == locked[0]) & (opt_slot == locked[1]))
+        apart & (opt_food == locked[0]) & (opt_slot == locked[1]))
     pattern = model.blocks["pattern"]
     seen = 0
     for r, name in enumerate(model.rows.names):

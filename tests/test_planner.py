@@ -261,6 +261,26 @@ def test_locks_are_kept_with_their_amount(table):
     assert "banana" not in {it.food_id for it in plan.days[0].meal("dinner").items}
 
 
+def test_a_locked_food_takes_its_place_in_the_meal_not_beside_it(table):
+    """A locked salmon is the dinner's protein: the meal still follows a pattern with the salmon counted (a second
+    protein, fried squid, used to join it). Two locked proteins fit no pattern together: the rest of the meal is
+    planned around them, following a pattern of its own, and a note says so."""
+    from planner.optimise.realism import follows_pattern, meal_role_counts
+
+    plan = make_plan(Profile(sex="male", age=66), table, 1, locks=[Lock(0, "dinner", "salmon")], time_limit=FAST)
+    dinner = plan.days[0].meal("dinner")
+    assert meal_role_counts(dinner, table).get("protein") == 1 and follows_pattern(dinner, table)
+    assert not any("do not make one usual meal" in n for n in plan.notes)
+    both = [Lock(0, "dinner", "salmon"), Lock(0, "dinner", "chicken_thigh")]
+    plan = make_plan(Profile(sex="male", age=66), table, 1, locks=both, time_limit=FAST)
+    dinner = plan.days[0].meal("dinner")
+    assert {"salmon", "chicken_thigh"} <= {it.food_id for it in dinner.items}
+    rest = replace(dinner, items=[it for it in dinner.items if not it.locked])
+    assert rest.items and follows_pattern(rest, table)
+    assert any("the foods you kept do not make one usual meal together" in n for n in plan.notes)
+    assert all(follows_pattern(m, table) for m in plan.days[0].meals if m.slot != "dinner")
+
+
 @pytest.mark.parametrize("lock, fragment", [
     (Lock(9, "lunch", "lentils"), "days 1-2"),
     (Lock(0, "brunch", "lentils"), "breakfast, morning_snack"),

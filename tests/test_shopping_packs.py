@@ -159,12 +159,13 @@ def test_the_days_request_makes_the_opened_food_cheaper(week_of_three):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("food, slot", [("cottage_cheese", "breakfast"), ("cauliflower", "dinner")])
+@pytest.mark.parametrize("food, slot", [("cauliflower", "dinner")])
 def test_a_week_eats_more_of_the_pack_its_first_day_opens(table, monkeypatch, food, slot):
-    """Sold in one size only (cottage cheese's 200 g tub taken away), more of the 400 g tub, or of the head, that day
-    1 opens is eaten when a step from it saves its left-over cost: the incentive, not the smaller size, does it.
+    """More of the head of cauliflower that day 1 opens is eaten when a step from it saves its left-over cost.
     Over 16 seeds: one 3-day week may trade it for another opened pack, and four seeds were too few to tell
-    (measured: cottage cheese 74 -> 79 %, cauliflower 39 -> 48 % on average)."""
+    (measured over 48 seeds: 48 -> 65 %). Cottage cheese's 400 g tub (its 200 g tub taken away) is not a case: over
+    48 seeds its weeks eat 75-77 % of it with or without the incentive (+0.6 points with locked foods left out of
+    their meal's pattern, -0.5 since they count); 16 seeds had shown 75 -> 79 % by chance."""
     shipped = context.LEFT_IN_PACK_COST
     monkeypatch.setitem(table.foods, food, replace(table.get(food), other_pack_grams=(), other_pack_labels=()))
 

@@ -960,13 +960,16 @@ def _pattern_rows(rules: DayRules, request: DayRequest, rows: Rows, blocks: dict
     """pattern, role_min, role_max, role_allowed: a meal built food by food follows one of its slot's
     patterns (one binary per pattern, summing to 1, or to the no-dish column where dishes are offered);
     each role's count lies within the chosen pattern's range, and a role no chosen pattern names is absent.
-    Locked foods are planned as they are and not counted.
+    Locked foods count like any other (a locked salmon is the dinner's protein; not counted, a second protein
+    joined it); with "locks_apart" relaxed (locks that fit no pattern together) they are left out of the count.
 
     A meal's role rows are one block over its counted options and its pattern columns: per key (a role, or
     roles joined by "+") role_min then role_max, then role_allowed per role the meal's options have.
     `opt_role` is each option's role as an index into `role_names` (FoodArrays.role_codes)."""
     col = blocks["pattern"].start
-    counted = ~np.isin(np.array(role_names), rules.free_roles)[opt_role] & ~forced_opt
+    counted = ~np.isin(np.array(role_names), rules.free_roles)[opt_role]
+    if "locks_apart" in relax:
+        counted &= ~forced_opt
     for s, patterns in enumerate(rules.patterns):
         if s in request.fixed_slots:
             continue

@@ -84,6 +84,15 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
     if solution.status.status == SolveState.FAILED and left > 0.5 and not solution.status.no_plan_at_work_limit:
         began, time_limit = time.perf_counter(), left
         solution = solve_request(week, request, time_limit)
+    # locked foods that fit no meal pattern together (two proteins in one dinner): the rest of the meal is planned
+    # around them, its pattern counted without them, before any other rule is eased
+    if forced and (solution.status.status == SolveState.INFEASIBLE or solution.status.no_plan_at_work_limit):
+        apart = replace(request, relax=request.relax | {"locks_apart"})
+        retry = solve_request(week, apart, max(0.2, time_limit - (time.perf_counter() - began)))
+        if retry.status.status.solved:
+            note = (f"Day {d + 1}: the foods you kept do not make one usual meal together, so the rest of the meal "
+                    "is planned around them.")
+            return apart, retry, [note]
     # the variety rules (foods used up by earlier days) may leave no day, or none the work limit finds: a day that
     # repeats foods beats no day
     stuck = solution.status.no_plan_at_work_limit
