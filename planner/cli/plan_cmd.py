@@ -27,6 +27,7 @@ EXIT_NO_PLAN = 1   # the solver failed or the hard rules contradict each other: 
 BARE_PREGNANT = "trimester2"   # `--pregnant` without a trimester (the design's `--sex female --age 30 --pregnant`):
                                # the trimester changes only the energy budget, and the middle one is nearest either
                                # other; the profile line says it was assumed
+_NO_TRIMESTER = object()       # what argparse holds for `--pregnant` given alone
 
 # flag -> profile field, for the single-valued fields a flag replaces
 _FIELD_FLAGS = {"sex": "sex", "age": "age", "pregnancy": "pregnancy", "weight_kg": "weight_kg",
@@ -34,12 +35,6 @@ _FIELD_FLAGS = {"sex": "sex", "age": "age", "pregnancy": "pregnancy", "weight_kg
                 "target_set": "target_set", "kidney_stage": "kidney_stage"}
 # repeatable flags add to the file's lists (an exclusion in the file must never be dropped by a flag)
 _LIST_FLAGS = {"exclude": "exclude", "dislike": "dislike", "like": "like", "condition": "conditions"}
-
-
-class _Bare:
-    """A flag given without its value."""
-
-    PREGNANT = object()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     who.add_argument("--sex", default=None, help="female | male")
     who.add_argument("--age", type=int, default=None)
     who.add_argument("--pregnancy", "--pregnant", dest="pregnancy", default=None, metavar="TRIMESTER", nargs="?",
-                     const=_Bare.PREGNANT, help=f"trimester1 | trimester2 | trimester3 (without one: {BARE_PREGNANT}, "
+                     const=_NO_TRIMESTER, help=f"trimester1 | trimester2 | trimester3 (without one: {BARE_PREGNANT}, "
                                                  "said in the output; the trimester changes only the energy budget)")
     who.add_argument("--lactation", action="store_true", default=None, help="breastfeeding")
     who.add_argument("--weight-kg", type=float, default=None)
@@ -102,7 +97,7 @@ def profile_from_args(args) -> tuple[Profile, ResolvedProfile]:
     given = []
     for flag, name in _FIELD_FLAGS.items():
         value = getattr(args, flag)
-        if value is _Bare.PREGNANT:
+        if value is _NO_TRIMESTER:
             data[name] = BARE_PREGNANT
             given.append(f"--pregnant (no trimester given: {BARE_PREGNANT} assumed, which sets only the energy budget)")
         elif value is not None:
