@@ -18,6 +18,8 @@ from foods.nutrients import NUTRIENT_LABELS
 from planner.errors import PlannerError
 from planner.optimise import SHORTFALL_TOLERANCE, Lock, day_violations, goal_amount, shortfall_order
 from planner.optimise import regenerate as regenerate_plan
+from planner.optimise.candidates import dishes
+from planner.optimise.day import ANY_OF_KIND
 from planner.plan import SLOT_LABELS, Day, Meal, Plan, PlanItem, Shortfall, check_item_grams, day_totals
 from planner.profile import Profile, profile_from_dict
 from planner.targets import Targets, targets_for
@@ -341,9 +343,6 @@ def _dish_does_without(name: str, food_id: str) -> bool:
     """Whether the dish a meal is named after is still that dish without `food_id`: it is not one of the dish's
     required ingredients (nor the food standing in for one, the week's soy milk for "milk"). "Pasta with sardines
     and peas" without its sardines is no longer named so; without its lemon wedge it is."""
-    from planner.optimise.candidates import dishes
-    from planner.optimise.day import ANY_OF_KIND
-
     for dish in dishes():
         kinds = [kind for kind in ANY_OF_KIND if kind in dish.ingredients]
         if name not in {dish.name} | {dish.served_name({kind: stand_in}) for kind in kinds for stand_in in dish.words}:

@@ -13,6 +13,8 @@ from planner.plan import SolveState, SolveStatus
 from planner.quiet import new_highs
 from planner.solver import highs_status
 
+NOT_PROVEN = "not proven the best possible day"   # the gap to the LP's bound is in SolveStatus.gap: dishes and
+                                                  # whole portions keep that bound loose, so the words leave it out
 TIME_CAP_MESSAGE = ("stopped at the safety time cap, not the work limit: on a busy machine this plan may "
                     "differ from run to run")
 _INF = float("inf")
@@ -214,14 +216,15 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
     def goals_as_lp(x: np.ndarray) -> bool:
         return shortfall(x) <= lp_shortfall + GOAL_SLACK_UNITS * model.unit
 
-    def judged(x: np.ndarray, value: float, seconds: float) -> SolveStatus:
-        """'optimal' within the gap of the LP bound (it holds for the whole model), else 'feasible'."""
+    def judged(x: np.ndarray, value: float, seconds: float, provable: bool = True) -> SolveStatus:
+        """'optimal' within the gap of the LP bound (it holds for the whole model) where `provable`, else
+        'feasible' with the gap to that bound."""
         if bound is None:   # no relaxation was solved: nothing to measure the gap against
-            return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, None, "not proven the best possible day")
+            return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, None, NOT_PROVEN)
         true_gap = max(0.0, (value - bound) / max(abs(value), 1e-9))
-        if good(x, value):
+        if provable and good(x, value):
             return SolveStatus(SolveState.OPTIMAL, "HiGHS", seconds, true_gap)
-        return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, true_gap, "not proven the best possible day")
+        return SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, true_gap, NOT_PROVEN)
 
     dish_block = model.blocks.get("dish", slice(n_opt, n_opt))
     extra_cols = np.setdiff1d(np.arange(n_opt, len(model.cost)), np.arange(dish_block.start, dish_block.stop))
@@ -292,12 +295,7 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
             status = judged(x, value, status.seconds)   # proven on a core or cut by the work limit: the LP's bound
         return x, status, value
     if best is not None:   # the whole model failed: the core plan stands, not proven the best
-        seconds = time.perf_counter() - began
-        if bound is None:
-            return best[0], judged(*best, seconds), best[1]
-        true_gap = max(0.0, (best[1] - bound) / max(abs(best[1]), 1e-9))
-        return best[0], SolveStatus(SolveState.FEASIBLE, "HiGHS", seconds, true_gap,
-                                    "not proven the best possible day"), best[1]
+        return best[0], judged(*best, time.perf_counter() - began, provable=False), best[1]
     return None, status, None
 
 

@@ -69,8 +69,9 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
               fixed_slots: frozenset[int] = frozenset(), deadline: float | None = None
               ) -> tuple[DayRequest, DaySolution, list[str]]:
     """Solve one day; if the solver fails in `time_limit` and `deadline` leaves time, solve it again with
-    the time that is left; if the variety rules alone make it impossible, solve it again without them, and
-    say so. `closed_pairs` may not be used (meals kept as they are)."""
+    the time that is left; if the rules leave no day, solve it again with one group of them eased at a time
+    (locks apart from their meal's pattern, the variety rules, the patterns and food groups), and say so.
+    `closed_pairs` may not be used (meals kept as they are)."""
     began = time.perf_counter()
     request = day_request(week, d, planned, forced, salt, day_budget(week, d, planned), avoid_extra)
     if closed_pairs is not None:   # meals kept as they are (regenerate: every other day is planned, nothing to price)
@@ -84,32 +85,26 @@ def plan_day(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, tim
     if solution.status.status == SolveState.FAILED and left > 0.5 and not solution.status.no_plan_at_work_limit:
         began, time_limit = time.perf_counter(), left
         solution = solve_request(week, request, time_limit)
-    # locked foods that fit no meal pattern together (two proteins in one dinner): the rest of the meal is planned
-    # around them, its pattern counted without them, before any other rule is eased
-    if forced and (solution.status.status == SolveState.INFEASIBLE or solution.status.no_plan_at_work_limit):
-        apart = replace(request, relax=request.relax | {"locks_apart"})
-        retry = solve_request(week, apart, max(0.2, time_limit - (time.perf_counter() - began)))
-        if retry.status.status.solved:
-            note = (f"Day {d + 1}: the foods you kept do not make one usual meal together, so the rest of the meal "
-                    "is planned around them.")
-            return apart, retry, [note]
-    # the variety rules (foods used up by earlier days) may leave no day, or none the work limit finds: a day that
-    # repeats foods beats no day
+    # no day with every rule: ease them one group at a time, and say which. Locked foods that fit no meal pattern
+    # together (two proteins in one dinner) first: the rest of the meal is planned around them. Then the variety
+    # rules (foods used up by earlier days may leave no day, or none the work limit finds: a day that repeats foods
+    # beats no day). Last, what is kept or locked may leave no meal pattern or food-group amount possible.
     stuck = solution.status.no_plan_at_work_limit
     if solution.status.status == SolveState.INFEASIBLE or stuck:
-        eased = without_variety(request)
-        retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
-        if retry.status.status.solved:
-            why = "no plan was found with them" if stuck else "the other rules left no other way"
-            note = f"Day {d + 1}: foods repeat more than the variety rules allow, because {why}."
-            return eased, retry, [note]
-        if forced:   # what is kept or locked may leave no meal pattern or food-group amount possible
-            eased = without_variety(request, frozenset({"meal_patterns", "food_groups"}))
-            retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
-            if retry.status.status.solved:
-                note = (f"Day {d + 1}: with the foods you kept, its meals do not all follow a meal pattern and "
-                        "its vegetables, fruit or legumes may be outside their daily amounts.")
-                return eased, retry, [note]
+        why = "no plan was found with them" if stuck else "the other rules left no other way"
+        easings = [
+            (forced, replace(request, relax=request.relax | {"locks_apart"}),
+             "the foods you kept do not make one usual meal together, so the rest of the meal is planned around them."),
+            (True, without_variety(request), f"foods repeat more than the variety rules allow, because {why}."),
+            (forced, without_variety(request, frozenset({"meal_patterns", "food_groups"})),
+             "with the foods you kept, its meals do not all follow a meal pattern and its vegetables, fruit or legumes "
+             "may be outside their daily amounts."),
+        ]
+        for applies, eased, said in easings:
+            if applies:
+                retry = solve_request(week, eased, max(0.2, time_limit - (time.perf_counter() - began)))
+                if retry.status.status.solved:
+                    return eased, retry, [f"Day {d + 1}: {said}"]
     return request, solution, []
 
 
