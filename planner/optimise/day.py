@@ -34,7 +34,8 @@ Constraints:
 - pattern:s        sum_q w[s,q] = n[s]; role_min/role_max:s:role  count of role foods within the chosen
                    pattern's range; role_allowed:s:role  a role no chosen pattern names is absent
 - day_amount:name, meal_amount:s:name   grams / portions / foods of roles (vegetables 250-600 g, ...)
-- avoid_repeat     not all of an earlier day's (or yesterday's meal's) foods again
+- avoid_repeat     not all of an earlier day's (or yesterday's meal's) foods again (a food counted in one meal,
+                   or in any: once_a_day keeps it to one)
 - budget           money - b <= the day's budget
 - seafood_week, seafood_aim   grams of seafood within what the week has left (pregnancy: 340 g a week), and
                    + a >= the day's share of the week's aim (227 g) where the profile eats fish
@@ -74,6 +75,7 @@ DISH_BONUS = 2.5            # objective units a meal that is not a named dish co
                             # with the days' energy as close to target (vegan athlete: mean 1.0 % off, 1.1 % at 1.5)
 GOAL_COUNTED = {"calcium_mg": "calcium_counted_mg"}   # a goal measured on what counts toward it (oxalate greens'
                                                       # calcium is shown, not counted), when the table has it
+ANY_SLOT = -1               # DayRequest.avoid: a food in whichever meal it is
 GRAMS_ROUNDING = 0.05       # grams in a plan are rounded to 0.1 g: each item may move by this much
 _INF = float("inf")
 
@@ -207,7 +209,8 @@ class DayRequest:
     banned_foods: np.ndarray | None = None        # bool (foods,): may not be used this day
     banned_pairs: np.ndarray | None = None        # bool (pairs,): may not be used this day
     forced: dict[tuple[int, int], int | None] = field(default_factory=dict)  # (food, slot) -> steps or any
-    avoid: list[list[tuple[int, int]]] = field(default_factory=list)  # sets of (food, slot) not all together
+    avoid: list[list[tuple[int, int]]] = field(default_factory=list)  # sets of (food, slot) not all together; slot
+                                                  # ANY_SLOT: the food in whichever meal (a day's foods reshuffled)
     budget: float | None = None                   # the day's share of the weekly budget
     energy_shift: float = 0.0                     # what-if: move the energy band by this many kcal
     relax: frozenset[str] = frozenset()           # what-if: rule groups left out
@@ -898,9 +901,12 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     # avoid_repeat: never all of a set already eaten (a whole day, or a meal the day before), as foods or in
     # dishes
     if "variety" not in relax:
+        n_slots = len(rules.slots)
         for combo in request.avoid:
-            ks = [pair_of[c] for c in combo if c in pair_of]
-            if len(ks) == len(combo) and not forced_pairs[ks].all():
+            per_food = [[pair_of[(f, t)] for t in (range(n_slots) if slot == ANY_SLOT else (slot,)) if (f, t) in pair_of]
+                        for f, slot in combo]
+            ks = [k for pairs in per_food for k in pairs]
+            if all(per_food) and not all(forced_pairs[pairs].any() for pairs in per_food):
                 cols = [np.concatenate([opts[first_opt[k]:first_opt[k] + counts[k]] for k in ks])]
                 vals = [np.ones(len(cols[0]))]
                 if len(dishes):
@@ -908,7 +914,7 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
                     hits = np.bincount(dishes.entry_col[in_combo], minlength=len(dishes))
                     cols.append(dish_cols[hits > 0])
                     vals.append(hits[hits > 0].astype(float))
-                rows.add("avoid_repeat", np.concatenate(cols), np.concatenate(vals), upper=len(ks) - 1)
+                rows.add("avoid_repeat", np.concatenate(cols), np.concatenate(vals), upper=len(combo) - 1)
     # seafood_week and seafood_aim: the week's seafood (pregnancy: 8-12 oz), as what this day may and should hold
     if request.seafood is not None and request.seafood.any():
         grams = amount(np.where(request.seafood, foods.step_grams, 0.0))
