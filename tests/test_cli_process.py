@@ -40,6 +40,8 @@ CASES = [
      lambda d: d["imported"] == 3, "imported 3 SR28 foods"),
     ("plan", ["plan", "--days", "1", "--time-limit", "60"], None,
      lambda d: d["days"][0]["meals"] and d["days"][0]["totals"]["calcium_mg"] > 0, "Profile: No --profile given"),
+    ("plan --thorough", ["plan", "--days", "2", "--thorough"], None,
+     lambda d: len(d["days"]) == 2 and all(day["meals"] for day in d["days"]), "Profile: No --profile given"),
     ("plan edit", ["plan", "edit", "{plan}", "--day", "1", "--meal", "lunch", "--lock"], None,
      lambda d: d["edit"]["action"] == "lock" and all(i["locked"] for m in d["days"][0]["meals"] if m["meal"] == "lunch"
                                                     for i in m["items"]), "Every food locked in lunch, Day 1."),

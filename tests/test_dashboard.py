@@ -255,8 +255,8 @@ def test_plan_generate_shows_progress_the_week_and_its_charts(table, monkeypatch
     assert len(calls) == 1
     calls[0].apply_defaults()
     used, cli = calls[0].arguments, build_parser().parse_args(["plan"])
-    assert (used["days"], used["max_days_per_food"], used["seed"], used["time_limit"]) == \
-        (cli.days, cli.max_days_per_food, cli.seed, cli.time_limit)
+    assert (used["days"], used["max_days_per_food"], used["seed"], used["time_limit"], used["thorough"]) == \
+        (cli.days, cli.max_days_per_food, cli.seed, cli.time_limit, cli.thorough)
     status = at.get("status")
     assert len(status) == 1 and status[0].label.startswith("Planned 7 days in")
     # charts: the heatmap, and each mineral's stacked bars by meal with its target line, one mineral at a time
@@ -275,6 +275,27 @@ def test_plan_generate_shows_progress_the_week_and_its_charts(table, monkeypatch
     first = plan.days[0].items()[0]
     assert any(first.portion in m for m in texts(at.markdown))
     assert any(m.startswith("Every day meets") for m in texts(at.success)) or at.warning
+
+
+def test_search_longer_plans_the_thorough_week(table, monkeypatch):
+    """The toggle asks the planner for a thorough week (`--thorough` on the command line) and says so while it
+    plans; the week it shows is the one the planner gave."""
+    asked = []
+    real = optimise.make_plan
+
+    def spy(*args, **kw):
+        asked.append(kw.get("thorough"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(optimise, "make_plan", spy)
+    at = open_app("views/plan.py")
+    at.number_input(key="plan_days").set_value(2)
+    at.toggle(key="plan_thorough").set_value(True)
+    at.run()
+    click(at, "plan_generate")
+    assert asked == [True]
+    assert len(at.session_state.plan.days) == 2 and all(d.items() for d in at.session_state.plan.days)
+    assert at.get("status")[0].label.startswith("Planned 2 days in")
 
 
 def test_the_plan_page_names_each_meals_dish_as_the_text_plan_does(table):

@@ -52,9 +52,9 @@ def _json(plan, table) -> str:
 
 @pytest.mark.slow
 @examples(0.16)
-@given(profile=profiles(), seed=st.integers(0, 50))
-def test_meals_are_dishes_or_patterns_with_energy_and_protein_on_target(table, profile, seed):
-    plan = make_plan(profile, table, 2, seed=seed, time_limit=120)
+@given(profile=profiles(), seed=st.integers(0, 50), thorough=st.booleans())
+def test_meals_are_dishes_or_patterns_with_energy_and_protein_on_target(table, profile, seed, thorough):
+    plan = make_plan(profile, table, 2, seed=seed, time_limit=120, thorough=thorough)
     if plan.status.status in ("failed", "infeasible"):
         assert plan.notes
         return
@@ -68,7 +68,7 @@ def test_meals_are_dishes_or_patterns_with_energy_and_protein_on_target(table, p
     assert (r.days_protein_floor == r.days and r.main_meals_protein == r.main_meals) or protein_said
     assert r.vegetable_grams[0] >= 250 - 1 and r.vegetable_grams[1] <= 600 + 1 and r.fruit_grams[1] <= 400 + 1
     if plan.status.status != "time_limit":   # the safety cap was not hit: the work limits decide alone
-        again = make_plan(profile, table, 2, seed=seed, time_limit=120)
+        again = make_plan(profile, table, 2, seed=seed, time_limit=120, thorough=thorough)
         assert _json(again, table) == _json(plan, table)
     for day in plan.days:
         for meal in day.meals:

@@ -29,7 +29,7 @@ def unplanned_days(plan: Plan) -> list[int]:
     return [d.index for d in plan.days if not d.items()]
 
 
-def generate(days: int, max_days: int) -> None:
+def generate(days: int, max_days: int, thorough: bool = False) -> None:
     """A new week with the CLI's defaults (its seed, and wall-clock only as a safety cap: the solves stop at
     their deterministic work limits, so the dashboard and `mineral-planner plan` give the same week), with its
     progress shown while it solves."""
@@ -37,9 +37,11 @@ def generate(days: int, max_days: int) -> None:
     with st.status("Planning your week…", expanded=True) as status:
         status.write(f"Choosing real foods for {plural(days, 'day')} × 5 meals within your energy budget, and "
                      "meeting your calcium, magnesium and potassium targets"
-                     + (f"; keeping {plural(len(locks), 'locked food')}" if locks else "") + "…")
+                     + (f"; keeping {plural(len(locks), 'locked food')}" if locks else "")
+                     + ("; searching longer for a better week" if thorough else "") + "…")
         started = time.perf_counter()
-        plan = optimise.make_plan(state.profile(), table, days=days, locks=locks, max_days_per_food=max_days)
+        plan = optimise.make_plan(state.profile(), table, days=days, locks=locks, max_days_per_food=max_days,
+                                  thorough=thorough)
         took = time.perf_counter() - started
         if unplanned_days(plan):
             status.update(label=f"Some days could not be planned ({took:.1f} s)", state="error", expanded=False)
@@ -168,9 +170,12 @@ def settings() -> None:
         max_days = c2.number_input("Each food on at most … days", min_value=1, max_value=optimise.MAX_DAYS,
                                    value=optimise.DEFAULT_MAX_DAYS_PER_FOOD, step=1, key="plan_max_days",
                                    help="Variety: how often the same food may come back.")
+        thorough = st.toggle("Search longer for a better week", key="plan_thorough",
+                             help="A few seconds instead of under one (up to half a minute for a kidney diet): "
+                                  "fewer foods to buy, more meals as dishes, days closer to your energy.")
         if st.button("Generate a week" if ss.plan is None else "Generate again", type="primary", key="plan_generate",
                      help="Locked foods stay where they are."):
-            generate(int(n_days), int(max_days))
+            generate(int(n_days), int(max_days), thorough)
 
 
 def summary(plan: Plan) -> None:

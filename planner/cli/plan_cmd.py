@@ -60,6 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--prices", type=Path, default=None, help="CSV food_id,price_per_kg: plan the cheapest week")
     p.add_argument("--budget", type=float, default=None, help="weekly budget (needs --prices)")
     p.add_argument("--seed", type=int, default=0, help="pick another of the equally good plans")
+    p.add_argument("--thorough", action="store_true",
+                   help="search longer (a few seconds a week, up to half a minute for a kidney diet) for a better "
+                        "week: fewer foods, more meals as dishes, days closer to your energy")
     add_catalog(p)
     who = p.add_argument_group("profile fields (override the file)")
     who.add_argument("--sex", default=None, help="female | male")
@@ -164,7 +167,8 @@ def run_plan(args) -> int:
     prices = load_prices(args.prices, table) if args.prices is not None else None
     locks = [parse_lock(text) for text in args.lock]
     plan = make_plan(profile, table, args.days, locks=locks, max_days_per_food=args.max_days_per_food,
-                     prices=prices, weekly_budget=args.budget, time_limit=args.time_limit, seed=args.seed)
+                     prices=prices, weekly_budget=args.budget, time_limit=args.time_limit, seed=args.seed,
+                     thorough=args.thorough)
     data = plan_to_dict(plan, table) | {"profile_used": chosen.to_dict()}
     emit(args.format, data, f"Profile: {chosen.note}\n\n{plan_text(plan, table)}")
     if not plan.status.status.solved:   # no file gets a plan with empty days

@@ -379,21 +379,23 @@ def _prices(table: FoodTable, selection: Selection, fi: np.ndarray, prices: dict
 
 
 def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, salt: int = 0,
-             budget: float | None = None, avoid_extra: list | None = None) -> DayRequest:
+             budget: float | None = None, avoid_extra: list | None = None, plain: bool = False) -> DayRequest:
     """Day `d`'s costs and variety rules, given the days already planned.
 
     A week reuses food on purpose: a food (raw and cooked forms are one food) not yet eaten this week
     costs NEW_FOOD_COST[variety] to bring in; one used on `max_days_per_food` days is used up, except
     cooking fats, garnishes, the week's milk and the starches under a potassium limit; once the week has a milk, no other milk joins it; the
     day before's dinner comes cheaper at lunch (cook once, eat twice); a perishable pack the other days opened
-    comes cheaper, so that it is finished rather than left (opened_pack_savings).
+    comes cheaper, so that it is finished rather than left (opened_pack_savings). A `plain` request leaves out
+    the chance and those two nudges: its costs are the week's own measure (verify.week_objective), for a day
+    planned again knowing every other day.
     """
     groups = week.groups
     usage = _days_eaten(week, d, planned, groups)[groups]
     rng = np.random.default_rng([week.seed, d, salt])
-    per_kcal = week.preference + NOISE * rng.random(len(week.preference))
+    per_kcal = week.preference + (0.0 if plain else NOISE) * rng.random(len(week.preference))
     fi, si = week.food_idx, week.slot_idx
-    leftovers = {f for f, s in planned.get(d - 1, {}) if week.slots[s] == "dinner"}
+    leftovers = set() if plain else {f for f, s in planned.get(d - 1, {}) if week.slots[s] == "dinner"}
     if leftovers and "lunch" in week.slots:
         lunch = week.slots.index("lunch")
         per_kcal = per_kcal - LEFTOVER_BONUS * (np.isin(fi, list(leftovers)) & (si == lunch))
@@ -403,7 +405,8 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
         step_cost = week.step_price + TIE_BREAK * week.unit * step_cost
         pair_cost = TIE_BREAK * week.unit * pair_cost
     # a step from an opened pack costs at most nothing (measured, default week, 5 seeds: below zero took 1.6x the time)
-    step_cost = step_cost - np.minimum(opened_pack_savings(week, d, planned)[fi], np.maximum(step_cost, 0.0))
+    if not plain:
+        step_cost = step_cost - np.minimum(opened_pack_savings(week, d, planned)[fi], np.maximum(step_cost, 0.0))
     banned = (usage >= week.max_days_per_food) & ~week.never_used_up
     banned |= week.other_milks
     banned[[f for f, _ in forced]] = False

@@ -163,15 +163,21 @@ WHOLE_NODES = 1         # the machine's load; wall-clock time is only a safety c
 WHOLE_PRESOLVE = {"presolve_rule_off": 1 << 15}   # the whole model's presolve without probing (HiGHS's rule 15):
                         # probing was 1.5 s of a 2.7 s root. Measured, seeds 0-11: the README kidney week 11 % less
                         # CPU, realism.py's kidney and vegan weeks 22-25 % less, week objectives within 0.1-0.8 %
+EXHAUSTIVE_NODES = 20   # an exhaustive day's last MIP (a thorough week): its nodes, and the most objective units
+EXHAUSTIVE_MOST = 1.0   # a column it adds may cost above the relaxation. Measured, default week seeds 0-9, thorough:
+                        # week objective 79.92 (1.0 unit, 20 nodes), 79.92 (2.0), 79.97 (every column that could
+                        # improve, 100 nodes); the README kidney week 12.3 s CPU at 1.0, 13.4 s at 3.0, 18.8 s then
 GOAL_SLACK_UNITS = 2.0   # objective units of extra shortfall worth that try (0.2 % of one goal)
 WHOLE_MODEL_OPTIONS = 5000  # above this many options (the full catalogue) the last try is a wide core, not
 WIDE_CORE = 120             # the whole model: HiGHS's presolve alone would overrun any time limit
 
 
 def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs_gap: float = 0.0,
-                 fallback: bool = True) -> tuple[np.ndarray | None, SolveStatus, float | None]:
+                 fallback: bool = True, exhaustive: bool = False) -> tuple[np.ndarray | None, SolveStatus, float | None]:
     """Solve the LP relaxation, then the MIP over a core of promising pairs (one per CORE_SIZES); the whole model (started from the best plan so far)
     only when no core plan meets goals the relaxation meets (and `fallback`, else the core plan stands).
+    `exhaustive`: then a MIP over every food and dish whose reduced cost leaves it a chance to beat the core's
+    plan (within EXHAUSTIVE_MOST), started from that plan.
     The LP bound holds for the whole model, so
     the gap reported is honest: "optimal" when within the gap, else "feasible" with the gap it has.
 
@@ -268,6 +274,19 @@ def _solve_highs(model: DayModel, time_limit: float, gap: float, core: bool, abs
                 break
         if time.perf_counter() >= deadline - 0.01:
             break
+    if exhaustive and best is not None and not good(*best) and time.perf_counter() < deadline - 0.05:
+        # every food and dish that could be in a plan cheaper than the core's: one whose reduced cost is above the
+        # gap to the relaxation's bound cannot (the bound plus its reduced cost is already dearer)
+        most = min(best[1] - bound, EXHAUSTIVE_MOST * model.unit)
+        item = np.zeros(len(model.cost), dtype=bool)
+        item[:n_opt] = True
+        item[dish_block] = True
+        cols = np.flatnonzero(~item | (reduced <= most + 1e-9) | (x_lp > 1e-6) | (model.lower > 0.5) | (best[0] > 0.5))
+        h = _run_highs(model, model.upper, True, deadline - time.perf_counter(), gap, abs_gap, cols=cols,
+                       nodes=EXHAUSTIVE_NODES, start=best[0])
+        capped |= h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+        if h.getInfo().primal_solution_status == 2 and float(h.getInfo().objective_function_value) < best[1]:
+            best = (solution(h, cols), float(h.getInfo().objective_function_value))
     if best is not None and (goals_as_lp(best[0]) or not fallback or time.perf_counter() >= deadline - 0.05):
         status = judged(*best, time.perf_counter() - began)
         if capped or time.perf_counter() >= deadline - 0.05:
@@ -393,14 +412,14 @@ def tightened(model: DayModel, x: np.ndarray) -> np.ndarray:
 
 
 def solve_day(model: DayModel, time_limit: float, gap: float = 0.01, use_highs: bool = True,
-              core: bool = True, abs_gap: float = 0.0, fallback: bool = True) -> DaySolution:
+              core: bool = True, abs_gap: float = 0.0, fallback: bool = True, exhaustive: bool = False) -> DaySolution:
     """Solve under a hard time limit; HiGHS first, CBC if HiGHS is missing or crashes. Never raises.
     Without `fallback`, a core plan stands even where it falls short of the relaxation (a what-if)."""
     first_error = ""
     x = obj = None
     if use_highs:
         try:
-            x, status, obj = _solve_highs(model, time_limit, gap, core, abs_gap, fallback)
+            x, status, obj = _solve_highs(model, time_limit, gap, core, abs_gap, fallback, exhaustive)
         except ImportError:
             first_error, status = "HiGHS is not installed; ", None
         except Exception as exc:  # noqa: BLE001 - a solver crash is reported, then CBC tries

@@ -44,7 +44,7 @@ from planner.optimise.context import (
     to_day,
     without_variety,
 )
-from planner.optimise.day import ANY_SLOT, GOAL_WEIGHT, DayRequest, DaySolution
+from planner.optimise.day import ANY_SLOT, GOAL_WEIGHT, DayRequest, DaySolution, build_day
 from planner.optimise.explain import (
     SHORTFALL_TOLERANCE,
     diagnose_infeasible,
@@ -53,7 +53,8 @@ from planner.optimise.explain import (
     sharing_notes,
     shortfall_order,
 )
-from planner.optimise.verify import uneven_goals
+from planner.optimise.strategy import solve_day
+from planner.optimise.verify import uneven_goals, week_objective
 from planner.plan import Day, Plan, SolveState, SolveStatus
 from planner.profile import Profile
 from planner.rules import meal_slots
@@ -148,6 +149,48 @@ def _status_notes(week: Week, solutions: dict[int, DaySolution]) -> list[str]:
     return notes
 
 
+POLISH_DAYS = 2          # the last days of a week planned in turn, planned again knowing every other day
+THOROUGH_PASSES = 2      # a thorough week plans every day again up to this many times, each over every food and dish
+                         # that could make it better. Measured, default week seeds 0-9, CPU: fast 84.0 (0.8 s);
+                         # 2 passes 79.92 (5.1 s); 3 passes 79.76 (6.5 s). The whole-week reference reaches ~78.0
+POLISH_GAP = 1e-4        # their MIP's gap (relative, and absolute in objective units): the week's measure falls
+                         # by tenths of a unit, so a polished day stops at the best plan its core holds
+
+
+def _polish(week: Week, days: range, planned: dict[int, DayPairs], requests: dict[int, DayRequest],
+            solutions: dict[int, DaySolution], measure, deadline: float, passes: int = 1,
+            exhaustive: bool = False) -> None:
+    """Plan each of `days` again with every other day known, on the week's own measure (a plain request: no
+    chance, no cook-once or opened-pack nudges), and keep it when `measure` (the week's objective, lower is
+    better, of a dict of days' pairs and dishes) falls and its budget holds; `passes` times over, a day
+    planned again only when another day changed since (the same model would give the same day). Days planned
+    in turn cannot see the days after them: measured, default week, seeds 0-39, the last two days planned
+    again bring the week's objective down by about 1.4 %."""
+    dishes = {d: solutions[d].dishes for d in planned}
+    current = measure(planned, dishes)
+    changes, seen = 0, {}   # how many days changed, and how many had when each day was last planned again
+    for d in [d for _ in range(passes) for d in days]:
+        if time.perf_counter() > deadline:
+            return
+        if seen.get(d) == changes:
+            continue
+        seen[d] = changes
+        others = {e: pairs for e, pairs in planned.items() if e != d}
+        forced = week.locks.get(d, {})
+        request = day_request(week, d, others, forced, budget=day_budget(week, d, others), plain=True)
+        model = build_day(week.selection.foods, week.day_rules, request, week.dish_memo)
+        solution = solve_day(model, max(0.05, deadline - time.perf_counter()), POLISH_GAP,
+                             abs_gap=POLISH_GAP * week.unit, fallback=False, exhaustive=exhaustive)
+        if not solution.status.status.solved or solution.over_budget > solutions[d].over_budget + 0.005:
+            continue
+        value = measure(others | {d: solution.steps}, dishes | {d: solution.dishes})
+        if value < current - 1e-6:
+            current, planned[d], dishes[d], requests[d] = value, solution.steps, solution.dishes, request
+            solutions[d] = replace(solution, status=solutions[d].status)   # the week's search status stands
+            changes += 1
+            seen[d] = changes
+
+
 SHARING_REPAIRS = 2      # times a week plans a badly shared goal's fullest and shortest days again
 
 
@@ -181,12 +224,14 @@ def _share_again(week: Week, full: int, short: int, planned: dict[int, DayPairs]
 def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
               max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, prices: dict[str, float] | None = None,
               weekly_budget: float | None = None, time_limit: float = 120.0, seed: int = 0,
-              variety: str = "usual") -> Plan:
+              variety: str = "usual", thorough: bool = False) -> Plan:
     """A plan of `days` days for `profile`: the hard rules always, the Mg/K/Ca goals as far as they go.
 
     `locks` keep foods in meals; `prices` (food id -> price per kg as bought) make the objective money,
     within `weekly_budget` (per 7 days, scaled to the plan's length); `time_limit` bounds the whole run,
-    every solve included; `seed` picks among equally good plans. Solver trouble comes back in
+    every solve included; `seed` picks among equally good plans; `thorough` searches longer (seconds, not
+    tenths) for a better week: every day planned again twice, knowing the others, each over every food and
+    dish that could make it better. Solver trouble comes back in
     `plan.status` and the notes, never as "no plan exists".
     """
     began = time.perf_counter()
@@ -207,6 +252,15 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
                                                  deadline=deadline)
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
+
+    def measure(pairs: dict[int, DayPairs], dishes: dict[int, dict[int, str]]) -> float:
+        shown = [to_day(week, d, pairs[d], set(week.locks.get(d, {})), dishes[d]) for d in range(days)]
+        return week_objective(Plan(shown, profile.to_dict()), table, prices, variety)
+
+    if days > 1 and all(s.status.status.solved for s in solutions.values()):
+        polished = range(days) if thorough else range(max(0, days - POLISH_DAYS), days)
+        _polish(week, polished, planned, requests, solutions, measure, deadline - reserve,
+                THOROUGH_PASSES if thorough else 1, exhaustive=thorough)
     plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
     shared: tuple[int, int] | None = None   # the two days last planned again
     for _ in range(SHARING_REPAIRS):   # a goal shared unevenly: plan its fullest and its shortest day again
