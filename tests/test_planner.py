@@ -116,10 +116,11 @@ def test_variety_across_the_week(table, week):
     milks = {it.food_id for it in plan.items() if table_arrays(table).same_food[
         list(table_arrays(table).ids).index(it.food_id)] == "milk"}
     assert len(milks) <= 1   # one milk for the week
-    # herbs and garnishes ride along: a day that differs from another only by a clove of garlic is the same day
+    # herbs, garnishes and cooking fats ride along: a day or meal that differs from another only by a clove of
+    # garlic or a tablespoon of olive oil is the same day or meal
     arrays = table_arrays(table)
     rides_along = {fid for fid, r in zip(arrays.ids, arrays.roles, strict=True)
-                   if r in meal_patterns()["uncounted_roles"]}
+                   if r in [*meal_patterns()["uncounted_roles"], "fat"]}
     day_sets = [frozenset((m.slot, it.food_id) for m in d.meals for it in m.items if it.food_id not in rides_along)
                 for d in plan.days]
     assert len(set(day_sets)) == len(day_sets)

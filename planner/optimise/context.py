@@ -135,10 +135,11 @@ class Week:
 
     @cached_property
     def rides_along(self) -> np.ndarray:
-        """Per food: a herb or garnish (an uncounted role), which does not make a day or meal new."""
+        """Per food: a herb or garnish (an uncounted role) or a cooking fat, which does not make a day or meal new
+        (yesterday's pasta with sardines and peas came back at lunch with a tablespoon of olive oil added)."""
         roles = self.selection.foods.roles
         return (np.zeros(len(self.selection.foods), dtype=bool) if roles is None
-                else np.isin(roles, self.day_rules.uncounted_roles))
+                else np.isin(roles, [*self.day_rules.uncounted_roles, "fat"]))
 
     @cached_property
     def shopping_line(self) -> np.ndarray:
