@@ -7,6 +7,7 @@ import json
 import math
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from planner import optimise as M
@@ -281,6 +282,38 @@ def test_a_locked_food_takes_its_place_in_the_meal_not_beside_it(table):
     assert rest.items and follows_pattern(rest, table)
     assert any("the foods you kept do not make one usual meal together" in n for n in plan.notes)
     assert all(follows_pattern(m, table) for m in plan.days[0].meals if m.slot != "dinner")
+
+
+def test_a_meal_with_a_locked_food_is_still_a_named_dish_that_serves_it(table):
+    """A locked oatmeal breakfast is a porridge dish with the oatmeal in it (it was built food by food around the
+    lock: oatmeal with Swiss cheese); two locks in one meal, a dish that serves both; a lock keeps its amount."""
+    plan = make_plan(Profile(), table, 3, locks=[Lock(0, "breakfast", "oatmeal")], time_limit=FAST)
+    breakfast = plan.days[0].meal("breakfast")
+    assert breakfast.dish and [it.locked for it in breakfast.items if it.food_id == "oatmeal"] == [True]
+    both = [Lock(0, "breakfast", "oatmeal"), Lock(0, "breakfast", "banana")]
+    breakfast = make_plan(Profile(), table, 1, locks=both, time_limit=FAST).days[0].meal("breakfast")
+    assert breakfast.dish and {"oatmeal", "banana"} <= {it.food_id for it in breakfast.items if it.locked}
+    lunch = make_plan(Profile(), table, 2, locks=[Lock(1, "lunch", "lentils", 198)], time_limit=FAST).days[1].meal("lunch")
+    assert [(it.grams, it.locked) for it in lunch.items if it.food_id == "lentils"] == [(198.0, True)]
+
+
+def test_a_lock_leaves_open_only_the_dishes_that_serve_it(table):
+    """The day model's dish columns in a locked meal: only those holding the locked food (at its steps, when the
+    lock sets them) stay open, and the lock is kept by the food itself or by one of them (locked:<meal>)."""
+    from planner.optimise.context import build_week, day_request
+    from planner.optimise.day import build_day
+
+    week = build_week(Profile(), table, 1, (), 3, None, None, 0)
+    oat, breakfast = week.ids.index("oatmeal"), week.slots.index("breakfast")
+    for steps in (None, 2):
+        model = build_day(week.selection.foods, week.day_rules, day_request(week, 0, {}, {(oat, breakfast): steps}))
+        dishes, block = model.dishes, model.blocks["dish"]
+        here = np.flatnonzero(dishes.slot == breakfast)
+        open_ = here[model.upper[block][here] > 0]
+        assert len(open_) and len(open_) < len(here)
+        for j in open_:
+            assert oat in dishes.items(int(j)) and steps in (None, dishes.items(int(j))[oat])
+        assert model.rows.names.count("locked:breakfast") == 1
 
 
 @pytest.mark.parametrize("lock, fragment", [

@@ -19,7 +19,9 @@ new-food costs) + GOAL_WEIGHT * g[i] / goal[i] + SOFT_CAP_WEIGHT * e[c] / level[
 + SEAFOOD_WEIGHT * a / aim + WEEK_ROWS_WEIGHT * m.
 
 Constraints:
-- one_portion:     sum_k x[p,k] <= 1 (= 1 for a locked pair)
+- one_portion:     sum_k x[p,k] <= 1 (= 1 for a locked pair that no dish of its meal serves)
+- locked:s         a locked pair p that dishes of its meal serve: sum_k x[p,k] + those dishes' y = 1; in a meal with
+                   locked foods only the dishes that serve every one of them (at the locked steps, where set) stay open
 - one_dish:s       sum_{d in D(s)} y[d] + n[s] = 1
 - foods_per_meal:s lo[s] * n[s] <= sum of counted options in s <= hi[s] * n[s] (garnishes ride along)
 - once_a_day       each food in at most one meal a day, as itself, in another form or in a dish
@@ -618,13 +620,13 @@ def _servings(foods: FoodArrays, rules: DayRules, dish: Dish, served_row: list[i
 def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: DishMemo | None = None
                  ) -> DishOptions:
     """The dish columns of a day: dishes whose required ingredients this profile may eat in that slot, in
-    slots that are neither kept as they are nor hold a locked food (a lock is planned food by food). An
-    ingredient is served by the first of its stand-ins not used up today (the week's milk for "milk").
+    slots not kept as they are (a meal with a locked food may be a dish that holds it: build_day closes the
+    others). An ingredient is served by the first of its stand-ins not used up today (the week's milk for "milk").
     `memo` (a plan's) keeps the stand-ins and each dish's servings per foods served: a day works out only
     which foods serve."""
     memo = DishMemo() if memo is None else memo
     stand_ins = memo.remembered("stand_ins", foods, rules, (), lambda: StandIns.of(foods, rules))
-    busy = list(set(request.fixed_slots) | {s for _, s in request.forced})
+    busy = list(request.fixed_slots)
     served = stand_ins.served(request.banned_foods)
     offered = ~np.isin(stand_ins.slot, busy) & ~(stand_ins.required & (served < 0)).any(axis=1)
     dish_idx, slot_idx, names, cols, entry_food, entry_steps = [], [], [], [], [], []
@@ -644,6 +646,30 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: 
                        np.concatenate(cols) if cols else np.zeros(0, dtype=int),
                        np.concatenate(entry_food) if cols else np.zeros(0, dtype=int),
                        np.concatenate(entry_steps).astype(float) if cols else np.zeros(0), tuple(names))
+
+
+def _locked_meal_dishes(request: DayRequest, dishes: DishOptions) -> tuple[np.ndarray, dict[tuple[int, int], np.ndarray]]:
+    """The dish columns (0-based) a lock closes: in a meal with locked foods, those that do not serve every one
+    of them (at its locked steps, where set); and per locked (food, slot) the columns that serve it."""
+    closed = np.zeros(len(dishes), dtype=bool)
+    serving: dict[tuple[int, int], np.ndarray] = {}
+    by_slot: dict[int, list[tuple[int, int | None]]] = {}
+    for (f, s), n in sorted(request.forced.items(), key=lambda kv: kv[0]):
+        if s not in request.fixed_slots:
+            by_slot.setdefault(s, []).append((f, n))
+    for s, locks in by_slot.items():
+        here = np.flatnonzero(dishes.slot == s)
+        ok = np.ones(len(here), dtype=bool)
+        for f, n in locks:
+            on = dishes.entry_food == f
+            if n is not None:
+                on &= dishes.entry_steps == n
+            holds = np.zeros(len(dishes), dtype=bool)
+            holds[dishes.entry_col[on]] = True
+            ok &= holds[here]
+        closed[here[~ok]] = True
+        serving.update({(f, s): here[ok] for f, _ in locks})
+    return closed, serving
 
 
 def column_blocks(rules: DayRules, request: DayRequest, n_opt: int, n_dish: int, dish_slots: set[int],
@@ -693,11 +719,11 @@ class DishMemo:
 
 def _day_dishes(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: DishMemo | None) -> DishOptions:
     """dish_options, remembered in `memo` (one plan's, held by its Week) per (foods, rules, slots a request
-    keeps or locks, foods it has used up): the columns depend on nothing else of the day, and a day's
+    keeps, foods it has used up): the columns depend on nothing else of the day, and a day's
     model is built more than once (priced, retried, what-ifs) with the same of these."""
     if memo is None:
         return dish_options(foods, rules, request)
-    busy = frozenset(request.fixed_slots) | frozenset(s for _, s in request.forced)
+    busy = frozenset(request.fixed_slots)
     banned = None if request.banned_foods is None else np.asarray(request.banned_foods, dtype=bool).tobytes()
     # foods used up change which food stands in for an ingredient
     return memo.remembered("days", foods, rules, (busy, banned), lambda: dish_options(foods, rules, request, memo))
@@ -774,15 +800,25 @@ def build_day(foods: FoodArrays, rules: DayRules, request: DayRequest, dish_memo
     forced_pairs = np.zeros(len(fi), dtype=bool)
     forced_pairs[[pair_of[key] for key in request.forced]] = True
     upper[:n_opt][forced_pairs[opt_pair]] = 1
+    # a meal with a locked food may be a dish that serves it (at the locked amount, where one is set)
+    closed, serving = _locked_meal_dishes(request, dishes)
+    upper[dish_cols[closed]] = 0
+    served_lock = {pair_of[key]: dish_cols[cols[upper[dish_cols[cols]] > 0]] for key, cols in serving.items()}
+    served_lock = {k: cols for k, cols in served_lock.items() if len(cols)}
+    held = forced_pairs.copy()   # forced pairs kept by their own options: the others by locked:<slot>
+    held[list(served_lock)] = False
     # one_portion: at most one portion option per pair; a forced pair takes exactly one
     first_opt = np.cumsum(counts) - counts   # each pair's options are opts[first_opt[k]:][:counts[k]]
     multi = counts[opt_pair] > 1
     if multi.any():
         multi_pairs = np.unique(opt_pair[multi])
-        rows.add_groups("one_portion", opts[multi], opt_pair[multi], 1.0,
-                        lower=forced_pairs[multi_pairs].astype(float))
-    single_forced = forced_pairs[opt_pair] & (counts[opt_pair] == 1)
+        rows.add_groups("one_portion", opts[multi], opt_pair[multi], 1.0, lower=held[multi_pairs].astype(float))
+    single_forced = held[opt_pair] & (counts[opt_pair] == 1)
     lower[:n_opt][single_forced] = 1
+    # locked:<slot>: a locked food is in its meal, as itself or in a dish that serves it
+    for k, cols in sorted(served_lock.items()):
+        rows.add(f"locked:{rules.slots[int(si[k])]}", _join(opts[first_opt[k]:first_opt[k] + counts[k]], cols), 1.0,
+                 lower=1.0, upper=1.0)
     # one_dish: a meal is one dish, or no dish (then it is built food by food and costs DISH_BONUS)
     for s, col in no_dish.items():
         rows.add(f"one_dish:{rules.slots[s]}", _join(dish_cols[dishes.slot == s], col), 1.0, lower=1.0, upper=1.0)
