@@ -185,6 +185,19 @@ def test_shopping_says_the_pack_sizes_it_buys(cli_process, table, tmp_path):
                              {"label": "7.5 oz can", "grams": 213.0, "count": 1}]
 
 
+def test_check_takes_the_profile_fields_as_flags_like_plan(cli_process):
+    """A day checked for a pregnant woman of 30 without saving a profile: her targets (calcium 1,000 mg, iron 27 mg),
+    the profile line naming the flags; a bad flag value is one line on stderr and nothing on stdout."""
+    done = cli_process("check", "-", "--sex", "female", "--age", "30", "--pregnant", "--format", "json",
+                       stdin="2 bananas\n")
+    assert done.code == 0, done.err
+    data = parse_all(done.out)
+    assert data["targets"]["nutrients"]["iron_mg"]["min"] == 27.0
+    assert "--sex female --age 30 --pregnant" in data["profile_used"]["note"]
+    wrong = cli_process("check", "-", "--age", "-5", stdin="2 bananas\n")
+    assert wrong.code == 2 and wrong.out == "" and "Traceback" not in wrong.err and len(wrong.err.splitlines()) == 1
+
+
 def test_a_bare_pregnant_flag_plans_a_pregnancy_and_says_which_trimester_it_assumed(cli_process):
     """The design's own example, `--sex female --age 30 --pregnant`, works: without a trimester the plan is for the
     second (the trimester changes only the energy budget) and the profile line says that it was assumed."""
