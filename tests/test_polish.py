@@ -96,3 +96,13 @@ def test_a_thorough_week_keeps_its_locks_and_its_budget(table):
         make_plan(profile, table, 3, prices=prices, weekly_budget=budget, locks=locks), table, prices) + 1e-9
     targets = targets_for(profile)
     assert all(day_violations(table, day, targets) == [] for day in plan.days)
+
+
+def test_a_thorough_single_day_is_planned_again_too(table):
+    """A one-day plan has no other days to learn from, but its thorough search still drops the day's chance part
+    and looks over every food and dish that could beat its plan (measured: 15.60 -> 15.21)."""
+    fast = make_plan(Profile(), table, 1, seed=0)
+    thorough = make_plan(Profile(), table, 1, seed=0, thorough=True)
+    assert week_objective(thorough, table) < week_objective(fast, table) - 0.1
+    assert day_violations(table, thorough.days[0], targets_for(Profile())) == []
+    assert all(meal.dish for meal in thorough.days[0].meals)

@@ -230,9 +230,9 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     `locks` keep foods in meals; `prices` (food id -> price per kg as bought) make the objective money,
     within `weekly_budget` (per 7 days, scaled to the plan's length); `time_limit` bounds the whole run,
     every solve included; `seed` picks among equally good plans; `thorough` searches longer (seconds, not
-    tenths) for a better week: every day planned again twice, knowing the others, each over every food and
-    dish that could make it better. Solver trouble comes back in
-    `plan.status` and the notes, never as "no plan exists".
+    tenths) for a better week: every day (a single day too) planned again up to twice, knowing the others,
+    each over every food and dish that could make it better. Solver trouble comes back in `plan.status` and
+    the notes, never as "no plan exists".
     """
     began = time.perf_counter()
     check_days(days)
@@ -257,7 +257,7 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
         shown = [to_day(week, d, pairs[d], set(week.locks.get(d, {})), dishes[d]) for d in range(days)]
         return week_objective(Plan(shown, profile.to_dict()), table, prices, variety)
 
-    if days > 1 and all(s.status.status.solved for s in solutions.values()):
+    if (days > 1 or thorough) and all(s.status.status.solved for s in solutions.values()):
         polished = range(days) if thorough else range(max(0, days - POLISH_DAYS), days)
         _polish(week, polished, planned, requests, solutions, measure, deadline - reserve,
                 THOROUGH_PASSES if thorough else 1, exhaustive=thorough)
