@@ -28,14 +28,14 @@ def _rules_kept(plan, table, profile) -> None:
     targets = targets_for(profile)
     for day in plan.days:
         assert day_violations(table, day, targets) == []
-    # no meal the next day again, nor a day twice: herbs, garnishes and cooking fats do not make one new
+    # no meal the next day again, nor a day's foods twice: herbs, garnishes and cooking fats do not make one new
     arrays = table_arrays(table)
     rides_along = {fid for fid, r in zip(arrays.ids, arrays.roles, strict=True)
                    if r in [*meal_patterns()["uncounted_roles"], "fat"]}
     meals = [{m.slot: frozenset(it.food_id for it in m.items) - rides_along for m in d.meals} for d in plan.days]
     for today, tomorrow in zip(meals, meals[1:], strict=False):
         assert not [slot for slot, foods in today.items() if foods and foods == tomorrow.get(slot)]
-    days = [frozenset((slot, f) for slot, foods in day.items() for f in foods) for day in meals]
+    days = [frozenset().union(*day.values()) for day in meals]   # a day's foods, whichever meal holds each
     assert len(set(days)) == len(days)
     failed = [c for c in checks(realism(plan, table, profile, targets), identical=True) if not c.ok]
     assert failed == []

@@ -162,22 +162,22 @@ def test_the_days_request_makes_the_opened_food_cheaper(week_of_three):
 @pytest.mark.parametrize("food, slot, grams", [("cauliflower", "dinner", 62.0)])
 def test_a_week_eats_more_of_the_pack_its_first_day_opens(table, monkeypatch, food, slot, grams):
     """More of the head of cauliflower that day 1 opens with half a cup is eaten when a step from it saves its
-    left-over cost: over 16 seeds 19 -> 27 % (48 seeds: 19 -> 24 %). Locked without an amount, day 1's dinner is a
-    dish that eats 73-74 % of the head with or without the incentive, so the case locks half a cup, which no dish
-    serves. Cottage cheese's 400 g tub (its 200 g tub taken away) is not a case: over 48 seeds its weeks ate 75-77 %
-    of it with or without the incentive."""
+    left-over cost: over 48 seeds 17.8 -> 21.7 % (16 seeds are too few: +1.9 points, within their noise). Locked
+    without an amount, day 1's dinner is a dish that eats 73-74 % of the head with or without the incentive, so the
+    case locks half a cup, which no dish serves. Cottage cheese's 400 g tub (its 200 g tub taken away) is not a
+    case: over 48 seeds its weeks ate 75-77 % of it with or without the incentive."""
     shipped = context.LEFT_IN_PACK_COST
     monkeypatch.setitem(table.foods, food, replace(table.get(food), other_pack_grams=(), other_pack_labels=()))
 
     def eaten_share(cost: float) -> float:
         monkeypatch.setattr(context, "LEFT_IN_PACK_COST", cost)
         shares = []
-        for seed in range(16):
+        for seed in range(48):
             plan = make_plan(YOUNG_WOMAN, table, 3, seed=seed, locks=[Lock(0, slot, food, grams)])
             shares.append(next(i for i in shopping_list(plan, table).items if food in i.food_ids).eaten_share)
         return sum(shares) / len(shares)
 
-    assert eaten_share(shipped) > eaten_share(0.0) + 0.03
+    assert eaten_share(shipped) > eaten_share(0.0) + 0.02
 
 
 def test_a_plan_read_back_gives_the_same_pack_costs(week_of_three):

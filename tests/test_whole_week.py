@@ -36,7 +36,7 @@ def _off_step(plan: Plan) -> list:
 
 
 def test_week_objective_counts_items_in_the_steps_they_were_planned_in():
-    plan = make_plan(Profile(), TABLE, 2, seed=0)
+    plan = make_plan(Profile(), TABLE, 2, seed=2)   # ounce steps of cashews, pork and walnuts
     assert _off_step(plan)   # the case that moved the measure away from the models' own objective
     planned = as_planned(plan, TABLE)
     for stored, exact in zip(plan.items(), planned.items(), strict=True):

@@ -13,6 +13,7 @@ from foods import FoodTable
 from planner.errors import PlannerError
 from planner.optimise.candidates import Selection, dishes, meal_patterns, select_foods
 from planner.optimise.day import (
+    ANY_SLOT,
     GOAL_COUNTED,
     SEAFOOD_WEIGHT,
     Amount,
@@ -419,7 +420,9 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     # an earlier day or yesterday's meal may not come back whole; herbs and garnishes ride along and do not make
     # a day new (day 3 was day 1 again but for 3 g of garlic)
     rides_along = week.rides_along
-    avoid = [sorted(p for p in pairs if not rides_along[p[0]]) for e, pairs in planned.items() if e != d]
+    # a day is its foods, whichever meal holds each: day 3 was day 1 with lunch and dinner swapped
+    avoid = [[(f, ANY_SLOT) for f in sorted({f for f, _ in pairs if not rides_along[f]})]
+             for e, pairs in planned.items() if e != d]
     for e in (d - 1, d + 1):
         for s in range(len(week.slots)):
             avoid.append(sorted((f, s2) for f, s2 in planned.get(e, {}) if s2 == s and not rides_along[f]))
