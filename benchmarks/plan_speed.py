@@ -170,8 +170,7 @@ def quality(profile: Profile, table, weeks: list, seconds: float, thorough: list
     out.append(f"  target <= {QUALITY_TARGET:g} % of the whole-week reference, median week: {verdict}")
     if thorough:
         slow = [week_objective(week, table) for week in thorough]
-        _, slow_verdict = quality_verdict(statistics.median(slow), ref_obj, bound.value, QUALITY_TARGET)
-        slow_verdict = slow_verdict.replace("fast week", "thorough week").replace("fast one", "thorough one")
+        _, slow_verdict = quality_verdict(statistics.median(slow), ref_obj, bound.value, QUALITY_TARGET, "thorough")
         out.append(f"  thorough weeks        seeds 0-{len(thorough) - 1}: {', '.join(f'{o:.2f}' for o in slow)}; "
                    f"median week: {slow_verdict}")
     if ref_obj is not None and ref_obj < fast_obj - 1e-9:   # measured: the search found a better week

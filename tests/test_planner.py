@@ -110,6 +110,13 @@ def _days_per_food(plan, table) -> dict[str, int]:
     return days_of
 
 
+def rides_along_ids(table) -> set[str]:
+    """Herbs, garnishes and cooking fats: they do not make a day or a meal new."""
+    arrays = table_arrays(table)
+    return {fid for fid, r in zip(arrays.ids, arrays.roles, strict=True)
+            if r in [*meal_patterns()["uncounted_roles"], "fat"]}
+
+
 def test_variety_across_the_week(table, week):
     _, plan = week
     days_of = _days_per_food(plan, table)
@@ -119,9 +126,7 @@ def test_variety_across_the_week(table, week):
     assert len(milks) <= 1   # one milk for the week
     # herbs, garnishes and cooking fats ride along: a day or meal that differs from another only by a clove of
     # garlic or a tablespoon of olive oil is the same day or meal
-    arrays = table_arrays(table)
-    rides_along = {fid for fid, r in zip(arrays.ids, arrays.roles, strict=True)
-                   if r in [*meal_patterns()["uncounted_roles"], "fat"]}
+    rides_along = rides_along_ids(table)
     day_sets = [frozenset(it.food_id for it in d.items()) - rides_along for d in plan.days]   # in whichever meal
     assert len(set(day_sets)) == len(day_sets)
     for a, b in zip(plan.days, plan.days[1:], strict=False):
@@ -133,9 +138,7 @@ def test_no_day_is_an_earlier_day_with_its_meals_swapped(table):
     """Found in benchmarks/realism.py's young woman, seed 5: day 3 was day 1 with its lunch and dinner swapped. A day
     is its foods, whichever meal holds each (herbs, garnishes and cooking fats ride along)."""
     plan = make_plan(Profile(sex="female", age=25), table, 7, seed=5, time_limit=FAST)
-    arrays = table_arrays(table)
-    rides_along = {fid for fid, r in zip(arrays.ids, arrays.roles, strict=True)
-                   if r in [*meal_patterns()["uncounted_roles"], "fat"]}
+    rides_along = rides_along_ids(table)
     days = [frozenset(it.food_id for it in d.items()) - rides_along for d in plan.days]
     assert len(set(days)) == len(days)
 

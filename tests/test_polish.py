@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_planner import rides_along_ids
 
 from planner.optimise import Lock, day_violations, make_plan, week
-from planner.optimise.candidates import meal_patterns, table_arrays
 from planner.optimise.realism import checks, realism
 from planner.optimise.verify import week_objective
 from planner.plan import plan_to_dict
@@ -29,9 +29,7 @@ def _rules_kept(plan, table, profile) -> None:
     for day in plan.days:
         assert day_violations(table, day, targets) == []
     # no meal the next day again, nor a day's foods twice: herbs, garnishes and cooking fats do not make one new
-    arrays = table_arrays(table)
-    rides_along = {fid for fid, r in zip(arrays.ids, arrays.roles, strict=True)
-                   if r in [*meal_patterns()["uncounted_roles"], "fat"]}
+    rides_along = rides_along_ids(table)
     meals = [{m.slot: frozenset(it.food_id for it in m.items) - rides_along for m in d.meals} for d in plan.days]
     for today, tomorrow in zip(meals, meals[1:], strict=False):
         assert not [slot for slot, foods in today.items() if foods and foods == tomorrow.get(slot)]

@@ -420,9 +420,7 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     # an earlier day or yesterday's meal may not come back whole; herbs and garnishes ride along and do not make
     # a day new (day 3 was day 1 again but for 3 g of garlic)
     rides_along = week.rides_along
-    # a day is its foods, whichever meal holds each: day 3 was day 1 with lunch and dinner swapped
-    avoid = [[(f, ANY_SLOT) for f in sorted({f for f, _ in pairs if not rides_along[f]})]
-             for e, pairs in planned.items() if e != d]
+    avoid = [day_to_avoid(week, pairs) for e, pairs in planned.items() if e != d]
     for e in (d - 1, d + 1):
         for s in range(len(week.slots)):
             avoid.append(sorted((f, s2) for f, s2 in planned.get(e, {}) if s2 == s and not rides_along[f]))
@@ -447,6 +445,12 @@ def day_request(week: Week, d: int, planned: dict[int, DayPairs], forced: dict, 
     return DayRequest(step_cost, banned_foods=banned, banned_pairs=banned_pairs, forced=dict(forced), avoid=avoid,
                       budget=budget, step_price=week.step_price, unit=week.unit, pair_cost=pair_cost, **seafood,
                       **rows_left)
+
+
+def day_to_avoid(week: Week, pairs) -> list[tuple[int, int]]:
+    """A day (its (food, slot) pairs) as a set another day may not repeat (DayRequest.avoid): its foods, whichever
+    meal holds each (day 3 was day 1 with lunch and dinner swapped), herbs, garnishes and fats left out."""
+    return [(f, ANY_SLOT) for f in sorted({f for f, _ in pairs if not week.rides_along[f]})]
 
 
 def opened_pack_savings(week: Week, d: int, planned: dict[int, DayPairs]) -> np.ndarray:

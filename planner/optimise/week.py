@@ -38,13 +38,14 @@ from planner.optimise.context import (
     day_budget,
     day_pairs,
     day_request,
+    day_to_avoid,
     priced_request,
     seafood_grams,
     solve_request,
     to_day,
     without_variety,
 )
-from planner.optimise.day import ANY_SLOT, GOAL_WEIGHT, DayRequest, DaySolution, build_day
+from planner.optimise.day import GOAL_WEIGHT, DayRequest, DaySolution, build_day
 from planner.optimise.explain import (
     SHORTFALL_TOLERANCE,
     diagnose_infeasible,
@@ -321,9 +322,8 @@ def regenerate(plan: Plan, profile: Profile, table: FoodTable, day: int, slot: s
     # something must change: the old day (or meal) may not come back whole
     old_scope = sorted(p for p in old_pairs if in_scope(p))
     avoid_extra = [old_scope] if old_scope and any(p not in forced for p in old_scope) else []
-    if avoid_extra and slot is None:   # a whole day: not its foods again in other meals either (two snacks swapped)
-        foods = sorted({f for f, _ in old_scope if not week.rides_along[f]})
-        avoid_extra = [[(f, ANY_SLOT) for f in foods]] if foods else avoid_extra
+    if avoid_extra and slot is None:   # a whole day: as the week avoids its days (two snacks swapped came back)
+        avoid_extra = [day_to_avoid(week, old_scope) or old_scope]
     closed = None
     fixed = frozenset()
     if slot is not None:   # the other meals are kept as they are: nothing may join them

@@ -376,22 +376,23 @@ def week_lower_bound(profile: Profile, table: FoodTable, days: int = 7, *,
     return WeekBound(days * bound, bound, status.gap, status)
 
 
-def quality_verdict(fast: float, reference: float | None, bound: float | None, target: float) -> tuple[bool | None, str]:
+def quality_verdict(fast: float, reference: float | None, bound: float | None, target: float,
+                    what: str = "fast") -> tuple[bool | None, str]:
     """Whether the fast week's objective is within `target` per cent of the whole-week reference, and why, in words:
     proven when it is within `target` of the lower `bound` (no week is better); measured against the best
     `reference` week found when that is better than the fast week (a MISSED stands however long the search; a
     met holds for the week found); not measured (None) when the search found no better week than the fast one,
-    which is then its only reference."""
+    which is then its only reference. `what` names the week measured in the words ("fast", "thorough")."""
     over_bound = 100 * (fast - bound) / bound if bound and bound > 0 else None
     if over_bound is not None and over_bound <= target:
         return True, f"met, proven: within {over_bound:.2f} % of the lower bound"
-    below = "" if over_bound is None else f"; the lower bound is {over_bound:.2f} % below the fast week"
+    below = "" if over_bound is None else f"; the lower bound is {over_bound:.2f} % below the {what} week"
     if reference is None or reference >= fast - 1e-9:
-        return None, f"not measured: the search found no better week than the fast one{below}"
+        return None, f"not measured: the search found no better week than the {what} one{below}"
     loss = 100 * (fast - reference) / reference
     if loss > target:
-        return False, f"MISSED: the fast week is {loss:.2f} % above the best reference week found"
-    return True, f"met: the fast week is {loss:.2f} % above the best reference week found (not proven{below})"
+        return False, f"MISSED: the {what} week is {loss:.2f} % above the best reference week found"
+    return True, f"met: the {what} week is {loss:.2f} % above the best reference week found (not proven{below})"
 
 
 def _highs(time_limit: float, gap: float, node_limit: int | None):
