@@ -3,9 +3,10 @@
 It minimises the same measure as `planner.optimise.verify.week_objective` (goal shortfalls, preference-weighted
 energy, the cost of each food brought into the week, which keeps a week to 30-45 foods, and in pregnancy the
 grams short of the week's seafood aim) under the same daily rules, one milk for the week, "each food on at most N
-days", no dish in the same meal two days running and the week's most seafood (pregnancy), but it leaves out "no two
-identical days", "no meal built food by food repeated the next day" and the week's most shopping rows: it is a
-relaxation, so comparing against it can only overstate the fast method's loss.
+days", no dish in the same meal two days running, no two days eating the same foods (whichever meals hold them) and
+the week's most seafood (pregnancy), but it leaves out "no meal built food by food repeated the next day" and the
+week's most shopping rows, and its days-apart rule is weaker than the fast week's (there no day holds every food of
+another): it is a relaxation, so comparing against it can only overstate the fast method's loss.
 
 Its 12,000-odd binaries (7 days) are too many for one solve to improve on the fast week in minutes, so it is used two ways:
 - `improve_week`: a better week near a start (the fast week), by planning a few days at a time again in the
@@ -139,6 +140,24 @@ class WholeWeek:
         flags[self.groups_eaten(x)] = 1.0
         return np.r_[index, self.week_food].astype(np.int32), np.r_[np.round(x[index]), flags]
 
+    def same_food_days(self, start: tuple[np.ndarray, np.ndarray]) -> list[int]:
+        """The later day of each pair of days in `start` that eat the same foods (herbs, garnishes and fats apart,
+        as days_differ counts them)."""
+        x = np.zeros(len(self.cost))
+        x[start[0]] = start[1]
+        item_cols, item_food = self.day.item_entries()
+        counted = ~self.week.rides_along[item_food]
+        foods = [frozenset(item_food[counted & (self.day_x(x, d)[item_cols] > 0.5)].tolist()) for d in range(self.days)]
+        return sorted({b for b in range(self.days) if any(foods[a] == foods[b] for a in range(b))})
+
+    def held(self, start: tuple[np.ndarray, np.ndarray], days) -> tuple[np.ndarray, np.ndarray]:
+        """Column bounds with the item columns of `days` held at their values in `start`."""
+        lower, upper = self.lower.copy(), self.upper.copy()
+        index, values = start
+        keep = np.isin(index // self.n, list(days)) & (index < self.days * self.n)
+        lower[index[keep]] = upper[index[keep]] = values[keep]
+        return lower, upper
+
     def solve(self, time_limit: float, gap: float, start: tuple[np.ndarray, np.ndarray] | None = None,
               lower: np.ndarray | None = None, upper: np.ndarray | None = None, node_limit: int | None = None):
         """One HiGHS run of the model (with `lower`/`upper` in place of its column bounds: a neighbourhood);
@@ -154,8 +173,10 @@ class WholeWeek:
 
 
 def build_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
-                     max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, variety: str = "usual") -> WholeWeek:
-    """All days in one MILP (block-diagonal days, plus the week's rows): pure, no solver involved."""
+                     max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, variety: str = "usual",
+                     days_apart: bool = True) -> WholeWeek:
+    """All days in one MILP (block-diagonal days, plus the week's rows): pure, no solver involved. Without
+    `days_apart`, two days may eat the same foods (a looser model, quicker to search: a start to repair)."""
     week = build_week(profile, table, days, (), max_days_per_food, None, None, 0)
     day = reference_day(week)
     foods = week.selection.foods
@@ -202,6 +223,9 @@ def build_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     cost = np.r_[cost, np.full(n_groups, NEW_FOOD_COST[variety]), np.zeros(ate_on.size)]
     lower, upper = np.r_[lower, np.zeros(extra)], np.r_[upper, np.ones(extra)]
     integer = np.r_[integer, np.ones(extra, dtype=integer.dtype)]
+    added = days_differ(rows, week, item_cols, item_food, n, days, len(cost)) if days_apart else 0
+    cost, lower, upper = np.r_[cost, np.zeros(added)], np.r_[lower, np.zeros(added)], np.r_[upper, np.ones(added)]
+    integer = np.r_[integer, np.zeros(added, dtype=integer.dtype)]
     seafood_grams = None
     if week.seafood is not None and week.seafood.any():   # seafood_week: the week's most (pregnancy), as the
         grams = np.where(week.seafood, foods.step_grams, 0.0)   # fast week holds it
@@ -220,6 +244,33 @@ def build_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
             seafood_grams[all_cols] = all_grams
     return WholeWeek(profile, week, day, days, variety, cost, lower, upper, integer, rows, item_cols, item_group,
                      week_food, seafood_grams)
+
+
+def days_differ(rows: Rows, week: Week, item_cols: np.ndarray, item_food: np.ndarray, n: int, days: int,
+                 first_col: int) -> int:
+    """Rows that keep any two days from eating the same foods (herbs, garnishes and fats apart), the weakest form
+    of the fast week's rule (no day holds every food of another, context.day_to_avoid): a week the fast method can
+    plan stays a week of the reference. Columns from `first_col` (continuous, their number returned): per day and
+    food, eats = its items that day (0 or 1: once_a_day); per pair of days and food, differs <= eats_a + eats_b and
+    <= 2 - eats_a - eats_b, so 1 only when one of the two days eats it; per pair of days, the differs sum to 1 or
+    more."""
+    counted = ~week.rides_along[item_food]
+    foods = np.unique(item_food[counted])
+    m = len(foods)
+    if days < 2 or not m:
+        return 0
+    key = np.searchsorted(foods, item_food[counted])
+    eats = first_col + np.arange(days * m).reshape(days, m)
+    for d in range(days):
+        _at_most(rows, "eats", item_cols[counted] + d * n, key, eats[d], np.ones(m), exact=True)
+    pairs = [(a, b) for a in range(days) for b in range(a + 1, days)]
+    differs = eats.size + first_col + np.arange(len(pairs) * m).reshape(len(pairs), m)
+    for (a, b), cols in zip(pairs, differs, strict=True):
+        index = np.c_[cols, eats[a], eats[b]]
+        rows.add_block("differs", index, np.tile([1.0, -1.0, -1.0], (m, 1)), upper=0.0)
+        rows.add_block("differs", index, np.ones((m, 3)), upper=2.0)
+        rows.add("days_differ", cols, 1.0, lower=1.0)
+    return eats.size + differs.size
 
 
 def reference_day(week: Week) -> DayModel:
@@ -261,21 +312,31 @@ NEIGHBOURHOOD_NODES = 30   # measured (default week, seed 0, 120 s): 30 or 10 no
 
 def improve_week(profile: Profile, table: FoodTable, start: Plan, *, free_days: int = 2,
                  max_days_per_food: int = DEFAULT_MAX_DAYS_PER_FOOD, node_limit: int = NEIGHBOURHOOD_NODES,
-                 time_limit: float = 600.0, step_seconds: float = 60.0, variety: str = "usual") -> WeekResult:
+                 time_limit: float = 600.0, step_seconds: float = 60.0, variety: str = "usual",
+                 days_apart: bool = True) -> WeekResult:
     """A better week than `start` (a week of this profile), if the whole-week model has one near it: a
     large-neighbourhood search. In a fixed order, each set of `free_days` days (consecutive first, then further
     apart) is planned again in the whole-week model with every other day's items held as they are, stopped at
     `node_limit` nodes (deterministic; `step_seconds` only a safety cap), and an improvement is kept; passes
     repeat until one finds none or `time_limit` is spent. Same start, same answer, unless a cap was hit (said in
-    the status)."""
+    the status). A start with two days of the same foods (a week found without `days_apart`, which searches
+    faster) first has the later day of each such pair planned again, the other days held."""
     began = time.perf_counter()
-    model = build_whole_week(profile, table, len(start.days), max_days_per_food=max_days_per_food, variety=variety)
+    model = build_whole_week(profile, table, len(start.days), max_days_per_food=max_days_per_food, variety=variety,
+                             days_apart=days_apart)
     first = model.start(start)
     if first is None:
         status = SolveStatus(SolveState.FAILED, "HiGHS", 0.0, None, "the start has an item the model has no column for")
         return WeekResult(None, None, None, status, "no start")
+    for later in model.same_food_days(first) if days_apart else []:
+        h, status = model.solve(step_seconds, 1e-6, first, *model.held(first, set(range(model.days)) - {later}),
+                                node_limit)
+        if not status.status.solved:
+            return WeekResult(None, None, None, status, f"day {later + 1} of the start, which repeats the foods of "
+                              "another, could not be planned again")
+        first = model.start_at(np.asarray(h.getSolution().col_value))
     # the start completed (slacks, patterns, flags) by the model itself, with every item held
-    held = _held(model, first, range(model.days))
+    held = model.held(first, range(model.days))
     h, status = model.solve(step_seconds, 1e-9, first, *held)
     if not status.status.solved:
         return WeekResult(None, None, None, status, "the start does not keep the whole-week model's rules")
@@ -295,7 +356,7 @@ def improve_week(profile: Profile, table: FoodTable, start: Plan, *, free_days: 
                 capped = True
                 break
             start_x = model.start_at(x)
-            lower, upper = _held(model, start_x, [d for d in range(n_days) if d not in free])
+            lower, upper = model.held(start_x, [d for d in range(n_days) if d not in free])
             h, status = model.solve(min(step_seconds, left), 1e-6, start_x, lower, upper, node_limit)
             steps += 1
             capped |= status.status == SolveState.TIME_LIMIT
@@ -315,14 +376,6 @@ def improve_week(profile: Profile, table: FoodTable, start: Plan, *, free_days: 
                       f"the whole-week model near the start, {free_days} days at a time")
 
 
-def _held(model: WholeWeek, start: tuple[np.ndarray, np.ndarray], days) -> tuple[np.ndarray, np.ndarray]:
-    """Column bounds with the item columns of `days` held at their values in `start`."""
-    lower, upper = model.lower.copy(), model.upper.copy()
-    index, values = start
-    day_of = index // model.n
-    keep = np.isin(day_of, list(days)) & (index < model.days * model.n)
-    lower[index[keep]] = upper[index[keep]] = values[keep]
-    return lower, upper
 
 
 @dataclass
@@ -406,10 +459,10 @@ def _highs(time_limit: float, gap: float, node_limit: int | None):
     return h
 
 
-def _at_most(rows: Rows, name: str, cols: np.ndarray, keys: np.ndarray, flags: np.ndarray, weight: np.ndarray
-             ) -> None:
+def _at_most(rows: Rows, name: str, cols: np.ndarray, keys: np.ndarray, flags: np.ndarray, weight: np.ndarray,
+             exact: bool = False) -> None:
     """One row per key k: the sum of the `cols` with key k, minus weight[k] times column flags[k], at most 0 (the
-    columns are 0 unless the flag is 1)."""
+    columns are 0 unless the flag is 1), or `exact`ly 0 (the flag is their sum)."""
     counts = np.bincount(keys, minlength=len(flags))
     flag_at = np.cumsum(counts) + np.arange(len(flags))   # each row: its columns, then its flag
     index = np.empty(len(cols) + len(flags), dtype=np.int32)
@@ -418,7 +471,7 @@ def _at_most(rows: Rows, name: str, cols: np.ndarray, keys: np.ndarray, flags: n
     rest[flag_at] = False
     index[rest] = cols[np.argsort(keys, kind="stable")]
     index[flag_at], value[flag_at] = flags, -weight
-    rows.add_rows([name] * len(flags), counts + 1, index, value, -np.inf, 0.0)
+    rows.add_rows([name] * len(flags), counts + 1, index, value, 0.0 if exact else -np.inf, 0.0)
 
 
 def _start_columns(week: Week, day: DayModel, plan_day: Day) -> tuple[np.ndarray, np.ndarray] | None:
