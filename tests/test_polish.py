@@ -1,7 +1,8 @@
 """Days planned in turn cannot see the days after them: a week's last days are planned again knowing every
 other day, and a thorough week plans every day again, over every food and dish that could make it better
-(planner.optimise.week._polish). A day planned again is kept only when the week's own measure falls, so
-neither ever makes a week worse, and both keep every rule, lock and budget."""
+(planner.optimise.week._polish); a meal built food by food for want of a food other days used up becomes a dish
+when one of those days gives it up (_free_dishes). A day planned again is kept only when the week's own measure
+falls, so none of them ever makes a week worse, and all keep every rule, lock and budget."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def _rules_kept(plan, table, profile) -> None:
 @pytest.mark.slow
 def test_the_last_days_planned_again_never_make_a_week_worse(table, monkeypatch):
     better = 0
+    monkeypatch.setattr(week, "DISH_MOVES", 0)   # they plan earlier days again: test_dish_moves
     for seed in range(3):
         polished = make_plan(Profile(), table, 7, seed=seed)
         with monkeypatch.context() as patch:
@@ -104,3 +106,32 @@ def test_a_thorough_single_day_is_planned_again_too(table):
     assert week_objective(thorough, table) < week_objective(fast, table) - 0.1
     assert day_violations(table, thorough.days[0], targets_for(Profile())) == []
     assert all(meal.dish for meal in thorough.days[0].meals)
+
+
+@pytest.mark.slow
+def test_a_meal_short_of_a_used_up_food_becomes_a_dish_when_another_day_gives_it_up(table, monkeypatch):
+    # the default week, seed 4: brown rice on days 1, 2 and 4 left day 7's lunch no dish; day 1 gives it up
+    moved = make_plan(Profile(), table, 7, seed=4)
+    with monkeypatch.context() as patch:
+        patch.setattr(week, "DISH_MOVES", 0)
+        kept = make_plan(Profile(), table, 7, seed=4)
+    assert not kept.days[6].meal("lunch").dish
+    assert moved.days[6].meal("lunch").dish
+    assert week_objective(moved, table) < week_objective(kept, table) - 1.0   # a dish is worth 2.5
+    changed = [d for d in range(7) if moved.days[d] != kept.days[d]]
+    assert len(changed) == 2 and 6 in changed
+    _rules_kept(moved, table, Profile())
+    assert _json(make_plan(Profile(), table, 7, seed=4), table) == _json(moved, table)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("profile", [Profile(sex="female", age=30, pregnancy="trimester2"), Profile(diet="vegan")],
+                         ids=["pregnant", "vegan"])
+def test_dish_moves_never_make_a_week_worse(table, monkeypatch, profile):
+    for seed in (0, 4):
+        moved = make_plan(profile, table, 7, seed=seed)
+        with monkeypatch.context() as patch:
+            patch.setattr(week, "DISH_MOVES", 0)
+            kept = make_plan(profile, table, 7, seed=seed)
+        assert week_objective(moved, table) <= week_objective(kept, table) + 1e-9
+        _rules_kept(moved, table, profile)
