@@ -167,8 +167,10 @@ def quality(profile: Profile, table, weeks: list, seconds: float, thorough: list
         out.append(f"  best reference week   none ({ref.status.message})")
     else:
         ref_obj = week_objective(ref.plan, table)
+        first = "" if loose.objective is None else (f"without the same-foods rule {loose.objective:.3f} "
+                                                     f"({loose.status.message}), then ")
         out.append(f"  best reference week   objective {ref_obj:9.3f}   foods {distinct_foods(ref.plan, table)}   "
-                   f"({ref.how}: {ref.status.message}, {took:.0f} s; {repeats(ref.plan, table)})")
+                   f"({ref.how}: {first}{ref.status.message}, {took:.0f} s in all; {repeats(ref.plan, table)})")
     gap = f", day MIP gap {bound.gap:.2%}" if bound.gap is not None else ""
     out.append(f"  lower bound           objective {bound.value:9.3f}   (no week can be better: each food's cost spread "
                f"over the days it may be eaten, days apart{gap})")

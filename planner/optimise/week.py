@@ -54,11 +54,13 @@ from planner.optimise.explain import (
     sharing_notes,
     shortfall_order,
 )
+from planner.optimise.realism import BOUGHT_EATEN_MIN
 from planner.optimise.strategy import solve_day
 from planner.optimise.verify import uneven_goals, week_objective
 from planner.plan import Day, Plan, SolveState, SolveStatus
 from planner.profile import Profile
 from planner.rules import meal_slots
+from planner.shopping import shopping_list
 
 WHAT_IF_RESERVE = 0.25    # share of the time limit kept for them
 DAY_RESERVE = 0.3         # seconds of the safety cap kept for each day still to plan
@@ -177,23 +179,27 @@ def _replan(week: Week, d: int, others: dict[int, DayPairs], old: DaySolution, d
     return request, replace(solution, status=old.status)   # the week's search status stands
 
 
-DISH_MOVES = 4   # a week's tries to make a meal built food by food a dish, each planning two days again. Measured,
+DISH_MOVES = 2   # a week's tries to make a meal built food by food a dish, each planning two days again. Measured,
                  # seeds 0-5, the week's objective (lower is better), mean: default 82.81 -> 82.07, pregnant 85.22 ->
-                 # 84.49, vegan 100.77 -> 100.24; 8 tries: pregnant 84.23, vegan 99.20, for up to twice the time
+                 # 84.49, vegan 100.77 -> 100.32; 4 tries: vegan 100.24; 8: pregnant 84.23, vegan 99.20. Each try
+                 # costs two day MIPs (about a quarter of a default week's time; the default week's median time +25 %
+                 # at 4 tries)
 MOVE_GAP = 0.05  # their MIPs' gap (relative and absolute, as POLISH_GAP): a dish is worth DISH_BONUS (2.5) and they
                  # take half the time at this gap with the same weeks (pregnant seed 0: 0.2 s a day, 0.55 s at 1e-4)
 
 
 def _free_dishes(week: Week, planned: dict[int, DayPairs], requests: dict[int, DayRequest],
-                 solutions: dict[int, DaySolution], measure, deadline: float) -> None:
+                 solutions: dict[int, DaySolution], measure, eaten, deadline: float) -> None:
     """A meal built food by food where a dish could be is so, most often, because the other days used up a food
     its dishes need. Plan a day that eats that food again without it, then this day again; keep both when the
-    week's measure (`measure`, as in _polish) falls. Days planned one at a time cannot make this trade: it takes
-    two."""
+    week's measure (`measure`, as in _polish) falls and the share of its perishable bought grams eaten (`eaten`,
+    of the same arguments) stays at BOUGHT_EATEN_MIN or more, or does not fall (the plain days know nothing of
+    opened packs: the README's kidney week, seed 2, went from 75 % to 72 %). Days planned one at a time cannot
+    make this trade: it takes two."""
     everything = dish_options(week.selection.foods, week.day_rules, DayRequest(np.zeros(0)), week.dish_memo)
     dish_slots = sorted(set(everything.slot.tolist()))
     dishes = {d: solutions[d].dishes for d in planned}
-    current = measure(planned, dishes)
+    current, share = measure(planned, dishes), eaten(planned, dishes)
     tries = 0
     for d in sorted(planned):
         locked_slots = {s for _, s in week.locks.get(d, {})}
@@ -214,10 +220,11 @@ def _free_dishes(week: Week, planned: dict[int, DayPairs], requests: dict[int, D
                     second = _replan(week, d, others | {e: first[1].steps}, solutions[d], deadline, gap=MOVE_GAP)
                     if second is None or s not in second[1].dishes:
                         continue
-                    value = measure(others | {e: first[1].steps, d: second[1].steps},
-                                    dishes | {e: first[1].dishes, d: second[1].dishes})
-                    if value < current - 1e-6:
-                        current = value
+                    trial = (others | {e: first[1].steps, d: second[1].steps},
+                             dishes | {e: first[1].dishes, d: second[1].dishes})
+                    value = measure(*trial)
+                    if value < current - 1e-6 and eaten(*trial) >= min(share, BOUGHT_EATEN_MIN) - 1e-9:
+                        current, share = value, eaten(*trial)
                         for x, (request, solution) in ((e, first), (d, second)):
                             planned[x], dishes[x], requests[x], solutions[x] = \
                                 solution.steps, solution.dishes, request, solution
@@ -338,15 +345,22 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
         notes += day_notes
         requests[d], solutions[d], planned[d] = request, solution, solution.steps
 
+    def shown(pairs: dict[int, DayPairs], dishes: dict[int, dict[int, str]]) -> Plan:
+        return Plan([to_day(week, d, pairs[d], set(week.locks.get(d, {})), dishes[d]) for d in range(days)],
+                    profile.to_dict())
+
     def measure(pairs: dict[int, DayPairs], dishes: dict[int, dict[int, str]]) -> float:
-        shown = [to_day(week, d, pairs[d], set(week.locks.get(d, {})), dishes[d]) for d in range(days)]
-        return week_objective(Plan(shown, profile.to_dict()), table, prices, variety)
+        return week_objective(shown(pairs, dishes), table, prices, variety)
+
+    def eaten(pairs: dict[int, DayPairs], dishes: dict[int, dict[int, str]]) -> float:
+        share = shopping_list(shown(pairs, dishes), table).perishable_eaten_share
+        return 1.0 if share is None else share
 
     if (days > 1 or thorough) and all(s.status.status.solved for s in solutions.values()):
         polished = range(days) if thorough else range(max(0, days - POLISH_DAYS), days)
         _polish(week, polished, planned, requests, solutions, measure, deadline - reserve,
                 THOROUGH_PASSES if thorough else 1, exhaustive=thorough)
-        _free_dishes(week, planned, requests, solutions, measure, deadline - reserve)
+        _free_dishes(week, planned, requests, solutions, measure, eaten, deadline - reserve)
     plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
     shared: tuple[int, int] | None = None   # the two days last planned again
     for _ in range(SHARING_REPAIRS):   # a goal shared unevenly: plan its fullest and its shortest day again
