@@ -43,9 +43,9 @@ from foods import load_table  # noqa: E402
 from foods.sr28 import default_sr28_dir  # noqa: E402
 from planner.optimise import improve_week, make_plan, quality_verdict, week_lower_bound, week_objective  # noqa: E402
 from planner.optimise.candidates import table_arrays  # noqa: E402
+from planner.optimise.context import rides_along_roles  # noqa: E402
 from planner.optimise.realism import distinct_foods  # noqa: E402
 from planner.profile import Profile, profile_from_dict  # noqa: E402
-from planner.rules import meal_patterns  # noqa: E402
 
 QUALITY_PROFILES = {"default": Profile(), "pregnant": Profile(sex="female", age=30, pregnancy="trimester2")}
 QUALITY_TARGET = 3.0   # per cent: the fast week's objective at most this far above the whole-week reference's
@@ -131,7 +131,7 @@ def repeats(plan, table) -> str:
     """What of the fast week's rules the reference's week breaks: a day holding every food of another (the reference
     keeps only the days' foods apart), a meal built food by food the day after (a dish the day after it does not
     allow). Herbs, garnishes and cooking fats ride along, as in the fast days' rules (Week.rides_along)."""
-    rides = set(meal_patterns()["uncounted_roles"]) | {"fat"}
+    rides = set(rides_along_roles())
     role = dict(zip(table_arrays(table).ids, table_arrays(table).roles, strict=True))
     meals = [{m.slot: frozenset(it.food_id for it in m.items if role[it.food_id] not in rides) for m in d.meals}
              for d in plan.days]

@@ -25,7 +25,8 @@ from planner.optimise import (
     strategy,
     uneven_goals,
 )
-from planner.optimise.candidates import meal_patterns, table_arrays
+from planner.optimise.candidates import table_arrays
+from planner.optimise.context import rides_along_roles
 from planner.optimise.day import ENERGY_WEIGHT
 from planner.plan import (
     Day,
@@ -114,7 +115,7 @@ def rides_along_ids(table) -> set[str]:
     """Herbs, garnishes and cooking fats: they do not make a day or a meal new."""
     arrays = table_arrays(table)
     return {fid for fid, r in zip(arrays.ids, arrays.roles, strict=True)
-            if r in [*meal_patterns()["uncounted_roles"], "fat"]}
+            if r in rides_along_roles()}
 
 
 def test_variety_across_the_week(table, week):

@@ -136,11 +136,10 @@ class Week:
 
     @cached_property
     def rides_along(self) -> np.ndarray:
-        """Per food: a herb or garnish (an uncounted role) or a cooking fat, which does not make a day or meal new
-        (yesterday's pasta with sardines and peas came back at lunch with a tablespoon of olive oil added)."""
+        """Per food: a role of rides_along_roles, which does not make a day or meal new."""
         roles = self.selection.foods.roles
         return (np.zeros(len(self.selection.foods), dtype=bool) if roles is None
-                else np.isin(roles, [*self.day_rules.uncounted_roles, "fat"]))
+                else np.isin(roles, rides_along_roles()))
 
     @cached_property
     def shopping_line(self) -> np.ndarray:
@@ -154,6 +153,13 @@ class Week:
         """Per food, fixed for the week: its usual serving in grams (within its steps) and what one step of it is
         worth when it comes from an opened pack (opened_pack_savings)."""
         return _pack_steps(self)
+
+
+def rides_along_roles() -> tuple[str, ...]:
+    """The roles of foods that ride along and do not make a day or meal new: herbs and garnishes (the meal
+    patterns' uncounted roles) and cooking fats (yesterday's pasta with sardines and peas came back at lunch with
+    a tablespoon of olive oil added)."""
+    return (*meal_patterns()["uncounted_roles"], "fat")
 
 
 def day_rules_for(targets: Targets, profile: Profile | None = None) -> DayRules:

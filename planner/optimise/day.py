@@ -648,6 +648,11 @@ def dish_options(foods: FoodArrays, rules: DayRules, request: DayRequest, memo: 
                        np.concatenate(entry_steps).astype(float) if cols else np.zeros(0), tuple(names))
 
 
+def dish_slots(foods: FoodArrays, rules: DayRules, memo: DishMemo | None = None) -> list[int]:
+    """The slots some dish of this profile may fill (a meal there built food by food costs DISH_BONUS)."""
+    return sorted(set(dish_options(foods, rules, DayRequest(np.zeros(0)), memo).slot.tolist()))
+
+
 def _locked_meal_dishes(request: DayRequest, dishes: DishOptions) -> tuple[np.ndarray, dict[tuple[int, int], np.ndarray]]:
     """The dish columns (0-based) a lock closes: in a meal with locked foods, those that do not serve every one
     of them (at its locked steps, where set); and per locked (food, slot) the columns that serve it."""

@@ -27,8 +27,7 @@ from planner.optimise.day import (
     GOAL_WEIGHT,
     PROTEIN_WEIGHT,
     SOFT_CAP_WEIGHT,
-    DayRequest,
-    dish_options,
+    dish_slots,
     once_a_day_keys,
 )
 from planner.optimise.realism import distinct_foods as week_foods
@@ -112,7 +111,7 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
         fish = set(np.array(foods.ids)[seafood])
         eaten = sum(it.grams for it in plan.items() if it.food_id in fish)
         total += seafood_shortfall_cost(aim, len(plan.days)) * money_unit * max(0.0, aim - eaten)
-    with_dishes = set(dish_options(foods, day_rules, DayRequest(np.zeros(0))).slot.tolist())
+    with_dishes = set(dish_slots(foods, day_rules))
     for d in plan.days:
         values = day_totals(table, d).values
         total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - goal_amount(values, n)) / t for n, t in goals.items())

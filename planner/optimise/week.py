@@ -45,7 +45,7 @@ from planner.optimise.context import (
     to_day,
     without_variety,
 )
-from planner.optimise.day import GOAL_WEIGHT, DayRequest, DaySolution, build_day, dish_options
+from planner.optimise.day import GOAL_WEIGHT, DayRequest, DaySolution, build_day, dish_options, dish_slots
 from planner.optimise.explain import (
     SHORTFALL_TOLERANCE,
     diagnose_infeasible,
@@ -191,52 +191,51 @@ MOVE_GAP = 0.05  # their MIPs' gap (relative and absolute, as POLISH_GAP): a dis
 def _free_dishes(week: Week, planned: dict[int, DayPairs], requests: dict[int, DayRequest],
                  solutions: dict[int, DaySolution], measure, eaten, deadline: float) -> None:
     """A meal built food by food where a dish could be is so, most often, because the other days used up a food
-    its dishes need. Plan a day that eats that food again without it, then this day again; keep both when the
-    week's measure (`measure`, as in _polish) falls and the share of its perishable bought grams eaten (`eaten`,
-    of the same arguments) stays at BOUGHT_EATEN_MIN or more, or does not fall (the plain days know nothing of
-    opened packs: the README's kidney week, seed 2, went from 75 % to 72 %). Days planned one at a time cannot
-    make this trade: it takes two."""
-    everything = dish_options(week.selection.foods, week.day_rules, DayRequest(np.zeros(0)), week.dish_memo)
-    dish_slots = sorted(set(everything.slot.tolist()))
+    its dishes need. Plan a day that eats that food again without it, then this day again (_dish_trades); keep
+    both when the week's measure (`measure`, as in _polish) falls and the share of its perishable bought grams
+    eaten (`eaten`, of the same arguments) stays at BOUGHT_EATEN_MIN or more, or does not fall (the plain days know
+    nothing of opened packs: the README's kidney week, seed 2, went from 75 % to 72 %). Days planned one at a time
+    cannot make this trade: it takes two."""
     dishes = {d: solutions[d].dishes for d in planned}
     current, share = measure(planned, dishes), eaten(planned, dishes)
     tries = 0
+    slots = dish_slots(week.selection.foods, week.day_rules, week.dish_memo)
     for d in sorted(planned):
         locked_slots = {s for _, s in week.locks.get(d, {})}
-        for s in dish_slots:
+        for s in slots:
             if s in solutions[d].dishes or s in locked_slots:
                 continue
             others = {e: pairs for e, pairs in planned.items() if e != d}
-            for f in _dish_freeing(week, day_request(week, d, others, {}, plain=True), s):
-                ban = week.groups == week.groups[f]
-                for e in sorted(e for e, pairs in others.items() if any(ban[food] for food, _ in pairs)):
-                    if tries >= DISH_MOVES or time.perf_counter() > deadline:
-                        return
-                    tries += 1
-                    first = _replan(week, e, {x: p for x, p in planned.items() if x != e}, solutions[e], deadline,
-                                    ban=ban, gap=MOVE_GAP)
-                    if first is None:
-                        continue
-                    second = _replan(week, d, others | {e: first[1].steps}, solutions[d], deadline, gap=MOVE_GAP)
-                    if second is None or s not in second[1].dishes:
-                        continue
-                    trial = (others | {e: first[1].steps, d: second[1].steps},
-                             dishes | {e: first[1].dishes, d: second[1].dishes})
-                    value = measure(*trial)
-                    if value < current - 1e-6 and eaten(*trial) >= min(share, BOUGHT_EATEN_MIN) - 1e-9:
-                        current, share = value, eaten(*trial)
-                        for x, (request, solution) in ((e, first), (d, second)):
-                            planned[x], dishes[x], requests[x], solutions[x] = \
-                                solution.steps, solution.dishes, request, solution
-                        break
-                if s in solutions[d].dishes:
+            for e, ban in _dish_trades(week, d, s, others):
+                if tries >= DISH_MOVES or time.perf_counter() > deadline:
+                    return
+                tries += 1
+                first = _replan(week, e, {x: p for x, p in planned.items() if x != e}, solutions[e], deadline,
+                                ban=ban, gap=MOVE_GAP)
+                second = None if first is None else \
+                    _replan(week, d, others | {e: first[1].steps}, solutions[d], deadline, gap=MOVE_GAP)
+                if second is None or s not in second[1].dishes:
+                    continue
+                trial = (others | {e: first[1].steps, d: second[1].steps},
+                         dishes | {e: first[1].dishes, d: second[1].dishes})
+                value = measure(*trial)
+                if value >= current - 1e-6:
+                    continue
+                trial_share = eaten(*trial)
+                if trial_share >= min(share, BOUGHT_EATEN_MIN) - 1e-9:
+                    current, share = value, trial_share
+                    for x, (request, solution) in ((e, first), (d, second)):
+                        planned[x], dishes[x], requests[x], solutions[x] = \
+                            solution.steps, solution.dishes, request, solution
                     break
 
 
-def _dish_freeing(week: Week, request: DayRequest, s: int) -> list[int]:
-    """The foods used up by other days whose freeing would offer more dishes in slot `s`, those freeing the most
-    first."""
+def _dish_trades(week: Week, d: int, s: int, others: dict[int, DayPairs]):
+    """The trades that could give day `d`'s meal `s` a dish: (day e, foods e is to go without) for each food used
+    up by the `others` whose freeing would offer that meal more dishes, those freeing the most first, and each
+    day that eats it (its raw and cooked forms are one food)."""
     foods, rules, groups = week.selection.foods, week.day_rules, week.groups
+    request = day_request(week, d, others, {}, plain=True)
 
     def offered(banned: np.ndarray) -> set[int]:
         options = dish_options(foods, rules, replace(request, banned_foods=banned), week.dish_memo)
@@ -248,8 +247,11 @@ def _dish_freeing(week: Week, request: DayRequest, s: int) -> list[int]:
     for g in np.unique(groups[banned & ~week.never_used_up]).tolist():
         more = offered(banned & (groups != g)) - now
         if more:
-            gains.append((-len(more), int(np.flatnonzero(groups == g)[0])))
-    return [f for _, f in sorted(gains)]
+            gains.append((-len(more), int(np.flatnonzero(groups == g)[0]), g))   # then the group's first food
+    for *_, g in sorted(gains):
+        ban = groups == g
+        for e in sorted(e for e, pairs in others.items() if any(ban[f] for f, _ in pairs)):
+            yield e, ban
 
 
 def _polish(week: Week, days: range, planned: dict[int, DayPairs], requests: dict[int, DayRequest],

@@ -145,9 +145,8 @@ class WholeWeek:
         as days_differ counts them)."""
         x = np.zeros(len(self.cost))
         x[start[0]] = start[1]
-        item_cols, item_food = self.day.item_entries()
-        counted = ~self.week.rides_along[item_food]
-        foods = [frozenset(item_food[counted & (self.day_x(x, d)[item_cols] > 0.5)].tolist()) for d in range(self.days)]
+        cols, food = counted_entries(self.week, self.day)
+        foods = [frozenset(food[self.day_x(x, d)[cols] > 0.5].tolist()) for d in range(self.days)]
         return sorted({b for b in range(self.days) if any(foods[a] == foods[b] for a in range(b))})
 
     def held(self, start: tuple[np.ndarray, np.ndarray], days) -> tuple[np.ndarray, np.ndarray]:
@@ -223,7 +222,7 @@ def build_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
     cost = np.r_[cost, np.full(n_groups, NEW_FOOD_COST[variety]), np.zeros(ate_on.size)]
     lower, upper = np.r_[lower, np.zeros(extra)], np.r_[upper, np.ones(extra)]
     integer = np.r_[integer, np.ones(extra, dtype=integer.dtype)]
-    added = days_differ(rows, week, item_cols, item_food, n, days, len(cost)) if days_apart else 0
+    added = days_differ(rows, *counted_entries(week, day), n, days, len(cost)) if days_apart else 0
     cost, lower, upper = np.r_[cost, np.zeros(added)], np.r_[lower, np.zeros(added)], np.r_[upper, np.ones(added)]
     integer = np.r_[integer, np.zeros(added, dtype=integer.dtype)]
     seafood_grams = None
@@ -246,23 +245,30 @@ def build_whole_week(profile: Profile, table: FoodTable, days: int = 7, *,
                      week_food, seafood_grams)
 
 
-def days_differ(rows: Rows, week: Week, item_cols: np.ndarray, item_food: np.ndarray, n: int, days: int,
-                 first_col: int) -> int:
-    """Rows that keep any two days from eating the same foods (herbs, garnishes and fats apart), the weakest form
+def counted_entries(week: Week, day: DayModel) -> tuple[np.ndarray, np.ndarray]:
+    """The day's item entries (day.item_entries: columns and foods) of foods that make a day new: herbs, garnishes
+    and fats ride along (Week.rides_along)."""
+    item_cols, item_food = day.item_entries()
+    counted = ~week.rides_along[item_food]
+    return item_cols[counted], item_food[counted]
+
+
+def days_differ(rows: Rows, item_cols: np.ndarray, item_food: np.ndarray, n: int, days: int, first_col: int) -> int:
+    """Rows that keep any two days from eating the same foods of the entries given (counted_entries: herbs,
+    garnishes and fats apart), the weakest form
     of the fast week's rule (no day holds every food of another, context.day_to_avoid): a week the fast method can
     plan stays a week of the reference. Columns from `first_col` (continuous, their number returned): per day and
     food, eats = its items that day (0 or 1: once_a_day); per pair of days and food, differs <= eats_a + eats_b and
     <= 2 - eats_a - eats_b, so 1 only when one of the two days eats it; per pair of days, the differs sum to 1 or
     more."""
-    counted = ~week.rides_along[item_food]
-    foods = np.unique(item_food[counted])
+    foods = np.unique(item_food)
     m = len(foods)
     if days < 2 or not m:
         return 0
-    key = np.searchsorted(foods, item_food[counted])
+    key = np.searchsorted(foods, item_food)
     eats = first_col + np.arange(days * m).reshape(days, m)
     for d in range(days):
-        _at_most(rows, "eats", item_cols[counted] + d * n, key, eats[d], np.ones(m), exact=True)
+        _at_most(rows, "eats", item_cols + d * n, key, eats[d], np.ones(m), exact=True)
     pairs = [(a, b) for a in range(days) for b in range(a + 1, days)]
     differs = eats.size + first_col + np.arange(len(pairs) * m).reshape(len(pairs), m)
     for (a, b), cols in zip(pairs, differs, strict=True):
