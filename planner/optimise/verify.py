@@ -3,6 +3,7 @@ chance (the measure the whole-week reference minimises) and distinct food ids.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -90,54 +91,66 @@ def week_objective(plan: Plan, table: FoodTable, prices: dict[str, float] | None
     same measure. Items are counted as planned, in whole steps (as_planned), not as rounded to 0.1 g for the file:
     the models that plan them measure them so, and rounding an ounce step (28.35 g) to 28.4 g moved a week's
     measure by 0.1-0.2 % away from the reference model's own objective for the same week."""
-    plan = as_planned(plan, table)
-    profile = profile_from_dict(plan.profile)
+    return week_measure(profile_from_dict(plan.profile), table, len(plan.days), prices, variety)(plan)
+
+
+def week_measure(profile: Profile, table: FoodTable, days: int, prices: dict[str, float] | None = None,
+                 variety: str = "usual") -> Callable[[Plan], float]:
+    """week_objective for weeks of `days` days of `profile`, what it needs of the profile worked out once: the
+    week planner measures a dozen trial weeks, and that part (targets, rules, the slots dishes fill) was 90 % of
+    each measure's time."""
     targets = targets_for(profile)
     day_rules = day_rules_for(targets, profile)
     goals = day_rules.goals
     liked = _liked(profile, table, targets)
-    total = 0.0
-    money_unit = 1.0
-    if prices:
-        week = build_week(profile, table, len(plan.days), (), DEFAULT_MAX_DAYS_PER_FOOD, prices, None, 0,
-                           keep={(it.food_id, m.slot) for d in plan.days for m in d.meals for it in m.items})
-        money_unit = week.unit
     protein_floor = day_rules.protein_floor
     foods = select_foods(profile, table, targets).foods
-    total += NEW_FOOD_COST[variety] * week_foods(plan, table) * (TIE_BREAK * money_unit if prices else 1.0)
     seafood, seafood_week = pregnancy_seafood(profile, table, foods.ids)
-    aim, _ = seafood_for_days(seafood_week, len(plan.days))
-    if seafood is not None and seafood.any() and aim > 0:   # the grams short of the week's seafood aim (pregnancy)
-        fish = set(np.array(foods.ids)[seafood])
-        eaten = sum(it.grams for it in plan.items() if it.food_id in fish)
-        total += seafood_shortfall_cost(aim, len(plan.days)) * money_unit * max(0.0, aim - eaten)
+    aim, _ = seafood_for_days(seafood_week, days)
+    fish = set(np.array(foods.ids)[seafood]) if seafood is not None and seafood.any() and aim > 0 else None
     with_dishes = set(dish_slots(foods, day_rules))
-    for d in plan.days:
-        values = day_totals(table, d).values
-        total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - goal_amount(values, n)) / t for n, t in goals.items())
-        total += ENERGY_WEIGHT * money_unit * abs(values["energy_kcal"] - day_rules.energy_target) / day_rules.energy_target
-        if protein_floor:
-            total += PROTEIN_WEIGHT * money_unit * max(0.0, protein_floor - values["protein_g"]) / protein_floor
-        for s, meal in enumerate(d.meals):
-            floor = day_rules.meal_protein[s] if s < len(day_rules.meal_protein) else 0.0
-            if floor:
-                got = items_totals(table, meal.items).values["protein_g"]
-                total += PROTEIN_WEIGHT * money_unit * max(0.0, floor - got) / floor
-            if s in with_dishes and not meal.dish:
-                total += DISH_BONUS * money_unit
-        total += sum(SOFT_CAP_WEIGHT * money_unit * max(0.0, values[n] - level) / level
-                     for n, level in day_rules.soft_caps.items())
-        for it in d.items():
-            food = table.foods[it.food_id]
-            kcal_share = food.nutrients["energy_kcal"] * it.grams / 100 / targets.energy_kcal
-            pref = food_preference(it.food_id in liked, bool(food.articles))
-            cost = PREFERENCE_WEIGHT * pref * kcal_share
-            if prices:
-                price = prices.get(it.food_id)
-                money = 0.0 if price is None else price / 1000 * food.bought_grams(it.grams)
-                cost = money + TIE_BREAK * money_unit * cost
-            total += cost
-    return total
+
+    def measure(plan: Plan) -> float:
+        plan = as_planned(plan, table)
+        total = 0.0
+        money_unit = 1.0
+        if prices:
+            week = build_week(profile, table, len(plan.days), (), DEFAULT_MAX_DAYS_PER_FOOD, prices, None, 0,
+                               keep={(it.food_id, m.slot) for d in plan.days for m in d.meals for it in m.items})
+            money_unit = week.unit
+        total += NEW_FOOD_COST[variety] * week_foods(plan, table) * (TIE_BREAK * money_unit if prices else 1.0)
+        if fish is not None:   # the grams short of the week's seafood aim (pregnancy)
+            eaten = sum(it.grams for it in plan.items() if it.food_id in fish)
+            total += seafood_shortfall_cost(aim, len(plan.days)) * money_unit * max(0.0, aim - eaten)
+        for d in plan.days:
+            values = day_totals(table, d).values
+            total += sum(GOAL_WEIGHT * money_unit * max(0.0, t - goal_amount(values, n)) / t for n, t in goals.items())
+            total += ENERGY_WEIGHT * money_unit * abs(values["energy_kcal"] - day_rules.energy_target) / \
+                day_rules.energy_target
+            if protein_floor:
+                total += PROTEIN_WEIGHT * money_unit * max(0.0, protein_floor - values["protein_g"]) / protein_floor
+            for s, meal in enumerate(d.meals):
+                floor = day_rules.meal_protein[s] if s < len(day_rules.meal_protein) else 0.0
+                if floor:
+                    got = items_totals(table, meal.items).values["protein_g"]
+                    total += PROTEIN_WEIGHT * money_unit * max(0.0, floor - got) / floor
+                if s in with_dishes and not meal.dish:
+                    total += DISH_BONUS * money_unit
+            total += sum(SOFT_CAP_WEIGHT * money_unit * max(0.0, values[n] - level) / level
+                         for n, level in day_rules.soft_caps.items())
+            for it in d.items():
+                food = table.foods[it.food_id]
+                kcal_share = food.nutrients["energy_kcal"] * it.grams / 100 / targets.energy_kcal
+                pref = food_preference(it.food_id in liked, bool(food.articles))
+                cost = PREFERENCE_WEIGHT * pref * kcal_share
+                if prices:
+                    price = prices.get(it.food_id)
+                    money = 0.0 if price is None else price / 1000 * food.bought_grams(it.grams)
+                    cost = money + TIE_BREAK * money_unit * cost
+                total += cost
+        return total
+
+    return measure
 
 
 def as_planned(plan: Plan, table: FoodTable) -> Plan:

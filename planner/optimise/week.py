@@ -56,7 +56,7 @@ from planner.optimise.explain import (
 )
 from planner.optimise.realism import BOUGHT_EATEN_MIN
 from planner.optimise.strategy import solve_day
-from planner.optimise.verify import uneven_goals, week_objective
+from planner.optimise.verify import uneven_goals, week_measure
 from planner.plan import Day, Plan, SolveState, SolveStatus
 from planner.profile import Profile
 from planner.rules import meal_slots
@@ -351,8 +351,10 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
         return Plan([to_day(week, d, pairs[d], set(week.locks.get(d, {})), dishes[d]) for d in range(days)],
                     profile.to_dict())
 
+    objective = week_measure(profile, table, days, prices, variety)
+
     def measure(pairs: dict[int, DayPairs], dishes: dict[int, dict[int, str]]) -> float:
-        return week_objective(shown(pairs, dishes), table, prices, variety)
+        return objective(shown(pairs, dishes))
 
     def eaten(pairs: dict[int, DayPairs], dishes: dict[int, dict[int, str]]) -> float:
         share = shopping_list(shown(pairs, dishes), table).perishable_eaten_share
