@@ -277,9 +277,10 @@ def test_plan_generate_shows_progress_the_week_and_its_charts(table, monkeypatch
     assert any(m.startswith("Every day meets") for m in texts(at.success)) or at.warning
 
 
+@pytest.mark.slow
 def test_search_longer_plans_the_thorough_week(table, monkeypatch):
     """The toggle asks the planner for a thorough week (`--thorough` on the command line) and says so while it
-    plans; the week it shows is the one the planner gave."""
+    plans; the week it shows is the one the planner gave (a thorough 2-day plan: four starts, seconds)."""
     asked = []
     real = optimise.make_plan
 
