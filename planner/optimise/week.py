@@ -188,16 +188,12 @@ MOVE_GAP = 0.05  # their MIPs' gap (relative and absolute, as POLISH_GAP): a dis
                  # take half the time at this gap with the same weeks (pregnant seed 0: 0.2 s a day, 0.55 s at 1e-4)
 
 
-def _free_dishes(week: Week, planned: dict[int, DayPairs], requests: dict[int, DayRequest],
-                 solutions: dict[int, DaySolution], measure, eaten, deadline: float) -> None:
+def _free_dishes(search: _Search, deadline: float) -> None:
     """A meal built food by food where a dish could be is so, most often, because the other days used up a food
     its dishes need. Plan a day that eats that food again without it, then this day again (_dish_trades); keep
-    both when the week's measure (`measure`, as in _polish) falls and the share of its perishable bought grams
-    eaten (`eaten`, of the same arguments) stays at BOUGHT_EATEN_MIN or more, or does not fall (the plain days know
-    nothing of opened packs: the README's kidney week, seed 2, went from 75 % to 72 %). Days planned one at a time
-    cannot make this trade: it takes two."""
-    dishes = {d: solutions[d].dishes for d in planned}
-    current, share = measure(planned, dishes), eaten(planned, dishes)
+    both as _Search.keep_if_better keeps days (the week's measure falls, its perishable share holds). Days planned
+    one at a time cannot make this trade: it takes two."""
+    week, planned, solutions = search.week, search.planned, search.solutions
     tries = 0
     slots = dish_slots(week.selection.foods, week.day_rules, week.dish_memo)
     for d in sorted(planned):
@@ -216,32 +212,8 @@ def _free_dishes(week: Week, planned: dict[int, DayPairs], requests: dict[int, D
                     _replan(week, d, others | {e: first[1].steps}, solutions[d], deadline, gap=MOVE_GAP)
                 if second is None or s not in second[1].dishes:
                     continue
-                better = _better_week(measure, eaten, {e: first, d: second}, planned, dishes, current, share)
-                if better is not None:
-                    current, share = better
-                    _keep_days({e: first, d: second}, planned, dishes, requests, solutions)
+                if search.keep_if_better({e: first, d: second}):
                     break
-
-
-def _better_week(measure, eaten, trial: dict[int, tuple[DayRequest, DaySolution]], planned: dict[int, DayPairs],
-                 dishes: dict[int, dict[int, str]], current: float, share: float) -> tuple[float, float] | None:
-    """The week's measure and perishable eaten share with the `trial` days in, when the measure falls below
-    `current` and the share stays at BOUGHT_EATEN_MIN or more, or at `share` when already below; else None."""
-    pairs = planned | {d: solution.steps for d, (_, solution) in trial.items()}
-    meals = dishes | {d: solution.dishes for d, (_, solution) in trial.items()}
-    value = measure(pairs, meals)
-    if value >= current - 1e-6:
-        return None
-    trial_share = eaten(pairs, meals)
-    return (value, trial_share) if trial_share >= min(share, BOUGHT_EATEN_MIN) - 1e-9 else None
-
-
-def _keep_days(trial: dict[int, tuple[DayRequest, DaySolution]], planned: dict[int, DayPairs],
-               dishes: dict[int, dict[int, str]], requests: dict[int, DayRequest],
-               solutions: dict[int, DaySolution]) -> None:
-    """The `trial` days (day -> request and solution) take their places in the week."""
-    for d, (request, solution) in trial.items():
-        planned[d], dishes[d], requests[d], solutions[d] = solution.steps, solution.dishes, request, solution
 
 
 FOOD_DROPS = 3   # a week's tries to leave out a food eaten on one day only, each planning that day again. Measured,
@@ -250,16 +222,14 @@ FOOD_DROPS = 3   # a week's tries to leave out a food eaten on one day only, eac
                  # +5-10 %. 5 tries: 80.68; foods eaten on two days as well (both planned again): no better
 
 
-def _fewer_foods(week: Week, planned: dict[int, DayPairs], requests: dict[int, DayRequest],
-                 solutions: dict[int, DaySolution], measure, eaten, deadline: float) -> None:
+def _fewer_foods(search: _Search, deadline: float) -> None:
     """A food eaten on one day only costs the week NEW_FOOD_COST for that day alone. Plan such a day again without
-    it, knowing the other days, and keep it as _free_dishes keeps its days (_better_week). Days planned in turn
-    bring such foods in early, before later days show that foods they share would have done; the smallest
-    (fewest kcal) first, as they are the easiest to do without."""
+    it, knowing the other days, and keep it as _free_dishes keeps its days. Days planned in turn bring such foods
+    in early, before later days show that foods they share would have done; the smallest (fewest kcal) first, as
+    they are the easiest to do without."""
+    week, planned = search.week, search.planned
     if len(planned) < 2:
         return
-    dishes = {d: solutions[d].dishes for d in planned}
-    current, share = measure(planned, dishes), eaten(planned, dishes)
     tries = 0
     for g, d in _single_day_foods(week, planned):
         if tries >= FOOD_DROPS or time.perf_counter() > deadline:
@@ -268,14 +238,10 @@ def _fewer_foods(week: Week, planned: dict[int, DayPairs], requests: dict[int, D
         if not any(ban[f] for f, _ in planned[d]):   # an earlier try on that day left it out already
             continue
         tries += 1
-        again = _replan(week, d, {e: pairs for e, pairs in planned.items() if e != d}, solutions[d], deadline,
-                        ban=ban, gap=MOVE_GAP)
-        if again is None:
-            continue
-        better = _better_week(measure, eaten, {d: again}, planned, dishes, current, share)
-        if better is not None:
-            current, share = better
-            _keep_days({d: again}, planned, dishes, requests, solutions)
+        again = _replan(week, d, {e: pairs for e, pairs in planned.items() if e != d}, search.solutions[d],
+                        deadline, ban=ban, gap=MOVE_GAP)
+        if again is not None:
+            search.keep_if_better({d: again})
 
 
 def _single_day_foods(week: Week, planned: dict[int, DayPairs]) -> list[tuple[int, int]]:
@@ -319,17 +285,13 @@ def _dish_trades(week: Week, d: int, s: int, others: dict[int, DayPairs]):
             yield e, ban
 
 
-def _polish(week: Week, days: range, planned: dict[int, DayPairs], requests: dict[int, DayRequest],
-            solutions: dict[int, DaySolution], measure, deadline: float, passes: int = 1,
-            exhaustive: bool = False) -> None:
+def _polish(search: _Search, days: range, deadline: float, passes: int = 1, exhaustive: bool = False) -> None:
     """Plan each of `days` again with every other day known, on the week's own measure (a plain request: no
-    chance, no cook-once or opened-pack nudges), and keep it when `measure` (the week's objective, lower is
-    better, of a dict of days' pairs and dishes) falls and its budget holds; `passes` times over, a day
-    planned again only when another day changed since (the same model would give the same day). Days planned
-    in turn cannot see the days after them: measured, default week, seeds 0-39, the last two days planned
-    again bring the week's objective down by about 1.4 %."""
-    dishes = {d: solutions[d].dishes for d in planned}
-    current = measure(planned, dishes)
+    chance, no cook-once or opened-pack nudges), and keep it when the week's measure falls and its budget holds;
+    `passes` times over, a day planned again only when another day changed since (the same model would give the
+    same day). Days planned in turn cannot see the days after them: measured, default week, seeds 0-39, the last
+    two days planned again bring the week's objective down by about 1.4 %."""
+    planned = search.planned
     changes, seen = 0, {}   # how many days changed, and how many had when each day was last planned again
     for d in [d for _ in range(passes) for d in days]:
         if time.perf_counter() > deadline:
@@ -338,14 +300,8 @@ def _polish(week: Week, days: range, planned: dict[int, DayPairs], requests: dic
             continue
         seen[d] = changes
         others = {e: pairs for e, pairs in planned.items() if e != d}
-        again = _replan(week, d, others, solutions[d], deadline, exhaustive)
-        if again is None:
-            continue
-        request, solution = again
-        value = measure(others | {d: solution.steps}, dishes | {d: solution.dishes})
-        if value < current - 1e-6:
-            current, planned[d], dishes[d], requests[d], solutions[d] = \
-                value, solution.steps, solution.dishes, request, solution
+        again = _replan(search.week, d, others, search.solutions[d], deadline, exhaustive)
+        if again is not None and search.keep_if_better({d: again}, guard_share=False):
             changes += 1
             seen[d] = changes
 
@@ -393,15 +349,44 @@ START_SEED_STEP = 1_000  # one (seeds seed, seed + START_SEED_STEP, ...: the see
 
 @dataclass
 class _Search:
-    """A week planned in turn and improved (_search_week): its days and how it measures."""
+    """A week being planned (_search_week): its days, and its measure (`value`) as it stands, kept by the steps
+    that plan days again so that none measures the same week twice. `measure` and `eaten` take a dict of days'
+    pairs and their dishes: the week's objective (week_measure) and the share of its perishable bought grams eaten."""
 
     week: Week
     planned: dict[int, DayPairs]
     requests: dict[int, DayRequest]
     solutions: dict[int, DaySolution]
     notes: list[str]
-    measure: Callable | None      # of a dict of days' pairs and dishes: the week's objective (week_measure)
-    value: float | None           # the week's objective; None when a day was not solved
+    measure: Callable
+    eaten: Callable
+    value: float | None = None      # the week's objective; None when a day was not solved
+    share: float | None = None      # its perishable eaten share; None until a step needs it
+
+    def dishes(self) -> dict[int, dict[int, str]]:
+        return {d: solution.dishes for d, solution in self.solutions.items()}
+
+    def keep_if_better(self, trial: dict[int, tuple[DayRequest, DaySolution]], guard_share: bool = True) -> bool:
+        """Put the `trial` days (day -> request and solution) in the week when its measure falls and, with
+        `guard_share`, its perishable share stays at BOUGHT_EATEN_MIN or more, or does not fall when already below
+        (the plain days planned again know nothing of opened packs: the README's kidney week, seed 2, went from
+        75 % to 72 %). Returns whether they were kept."""
+        pairs = self.planned | {d: solution.steps for d, (_, solution) in trial.items()}
+        dishes = self.dishes() | {d: solution.dishes for d, (_, solution) in trial.items()}
+        value = self.measure(pairs, dishes)
+        if value >= self.value - 1e-6:
+            return False
+        share = None
+        if guard_share:
+            if self.share is None:
+                self.share = self.eaten(self.planned, self.dishes())
+            share = self.eaten(pairs, dishes)
+            if share < min(self.share, BOUGHT_EATEN_MIN) - 1e-9:
+                return False
+        self.value, self.share = value, share
+        for d, (request, solution) in trial.items():
+            self.planned[d], self.requests[d], self.solutions[d] = solution.steps, request, solution
+        return True
 
 
 def _search_week(week: Week, profile: Profile, table: FoodTable, objective: Callable[[Plan], float],
@@ -433,16 +418,17 @@ def _search_week(week: Week, profile: Profile, table: FoodTable, objective: Call
         share = shopping_list(shown(pairs, dishes), table).perishable_eaten_share
         return 1.0 if share is None else share
 
+    search = _Search(week, planned, requests, solutions, notes, measure, eaten)
     if not all(s.status.status.solved for s in solutions.values()):
-        return _Search(week, planned, requests, solutions, notes, None, None)
+        return search
+    search.value = measure(planned, search.dishes())
     if days > 1 or single_thorough:
         polished = range(days) if single_thorough else range(max(0, days - POLISH_DAYS), days)
-        _polish(week, polished, planned, requests, solutions, measure, deadline - reserve,
-                THOROUGH_PASSES if single_thorough else 1, exhaustive=single_thorough)
-        _free_dishes(week, planned, requests, solutions, measure, eaten, deadline - reserve)
-        _fewer_foods(week, planned, requests, solutions, measure, eaten, deadline - reserve)
-    return _Search(week, planned, requests, solutions, notes, measure,
-                   measure(planned, {d: solutions[d].dishes for d in planned}))
+        _polish(search, polished, deadline - reserve, THOROUGH_PASSES if single_thorough else 1,
+                exhaustive=single_thorough)
+        _free_dishes(search, deadline - reserve)
+        _fewer_foods(search, deadline - reserve)
+    return search
 
 
 def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
@@ -480,8 +466,7 @@ def make_plan(profile: Profile, table: FoodTable, days: int = 7, *, locks=(),
     week, planned, requests, solutions, notes = best.week, best.planned, best.requests, best.solutions, best.notes
     if starts > 1 and best.value is not None:   # each day of the best planned again knowing its others, over every
         # food and dish that could make it better
-        _polish(week, range(days), planned, requests, solutions, best.measure, deadline - reserve,
-                exhaustive=True)
+        _polish(best, range(days), deadline - reserve, exhaustive=True)
     plan_days = [to_day(week, d, planned[d], set(week.locks.get(d, {})), solutions[d].dishes) for d in range(days)]
     shared: tuple[int, int] | None = None   # the two days last planned again
     for _ in range(SHARING_REPAIRS):   # a goal shared unevenly: plan its fullest and its shortest day again
